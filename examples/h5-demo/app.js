@@ -1,0 +1,47 @@
+// The H5 demo: each button calls one JSAPI through the Nebula-style bridge and shows the result.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+
+function show(api, result) {
+  $("result").textContent = api + " → " + JSON.stringify(result, null, 2);
+}
+
+function call(api, params) {
+  return new Promise((resolve) => {
+    AlipayJSBridge.call(api, params, (result) => {
+      show(api, result);
+      resolve(result);
+    });
+  });
+}
+
+async function showSystemInfo() {
+  const info = await call("getSystemInfo");
+  if (info.error) return;
+  const list = $("system-info");
+  list.replaceChildren();
+  for (const key of ["model", "platform", "system", "windowWidth", "windowHeight", "pixelRatio", "language"]) {
+    const term = document.createElement("dt");
+    term.textContent = key;
+    const value = document.createElement("dd");
+    value.textContent = String(info[key]);
+    list.append(term, value);
+  }
+}
+
+function ready() {
+  $("bridge-status").textContent = "JSBridge ready";
+  $("bridge-status").classList.add("ready");
+  $("btn-system-info").addEventListener("click", showSystemInfo);
+  $("btn-set-clipboard").addEventListener("click", () => call("setClipboard", { text: $("clipboard-text").value }));
+  $("btn-get-clipboard").addEventListener("click", () => call("getClipboard"));
+  $("btn-toast").addEventListener("click", () => call("showToast", { content: "Saved", type: "success", duration: 2000 }));
+  $("btn-alert").addEventListener("click", () =>
+    call("alert", { title: "Capsule", content: "This alert is drawn by the container.", buttonText: "Got it" }));
+  $("btn-denied").addEventListener("click", () => call("scan", { type: "qr" }));
+  showSystemInfo();
+}
+
+if (window.AlipayJSBridge) ready();
+else document.addEventListener("AlipayJSBridgeReady", ready, { once: true });

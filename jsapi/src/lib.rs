@@ -1,0 +1,31 @@
+//! The JSAPI side of Capsule: what a mini-program or H5 page may ask of the device.
+//!
+//! A [`Registry`] maps canonical API names (`getSystemInfo`, `showToast`, ...) to handlers.
+//! Every handler declares the [`Permission`] it needs; the runtime's bridge checks that
+//! permission before the call and hands the handler an [`ApiCall`] plus a [`Reply`] to answer
+//! with, now or later. Handlers reach the device (UI, clipboard, system facts) through the
+//! [`Device`] trait, which each render host implements.
+//!
+//! ```
+//! use capsule_jsapi::{ApiError, Permission, Registry};
+//! use serde_json::json;
+//!
+//! let mut registry = Registry::with_builtins();
+//! registry.register_fn("echo", Permission::custom("echo"), |call| Ok(call.args.clone()));
+//! assert!(registry.get("echo").is_some());
+//! assert_eq!(ApiError::not_found("nope").code, 1);
+//! # let _ = json!({});
+//! ```
+
+mod args;
+mod builtins;
+mod device;
+mod error;
+mod permission;
+mod registry;
+
+pub use args::Args;
+pub use device::{Device, SystemInfo, ToastIcon, UiRequest};
+pub use error::{ApiError, ApiResult};
+pub use permission::{Permission, PermissionSet};
+pub use registry::{ApiCall, Caller, JsApi, Registry, Reply};

@@ -1,0 +1,201 @@
+use std::fmt;
+
+use serde::Deserialize;
+
+use crate::{Error, RelativePath, Result};
+
+/// Largest `manifest.json` accepted, in bytes.
+pub const MAX_MANIFEST_BYTES: usize = 64 << 10;
+
+/// An app's identity and needs, read from the `manifest.json` at the root of its package.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Manifest {
+    /// Unique id; also the host part of the app's `capsule://<appId>/` origin.
+    pub app_id: AppId,
+    /// Display name.
+    pub name: String,
+    /// Package version.
+    pub version: semver::Version,
+    /// Mini-program or offline H5 app.
+    pub kind: AppKind,
+    /// Mini-program dialect; required for mini-programs.
+    #[serde(default)]
+    pub dialect: Option<Dialect>,
+    /// The page opened first (an HTML file for H5 apps).
+    pub entry: RelativePath,
+    /// APIs and network domains the app asks for.
+    #[serde(default)]
+    pub permissions: Permissions,
+    /// Oldest runtime that can run the package.
+    #[serde(default)]
+    pub min_runtime_version: Option<semver::Version>,
+    /// Id of the publisher key that signed the package.
+    #[serde(default)]
+    pub key_id: Option<String>,
+}
+
+impl Manifest {
+    /// Parses and checks a `manifest.json`.
+    pub fn from_json(bytes: &[u8]) -> Result<Self> {
+        if bytes.len() > MAX_MANIFEST_BYTES {
+            return Err(Error::ManifestTooLarge {
+                size: bytes.len(),
+                limit: MAX_MANIFEST_BYTES,
+            });
+        }
+        let manifest: Self =
+            serde_json::from_slice(bytes).map_err(|e| Error::Manifest(e.to_string()))?;
+        if manifest.kind == AppKind::MiniProgram && manifest.dialect.is_none() {
+            return Err(Error::Manifest(
+                "a mini-program needs \"dialect\": \"alipay\" or \"wechat\"".into(),
+            ));
+        }
+        Ok(manifest)
+    }
+}
+
+/// An app id: 1 to 64 lowercase ASCII letters, digits, `.` or `-`, starting with a letter or
+/// digit, so that it is usable as the host of a URL unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[serde(try_from = "String")]
+pub struct AppId(String);
+
+impl AppId {
+    /// Checks `id` and wraps it.
+    pub fn new(id: &str) -> Result<Self> {
+        let valid_char =
+            |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-';
+        let starts_well = id.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit());
+        if id.len() > 64 || !starts_well || !id.chars().all(valid_char) {
+            return Err(Error::Manifest(format!(
+                "appId '{id}' must be 1 to 64 lowercase letters, digits, '.' or '-', starting with a letter or digit"
+            )));
+        }
+        Ok(Self(id.to_owned()))
+    }
+
+    /// The id as a string.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for AppId {
+    type Error = Error;
+
+    fn try_from(id: String) -> Result<Self> {
+        Self::new(&id)
+    }
+}
+
+impl fmt::Display for AppId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for RelativePath {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let path = String::deserialize(deserializer)?;
+        Self::new(&path).map_err(serde::de::Error::custom)
+    }
+}
+
+/// What an app runs as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AppKind {
+    /// A mini-program: logic in the JS engine, pages rendered from templates.
+    #[serde(rename = "miniprogram")]
+    MiniProgram,
+    /// An offline H5 app: HTML pages served from the package, calling the JSBridge.
+    H5,
+}
+
+/// The mini-program dialect: file extensions, directives and the `my`/`wx` API shapes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Dialect {
+    /// Alipay: `.axml`, `.acss`, `a:` directives, `my.*`.
+    Alipay,
+    /// WeChat: `.wxml`, `.wxss`, `wx:` directives, `wx.*`.
+    Wechat,
+}
+
+/// The `permissions` object of a manifest.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Permissions {
+    /// API names or permission groups (`ui`, `clipboard`, `system`, ...).
+    #[serde(default)]
+    pub apis: Vec<String>,
+    /// Origins the app may reach over the network, e.g. `https://api.example.com`.
+    #[serde(default)]
+    pub domains: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"{"appId": "demo.app", "name": "Demo", "version": "1.2.3", "kind": "h5", "entry": "index.html"}"#;
+
+    #[test]
+    fn reads_a_minimal_manifest() {
+        let manifest = Manifest::from_json(GOOD.as_bytes()).expect("valid");
+        assert_eq!(manifest.app_id.as_str(), "demo.app");
+        assert_eq!(manifest.version, semver::Version::new(1, 2, 3));
+        assert_eq!(manifest.permissions, Permissions::default());
+    }
+
+    #[test]
+    fn every_bad_manifest_says_what_is_wrong() {
+        let with = |key: &str, value: &str| {
+            let mut json: serde_json::Value = serde_json::from_str(GOOD).expect("json");
+            json[key] = serde_json::from_str(value).expect("value json");
+            json.to_string()
+        };
+        let cases = [
+            ("{".to_owned(), "EOF while parsing"),
+            (with("appId", r#""Demo""#), "appId 'Demo' must be"),
+            (with("appId", r#""""#), "appId '' must be"),
+            (
+                with("version", r#""1.0""#),
+                "unexpected end of input while parsing minor version",
+            ),
+            (with("kind", r#""applet""#), "unknown variant `applet`"),
+            (with("kind", r#""miniprogram""#), "needs \"dialect\""),
+            (
+                with("entry", r#""../index.html""#),
+                "invalid path '../index.html'",
+            ),
+            (
+                with("entry", "5"),
+                "invalid type: integer `5`, expected a string",
+            ),
+            (
+                with("permissions", r#"{"apis": "ui"}"#),
+                "invalid type: string \"ui\", expected a sequence",
+            ),
+            (with("colour", r#""red""#), "unknown field `colour`"),
+        ];
+        for (json, expected) in cases {
+            let error = Manifest::from_json(json.as_bytes())
+                .expect_err(&json)
+                .to_string();
+            assert!(error.contains(expected), "{json}: {error}");
+        }
+    }
+
+    #[test]
+    fn oversized_manifest_is_refused_before_parsing() {
+        let big = vec![b' '; MAX_MANIFEST_BYTES + 1];
+        assert!(matches!(
+            Manifest::from_json(&big),
+            Err(Error::ManifestTooLarge { .. })
+        ));
+    }
+}

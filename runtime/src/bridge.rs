@@ -1,0 +1,243 @@
+//! The JSBridge wire format between a page and the container.
+//!
+//! A page posts JSON [`FromPage`] messages through the webview's IPC channel; the container
+//! answers with [`ToPage`] messages, which a host delivers to the page's bridge script
+//! (`assets/bridge.js`) as `window.__capsuleBridgeReceive(message)`.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+
+use capsule_jsapi::{
+    ApiCall, ApiError, ApiResult, Caller, Device, PermissionSet, Registry, Reply, UiRequest,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::HostPolicy;
+
+/// The script every page of an app gets before its own scripts: the JSBridge
+/// (`CapsuleJSBridge`, `AlipayJSBridge`) and the container UI drawn over the page.
+pub(crate) fn page_script() -> String {
+    format!(
+        "{}\n{}",
+        include_str!("../assets/bridge.js"),
+        capsule_components::CONTAINER_UI_SCRIPT
+    )
+}
+
+/// A message from a page's bridge script.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum FromPage {
+    /// `CapsuleJSBridge.call(api, params, ...)`.
+    #[serde(rename_all = "camelCase")]
+    Invoke {
+        /// The page's number for the call, echoed in the reply.
+        call_id: u64,
+        /// API name.
+        api: String,
+        /// Parameter object, or `null`.
+        #[serde(default)]
+        params: Value,
+    },
+    /// The user dismissed (or the page showed) a UI request.
+    #[serde(rename_all = "camelCase")]
+    UiResult {
+        /// The container's number for the request.
+        ui_id: u64,
+        /// What the user chose.
+        #[serde(default)]
+        result: Value,
+    },
+    /// The page finished loading and has painted.
+    Loaded,
+    /// A `console.*` call or an uncaught error in the page.
+    Console {
+        /// `log`, `info`, `warn`, `error` or `debug`.
+        level: String,
+        /// The message, already formatted.
+        message: String,
+    },
+    /// The outcome of a script a host ran in the page.
+    #[serde(rename_all = "camelCase")]
+    ScriptResult {
+        /// The host's number for the script.
+        script_id: u64,
+        /// Whether the script completed without throwing.
+        ok: bool,
+        /// The script's (awaited) value, or the error message.
+        #[serde(default)]
+        value: Value,
+    },
+}
+
+impl FromPage {
+    /// Parses a raw IPC message; malformed ones are logged and dropped (pages are untrusted).
+    pub fn parse(json: &str) -> Option<Self> {
+        match serde_json::from_str(json) {
+            Ok(message) => Some(message),
+            Err(error) => {
+                let start: String = json.chars().take(120).collect();
+                tracing::warn!(%error, message = start, "dropped a malformed bridge message");
+                None
+            }
+        }
+    }
+}
+
+/// A message to a page's bridge script.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum ToPage {
+    /// The answer of an `Invoke`.
+    #[serde(rename_all = "camelCase")]
+    Reply {
+        /// The call's number.
+        call_id: u64,
+        /// Whether the call succeeded.
+        ok: bool,
+        /// The result object, or `{error, errorMessage}`.
+        result: Value,
+    },
+    /// A native event (`resume`, `pause`, `back`) dispatched on `document`.
+    Event {
+        /// The event name.
+        name: String,
+        /// Event data, readable as `event.data` and `event.detail`.
+        data: Value,
+    },
+    /// Container UI to draw over the page; answered with `FromPage::UiResult`.
+    #[serde(rename_all = "camelCase")]
+    Ui {
+        /// The container's number for the request.
+        ui_id: u64,
+        /// What to draw.
+        request: UiRequest,
+    },
+}
+
+impl ToPage {
+    /// The reply to call `call_id`.
+    pub fn reply(call_id: u64, result: ApiResult) -> Self {
+        match result {
+            Ok(value) => Self::Reply {
+                call_id,
+                ok: true,
+                result: value,
+            },
+            Err(error) => Self::Reply {
+                call_id,
+                ok: false,
+                result: error.to_json(),
+            },
+        }
+    }
+
+    /// The JavaScript that delivers this message to the page's bridge.
+    pub fn to_script(&self) -> String {
+        let json = serde_json::to_string(self).unwrap_or_else(|error| {
+            let failure = ApiError::unknown(format!("cannot encode message: {error}"));
+            serde_json::json!({"kind": "event", "name": "error", "data": failure.to_json()})
+                .to_string()
+        });
+        format!("window.__capsuleBridgeReceive && window.__capsuleBridgeReceive({json});")
+    }
+}
+
+/// The one path every JSAPI call takes, from H5 pages and mini-program logic alike: look the
+/// API up, check the permission, run the handler with panics contained.
+pub(crate) struct Dispatcher {
+    pub(crate) registry: Registry,
+    pub(crate) policy: HostPolicy,
+    pub(crate) device: Arc<dyn Device>,
+}
+
+/// The app a call is made on behalf of.
+pub(crate) struct CallingApp<'a> {
+    /// The permissions its manifest declares.
+    pub(crate) declared: &'a PermissionSet,
+    /// Its own origin, `capsule://<appId>`.
+    pub(crate) origin: &'a str,
+}
+
+impl Dispatcher {
+    /// Runs API `api` for `caller` and answers `reply` with its result or with error 1 (no
+    /// such API), 2 (bad parameters), 3 (the handler failed or panicked) or 4 (not permitted).
+    pub(crate) fn invoke(
+        &self,
+        app: &CallingApp<'_>,
+        caller: Caller,
+        api: &str,
+        params: Value,
+        reply: Reply,
+    ) {
+        let Some(handler) = self.registry.get(api) else {
+            return reply.send(Err(ApiError::not_found(api)));
+        };
+        let permission = handler.permission();
+        if !self
+            .policy
+            .permits(app.declared, app.origin, &caller.origin, api, &permission)
+        {
+            return reply.send(Err(ApiError::no_permission(api, permission.as_str())));
+        }
+        if !(params.is_object() || params.is_null()) {
+            return reply.send(Err(ApiError::invalid_param(format!(
+                "{api}: parameters must be an object"
+            ))));
+        }
+        let call = ApiCall {
+            api: api.to_owned(),
+            caller,
+            args: params,
+            device: Arc::clone(&self.device),
+        };
+        // A panicking handler drops its reply while unwinding, which answers error 3.
+        if catch_unwind(AssertUnwindSafe(|| handler.call(call, reply))).is_err() {
+            tracing::error!(api, "JSAPI handler panicked");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn parses_page_messages() {
+        let invoke: FromPage =
+            serde_json::from_str(r#"{"kind":"invoke","callId":7,"api":"alert"}"#).expect("valid");
+        assert_eq!(
+            invoke,
+            FromPage::Invoke {
+                call_id: 7,
+                api: "alert".into(),
+                params: Value::Null
+            }
+        );
+        for bad in [
+            r#"{"kind":"nope"}"#,
+            r#"{"callId":1}"#,
+            "[]",
+            r#"{"kind":"invoke","callId":-1,"api":"x"}"#,
+        ] {
+            assert!(serde_json::from_str::<FromPage>(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn replies_carry_nebula_errors() {
+        let reply = ToPage::reply(3, Err(ApiError::not_found("x")));
+        let json = serde_json::to_value(&reply).expect("serializable");
+        assert_eq!(
+            json,
+            json!({"kind":"reply","callId":3,"ok":false,"result":{"error":1,"errorMessage":"API not found: x"}})
+        );
+        assert!(
+            reply
+                .to_script()
+                .starts_with("window.__capsuleBridgeReceive")
+        );
+    }
+}

@@ -1,0 +1,311 @@
+//! The container: apps, their pages, and the bridge between pages and native APIs.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use capsule_jsapi::{ApiError, Caller, PermissionSet, Registry, Reply};
+use capsule_packages::AppKind;
+use serde_json::Value;
+
+use crate::bridge::{CallingApp, Dispatcher, FromPage, ToPage};
+use crate::device::SimulatedDevice;
+use crate::protocol::origin_of;
+use crate::{App, DeviceProfile, Error, HostPolicy, PageId, PageSpec, RenderHost, Result};
+
+/// Something that happened in the container that a host app or a test may want to follow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContainerEvent {
+    /// A page finished loading and painted.
+    PageLoaded(PageId),
+    /// A page was closed.
+    PageClosed(PageId),
+    /// A page logged to its console or threw an uncaught error.
+    Console {
+        /// The page.
+        page: PageId,
+        /// `log`, `info`, `warn`, `error` or `debug`.
+        level: String,
+        /// The message.
+        message: String,
+    },
+    /// A page tried to navigate somewhere it may not go.
+    NavigationBlocked {
+        /// The page.
+        page: PageId,
+        /// Where it tried to go.
+        url: String,
+    },
+}
+
+/// Builds a [`Container`].
+#[derive(Debug, Default)]
+pub struct ContainerBuilder {
+    registry: Option<Registry>,
+    policy: HostPolicy,
+    profile: DeviceProfile,
+}
+
+impl ContainerBuilder {
+    /// Uses `registry` instead of the built-in APIs (start from
+    /// [`Registry::with_builtins`] to add to them).
+    #[must_use]
+    pub fn registry(mut self, registry: Registry) -> Self {
+        self.registry = Some(registry);
+        self
+    }
+
+    /// Sets the host's permission and origin policy.
+    #[must_use]
+    pub fn policy(mut self, policy: HostPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// Sets the simulated device.
+    #[must_use]
+    pub fn device(mut self, profile: DeviceProfile) -> Self {
+        self.profile = profile;
+        self
+    }
+
+    /// Builds the container on top of a render host.
+    pub fn build(self, host: Arc<dyn RenderHost>) -> Container {
+        let device = Arc::new(SimulatedDevice::new(self.profile, Arc::clone(&host)));
+        let dispatcher = Dispatcher {
+            registry: self.registry.unwrap_or_else(Registry::with_builtins),
+            policy: self.policy,
+            device: device.clone(),
+        };
+        Container {
+            inner: Arc::new(Inner {
+                dispatcher,
+                device,
+                profile: self.profile,
+                host,
+                pages: Mutex::default(),
+                next_page: AtomicU64::new(1),
+                listeners: Mutex::default(),
+            }),
+        }
+    }
+}
+
+/// Runs apps on a render host and answers their pages' bridge calls. Cheap to clone; usable
+/// from any thread.
+#[derive(Clone)]
+pub struct Container {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    dispatcher: Dispatcher,
+    device: Arc<SimulatedDevice>,
+    profile: DeviceProfile,
+    host: Arc<dyn RenderHost>,
+    pages: Mutex<HashMap<PageId, OpenPage>>,
+    next_page: AtomicU64,
+    listeners: Mutex<Vec<Sender<ContainerEvent>>>,
+}
+
+struct OpenPage {
+    app: App,
+    declared: PermissionSet,
+}
+
+impl Container {
+    /// Starts building a container.
+    pub fn builder() -> ContainerBuilder {
+        ContainerBuilder::default()
+    }
+
+    /// The simulated device.
+    pub fn device_profile(&self) -> DeviceProfile {
+        self.inner.profile
+    }
+
+    /// Opens `app` at its entry page and returns the new page.
+    pub fn open(&self, app: App) -> Result<PageId> {
+        if app.manifest().kind != AppKind::H5 {
+            return Err(Error::Unsupported(format!(
+                "{} is a mini-program; this runtime runs H5 apps so far",
+                app.id()
+            )));
+        }
+        let id = PageId(self.inner.next_page.fetch_add(1, Ordering::Relaxed));
+        let declared = PermissionSet::from_names(app.manifest().permissions.apis.iter().cloned());
+        let url = app.url_of(&app.manifest().entry);
+        tracing::info!(app = app.id(), page = id.0, %url, "opening page");
+        self.pages().insert(
+            id,
+            OpenPage {
+                app: app.clone(),
+                declared,
+            },
+        );
+        self.inner.host.open_page(PageSpec { id, app, url });
+        Ok(id)
+    }
+
+    /// The app a page belongs to.
+    pub fn app_of(&self, page: PageId) -> Option<App> {
+        self.pages().get(&page).map(|open| open.app.clone())
+    }
+
+    /// Closes a page; UI requests still open on it fail.
+    pub fn close(&self, page: PageId) {
+        if self.pages().remove(&page).is_some() {
+            self.inner.device.close_page(page);
+            self.inner.host.close_page(page);
+            self.emit(ContainerEvent::PageClosed(page));
+        }
+    }
+
+    /// Whether any page is open.
+    pub fn has_pages(&self) -> bool {
+        !self.pages().is_empty()
+    }
+
+    /// Sends a native event (`resume`, `pause`, `back`, ...) to a page's `document`.
+    pub fn send_event(&self, page: PageId, name: &str, data: Value) {
+        self.inner.host.post(
+            page,
+            ToPage::Event {
+                name: name.to_owned(),
+                data,
+            },
+        );
+    }
+
+    /// Whether `page` may navigate to `url`: its app's own origin, or an origin the host
+    /// allows. Blocked attempts are reported as [`ContainerEvent::NavigationBlocked`].
+    pub fn allows_navigation(&self, page: PageId, url: &str) -> bool {
+        let own_origin = self.app_of(page).map(|app| app.origin());
+        let allowed = match (origin_of(url), own_origin) {
+            (Some(origin), Some(own)) => {
+                origin == own || self.inner.dispatcher.policy.allows_origin(origin)
+            }
+            _ => false,
+        };
+        if !allowed {
+            tracing::warn!(page = page.0, url, "navigation blocked");
+            self.emit(ContainerEvent::NavigationBlocked {
+                page,
+                url: url.to_owned(),
+            });
+        }
+        allowed
+    }
+
+    /// Subscribes to container events from now on.
+    pub fn subscribe(&self) -> Receiver<ContainerEvent> {
+        let (sender, receiver) = mpsc::channel();
+        self.inner
+            .listeners
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(sender);
+        receiver
+    }
+
+    /// Handles a message from the bridge of `page`, whose document is at `origin`. Render
+    /// hosts call this for every IPC message.
+    pub fn receive(&self, page: PageId, origin: &str, message: FromPage) {
+        match message {
+            FromPage::Invoke {
+                call_id,
+                api,
+                params,
+            } => {
+                self.invoke(page, origin, call_id, &api, params);
+            }
+            FromPage::UiResult { ui_id, result } => {
+                self.inner.device.finish_ui(page, ui_id, result)
+            }
+            FromPage::Loaded => self.emit(ContainerEvent::PageLoaded(page)),
+            FromPage::Console { level, message } => {
+                let app = self
+                    .app_of(page)
+                    .map(|app| app.id().to_owned())
+                    .unwrap_or_default();
+                tracing::info!(target: "capsule::console", app, page = page.0, level, "{message}");
+                self.emit(ContainerEvent::Console {
+                    page,
+                    level,
+                    message,
+                });
+            }
+            FromPage::ScriptResult { script_id, .. } => {
+                tracing::warn!(
+                    page = page.0,
+                    script_id,
+                    "script result with no script running"
+                );
+            }
+        }
+    }
+
+    fn invoke(&self, page: PageId, origin: &str, call_id: u64, api: &str, params: Value) {
+        let host = Arc::clone(&self.inner.host);
+        let api_name = api.to_owned();
+        let reply = Reply::new(move |result| {
+            match &result {
+                Ok(_) => {
+                    tracing::info!(target: "capsule::api", page = page.0, api = api_name, "ok")
+                }
+                Err(error) => tracing::info!(
+                    target: "capsule::api", page = page.0, api = api_name, code = error.code, "{}", error.message
+                ),
+            }
+            host.post(page, ToPage::reply(call_id, result));
+        });
+        let pages = self.pages();
+        let Some(open) = pages.get(&page) else {
+            drop(pages);
+            return reply.send(Err(ApiError::unknown(format!(
+                "page {} is not open",
+                page.0
+            ))));
+        };
+        let (declared, app) = (open.declared.clone(), open.app.clone());
+        drop(pages);
+        let caller = Caller {
+            app_id: app.id().to_owned(),
+            page: page.0,
+            origin: origin.to_owned(),
+        };
+        let app_origin = app.origin();
+        let calling = CallingApp {
+            declared: &declared,
+            origin: &app_origin,
+        };
+        self.inner
+            .dispatcher
+            .invoke(&calling, caller, api, params, reply);
+    }
+
+    fn pages(&self) -> std::sync::MutexGuard<'_, HashMap<PageId, OpenPage>> {
+        self.inner
+            .pages
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn emit(&self, event: ContainerEvent) {
+        let mut listeners = self
+            .inner
+            .listeners
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        listeners.retain(|listener| listener.send(event.clone()).is_ok());
+    }
+}
+
+impl std::fmt::Debug for Container {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Container")
+            .field("registry", &self.inner.dispatcher.registry)
+            .finish_non_exhaustive()
+    }
+}

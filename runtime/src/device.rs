@@ -1,0 +1,208 @@
+//! The simulated device apps run on: its screen, its clipboard and the UI the container draws.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use capsule_jsapi::{ApiError, Device, Reply, SystemInfo, UiRequest};
+use serde_json::Value;
+
+use crate::bridge::ToPage;
+use crate::{PageId, RenderHost};
+
+/// A device the simulator pretends to be: what `getSystemInfo` reports and the window size.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DeviceProfile {
+    /// Name used on the command line, e.g. `iphone-12`.
+    pub name: &'static str,
+    /// Model reported to apps.
+    pub model: &'static str,
+    /// Brand reported to apps.
+    pub brand: &'static str,
+    /// Screen width in CSS pixels (also the window width).
+    pub width: u32,
+    /// Screen height in CSS pixels (also the window height).
+    pub height: u32,
+    /// Physical pixels per CSS pixel reported to apps.
+    pub pixel_ratio: f64,
+    /// Operating system reported to apps.
+    pub system: &'static str,
+    /// Platform reported to apps.
+    pub platform: &'static str,
+    /// Status bar height in CSS pixels.
+    pub status_bar_height: u32,
+}
+
+impl DeviceProfile {
+    /// The profiles the simulator offers; the first is the default.
+    pub const ALL: [Self; 4] = [
+        Self {
+            name: "iphone-8",
+            model: "iPhone 8",
+            brand: "Apple",
+            width: 375,
+            height: 667,
+            pixel_ratio: 2.0,
+            system: "iOS 16.0",
+            platform: "ios",
+            status_bar_height: 20,
+        },
+        Self {
+            name: "iphone-12",
+            model: "iPhone 12",
+            brand: "Apple",
+            width: 390,
+            height: 844,
+            pixel_ratio: 3.0,
+            system: "iOS 16.0",
+            platform: "ios",
+            status_bar_height: 47,
+        },
+        Self {
+            name: "pixel-5",
+            model: "Pixel 5",
+            brand: "Google",
+            width: 393,
+            height: 851,
+            pixel_ratio: 2.75,
+            system: "Android 13",
+            platform: "android",
+            status_bar_height: 24,
+        },
+        Self {
+            name: "ipad",
+            model: "iPad",
+            brand: "Apple",
+            width: 768,
+            height: 1024,
+            pixel_ratio: 2.0,
+            system: "iPadOS 16.0",
+            platform: "ios",
+            status_bar_height: 20,
+        },
+    ];
+
+    /// The profile named `name`.
+    pub fn named(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|profile| profile.name == name)
+    }
+
+    /// What `getSystemInfo` answers on this device.
+    pub fn system_info(&self) -> SystemInfo {
+        SystemInfo {
+            model: self.model.into(),
+            brand: self.brand.into(),
+            pixel_ratio: self.pixel_ratio,
+            window_width: self.width,
+            window_height: self.height,
+            screen_width: self.width,
+            screen_height: self.height,
+            status_bar_height: self.status_bar_height,
+            title_bar_height: 44,
+            language: "zh-CN".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            system: self.system.into(),
+            platform: self.platform.into(),
+            sdk_version: "2.0.0".into(),
+        }
+    }
+}
+
+impl Default for DeviceProfile {
+    fn default() -> Self {
+        Self::ALL[0]
+    }
+}
+
+/// The container's [`Device`]: the profile, one clipboard shared by all apps, and UI
+/// requests forwarded to the page through the render host.
+pub(crate) struct SimulatedDevice {
+    profile: DeviceProfile,
+    clipboard: Mutex<String>,
+    host: Arc<dyn RenderHost>,
+    next_ui: AtomicU64,
+    open_ui: Mutex<HashMap<u64, (PageId, Reply)>>,
+}
+
+impl SimulatedDevice {
+    pub(crate) fn new(profile: DeviceProfile, host: Arc<dyn RenderHost>) -> Self {
+        Self {
+            profile,
+            clipboard: Mutex::default(),
+            host,
+            next_ui: AtomicU64::new(1),
+            open_ui: Mutex::default(),
+        }
+    }
+
+    /// Answers UI request `ui_id` of `page` with what the user chose. Answers from another
+    /// page or for unknown requests are ignored.
+    pub(crate) fn finish_ui(&self, page: PageId, ui_id: u64, result: Value) {
+        let mut open = self.open_ui.lock().unwrap_or_else(PoisonError::into_inner);
+        if open.get(&ui_id).is_some_and(|(owner, _)| *owner == page) {
+            if let Some((_, reply)) = open.remove(&ui_id) {
+                drop(open);
+                reply.send(Ok(if result.is_null() {
+                    Value::Object(Default::default())
+                } else {
+                    result
+                }));
+            }
+        } else {
+            tracing::warn!(
+                page = page.0,
+                ui_id,
+                "answer for a UI request the page does not own"
+            );
+        }
+    }
+
+    /// Fails every UI request still open on `page`, which is going away.
+    pub(crate) fn close_page(&self, page: PageId) {
+        let mut open = self.open_ui.lock().unwrap_or_else(PoisonError::into_inner);
+        let ids: Vec<u64> = open
+            .iter()
+            .filter(|(_, (owner, _))| *owner == page)
+            .map(|(id, _)| *id)
+            .collect();
+        let replies: Vec<Reply> = ids
+            .into_iter()
+            .filter_map(|id| open.remove(&id))
+            .map(|(_, r)| r)
+            .collect();
+        drop(open);
+        for reply in replies {
+            reply.send(Err(ApiError::unknown("the page was closed")));
+        }
+    }
+}
+
+impl Device for SimulatedDevice {
+    fn system_info(&self) -> SystemInfo {
+        self.profile.system_info()
+    }
+
+    fn clipboard_text(&self) -> String {
+        self.clipboard
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    fn set_clipboard_text(&self, text: String) {
+        *self
+            .clipboard
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = text;
+    }
+
+    fn show_ui(&self, page: u64, request: UiRequest, reply: Reply) {
+        let page = PageId(page);
+        let ui_id = self.next_ui.fetch_add(1, Ordering::Relaxed);
+        self.open_ui
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(ui_id, (page, reply));
+        self.host.post(page, ToPage::Ui { ui_id, request });
+    }
+}

@@ -1,0 +1,41 @@
+/// Everything the runtime can fail at.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A package or app folder is unusable.
+    #[error(transparent)]
+    Package(#[from] capsule_packages::Error),
+    /// An app folder could not be opened.
+    #[error("cannot open app folder {path}: {source}")]
+    AppFolder {
+        /// The folder.
+        path: String,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The app's kind cannot run in this runtime yet.
+    #[error("{0}")]
+    Unsupported(String),
+    /// The window system or webview failed.
+    #[error("webview error: {0}")]
+    Webview(String),
+    /// The virtual display could not be started.
+    #[error("cannot start a virtual display (Xvfb): {0}")]
+    Display(String),
+    /// The page referred to is not open.
+    #[error("page {0} is not open")]
+    NoSuchPage(u64),
+    /// A script run in a page threw or could not be run.
+    #[error("script failed in the page: {0}")]
+    Script(String),
+    /// The host stopped before answering.
+    #[error("the render host stopped")]
+    HostStopped,
+    /// A screenshot could not be taken or written.
+    #[error("screenshot failed: {0}")]
+    Screenshot(String),
+}
+
+/// Result alias for this crate.
+pub type Result<T> = std::result::Result<T, Error>;

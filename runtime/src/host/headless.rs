@@ -1,0 +1,94 @@
+use std::sync::{Mutex, PoisonError};
+
+use crate::bridge::{FromPage, ToPage};
+use crate::{Container, PageId, PageSpec, RenderHost};
+
+/// What a [`HeadlessHost`] was asked to do, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HostRecord {
+    /// A page was opened at this URL.
+    Opened {
+        /// The page.
+        page: PageId,
+        /// Its URL.
+        url: String,
+    },
+    /// A message was delivered to a page.
+    Posted {
+        /// The page.
+        page: PageId,
+        /// The message.
+        message: ToPage,
+    },
+    /// A page was closed.
+    Closed {
+        /// The page.
+        page: PageId,
+    },
+}
+
+/// A render host with no window: it records every request, and tests play the page's part
+/// by injecting the messages a page's bridge would send.
+#[derive(Debug, Default)]
+pub struct HeadlessHost {
+    records: Mutex<Vec<HostRecord>>,
+}
+
+impl HeadlessHost {
+    /// A host with nothing recorded.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Everything recorded so far.
+    pub fn records(&self) -> Vec<HostRecord> {
+        self.records
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// The messages delivered to `page` so far, oldest first.
+    pub fn posted(&self, page: PageId) -> Vec<ToPage> {
+        self.records()
+            .into_iter()
+            .filter_map(|record| match record {
+                HostRecord::Posted { page: to, message } if to == page => Some(message),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Plays page `page` sending the bridge message `json` from a document of `origin`, as
+    /// the webview's IPC channel would. Malformed messages are dropped with a warning, as in
+    /// a real webview.
+    pub fn inject(&self, container: &Container, page: PageId, origin: &str, json: &str) {
+        if let Some(message) = FromPage::parse(json) {
+            container.receive(page, origin, message);
+        }
+    }
+
+    fn record(&self, record: HostRecord) {
+        self.records
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(record);
+    }
+}
+
+impl RenderHost for HeadlessHost {
+    fn open_page(&self, page: PageSpec) {
+        self.record(HostRecord::Opened {
+            page: page.id,
+            url: page.url,
+        });
+    }
+
+    fn post(&self, page: PageId, message: ToPage) {
+        self.record(HostRecord::Posted { page, message });
+    }
+
+    fn close_page(&self, page: PageId) {
+        self.record(HostRecord::Closed { page });
+    }
+}

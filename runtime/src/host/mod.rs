@@ -1,0 +1,41 @@
+//! Render hosts: where pages are shown. [`WryHost`] draws them in real webviews;
+//! [`HeadlessHost`] records what would be shown, for tests.
+
+mod headless;
+#[cfg(target_os = "linux")]
+mod virtual_display;
+mod wry_host;
+
+pub use headless::{HeadlessHost, HostRecord};
+#[cfg(target_os = "linux")]
+pub use virtual_display::VirtualDisplay;
+pub use wry_host::{WryHandle, WryHost, WryHostOptions};
+
+use crate::App;
+use crate::bridge::ToPage;
+
+/// The container's number for one open page (one webview).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PageId(pub u64);
+
+/// A page to open: which app it belongs to and the URL to load.
+#[derive(Debug, Clone)]
+pub struct PageSpec {
+    /// The page's number.
+    pub id: PageId,
+    /// The app whose files the page's `capsule://` requests are served from.
+    pub app: App,
+    /// The first URL to load.
+    pub url: String,
+}
+
+/// What the container needs from whatever shows pages. Implementations are handles that can
+/// be used from any thread; they hand the work to their UI thread.
+pub trait RenderHost: Send + Sync {
+    /// Opens a page.
+    fn open_page(&self, page: PageSpec);
+    /// Delivers a message to a page's bridge. Messages to closed pages are dropped.
+    fn post(&self, page: PageId, message: ToPage);
+    /// Closes a page.
+    fn close_page(&self, page: PageId);
+}

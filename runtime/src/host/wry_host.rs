@@ -1,0 +1,383 @@
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Sender};
+use std::time::Duration;
+
+use serde_json::Value;
+use tao::dpi::LogicalSize;
+use tao::event::{Event, WindowEvent};
+use tao::event_loop::{
+    ControlFlow, EventLoop, EventLoopBuilder, EventLoopProxy, EventLoopWindowTarget,
+};
+use tao::platform::run_return::EventLoopExtRunReturn;
+use tao::window::{Window, WindowBuilder, WindowId};
+use wry::{NewWindowResponse, WebView, WebViewBuilder};
+
+use crate::bridge::{FromPage, ToPage, page_script};
+use crate::protocol::{SCHEME, origin_of, serve};
+use crate::{Container, Error, PageId, PageSpec, RenderHost, Result};
+
+/// How [`WryHost`] windows look.
+#[derive(Debug, Clone)]
+pub struct WryHostOptions {
+    /// Window title until the page sets one.
+    pub title: String,
+    /// Inner window width in logical pixels.
+    pub width: u32,
+    /// Inner window height in logical pixels.
+    pub height: u32,
+}
+
+/// Requests to the UI thread.
+enum HostEvent {
+    Open(PageSpec),
+    Post(PageId, ToPage),
+    Close(PageId),
+    FromPage {
+        page: PageId,
+        origin: String,
+        json: String,
+    },
+    Title(PageId, String),
+    RunScript {
+        page: PageId,
+        script: String,
+        answer: Sender<Result<Value>>,
+    },
+    Screenshot {
+        page: PageId,
+        path: PathBuf,
+        answer: Sender<Result<()>>,
+    },
+    Exit(i32),
+}
+
+/// The real render host: one tao window with a wry webview per page, on the main thread.
+///
+/// Create it on the main thread, take [`WryHost::handle`]s for other threads, build the
+/// [`Container`] on a handle, then give the main thread to [`WryHost::run`].
+pub struct WryHost {
+    event_loop: EventLoop<HostEvent>,
+    options: WryHostOptions,
+}
+
+/// A thread-safe handle to a [`WryHost`]: the [`RenderHost`] the container talks to, plus
+/// scripting for testers (run a script in a page, take a screenshot, exit).
+#[derive(Clone)]
+pub struct WryHandle {
+    proxy: EventLoopProxy<HostEvent>,
+}
+
+impl WryHost {
+    /// Creates the event loop. Must be called on the main thread, with a display available.
+    pub fn new(options: WryHostOptions) -> Self {
+        Self {
+            event_loop: EventLoopBuilder::with_user_event().build(),
+            options,
+        }
+    }
+
+    /// A handle for other threads.
+    pub fn handle(&self) -> WryHandle {
+        WryHandle {
+            proxy: self.event_loop.create_proxy(),
+        }
+    }
+
+    /// Runs the UI until [`WryHandle::exit`] or until the last window is closed; returns the
+    /// exit code.
+    pub fn run(mut self, container: &Container) -> i32 {
+        let proxy = self.event_loop.create_proxy();
+        let mut ui = Ui {
+            container: container.clone(),
+            proxy,
+            options: self.options,
+            pages: HashMap::new(),
+            scripts: HashMap::new(),
+            next_script: 1,
+        };
+        self.event_loop
+            .run_return(move |event, target, control_flow| {
+                *control_flow = ControlFlow::Wait;
+                match event {
+                    Event::UserEvent(HostEvent::Exit(code)) => {
+                        *control_flow = ControlFlow::ExitWithCode(code)
+                    }
+                    Event::UserEvent(request) => ui.handle(request, target),
+                    Event::WindowEvent {
+                        window_id,
+                        event: WindowEvent::CloseRequested,
+                        ..
+                    } => {
+                        if let Some(page) = ui.page_of_window(window_id) {
+                            ui.container.close(page);
+                        }
+                    }
+                    _ => {}
+                }
+            })
+    }
+}
+
+impl WryHandle {
+    fn send(&self, event: HostEvent) {
+        if self.proxy.send_event(event).is_err() {
+            tracing::debug!("render host already stopped");
+        }
+    }
+
+    /// Runs `script` as the body of an async function in `page` and returns its awaited,
+    /// JSON-serialisable value. Errors if the script throws or does not finish in `timeout`.
+    pub fn run_script(&self, page: PageId, script: &str, timeout: Duration) -> Result<Value> {
+        let (answer, result) = mpsc::channel();
+        self.send(HostEvent::RunScript {
+            page,
+            script: script.to_owned(),
+            answer,
+        });
+        match result.recv_timeout(timeout) {
+            Ok(result) => result,
+            Err(mpsc::RecvTimeoutError::Timeout) => Err(Error::Script(format!(
+                "no result within {} s",
+                timeout.as_secs()
+            ))),
+            Err(mpsc::RecvTimeoutError::Disconnected) => Err(Error::HostStopped),
+        }
+    }
+
+    /// Writes a PNG of `page`'s window to `path`.
+    pub fn screenshot(&self, page: PageId, path: &Path) -> Result<()> {
+        let (answer, result) = mpsc::channel();
+        self.send(HostEvent::Screenshot {
+            page,
+            path: path.to_owned(),
+            answer,
+        });
+        result.recv().map_err(|_| Error::HostStopped)?
+    }
+
+    /// Stops the host; [`WryHost::run`] returns `code`.
+    pub fn exit(&self, code: i32) {
+        self.send(HostEvent::Exit(code));
+    }
+}
+
+impl RenderHost for WryHandle {
+    fn open_page(&self, page: PageSpec) {
+        self.send(HostEvent::Open(page));
+    }
+
+    fn post(&self, page: PageId, message: ToPage) {
+        self.send(HostEvent::Post(page, message));
+    }
+
+    fn close_page(&self, page: PageId) {
+        self.send(HostEvent::Close(page));
+    }
+}
+
+struct PageView {
+    window: Window,
+    webview: WebView,
+}
+
+/// State owned by the UI thread.
+struct Ui {
+    container: Container,
+    proxy: EventLoopProxy<HostEvent>,
+    options: WryHostOptions,
+    pages: HashMap<PageId, PageView>,
+    scripts: HashMap<u64, Sender<Result<Value>>>,
+    next_script: u64,
+}
+
+impl Ui {
+    fn handle(&mut self, request: HostEvent, target: &EventLoopWindowTarget<HostEvent>) {
+        match request {
+            HostEvent::Open(spec) => {
+                let id = spec.id;
+                match self.open(spec, target) {
+                    Ok(view) => {
+                        self.pages.insert(id, view);
+                    }
+                    Err(error) => {
+                        tracing::error!(page = id.0, %error, "cannot open page");
+                        self.container.close(id);
+                    }
+                }
+            }
+            HostEvent::Post(page, message) => self.eval(page, &message.to_script()),
+            HostEvent::Close(page) => {
+                self.pages.remove(&page);
+                if self.pages.is_empty() {
+                    self.send(HostEvent::Exit(0));
+                }
+            }
+            HostEvent::FromPage { page, origin, json } => match FromPage::parse(&json) {
+                Some(FromPage::ScriptResult {
+                    script_id,
+                    ok,
+                    value,
+                }) => {
+                    if let Some(answer) = self.scripts.remove(&script_id) {
+                        let result = if ok {
+                            Ok(value)
+                        } else {
+                            Err(Error::Script(value.as_str().unwrap_or_default().to_owned()))
+                        };
+                        answer.send(result).ok();
+                    }
+                }
+                Some(message) => self.container.receive(page, &origin, message),
+                None => {}
+            },
+            HostEvent::Title(page, title) => {
+                if let Some(view) = self.pages.get(&page) {
+                    view.window.set_title(&title);
+                }
+            }
+            HostEvent::RunScript {
+                page,
+                script,
+                answer,
+            } => {
+                if !self.pages.contains_key(&page) {
+                    answer.send(Err(Error::NoSuchPage(page.0))).ok();
+                    return;
+                }
+                let script_id = self.next_script;
+                self.next_script += 1;
+                self.scripts.insert(script_id, answer);
+                self.eval(page, &script_wrapper(script_id, &script));
+            }
+            HostEvent::Screenshot { page, path, answer } => {
+                let result = match self.pages.get(&page) {
+                    Some(view) => capture_window(&view.window, &path),
+                    None => Err(Error::NoSuchPage(page.0)),
+                };
+                answer.send(result).ok();
+            }
+            HostEvent::Exit(_) => {}
+        }
+    }
+
+    fn send(&self, event: HostEvent) {
+        self.proxy.send_event(event).ok();
+    }
+
+    fn eval(&self, page: PageId, script: &str) {
+        match self.pages.get(&page) {
+            Some(view) => {
+                if let Err(error) = view.webview.evaluate_script(script) {
+                    tracing::warn!(page = page.0, %error, "cannot deliver to page");
+                }
+            }
+            None => tracing::debug!(page = page.0, "message for a closed page dropped"),
+        }
+    }
+
+    fn page_of_window(&self, window: WindowId) -> Option<PageId> {
+        self.pages
+            .iter()
+            .find(|(_, view)| view.window.id() == window)
+            .map(|(id, _)| *id)
+    }
+
+    fn open(&self, spec: PageSpec, target: &EventLoopWindowTarget<HostEvent>) -> Result<PageView> {
+        let window = WindowBuilder::new()
+            .with_title(&self.options.title)
+            .with_inner_size(LogicalSize::new(self.options.width, self.options.height))
+            .build(target)
+            .map_err(|e| Error::Webview(e.to_string()))?;
+        let page = spec.id;
+        let app = spec.app.clone();
+        let ipc_proxy = self.proxy.clone();
+        let title_proxy = self.proxy.clone();
+        let container = self.container.clone();
+        let builder = WebViewBuilder::new()
+            .with_url(&spec.url)
+            .with_initialization_script_for_main_only(page_script(), true)
+            .with_asynchronous_custom_protocol(SCHEME.into(), move |_, request, responder| {
+                let response = serve(&app, request.method().as_str(), &request.uri().to_string());
+                responder.respond(response);
+            })
+            .with_ipc_handler(move |request| {
+                let origin = origin_of(&request.uri().to_string())
+                    .unwrap_or_default()
+                    .to_owned();
+                let json = request.into_body();
+                ipc_proxy
+                    .send_event(HostEvent::FromPage { page, origin, json })
+                    .ok();
+            })
+            .with_navigation_handler(move |url| container.allows_navigation(page, &url))
+            .with_new_window_req_handler(|url, _| {
+                tracing::warn!(url, "pages may not open new windows");
+                NewWindowResponse::Deny
+            })
+            .with_document_title_changed_handler(move |title| {
+                title_proxy.send_event(HostEvent::Title(page, title)).ok();
+            });
+        let webview = build_webview(builder, &window)?;
+        Ok(PageView { window, webview })
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn build_webview(builder: WebViewBuilder<'_>, window: &Window) -> Result<WebView> {
+    use tao::platform::unix::WindowExtUnix;
+    use wry::WebViewBuilderExtUnix;
+    let vbox = window
+        .default_vbox()
+        .ok_or_else(|| Error::Webview("window has no GTK box".into()))?;
+    builder
+        .build_gtk(vbox)
+        .map_err(|e| Error::Webview(e.to_string()))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn build_webview(builder: WebViewBuilder<'_>, window: &Window) -> Result<WebView> {
+    builder
+        .build(window)
+        .map_err(|e| Error::Webview(e.to_string()))
+}
+
+/// A script that runs `body` as an async function and posts its outcome back.
+fn script_wrapper(script_id: u64, body: &str) -> String {
+    format!(
+        r#"(() => {{
+  const post = (ok, value) => {{
+    let json;
+    try {{ json = JSON.stringify({{ kind: "scriptResult", scriptId: {script_id}, ok, value: value === undefined ? null : value }}); }}
+    catch (error) {{ json = JSON.stringify({{ kind: "scriptResult", scriptId: {script_id}, ok: false, value: "result is not JSON-serialisable: " + error }}); }}
+    window.ipc.postMessage(json);
+  }};
+  (async () => {{
+{body}
+  }})().then((value) => post(true, value), (error) => post(false, String(error && error.stack ? error + "\n" + error.stack : error)));
+}})();"#
+    )
+}
+
+#[cfg(target_os = "linux")]
+fn capture_window(window: &Window, path: &Path) -> Result<()> {
+    use gtk::prelude::*;
+    use tao::platform::unix::WindowExtUnix;
+    let gdk_window = window
+        .gtk_window()
+        .window()
+        .ok_or_else(|| Error::Screenshot("the window is not realised".into()))?;
+    let pixbuf = gdk_window
+        .pixbuf(0, 0, gdk_window.width(), gdk_window.height())
+        .ok_or_else(|| Error::Screenshot("cannot read the window's pixels".into()))?;
+    pixbuf
+        .savev(path, "png", &[])
+        .map_err(|e| Error::Screenshot(format!("cannot write {}: {e}", path.display())))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn capture_window(_window: &Window, _path: &Path) -> Result<()> {
+    Err(Error::Screenshot(
+        "screenshots are only implemented on Linux".into(),
+    ))
+}

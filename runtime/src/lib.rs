@@ -1,0 +1,41 @@
+//! Capsule's runtime: runs offline H5 apps (and, as they land, mini-programs) in a container
+//! whose pages call native APIs through one permission-checked JSBridge.
+//!
+//! A host builds a [`Container`] on a [`RenderHost`] — [`WryHost`] for real webviews,
+//! [`HeadlessHost`] for tests — and opens [`App`]s in it:
+//!
+//! ```
+//! use std::sync::Arc;
+//! use capsule_runtime::{Container, HeadlessHost, HostRecord};
+//!
+//! let host = Arc::new(HeadlessHost::new());
+//! let container = Container::builder().build(host.clone());
+//! # let dir = tempfile::tempdir().unwrap();
+//! # std::fs::write(dir.path().join("manifest.json"), r#"{"appId":"demo","name":"Demo",
+//! #   "version":"1.0.0","kind":"h5","entry":"index.html"}"#).unwrap();
+//! let app = capsule_runtime::App::open_dir(dir.path()).unwrap();
+//! let page = container.open(app).unwrap();
+//! assert_eq!(host.records()[0], HostRecord::Opened { page, url: "capsule://demo/index.html".into() });
+//! ```
+
+mod app;
+mod bridge;
+mod container;
+mod device;
+mod error;
+mod host;
+mod policy;
+mod protocol;
+
+pub use app::{App, AppFiles, DirFiles};
+pub use bridge::{FromPage, ToPage};
+pub use container::{Container, ContainerBuilder, ContainerEvent};
+pub use device::DeviceProfile;
+pub use error::{Error, Result};
+#[cfg(target_os = "linux")]
+pub use host::VirtualDisplay;
+pub use host::{
+    HeadlessHost, HostRecord, PageId, PageSpec, RenderHost, WryHandle, WryHost, WryHostOptions,
+};
+pub use policy::HostPolicy;
+pub use protocol::{SCHEME, content_security_policy, serve};

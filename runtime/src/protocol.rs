@@ -1,0 +1,307 @@
+//! The `capsule://<appId>/<path>` protocol: how a webview reads an app's files.
+
+use std::borrow::Cow;
+use std::io;
+
+use capsule_packages::RelativePath;
+use percent_encoding::percent_decode_str;
+use wry::http::{Response, StatusCode, header};
+
+use crate::App;
+
+/// The URL scheme app files are served under.
+pub const SCHEME: &str = "capsule";
+
+/// Answers one request of a page of `app` for `uri`.
+///
+/// Only `GET`/`HEAD` for the app's own host are served; everything that is not a plain
+/// relative path inside the app (`..` in any spelling, absolute paths, backslashes, control
+/// characters) is answered 404, exactly like a missing file, so probing learns nothing.
+pub fn serve(app: &App, method: &str, uri: &str) -> Response<Cow<'static, [u8]>> {
+    if method != "GET" && method != "HEAD" {
+        return plain(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "only GET and HEAD are served",
+        );
+    }
+    let Some(path) = request_path(app, uri) else {
+        tracing::debug!(app = app.id(), uri, "refused request path");
+        return plain(StatusCode::NOT_FOUND, "not found");
+    };
+    match app.files().read(&path) {
+        Ok(body) => {
+            let body = if method == "HEAD" { Vec::new() } else { body };
+            Response::builder()
+                .status(StatusCode::OK)
+                .header(header::CONTENT_TYPE, content_type(&path))
+                .header(
+                    header::CONTENT_SECURITY_POLICY,
+                    content_security_policy(app),
+                )
+                .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
+                .header(header::CACHE_CONTROL, "no-cache")
+                .body(Cow::Owned(body))
+                .unwrap_or_else(|_| plain(StatusCode::INTERNAL_SERVER_ERROR, "bad response"))
+        }
+        Err(error) if error.kind() == io::ErrorKind::NotFound => {
+            plain(StatusCode::NOT_FOUND, "not found")
+        }
+        Err(error) => {
+            tracing::warn!(app = app.id(), %path, %error, "refused to serve file");
+            plain(StatusCode::FORBIDDEN, "file refused")
+        }
+    }
+}
+
+/// The package path a URL names, if it names one of `app`'s files. The empty path is the
+/// app's entry page.
+fn request_path(app: &App, uri: &str) -> Option<RelativePath> {
+    let rest = uri.strip_prefix(SCHEME)?.strip_prefix("://")?;
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    if host != app.id() {
+        return None;
+    }
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    if path.is_empty() {
+        return Some(app.manifest().entry.clone());
+    }
+    let decoded = percent_decode_str(path).decode_utf8().ok()?;
+    RelativePath::new(&decoded).ok()
+}
+
+/// The `Content-Type` of a file, with a charset for text.
+fn content_type(path: &RelativePath) -> String {
+    let mime = path
+        .extension()
+        .and_then(|ext| mime_guess::from_ext(ext).first())
+        .unwrap_or(mime_guess::mime::APPLICATION_OCTET_STREAM);
+    let textual = mime.type_() == "text"
+        || matches!(
+            mime.subtype().as_str(),
+            "javascript" | "json" | "xml" | "svg"
+        );
+    if textual && mime.get_param("charset").is_none() {
+        format!("{mime}; charset=utf-8")
+    } else {
+        mime.to_string()
+    }
+}
+
+/// The policy every page of `app` runs under: scripts only from the package (no inline
+/// scripts, no `eval`), no plugins, no framing, and network reads only to the app's own
+/// origin and the domains its manifest declares.
+pub fn content_security_policy(app: &App) -> String {
+    let own = app.origin();
+    let mut connect = format!("'self' {own}");
+    for domain in &app.manifest().permissions.domains {
+        connect.push(' ');
+        connect.push_str(domain);
+    }
+    format!(
+        "default-src 'self' {own}; script-src 'self' {own}; \
+         style-src 'self' {own} 'unsafe-inline'; img-src 'self' {own} data: blob:; \
+         font-src 'self' {own} data:; media-src 'self' {own} blob:; connect-src {connect}; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// The origin (`scheme://host[:port]`) of a URL, if it has one.
+pub(crate) fn origin_of(url: &str) -> Option<&str> {
+    let (scheme, rest) = url.split_once("://")?;
+    if scheme.is_empty() {
+        return None;
+    }
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    Some(&url[..scheme.len() + 3 + end])
+}
+
+fn plain(status: StatusCode, text: &'static str) -> Response<Cow<'static, [u8]>> {
+    let mut response = Response::new(Cow::Borrowed(text.as_bytes()));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::DirFiles;
+    use capsule_packages::Manifest;
+    use std::fs;
+    use std::sync::Arc;
+
+    fn demo() -> (tempfile::TempDir, App) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().join("app");
+        fs::create_dir_all(root.join("js")).expect("mkdir");
+        let files = [
+            ("index.html", "<p>hi</p>"),
+            ("js/app.js", "1"),
+            ("js/mod.mjs", "1"),
+            ("style.css", "p{}"),
+            ("data.json", "{}"),
+            ("logo.png", "png"),
+            ("icon.svg", "<svg/>"),
+            ("font.woff2", "f"),
+            ("blob.unknownext", "?"),
+            ("README", "no extension"),
+        ];
+        for (name, body) in files {
+            fs::write(root.join(name), body).expect("write");
+        }
+        fs::write(dir.path().join("secret.txt"), "outside").expect("write");
+        let manifest = Manifest::from_json(
+            br#"{"appId":"demo","name":"Demo","version":"1.0.0","kind":"h5","entry":"index.html",
+                "permissions":{"domains":["https://api.example.com"]}}"#,
+        )
+        .expect("manifest");
+        let app = App::new(manifest, Arc::new(DirFiles::new(&root).expect("root")));
+        (dir, app)
+    }
+
+    fn get(app: &App, uri: &str) -> (u16, String, String) {
+        let response = serve(app, "GET", uri);
+        let mime = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        (
+            response.status().as_u16(),
+            mime,
+            String::from_utf8_lossy(response.body()).into_owned(),
+        )
+    }
+
+    #[test]
+    fn serves_files_with_their_mime_type() {
+        let (_dir, app) = demo();
+        let cases = [
+            ("index.html", "text/html; charset=utf-8"),
+            ("js/app.js", "text/javascript; charset=utf-8"),
+            ("js/mod.mjs", "text/javascript; charset=utf-8"),
+            ("style.css", "text/css; charset=utf-8"),
+            ("data.json", "application/json; charset=utf-8"),
+            ("logo.png", "image/png"),
+            ("icon.svg", "image/svg+xml; charset=utf-8"),
+            ("font.woff2", "font/woff2"),
+            ("blob.unknownext", "application/octet-stream"),
+            ("README", "application/octet-stream"),
+        ];
+        for (path, mime) in cases {
+            let (status, got, _) = get(&app, &format!("capsule://demo/{path}"));
+            assert_eq!((status, got.as_str()), (200, mime), "{path}");
+        }
+    }
+
+    #[test]
+    fn empty_path_is_the_entry_and_queries_are_ignored() {
+        let (_dir, app) = demo();
+        assert_eq!(get(&app, "capsule://demo/").2, "<p>hi</p>");
+        assert_eq!(get(&app, "capsule://demo").2, "<p>hi</p>");
+        assert_eq!(
+            get(&app, "capsule://demo/index.html?x=1#top").2,
+            "<p>hi</p>"
+        );
+        assert_eq!(
+            get(&app, "capsule://demo/js%2Fapp.js").0,
+            200,
+            "encoded slash is a slash"
+        );
+    }
+
+    #[test]
+    fn missing_files_and_other_apps_are_404() {
+        let (_dir, app) = demo();
+        for uri in [
+            "capsule://demo/nope.html",
+            "capsule://other/index.html",
+            "https://demo/index.html",
+        ] {
+            assert_eq!(get(&app, uri).0, 404, "{uri}");
+        }
+    }
+
+    #[test]
+    fn every_traversal_form_is_404() {
+        let (_dir, app) = demo();
+        let attempts = [
+            "capsule://demo/../secret.txt",
+            "capsule://demo/js/../../secret.txt",
+            "capsule://demo/%2e%2e/secret.txt",
+            "capsule://demo/%2E%2E/secret.txt",
+            "capsule://demo/.%2e/secret.txt",
+            "capsule://demo/js/%2e%2e%2f%2e%2e%2fsecret.txt",
+            "capsule://demo/%2fetc%2fpasswd",
+            "capsule://demo//etc/passwd",
+            "capsule://demo/..%5csecret.txt",
+            "capsule://demo/js%5c..%5c..%5csecret.txt",
+            "capsule://demo/C:/Windows/win.ini",
+            "capsule://demo/index.html%00.png",
+            "capsule://demo/%ff%fe",
+            "capsule://demo/./index.html",
+        ];
+        for uri in attempts {
+            let (status, _, body) = get(&app, uri);
+            assert_eq!(status, 404, "{uri}");
+            assert!(!body.contains("outside"), "{uri}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_out_of_the_app_are_404() {
+        let (dir, app) = demo();
+        let link = dir.path().join("app/link.txt");
+        std::os::unix::fs::symlink(dir.path().join("secret.txt"), link).expect("symlink");
+        assert_eq!(get(&app, "capsule://demo/link.txt").0, 404);
+    }
+
+    #[test]
+    fn responses_carry_a_restrictive_csp() {
+        let (_dir, app) = demo();
+        let response = serve(&app, "GET", "capsule://demo/index.html");
+        let csp = response.headers()[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .expect("ascii");
+        assert!(csp.contains("script-src 'self' capsule://demo;"), "{csp}");
+        assert!(!csp.contains("unsafe-eval"), "{csp}");
+        assert!(
+            csp.contains("connect-src 'self' capsule://demo https://api.example.com;"),
+            "{csp}"
+        );
+        assert!(csp.contains("object-src 'none'"), "{csp}");
+        assert_eq!(
+            response.headers()[header::X_CONTENT_TYPE_OPTIONS],
+            "nosniff"
+        );
+    }
+
+    #[test]
+    fn only_get_and_head() {
+        let (_dir, app) = demo();
+        assert_eq!(
+            serve(&app, "POST", "capsule://demo/index.html").status(),
+            405
+        );
+        let head = serve(&app, "HEAD", "capsule://demo/index.html");
+        assert_eq!((head.status().as_u16(), head.body().len()), (200, 0));
+    }
+
+    #[test]
+    fn origins() {
+        assert_eq!(
+            origin_of("capsule://demo/index.html"),
+            Some("capsule://demo")
+        );
+        assert_eq!(
+            origin_of("https://a.example:8443?q"),
+            Some("https://a.example:8443")
+        );
+        assert_eq!(origin_of("about:blank"), None);
+    }
+}
