@@ -35,11 +35,10 @@ function ready() {
   $("bridge-status").classList.add("ready");
   $("btn-system-info").addEventListener("click", showSystemInfo);
   $("btn-set-clipboard").addEventListener("click", () => call("setClipboard", { text: $("clipboard-text").value }));
-  $("btn-get-clipboard").addEventListener("click", () => call("getClipboard"));
   $("btn-toast").addEventListener("click", () => call("showToast", { content: "Saved", type: "success", duration: 2000 }));
   $("btn-alert").addEventListener("click", () =>
     call("alert", { title: "Capsule", content: "This alert is drawn by the container.", buttonText: "Got it" }));
-  $("btn-denied").addEventListener("click", () => call("scan", { type: "qr" }));
+  $("btn-denied").addEventListener("click", () => call("getClipboard"));
   showSystemInfo();
 }
 

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs the whole Capsule test suite: formatting, lints, unit tests, headless integration
+# tests and the end-to-end tests in the real WebKitGTK webview (each e2e test starts its
+# own Xvfb display). Installs the system packages it needs first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup.sh
+capsule_install_system_packages
+capsule_use_shared_target_dir
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+echo "== cargo clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+echo "== cargo test"
+cargo test --workspace --locked
