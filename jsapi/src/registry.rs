@@ -175,7 +175,7 @@ mod tests {
     fn a_dropped_reply_answers_with_an_unknown_error() {
         let (sender, receiver) = mpsc::channel();
         drop(Reply::new(move |result| {
-            sender.send(result).expect("receiver alive")
+            sender.send(result).expect("receiver alive");
         }));
         let result = receiver.recv().expect("answered");
         assert_eq!(result.map_err(|e| e.code), Err(ApiError::UNKNOWN));

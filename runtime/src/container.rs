@@ -158,7 +158,7 @@ impl Container {
         if self.pages().remove(&page).is_some() {
             self.inner.device.close_page(page);
             self.inner.host.close_page(page);
-            self.emit(ContainerEvent::PageClosed(page));
+            self.emit(&ContainerEvent::PageClosed(page));
         }
     }
 
@@ -190,7 +190,7 @@ impl Container {
         };
         if !allowed {
             tracing::warn!(page = page.0, url, "navigation blocked");
-            self.emit(ContainerEvent::NavigationBlocked {
+            self.emit(&ContainerEvent::NavigationBlocked {
                 page,
                 url: url.to_owned(),
             });
@@ -221,16 +221,16 @@ impl Container {
                 self.invoke(page, origin, call_id, &api, params);
             }
             FromPage::UiResult { ui_id, result } => {
-                self.inner.device.finish_ui(page, ui_id, result)
+                self.inner.device.finish_ui(page, ui_id, result);
             }
-            FromPage::Loaded => self.emit(ContainerEvent::PageLoaded(page)),
+            FromPage::Loaded => self.emit(&ContainerEvent::PageLoaded(page)),
             FromPage::Console { level, message } => {
                 let app = self
                     .app_of(page)
                     .map(|app| app.id().to_owned())
                     .unwrap_or_default();
                 tracing::info!(target: "capsule::console", app, page = page.0, level, "{message}");
-                self.emit(ContainerEvent::Console {
+                self.emit(&ContainerEvent::Console {
                     page,
                     level,
                     message,
@@ -252,7 +252,7 @@ impl Container {
         let reply = Reply::new(move |result| {
             match &result {
                 Ok(_) => {
-                    tracing::info!(target: "capsule::api", page = page.0, api = api_name, "ok")
+                    tracing::info!(target: "capsule::api", page = page.0, api = api_name, "ok");
                 }
                 Err(error) => tracing::info!(
                     target: "capsule::api", page = page.0, api = api_name, code = error.code, "{}", error.message
@@ -292,7 +292,7 @@ impl Container {
             .unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn emit(&self, event: ContainerEvent) {
+    fn emit(&self, event: &ContainerEvent) {
         let mut listeners = self
             .inner
             .listeners

@@ -90,8 +90,8 @@ fn run(args: &RunArgs) -> Result<i32> {
         None => None,
     };
     let profile = DeviceProfile::named(&args.device).context("unknown device")?;
-    let _display = ensure_display(profile)?;
-    let headless = _display.is_some();
+    let display = ensure_display(profile)?;
+    let headless = display.is_some();
     let screenshot = match (&args.screenshot, headless) {
         (Some(path), _) => Some(path.clone()),
         (None, true) => Some(PathBuf::from(format!("capsule-{}.png", app.id()))),
@@ -119,7 +119,11 @@ fn run(args: &RunArgs) -> Result<i32> {
         };
         std::thread::spawn(move || driver.drive());
     }
-    Ok(host.run(&container))
+    let code = host.run(&container);
+    // Exit while the virtual display still runs: killing the X server under live GTK and
+    // WebKit connections makes their I/O error handlers end the process with status 1.
+    // Xvfb (started with -terminate) stops by itself once its last client is gone.
+    std::process::exit(code);
 }
 
 /// Runs the scripted part of `run` off the UI thread: wait for the page, run the script,

@@ -69,12 +69,16 @@ fn request_path(app: &App, uri: &str) -> Option<RelativePath> {
     RelativePath::new(&decoded).ok()
 }
 
-/// The `Content-Type` of a file, with a charset for text.
+/// The `Content-Type` of a file, with a charset for text. Every JavaScript extension gets
+/// `text/javascript`, the one type RFC 9239 keeps (module scripts require a JS type).
 fn content_type(path: &RelativePath) -> String {
-    let mime = path
-        .extension()
-        .and_then(|ext| mime_guess::from_ext(ext).first())
-        .unwrap_or(mime_guess::mime::APPLICATION_OCTET_STREAM);
+    let mime = match path.extension() {
+        Some("js" | "mjs" | "cjs") => mime_guess::mime::TEXT_JAVASCRIPT,
+        Some(ext) => mime_guess::from_ext(ext)
+            .first()
+            .unwrap_or(mime_guess::mime::APPLICATION_OCTET_STREAM),
+        None => mime_guess::mime::APPLICATION_OCTET_STREAM,
+    };
     let textual = mime.type_() == "text"
         || matches!(
             mime.subtype().as_str(),

@@ -101,7 +101,7 @@ impl WryHost {
                 *control_flow = ControlFlow::Wait;
                 match event {
                     Event::UserEvent(HostEvent::Exit(code)) => {
-                        *control_flow = ControlFlow::ExitWithCode(code)
+                        *control_flow = ControlFlow::ExitWithCode(code);
                     }
                     Event::UserEvent(request) => ui.handle(request, target),
                     Event::WindowEvent {
@@ -196,7 +196,7 @@ impl Ui {
         match request {
             HostEvent::Open(spec) => {
                 let id = spec.id;
-                match self.open(spec, target) {
+                match self.open(&spec, target) {
                     Ok(view) => {
                         self.pages.insert(id, view);
                     }
@@ -283,7 +283,7 @@ impl Ui {
             .map(|(id, _)| *id)
     }
 
-    fn open(&self, spec: PageSpec, target: &EventLoopWindowTarget<HostEvent>) -> Result<PageView> {
+    fn open(&self, spec: &PageSpec, target: &EventLoopWindowTarget<HostEvent>) -> Result<PageView> {
         let window = WindowBuilder::new()
             .with_title(&self.options.title)
             .with_inner_size(LogicalSize::new(self.options.width, self.options.height))
