@@ -19,13 +19,19 @@
 
 mod args;
 mod builtins;
+mod config;
 mod device;
+mod dialect;
 mod error;
 mod permission;
 mod registry;
+mod storage;
 
 pub use args::Args;
+pub use config::ApiConfig;
 pub use device::{Device, SystemInfo, ToastIcon, UiRequest};
+pub use dialect::Dialect;
 pub use error::{ApiError, ApiResult};
 pub use permission::{Permission, PermissionSet};
 pub use registry::{ApiCall, Caller, JsApi, Registry, Reply};
+pub use storage::{StorageLimits, TOTAL_OVER_LIMIT, VALUE_TOO_LONG};

@@ -4,9 +4,10 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::{ApiError, ApiResult, Device, Permission};
+use crate::{ApiConfig, ApiError, ApiResult, Device, Dialect, Permission};
 
-/// Who made a call: the app, the page within it, and the origin of the calling document.
+/// Who made a call: the app, the page within it, the origin of the calling document, the API
+/// shapes it expects and the network domains its manifest declares.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Caller {
     /// The calling app's id.
@@ -15,6 +16,24 @@ pub struct Caller {
     pub page: u64,
     /// The origin of the calling document, e.g. `capsule://demo`.
     pub origin: String,
+    /// The argument and result shapes the caller expects.
+    pub dialect: Dialect,
+    /// Origins the app may reach over the network (`https://api.example.com`), from its
+    /// manifest.
+    pub domains: Arc<[String]>,
+}
+
+impl Caller {
+    /// A caller in the Alipay dialect with no network domains.
+    pub fn new(app_id: impl Into<String>, page: u64, origin: impl Into<String>) -> Self {
+        Self {
+            app_id: app_id.into(),
+            page,
+            origin: origin.into(),
+            dialect: Dialect::default(),
+            domains: Arc::from([]),
+        }
+    }
 }
 
 /// One call of an API, as handed to its handler after the permission check.
@@ -119,10 +138,21 @@ impl Registry {
         Self::default()
     }
 
-    /// A registry holding Capsule's built-in APIs.
+    /// A registry holding Capsule's built-in APIs, with no data directory: storage and file
+    /// APIs fail until a host gives one through [`Registry::with_config`].
     pub fn with_builtins() -> Self {
+        Self::with_config(&ApiConfig::default())
+    }
+
+    /// A registry holding Capsule's built-in APIs, configured by the host.
+    pub fn with_config(config: &ApiConfig) -> Self {
         let mut registry = Self::new();
         crate::builtins::register(&mut registry);
+        let store = Arc::new(crate::storage::Store::new(
+            config.data_dir.clone(),
+            config.storage_limits,
+        ));
+        crate::storage::register(&mut registry, &store);
         registry
     }
 

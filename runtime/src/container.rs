@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use capsule_jsapi::{ApiError, Caller, PermissionSet, Registry, Reply};
+use capsule_jsapi::{ApiConfig, ApiError, Caller, Dialect, PermissionSet, Registry, Reply};
 use capsule_packages::AppKind;
 use serde_json::Value;
 
@@ -45,6 +45,7 @@ pub struct ContainerBuilder {
     registry: Option<Registry>,
     policy: HostPolicy,
     profile: DeviceProfile,
+    api_config: ApiConfig,
 }
 
 impl ContainerBuilder {
@@ -70,11 +71,33 @@ impl ContainerBuilder {
         self
     }
 
+    /// Configures the built-in native APIs (ignored when [`registry`](Self::registry) gives
+    /// a registry of the host's own). Without a data directory the container uses
+    /// [`default_data_dir`].
+    #[must_use]
+    pub fn api_config(mut self, config: ApiConfig) -> Self {
+        self.api_config = config;
+        self
+    }
+
+    /// Keeps app data (storage, files) in `dir`.
+    #[must_use]
+    pub fn data_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.api_config.data_dir = Some(dir.into());
+        self
+    }
+
     /// Builds the container on top of a render host.
     pub fn build(self, host: Arc<dyn RenderHost>) -> Container {
         let device = Arc::new(SimulatedDevice::new(self.profile, Arc::clone(&host)));
+        let mut api_config = self.api_config;
+        if api_config.data_dir.is_none() {
+            api_config.data_dir = default_data_dir();
+        }
         let dispatcher = Dispatcher {
-            registry: self.registry.unwrap_or_else(Registry::with_builtins),
+            registry: self
+                .registry
+                .unwrap_or_else(|| Registry::with_config(&api_config)),
             policy: self.policy,
             device: device.clone(),
         };
@@ -112,6 +135,17 @@ struct Inner {
 struct OpenPage {
     app: App,
     declared: PermissionSet,
+    domains: Arc<[String]>,
+}
+
+/// Where a container keeps app data when the host names no directory:
+/// `$XDG_DATA_HOME/capsule`, else `$HOME/.local/share/capsule`.
+pub fn default_data_dir() -> Option<std::path::PathBuf> {
+    let non_empty = |name| std::env::var_os(name).filter(|value| !value.is_empty());
+    non_empty("XDG_DATA_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| non_empty("HOME").map(|home| std::path::Path::new(&home).join(".local/share")))
+        .map(|base| base.join("capsule"))
 }
 
 impl Container {
@@ -135,6 +169,7 @@ impl Container {
         }
         let id = PageId(self.inner.next_page.fetch_add(1, Ordering::Relaxed));
         let declared = PermissionSet::from_names(app.manifest().permissions.apis.iter().cloned());
+        let domains = app.manifest().permissions.domains.iter().cloned().collect();
         let url = app.url_of(&app.manifest().entry);
         tracing::info!(app = app.id(), page = id.0, %url, "opening page");
         self.pages().insert(
@@ -142,6 +177,7 @@ impl Container {
             OpenPage {
                 app: app.clone(),
                 declared,
+                domains,
             },
         );
         self.inner.host.open_page(PageSpec { id, app, url });
@@ -268,12 +304,17 @@ impl Container {
                 page.0
             ))));
         };
-        let (declared, app) = (open.declared.clone(), open.app.clone());
+        let (declared, app, domains) = (
+            open.declared.clone(),
+            open.app.clone(),
+            Arc::clone(&open.domains),
+        );
         drop(pages);
+        // H5 pages speak Nebula's JSBridge, whose shapes are Alipay's.
         let caller = Caller {
-            app_id: app.id().to_owned(),
-            page: page.0,
-            origin: origin.to_owned(),
+            dialect: Dialect::Alipay,
+            domains,
+            ..Caller::new(app.id(), page.0, origin)
         };
         let app_origin = app.origin();
         let calling = CallingApp {

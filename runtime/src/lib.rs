@@ -29,7 +29,7 @@ mod protocol;
 
 pub use app::{App, AppFiles, DirFiles};
 pub use bridge::{FromPage, ToPage};
-pub use container::{Container, ContainerBuilder, ContainerEvent};
+pub use container::{Container, ContainerBuilder, ContainerEvent, default_data_dir};
 pub use device::DeviceProfile;
 pub use error::{Error, Result};
 #[cfg(target_os = "linux")]

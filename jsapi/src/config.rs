@@ -1,0 +1,21 @@
+use std::path::PathBuf;
+
+use crate::StorageLimits;
+
+/// What a host tells the native modules: where app data lives and how much of it an app may
+/// keep.
+///
+/// ```
+/// use capsule_jsapi::{ApiConfig, Registry};
+/// let config = ApiConfig { data_dir: Some("/tmp/capsule-data".into()), ..ApiConfig::default() };
+/// let registry = Registry::with_config(&config);
+/// assert!(registry.get("setStorageSync").is_some());
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct ApiConfig {
+    /// The host's data directory: one storage database for all apps, and each app's files.
+    /// APIs that keep data fail (code 3, naming the problem) while it is unset.
+    pub data_dir: Option<PathBuf>,
+    /// Storage quotas.
+    pub storage_limits: StorageLimits,
+}

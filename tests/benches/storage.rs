@@ -1,0 +1,144 @@
+//! Storage throughput: `setStorageSync` / `getStorageSync` through the container's bridge
+//! (message parsing, permission check, handler, reply encoded as the page script a webview
+//! would run) next to raw rusqlite doing the same writes and reads on the same kind of
+//! database, measured in the same run.
+//!
+//! `cargo bench -p capsule-tests --bench storage`
+
+use std::hint::black_box;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, ensure};
+use capsule_runtime::{App, Container, FromPage, PageId, PageSpec, RenderHost, ToPage};
+use serde_json::json;
+
+/// Items written and read per round.
+const ITEMS: u64 = 2_000;
+/// Rounds per measurement; the best round is reported.
+const ROUNDS: usize = 5;
+
+/// A render host that keeps only the last reply, encoded as a webview host would send it.
+#[derive(Default)]
+struct LastReply(Mutex<Option<(bool, String)>>);
+
+impl RenderHost for LastReply {
+    fn open_page(&self, _page: PageSpec) {}
+    fn post(&self, _page: PageId, message: ToPage) {
+        let ok = matches!(message, ToPage::Reply { ok: true, .. });
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Some((ok, message.to_script()));
+    }
+    fn close_page(&self, _page: PageId) {}
+}
+
+fn value(n: u64) -> serde_json::Value {
+    json!({"id": n, "name": format!("item {n}"), "tags": ["a", "b"], "done": n.is_multiple_of(2)})
+}
+
+fn best_ops_per_second(mut round: impl FnMut(u64) -> Result<()>) -> Result<f64> {
+    let mut best = Duration::MAX;
+    for r in 0..ROUNDS {
+        let start = Instant::now();
+        round(r as u64)?;
+        best = best.min(start.elapsed());
+    }
+    Ok(ITEMS as f64 / best.as_secs_f64())
+}
+
+fn bridge(data_dir: &std::path::Path) -> Result<(f64, f64)> {
+    let app_dir = tempfile::tempdir()?;
+    let manifest = json!({
+        "appId": "bench", "name": "Bench", "version": "1.0.0", "kind": "h5",
+        "entry": "index.html", "permissions": { "apis": ["storage"] },
+    });
+    std::fs::write(app_dir.path().join("manifest.json"), manifest.to_string())?;
+    std::fs::write(app_dir.path().join("index.html"), "")?;
+    let host = Arc::new(LastReply::default());
+    let container = Container::builder().data_dir(data_dir).build(host.clone());
+    let page = container.open(App::open_dir(app_dir.path())?)?;
+    let call = |api: &str, params: serde_json::Value| -> Result<String> {
+        let message = json!({"kind": "invoke", "callId": 1, "api": api, "params": params});
+        let parsed = FromPage::parse(&message.to_string()).context("valid message")?;
+        container.receive(page, "capsule://bench", parsed);
+        let (ok, script) = host
+            .0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+            .context("answered")?;
+        ensure!(ok, "{api} failed: {script}");
+        Ok(script)
+    };
+    let set = best_ops_per_second(|round| {
+        for n in 0..ITEMS {
+            let data = value(n + round);
+            call(
+                "setStorageSync",
+                json!({"key": format!("k{n}"), "data": data}),
+            )?;
+        }
+        Ok(())
+    })?;
+    let get = best_ops_per_second(|_| {
+        for n in 0..ITEMS {
+            black_box(call("getStorageSync", json!({"key": format!("k{n}")}))?);
+        }
+        Ok(())
+    })?;
+    Ok((set, get))
+}
+
+fn raw(data_dir: &std::path::Path) -> Result<(f64, f64)> {
+    let connection = rusqlite::Connection::open(data_dir.join("raw.sqlite3"))?;
+    connection.pragma_update(None, "journal_mode", "WAL")?;
+    connection.pragma_update(None, "synchronous", "NORMAL")?;
+    connection.execute_batch(
+        "CREATE TABLE items (app TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
+         PRIMARY KEY (app, key)) WITHOUT ROWID;",
+    )?;
+    let set = best_ops_per_second(|round| {
+        let mut insert = connection
+            .prepare_cached("INSERT OR REPLACE INTO items (app, key, value) VALUES (?1, ?2, ?3)")?;
+        for n in 0..ITEMS {
+            let text = value(n + round).to_string();
+            insert.execute(rusqlite::params!["bench", format!("k{n}"), text])?;
+        }
+        Ok(())
+    })?;
+    let get = best_ops_per_second(|_| {
+        let mut select =
+            connection.prepare_cached("SELECT value FROM items WHERE app = ?1 AND key = ?2")?;
+        for n in 0..ITEMS {
+            let text: String = select
+                .query_row(rusqlite::params!["bench", format!("k{n}")], |row| {
+                    row.get(0)
+                })?;
+            black_box(serde_json::from_str::<serde_json::Value>(&text)?);
+        }
+        Ok(())
+    })?;
+    Ok((set, get))
+}
+
+fn main() -> Result<()> {
+    // `cargo bench` passes `--bench`; nothing to parse.
+    let data_dir = tempfile::tempdir()?;
+    let (raw_set, raw_get) = raw(data_dir.path())?;
+    let (bridge_set, bridge_get) = bridge(data_dir.path())?;
+    println!("storage, {ITEMS} items of ~60 bytes, best of {ROUNDS} rounds (ops/s):");
+    println!("  {:<34} {:>10} {:>10}", "", "set", "get");
+    println!(
+        "  {:<34} {raw_set:>10.0} {raw_get:>10.0}",
+        "raw rusqlite (WAL, autocommit)"
+    );
+    println!(
+        "  {:<34} {bridge_set:>10.0} {bridge_get:>10.0}",
+        "setStorageSync/getStorageSync bridge"
+    );
+    println!(
+        "  bridge / raw: set {:.2}, get {:.2}",
+        bridge_set / raw_set,
+        bridge_get / raw_get
+    );
+    Ok(())
+}

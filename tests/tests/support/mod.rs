@@ -1,0 +1,132 @@
+//! Shared helpers for the JSAPI tests: a headless container with a data directory, apps in
+//! temporary folders, and bridge calls that wait for their reply.
+
+#![allow(dead_code, unreachable_pub)]
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use capsule_runtime::{App, Container, ContainerBuilder, HeadlessHost, PageId, ToPage};
+use serde_json::{Value, json};
+
+/// How long a test waits for an asynchronous API to answer.
+pub const REPLY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A headless container whose apps keep their data in a temporary directory.
+pub struct Harness {
+    pub host: Arc<HeadlessHost>,
+    pub container: Container,
+    pub data_dir: tempfile::TempDir,
+    apps: Vec<tempfile::TempDir>,
+    next_call: AtomicU64,
+}
+
+/// One open page of an app.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub id: PageId,
+    pub origin: String,
+}
+
+impl Harness {
+    pub fn new() -> Self {
+        Self::with(|builder| builder)
+    }
+
+    /// A harness whose container builder `configure` adjusts (the data directory is set
+    /// already).
+    pub fn with(configure: impl FnOnce(ContainerBuilder) -> ContainerBuilder) -> Self {
+        let data_dir = tempfile::tempdir().expect("tempdir");
+        Self::in_dir(data_dir, configure)
+    }
+
+    /// A harness on an existing data directory.
+    pub fn in_dir(
+        data_dir: tempfile::TempDir,
+        configure: impl FnOnce(ContainerBuilder) -> ContainerBuilder,
+    ) -> Self {
+        let host = Arc::new(HeadlessHost::new());
+        let builder = configure(Container::builder().data_dir(data_dir.path()));
+        let container = builder.build(host.clone());
+        Self {
+            host,
+            container,
+            data_dir,
+            apps: Vec::new(),
+            next_call: AtomicU64::new(1),
+        }
+    }
+
+    /// Opens an H5 app `app_id` declaring `apis` and network `domains`.
+    pub fn open(&mut self, app_id: &str, apis: &[&str], domains: &[&str]) -> Page {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let manifest = json!({
+            "appId": app_id, "name": app_id, "version": "1.0.0", "kind": "h5",
+            "entry": "index.html",
+            "permissions": { "apis": apis, "domains": domains },
+        });
+        std::fs::write(dir.path().join("manifest.json"), manifest.to_string()).expect("manifest");
+        std::fs::write(dir.path().join("index.html"), "<p>test</p>").expect("page");
+        let app = App::open_dir(dir.path()).expect("valid app");
+        let id = self.container.open(app).expect("opens");
+        self.apps.push(dir);
+        Page {
+            id,
+            origin: format!("capsule://{app_id}"),
+        }
+    }
+
+    /// Calls `api` from `page` and waits for the answer: `Ok(result)` or
+    /// `Err({error, errorMessage})`.
+    pub fn call(&self, page: &Page, api: &str, params: Value) -> Result<Value, Value> {
+        let call_id = self.next_call.fetch_add(1, Ordering::Relaxed);
+        let mut message = json!({"kind": "invoke", "callId": call_id, "api": api});
+        message["params"] = params;
+        self.host
+            .inject(&self.container, page.id, &page.origin, &message.to_string());
+        let deadline = Instant::now() + REPLY_TIMEOUT;
+        loop {
+            if let Some(reply) = self.reply(page, call_id) {
+                return reply;
+            }
+            assert!(Instant::now() < deadline, "{api} did not answer");
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
+
+    /// The error code of a call that must fail.
+    pub fn error_code(&self, page: &Page, api: &str, params: Value) -> i64 {
+        let shown = params.to_string().chars().take(80).collect::<String>();
+        match self.call(page, api, params) {
+            Ok(result) => panic!("{api}({shown}) should fail, got {result}"),
+            Err(error) => error["error"].as_i64().expect("numeric code"),
+        }
+    }
+
+    /// Native events posted to `page` so far, as `(name, data)`.
+    pub fn events(&self, page: &Page) -> Vec<(String, Value)> {
+        self.host
+            .posted(page.id)
+            .into_iter()
+            .filter_map(|message| match message {
+                ToPage::Event { name, data } => Some((name, data)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn reply(&self, page: &Page, wanted: u64) -> Option<Result<Value, Value>> {
+        self.host
+            .posted(page.id)
+            .into_iter()
+            .find_map(|message| match message {
+                ToPage::Reply {
+                    call_id,
+                    ok,
+                    result,
+                } if call_id == wanted => Some(if ok { Ok(result) } else { Err(result) }),
+                _ => None,
+            })
+    }
+}
