@@ -2,8 +2,8 @@ use std::path::PathBuf;
 
 use crate::StorageLimits;
 
-/// What a host tells the native modules: where app data lives and how much of it an app may
-/// keep.
+/// What a host tells the native modules: where app data lives, how much of it an app may
+/// keep, and what the network may reach.
 ///
 /// ```
 /// use capsule_jsapi::{ApiConfig, Registry};
@@ -18,4 +18,10 @@ pub struct ApiConfig {
     pub data_dir: Option<PathBuf>,
     /// Storage quotas.
     pub storage_limits: StorageLimits,
+    /// Developer mode: apps may use plain `http://` to loopback domains they declare
+    /// (`http://localhost:8080`). Everything else needs HTTPS either way.
+    pub developer_mode: bool,
+    /// Extra root certificates (DER) trusted for HTTPS next to the system's, for example a
+    /// company or test certificate authority.
+    pub trusted_certificates: Vec<Vec<u8>>,
 }

@@ -98,4 +98,10 @@ pub trait Device: Send + Sync {
     /// Draws `request` over page `page` and answers `reply` when it is shown (toast) or
     /// dismissed (alert). A host that cannot show it answers with an error.
     fn show_ui(&self, page: u64, request: UiRequest, reply: Reply);
+
+    /// Delivers native event `name` (for example `taskProgress`) to page `page`. Hosts that
+    /// cannot deliver events keep this default, which drops them.
+    fn send_event(&self, page: u64, name: &str, data: serde_json::Value) {
+        let _ = (page, name, data);
+    }
 }

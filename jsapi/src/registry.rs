@@ -153,6 +153,14 @@ impl Registry {
             config.storage_limits,
         ));
         crate::storage::register(&mut registry, &store);
+        let files = Arc::new(crate::files::FileAreas::new(config.data_dir.as_deref()));
+        crate::files::register(&mut registry, &files);
+        let network = Arc::new(crate::network::Network::new(
+            config.developer_mode,
+            config.trusted_certificates.clone(),
+            files,
+        ));
+        crate::network::register(&mut registry, &network);
         registry
     }
 

@@ -80,6 +80,14 @@ impl ContainerBuilder {
         self
     }
 
+    /// Lets apps reach the plain `http://` loopback domains they declare
+    /// (`http://localhost:8080`), as a simulator does; hosts shipping to users leave it off.
+    #[must_use]
+    pub fn developer_mode(mut self, on: bool) -> Self {
+        self.api_config.developer_mode = on;
+        self
+    }
+
     /// Keeps app data (storage, files) in `dir`.
     #[must_use]
     pub fn data_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {

@@ -205,4 +205,14 @@ impl Device for SimulatedDevice {
             .insert(ui_id, (page, reply));
         self.host.post(page, ToPage::Ui { ui_id, request });
     }
+
+    fn send_event(&self, page: u64, name: &str, data: Value) {
+        self.host.post(
+            PageId(page),
+            ToPage::Event {
+                name: name.to_owned(),
+                data,
+            },
+        );
+    }
 }

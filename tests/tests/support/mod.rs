@@ -80,17 +80,28 @@ impl Harness {
     /// Calls `api` from `page` and waits for the answer: `Ok(result)` or
     /// `Err({error, errorMessage})`.
     pub fn call(&self, page: &Page, api: &str, params: Value) -> Result<Value, Value> {
+        let call_id = self.send(page, api, params);
+        self.wait(page, call_id)
+    }
+
+    /// Sends a call without waiting; returns its call id for [`Harness::wait`].
+    pub fn send(&self, page: &Page, api: &str, params: Value) -> u64 {
         let call_id = self.next_call.fetch_add(1, Ordering::Relaxed);
         let mut message = json!({"kind": "invoke", "callId": call_id, "api": api});
         message["params"] = params;
         self.host
             .inject(&self.container, page.id, &page.origin, &message.to_string());
+        call_id
+    }
+
+    /// Waits for the answer to call `call_id`.
+    pub fn wait(&self, page: &Page, call_id: u64) -> Result<Value, Value> {
         let deadline = Instant::now() + REPLY_TIMEOUT;
         loop {
             if let Some(reply) = self.reply(page, call_id) {
                 return reply;
             }
-            assert!(Instant::now() < deadline, "{api} did not answer");
+            assert!(Instant::now() < deadline, "call {call_id} did not answer");
             std::thread::sleep(Duration::from_millis(2));
         }
     }
@@ -128,5 +139,56 @@ impl Harness {
                 } if call_id == wanted => Some(if ok { Ok(result) } else { Err(result) }),
                 _ => None,
             })
+    }
+}
+
+pub mod http;
+
+/// Calls `api` straight through a registry as `caller`, the way the mini-program logic layer
+/// does (no page, no JSON wire), and waits for the answer.
+pub fn call_registry(
+    registry: &capsule_jsapi::Registry,
+    caller: &capsule_jsapi::Caller,
+    api: &str,
+    params: Value,
+) -> Result<Value, capsule_jsapi::ApiError> {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let handler = registry.get(api).expect("registered");
+    handler.call(
+        capsule_jsapi::ApiCall {
+            api: api.to_owned(),
+            caller: caller.clone(),
+            args: params,
+            device: Arc::new(RecordingDevice::default()),
+        },
+        capsule_jsapi::Reply::new(move |result| {
+            let _ = sender.send(result);
+        }),
+    );
+    receiver.recv_timeout(REPLY_TIMEOUT).expect("answered")
+}
+
+/// A device that records the events and UI requests it is given.
+#[derive(Default)]
+pub struct RecordingDevice {
+    pub events: std::sync::Mutex<Vec<(String, Value)>>,
+}
+
+impl capsule_jsapi::Device for RecordingDevice {
+    fn system_info(&self) -> capsule_jsapi::SystemInfo {
+        capsule_runtime::DeviceProfile::default().system_info()
+    }
+    fn clipboard_text(&self) -> String {
+        String::new()
+    }
+    fn set_clipboard_text(&self, _text: String) {}
+    fn show_ui(&self, _page: u64, _request: capsule_jsapi::UiRequest, reply: capsule_jsapi::Reply) {
+        reply.send(Ok(json!({})));
+    }
+    fn send_event(&self, _page: u64, name: &str, data: Value) {
+        self.events
+            .lock()
+            .expect("not poisoned")
+            .push((name.to_owned(), data));
     }
 }
