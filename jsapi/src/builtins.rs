@@ -17,6 +17,7 @@ const DEFAULT_TOAST_MS: u64 = 2000;
 
 pub(crate) fn register(registry: &mut Registry) {
     registry.register_fn("getSystemInfo", Permission::SYSTEM, get_system_info);
+    registry.register_fn("getSystemInfoSync", Permission::SYSTEM, get_system_info);
     registry.register_fn("getClipboard", Permission::CLIPBOARD, get_clipboard);
     registry.register_fn("setClipboard", Permission::CLIPBOARD, set_clipboard);
     registry.register("showToast", UiApi(toast_request));

@@ -1,6 +1,6 @@
 use std::path::PathBuf;
 
-use crate::StorageLimits;
+use crate::{Position, StorageLimits};
 
 /// What a host tells the native modules: where app data lives, how much of it an app may
 /// keep, and what the network may reach.
@@ -24,4 +24,6 @@ pub struct ApiConfig {
     /// Extra root certificates (DER) trusted for HTTPS next to the system's, for example a
     /// company or test certificate authority.
     pub trusted_certificates: Vec<Vec<u8>>,
+    /// Where `getLocation` says the device is.
+    pub position: Position,
 }

@@ -28,6 +28,7 @@ mod network;
 mod permission;
 mod registry;
 mod storage;
+mod system;
 pub mod value;
 
 pub use args::Args;
@@ -39,3 +40,4 @@ pub use network::{ABORTED, DECODE_ERROR, DOMAIN_NOT_ALLOWED, HTTP_ERROR, NETWORK
 pub use permission::{Permission, PermissionSet};
 pub use registry::{ApiCall, Caller, JsApi, Registry, Reply};
 pub use storage::{StorageLimits, TOTAL_OVER_LIMIT, VALUE_TOO_LONG};
+pub use system::{Position, UNSUPPORTED_APIS};

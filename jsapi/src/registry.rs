@@ -161,6 +161,8 @@ impl Registry {
             files,
         ));
         crate::network::register(&mut registry, &network);
+        // Last: `canIUse` answers from the names registered before it.
+        crate::system::register(&mut registry, config.position);
         registry
     }
 
