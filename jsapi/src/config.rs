@@ -1,6 +1,8 @@
+use std::fmt;
 use std::path::PathBuf;
+use std::sync::Arc;
 
-use crate::{Position, StorageLimits};
+use crate::{Position, ScanSource, StorageLimits};
 
 /// What a host tells the native modules: where app data lives, how much of it an app may
 /// keep, and what the network may reach.
@@ -11,7 +13,7 @@ use crate::{Position, StorageLimits};
 /// let registry = Registry::with_config(&config);
 /// assert!(registry.get("setStorageSync").is_some());
 /// ```
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct ApiConfig {
     /// The host's data directory: one storage database for all apps, and each app's files.
     /// APIs that keep data fail (code 3, naming the problem) while it is unset.
@@ -26,4 +28,20 @@ pub struct ApiConfig {
     pub trusted_certificates: Vec<Vec<u8>>,
     /// Where `getLocation` says the device is.
     pub position: Position,
+    /// Where `scan` / `scanCode` get their image (the camera's stand-in). Without one,
+    /// scans fail with code 11.
+    pub scan_source: Option<Arc<dyn ScanSource>>,
+}
+
+impl fmt::Debug for ApiConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiConfig")
+            .field("data_dir", &self.data_dir)
+            .field("storage_limits", &self.storage_limits)
+            .field("developer_mode", &self.developer_mode)
+            .field("trusted_certificates", &self.trusted_certificates.len())
+            .field("position", &self.position)
+            .field("scan_source", &self.scan_source.is_some())
+            .finish()
+    }
 }

@@ -46,8 +46,9 @@ const TRANSFER_TIMEOUT_MS: u64 = 60_000;
 /// Upload chunk size, which is also how often upload progress is reported.
 const UPLOAD_CHUNK: usize = 64 << 10;
 
-/// The runtime all network work runs on, shared by every container in the process.
-fn shared_runtime() -> Result<&'static tokio::runtime::Runtime, ApiError> {
+/// The runtime all network (and other blocking) work runs on, shared by every container in
+/// the process.
+pub(crate) fn shared_runtime() -> Result<&'static tokio::runtime::Runtime, ApiError> {
     static RUNTIME: OnceLock<Result<tokio::runtime::Runtime, String>> = OnceLock::new();
     RUNTIME
         .get_or_init(|| {

@@ -161,6 +161,7 @@ impl Registry {
             files,
         ));
         crate::network::register(&mut registry, &network);
+        crate::scan::register(&mut registry, config.scan_source.as_ref());
         // Last: `canIUse` answers from the names registered before it.
         crate::system::register(&mut registry, config.position);
         registry

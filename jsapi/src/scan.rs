@@ -1,0 +1,330 @@
+//! `scan` (Alipay) and `scanCode` (WeChat): decode a QR code or barcode from an image the
+//! host provides — the simulator's file chooser, a `--scan-image` file, or a test scenario.
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::Arc;
+
+use base64::Engine as _;
+use rxing::BarcodeFormat;
+use serde_json::{Value, json};
+
+use crate::{ApiCall, ApiError, Args, Dialect, JsApi, Permission, Registry, Reply};
+
+/// Code of a scan the user cancelled (both platforms).
+pub const SCAN_CANCELLED: i64 = 10;
+/// Code of a scan that found no code of the requested kinds.
+pub const SCAN_FAILED: i64 = 11;
+
+/// Largest image accepted, in pixels.
+const MAX_PIXELS: u64 = 40_000_000;
+
+/// A greyscale image to scan.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ScanImage {
+    width: u32,
+    height: u32,
+    luma: Vec<u8>,
+}
+
+impl std::fmt::Debug for ScanImage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ScanImage")
+            .field("width", &self.width)
+            .field("height", &self.height)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ScanImage {
+    /// An image from 8-bit luminance rows (`width * height` bytes, top row first).
+    pub fn from_luma(width: u32, height: u32, luma: Vec<u8>) -> Result<Self, ApiError> {
+        let pixels = u64::from(width) * u64::from(height);
+        if width == 0 || height == 0 || pixels > MAX_PIXELS {
+            return Err(ApiError::new(
+                SCAN_FAILED,
+                format!(
+                    "the image is {width}x{height}; it must be non-empty and at most {MAX_PIXELS} pixels"
+                ),
+            ));
+        }
+        if luma.len() as u64 != pixels {
+            return Err(ApiError::new(
+                SCAN_FAILED,
+                format!(
+                    "{} luminance bytes for a {width}x{height} image",
+                    luma.len()
+                ),
+            ));
+        }
+        Ok(Self {
+            width,
+            height,
+            luma,
+        })
+    }
+
+    /// An image from PNG or JPEG bytes.
+    pub fn from_encoded(bytes: &[u8]) -> Result<Self, ApiError> {
+        let image = image::load_from_memory(bytes)
+            .map_err(|e| ApiError::new(SCAN_FAILED, format!("cannot read the image: {e}")))?;
+        let grey = image.into_luma8();
+        let (width, height) = grey.dimensions();
+        Self::from_luma(width, height, grey.into_raw())
+    }
+
+    /// An image from a PNG or JPEG file.
+    pub fn from_file(path: &Path) -> Result<Self, ApiError> {
+        let bytes = std::fs::read(path).map_err(|e| {
+            ApiError::new(SCAN_FAILED, format!("cannot read {}: {e}", path.display()))
+        })?;
+        Self::from_encoded(&bytes)
+    }
+}
+
+/// What the app asked to scan for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScanRequest {
+    /// The calling app.
+    pub app_id: String,
+    /// Whether the app allows picking an image from the album (`hideAlbum` /
+    /// `onlyFromCamera` turned off).
+    pub album_allowed: bool,
+}
+
+/// Where scanned images come from; the host's camera stand-in. Return `Ok(None)` when the
+/// user cancelled.
+pub trait ScanSource: Send + Sync {
+    /// The image for one scan.
+    fn image(&self, request: &ScanRequest) -> Result<Option<ScanImage>, ApiError>;
+}
+
+impl<F> ScanSource for F
+where
+    F: Fn(&ScanRequest) -> Result<Option<ScanImage>, ApiError> + Send + Sync,
+{
+    fn image(&self, request: &ScanRequest) -> Result<Option<ScanImage>, ApiError> {
+        self(request)
+    }
+}
+
+/// A scan source that reads the same image file for every scan (the simulator's
+/// `--scan-image`).
+#[derive(Debug, Clone)]
+pub struct ImageFileSource(pub std::path::PathBuf);
+
+impl ScanSource for ImageFileSource {
+    fn image(&self, _request: &ScanRequest) -> Result<Option<ScanImage>, ApiError> {
+        ScanImage::from_file(&self.0).map(Some)
+    }
+}
+
+/// The code kinds a caller may ask for, with both platforms' names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Kind {
+    Qr,
+    Bar,
+    DataMatrix,
+    Pdf417,
+}
+
+impl Kind {
+    fn parse(name: &str) -> Option<Self> {
+        match name {
+            "qrCode" | "qr" => Some(Self::Qr),
+            "barCode" | "bar" => Some(Self::Bar),
+            "datamatrix" | "dmCode" => Some(Self::DataMatrix),
+            "pdf417" | "pdf417Code" => Some(Self::Pdf417),
+            _ => None,
+        }
+    }
+
+    fn of(format: BarcodeFormat) -> Option<Self> {
+        match format {
+            BarcodeFormat::QR_CODE | BarcodeFormat::MICRO_QR_CODE => Some(Self::Qr),
+            BarcodeFormat::DATA_MATRIX => Some(Self::DataMatrix),
+            BarcodeFormat::PDF_417 => Some(Self::Pdf417),
+            BarcodeFormat::EAN_13
+            | BarcodeFormat::EAN_8
+            | BarcodeFormat::UPC_A
+            | BarcodeFormat::UPC_E
+            | BarcodeFormat::CODE_128
+            | BarcodeFormat::CODE_39
+            | BarcodeFormat::CODE_93
+            | BarcodeFormat::CODABAR
+            | BarcodeFormat::ITF => Some(Self::Bar),
+            _ => None,
+        }
+    }
+
+    /// Alipay's `scanType` answer.
+    fn alipay_name(self) -> &'static str {
+        match self {
+            Self::Qr => "qrCode",
+            Self::Bar => "barCode",
+            Self::DataMatrix => "dmCode",
+            Self::Pdf417 => "pdf417Code",
+        }
+    }
+}
+
+/// WeChat's `scanType` answer: the format's own name (`QR_CODE`, `EAN_13`, `CODE_128`, ...).
+fn wechat_name(format: BarcodeFormat) -> String {
+    format!("{format:?}")
+}
+
+/// Decodes the first code of one of `kinds` in `image`.
+fn decode(
+    image: &ScanImage,
+    kinds: &HashSet<Kind>,
+) -> Result<(BarcodeFormat, String, Vec<u8>), ApiError> {
+    let formats: HashSet<BarcodeFormat> = [
+        BarcodeFormat::QR_CODE,
+        BarcodeFormat::DATA_MATRIX,
+        BarcodeFormat::PDF_417,
+        BarcodeFormat::EAN_13,
+        BarcodeFormat::EAN_8,
+        BarcodeFormat::UPC_A,
+        BarcodeFormat::UPC_E,
+        BarcodeFormat::CODE_128,
+        BarcodeFormat::CODE_39,
+        BarcodeFormat::CODE_93,
+        BarcodeFormat::CODABAR,
+        BarcodeFormat::ITF,
+    ]
+    .into_iter()
+    .filter(|format| Kind::of(*format).is_some_and(|kind| kinds.contains(&kind)))
+    .collect();
+    let mut hints = rxing::DecodeHints {
+        PossibleFormats: Some(formats),
+        TryHarder: Some(true),
+        ..rxing::DecodeHints::default()
+    };
+    let found = rxing::helpers::detect_in_luma_slice_with_hints(
+        &image.luma,
+        image.width,
+        image.height,
+        None,
+        &mut hints,
+    )
+    .map_err(|_| ApiError::new(SCAN_FAILED, "no code of the requested kinds in the image"))?;
+    let format = *found.getBarcodeFormat();
+    let raw = if found.getRawBytes().is_empty() {
+        found.getText().as_bytes().to_vec()
+    } else {
+        found.getRawBytes().to_vec()
+    };
+    Ok((format, found.getText().to_owned(), raw))
+}
+
+struct ScanApi {
+    source: Option<Arc<dyn ScanSource>>,
+}
+
+impl JsApi for ScanApi {
+    fn permission(&self) -> Permission {
+        Permission::SCAN
+    }
+
+    fn call(&self, call: ApiCall, reply: Reply) {
+        let checked = Args::new(&call.api, &call.args).and_then(|_| request(&call));
+        let (request, kinds) = match checked {
+            Ok(checked) => checked,
+            Err(error) => return reply.send(Err(error)),
+        };
+        let Some(source) = self.source.clone() else {
+            return reply.send(Err(ApiError::new(
+                SCAN_FAILED,
+                "no camera: the host gave no image source for scanning",
+            )));
+        };
+        let runtime = match crate::network::shared_runtime() {
+            Ok(runtime) => runtime,
+            Err(error) => return reply.send(Err(error)),
+        };
+        let dialect = call.caller.dialect;
+        // Asking the host (a file chooser) and decoding both block: off the caller's thread.
+        runtime.spawn_blocking(move || {
+            let result = match source.image(&request) {
+                Ok(None) => Err(ApiError::new(SCAN_CANCELLED, "cancel")),
+                Ok(Some(image)) => decode(&image, &kinds)
+                    .map(|(format, text, raw)| shaped(dialect, format, &text, &raw)),
+                Err(error) => Err(error),
+            };
+            reply.send(result);
+        });
+    }
+}
+
+/// The scan request and the accepted kinds: `scanType` (default: all), `hideAlbum` (Alipay)
+/// or `onlyFromCamera` (WeChat).
+fn request(call: &ApiCall) -> Result<(ScanRequest, HashSet<Kind>), ApiError> {
+    let kinds = match call.args.get("scanType") {
+        None | Some(Value::Null) => [Kind::Qr, Kind::Bar, Kind::DataMatrix, Kind::Pdf417].into(),
+        Some(Value::Array(names)) if !names.is_empty() && names.len() <= 8 => names
+            .iter()
+            .map(|name| {
+                name.as_str().and_then(Kind::parse).ok_or_else(|| {
+                    ApiError::invalid_param(format!(
+                        "{}: 'scanType' entries must be qrCode, barCode, datamatrix or pdf417, got {name}",
+                        call.api
+                    ))
+                })
+            })
+            .collect::<Result<_, _>>()?,
+        Some(_) => {
+            return Err(ApiError::invalid_param(format!(
+                "{}: 'scanType' must be a non-empty array such as ['qrCode', 'barCode']",
+                call.api
+            )));
+        }
+    };
+    let flag = |name: &str| match call.args.get(name) {
+        None | Some(Value::Null) => Ok(false),
+        Some(Value::Bool(flag)) => Ok(*flag),
+        Some(_) => Err(ApiError::invalid_param(format!(
+            "{}: '{name}' must be a boolean",
+            call.api
+        ))),
+    };
+    let album_allowed = !(flag("hideAlbum")? || flag("onlyFromCamera")?);
+    Ok((
+        ScanRequest {
+            app_id: call.caller.app_id.clone(),
+            album_allowed,
+        },
+        kinds,
+    ))
+}
+
+/// Alipay `{code, result, scanType, rawData, qrCode | barCode}`; WeChat `{result, scanType,
+/// charSet, rawData}`.
+fn shaped(dialect: Dialect, format: BarcodeFormat, text: &str, raw: &[u8]) -> Value {
+    let raw = base64::engine::general_purpose::STANDARD.encode(raw);
+    match dialect {
+        Dialect::Alipay => {
+            let kind = Kind::of(format).unwrap_or(Kind::Bar);
+            let mut result = json!({
+                "code": text, "result": text, "scanType": kind.alipay_name(), "rawData": raw,
+            });
+            if matches!(kind, Kind::Qr | Kind::Bar) {
+                result[kind.alipay_name()] = json!(text);
+            }
+            result
+        }
+        Dialect::Wechat => json!({
+            "result": text, "scanType": wechat_name(format), "charSet": "utf-8", "rawData": raw,
+        }),
+    }
+}
+
+pub(crate) fn register(registry: &mut Registry, source: Option<&Arc<dyn ScanSource>>) {
+    for name in ["scan", "scanCode"] {
+        registry.register(
+            name,
+            ScanApi {
+                source: source.cloned(),
+            },
+        );
+    }
+}
