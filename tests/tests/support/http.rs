@@ -16,6 +16,8 @@ use serde_json::{Map, Value, json};
 pub struct TestCa {
     /// The authority's root certificate (DER), for the client to trust.
     pub root_der: Vec<u8>,
+    /// The same certificate as PEM (for `SSL_CERT_FILE`).
+    pub root_pem: String,
     server: Arc<rustls::ServerConfig>,
 }
 
@@ -44,6 +46,7 @@ impl TestCa {
             .expect("server config");
         Self {
             root_der: ca.der().to_vec(),
+            root_pem: ca.pem(),
             server: Arc::new(server),
         }
     }

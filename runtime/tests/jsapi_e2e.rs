@@ -1,0 +1,148 @@
+//! End-to-end: H5 pages in the real webview call the native storage, network, file and scan
+//! APIs through the JSBridge, each run under its own virtual display.
+
+#[path = "../../tests/tests/support/http.rs"]
+#[allow(dead_code, unreachable_pub)]
+mod http;
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::{Value, json};
+
+/// Runs `script` in the page of the app in `app` with `env` set, and returns its value.
+fn exec(app: &Path, script: &str, env: &[(&str, &Path)]) -> Value {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let script_path = dir.path().join("script.js");
+    std::fs::write(&script_path, script).expect("script");
+    let screenshot = dir.path().join("shot.png");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_capsule"));
+    command
+        .arg("run")
+        .arg(app)
+        .arg("--exec")
+        .arg(&script_path)
+        .arg("--screenshot")
+        .arg(&screenshot)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env("CAPSULE_LOG", "info");
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let output = command.output().expect("capsule runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "capsule failed: {}\n{stdout}\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let json_end = stdout.rfind("\nscreenshot: ").expect("screenshot line");
+    serde_json::from_str(&stdout[..json_end]).expect("the script's JSON value")
+}
+
+/// An H5 app `app_id` declaring `apis` and `domains`.
+fn app(app_id: &str, apis: &[&str], domains: &[&str]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let manifest = json!({
+        "appId": app_id, "name": app_id, "version": "1.0.0", "kind": "h5",
+        "entry": "index.html", "permissions": { "apis": apis, "domains": domains },
+    });
+    std::fs::write(dir.path().join("manifest.json"), manifest.to_string()).expect("manifest");
+    std::fs::write(dir.path().join("index.html"), "<!doctype html><p>jsapi</p>").expect("page");
+    dir
+}
+
+/// A promise-returning bridge call that resolves to the result or to `{error, errorMessage}`.
+const CALL: &str = r#"
+    const call = (api, params) => new Promise((resolve) => AlipayJSBridge.call(api, params, resolve));
+"#;
+
+#[test]
+fn storage_from_pages_persists_and_stays_per_app() {
+    let data = tempfile::tempdir().expect("data home");
+    let env = [("XDG_DATA_HOME", data.path())];
+    let writer = app("e2e-store-a", &["storage"], &[]);
+    let first = exec(
+        writer.path(),
+        &format!(
+            "{CALL}
+            const set = await call('setStorage', {{ key: 'profile', data: {{ name: 'Ann', n: 3 }} }});
+            const same = await call('getStorageSync', {{ key: 'profile' }});
+            const tooBig = await call('setStorageSync', {{ key: 'big', data: 'x'.repeat(300 * 1024) }});
+            return {{ set, same, tooBig: tooBig.error }};"
+        ),
+        &env,
+    );
+    assert_eq!(
+        first,
+        json!({"set": {}, "same": {"data": {"name": "Ann", "n": 3}}, "tooBig": 14})
+    );
+    let again = exec(
+        writer.path(),
+        &format!("{CALL} return await call('getStorage', {{ key: 'profile' }});"),
+        &env,
+    );
+    assert_eq!(
+        again,
+        json!({"data": {"name": "Ann", "n": 3}}),
+        "kept across runs"
+    );
+    let other = app("e2e-store-b", &["storage"], &[]);
+    let isolated = exec(
+        other.path(),
+        &format!(
+            "{CALL}
+            const read = await call('getStorage', {{ key: 'profile' }});
+            const info = await call('getStorageInfo', {{}});
+            return {{ read, keys: info.keys }};"
+        ),
+        &env,
+    );
+    assert_eq!(isolated, json!({"read": {"data": null}, "keys": []}));
+    assert!(data.path().join("capsule/storage.sqlite3").is_file());
+}
+
+#[test]
+fn network_files_and_scan_from_a_page() {
+    let data = tempfile::tempdir().expect("data home");
+    let ca = http::TestCa::new();
+    let ca_file = data.path().join("test-ca.pem");
+    std::fs::write(&ca_file, &ca.root_pem).expect("CA file");
+    let server = http::TestServer::https(&ca);
+    let page_app = app(
+        "e2e-net",
+        &["network", "files", "scan", "system"],
+        &[&server.origin],
+    );
+    let script = format!(
+        "{CALL}
+        const echo = await call('request', {{ url: '{echo}', method: 'POST', data: {{ from: 'page' }} }});
+        const refused = await call('request', {{ url: 'https://example.com/' }});
+        const download = await call('downloadFile', {{ url: '{bytes}' }});
+        const read = await call('readFile', {{ filePath: download.apFilePath, encoding: 'hex' }});
+        const escape = await call('readFile', {{ filePath: 'https://usr/../../storage.sqlite3' }});
+        const scan = await call('scan', {{}});
+        const bluetooth = await call('openBluetoothAdapter', {{}});
+        return {{
+            status: echo.status, body: echo.data.body, refused: refused.error,
+            downloaded: read.data, escape: escape.error, scan: scan.error,
+            bluetooth: bluetooth.errorMessage.startsWith('not supported'),
+        }};",
+        echo = server.url("/echo"),
+        bytes = server.url("/bytes/4"),
+    );
+    let value = exec(
+        page_app.path(),
+        &script,
+        &[("XDG_DATA_HOME", data.path()), ("SSL_CERT_FILE", &ca_file)],
+    );
+    assert_eq!(
+        value,
+        json!({
+            "status": 200, "body": r#"{"from":"page"}"#, "refused": 11,
+            "downloaded": "00010203", "escape": 2, "scan": 11, "bluetooth": true,
+        })
+    );
+}
