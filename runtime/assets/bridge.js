@@ -24,6 +24,37 @@
 
   const failure = (code, message) => ({ error: code, errorMessage: message });
 
+  // Values JSON cannot carry cross as tagged objects (capsule_jsapi::value): Dates and
+  // ArrayBuffers (or typed-array views) in params, and back again in results.
+  const TAG = "__capsuleType";
+  const toBase64 = (buffer) => {
+    const bytes = new Uint8Array(buffer);
+    let text = "";
+    for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+    return btoa(text);
+  };
+  function tagged(key, value) {
+    const raw = this[key];
+    if (raw instanceof Date) return { [TAG]: "Date", value: isNaN(raw) ? null : raw.toISOString() };
+    if (raw instanceof ArrayBuffer) return { [TAG]: "ArrayBuffer", base64: toBase64(raw) };
+    if (ArrayBuffer.isView(raw)) {
+      return { [TAG]: "ArrayBuffer", base64: toBase64(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength)) };
+    }
+    return value;
+  }
+  function untagged(value) {
+    if (value === null || typeof value !== "object") return value;
+    if (value[TAG] === "Date" && Object.keys(value).length === 2) return new Date(value.value === null ? NaN : value.value);
+    if (value[TAG] === "ArrayBuffer" && typeof value.base64 === "string") {
+      const text = atob(value.base64);
+      const bytes = new Uint8Array(text.length);
+      for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+      return bytes.buffer;
+    }
+    for (const key of Object.keys(value)) value[key] = untagged(value[key]);
+    return value;
+  }
+
   function call(api, params, callback) {
     if (typeof params === "function") {
       callback = params;
@@ -39,7 +70,7 @@
       const callId = nextCallId++;
       let message;
       try {
-        message = JSON.stringify({ kind: "invoke", callId, api, params: params === undefined ? null : params });
+        message = JSON.stringify({ kind: "invoke", callId, api, params: params === undefined ? null : params }, tagged);
       } catch (error) {
         return resolve({ ok: false, result: failure(2, api + ": parameters are not serialisable: " + error.message) });
       }
@@ -58,7 +89,7 @@
       case "reply": {
         const resolve = pending.get(message.callId);
         pending.delete(message.callId);
-        if (resolve) resolve({ ok: message.ok, result: message.result });
+        if (resolve) resolve({ ok: message.ok, result: untagged(message.result) });
         break;
       }
       case "event": {

@@ -71,13 +71,23 @@ fn storage_from_pages_persists_and_stays_per_app() {
             const set = await call('setStorage', {{ key: 'profile', data: {{ name: 'Ann', n: 3 }} }});
             const same = await call('getStorageSync', {{ key: 'profile' }});
             const tooBig = await call('setStorageSync', {{ key: 'big', data: 'x'.repeat(300 * 1024) }});
-            return {{ set, same, tooBig: tooBig.error }};"
+            const when = new Date(Date.UTC(2024, 1, 29, 12, 34, 56, 789));
+            await call('setStorage', {{ key: 'typed', data: {{ when, bytes: new Uint8Array([1, 2, 255]) }} }});
+            const typed = (await call('getStorage', {{ key: 'typed' }})).data;
+            return {{
+                set, same, tooBig: tooBig.error,
+                date: typed.when instanceof Date && typed.when.getTime() === when.getTime(),
+                bytes: typed.bytes instanceof ArrayBuffer && Array.from(new Uint8Array(typed.bytes)),
+            }};"
         ),
         &env,
     );
     assert_eq!(
         first,
-        json!({"set": {}, "same": {"data": {"name": "Ann", "n": 3}}, "tooBig": 14})
+        json!({
+            "set": {}, "same": {"data": {"name": "Ann", "n": 3}}, "tooBig": 14,
+            "date": true, "bytes": [1, 2, 255],
+        })
     );
     let again = exec(
         writer.path(),
