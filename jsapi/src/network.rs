@@ -458,6 +458,7 @@ fn request_body(
     Ok(match data {
         Value::String(text) => Body::Bytes(text.clone().into_bytes(), Some("application/json")),
         Value::Object(fields) if form => {
+            // A URL's query serializer is the form encoder reqwest brings along.
             let mut encoded = reqwest::Url::parse("http://form.invalid/")
                 .map_err(|e| ApiError::unknown(e.to_string()))?;
             {

@@ -1,15 +1,17 @@
-//! Storage throughput: `setStorageSync` / `getStorageSync` through the container's bridge
-//! (message parsing, permission check, handler, reply encoded as the page script a webview
-//! would run) next to raw rusqlite doing the same writes and reads on the same kind of
-//! database, measured in the same run.
+//! Storage throughput, all measured in the same run:
+//! - raw rusqlite doing the same writes and reads on the same kind of database;
+//! - `setStorageSync` / `getStorageSync` through the container's bridge in Rust (message
+//!   parsing, permission check, handler, reply encoded as the page script a webview runs);
+//! - the same calls from JavaScript in a real WebKitGTK page (`capsule run --exec`, under a
+//!   virtual display), next to a no-op bridge call (`getNetworkType`) as the IPC floor.
 //!
-//! `cargo bench -p capsule-tests --bench storage`
+//! `cargo bench -p capsule-runtime --bench storage`
 
 use std::hint::black_box;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, ensure};
+use anyhow::{Context, Result, bail, ensure};
 use capsule_runtime::{App, Container, FromPage, PageId, PageSpec, RenderHost, ToPage};
 use serde_json::json;
 
@@ -120,11 +122,72 @@ fn raw(data_dir: &std::path::Path) -> Result<(f64, f64)> {
     Ok((set, get))
 }
 
+/// Calls per measurement in the page.
+const PAGE_CALLS: u32 = 1_000;
+
+/// Ops/s of set, get and a no-op call from JavaScript in a real page.
+fn page(data_home: &std::path::Path) -> Result<(f64, f64, f64)> {
+    let app_dir = tempfile::tempdir()?;
+    let manifest = json!({
+        "appId": "bench-page", "name": "Bench", "version": "1.0.0", "kind": "h5",
+        "entry": "index.html", "permissions": { "apis": ["storage", "system"] },
+    });
+    std::fs::write(app_dir.path().join("manifest.json"), manifest.to_string())?;
+    std::fs::write(
+        app_dir.path().join("index.html"),
+        "<!doctype html><p>bench</p>",
+    )?;
+    let script = format!(
+        r#"
+        const n = {PAGE_CALLS};
+        const call = (api, params) => CapsuleJSBridge.call(api, params);
+        const rate = async (work) => {{
+            const start = performance.now();
+            for (let i = 0; i < n; i++) await work(i);
+            return n / ((performance.now() - start) / 1000);
+        }};
+        const item = (i) => ({{ id: i, name: "item " + i, tags: ["a", "b"], done: i % 2 === 0 }});
+        await rate((i) => call("setStorageSync", {{ key: "warm" + i, data: item(i) }}));
+        const set = await rate((i) => call("setStorageSync", {{ key: "k" + i, data: item(i) }}));
+        const get = await rate((i) => call("getStorageSync", {{ key: "k" + i }}));
+        const noop = await rate(() => call("getNetworkType"));
+        return {{ set, get, noop }};
+        "#
+    );
+    let script_path = app_dir.path().join("bench.js");
+    std::fs::write(&script_path, script)?;
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_capsule"))
+        .arg("run")
+        .arg(app_dir.path())
+        .arg("--exec")
+        .arg(&script_path)
+        .arg("--screenshot")
+        .arg(app_dir.path().join("shot.png"))
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env("CAPSULE_LOG", "warn")
+        .env("XDG_DATA_HOME", data_home)
+        .output()?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    if !output.status.success() {
+        bail!(
+            "capsule failed: {}\n{}",
+            stdout,
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let end = stdout.rfind("\nscreenshot: ").context("screenshot line")?;
+    let value: serde_json::Value = serde_json::from_str(&stdout[..end])?;
+    let rate = |name: &str| value[name].as_f64().context("a rate");
+    Ok((rate("set")?, rate("get")?, rate("noop")?))
+}
+
 fn main() -> Result<()> {
     // `cargo bench` passes `--bench`; nothing to parse.
     let data_dir = tempfile::tempdir()?;
     let (raw_set, raw_get) = raw(data_dir.path())?;
     let (bridge_set, bridge_get) = bridge(data_dir.path())?;
+    let (page_set, page_get, page_noop) = page(data_dir.path())?;
     println!("storage, {ITEMS} items of ~60 bytes, best of {ROUNDS} rounds (ops/s):");
     println!("  {:<34} {:>10} {:>10}", "", "set", "get");
     println!(
@@ -136,9 +199,19 @@ fn main() -> Result<()> {
         "setStorageSync/getStorageSync bridge"
     );
     println!(
-        "  bridge / raw: set {:.2}, get {:.2}",
+        "  {:<34} {page_set:>10.0} {page_get:>10.0}",
+        "the same from JS in a WebKit page"
+    );
+    println!(
+        "  {:<34} {page_noop:>10.0}",
+        "no-op bridge call from JS (floor)"
+    );
+    println!(
+        "  bridge / raw: set {:.2}, get {:.2}; page / raw: set {:.3}, get {:.3} ({PAGE_CALLS} calls each)",
         bridge_set / raw_set,
-        bridge_get / raw_get
+        bridge_get / raw_get,
+        page_set / raw_set,
+        page_get / raw_get
     );
     Ok(())
 }
