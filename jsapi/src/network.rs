@@ -714,6 +714,10 @@ impl Work {
                 .target
                 .ok_or_else(|| ApiError::unknown("download without a target"))?;
             let total = response.content_length();
+            let mut partial = PartialFile {
+                path: real.clone(),
+                complete: false,
+            };
             let mut file = tokio::fs::File::create(&real)
                 .await
                 .map_err(|e| ApiError::unknown(format!("cannot write '{reported}': {e}")))?;
@@ -728,6 +732,7 @@ impl Work {
             file.flush()
                 .await
                 .map_err(|e| ApiError::unknown(format!("cannot write '{reported}': {e}")))?;
+            partial.complete = true;
             let path_field = match (self.dialect, chosen) {
                 (_, true) => "filePath",
                 (Dialect::Wechat, false) => "tempFilePath",
@@ -765,6 +770,21 @@ impl Work {
             },
         };
         Ok(shaped(self.dialect, status, header, cookies, data))
+    }
+}
+
+/// A download being written, removed again unless it completes — also when the task is
+/// aborted, which drops the transfer mid-write.
+struct PartialFile {
+    path: std::path::PathBuf,
+    complete: bool,
+}
+
+impl Drop for PartialFile {
+    fn drop(&mut self) {
+        if !self.complete {
+            let _ = std::fs::remove_file(&self.path);
+        }
     }
 }
 

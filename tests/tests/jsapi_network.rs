@@ -220,6 +220,32 @@ fn timeouts_and_aborts_end_the_call_with_their_codes() {
 }
 
 #[test]
+fn an_aborted_download_leaves_no_file() {
+    let server = TestServer::http();
+    let (harness, page) = dev_harness(&server);
+    let call = harness.send(
+        &page,
+        "downloadFile",
+        json!({"url": server.url("/stall"), "taskId": "d"}),
+    );
+    let temp = harness.data_dir.path().join("files/net-app/tmp");
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while std::fs::read_dir(&temp).map_or(0, Iterator::count) == 0 {
+        assert!(Instant::now() < deadline, "the download started writing");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    harness
+        .call(&page, "abortTask", json!({"taskId": "d"}))
+        .expect("abort");
+    assert_eq!(harness.wait(&page, call).expect_err("aborted")["error"], 9);
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while std::fs::read_dir(&temp).map_or(0, Iterator::count) != 0 {
+        assert!(Instant::now() < deadline, "the partial file was removed");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
 fn cookies_are_kept_per_app() {
     let server = TestServer::http();
     let mut harness = Harness::with(|builder| builder.developer_mode(true));

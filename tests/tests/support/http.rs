@@ -2,7 +2,8 @@
 //! authority whose root the client is told to trust.
 //!
 //! Routes: `/echo` (the request as JSON), `/text`, `/status/<n>`, `/slow` (answers after
-//! 5 s), `/cookie/set`, `/redirect?to=<url>`, `/bytes/<n>`, `/not-json`.
+//! 5 s), `/stall` (promises 1000 bytes, sends 10, then waits 5 s), `/cookie/set`,
+//! `/redirect?to=<url>`, `/bytes/<n>`, `/not-json`.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
@@ -163,6 +164,15 @@ fn serve(stream: Box<dyn Stream>) {
         .target
         .split_once('?')
         .unwrap_or((request.target.as_str(), ""));
+    if path == "/stall" {
+        let stream = reader.get_mut();
+        let head = "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: 1000\r\n\r\n";
+        let _ = stream.write_all(head.as_bytes());
+        let _ = stream.write_all(&[7; 10]);
+        let _ = stream.flush();
+        std::thread::sleep(Duration::from_secs(5));
+        return;
+    }
     let mut extra_headers: Vec<(String, String)> = Vec::new();
     let (status, content_type, body): (u16, &str, Vec<u8>) = match path {
         "/echo" | "/upload" => {
