@@ -39,7 +39,7 @@ pub use dialect::Dialect;
 pub use error::{ApiError, ApiResult};
 pub use network::{ABORTED, DECODE_ERROR, DOMAIN_NOT_ALLOWED, HTTP_ERROR, NETWORK_ERROR, TIMEOUT};
 pub use permission::{Permission, PermissionSet};
-pub use registry::{ApiCall, Caller, JsApi, Registry, Reply};
+pub use registry::{ApiCall, Caller, JsApi, NetworkTimeout, Registry, Reply};
 pub use scan::{ImageFileSource, SCAN_CANCELLED, SCAN_FAILED, ScanImage, ScanRequest, ScanSource};
 pub use storage::{StorageLimits, TOTAL_OVER_LIMIT, VALUE_TOO_LONG};
 pub use system::{Position, UNSUPPORTED_APIS};

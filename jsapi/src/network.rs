@@ -40,9 +40,6 @@ const MAX_RESPONSE_BYTES: usize = 50 << 20;
 const MAX_UPLOAD_BYTES: u64 = 200 << 20;
 /// Longest timeout a call may ask for, in milliseconds.
 const MAX_TIMEOUT_MS: u64 = 10 * 60 * 1000;
-/// Default timeouts (app.json `networkTimeout` defaults), in milliseconds.
-const REQUEST_TIMEOUT_MS: u64 = 30_000;
-const TRANSFER_TIMEOUT_MS: u64 = 60_000;
 /// Upload chunk size, which is also how often upload progress is reported.
 const UPLOAD_CHUNK: usize = 64 << 10;
 
@@ -276,9 +273,11 @@ impl NetworkApi {
         let mut url = parse_url(args.str("url", MAX_URL_BYTES)?)?;
         check_domain(&url, &call.caller.domains, self.network.developer_mode)?;
         let task = args.opt_str("taskId", 64)?.map(str::to_owned);
+        let defaults = call.caller.network_timeout;
         let default_timeout = match self.kind {
-            Kind::Request => REQUEST_TIMEOUT_MS,
-            Kind::Download | Kind::Upload => TRANSFER_TIMEOUT_MS,
+            Kind::Request => defaults.request_ms,
+            Kind::Download => defaults.download_ms,
+            Kind::Upload => defaults.upload_ms,
         };
         let timeout = match args.opt_u64("timeout", 0..=MAX_TIMEOUT_MS)? {
             None | Some(0) => default_timeout,

@@ -21,6 +21,30 @@ pub struct Caller {
     /// Origins the app may reach over the network (`https://api.example.com`), from its
     /// manifest.
     pub domains: Arc<[String]>,
+    /// Default timeouts of network calls that name none (app.json `networkTimeout`).
+    pub network_timeout: NetworkTimeout,
+}
+
+/// Default timeouts of network calls, in milliseconds: app.json `networkTimeout`
+/// (`request`, `uploadFile`, `downloadFile`); a call's own `timeout` wins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NetworkTimeout {
+    /// For `request` (platform default 30 s).
+    pub request_ms: u64,
+    /// For `uploadFile` (platform default 60 s).
+    pub upload_ms: u64,
+    /// For `downloadFile` (platform default 60 s).
+    pub download_ms: u64,
+}
+
+impl Default for NetworkTimeout {
+    fn default() -> Self {
+        Self {
+            request_ms: 30_000,
+            upload_ms: 60_000,
+            download_ms: 60_000,
+        }
+    }
 }
 
 impl Caller {
@@ -32,6 +56,7 @@ impl Caller {
             origin: origin.into(),
             dialect: Dialect::default(),
             domains: Arc::from([]),
+            network_timeout: NetworkTimeout::default(),
         }
     }
 }

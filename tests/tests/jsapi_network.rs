@@ -7,7 +7,7 @@ mod support;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use capsule_jsapi::{ApiConfig, Caller, Dialect, Registry};
+use capsule_jsapi::{ApiConfig, Caller, Dialect, NetworkTimeout, Registry};
 use serde_json::{Value, json};
 use support::http::{TestCa, TestServer};
 use support::{Harness, Page, call_registry};
@@ -406,6 +406,21 @@ fn wechat_callers_get_wechat_shapes() {
     )
     .expect("buffer");
     assert_eq!(buffer["data"]["base64"], "AAE=");
+    // app.json's networkTimeout, passed on the caller, applies when the call names none.
+    let impatient = Caller {
+        network_timeout: NetworkTimeout {
+            request_ms: 200,
+            ..NetworkTimeout::default()
+        },
+        ..caller.clone()
+    };
+    let slow = call_registry(
+        &registry,
+        &impatient,
+        "request",
+        json!({"url": server.url("/slow")}),
+    );
+    assert_eq!(slow.map_err(|e| e.code), Err(13));
     let refused = call("request", json!({"url": "https://example.com/"})).expect_err("domain");
     assert!(
         Dialect::Wechat.failure("request", &refused)["errMsg"]
