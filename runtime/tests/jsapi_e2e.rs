@@ -130,14 +130,17 @@ fn network_files_and_scan_from_a_page() {
         "{CALL}
         const echo = await call('request', {{ url: '{echo}', method: 'POST', data: {{ from: 'page' }} }});
         const refused = await call('request', {{ url: 'https://example.com/' }});
-        const download = await call('downloadFile', {{ url: '{bytes}' }});
+        const progress = [];
+        document.addEventListener('taskProgress', (event) => progress.push(event.data.progress));
+        const download = await call('downloadFile', {{ url: '{bytes}', taskId: 'd1' }});
         const read = await call('readFile', {{ filePath: download.apFilePath, encoding: 'hex' }});
         const escape = await call('readFile', {{ filePath: 'https://usr/../../storage.sqlite3' }});
         const scan = await call('scan', {{}});
         const bluetooth = await call('openBluetoothAdapter', {{}});
         return {{
             status: echo.status, body: echo.data.body, refused: refused.error,
-            downloaded: read.data, escape: escape.error, scan: scan.error,
+            downloaded: read.data, progress: progress[progress.length - 1],
+            escape: escape.error, scan: scan.error,
             bluetooth: bluetooth.errorMessage.startsWith('not supported'),
         }};",
         echo = server.url("/echo"),
@@ -152,7 +155,7 @@ fn network_files_and_scan_from_a_page() {
         value,
         json!({
             "status": 200, "body": r#"{"from":"page"}"#, "refused": 11,
-            "downloaded": "00010203", "escape": 2, "scan": 11, "bluetooth": true,
+            "downloaded": "00010203", "progress": 100, "escape": 2, "scan": 11, "bluetooth": true,
         })
     );
 }
