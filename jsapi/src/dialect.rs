@@ -55,10 +55,7 @@ impl Dialect {
     pub fn failure(self, api: &str, error: &ApiError) -> Value {
         match self {
             Self::Alipay => error.to_json(),
-            Self::Wechat => json!({
-                "errMsg": format!("{api}:fail {}", error.message),
-                "errno": error.code,
-            }),
+            Self::Wechat => json!({ "errMsg": format!("{api}:fail {}", error.message) }),
         }
     }
 

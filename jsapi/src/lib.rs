@@ -6,6 +6,12 @@
 //! with, now or later. Handlers reach the device (UI, clipboard, system facts) through the
 //! [`Device`] trait, which each render host implements.
 //!
+//! [`Registry::with_config`] registers the native modules a host configures with an
+//! [`ApiConfig`]: storage (SQLite, per app, with quotas), network (`request`,
+//! `downloadFile`, `uploadFile` to declared domains), the sandboxed file area, scanning from a
+//! [`ScanSource`], and system and device APIs. Each [`Caller`] carries its [`Dialect`], which
+//! picks Alipay's or WeChat's argument and result shapes.
+//!
 //! ```
 //! use capsule_jsapi::{ApiError, Permission, Registry};
 //! use serde_json::json;
