@@ -187,9 +187,15 @@ impl Registry {
         ));
         crate::network::register(&mut registry, &network);
         crate::scan::register(&mut registry, config.scan_source.as_ref());
-        // Last: `canIUse` answers from the names registered before it.
         crate::system::register(&mut registry, config.position);
+        registry.register_can_i_use();
         registry
+    }
+
+    /// Registers (or refreshes) `canIUse` so that it answers for the APIs registered now.
+    /// The container calls this on the final registry, so a host's own APIs count too.
+    pub fn register_can_i_use(&mut self) {
+        crate::system::register_can_i_use(self);
     }
 
     /// Registers (or replaces) API `name`.

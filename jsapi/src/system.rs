@@ -117,8 +117,7 @@ const MAX_PHONE_BYTES: usize = 64;
 /// Longest clipboard text accepted, in bytes.
 const MAX_CLIPBOARD_BYTES: usize = 1 << 20;
 
-/// Registers the system APIs and, last, `canIUse`, which answers from the names registered
-/// so far plus the unsupported table (whose names it reports as unusable).
+/// Registers the system APIs and the unsupported table.
 pub(crate) fn register(registry: &mut Registry, position: Position) {
     registry.register_fn("getNetworkType", Permission::SYSTEM, network_type);
     registry.register_fn("getClipboardData", Permission::CLIPBOARD, |call| {
@@ -175,20 +174,6 @@ pub(crate) fn register(registry: &mut Registry, position: Position) {
             "speed": 0,
         }))
     });
-    let mut usable: Vec<String> = registry.names().into_iter().map(str::to_owned).collect();
-    usable.push("canIUse".to_owned());
-    let usable: Arc<[String]> = usable.into();
-    registry.register_fn("canIUse", Permission::SYSTEM, move |call| {
-        let args = Args::new(&call.api, &call.args)?;
-        let name = args.str("name", MAX_NAME_BYTES)?;
-        // `request.object.header`: the API is what counts; deeper features are assumed.
-        let name = name
-            .strip_prefix("my.")
-            .or_else(|| name.strip_prefix("wx."))
-            .unwrap_or(name);
-        let api = name.split('.').next().unwrap_or_default();
-        Ok(json!({ "canIUse": usable.iter().any(|known| known == api) }))
-    });
     for name in UNSUPPORTED_APIS {
         registry.register_fn(*name, Permission::SYSTEM, |call| {
             Err(ApiError::unknown(format!(
@@ -218,4 +203,28 @@ fn record(call: &ApiCall, details: Value) {
     }
     call.device
         .send_event(call.caller.page, "deviceAction", data);
+}
+
+/// Registers (or replaces) `canIUse`, answering for the APIs registered now, less the
+/// unsupported table.
+pub(crate) fn register_can_i_use(registry: &mut Registry) {
+    let mut usable: Vec<String> = registry
+        .names()
+        .into_iter()
+        .filter(|name| !UNSUPPORTED_APIS.contains(name))
+        .map(str::to_owned)
+        .collect();
+    usable.push("canIUse".to_owned());
+    let usable: Arc<[String]> = usable.into();
+    registry.register_fn("canIUse", Permission::SYSTEM, move |call| {
+        let args = Args::new(&call.api, &call.args)?;
+        let name = args.str("name", MAX_NAME_BYTES)?;
+        // `request.object.header`: the API is what counts; deeper features are assumed.
+        let name = name
+            .strip_prefix("my.")
+            .or_else(|| name.strip_prefix("wx."))
+            .unwrap_or(name);
+        let api = name.split('.').next().unwrap_or_default();
+        Ok(json!({ "canIUse": usable.iter().any(|known| known == api) }))
+    });
 }

@@ -102,10 +102,12 @@ impl ContainerBuilder {
         if api_config.data_dir.is_none() {
             api_config.data_dir = default_data_dir();
         }
+        let mut registry = self
+            .registry
+            .unwrap_or_else(|| Registry::with_config(&api_config));
+        registry.register_can_i_use();
         let dispatcher = Dispatcher {
-            registry: self
-                .registry
-                .unwrap_or_else(|| Registry::with_config(&api_config)),
+            registry,
             policy: self.policy,
             device: device.clone(),
         };

@@ -48,6 +48,20 @@ fn can_i_use_knows_what_is_registered() {
 }
 
 #[test]
+fn can_i_use_counts_the_hosts_own_apis() {
+    let mut registry = Registry::with_builtins();
+    registry.register_fn(
+        "hostEcho",
+        capsule_jsapi::Permission::custom("echo"),
+        |call| Ok(call.args.clone()),
+    );
+    let mut harness = Harness::with(|builder| builder.registry(registry));
+    let page = harness.open("sys-app", &["system"], &[]);
+    let answer = harness.call(&page, "canIUse", json!({"name": "hostEcho"}));
+    assert_eq!(answer, Ok(json!({"canIUse": true})));
+}
+
+#[test]
 fn network_type_clipboard_and_recorded_actions() {
     let mut harness = Harness::new();
     let page = harness.open("sys-app", &["system", "clipboard"], &[]);
