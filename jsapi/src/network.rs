@@ -67,9 +67,15 @@ pub(crate) struct Network {
     trusted_certificates: Vec<Vec<u8>>,
     tls: OnceLock<Result<rustls::ClientConfig, String>>,
     clients: Mutex<HashMap<String, AppClient>>,
-    tasks: Arc<Mutex<HashMap<(String, String), AbortHandle>>>,
+    /// Running named tasks by (app, taskId), each with a serial number so a finished task
+    /// never removes a newer one that reused its id.
+    tasks: Arc<Mutex<RunningTasks>>,
+    next_serial: std::sync::atomic::AtomicU64,
     files: Arc<FileAreas>,
 }
+
+/// Abort handles of running named tasks by (app id, task id), with their serial numbers.
+type RunningTasks = HashMap<(String, String), (u64, AbortHandle)>;
 
 struct AppClient {
     domains: Arc<[String]>,
@@ -89,6 +95,7 @@ impl Network {
             tls: OnceLock::new(),
             clients: Mutex::default(),
             tasks: Arc::default(),
+            next_serial: std::sync::atomic::AtomicU64::new(1),
             files,
         }
     }
@@ -142,7 +149,7 @@ impl Network {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .remove(&(app.to_owned(), task.to_owned()));
-        handle.map(|h| h.abort()).is_some()
+        handle.map(|(_, h)| h.abort()).is_some()
     }
 }
 
@@ -241,19 +248,23 @@ impl JsApi for NetworkApi {
                 let (handle, registration) = AbortHandle::new_pair();
                 let key = work.task.clone().map(|id| (call.caller.app_id.clone(), id));
                 let tasks = Arc::clone(&self.network.tasks);
+                let serial = self
+                    .network
+                    .next_serial
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 if let Some(key) = &key {
                     tasks
                         .lock()
                         .unwrap_or_else(PoisonError::into_inner)
-                        .insert(key.clone(), handle);
+                        .insert(key.clone(), (serial, handle));
                 }
                 runtime.spawn(async move {
                     let result = Abortable::new(work.run(), registration).await;
                     if let Some(key) = key {
-                        tasks
-                            .lock()
-                            .unwrap_or_else(PoisonError::into_inner)
-                            .remove(&key);
+                        let mut running = tasks.lock().unwrap_or_else(PoisonError::into_inner);
+                        if running.get(&key).is_some_and(|(s, _)| *s == serial) {
+                            running.remove(&key);
+                        }
                     }
                     reply.send(result.unwrap_or_else(|_| {
                         Err(ApiError::new(ABORTED, "abort: the task was aborted"))
