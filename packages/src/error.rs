@@ -141,7 +141,7 @@ pub enum Error {
         key_id: String,
     },
     /// The manifest's `keyId` is not the id of the key that signed the package.
-    #[error("manifest keyId {manifest:?} is not the signing key {signature}")]
+    #[error("manifest keyId is {}, the package is signed by key {signature}", .manifest.as_deref().unwrap_or("missing"))]
     KeyIdMismatch {
         /// `keyId` in the manifest.
         manifest: Option<String>,
