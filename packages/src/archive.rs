@@ -12,7 +12,10 @@ use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
 use crate::digest::{self, DIGEST_ENTRY, FileDigest, SIGNATURE_ENTRY, Sha256Hash, sha256};
 use crate::key::hex;
-use crate::{Error, MAX_MANIFEST_BYTES, Manifest, RelativePath, Result, SecretKey, TrustedKeys};
+use crate::{
+    Error, InstalledApp, MAX_MANIFEST_BYTES, Manifest, PackageFiles, RelativePath, Result,
+    SecretKey, TrustedKeys,
+};
 
 const MANIFEST: &str = "manifest.json";
 /// Largest signature entry read, in bytes.
@@ -280,9 +283,19 @@ impl Verifier {
         self.check(path, None)
     }
 
-    /// Checks the package at `path` and writes its files below `dest` (which must exist),
-    /// each synced to disk. On error `dest` may hold some files; the caller discards it.
-    pub(crate) fn unpack(&self, path: &Path, dest: &Path) -> Result<VerifiedPackage> {
+    /// Checks the package at `path` and writes its files below `dest` (an empty folder), to
+    /// run it without installing it. Reading the files re-checks their hashes. On error
+    /// `dest` may hold some files; the caller discards it.
+    pub fn unpack(&self, path: &Path, dest: &Path) -> Result<InstalledApp> {
+        let verified = self.unpack_verified(path, dest)?;
+        Ok(InstalledApp {
+            manifest: verified.manifest,
+            files: PackageFiles::new(dest.to_path_buf(), verified.files),
+        })
+    }
+
+    /// [`Verifier::unpack`], returning what was verified; every file is synced to disk.
+    pub(crate) fn unpack_verified(&self, path: &Path, dest: &Path) -> Result<VerifiedPackage> {
         self.check(path, Some(dest))
     }
 

@@ -89,6 +89,10 @@ pub struct PackageFiles {
 }
 
 impl PackageFiles {
+    pub(crate) fn new(root: PathBuf, digest: FileDigest) -> Self {
+        Self { root, digest }
+    }
+
     /// The bytes of `path`: `NotFound` when the package has no such file, `InvalidData` when
     /// the file on disk no longer matches its signed SHA-256.
     pub fn read(&self, path: &RelativePath) -> io::Result<Vec<u8>> {
@@ -190,7 +194,7 @@ impl Store {
         options: &InstallOptions,
         staging: &Path,
     ) -> Result<InstalledVersion> {
-        let verified = verifier.unpack(package, staging)?;
+        let verified = verifier.unpack_verified(package, staging)?;
         let manifest = &verified.manifest;
         let app_id = manifest.app_id.as_str();
         if let Some(expected) = &options.expected_app_id
