@@ -229,21 +229,22 @@ impl Store {
             });
         }
         let id = match existing {
-            Some(id) => id,
-            None => self.move_into_place(&verified, staging, &options.source)?,
+            Some(id) => {
+                self.activate(app_id, id)?;
+                id
+            }
+            None => {
+                let dir = self.move_into_place(&verified, staging)?;
+                self.record_and_activate(&verified, &dir, &options.source)?
+            }
         };
-        self.activate(app_id, id)?;
         self.collect_garbage(app_id)?;
         self.version_by_id(id)
     }
 
-    /// Renames the unpacked version into `apps/` and records it (not yet active).
-    fn move_into_place(
-        &mut self,
-        verified: &VerifiedPackage,
-        staging: &Path,
-        source: &str,
-    ) -> Result<i64> {
+    /// Renames the unpacked version into `apps/`; returns its folder relative to the root.
+    /// Until the index names it, the folder is a leftover that opening the store deletes.
+    fn move_into_place(&self, verified: &VerifiedPackage, staging: &Path) -> Result<String> {
         let app_id = verified.manifest.app_id.as_str();
         let relative = format!(
             "apps/{app_id}/{}+{}",
@@ -261,14 +262,28 @@ impl Store {
         sync_dir(&app_dir)?;
         sync_dir(&self.root.join("apps"))?;
         sync_dir(&self.root.join("staging"))?;
-        self.db.execute(
+        Ok(relative)
+    }
+
+    /// Records a version moved into place and makes it active, in one transaction.
+    fn record_and_activate(
+        &mut self,
+        verified: &VerifiedPackage,
+        dir: &str,
+        source: &str,
+    ) -> Result<i64> {
+        let app_id = verified.manifest.app_id.as_str();
+        let tx = self
+            .db
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute(
             "INSERT INTO versions (app_id, version, dir, installed_at, source, package_digest,
                  key_id, digest, signature)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             params![
                 app_id,
                 verified.manifest.version.to_string(),
-                relative,
+                dir,
                 now(),
                 source,
                 verified.package_digest,
@@ -277,18 +292,17 @@ impl Store {
                 verified.signed.signature,
             ],
         )?;
-        Ok(self.db.last_insert_rowid())
+        let id = tx.last_insert_rowid();
+        set_active(&tx, app_id, id)?;
+        tx.commit()?;
+        Ok(id)
     }
 
     fn activate(&mut self, app_id: &str, version_id: i64) -> Result<()> {
         let tx = self
             .db
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute(
-            "INSERT INTO apps (app_id, active_version) VALUES (?1, ?2)
-             ON CONFLICT (app_id) DO UPDATE SET active_version = excluded.active_version",
-            params![app_id, version_id],
-        )?;
+        set_active(&tx, app_id, version_id)?;
         tx.commit()?;
         Ok(())
     }
@@ -494,6 +508,15 @@ impl Store {
         }
         Ok(())
     }
+}
+
+fn set_active(tx: &rusqlite::Transaction<'_>, app_id: &str, version_id: i64) -> Result<()> {
+    tx.execute(
+        "INSERT INTO apps (app_id, active_version) VALUES (?1, ?2)
+         ON CONFLICT (app_id) DO UPDATE SET active_version = excluded.active_version",
+        params![app_id, version_id],
+    )?;
+    Ok(())
 }
 
 const SELECT_VERSION: &str = "SELECT v.app_id, v.version, v.id = a.active_version, v.installed_at,
