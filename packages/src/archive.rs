@@ -348,7 +348,7 @@ impl Verifier {
             bytes += archive.check_file(path, expected, dest)?;
         }
         if let Some(dest) = dest {
-            sync_dirs_below(dest)?;
+            sync_tree(dest)?;
         }
         Ok(VerifiedPackage {
             manifest,
@@ -562,12 +562,11 @@ impl Archive {
                 entry: path.to_string(),
             });
         }
-        if let (Some(file), Some(dest)) = (hashing.inner, dest) {
-            let target = dest.join(path.as_str());
-            let file = file
-                .into_inner()
-                .map_err(|e| Error::io(&target, e.into_error()))?;
-            file.sync_all().map_err(|e| Error::io(&target, e))?;
+        if let (Some(mut file), Some(dest)) = (hashing.inner, dest) {
+            // Synced later, all together (see `sync_tree`): one fsync after another while
+            // writing would wait for each file's writeback in turn.
+            file.flush()
+                .map_err(|e| Error::io(&dest.join(path.as_str()), e))?;
         }
         Ok(header.size)
     }
@@ -643,14 +642,18 @@ fn create_file(dest: &Path, path: &RelativePath) -> Result<BufWriter<File>> {
         .map_err(|e| Error::io(&target, e))
 }
 
-/// Syncs `dir` and every folder below it, so new entries survive a crash.
-fn sync_dirs_below(dir: &Path) -> Result<()> {
+/// Syncs every file and folder below `dir` to disk, so an unpacked version survives a crash.
+fn sync_tree(dir: &Path) -> Result<()> {
     let mut pending = vec![dir.to_path_buf()];
     while let Some(folder) = pending.pop() {
         for entry in fs::read_dir(&folder).map_err(|e| Error::io(&folder, e))? {
-            let entry = entry.map_err(|e| Error::io(&folder, e))?;
-            if entry.file_type().is_ok_and(|t| t.is_dir()) {
-                pending.push(entry.path());
+            let path = entry.map_err(|e| Error::io(&folder, e))?.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                File::open(&path)
+                    .and_then(|file| file.sync_all())
+                    .map_err(|e| Error::io(&path, e))?;
             }
         }
         sync_dir(&folder)?;
