@@ -1,4 +1,8 @@
-/// Everything that can be wrong with a package or its manifest.
+use std::path::Path;
+
+/// Everything that can be wrong with a package, its manifest, a key or the store.
+///
+/// Variants about one entry of a package name it in `entry`.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -21,8 +25,8 @@ pub enum Error {
         /// What is wrong with it.
         reason: &'static str,
     },
-    /// A file could not be read.
-    #[error("cannot read {path}: {source}")]
+    /// A file could not be read or written.
+    #[error("cannot access {path}: {source}")]
     Io {
         /// The file.
         path: String,
@@ -30,6 +34,191 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// A key file is malformed.
+    #[error("bad key file {path}: {reason}")]
+    Key {
+        /// The file.
+        path: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The file is not a readable zip archive (truncated, corrupt, not a zip).
+    #[error("not a readable package archive: {reason}")]
+    Archive {
+        /// What the zip reader found.
+        reason: String,
+    },
+    /// The archive has more entries than allowed.
+    #[error("the package has {count} entries, the limit is {limit}")]
+    TooManyEntries {
+        /// Entries found.
+        count: usize,
+        /// Entries allowed.
+        limit: usize,
+    },
+    /// Two entries of the archive have the same name.
+    #[error("entry '{entry}' appears more than once")]
+    DuplicateEntry {
+        /// The repeated name.
+        entry: String,
+    },
+    /// An entry is a directory, symbolic link or special file instead of a regular file.
+    #[error("entry '{entry}' is a {kind}; only regular files are allowed")]
+    NotAFile {
+        /// The entry.
+        entry: String,
+        /// What it is.
+        kind: &'static str,
+    },
+    /// An entry is encrypted or uses a compression method other than stored or deflate.
+    #[error("entry '{entry}' is unsupported: {reason}")]
+    UnsupportedEntry {
+        /// The entry.
+        entry: String,
+        /// Why.
+        reason: String,
+    },
+    /// An entry is larger than the per-entry cap, or its data does not match its header.
+    #[error("entry '{entry}' is {size} bytes uncompressed, the limit is {limit}")]
+    EntryTooLarge {
+        /// The entry.
+        entry: String,
+        /// Size found (at least).
+        size: u64,
+        /// Size allowed.
+        limit: u64,
+    },
+    /// The package unpacks to more bytes than allowed.
+    #[error("the package unpacks to {size} bytes (at '{entry}'), the limit is {limit}")]
+    TotalTooLarge {
+        /// The entry at which the total passed the cap.
+        entry: String,
+        /// Total found so far.
+        size: u64,
+        /// Total allowed.
+        limit: u64,
+    },
+    /// An entry compresses better than any real file does: a zip bomb.
+    #[error("entry '{entry}' has a compression ratio of {ratio}:1, the limit is {limit}:1")]
+    CompressionRatio {
+        /// The entry.
+        entry: String,
+        /// Its ratio.
+        ratio: u64,
+        /// Ratio allowed.
+        limit: u64,
+    },
+    /// A required entry (`manifest.json`, the digest or the signature) is absent.
+    #[error("the package has no '{entry}' entry")]
+    MissingEntry {
+        /// The entry.
+        entry: String,
+    },
+    /// The signature entry is malformed.
+    #[error("malformed signature entry: {reason}")]
+    MalformedSignature {
+        /// What is wrong.
+        reason: String,
+    },
+    /// The digest entry is malformed (bad line, unsorted or repeated path).
+    #[error("malformed digest entry, line {line}: {reason}")]
+    MalformedDigest {
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The package is signed by a key the host does not trust.
+    #[error("the package is signed by key {key_id}, which is not trusted")]
+    UnknownKey {
+        /// The signer's key id.
+        key_id: String,
+    },
+    /// The signature does not match the digest.
+    #[error("the signature by key {key_id} does not match the package digest")]
+    BadSignature {
+        /// The key id the signature claims.
+        key_id: String,
+    },
+    /// The manifest's `keyId` is not the id of the key that signed the package.
+    #[error("manifest keyId is {}, the package is signed by key {signature}", .manifest.as_deref().unwrap_or("missing"))]
+    KeyIdMismatch {
+        /// `keyId` in the manifest.
+        manifest: Option<String>,
+        /// Id of the signing key.
+        signature: String,
+    },
+    /// An archive entry is not listed in the signed digest.
+    #[error("entry '{entry}' is not covered by the signed digest")]
+    NotCovered {
+        /// The entry.
+        entry: String,
+    },
+    /// The signed digest lists a file the archive does not have.
+    #[error("the signed digest lists '{entry}', which is not in the package")]
+    MissingFile {
+        /// The listed path.
+        entry: String,
+    },
+    /// A file's content does not match its SHA-256 in the signed digest.
+    #[error("entry '{entry}' does not match its SHA-256 in the signed digest")]
+    HashMismatch {
+        /// The entry.
+        entry: String,
+    },
+    /// The package needs a newer runtime.
+    #[error("the package needs runtime {required} or newer; this is {runtime}")]
+    RuntimeTooOld {
+        /// `minRuntimeVersion` of the manifest.
+        required: semver::Version,
+        /// This runtime's version.
+        runtime: semver::Version,
+    },
+    /// The package is not the app the update was meant for.
+    #[error("expected app '{expected}', the package is '{found}'")]
+    AppIdMismatch {
+        /// The app id asked for.
+        expected: String,
+        /// The app id of the package.
+        found: String,
+    },
+    /// The package is not newer than the active version.
+    #[error("{app_id} {installed} is installed; {package} is not newer (force to downgrade)")]
+    Downgrade {
+        /// The app.
+        app_id: String,
+        /// The active version.
+        installed: semver::Version,
+        /// The package's version.
+        package: semver::Version,
+    },
+    /// No such app is installed.
+    #[error("app '{app_id}' is not installed")]
+    NotInstalled {
+        /// The app.
+        app_id: String,
+    },
+    /// Rollback asked for with no older version kept.
+    #[error("app '{app_id}' has no older version to roll back to")]
+    NoPreviousVersion {
+        /// The app.
+        app_id: String,
+    },
+    /// The store's index or files are inconsistent or unusable.
+    #[error("package store: {0}")]
+    Store(String),
+    /// The store's SQLite index failed.
+    #[error("package store index: {0}")]
+    Database(#[from] rusqlite::Error),
+}
+
+impl Error {
+    pub(crate) fn io(path: &Path, source: std::io::Error) -> Self {
+        Self::Io {
+            path: path.display().to_string(),
+            source,
+        }
+    }
 }
 
 /// Result alias for this crate.

@@ -1,5 +1,10 @@
-//! Capsule offline packages: the app manifest and the package-relative paths every file is
-//! named by.
+//! Capsule offline packages: the app manifest, the signed `.capsule` archive, and the store
+//! of installed packages.
+//!
+//! A package is a zip archive holding `manifest.json`, the app's files, a canonical digest of
+//! every file (`_capsule/digest`: path and SHA-256 per line) and a detached Ed25519 signature
+//! over that digest (`_capsule/signature`). [`pack`] writes one, a [`Verifier`] checks one
+//! against [`TrustedKeys`], and a [`Store`] installs verified packages side by side.
 //!
 //! ```
 //! use capsule_packages::{AppKind, Manifest};
@@ -13,10 +18,20 @@
 //! assert_eq!(manifest.entry.as_str(), "index.html");
 //! ```
 
+mod archive;
+mod digest;
 mod error;
+mod key;
 mod manifest;
 mod path;
+mod store;
 
+pub use archive::{Limits, PackSummary, PackageInfo, VerifiedPackage, Verifier, inspect, pack};
+pub use digest::FileDigest;
 pub use error::{Error, Result};
+pub use key::{PublicKey, SecretKey, TrustedKeys};
 pub use manifest::{AppId, AppKind, Dialect, MAX_MANIFEST_BYTES, Manifest, Permissions};
 pub use path::RelativePath;
+pub use store::{
+    DEFAULT_KEEP_VERSIONS, InstallOptions, InstalledApp, InstalledVersion, PackageFiles, Store,
+};

@@ -6,12 +6,13 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use capsule_packages::{Manifest, RelativePath};
+use capsule_packages::{InstalledApp, Manifest, PackageFiles, RelativePath};
 
 use crate::{Error, Result};
 
-/// Where an app's files are read from: a source folder in developer mode, or (later) the
-/// installed-package store, which re-checks each file's hash when it is read.
+/// Where an app's files are read from: a source folder in developer mode ([`DirFiles`]), or
+/// a signed package, installed or unpacked ([`PackageFiles`]), which re-checks each file's
+/// hash when it is read.
 pub trait AppFiles: Send + Sync {
     /// The bytes of file `path`; `ErrorKind::NotFound` when there is no such regular file.
     fn read(&self, path: &RelativePath) -> io::Result<Vec<u8>>;
@@ -40,6 +41,14 @@ impl AppFiles for DirFiles {
             return Err(io::ErrorKind::NotFound.into());
         }
         fs::read(resolved)
+    }
+}
+
+/// Files of a signed package: a file whose bytes no longer match the signed SHA-256 reads as
+/// `ErrorKind::InvalidData`, which the custom protocol answers with 403, never the bytes.
+impl AppFiles for PackageFiles {
+    fn read(&self, path: &RelativePath) -> io::Result<Vec<u8>> {
+        PackageFiles::read(self, path)
     }
 }
 
@@ -74,6 +83,11 @@ impl App {
             })
         })?;
         Ok(Self::new(Manifest::from_json(&bytes)?, Arc::new(files)))
+    }
+
+    /// A signed app from the package store (or unpacked by `Verifier::unpack`).
+    pub fn from_package(app: InstalledApp) -> Self {
+        Self::new(app.manifest, Arc::new(app.files))
     }
 
     /// The manifest.

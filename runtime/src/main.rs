@@ -1,11 +1,14 @@
 //! `capsule`: the Capsule simulator and tools.
 
+mod package_commands;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
+use capsule_packages::{AppId, Store};
 use capsule_runtime::{
     App, Container, ContainerEvent, DeviceProfile, PageId, WryHandle, WryHost, WryHostOptions,
 };
@@ -23,23 +26,100 @@ const SCRIPT_TIMEOUT: Duration = Duration::from_secs(60);
     about = "Run mini-programs and offline H5 apps in the Capsule container"
 )]
 struct Cli {
+    /// Package store folder (default: $CAPSULE_DATA_DIR, else $XDG_DATA_HOME/capsule, else
+    /// ~/.local/share/capsule). Trusted keys are the *.pub files in its trusted-keys/ folder.
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// Open an app folder (with a manifest.json) in a simulator window.
+    /// Open an app in a simulator window: an app folder (unsigned developer mode), a signed
+    /// .capsule package, or the id of an installed app.
     ///
     /// With no display (DISPLAY unset) it starts a virtual one (Xvfb), renders the app,
     /// writes a screenshot and exits.
     Run(RunArgs),
+    /// Create a publisher key pair: <out> (secret, mode 0600) and <out>.pub (one line).
+    Keygen {
+        /// Secret key file to create.
+        #[arg(short, long, default_value = "publisher.key")]
+        out: PathBuf,
+    },
+    /// Pack and sign an app folder into a .capsule package.
+    Pack {
+        /// The app folder (with manifest.json).
+        dir: PathBuf,
+        /// The publisher's secret key file.
+        #[arg(long)]
+        key: PathBuf,
+        /// The package to write.
+        #[arg(short, long)]
+        out: PathBuf,
+    },
+    /// Check a package's signature, structure, manifest and every file's hash.
+    Verify {
+        /// The package.
+        package: PathBuf,
+        #[command(flatten)]
+        trust: TrustArgs,
+    },
+    /// Show a package's manifest and entries (without checking the signature).
+    Inspect {
+        /// The package.
+        package: PathBuf,
+    },
+    /// Verify a package and install it as its app's active version.
+    Install {
+        /// The package.
+        package: PathBuf,
+        #[command(flatten)]
+        trust: TrustArgs,
+        /// Allow installing a version that is not newer than the active one.
+        #[arg(long)]
+        force: bool,
+        /// Refuse the package unless it is this app.
+        #[arg(long)]
+        app_id: Option<String>,
+    },
+    /// List installed apps and their kept versions.
+    List,
+    /// Make the version installed before the active one active again.
+    Rollback {
+        /// The app.
+        app_id: String,
+    },
+    /// Uninstall every version of an app.
+    Remove {
+        /// The app.
+        app_id: String,
+    },
+    /// Trust a publisher's public key file for every later command (copies it into the
+    /// data folder's trusted-keys/).
+    Trust {
+        /// The public key file (one line, as written by keygen).
+        public_key: PathBuf,
+    },
+}
+
+#[derive(clap::Args)]
+struct TrustArgs {
+    /// Also trust this public key file (repeatable).
+    #[arg(long = "trust", value_name = "KEY.pub")]
+    keys: Vec<PathBuf>,
 }
 
 #[derive(clap::Args)]
 struct RunArgs {
-    /// The app folder.
+    /// An app folder, a .capsule package, or an installed app's id.
     app: PathBuf,
+    #[command(flatten)]
+    trust: TrustArgs,
+    /// Refuse unsigned app folders (developer mode), as a production host would.
+    #[arg(long)]
+    signed_only: bool,
     /// Write a PNG of the window here once the page has loaded (and --exec has finished),
     /// then exit.
     #[arg(long)]
@@ -67,10 +147,7 @@ fn main() {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let cli = Cli::parse();
-    let code = match cli.command {
-        Command::Run(args) => run(&args),
-    };
-    match code {
+    match execute(cli.command, cli.data_dir.as_deref()) {
         Ok(code) => std::process::exit(code),
         Err(error) => {
             eprintln!("error: {error:#}");
@@ -79,9 +156,103 @@ fn main() {
     }
 }
 
-fn run(args: &RunArgs) -> Result<i32> {
-    let app =
-        App::open_dir(&args.app).with_context(|| format!("cannot open {}", args.app.display()))?;
+/// Runs a command; returns the exit status.
+fn execute(command: Command, data_dir: Option<&Path>) -> Result<i32> {
+    use package_commands as cmd;
+    let data = || cmd::data_dir(data_dir);
+    let open_store = || -> Result<Store> {
+        let dir = data()?;
+        Store::open(&dir)
+            .with_context(|| format!("cannot open the package store {}", dir.display()))
+    };
+    let done = match command {
+        Command::Run(args) => return run(&args, data_dir),
+        Command::Keygen { out } => cmd::keygen(&out),
+        Command::Pack { dir, key, out } => cmd::pack_dir(&dir, &key, &out),
+        Command::Verify { package, trust } => {
+            cmd::verify(&cmd::verifier(&data()?, &trust.keys)?, &package)
+        }
+        Command::Inspect { package } => cmd::inspect_package(&package),
+        Command::Install {
+            package,
+            trust,
+            force,
+            app_id,
+        } => {
+            let verifier = cmd::verifier(&data()?, &trust.keys)?;
+            cmd::install(
+                &mut open_store()?,
+                &verifier,
+                &package,
+                force,
+                app_id.as_deref(),
+            )
+        }
+        Command::List => cmd::list(&open_store()?),
+        Command::Rollback { app_id } => cmd::rollback(&mut open_store()?, &app_id),
+        Command::Remove { app_id } => cmd::remove(&mut open_store()?, &app_id),
+        Command::Trust { public_key } => cmd::trust(&data()?, &public_key),
+    };
+    done.map(|()| 0)
+}
+
+/// Opens the app `run` names: an app folder (developer mode, unless `--signed-only`), a
+/// package (verified and unpacked into a temporary folder) or an installed app.
+fn open_app(args: &RunArgs, data_dir: Option<&Path>) -> Result<(App, Option<Unpacked>)> {
+    let name = args.app.display();
+    if args.app.is_dir() {
+        if args.signed_only {
+            bail!("{name} is an unsigned app folder (developer mode); --signed-only refuses it");
+        }
+        tracing::info!(app = %name, "developer mode: running an unsigned app folder");
+        let app = App::open_dir(&args.app).with_context(|| format!("cannot open {name}"))?;
+        return Ok((app, None));
+    }
+    let data_dir = package_commands::data_dir(data_dir)?;
+    let verifier = package_commands::verifier(&data_dir, &args.trust.keys)?;
+    if args.app.is_file() {
+        let unpacked = Unpacked::new()?;
+        let app = verifier
+            .unpack(&args.app, &unpacked.0)
+            .with_context(|| format!("{name} is refused"))?;
+        return Ok((App::from_package(app), Some(unpacked)));
+    }
+    let app_id = args
+        .app
+        .to_str()
+        .and_then(|id| AppId::new(id).ok())
+        .with_context(|| format!("{name} is not an app folder, a package or an app id"))?;
+    let store = Store::open(&data_dir)
+        .with_context(|| format!("cannot open the package store {}", data_dir.display()))?;
+    let app = store
+        .open_app(&verifier, app_id.as_str())
+        .with_context(|| format!("cannot open installed app {app_id}"))?;
+    Ok((App::from_package(app), None))
+}
+
+/// A temporary folder a package is unpacked into for `run`; deleted when dropped.
+struct Unpacked(PathBuf);
+
+impl Unpacked {
+    fn new() -> Result<Self> {
+        let dir = std::env::temp_dir().join(format!("capsule-run-{}", std::process::id()));
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir)?;
+        }
+        std::fs::create_dir(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        Ok(Self(dir))
+    }
+}
+
+impl Drop for Unpacked {
+    fn drop(&mut self) {
+        // Best effort: a leftover in the temporary folder is harmless.
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn run(args: &RunArgs, data_dir: Option<&Path>) -> Result<i32> {
+    let (app, unpacked) = open_app(args, data_dir)?;
     let script = match &args.exec {
         Some(path) => Some(
             std::fs::read_to_string(path)
@@ -120,6 +291,7 @@ fn run(args: &RunArgs) -> Result<i32> {
         std::thread::spawn(move || driver.drive());
     }
     let code = host.run(&container);
+    drop(unpacked);
     // Exit while the virtual display still runs: killing the X server under live GTK and
     // WebKit connections makes their I/O error handlers end the process with status 1.
     // Xvfb (started with -terminate) stops by itself once its last client is gone.
