@@ -1,4 +1,4 @@
-//! Shared helpers for the JSAPI tests: a headless container with a data directory, apps in
+//! Shared support for the JSAPI tests: a headless container with a data directory, apps in
 //! temporary folders, and bridge calls that wait for their reply.
 
 #![allow(dead_code, unreachable_pub)]
