@@ -13,13 +13,15 @@ use crate::{Position, ScanSource, StorageLimits};
 /// let registry = Registry::with_config(&config);
 /// assert!(registry.get("setStorageSync").is_some());
 /// ```
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct ApiConfig {
     /// The host's data directory: one storage database for all apps, and each app's files.
     /// APIs that keep data fail (code 3, naming the problem) while it is unset.
     pub data_dir: Option<PathBuf>,
     /// Storage quotas.
     pub storage_limits: StorageLimits,
+    /// Most bytes an app may keep in its file area (`usr` and saved files; WeChat: 200 MB).
+    pub file_limit_bytes: u64,
     /// Developer mode: apps may use plain `http://` to loopback domains they declare
     /// (`http://localhost:8080`). Everything else needs HTTPS either way.
     pub developer_mode: bool,
@@ -33,11 +35,26 @@ pub struct ApiConfig {
     pub scan_source: Option<Arc<dyn ScanSource>>,
 }
 
+impl Default for ApiConfig {
+    fn default() -> Self {
+        Self {
+            data_dir: None,
+            storage_limits: StorageLimits::default(),
+            file_limit_bytes: 200 << 20,
+            developer_mode: false,
+            trusted_certificates: Vec::new(),
+            position: Position::default(),
+            scan_source: None,
+        }
+    }
+}
+
 impl fmt::Debug for ApiConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ApiConfig")
             .field("data_dir", &self.data_dir)
             .field("storage_limits", &self.storage_limits)
+            .field("file_limit_bytes", &self.file_limit_bytes)
             .field("developer_mode", &self.developer_mode)
             .field("trusted_certificates", &self.trusted_certificates.len())
             .field("position", &self.position)

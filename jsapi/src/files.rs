@@ -11,7 +11,9 @@
 //! | `store/`    | `wxfile://store/…` | `https://store/…`    | through `saveFile`  |
 //!
 //! Paths with `..`, `.`, empty segments, backslashes or control characters are refused, and
-//! a path whose real location (after symbolic links) leaves the area is refused too.
+//! a path whose real location (after symbolic links) leaves the area is refused too. What an
+//! app keeps (`usr` and `store`) is limited by [`ApiConfig::file_limit_bytes`]
+//! (`crate::ApiConfig`); a write over it fails with code 12 and changes nothing.
 
 use std::fs;
 use std::io;
@@ -75,15 +77,43 @@ pub(crate) struct Resolved {
 /// The file areas of all apps under one data directory.
 pub(crate) struct FileAreas {
     root: Option<PathBuf>,
+    /// Most bytes an app may keep in `usr` and `store` together.
+    limit: u64,
     next_name: AtomicU64,
 }
 
 impl FileAreas {
-    pub(crate) fn new(data_dir: Option<&Path>) -> Self {
+    pub(crate) fn new(data_dir: Option<&Path>, limit: u64) -> Self {
         Self {
             root: data_dir.map(|dir| dir.join("files")),
+            limit,
             next_name: AtomicU64::new(1),
         }
+    }
+
+    /// Fails with code 12 unless `app` may add `adding` bytes to its kept files while
+    /// `replacing` (a file about to be overwritten) goes away.
+    fn check_quota(&self, app: &str, adding: u64, replacing: &Path) -> Result<(), ApiError> {
+        let root = self.app_root(app)?;
+        let used: u64 = [Folder::User, Folder::Saved]
+            .iter()
+            .map(|folder| folder_bytes(&root.join(folder.dir_name())))
+            .sum();
+        let replaced = fs::symlink_metadata(replacing)
+            .ok()
+            .filter(fs::Metadata::is_file)
+            .map_or(0, |meta| meta.len());
+        let total = used.saturating_sub(replaced) + adding;
+        if total > self.limit {
+            return Err(ApiError::new(
+                crate::TOTAL_OVER_LIMIT,
+                format!(
+                    "the maximum size of the file storage limit is exceeded: the app would keep {total} bytes, the limit is {}",
+                    self.limit
+                ),
+            ));
+        }
+        Ok(())
     }
 
     fn app_root(&self, app: &str) -> Result<PathBuf, ApiError> {
@@ -166,6 +196,26 @@ impl FileAreas {
         }
         Ok(())
     }
+}
+
+/// Bytes of the regular files below `dir` (symbolic links are not followed).
+fn folder_bytes(dir: &Path) -> u64 {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .filter_map(|entry| {
+            let meta = fs::symlink_metadata(entry.path()).ok()?;
+            Some(if meta.is_dir() {
+                folder_bytes(&entry.path())
+            } else if meta.is_file() {
+                meta.len()
+            } else {
+                0
+            })
+        })
+        .sum()
 }
 
 fn io_error(path: &str, error: &io::Error) -> ApiError {
@@ -293,6 +343,7 @@ fn write_file(areas: &FileAreas, call: &ApiCall, args: &Args<'_>) -> ApiResult {
     }
     let resolved = areas.resolve(&call.caller.app_id, path)?;
     writable(&resolved, path)?;
+    areas.check_quota(&call.caller.app_id, bytes.len() as u64, &resolved.real)?;
     fs::write(&resolved.real, bytes).map_err(|e| io_error(path, &e))?;
     Ok(json!({}))
 }
@@ -408,6 +459,10 @@ fn save_file(areas: &FileAreas, call: &ApiCall, args: &Args<'_>) -> ApiResult {
             (to, format!("{}/{name}", Folder::Saved.prefix(dialect)))
         }
     };
+    let size = fs::metadata(&from.real)
+        .map_err(|e| io_error(source, &e))?
+        .len();
+    areas.check_quota(&call.caller.app_id, size, &to)?;
     fs::rename(&from.real, &to).map_err(|e| io_error(source, &e))?;
     Ok(match dialect {
         Dialect::Wechat => json!({ "savedFilePath": saved }),
@@ -422,7 +477,7 @@ mod tests {
     #[test]
     fn virtual_paths_map_inside_the_area_or_are_refused() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let areas = FileAreas::new(Some(dir.path()));
+        let areas = FileAreas::new(Some(dir.path()), u64::MAX);
         areas.ensure_area("app").expect("area");
         let root = dir.path().join("files/app");
         let ok = [
@@ -468,7 +523,7 @@ mod tests {
     #[test]
     fn symbolic_links_cannot_lead_out() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let areas = FileAreas::new(Some(dir.path()));
+        let areas = FileAreas::new(Some(dir.path()), u64::MAX);
         areas.ensure_area("app").expect("area");
         let outside = tempfile::tempdir().expect("tempdir");
         std::os::unix::fs::symlink(outside.path(), dir.path().join("files/app/usr/link"))

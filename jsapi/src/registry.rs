@@ -178,7 +178,10 @@ impl Registry {
             config.storage_limits,
         ));
         crate::storage::register(&mut registry, &store);
-        let files = Arc::new(crate::files::FileAreas::new(config.data_dir.as_deref()));
+        let files = Arc::new(crate::files::FileAreas::new(
+            config.data_dir.as_deref(),
+            config.file_limit_bytes,
+        ));
         crate::files::register(&mut registry, &files);
         let network = Arc::new(crate::network::Network::new(
             config.developer_mode,

@@ -72,8 +72,9 @@ impl ContainerBuilder {
     }
 
     /// Configures the built-in native APIs (ignored when [`registry`](Self::registry) gives
-    /// a registry of the host's own). Without a data directory the container uses
-    /// [`default_data_dir`].
+    /// a registry of the host's own). It replaces the whole configuration, including what
+    /// [`data_dir`](Self::data_dir) and [`developer_mode`](Self::developer_mode) set before
+    /// it. Without a data directory the container uses [`default_data_dir`].
     #[must_use]
     pub fn api_config(mut self, config: ApiConfig) -> Self {
         self.api_config = config;

@@ -3,6 +3,7 @@
 
 mod support;
 
+use capsule_jsapi::ApiConfig;
 use serde_json::json;
 use support::Harness;
 
@@ -164,5 +165,51 @@ fn apps_cannot_reach_other_apps_or_the_host() {
             json!({"filePath": "https://usr/secret.txt", "encoding": "utf16"})
         ),
         2
+    );
+}
+
+#[test]
+fn kept_files_are_limited_per_app() {
+    let mut harness = Harness::with(|builder| {
+        builder.api_config(ApiConfig {
+            file_limit_bytes: 1000,
+            ..ApiConfig::default()
+        })
+    });
+    let page = harness.open("files-quota", &["files"], &[]);
+    let write = |path: &str, n: usize| {
+        harness.call(
+            &page,
+            "writeFile",
+            json!({"filePath": path, "data": "x".repeat(n)}),
+        )
+    };
+    write("https://usr/a", 600).expect("fits");
+    let over = write("https://usr/b", 600).expect_err("over the limit");
+    assert_eq!(over["error"], 12);
+    assert!(
+        over["errorMessage"]
+            .as_str()
+            .is_some_and(|m| m.contains("limit"))
+    );
+    assert_eq!(
+        harness.error_code(&page, "access", json!({"path": "https://usr/b"})),
+        3,
+        "nothing was written"
+    );
+    write("https://usr/a", 900).expect("replacing counts only the difference");
+    let temp_dir = harness.data_dir.path().join("files/files-quota/tmp");
+    std::fs::create_dir_all(&temp_dir).expect("tmp");
+    std::fs::write(temp_dir.join("big.bin"), vec![0; 200]).expect("temp file");
+    let save = harness.call(
+        &page,
+        "saveFile",
+        json!({"tempFilePath": "wxfile://tmp/big.bin"}),
+    );
+    let save = save.expect_err("saving goes over");
+    assert_eq!(save["error"], 12, "{save}");
+    assert!(
+        temp_dir.join("big.bin").exists(),
+        "the temporary file stays"
     );
 }

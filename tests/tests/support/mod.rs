@@ -1,4 +1,4 @@
-//! Shared helpers for the JSAPI tests: a headless container with a data directory, apps in
+//! Shared support for the JSAPI tests: a headless container with a data directory, apps in
 //! temporary folders, and bridge calls that wait for their reply.
 
 #![allow(dead_code, unreachable_pub)]
@@ -34,8 +34,8 @@ impl Harness {
         Self::with(|builder| builder)
     }
 
-    /// A harness whose container builder `configure` adjusts (the data directory is set
-    /// already).
+    /// A harness whose container builder `configure` adjusts; the temporary data directory
+    /// is set afterwards, so it holds even when `configure` replaces the API configuration.
     pub fn with(configure: impl FnOnce(ContainerBuilder) -> ContainerBuilder) -> Self {
         let data_dir = tempfile::tempdir().expect("tempdir");
         Self::in_dir(data_dir, configure)
@@ -47,7 +47,7 @@ impl Harness {
         configure: impl FnOnce(ContainerBuilder) -> ContainerBuilder,
     ) -> Self {
         let host = Arc::new(HeadlessHost::new());
-        let builder = configure(Container::builder().data_dir(data_dir.path()));
+        let builder = configure(Container::builder()).data_dir(data_dir.path());
         let container = builder.build(host.clone());
         Self {
             host,
