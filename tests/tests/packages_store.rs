@@ -301,3 +301,48 @@ fn find_file(root: &Path, name: &str) -> PathBuf {
     }
     panic!("{name} not found below {}", root.display());
 }
+
+#[test]
+fn only_the_apps_own_publisher_may_update_it_unless_allowed() {
+    let fx = Fixture::new();
+    let mut store = fx.store_with("1.0.0");
+    let other = new_key();
+    let source = fx.dir.path().join("src-other");
+    app_folder(&source, "2.0.0", &[]);
+    let package = fx.dir.path().join("other.capsule");
+    pack(&source, &other, &package, &mut |_, _| {}).expect("pack");
+    let both = verifier(&[&fx.key, &other]);
+    assert!(matches!(
+        store.install(&both, &package, &InstallOptions::default()),
+        Err(Error::KeyChanged { .. })
+    ));
+    let allowed = InstallOptions {
+        allow_key_change: true,
+        ..InstallOptions::default()
+    };
+    let installed = store.install(&both, &package, &allowed).expect("allowed");
+    assert_eq!(installed.key_id, other.public_key().key_id());
+}
+
+#[test]
+fn one_store_folder_has_one_user_at_a_time() {
+    let fx = Fixture::new();
+    let first = fx.store();
+    let released = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let second = std::thread::spawn({
+        let root = first.root().to_path_buf();
+        let released = released.clone();
+        move || {
+            let store = Store::open(&root).expect("second open");
+            assert!(
+                released.load(std::sync::atomic::Ordering::SeqCst),
+                "opened while the first store was open"
+            );
+            drop(store);
+        }
+    });
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    released.store(true, std::sync::atomic::Ordering::SeqCst);
+    drop(first);
+    second.join().expect("second thread");
+}
