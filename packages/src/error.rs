@@ -192,6 +192,17 @@ pub enum Error {
         /// The package's version.
         package: semver::Version,
     },
+    /// An update is signed by another key than the installed app: only the app's own
+    /// publisher may update it.
+    #[error("{app_id} is signed by key {installed}; the package is signed by key {package}")]
+    KeyChanged {
+        /// The app.
+        app_id: String,
+        /// Key id of the active version.
+        installed: String,
+        /// Key id of the package.
+        package: String,
+    },
     /// No such app is installed.
     #[error("app '{app_id}' is not installed")]
     NotInstalled {

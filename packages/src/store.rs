@@ -57,6 +57,8 @@ pub struct InstallOptions {
     pub expected_app_id: Option<AppId>,
     /// Allow installing a version not newer than the active one.
     pub allow_downgrade: bool,
+    /// Allow an update signed by another (trusted) key than the active version's.
+    pub allow_key_change: bool,
     /// Where the package came from (a file path or URL), recorded in the index.
     pub source: String,
 }
@@ -217,6 +219,16 @@ impl Store {
         let reinstall = active
             .as_ref()
             .is_some_and(|active| active.package_digest == verified.package_digest);
+        if let Some(active) = &active
+            && active.key_id != verified.key_id
+            && !options.allow_key_change
+        {
+            return Err(Error::KeyChanged {
+                app_id: app_id.to_owned(),
+                installed: active.key_id.clone(),
+                package: verified.key_id.clone(),
+            });
+        }
         if let Some(active) = active
             && manifest.version <= active.version
             && !options.allow_downgrade

@@ -80,6 +80,9 @@ enum Command {
         /// Allow installing a version that is not newer than the active one.
         #[arg(long)]
         force: bool,
+        /// Allow an update signed by another trusted key than the installed version's.
+        #[arg(long)]
+        allow_key_change: bool,
         /// Refuse the package unless it is this app.
         #[arg(long)]
         app_id: Option<String>,
@@ -177,16 +180,13 @@ fn execute(command: Command, data_dir: Option<&Path>) -> Result<i32> {
             package,
             trust,
             force,
+            allow_key_change,
             app_id,
         } => {
             let verifier = cmd::verifier(&data()?, &trust.keys)?;
-            cmd::install(
-                &mut open_store()?,
-                &verifier,
-                &package,
-                force,
-                app_id.as_deref(),
-            )
+            let options =
+                cmd::install_options(&package, force, allow_key_change, app_id.as_deref())?;
+            cmd::install(&mut open_store()?, &verifier, &package, &options)
         }
         Command::List => cmd::list(&open_store()?),
         Command::Rollback { app_id } => cmd::rollback(&mut open_store()?, &app_id),

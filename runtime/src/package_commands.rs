@@ -144,23 +144,32 @@ pub(crate) fn inspect_package(package: &Path) -> Result<()> {
     Ok(())
 }
 
-pub(crate) fn install(
-    store: &mut Store,
-    verifier: &Verifier,
+/// The store options for `capsule install`.
+pub(crate) fn install_options(
     package: &Path,
     force: bool,
+    allow_key_change: bool,
     app_id: Option<&str>,
-) -> Result<()> {
-    let options = InstallOptions {
+) -> Result<InstallOptions> {
+    Ok(InstallOptions {
         expected_app_id: app_id.map(AppId::new).transpose()?,
         allow_downgrade: force,
+        allow_key_change,
         source: std::path::absolute(package)
             .unwrap_or_else(|_| package.to_owned())
             .display()
             .to_string(),
-    };
+    })
+}
+
+pub(crate) fn install(
+    store: &mut Store,
+    verifier: &Verifier,
+    package: &Path,
+    options: &InstallOptions,
+) -> Result<()> {
     let installed = store
-        .install(verifier, package, &options)
+        .install(verifier, package, options)
         .with_context(|| format!("cannot install {}", package.display()))?;
     println!(
         "installed {} {} (active)",

@@ -353,6 +353,11 @@ fn build_corpus() -> Corpus {
     });
     c.cases.last_mut().expect("case").options.expected_app_id =
         Some(AppId::new("corpus.app").expect("app id"));
+    let raw = RawPackage::app(&manifest(&c.stranger, "3.0.0")).sign(&c.stranger);
+    c.add("update signed by another trusted key", &raw, |e| {
+        matches!(e, Error::KeyChanged { .. })
+    });
+    c.cases.last_mut().expect("case").verifier = Some(verifier(&[&c.key, &c.stranger]));
     let raw = RawPackage::app(&manifest(&c.key, "0.9.0")).sign(&c.key);
     c.add("version downgrade", &raw, |e| {
         matches!(e, Error::Downgrade { .. })
@@ -429,8 +434,9 @@ fn the_same_cases_fail_verification_without_a_store() {
     {
         let verifier = case.verifier.as_ref().unwrap_or(&default_verifier);
         let result = verifier.verify(&case.package);
-        // Downgrades are a store decision: the package itself is fine.
-        if case.name.contains("downgrade") || case.name.contains("same version") {
+        // Downgrades and key changes are store decisions: the package itself is fine.
+        let store_decision = ["downgrade", "same version", "another trusted key"];
+        if store_decision.iter().any(|name| case.name.contains(name)) {
             assert!(result.is_ok(), "{}: {result:?}", case.name);
         } else {
             let error = result.expect_err(case.name);

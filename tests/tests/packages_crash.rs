@@ -2,7 +2,10 @@
 //! with SIGKILL at random moments; after every kill the store must open, recover and prove
 //! consistent, with either the last reported version or the one being installed active.
 //!
-//! Runs as its own binary (`harness = false`): with `--child` it is the installing process.
+//! A second phase kills a child that installs, rolls back and removes in turn, and checks
+//! the store after each kill.
+//!
+//! Runs as its own binary (`harness = false`): with `--child` or `--churn` it is the child.
 
 mod packages_support;
 
@@ -16,18 +19,20 @@ use packages_support::{app_folder, new_key};
 
 const VERSIONS: [&str; 3] = ["1.0.0", "2.0.0", "3.0.0"];
 const KILLS: usize = 30;
+const CHURN_KILLS: usize = 15;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    if args.get(1).map(String::as_str) == Some("--child") {
-        child(&args[2..]);
-    } else {
-        parent();
+    match args.get(1).map(String::as_str) {
+        Some("--child") => child(&args[2..], false),
+        Some("--churn") => child(&args[2..], true),
+        _ => parent(),
     }
 }
 
-/// Installs the packages in turn, forever, reporting each finished install on stdout.
-fn child(args: &[String]) {
+/// Installs the packages in turn, forever, reporting each finished install on stdout; with
+/// `churn`, also rolls back and removes the app after each round of installs.
+fn child(args: &[String], churn: bool) {
     let [store_dir, public_key, packages @ ..] = args else {
         panic!("usage: --child <store> <public key line> <packages...>");
     };
@@ -39,11 +44,17 @@ fn child(args: &[String]) {
         allow_downgrade: true,
         ..InstallOptions::default()
     };
-    for index in (0..packages.len()).cycle() {
-        let installed = store
-            .install(&verifier, Path::new(&packages[index]), &options)
-            .expect("install");
-        println!("installed {}", installed.version);
+    loop {
+        for package in packages {
+            let installed = store
+                .install(&verifier, Path::new(package), &options)
+                .expect("install");
+            println!("installed {}", installed.version);
+        }
+        if churn {
+            store.rollback("corpus.app").expect("rollback");
+            store.remove("corpus.app").expect("remove");
+        }
     }
 }
 
@@ -90,18 +101,21 @@ fn parent() {
         "packages_crash: seed {}, one install takes {install_ms} ms",
         random.0
     );
-    let mut new_active = 0;
-    let mut previous_active: Option<String> = None;
-    let mut finished = 0;
-    for round in 0..KILLS {
-        let mut child = Command::new(std::env::current_exe().expect("own path"))
-            .arg("--child")
+    let start_child = |mode: &str| {
+        Command::new(std::env::current_exe().expect("own path"))
+            .arg(mode)
             .arg(&store_dir)
             .arg(key.public_key().to_line())
             .args(&packages)
             .stdout(Stdio::piped())
             .spawn()
-            .expect("start the child");
+            .expect("start the child")
+    };
+    let mut new_active = 0;
+    let mut previous_active: Option<String> = None;
+    let mut finished = 0;
+    for round in 0..KILLS {
+        let mut child = start_child("--child");
         std::thread::sleep(Duration::from_millis(random.below(3 * install_ms + 50)));
         child.kill().expect("SIGKILL");
         child.wait().expect("reaped");
@@ -134,23 +148,43 @@ fn parent() {
         if active.as_deref() == Some(next) && last.as_deref() != Some(next) {
             new_active += 1;
         }
-        if let Some(active) = &active {
-            let app = store
-                .open_app(&verifier, "corpus.app")
-                .expect("the active version opens");
-            assert_eq!(&app.manifest.version.to_string(), active);
-            let index = capsule_packages::RelativePath::new("index.html").expect("path");
-            let page = app.files.read(&index).expect("the entry page reads");
-            assert_eq!(page, format!("<h1>version {active}</h1>").into_bytes());
-        }
+        check_active_app(&store, &verifier, active.as_deref());
         finished += reported.len();
         previous_active = active;
         drop(store);
     }
+    for round in 0..CHURN_KILLS {
+        let mut child = start_child("--churn");
+        std::thread::sleep(Duration::from_millis(random.below(6 * install_ms + 50)));
+        child.kill().expect("SIGKILL");
+        child.wait().expect("reaped");
+        let store = Store::open(&store_dir).expect("the store opens after a crash");
+        store
+            .check()
+            .unwrap_or_else(|e| panic!("churn round {round}: inconsistent store: {e}"));
+        let active = store
+            .active_version("corpus.app")
+            .expect("index readable")
+            .map(|v| v.version.to_string());
+        check_active_app(&store, &verifier, active.as_deref());
+    }
     println!(
         "packages_crash: {KILLS} kills after {finished} finished installs, store consistent \
-         after each; {new_active} left the version being installed active, the others the one before"
+         after each; {new_active} left the version being installed active, the others the one \
+         before; {CHURN_KILLS} kills during install/rollback/remove, consistent after each"
     );
+}
+
+/// The active version, if any, opens and serves its own entry page.
+fn check_active_app(store: &Store, verifier: &Verifier, active: Option<&str>) {
+    let Some(active) = active else { return };
+    let app = store
+        .open_app(verifier, "corpus.app")
+        .expect("the active version opens");
+    assert_eq!(app.manifest.version.to_string(), active);
+    let index = capsule_packages::RelativePath::new("index.html").expect("path");
+    let page = app.files.read(&index).expect("the entry page reads");
+    assert_eq!(page, format!("<h1>version {active}</h1>").into_bytes());
 }
 
 /// The version the child installs after `last`.

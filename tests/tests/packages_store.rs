@@ -39,6 +39,19 @@ impl Fixture {
     fn store(&self) -> Store {
         Store::open(&self.dir.path().join("store")).expect("store")
     }
+
+    /// The store with the corpus app installed at `version`.
+    fn store_with(&self, version: &str) -> Store {
+        let mut store = self.store();
+        store
+            .install(
+                &self.verifier,
+                &self.package(version),
+                &InstallOptions::default(),
+            )
+            .expect("install");
+        store
+    }
 }
 
 fn versions(store: &Store) -> Vec<(String, bool)> {
@@ -225,14 +238,7 @@ fn keeping_more_versions_keeps_more() {
 #[test]
 fn a_file_changed_on_disk_is_refused_when_read() {
     let fx = Fixture::new();
-    let mut store = fx.store();
-    store
-        .install(
-            &fx.verifier,
-            &fx.package("1.0.0"),
-            &InstallOptions::default(),
-        )
-        .expect("install");
+    let store = fx.store_with("1.0.0");
     let app = store.open_app(&fx.verifier, "corpus.app").expect("open");
     assert!(app.files.read(&path("js/app.js")).is_ok());
     let on_disk = find_file(store.root(), "app.js");
@@ -258,14 +264,7 @@ fn a_file_changed_on_disk_is_refused_when_read() {
 #[test]
 fn opening_an_app_rechecks_trust() {
     let fx = Fixture::new();
-    let mut store = fx.store();
-    store
-        .install(
-            &fx.verifier,
-            &fx.package("1.0.0"),
-            &InstallOptions::default(),
-        )
-        .expect("install");
+    let store = fx.store_with("1.0.0");
     let stranger = verifier(&[&new_key()]);
     assert!(matches!(
         store.open_app(&stranger, "corpus.app"),
@@ -280,17 +279,7 @@ fn opening_an_app_rechecks_trust() {
 #[test]
 fn leftovers_of_an_interrupted_install_are_removed_on_open() {
     let fx = Fixture::new();
-    let root = {
-        let mut store = fx.store();
-        store
-            .install(
-                &fx.verifier,
-                &fx.package("1.0.0"),
-                &InstallOptions::default(),
-            )
-            .expect("install");
-        store.root().to_path_buf()
-    };
+    let root = fx.store_with("1.0.0").root().to_path_buf();
     std::fs::create_dir_all(root.join("staging/123-456/js")).expect("staging leftover");
     std::fs::create_dir_all(root.join("apps/corpus.app/9.9.9+0000")).expect("orphan");
     let store = fx.store();
@@ -311,4 +300,49 @@ fn find_file(root: &Path, name: &str) -> PathBuf {
         }
     }
     panic!("{name} not found below {}", root.display());
+}
+
+#[test]
+fn only_the_apps_own_publisher_may_update_it_unless_allowed() {
+    let fx = Fixture::new();
+    let mut store = fx.store_with("1.0.0");
+    let other = new_key();
+    let source = fx.dir.path().join("src-other");
+    app_folder(&source, "2.0.0", &[]);
+    let package = fx.dir.path().join("other.capsule");
+    pack(&source, &other, &package, &mut |_, _| {}).expect("pack");
+    let both = verifier(&[&fx.key, &other]);
+    assert!(matches!(
+        store.install(&both, &package, &InstallOptions::default()),
+        Err(Error::KeyChanged { .. })
+    ));
+    let allowed = InstallOptions {
+        allow_key_change: true,
+        ..InstallOptions::default()
+    };
+    let installed = store.install(&both, &package, &allowed).expect("allowed");
+    assert_eq!(installed.key_id, other.public_key().key_id());
+}
+
+#[test]
+fn one_store_folder_has_one_user_at_a_time() {
+    let fx = Fixture::new();
+    let first = fx.store();
+    let released = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let second = std::thread::spawn({
+        let root = first.root().to_path_buf();
+        let released = released.clone();
+        move || {
+            let store = Store::open(&root).expect("second open");
+            assert!(
+                released.load(std::sync::atomic::Ordering::SeqCst),
+                "opened while the first store was open"
+            );
+            drop(store);
+        }
+    });
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    released.store(true, std::sync::atomic::Ordering::SeqCst);
+    drop(first);
+    second.join().expect("second thread");
 }
