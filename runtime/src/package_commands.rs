@@ -126,9 +126,9 @@ pub(crate) fn inspect_package(package: &Path) -> Result<()> {
     println!("appId:     {}", m.app_id);
     println!("name:      {}", m.name);
     println!("version:   {}", m.version);
-    println!("kind:      {:?}", m.kind);
+    println!("kind:      {}", format!("{:?}", m.kind).to_lowercase());
     if let Some(dialect) = m.dialect {
-        println!("dialect:   {dialect:?}");
+        println!("dialect:   {}", format!("{dialect:?}").to_lowercase());
     }
     println!("entry:     {}", m.entry);
     println!("apis:      {}", m.permissions.apis.join(", "));
@@ -189,12 +189,37 @@ pub(crate) fn list(store: &Store) -> Result<()> {
             v.app_id,
             v.version.to_string(),
             if v.active { "active" } else { "" },
-            v.installed_at,
+            utc_time(v.installed_at),
             v.key_id,
             v.source
         );
     }
     Ok(())
+}
+
+/// `YYYY-MM-DD HH:MM UTC` for seconds since the Unix epoch.
+fn utc_time(seconds: u64) -> String {
+    let (days, rest) = (seconds / 86_400, seconds % 86_400);
+    // Civil date from a day count, with years starting in March so leap days come last.
+    let shifted = days + 719_468;
+    let era = shifted / 146_097;
+    let day_of_era = shifted % 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
+    let year = year_of_era + era * 400 + u64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02} UTC",
+        rest / 3_600,
+        rest % 3_600 / 60
+    )
 }
 
 pub(crate) fn rollback(store: &mut Store, app_id: &str) -> Result<()> {
@@ -219,4 +244,20 @@ pub(crate) fn trust(data_dir: &Path, public_key: &Path) -> Result<()> {
         .with_context(|| format!("cannot write {}", target.display()))?;
     println!("trusting key {} ({})", key.key_id(), target.display());
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn utc_time_formats_known_instants() {
+        let cases = [
+            (0, "1970-01-01 00:00 UTC"),
+            (951_782_400, "2000-02-29 00:00 UTC"),
+            (1_709_251_199, "2024-02-29 23:59 UTC"),
+            (4_102_444_800, "2100-01-01 00:00 UTC"),
+        ];
+        for (seconds, expected) in cases {
+            assert_eq!(super::utc_time(seconds), expected, "{seconds}");
+        }
+    }
 }
