@@ -89,6 +89,13 @@ impl ContainerBuilder {
         self
     }
 
+    /// Where `scan` / `scanCode` get their image (the camera's stand-in).
+    #[must_use]
+    pub fn scan_source(mut self, source: Arc<dyn capsule_jsapi::ScanSource>) -> Self {
+        self.api_config.scan_source = Some(source);
+        self
+    }
+
     /// Keeps app data (storage, files) in `dir`.
     #[must_use]
     pub fn data_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
@@ -149,14 +156,20 @@ struct OpenPage {
     domains: Arc<[String]>,
 }
 
-/// Where a container keeps app data when the host names no directory:
-/// `$XDG_DATA_HOME/capsule`, else `$HOME/.local/share/capsule`.
+/// Where a container keeps app data when the host names no directory: `$CAPSULE_DATA_DIR`,
+/// else `$XDG_DATA_HOME/capsule` (when absolute), else `$HOME/.local/share/capsule`.
 pub fn default_data_dir() -> Option<std::path::PathBuf> {
-    let non_empty = |name| std::env::var_os(name).filter(|value| !value.is_empty());
-    non_empty("XDG_DATA_HOME")
-        .map(std::path::PathBuf::from)
-        .or_else(|| non_empty("HOME").map(|home| std::path::Path::new(&home).join(".local/share")))
-        .map(|base| base.join("capsule"))
+    let non_empty = |name| {
+        std::env::var_os(name)
+            .filter(|value| !value.is_empty())
+            .map(std::path::PathBuf::from)
+    };
+    non_empty("CAPSULE_DATA_DIR").or_else(|| {
+        non_empty("XDG_DATA_HOME")
+            .filter(|dir| dir.is_absolute())
+            .or_else(|| non_empty("HOME").map(|home| home.join(".local/share")))
+            .map(|base| base.join("capsule"))
+    })
 }
 
 impl Container {

@@ -8,6 +8,7 @@ use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
+use capsule_jsapi::ImageFileSource;
 use capsule_packages::{AppId, Store};
 use capsule_runtime::{
     App, Container, ContainerEvent, DeviceProfile, PageId, WryHandle, WryHost, WryHostOptions,
@@ -134,6 +135,9 @@ struct RunArgs {
     /// Simulated device.
     #[arg(long, default_value = "iphone-8", value_parser = device_names())]
     device: String,
+    /// The image `scan` / `scanCode` read, standing in for the camera (PNG or JPEG).
+    #[arg(long, value_name = "FILE")]
+    scan_image: Option<PathBuf>,
 }
 
 fn device_names() -> clap::builder::PossibleValuesParser {
@@ -275,9 +279,15 @@ fn run(args: &RunArgs, data_dir: Option<&Path>) -> Result<i32> {
         height: profile.height,
     });
     let handle = host.handle();
-    let container = Container::builder()
+    let mut builder = Container::builder()
         .device(profile)
-        .build(Arc::new(handle.clone()));
+        .data_dir(package_commands::data_dir(data_dir)?)
+        // Unsigned app folders are developer mode: they may also reach http://localhost.
+        .developer_mode(args.app.is_dir());
+    if let Some(image) = &args.scan_image {
+        builder = builder.scan_source(Arc::new(ImageFileSource(image.clone())));
+    }
+    let container = builder.build(Arc::new(handle.clone()));
     let events = container.subscribe();
     let page = container.open(app)?;
     if script.is_some() || screenshot.is_some() {

@@ -14,25 +14,13 @@ const PROGRESS_BAR_BYTES: u64 = 16 << 20;
 /// Folder of the data dir holding trusted `*.pub` files.
 const TRUSTED_KEYS_DIR: &str = "trusted-keys";
 
-/// The package store folder: `--data-dir`, else `CAPSULE_DATA_DIR`, else
-/// `$XDG_DATA_HOME/capsule`, else `~/.local/share/capsule`.
+/// The data folder: `--data-dir`, else [`capsule_runtime::default_data_dir`].
 pub(crate) fn data_dir(flag: Option<&Path>) -> Result<PathBuf> {
-    if let Some(dir) = flag {
-        return Ok(dir.to_owned());
+    match flag {
+        Some(dir) => Ok(dir.to_owned()),
+        None => capsule_runtime::default_data_dir()
+            .context("cannot find a data folder: set --data-dir, CAPSULE_DATA_DIR or HOME"),
     }
-    let from_env = |name| {
-        std::env::var_os(name)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    };
-    if let Some(dir) = from_env("CAPSULE_DATA_DIR") {
-        return Ok(dir);
-    }
-    if let Some(dir) = from_env("XDG_DATA_HOME").filter(|dir| dir.is_absolute()) {
-        return Ok(dir.join("capsule"));
-    }
-    let home = from_env("HOME").context("cannot find a data folder: set --data-dir or HOME")?;
-    Ok(home.join(".local/share/capsule"))
 }
 
 /// A verifier trusting the keys in `<data dir>/trusted-keys/` and the `--trust` files.

@@ -8,10 +8,16 @@ mod http;
 use std::path::Path;
 use std::process::Command;
 
+use rxing::Writer as _;
 use serde_json::{Value, json};
 
 /// Runs `script` in the page of the app in `app` with `env` set, and returns its value.
 fn exec(app: &Path, script: &str, env: &[(&str, &Path)]) -> Value {
+    exec_with(app, script, env, &[])
+}
+
+/// [`exec`] with extra `capsule run` arguments.
+fn exec_with(app: &Path, script: &str, env: &[(&str, &Path)], args: &[&std::ffi::OsStr]) -> Value {
     let dir = tempfile::tempdir().expect("tempdir");
     let script_path = dir.path().join("script.js");
     std::fs::write(&script_path, script).expect("script");
@@ -24,6 +30,7 @@ fn exec(app: &Path, script: &str, env: &[(&str, &Path)]) -> Value {
         .arg(&script_path)
         .arg("--screenshot")
         .arg(&screenshot)
+        .args(args)
         .env_remove("DISPLAY")
         .env_remove("WAYLAND_DISPLAY")
         .env("CAPSULE_LOG", "info");
@@ -158,4 +165,32 @@ fn network_files_and_scan_from_a_page() {
             "downloaded": "00010203", "progress": 100, "escape": 2, "scan": 11, "bluetooth": true,
         })
     );
+}
+
+#[test]
+fn simulator_scans_the_scan_image() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let code = dir.path().join("code.png");
+    let matrix = rxing::MultiFormatWriter
+        .encode("capsule-scan-e2e", &rxing::BarcodeFormat::QR_CODE, 0, 0)
+        .expect("encodable");
+    let (scale, margin) = (4, 16);
+    let side = matrix.width() * scale + 2 * margin;
+    let picture = image::GrayImage::from_fn(side, side, |x, y| {
+        let inside = |v: u32| v >= margin && v < side - margin;
+        let dark = inside(x) && inside(y) && matrix.get((x - margin) / scale, (y - margin) / scale);
+        image::Luma([if dark { 0 } else { 255 }])
+    });
+    picture.save(&code).expect("PNG written");
+
+    let app = app("scan-e2e", &["scan"], &[]);
+    let data = tempfile::tempdir().expect("data dir");
+    let script = format!("{CALL} return await call('scan', {{ type: 'qr' }});");
+    let value = exec_with(
+        app.path(),
+        &script,
+        &[("CAPSULE_DATA_DIR", data.path())],
+        &["--scan-image".as_ref(), code.as_os_str()],
+    );
+    assert_eq!(value["code"], "capsule-scan-e2e", "{value}");
 }
