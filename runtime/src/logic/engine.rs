@@ -393,7 +393,8 @@ fn json_arg(args: &[JsValue], index: usize, context: &mut Context) -> JsResult<V
 }
 
 fn native_send(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
-    let message = json_arg(args, 0, context)?;
+    let mut message = json_arg(args, 0, context)?;
+    integral_numbers(&mut message);
     let message: LogicToView = serde_json::from_value(message)
         .map_err(|error| JsNativeError::typ().with_message(format!("bad message: {error}")))?;
     if let LogicToView::SetData { changes, .. } = &message {
@@ -404,6 +405,25 @@ fn native_send(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult
     }
     send(message);
     Ok(JsValue::undefined())
+}
+
+/// boa may hand whole numbers over as floats (`2.0`); indexes and counts must be integers,
+/// and the view should see `2`, not `2.0`.
+fn integral_numbers(value: &mut Value) {
+    const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
+    match value {
+        Value::Number(number) if !number.is_i64() && !number.is_u64() => {
+            if let Some(float) = number
+                .as_f64()
+                .filter(|f| f.fract() == 0.0 && f.abs() <= MAX_SAFE)
+            {
+                *value = Value::from(float as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(integral_numbers),
+        Value::Object(fields) => fields.values_mut().for_each(integral_numbers),
+        _ => {}
+    }
 }
 
 fn check_size(size: usize) -> JsResult<()> {

@@ -195,6 +195,7 @@
         i++;
       }
     }
+    if (path[path.length - 1] === '.') throw bad('ends with .');
     if (word) keys.push(word);
     if (!keys.length) throw bad('empty');
     return keys;
