@@ -10,7 +10,10 @@ use logic_support::{Harness, Setup};
 use serde_json::{Map, Value, json};
 
 fn dataset(value: Value) -> Map<String, Value> {
-    value.as_object().expect("object").clone()
+    match value {
+        Value::Object(fields) => fields,
+        other => panic!("not an object: {other}"),
+    }
 }
 
 fn event(page: u64, handler: &str, reply_id: Option<u64>, event: EventObject) -> LogicCommand {
