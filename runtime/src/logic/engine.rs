@@ -31,6 +31,7 @@ pub(super) const SET_DATA_WARN_BYTES: usize = 256 * 1024;
 pub(super) const SET_DATA_MAX_BYTES: usize = 1024 * 1024;
 
 const PRELUDE: &str = include_str!("prelude.js");
+const PRELUDE_PATH: &str = "<capsule prelude>";
 
 /// What reaches the logic thread.
 pub(super) enum Inbox {
@@ -114,9 +115,13 @@ fn run_async(job: NativeAsyncJob, context: &mut Context) -> JsResult<()> {
         .into())
 }
 
-/// A readable message for a script error: the error text plus where it was thrown.
+/// Stack lines kept in an error message (deep recursion repeats one line thousands of times).
+const MAX_STACK_LINES: usize = 12;
+
+/// A readable message for a script error: the error text plus where it was thrown, without
+/// the prelude's own frames.
 pub(super) fn describe(error: &JsError, context: &mut Context) -> String {
-    if let Some(object) = error.as_opaque().and_then(JsValue::as_object) {
+    let text = if let Some(object) = error.as_opaque().and_then(JsValue::as_object) {
         let text = |key: JsString, context: &mut Context| {
             object
                 .get(key, context)
@@ -133,16 +138,74 @@ pub(super) fn describe(error: &JsError, context: &mut Context) -> String {
             (Some(name), Some(message)) => format!("{name}: {message}"),
             _ => error.to_string(),
         };
-        return if stack.trim().is_empty() {
-            head
-        } else {
-            format!("{head}\n{}", stack.trim_end())
-        };
+        format!("{head}\n{stack}")
+    } else {
+        match error.try_native(context) {
+            Ok(native) => native.to_string(),
+            Err(_) => error.to_string(),
+        }
+    };
+    let mut lines = text
+        .lines()
+        .filter(|line| !line.trim().is_empty() && !line.contains(PRELUDE_PATH));
+    let head = lines.next().unwrap_or_default().to_owned();
+    let frames: Vec<&str> = lines
+        .filter(|line| line.trim_start().starts_with("at ") && !line.contains("(native)"))
+        .take(MAX_STACK_LINES)
+        .collect();
+    if frames.is_empty() {
+        head
+    } else {
+        format!("{head}\n{}", frames.join("\n"))
     }
-    match error.try_native(context) {
-        Ok(native) => native.to_string(),
-        Err(_) => error.to_string(),
+}
+
+/// Source nested deeper than this is refused before parsing: boa's parser recurses per level
+/// and would overflow even a large native stack, which aborts the process.
+const MAX_SOURCE_NESTING: usize = 1_000;
+
+/// Refuses source whose brackets nest deeper than [`MAX_SOURCE_NESTING`] (strings and
+/// comments are skipped; the count is an upper bound good enough to keep the parser safe).
+pub(super) fn check_nesting(source: &str, path: &str) -> JsResult<()> {
+    let bytes = source.as_bytes();
+    let (mut depth, mut deepest, mut i) = (0usize, 0usize, 0usize);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            quote @ (b'"' | b'\'' | b'`') => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != quote {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i + 1 < bytes.len() && !(bytes[i] == b'*' && bytes[i + 1] == b'/') {
+                    i += 1;
+                }
+                i += 1;
+            }
+            _ => {}
+        }
+        if deepest > MAX_SOURCE_NESTING {
+            return Err(JsNativeError::syntax()
+                .with_message(format!(
+                    "{path}: brackets nest deeper than {MAX_SOURCE_NESTING} levels"
+                ))
+                .into());
+        }
+        i += 1;
     }
+    Ok(())
 }
 
 /// Starts the logic thread for `app`.
@@ -159,24 +222,30 @@ pub(super) fn spawn(
         .name(format!("logic-{}", app.id()))
         .stack_size(options.stack_size)
         .spawn(move || {
-            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            report_death(&crash_out, || {
                 run(container, app, options, out_tx, inbox, &inbox_rx)
-            }));
-            let message = match outcome {
-                Ok(Ok(())) => return,
-                Ok(Err(message)) => message,
-                Err(panic) => panic
-                    .downcast_ref::<&str>()
-                    .map(|s| (*s).to_owned())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "the logic thread panicked".to_owned()),
-            };
-            tracing::error!(%message, "logic thread died");
-            HOST.with(|host| host.borrow_mut().take());
-            let _ = crash_out.send(LogicToView::Crashed { message });
+            });
         })
         .map_err(LogicError::Spawn)?;
     Ok((inbox_tx, out_rx))
+}
+
+/// Runs the thread's body; if it fails or panics, tells the host the app crashed (the
+/// host itself keeps running).
+fn report_death(out: &Sender<LogicToView>, body: impl FnOnce() -> Result<(), String>) {
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(body));
+    let message = match outcome {
+        Ok(Ok(())) => return,
+        Ok(Err(message)) => message,
+        Err(panic) => panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "the logic thread panicked".to_owned()),
+    };
+    tracing::error!(%message, "logic thread died");
+    HOST.with(|host| host.borrow_mut().take());
+    let _ = out.send(LogicToView::Crashed { message });
 }
 
 fn run(
@@ -254,7 +323,7 @@ fn install(context: &mut Context, dialect: &str) -> JsResult<JsObject> {
     );
     let native = native.build();
     context.register_global_property(js_string!("__native"), native, Attribute::CONFIGURABLE)?;
-    context.eval(Source::from_bytes(PRELUDE).with_path(Path::new("<capsule prelude>")))?;
+    context.eval(Source::from_bytes(PRELUDE).with_path(Path::new(PRELUDE_PATH)))?;
     let capsule = context
         .global_object()
         .get(js_string!("__capsule"), context)?
@@ -361,9 +430,11 @@ impl EventLoop {
     }
 
     fn evaluate(&mut self, id: u64, source: &str) {
-        let result = self
-            .context
-            .eval(Source::from_bytes(source).with_path(Path::new("<evaluate>")))
+        let result = check_nesting(source, "<evaluate>")
+            .and_then(|()| {
+                self.context
+                    .eval(Source::from_bytes(source).with_path(Path::new("<evaluate>")))
+            })
             .and_then(|value| {
                 self.context.run_jobs()?;
                 value.to_json(&mut self.context)
@@ -561,6 +632,7 @@ fn native_compile(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsRes
     let path = string_arg(args, 0, context)?;
     let source = with_host(|host| modules::read_text(&host.app, &path))?
         .ok_or_else(|| JsNativeError::error().with_message(format!("cannot read {path}")))?;
+    check_nesting(&source, &path)?;
     if modules::is_es_module(&source) {
         return Ok(JsValue::null());
     }
@@ -613,5 +685,54 @@ fn native_import_module(_: &JsValue, args: &[JsValue], context: &mut Context) ->
         boa_engine::builtins::promise::PromiseState::Pending => Err(JsNativeError::error()
             .with_message(format!("module {path} awaits something that never settles"))
             .into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_dying_thread_is_reported_as_a_crash() {
+        let (out, received) = mpsc::channel();
+        report_death(&out, || panic!("boa broke"));
+        report_death(&out, || Err("the prelude failed".to_owned()));
+        report_death(&out, || Ok(()));
+        drop(out);
+        let messages: Vec<LogicToView> = received.iter().collect();
+        assert_eq!(
+            messages,
+            [
+                LogicToView::Crashed {
+                    message: "boa broke".into()
+                },
+                LogicToView::Crashed {
+                    message: "the prelude failed".into()
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn refuses_source_nested_too_deeply() {
+        let deep = format!("{}1{}", "[".repeat(1_001), "]".repeat(1_001));
+        let fine = format!("{}1{}", "[".repeat(900), "]".repeat(900));
+        let quoted = format!(
+            "'{}' // {}\n/* {} */",
+            "[".repeat(5_000),
+            "(".repeat(5_000),
+            "{".repeat(5_000)
+        );
+        assert!(check_nesting(&deep, "a.js").is_err());
+        assert!(check_nesting(&fine, "a.js").is_ok());
+        assert!(check_nesting(&quoted, "a.js").is_ok());
+        assert!(check_nesting("'unterminated \\", "a.js").is_ok());
+    }
+
+    #[test]
+    fn whole_numbers_become_integers() {
+        let mut value = json!({"a": [2.0, 2.5, -3.0], "b": 1e300});
+        integral_numbers(&mut value);
+        assert_eq!(value, json!({"a": [2, 2.5, -3], "b": 1e300}));
     }
 }

@@ -103,6 +103,7 @@ impl AppModuleLoader {
         let source = read_text(&self.app, path).ok_or_else(|| {
             JsNativeError::error().with_message(format!("cannot read module {path}"))
         })?;
+        super::engine::check_nesting(&source, path)?;
         let module = if path.ends_with(".json") {
             Module::parse_json(JsString::from(source.as_str()), context)?
         } else {

@@ -40,7 +40,12 @@
   function describe(error) {
     if (error instanceof Error) {
       var head = error.name + ': ' + error.message;
-      var stack = typeof error.stack === 'string' ? error.stack.trim() : '';
+      // Frames of this prelude say nothing to the app's author.
+      var stack = typeof error.stack === 'string'
+        ? error.stack.split('\n').filter(function (line) {
+            return line.trim() && line.indexOf('<capsule prelude>') < 0;
+          }).join('\n')
+        : '';
       return stack ? head + '\n' + stack : head;
     }
     return 'Uncaught ' + inspect(error);
