@@ -234,3 +234,24 @@ fn alipay_pages_route_from_scripts_after_the_handler() {
     assert_eq!(app.new_logs(), ["b onUnload", "back done"]);
     assert_eq!(app.stack(), [1]);
 }
+
+#[test]
+fn page_and_app_are_plain_globals_apps_may_wrap() {
+    let mut app = Harness::start(
+        "wechat",
+        &[
+            ("app.json", r#"{"pages":["pages/index/index"]}"#),
+            (
+                "app.js",
+                "const original = Page;
+                 Page = function (options) { options.shared = function () { return 'shared ' + this.route; }; return original(options); };
+                 const originalApp = App;
+                 App = (options) => originalApp({ ...options, wrapped: true });
+                 App({ onLaunch() { console.log('wrapped ' + this.wrapped); } });",
+            ),
+            ("pages/index/index.js", "Page({ onLoad() { console.log(this.shared()); } })"),
+        ],
+    );
+    app.launch();
+    assert_eq!(app.new_logs(), ["wrapped true", "shared pages/index/index"]);
+}

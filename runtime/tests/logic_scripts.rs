@@ -332,6 +332,10 @@ fn es_modules_import_export() {
         ),
         ("data.json", r#"{"v": 3}"#),
         (
+            "pages/cjs/cjs.js",
+            "Page({ data: { v: require('../../util/greet').hello('cjs'), d: require('/util/greet.js').default } })",
+        ),
+        (
             "pages/index/index.js",
             "import greet, { hello } from '../../util/greet';\nimport { both } from '/util/cycle-a.js';\nPage({ data: { text: hello('page'), d: greet, both: both() } });",
         ),
@@ -342,6 +346,14 @@ fn es_modules_import_export() {
     assert_eq!(
         app.eval("getCurrentPages()[0].data"),
         Ok(json!({"text": "hi page 3", "d": "dflt", "both": "AB"}))
+    );
+    // CommonJS require of an ES module gets its namespace, evaluated once.
+    app.send(LogicCommand::Route(capsule_runtime::Route::NavigateTo {
+        url: "pages/cjs/cjs".into(),
+    }));
+    assert_eq!(
+        app.eval("getCurrentPages()[1].data"),
+        Ok(json!({"v": "hi cjs 3", "d": "dflt"}))
     );
 }
 
