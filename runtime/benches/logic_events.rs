@@ -168,10 +168,21 @@ fn engine_floor() -> anyhow::Result<f64> {
     context
         .eval(Source::from_bytes(setup))
         .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let handler = context
+        .global_object()
+        .get(boa_engine::js_string!("handler"), &mut context)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let handler = handler
+        .as_callable()
+        .ok_or_else(|| anyhow::anyhow!("handler is not a function"))?;
     let start = Instant::now();
     for i in 0..EVENTS {
-        let value = context
-            .eval(Source::from_bytes(&format!("handler({})", i % 100)))
+        let value = handler
+            .call(
+                &boa_engine::JsValue::undefined(),
+                &[boa_engine::JsValue::from(i % 100)],
+                &mut context,
+            )
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         let json = value
             .to_json(&mut context)

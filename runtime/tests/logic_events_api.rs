@@ -245,3 +245,61 @@ fn undeclared_permissions_are_refused_by_the_dispatcher() {
     );
     assert_eq!(app.new_logs(), ["denied 4"]);
 }
+
+/// Answers from another thread after `delay`, like the network and UI APIs do.
+struct Later {
+    delay: Duration,
+}
+
+impl capsule_jsapi::JsApi for Later {
+    fn permission(&self) -> Permission {
+        Permission::custom("custom")
+    }
+
+    fn call(&self, call: capsule_jsapi::ApiCall, reply: capsule_jsapi::Reply) {
+        let delay = self.delay;
+        std::thread::spawn(move || {
+            std::thread::sleep(delay);
+            reply.send(Ok(json!({"late": call.args})));
+        });
+    }
+}
+
+#[test]
+fn answers_from_other_threads_and_sync_timeouts() {
+    let files: &[(&str, &str)] = &[
+        ("app.json", r#"{"pages":["pages/index/index"]}"#),
+        ("app.js", "App({})"),
+        ("pages/index/index.js", "Page({})"),
+    ];
+    let mut setup = Setup::new("alipay", files);
+    setup.registry.register(
+        "soon",
+        Later {
+            delay: Duration::from_millis(10),
+        },
+    );
+    setup.registry.register(
+        "never",
+        Later {
+            delay: Duration::from_secs(3),
+        },
+    );
+    setup.options.sync_api_timeout = Duration::from_millis(200);
+    let mut app = Harness::start_with(setup);
+    app.launch();
+    assert_eq!(
+        app.eval("my.soonSync({ k: 1 })"),
+        Ok(json!({"late": {"k": 1}}))
+    );
+    let timed_out = app.eval("my.neverSync({})");
+    assert!(
+        timed_out
+            .as_ref()
+            .is_err_and(|e| e.contains("never did not answer within 200 ms")),
+        "{timed_out:?}"
+    );
+    app.eval("my.soon({ k: 2 }).then(r => console.log('async ' + r.late.k))")
+        .expect("starts");
+    app.wait_for(|m| matches!(m, LogicToView::Console { message, .. } if message == "async 2"));
+}

@@ -63,12 +63,6 @@ pub struct LogicHandle {
     inbox: Sender<engine::Inbox>,
 }
 
-impl std::fmt::Debug for engine::Inbox {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Inbox")
-    }
-}
-
 impl LogicHandle {
     /// Starts `app`'s logic thread; its API calls go through `container`'s dispatcher. Send
     /// [`LogicCommand::Launch`] to run `app.js` and open the first page.
