@@ -350,6 +350,25 @@ impl Container {
             .invoke(&calling, caller, api, params, reply);
     }
 
+    /// Runs a JSAPI call made by `app`'s logic scripts through the same dispatcher and
+    /// permission check as page calls (the caller's page is 0: logic belongs to no webview).
+    pub(crate) fn invoke_for_logic(&self, app: &App, api: &str, params: Value, reply: Reply) {
+        let declared = PermissionSet::from_names(app.manifest().permissions.apis.iter().cloned());
+        let origin = app.origin();
+        let caller = Caller {
+            app_id: app.id().to_owned(),
+            page: 0,
+            origin: origin.clone(),
+        };
+        let calling = CallingApp {
+            declared: &declared,
+            origin: &origin,
+        };
+        self.inner
+            .dispatcher
+            .invoke(&calling, caller, api, params, reply);
+    }
+
     fn pages(&self) -> std::sync::MutexGuard<'_, HashMap<PageId, OpenPage>> {
         self.inner
             .pages

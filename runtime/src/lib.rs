@@ -24,6 +24,7 @@ mod container;
 mod device;
 mod error;
 mod host;
+mod logic;
 mod policy;
 mod protocol;
 
@@ -36,6 +37,10 @@ pub use error::{Error, Result};
 pub use host::VirtualDisplay;
 pub use host::{
     HeadlessHost, HostRecord, PageId, PageSpec, RenderHost, WryHandle, WryHost, WryHostOptions,
+};
+pub use logic::{
+    DataChange, EventObject, EventTarget, LogicCommand, LogicError, LogicHandle, LogicOptions,
+    LogicPageId, LogicToView, PathKey, Route, Splice, Touch, ViewEvent,
 };
 pub use policy::HostPolicy;
 pub use protocol::{SCHEME, content_security_policy, serve};

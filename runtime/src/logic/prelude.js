@@ -1,0 +1,979 @@
+// The mini-program framework on top of the logic thread's native functions (`__native`):
+// App, Page, Component, Behavior, getApp, getCurrentPages, console, timers, require, the
+// `my` / `wx` API object, setData and the page stack. The Rust event loop calls the functions
+// of `__capsule`.
+(function (global) {
+  'use strict';
+  var native = global.__native;
+  delete global.__native;
+  var dialect = native.dialect;
+  var wechat = dialect === 'wechat';
+
+  // ---- console and errors ------------------------------------------------------------
+  var currentRoute = null;
+
+  function withRoute(route, fn) {
+    var saved = currentRoute;
+    currentRoute = route;
+    try {
+      return fn();
+    } finally {
+      currentRoute = saved;
+    }
+  }
+
+  function inspect(value) {
+    if (typeof value === 'string') return value;
+    if (value === undefined) return 'undefined';
+    if (typeof value === 'function') return '[Function ' + (value.name || 'anonymous') + ']';
+    if (value instanceof Error) return describe(value);
+    try {
+      var text = JSON.stringify(value, function (key, v) {
+        return typeof v === 'function' ? '[Function]' : v === undefined ? null : v;
+      });
+      return text === undefined ? String(value) : text;
+    } catch (e) {
+      return String(value);
+    }
+  }
+
+  function describe(error) {
+    if (error instanceof Error) {
+      var head = error.name + ': ' + error.message;
+      // Frames of this prelude say nothing to the app's author.
+      var stack = typeof error.stack === 'string'
+        ? error.stack.split('\n').filter(function (line) {
+            return line.trim() && line.indexOf('<capsule prelude>') < 0;
+          }).join('\n')
+        : '';
+      return stack ? head + '\n' + stack : head;
+    }
+    return 'Uncaught ' + inspect(error);
+  }
+
+  function log(level, args) {
+    native.log(level, currentRoute, Array.prototype.map.call(args, inspect).join(' '));
+  }
+
+  global.console = {
+    log: function () { log('log', arguments); },
+    info: function () { log('info', arguments); },
+    warn: function () { log('warn', arguments); },
+    error: function () { log('error', arguments); },
+    debug: function () { log('debug', arguments); },
+  };
+
+  var app = null;
+
+  function reportError(message) {
+    native.log('error', currentRoute, message);
+    native.send({ kind: 'scriptError', message: message });
+    if (app && typeof app.onError === 'function') {
+      try {
+        app.onError(message);
+      } catch (e) {
+        native.log('error', currentRoute, 'App.onError threw: ' + describe(e));
+      }
+    }
+  }
+
+  // Runs app code; a throw is reported and the app keeps running.
+  function guard(fn, self, args) {
+    try {
+      return fn.apply(self, args || []);
+    } catch (e) {
+      reportError(describe(e));
+      return undefined;
+    }
+  }
+
+  function hook(target, name, args) {
+    var fn = target && target[name];
+    return typeof fn === 'function' ? guard(fn, target, args) : undefined;
+  }
+
+  // ---- timers ------------------------------------------------------------------------
+  var timers = new Map();
+  var nextTimer = 1;
+
+  function addTimer(fn, delay, args, repeat) {
+    if (typeof fn !== 'function') throw new TypeError('timer callback must be a function');
+    var id = nextTimer++;
+    var ms = Math.max(Number(delay) || 0, 0);
+    timers.set(id, { fn: fn, args: args, every: repeat ? Math.max(ms, 1) : 0, route: currentRoute });
+    native.setTimer(id, ms);
+    return id;
+  }
+
+  function clearTimer(id) {
+    if (timers.delete(id)) native.clearTimer(id);
+  }
+
+  global.setTimeout = function (fn, delay) {
+    return addTimer(fn, delay, Array.prototype.slice.call(arguments, 2), false);
+  };
+  global.setInterval = function (fn, delay) {
+    return addTimer(fn, delay, Array.prototype.slice.call(arguments, 2), true);
+  };
+  global.clearTimeout = clearTimer;
+  global.clearInterval = clearTimer;
+
+  function fireTimer(id) {
+    var timer = timers.get(id);
+    if (!timer) return;
+    if (timer.every) native.setTimer(id, timer.every);
+    else timers.delete(id);
+    withRoute(timer.route, function () { guard(timer.fn, undefined, timer.args); });
+  }
+
+  // ---- modules -----------------------------------------------------------------------
+  var moduleCache = Object.create(null);
+
+  function makeRequire(from) {
+    return function require(specifier) {
+      if (typeof specifier !== 'string') throw new TypeError('require() needs a module path string');
+      var path = native.resolve(specifier, from);
+      if (path === null) throw new Error("cannot find module '" + specifier + "' required from " + from);
+      return loadModule(path).exports;
+    };
+  }
+
+  // Each file runs once; a cycle sees the partly filled exports, as in Node.
+  function loadModule(path) {
+    var cached = moduleCache[path];
+    if (cached) return cached;
+    var module = { id: path, filename: path, exports: {}, loaded: false };
+    moduleCache[path] = module;
+    try {
+      if (/\.json$/.test(path)) {
+        module.exports = native.loadJson(path);
+      } else {
+        var body = native.compile(path);
+        if (body === null) {
+          module.exports = native.importModule(path);
+        } else {
+          var dir = path.split('/').slice(0, -1).join('/');
+          body.call(module.exports, module.exports, makeRequire(path), module, path, dir);
+        }
+      }
+      module.loaded = true;
+      return module;
+    } catch (e) {
+      delete moduleCache[path];
+      throw e;
+    }
+  }
+
+  // ---- data paths --------------------------------------------------------------------
+  // 'a.b[2].c' -> ['a', 'b', 2, 'c']
+  function parsePath(path) {
+    var keys = [];
+    var word = '';
+    var i = 0;
+    function bad(why) {
+      return new Error('setData: bad path "' + path + '": ' + why);
+    }
+    while (i < path.length) {
+      var ch = path[i];
+      if (ch === '.') {
+        if (!word) throw bad('empty key');
+        keys.push(word);
+        word = '';
+        i++;
+      } else if (ch === '[') {
+        if (word) keys.push(word);
+        else if (!keys.length) throw bad('starts with an index');
+        word = '';
+        var end = path.indexOf(']', i);
+        if (end < 0) throw bad('unclosed [');
+        var digits = path.slice(i + 1, end).trim();
+        if (!/^\d+$/.test(digits)) throw bad('index must be a non-negative integer');
+        keys.push(Number(digits));
+        i = end + 1;
+        if (i < path.length && path[i] !== '.' && path[i] !== '[') throw bad('expected . or [ after ]');
+        if (path[i] === '.') {
+          i++;
+          if (i >= path.length) throw bad('ends with .');
+        }
+      } else {
+        word += ch;
+        i++;
+      }
+    }
+    if (path[path.length - 1] === '.') throw bad('ends with .');
+    if (word) keys.push(word);
+    if (!keys.length) throw bad('empty');
+    return keys;
+  }
+
+  function setPath(root, keys, value) {
+    var node = root;
+    for (var i = 0; i < keys.length - 1; i++) {
+      var next = node[keys[i]];
+      if (next === null || typeof next !== 'object') {
+        next = typeof keys[i + 1] === 'number' ? [] : {};
+        node[keys[i]] = next;
+      }
+      node = next;
+    }
+    node[keys[keys.length - 1]] = value;
+  }
+
+  function getPath(root, keys) {
+    var node = root;
+    for (var i = 0; i < keys.length; i++) {
+      if (node === null || node === undefined) return undefined;
+      node = node[keys[i]];
+    }
+    return node;
+  }
+
+  function clone(value) {
+    if (Array.isArray(value)) return value.map(clone);
+    if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+      var copy = {};
+      for (var key in value) copy[key] = clone(value[key]);
+      return copy;
+    }
+    return value;
+  }
+
+  // ---- setData -----------------------------------------------------------------------
+  var nextAck = 1;
+  var ackCallbacks = new Map();
+
+  function onAck(ack, owner, callback) {
+    if (typeof callback === 'function') {
+      ackCallbacks.set(ack, { fn: callback, owner: owner, route: currentRoute });
+    }
+  }
+
+  function setDataAck(ack) {
+    var entry = ackCallbacks.get(ack);
+    if (!entry) return;
+    ackCallbacks.delete(ack);
+    withRoute(entry.route, function () { guard(entry.fn, entry.owner); });
+  }
+
+  // Gives `target` setData, $spliceData and $batchedUpdates for page `page` (and component
+  // `component`); `changed(keys)` runs after data changed (component observers).
+  function addDataMethods(target, page, component, changed) {
+    var batch = null;
+    function define(name, fn) {
+      Object.defineProperty(target, name, { value: fn, writable: true, configurable: true });
+    }
+    define('setData', function (patch, callback) {
+      if (patch === null || typeof patch !== 'object') throw new TypeError('setData expects an object');
+      var changes = [];
+      for (var key in patch) {
+        var value = patch[key];
+        if (value === undefined) {
+          log('warn', ['setData: the value of "' + key + '" is undefined and was ignored']);
+          continue;
+        }
+        changes.push({ path: parsePath(key), value: value });
+      }
+      if (batch) {
+        batch.changes = batch.changes.concat(changes);
+        if (typeof callback === 'function') batch.callbacks.push(callback);
+      } else {
+        var ack = nextAck++;
+        // Refused (too large, not serialisable) before anything changes.
+        native.send({ kind: 'setData', page: page, component: component, changes: changes, ackId: ack });
+        onAck(ack, target, callback);
+      }
+      for (var i = 0; i < changes.length; i++) setPath(target.data, changes[i].path, changes[i].value);
+      if (changed && changes.length) changed(changes.map(function (c) { return c.path; }));
+    });
+    define('$spliceData', function (patch, callback) {
+      if (patch === null || typeof patch !== 'object') throw new TypeError('$spliceData expects an object');
+      var splices = [];
+      for (var key in patch) {
+        var op = patch[key];
+        var path = parsePath(key);
+        if (!Array.isArray(op) || op.length < 2) {
+          throw new TypeError('$spliceData: "' + key + '" needs [start, deleteCount, ...items]');
+        }
+        var list = getPath(target.data, path);
+        if (list === undefined) {
+          list = [];
+          setPath(target.data, path, list);
+        }
+        if (!Array.isArray(list)) throw new TypeError('$spliceData: "' + key + '" is not an array');
+        var start = Math.min(Math.max(Number(op[0]) || 0, 0), list.length);
+        var count = Math.min(Math.max(Number(op[1]) || 0, 0), list.length - start);
+        splices.push({ path: path, start: start, deleteCount: count, items: op.slice(2), list: list });
+      }
+      var ack = nextAck++;
+      native.send({
+        kind: 'spliceData',
+        page: page,
+        component: component,
+        splices: splices.map(function (s) {
+          return { path: s.path, start: s.start, deleteCount: s.deleteCount, items: s.items };
+        }),
+        ackId: ack,
+      });
+      splices.forEach(function (s) {
+        Array.prototype.splice.apply(s.list, [s.start, s.deleteCount].concat(s.items));
+      });
+      onAck(ack, target, callback);
+      if (changed && splices.length) changed(splices.map(function (s) { return s.path; }));
+    });
+    define('$batchedUpdates', function (fn) {
+      if (batch) return fn();
+      batch = { changes: [], callbacks: [] };
+      var collected = batch;
+      try {
+        fn();
+      } finally {
+        batch = null;
+      }
+      if (!collected.changes.length && !collected.callbacks.length) return;
+      var ack = nextAck++;
+      native.send({ kind: 'setData', page: page, component: component, changes: collected.changes, ackId: ack });
+      onAck(ack, target, function () {
+        collected.callbacks.forEach(function (callback) { guard(callback, target); });
+      });
+    });
+  }
+
+  // ---- app.json, App, getApp ---------------------------------------------------------
+  var appJson = {};
+  var launchOptions = {};
+
+  global.App = function (options) {
+    if (app) {
+      log('warn', ['App() was called more than once; the first call wins']);
+      return;
+    }
+    app = options || {};
+  };
+  global.getApp = function () {
+    return app;
+  };
+
+  function readAppJson() {
+    if (native.resolve('/app.json', 'app.js') === null) return {};
+    try {
+      return native.loadJson('app.json');
+    } catch (e) {
+      reportError(describe(e));
+      return {};
+    }
+  }
+
+  function tabPaths() {
+    var tabBar = appJson.tabBar || {};
+    var items = tabBar.list || tabBar.items || [];
+    return items.map(function (item) { return String(item.pagePath || '').replace(/^\//, ''); });
+  }
+
+  // ---- pages -------------------------------------------------------------------------
+  var definitions = { page: Object.create(null), component: Object.create(null) };
+  var defining = null;
+  var pages = new Map();
+  var stack = [];
+  var aliveTabs = new Map();
+  var nextPage = 1;
+  var MAX_STACK = 10;
+
+  function define(kind) {
+    return function (options) {
+      if (!defining) throw new Error(kind + '() was called outside a ' + kind.toLowerCase() + ' file');
+      definitions[kind.toLowerCase()][defining] = options || {};
+    };
+  }
+  global.Page = define('Page');
+  global.Component = define('Component');
+  global.Behavior = function (options) {
+    return Object.assign({ __behavior: true }, options);
+  };
+  global.getCurrentPages = function () {
+    return stack.map(function (id) { return pages.get(id).inst; });
+  };
+
+  // Runs `path`.js (once) so that it registers its Page()/Component() options.
+  function definitionOf(kind, path) {
+    var table = definitions[kind];
+    if (!(path in table)) {
+      var file = native.resolve('/' + path, 'app.js');
+      if (file === null) throw new Error(kind + ' ' + path + ' not found');
+      var saved = defining;
+      defining = path;
+      try {
+        loadModule(file);
+      } finally {
+        defining = saved;
+      }
+      if (!(path in table)) {
+        throw new Error(file + ' did not call ' + (kind === 'page' ? 'Page()' : 'Component()'));
+      }
+    }
+    return table[path];
+  }
+
+  function parseUrl(url) {
+    if (typeof url !== 'string' || !url) throw new Error('a page url is required');
+    var mark = url.indexOf('?');
+    var path = (mark < 0 ? url : url.slice(0, mark)).replace(/^\/+/, '').replace(/\.(js|wxml|axml)$/, '');
+    var query = {};
+    if (mark >= 0) {
+      url.slice(mark + 1).split('&').forEach(function (pair) {
+        if (!pair) return;
+        var eq = pair.indexOf('=');
+        var key = eq < 0 ? pair : pair.slice(0, eq);
+        var value = eq < 0 ? '' : pair.slice(eq + 1);
+        try {
+          query[decodeURIComponent(key)] = decodeURIComponent(value.replace(/\+/g, ' '));
+        } catch (e) {
+          query[key] = value;
+        }
+      });
+    }
+    return { path: path, query: query };
+  }
+
+  // Creates a page on top of the stack and runs onLoad and onShow.
+  function openPage(path, query) {
+    var definition = definitionOf('page', path);
+    var id = nextPage++;
+    var inst = {};
+    for (var key in definition) {
+      if (key !== 'data') inst[key] = definition[key];
+    }
+    inst.data = clone(definition.data || {});
+    inst.route = path;
+    inst.__route__ = path;
+    inst.options = query;
+    inst.$id = id;
+    addDataMethods(inst, id, null, null);
+    var record = { inst: inst, path: path, tab: tabPaths().indexOf(path) >= 0, ready: false };
+    pages.set(id, record);
+    if (record.tab) aliveTabs.set(path, id);
+    native.send({ kind: 'pageCreated', page: id, path: path, query: query, data: inst.data });
+    // The page is already current in its onLoad (getCurrentPages() includes it).
+    stack.push(id);
+    withRoute(path, function () {
+      hook(inst, 'onLoad', [query]);
+      hook(inst, 'onShow');
+    });
+    return id;
+  }
+
+  function pageComponents(id) {
+    var found = [];
+    components.forEach(function (record) {
+      if (record.page === id) found.push(record);
+    });
+    return found;
+  }
+
+  function showPage(id) {
+    var record = pages.get(id);
+    withRoute(record.path, function () {
+      hook(record.inst, 'onShow');
+      pageComponents(id).forEach(function (c) { hook(c.pageLifetimes, 'show'); });
+    });
+  }
+
+  function hidePage(id) {
+    var record = pages.get(id);
+    withRoute(record.path, function () {
+      hook(record.inst, 'onHide');
+      pageComponents(id).forEach(function (c) { hook(c.pageLifetimes, 'hide'); });
+    });
+  }
+
+  function unloadPage(id) {
+    var record = pages.get(id);
+    withRoute(record.path, function () {
+      hook(record.inst, 'onUnload');
+      pageComponents(id).forEach(function (c) { unmount(c.id); });
+    });
+    pages.delete(id);
+    if (aliveTabs.get(record.path) === id) aliveTabs.delete(record.path);
+    native.send({ kind: 'pageDestroyed', page: id });
+  }
+
+  function top() {
+    return stack[stack.length - 1];
+  }
+
+  function sendStack() {
+    native.send({ kind: 'stack', pages: stack.slice() });
+  }
+
+  function isTab(path) {
+    return tabPaths().indexOf(path) >= 0;
+  }
+
+  // Changes the page stack; throws (changing nothing) when the route is not allowed.
+  function route(action) {
+    var target = action.url === undefined ? null : parseUrl(action.url);
+    switch (action.action) {
+      case 'navigateTo':
+        if (isTab(target.path)) throw new Error('navigateTo cannot open tab page ' + target.path + '; use switchTab');
+        if (stack.length >= MAX_STACK) throw new Error('the page stack is full (' + MAX_STACK + ' pages)');
+        definitionOf('page', target.path);
+        if (stack.length) hidePage(top());
+        openPage(target.path, target.query);
+        break;
+      case 'redirectTo':
+        if (isTab(target.path)) throw new Error('redirectTo cannot open tab page ' + target.path + '; use switchTab');
+        definitionOf('page', target.path);
+        if (stack.length) unloadPage(stack.pop());
+        openPage(target.path, target.query);
+        break;
+      case 'navigateBack':
+        var count = Math.min(Math.max(Number(action.delta) || 1, 1), stack.length - 1);
+        if (count < 1) throw new Error('navigateBack: already at the first page');
+        for (var i = 0; i < count; i++) unloadPage(stack.pop());
+        showPage(top());
+        break;
+      case 'switchTab':
+        if (!isTab(target.path)) throw new Error('switchTab: ' + target.path + ' is not a tab page');
+        definitionOf('page', target.path);
+        var current = top();
+        while (stack.length) {
+          var id = stack.pop();
+          var record = pages.get(id);
+          if (record.tab) {
+            if (id === current && record.path !== target.path) hidePage(id);
+          } else {
+            unloadPage(id);
+          }
+        }
+        var kept = aliveTabs.get(target.path);
+        if (kept === undefined) {
+          openPage(target.path, target.query);
+        } else {
+          stack.push(kept);
+          if (kept !== current) showPage(kept);
+        }
+        break;
+      case 'reLaunch':
+        definitionOf('page', target.path);
+        while (stack.length) unloadPage(stack.pop());
+        Array.from(aliveTabs.values()).forEach(unloadPage);
+        openPage(target.path, target.query);
+        break;
+      default:
+        throw new Error('unknown route action ' + action.action);
+    }
+    sendStack();
+  }
+
+  function tryRoute(action) {
+    try {
+      route(action);
+      return null;
+    } catch (e) {
+      var message = e instanceof Error ? e.message : String(e);
+      log('error', [action.action + ' failed: ' + message]);
+      native.send({ kind: 'routeFailed', message: message });
+      return message;
+    }
+  }
+
+  function launch(command) {
+    appJson = readAppJson();
+    var entry = command.path || appJson.entryPagePath || (appJson.pages || [])[0];
+    launchOptions = { path: entry, query: command.query || {}, scene: command.scene || 0 };
+    var file = native.resolve('/app.js', 'app.js');
+    if (file !== null) {
+      try {
+        loadModule(file);
+      } catch (e) {
+        reportError(describe(e));
+      }
+    }
+    hook(app, 'onLaunch', [clone(launchOptions)]);
+    hook(app, 'onShow', [clone(launchOptions)]);
+    if (!entry) {
+      reportError('app.json lists no pages');
+      return;
+    }
+    var url = '/' + String(entry).replace(/^\//, '');
+    var query = Object.keys(launchOptions.query)
+      .map(function (k) { return encodeURIComponent(k) + '=' + encodeURIComponent(launchOptions.query[k]); })
+      .join('&');
+    tryRoute({ action: isTab(entry.replace(/^\//, '')) ? 'switchTab' : 'reLaunch', url: query ? url + '?' + query : url });
+  }
+
+  // ---- components --------------------------------------------------------------------
+  var components = new Map();
+
+  var propertyDefaults = [
+    [String, ''], [Number, 0], [Boolean, false], [Array, []], [Object, null],
+  ];
+
+  function propertyDefault(spec) {
+    if (spec && typeof spec === 'object' && !Array.isArray(spec)) {
+      if ('value' in spec) return clone(spec.value);
+      spec = spec.type;
+    }
+    for (var i = 0; i < propertyDefaults.length; i++) {
+      if (propertyDefaults[i][0] === spec) return clone(propertyDefaults[i][1]);
+    }
+    return null;
+  }
+
+  function ownerOf(command) {
+    if (command.owner !== null && command.owner !== undefined && components.has(command.owner)) {
+      return components.get(command.owner).inst;
+    }
+    return pages.has(command.page) ? pages.get(command.page).inst : null;
+  }
+
+  // Merges Alipay mixins / WeChat behaviors (depth first, the component last).
+  function flatten(definition, key) {
+    var parts = [];
+    (definition[key] || []).forEach(function (part) {
+      if (part && typeof part === 'object') parts = parts.concat(flatten(part, key));
+    });
+    parts.push(definition);
+    return parts;
+  }
+
+  function lifecycle(parts, name) {
+    return parts
+      .map(function (part) { return (part.lifetimes && part.lifetimes[name]) || part[name]; })
+      .filter(function (fn) { return typeof fn === 'function'; });
+  }
+
+  function mount(command) {
+    var definition = definitionOf('component', command.path);
+    var parts = flatten(definition, wechat ? 'behaviors' : 'mixins');
+    var owner = ownerOf(command);
+    var id = command.component;
+    var inst = { is: command.path, $id: id, $page: pages.has(command.page) ? pages.get(command.page).inst : null };
+    var data = {};
+    var methods = {};
+    var observers = [];
+    var propertySpecs = {};
+    var pageLifetimes = {};
+    parts.forEach(function (part) {
+      Object.assign(data, clone(part.data || {}));
+      Object.assign(methods, part.methods || {});
+      Object.assign(propertySpecs, part.properties || part.props || {});
+      Object.assign(pageLifetimes, part.pageLifetimes || {});
+      for (var expr in part.observers || {}) observers.push({ expr: expr, fn: part.observers[expr] });
+    });
+    Object.assign(inst, methods);
+    var record = {
+      id: id, page: command.page, inst: inst, parts: parts, pageLifetimes: pageLifetimes,
+      observers: observers, propertySpecs: propertySpecs, owner: owner,
+    };
+    if (wechat) {
+      for (var name in propertySpecs) data[name] = propertyDefault(propertySpecs[name]);
+      for (var prop in command.props) data[prop] = command.props[prop];
+      inst.data = data;
+      inst.properties = data;
+      inst.triggerEvent = function (name, detail) {
+        native.send({ kind: 'componentEvent', component: id, name: String(name), detail: detail === undefined ? null : detail });
+      };
+    } else {
+      inst.data = data;
+      inst.props = Object.assign(clone(propertySpecs), alipayProps(command.props, owner));
+    }
+    addDataMethods(inst, command.page, id, wechat ? function (paths) { runObservers(record, paths); } : null);
+    components.set(id, record);
+    var route = pages.has(command.page) ? pages.get(command.page).path : currentRoute;
+    withRoute(route, function () {
+      if (wechat) {
+        lifecycle(parts, 'created').forEach(function (fn) { guard(fn, inst); });
+        lifecycle(parts, 'attached').forEach(function (fn) { guard(fn, inst); });
+      } else {
+        lifecycle(parts, 'onInit').forEach(function (fn) { guard(fn, inst); });
+        lifecycle(parts, 'deriveDataFromProps').forEach(function (fn) { guard(fn, inst, [inst.props]); });
+      }
+      native.send({ kind: 'componentCreated', component: id, data: inst.data });
+      lifecycle(parts, wechat ? 'ready' : 'didMount').forEach(function (fn) { guard(fn, inst); });
+    });
+  }
+
+  // Alipay passes handlers as props: the view sends the owner's method name.
+  function alipayProps(props, owner) {
+    var result = {};
+    for (var key in props) {
+      var value = props[key];
+      if (/^(on|catch)[A-Z]/.test(key) && typeof value === 'string' && owner && typeof owner[value] === 'function') {
+        result[key] = owner[value].bind(owner);
+      } else {
+        result[key] = value;
+      }
+    }
+    return result;
+  }
+
+  function pathText(keys) {
+    return keys.map(function (k) { return typeof k === 'number' ? '[' + k + ']' : '.' + k; }).join('').replace(/^\./, '').replace(/\.\[/g, '[');
+  }
+
+  function runObservers(record, paths) {
+    var changed = paths.map(pathText);
+    record.observers.forEach(function (observer) {
+      var fields = observer.expr.split(',').map(function (f) { return f.trim(); });
+      var hit = fields.some(function (field) {
+        var base = field.replace(/\.\*\*$/, '');
+        return field === '**' || changed.some(function (c) {
+          return c === base || c.indexOf(base + '.') === 0 || c.indexOf(base + '[') === 0 ||
+            base.indexOf(c + '.') === 0 || base.indexOf(c + '[') === 0;
+        });
+      });
+      if (!hit) return;
+      var values = fields.map(function (field) {
+        var base = field.replace(/\.\*\*$/, '');
+        return base === '**' ? record.inst.data : getPath(record.inst.data, parsePath(base));
+      });
+      guard(observer.fn, record.inst, values);
+    });
+  }
+
+  function updateProps(command) {
+    var record = components.get(command.component);
+    if (!record) return;
+    var inst = record.inst;
+    var route = pages.has(record.page) ? pages.get(record.page).path : currentRoute;
+    withRoute(route, function () {
+      if (wechat) {
+        var changed = [];
+        for (var key in command.props) {
+          var old = inst.data[key];
+          var value = command.props[key];
+          if (JSON.stringify(old) === JSON.stringify(value)) continue;
+          inst.data[key] = value;
+          changed.push([key]);
+          var spec = record.propertySpecs[key];
+          if (spec && typeof spec.observer === 'function') guard(spec.observer, inst, [value, old]);
+          else if (spec && typeof spec.observer === 'string' && typeof inst[spec.observer] === 'function') {
+            guard(inst[spec.observer], inst, [value, old]);
+          }
+        }
+        if (changed.length) runObservers(record, changed);
+      } else {
+        var nextProps = Object.assign(clone(record.propertySpecs), alipayProps(command.props, record.owner));
+        var prevProps = inst.props;
+        var prevData = Object.assign({}, inst.data);
+        lifecycle(record.parts, 'deriveDataFromProps').forEach(function (fn) { guard(fn, inst, [nextProps]); });
+        inst.props = nextProps;
+        lifecycle(record.parts, 'didUpdate').forEach(function (fn) { guard(fn, inst, [prevProps, prevData]); });
+      }
+    });
+  }
+
+  function unmount(id) {
+    var record = components.get(id);
+    if (!record) return;
+    components.delete(id);
+    lifecycle(record.parts, wechat ? 'detached' : 'didUnmount').forEach(function (fn) { guard(fn, record.inst); });
+  }
+
+  // ---- events ------------------------------------------------------------------------
+  function dispatchEvent(command) {
+    var page = pages.get(command.page);
+    if (!page) {
+      log('warn', ['event ' + command.handler + ' for page ' + command.page + ', which is not open']);
+      return answer(command.replyId, undefined);
+    }
+    var target = page.inst;
+    if (command.component !== null && command.component !== undefined) {
+      var record = components.get(command.component);
+      target = record ? record.inst : null;
+    }
+    var handler = target && (target[command.handler] || (target.events && target.events[command.handler]));
+    var result;
+    withRoute(page.path, function () {
+      if (typeof handler !== 'function') {
+        log('warn', ['no handler "' + command.handler + '" on ' + (command.component == null ? 'page ' + page.path : 'component ' + command.component)]);
+        return;
+      }
+      var event = command.event;
+      if (event.mark === undefined || event.mark === null) delete event.mark;
+      result = guard(handler, target, [event]);
+    });
+    answer(command.replyId, result);
+  }
+
+  function answer(replyId, value) {
+    if (replyId === null || replyId === undefined) return;
+    native.send({ kind: 'eventReturn', replyId: replyId, value: value === undefined ? null : value });
+  }
+
+  function pageHook(command) {
+    var page = pages.get(command.page);
+    if (!page) return answer(command.replyId, undefined);
+    var inst = page.inst;
+    var target = typeof inst[command.hook] === 'function' ? inst : inst.events;
+    var args = command.arg === null || command.arg === undefined ? [] : [command.arg];
+    var result = withRoute(page.path, function () { return hook(target, command.hook, args); });
+    answer(command.replyId, result);
+  }
+
+  // ---- my / wx -----------------------------------------------------------------------
+  var apiNamespace = wechat ? 'wx' : 'my';
+  var pendingCalls = new Map();
+  var nextCall = 1;
+
+  function failure(name, error) {
+    var code = error && typeof error.error === 'number' ? error.error : 3;
+    var message = code === 1 ? apiNamespace + '.' + name + ' is not supported' : String((error && error.errorMessage) || 'failed');
+    return wechat ? { errMsg: name + ':fail ' + message, errno: code } : { error: code, errorMessage: message };
+  }
+
+  function success(name, value) {
+    if (!wechat) return value;
+    var result = value && typeof value === 'object' && !Array.isArray(value) ? Object.assign({}, value) : { data: value };
+    result.errMsg = name + ':ok';
+    return result;
+  }
+
+  function hasCallbacks(params) {
+    return !!params && ['success', 'fail', 'complete'].some(function (k) { return typeof params[k] === 'function'; });
+  }
+
+  function plainParams(params) {
+    var plain = {};
+    for (var key in params || {}) {
+      if (typeof params[key] !== 'function') plain[key] = params[key];
+    }
+    return plain;
+  }
+
+  // Settles a call with success/fail/complete, and its promise when it has no callbacks.
+  function settle(name, params, ok, value, promise) {
+    var result = ok ? success(name, value) : failure(name, value);
+    if (ok) hook(params, 'success', [result]);
+    else hook(params, 'fail', [result]);
+    hook(params, 'complete', [result]);
+    if (promise) (ok ? promise.resolve : promise.reject)(result);
+  }
+
+  function callAsync(name, params, run) {
+    params = params || {};
+    var promise = null;
+    var result;
+    if (!hasCallbacks(params)) {
+      result = new Promise(function (resolve, reject) { promise = { resolve: resolve, reject: reject }; });
+    }
+    var entry = { name: name, params: params, route: currentRoute, promise: promise };
+    if (run) {
+      Promise.resolve().then(function () {
+        var error = run();
+        withRoute(entry.route, function () {
+          settle(name, params, error === null, error === null ? {} : { error: 3, errorMessage: error }, promise);
+        });
+      });
+    } else {
+      var id = nextCall++;
+      pendingCalls.set(id, entry);
+      native.invoke(name, plainParams(params), id);
+    }
+    return result;
+  }
+
+  function apiAnswer(id, ok, value) {
+    var entry = pendingCalls.get(id);
+    if (!entry) return;
+    pendingCalls.delete(id);
+    withRoute(entry.route, function () { settle(entry.name, entry.params, ok, value, entry.promise); });
+  }
+
+  // WeChat's positional sync storage forms, turned into the parameter objects of the APIs.
+  var syncArguments = wechat
+    ? {
+        setStorageSync: function (key, data) { return { key: key, data: data }; },
+        getStorageSync: function (key) { return { key: key }; },
+        removeStorageSync: function (key) { return { key: key }; },
+      }
+    : {};
+  var syncResults = wechat
+    ? { getStorageSync: function (value) { return value && 'data' in value ? value.data : ''; } }
+    : {};
+
+  // `xSync(...)` runs API `x` and blocks the logic thread for the answer.
+  function callSync(name, args) {
+    var api = name.replace(/Sync$/, '');
+    var params = syncArguments[name] ? syncArguments[name].apply(null, args) : args[0];
+    var answer = native.invokeSync(api, plainParams(params));
+    if (!answer.ok) {
+      var error = failure(name, answer.value);
+      throw new Error(wechat ? error.errMsg : name + ': ' + error.errorMessage);
+    }
+    return syncResults[name] ? syncResults[name](answer.value) : answer.value;
+  }
+
+  var own = {
+    SDKVersion: '2.0.0',
+    navigateTo: function (p) { return routeApi('navigateTo', p); },
+    redirectTo: function (p) { return routeApi('redirectTo', p); },
+    navigateBack: function (p) { return routeApi('navigateBack', p); },
+    switchTab: function (p) { return routeApi('switchTab', p); },
+    reLaunch: function (p) { return routeApi('reLaunch', p); },
+  };
+
+  // Routes run after the calling handler returns, as on the real platforms.
+  function routeApi(action, params) {
+    params = params || {};
+    return callAsync(action, params, function () {
+      return tryRoute({ action: action, url: params.url, delta: params.delta });
+    });
+  }
+
+  var api = new Proxy(own, {
+    get: function (target, key) {
+      if (key in target) return target[key];
+      if (typeof key !== 'string' || key === 'then' || key === 'toJSON') return undefined;
+      var fn = /Sync$/.test(key)
+        ? function () { return callSync(key, Array.prototype.slice.call(arguments)); }
+        : function (params) { return callAsync(key, params); };
+      target[key] = fn;
+      return fn;
+    },
+  });
+  Object.defineProperty(global, apiNamespace, { value: api, writable: true, configurable: true });
+
+  // ---- entry points for the event loop -----------------------------------------------
+  function command(cmd) {
+    switch (cmd.kind) {
+      case 'launch': return launch(cmd);
+      case 'enterBackground':
+        if (stack.length) hidePage(top());
+        return hook(app, 'onHide');
+      case 'enterForeground':
+        hook(app, 'onShow', [clone(launchOptions)]);
+        if (stack.length) showPage(top());
+        return undefined;
+      case 'route': return tryRoute(cmd);
+      case 'pageReady':
+        var page = pages.get(cmd.page);
+        if (page && !page.ready) {
+          page.ready = true;
+          withRoute(page.path, function () { hook(page.inst, 'onReady'); });
+        }
+        return undefined;
+      case 'pageHook': return pageHook(cmd);
+      case 'event': return dispatchEvent(cmd);
+      case 'setDataAck': return setDataAck(cmd.ackId);
+      case 'mountComponent':
+        try {
+          return mount(cmd);
+        } catch (e) {
+          return reportError(describe(e));
+        }
+      case 'updateProps': return updateProps(cmd);
+      case 'unmountComponent': return unmount(cmd.component);
+      default: return log('warn', ['unknown logic command ' + cmd.kind]);
+    }
+  }
+
+  Object.defineProperty(global, '__capsule', {
+    value: {
+      command: command,
+      fireTimer: fireTimer,
+      apiAnswer: apiAnswer,
+      reportError: reportError,
+    },
+  });
+})(globalThis);

@@ -1,0 +1,223 @@
+//! Custom components in both dialects: lifecycles, props, data, events.
+
+mod logic_support;
+
+use capsule_runtime::{DataChange, LogicCommand, LogicToView, PathKey};
+use logic_support::Harness;
+use serde_json::{Map, Value, json};
+
+fn props(value: Value) -> Map<String, Value> {
+    match value {
+        Value::Object(fields) => fields,
+        other => panic!("not an object: {other}"),
+    }
+}
+
+fn mount(app: &mut Harness, component: u64, path: &str, given: Value) {
+    app.send(LogicCommand::MountComponent {
+        page: 1,
+        component,
+        path: path.into(),
+        props: props(given),
+        owner: None,
+    });
+}
+
+#[test]
+fn alipay_component_lifecycle_props_and_mixins() {
+    let files = [
+        ("app.json", r#"{"pages":["pages/index/index"]}"#),
+        ("app.js", "App({})"),
+        (
+            "pages/index/index.js",
+            "Page({ data: {}, saved(v) { console.log('page saved ' + v + ' ' + this.route); } })",
+        ),
+        (
+            "mixins/log.js",
+            "module.exports = { data: { fromMixin: true }, methods: { say(x) { console.log('say ' + x); } }, didMount() { console.log('mixin didMount'); } };",
+        ),
+        (
+            "components/card/card.js",
+            "Component({
+               mixins: [require('../../mixins/log')],
+               props: { title: 'untitled', count: 0 },
+               data: { open: false },
+               onInit() { console.log('onInit ' + this.props.title + ' ' + this.is); },
+               deriveDataFromProps(next) { console.log('derive ' + next.count); },
+               didMount() { console.log('didMount ' + this.props.count + ' ' + this.data.fromMixin); this.say('hi'); },
+               didUpdate(prevProps, prevData) { console.log('didUpdate ' + prevProps.count + '->' + this.props.count); },
+               didUnmount() { console.log('didUnmount'); },
+               methods: {
+                 toggle() { this.setData({ open: !this.data.open }); this.props.onSave('v1'); },
+               },
+             })",
+        ),
+    ];
+    let mut app = Harness::start("alipay", &files);
+    app.launch();
+    app.new_logs();
+    mount(
+        &mut app,
+        41,
+        "components/card/card",
+        json!({"count": 2, "onSave": "saved"}),
+    );
+    assert_eq!(
+        app.new_logs(),
+        [
+            "onInit untitled components/card/card",
+            "derive 2",
+            "mixin didMount",
+            "didMount 2 true",
+            "say hi"
+        ]
+    );
+    assert!(app.seen.contains(&LogicToView::ComponentCreated {
+        component: 41,
+        data: json!({"fromMixin": true, "open": false}),
+    }));
+
+    app.send(LogicCommand::Event(Box::new(capsule_runtime::ViewEvent {
+        page: 1,
+        component: Some(41),
+        handler: "toggle".into(),
+        event: capsule_runtime::EventObject::default(),
+        reply_id: None,
+    })));
+    assert_eq!(app.new_logs(), ["page saved v1 pages/index/index"]);
+    let set_data = app
+        .seen
+        .iter()
+        .find(|m| {
+            matches!(
+                m,
+                LogicToView::SetData {
+                    component: Some(41),
+                    ..
+                }
+            )
+        })
+        .expect("component setData");
+    assert!(
+        matches!(set_data, LogicToView::SetData { page: 1, changes, .. }
+        if *changes == [DataChange { path: vec![PathKey::Key("open".into())], value: json!(true) }])
+    );
+
+    app.send(LogicCommand::UpdateProps {
+        component: 41,
+        props: props(json!({"count": 3, "onSave": "saved"})),
+    });
+    assert_eq!(app.new_logs(), ["derive 3", "didUpdate 2->3"]);
+    app.send(LogicCommand::UnmountComponent { component: 41 });
+    app.send(LogicCommand::UpdateProps {
+        component: 41,
+        props: Map::new(),
+    });
+    assert_eq!(app.new_logs(), ["didUnmount"]);
+}
+
+#[test]
+fn wechat_component_properties_observers_behaviors_and_events() {
+    let files = [
+        ("app.json", r#"{"pages":["pages/index/index"]}"#),
+        ("app.js", "App({})"),
+        ("pages/index/index.js", "Page({})"),
+        (
+            "behaviors/base.js",
+            "module.exports = Behavior({ data: { base: 1 }, lifetimes: { attached() { console.log('behavior attached'); } }, methods: { hello() { return 'hello'; } } });",
+        ),
+        (
+            "components/item/item.js",
+            "Component({
+               behaviors: [require('../../behaviors/base')],
+               properties: {
+                 label: String,
+                 size: { type: Number, value: 3, observer(now, old) { console.log('size ' + old + '->' + now); } },
+                 tags: Array,
+               },
+               data: { a: 1, b: { c: 2 } },
+               observers: {
+                 'a, b.c': function (a, c) { console.log('observed ' + a + ' ' + c); },
+                 'label': function (label) { console.log('label ' + label); },
+               },
+               lifetimes: {
+                 created() { console.log('created ' + JSON.stringify(this.data)); },
+                 attached() { console.log('attached ' + this.hello()); },
+                 ready() { console.log('ready'); },
+                 detached() { console.log('detached'); },
+               },
+               pageLifetimes: { hide() { console.log('page hide'); }, show() { console.log('page show'); } },
+               methods: {
+                 bump() { this.setData({ 'b.c': 5 }); this.triggerEvent('change', { value: this.data.b.c }); },
+               },
+             })",
+        ),
+    ];
+    let mut app = Harness::start("wechat", &files);
+    app.launch();
+    app.new_logs();
+    mount(&mut app, 7, "components/item/item", json!({"label": "x"}));
+    assert_eq!(
+        app.new_logs(),
+        [
+            r#"created {"base":1,"a":1,"b":{"c":2},"label":"x","size":3,"tags":[]}"#,
+            "behavior attached",
+            "attached hello",
+            "ready"
+        ]
+    );
+    app.eval("0").expect("barrier");
+    app.send(LogicCommand::Event(Box::new(capsule_runtime::ViewEvent {
+        page: 1,
+        component: Some(7),
+        handler: "bump".into(),
+        event: capsule_runtime::EventObject::default(),
+        reply_id: None,
+    })));
+    assert_eq!(app.new_logs(), ["observed 1 5"]);
+    assert!(app.seen.contains(&LogicToView::ComponentEvent {
+        component: 7,
+        name: "change".into(),
+        detail: json!({"value": 5}),
+    }));
+    app.send(LogicCommand::UpdateProps {
+        component: 7,
+        props: props(json!({"label": "y", "size": 4})),
+    });
+    assert_eq!(app.new_logs(), ["size 3->4", "label y"]);
+    app.send(LogicCommand::EnterBackground);
+    app.send(LogicCommand::EnterForeground);
+    assert_eq!(app.new_logs(), ["page hide", "page show"]);
+    app.send(LogicCommand::Route(capsule_runtime::Route::ReLaunch {
+        url: "pages/index/index".into(),
+    }));
+    assert_eq!(
+        app.new_logs()[0],
+        "detached",
+        "unloading a page detaches its components"
+    );
+}
+
+#[test]
+fn a_missing_component_file_is_reported_not_fatal() {
+    let files = [
+        ("app.json", r#"{"pages":["pages/index/index"]}"#),
+        (
+            "app.js",
+            "App({ onError(m) { console.log('onError ' + m) } })",
+        ),
+        ("pages/index/index.js", "Page({})"),
+        ("components/empty/empty.js", "module.exports = {};"),
+    ];
+    let mut app = Harness::start("wechat", &files);
+    app.launch();
+    mount(&mut app, 1, "components/none/none", json!({}));
+    mount(&mut app, 2, "components/empty/empty", json!({}));
+    assert_eq!(
+        app.new_logs(),
+        [
+            "onError Error: component components/none/none not found",
+            "onError Error: components/empty/empty.js did not call Component()"
+        ]
+    );
+}

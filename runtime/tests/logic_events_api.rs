@@ -1,0 +1,305 @@
+//! Event dispatch and `my.*` / `wx.*` API calls of the logic layer.
+
+mod logic_support;
+
+use std::time::Duration;
+
+use capsule_jsapi::{ApiError, Permission, Registry};
+use capsule_runtime::{EventObject, EventTarget, LogicCommand, LogicToView, ViewEvent};
+use logic_support::{Harness, Setup};
+use serde_json::{Map, Value, json};
+
+fn dataset(value: Value) -> Map<String, Value> {
+    match value {
+        Value::Object(fields) => fields,
+        other => panic!("not an object: {other}"),
+    }
+}
+
+fn event(page: u64, handler: &str, reply_id: Option<u64>, event: EventObject) -> LogicCommand {
+    LogicCommand::Event(Box::new(ViewEvent {
+        page,
+        component: None,
+        handler: handler.into(),
+        event,
+        reply_id,
+    }))
+}
+
+#[test]
+fn handlers_get_the_spec_event_object_and_inputs_return_values() {
+    let files = [
+        ("app.json", r#"{"pages":["pages/index/index"]}"#),
+        ("app.js", "App({})"),
+        (
+            "pages/index/index.js",
+            "Page({
+               tap(e) { console.log(JSON.stringify([e.type, e.timeStamp, e.target.id, e.target.dataset, e.currentTarget.tagName, e.detail, e.touches[0].pageX, e.mark || null])); },
+               onInput(e) { return e.detail.value.toUpperCase(); },
+               quiet() {},
+               events: { onBack() { console.log('back event'); } },
+             })",
+        ),
+    ];
+    let mut app = Harness::start("wechat", &files);
+    app.launch();
+    let tap = EventObject {
+        kind: "tap".into(),
+        time_stamp: 1234.0,
+        target: EventTarget {
+            id: "save".into(),
+            tag_name: "button".into(),
+            dataset: dataset(json!({"id": 7, "flag": true, "item": {"name": "x"}, "text": "7"})),
+        },
+        current_target: EventTarget {
+            id: "row".into(),
+            tag_name: "view".into(),
+            dataset: Map::new(),
+        },
+        detail: json!({"x": 10, "y": 20}),
+        touches: vec![capsule_runtime::Touch {
+            identifier: 0,
+            page_x: 10.5,
+            page_y: 20.0,
+            client_x: 10.5,
+            client_y: 20.0,
+        }],
+        changed_touches: vec![],
+        mark: Some(dataset(json!({"row": 1}))),
+    };
+    app.send(event(1, "tap", None, tap));
+    assert_eq!(
+        app.new_logs(),
+        [
+            r#"["tap",1234,"save",{"flag":true,"id":7,"item":{"name":"x"},"text":"7"},"view",{"x":10,"y":20},10.5,{"row":1}]"#
+        ]
+    );
+
+    let input = EventObject {
+        kind: "input".into(),
+        detail: json!({"value": "abc"}),
+        ..EventObject::default()
+    };
+    app.send(event(1, "onInput", Some(5), input));
+    assert_eq!(
+        app.wait_for(|m| matches!(m, LogicToView::EventReturn { .. })),
+        LogicToView::EventReturn {
+            reply_id: 5,
+            value: json!("ABC")
+        }
+    );
+    app.send(event(1, "quiet", Some(6), EventObject::default()));
+    assert_eq!(
+        app.wait_for(|m| matches!(m, LogicToView::EventReturn { .. })),
+        LogicToView::EventReturn {
+            reply_id: 6,
+            value: Value::Null
+        }
+    );
+
+    // A missing handler warns and does not throw; an unknown page warns.
+    app.send(event(1, "nope", None, EventObject::default()));
+    app.send(event(99, "tap", None, EventObject::default()));
+    app.send(LogicCommand::PageHook {
+        page: 1,
+        hook: "onBack".into(),
+        arg: Value::Null,
+        reply_id: None,
+    });
+    assert_eq!(app.new_logs(), ["back event"]);
+    let warnings: Vec<String> = app
+        .console()
+        .into_iter()
+        .filter(|l| l.starts_with("warn:"))
+        .collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("no handler \"nope\" on page pages/index/index")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("page 99, which is not open")),
+        "{warnings:?}"
+    );
+    assert!(
+        !app.seen
+            .iter()
+            .any(|m| matches!(m, LogicToView::ScriptError { .. }))
+    );
+}
+
+fn registry() -> Registry {
+    let mut registry = Registry::with_builtins();
+    registry.register_fn("echo", Permission::custom("custom"), |call| {
+        Ok(json!({"echo": call.args.clone()}))
+    });
+    registry.register_fn("slowDouble", Permission::custom("custom"), |call| {
+        std::thread::sleep(Duration::from_millis(20));
+        let n = call
+            .args
+            .get("n")
+            .and_then(Value::as_i64)
+            .ok_or_else(|| ApiError::invalid_param("n is required"))?;
+        Ok(json!({"value": n * 2}))
+    });
+    registry.register_fn("getStorage", Permission::STORAGE, |call| {
+        match call.args.get("key").and_then(Value::as_str) {
+            Some("known") => Ok(json!({"data": {"saved": 1}})),
+            Some(_) => Ok(json!({})),
+            None => Err(ApiError::invalid_param("key is required")),
+        }
+    });
+    registry
+}
+
+fn api_app(dialect: &str, permissions: &'static [&'static str]) -> Harness {
+    let files: &'static [(&'static str, &'static str)] = &[
+        ("app.json", r#"{"pages":["pages/index/index"]}"#),
+        ("app.js", "App({})"),
+        ("pages/index/index.js", "Page({})"),
+    ];
+    let mut setup = Setup::new(dialect, files);
+    setup.registry = registry();
+    setup.permissions = permissions;
+    let mut app = Harness::start_with(setup);
+    app.launch();
+    app
+}
+
+const ALL: &[&str] = &["custom", "storage", "ui", "system"];
+
+#[test]
+fn alipay_callbacks_promises_and_sync_calls() {
+    let mut app = api_app("alipay", ALL);
+    app.eval(
+        "my.echo({ a: 1, success(res) { console.log('success ' + JSON.stringify(res)) }, complete() { console.log('complete') } });
+         my.slowDouble({ n: 4 }).then(res => console.log('promise ' + res.value));
+         my.slowDouble({}).catch(err => console.log('rejected ' + err.error + ' ' + err.errorMessage));
+         my.getBluetoothAdapterState({ fail(err) { console.log('fail ' + JSON.stringify(err)) } });",
+    )
+    .expect("calls start");
+    app.wait_for(
+        |m| matches!(m, LogicToView::Console { message, .. } if message.starts_with("rejected")),
+    );
+    std::thread::sleep(Duration::from_millis(60));
+    let mut logs = app.new_logs();
+    logs.sort();
+    assert_eq!(
+        logs,
+        [
+            "complete",
+            r#"fail {"error":1,"errorMessage":"my.getBluetoothAdapterState is not supported"}"#,
+            "promise 8",
+            "rejected 2 n is required",
+            r#"success {"echo":{"a":1}}"#,
+        ]
+    );
+    assert_eq!(
+        app.eval("my.getStorageSync({ key: 'known' })"),
+        Ok(json!({"data": {"saved": 1}}))
+    );
+    let unknown = app.eval("my.scanSync({})");
+    assert!(unknown.is_err_and(|e| e.contains("my.scanSync is not supported")));
+}
+
+#[test]
+fn wechat_shapes_and_positional_sync_forms() {
+    let mut app = api_app("wechat", ALL);
+    assert_eq!(
+        app.eval("wx.getStorageSync('known')"),
+        Ok(json!({"saved": 1}))
+    );
+    assert_eq!(app.eval("wx.getStorageSync('absent')"), Ok(json!("")));
+    app.eval(
+        "wx.slowDouble({ n: 5 }).then(res => console.log(JSON.stringify(res)));
+         wx.startWifi({ fail(err) { console.log(err.errMsg) } });
+         (async () => { try { await wx.slowDouble({ n: 'x' }); } catch (e) { console.log('caught ' + e.errMsg); } })();",
+    )
+    .expect("calls start");
+    app.wait_for(
+        |m| matches!(m, LogicToView::Console { message, .. } if message.starts_with("caught")),
+    );
+    std::thread::sleep(Duration::from_millis(60));
+    let mut logs = app.new_logs();
+    logs.sort();
+    assert_eq!(
+        logs,
+        [
+            "caught slowDouble:fail n is required",
+            "startWifi:fail wx.startWifi is not supported",
+            r#"{"value":10,"errMsg":"slowDouble:ok"}"#,
+        ]
+    );
+}
+
+#[test]
+fn undeclared_permissions_are_refused_by_the_dispatcher() {
+    let mut app = api_app("alipay", &["ui"]);
+    app.eval("my.echo({ fail(err) { console.log('denied ' + err.error) } })")
+        .expect("call starts");
+    app.wait_for(
+        |m| matches!(m, LogicToView::Console { message, .. } if message.starts_with("denied")),
+    );
+    assert_eq!(app.new_logs(), ["denied 4"]);
+}
+
+/// Answers from another thread after `delay`, like the network and UI APIs do.
+struct Later {
+    delay: Duration,
+}
+
+impl capsule_jsapi::JsApi for Later {
+    fn permission(&self) -> Permission {
+        Permission::custom("custom")
+    }
+
+    fn call(&self, call: capsule_jsapi::ApiCall, reply: capsule_jsapi::Reply) {
+        let delay = self.delay;
+        std::thread::spawn(move || {
+            std::thread::sleep(delay);
+            reply.send(Ok(json!({"late": call.args})));
+        });
+    }
+}
+
+#[test]
+fn answers_from_other_threads_and_sync_timeouts() {
+    let files: &[(&str, &str)] = &[
+        ("app.json", r#"{"pages":["pages/index/index"]}"#),
+        ("app.js", "App({})"),
+        ("pages/index/index.js", "Page({})"),
+    ];
+    let mut setup = Setup::new("alipay", files);
+    setup.registry.register(
+        "soon",
+        Later {
+            delay: Duration::from_millis(10),
+        },
+    );
+    setup.registry.register(
+        "never",
+        Later {
+            delay: Duration::from_secs(3),
+        },
+    );
+    setup.options.sync_api_timeout = Duration::from_millis(200);
+    let mut app = Harness::start_with(setup);
+    app.launch();
+    assert_eq!(
+        app.eval("my.soonSync({ k: 1 })"),
+        Ok(json!({"late": {"k": 1}}))
+    );
+    let timed_out = app.eval("my.neverSync({})");
+    assert!(
+        timed_out
+            .as_ref()
+            .is_err_and(|e| e.contains("never did not answer within 200 ms")),
+        "{timed_out:?}"
+    );
+    app.eval("my.soon({ k: 2 }).then(r => console.log('async ' + r.late.k))")
+        .expect("starts");
+    app.wait_for(|m| matches!(m, LogicToView::Console { message, .. } if message == "async 2"));
+}

@@ -1,0 +1,428 @@
+//! setData, timers, promises, modules and error routing in the logic layer.
+
+mod logic_support;
+
+use capsule_runtime::{DataChange, LogicCommand, LogicToView, PathKey, Splice};
+use logic_support::Harness;
+use serde_json::{Value, json};
+
+fn one_page(dialect: &str, page_js: &str) -> Harness {
+    let files = [
+        ("app.json", r#"{"pages":["pages/index/index"]}"#),
+        (
+            "app.js",
+            "App({ onError(msg) { console.log('onError: ' + msg.split('\\n')[0]) } })",
+        ),
+        ("pages/index/index.js", page_js),
+    ];
+    let mut app = Harness::start(dialect, &files);
+    app.launch();
+    app
+}
+
+fn key(name: &str) -> PathKey {
+    PathKey::Key(name.into())
+}
+
+fn last_set_data(app: &Harness) -> (Vec<DataChange>, u64) {
+    app.seen
+        .iter()
+        .rev()
+        .find_map(|m| match m {
+            LogicToView::SetData {
+                changes, ack_id, ..
+            } => Some((changes.clone(), *ack_id)),
+            _ => None,
+        })
+        .expect("a setData message")
+}
+
+#[test]
+fn set_data_path_semantics() {
+    let mut app = one_page(
+        "wechat",
+        "Page({ data: { a: { b: 1 }, list: [{ done: false }, { done: false }], s: 'x' } })",
+    );
+    // (initial data, setData argument, expected data after, expected changed paths)
+    let cases: [(&str, Value, Vec<Vec<PathKey>>); 9] = [
+        (
+            "{'a.b': 2}",
+            json!({"a": {"b": 2}}),
+            vec![vec![key("a"), key("b")]],
+        ),
+        (
+            "{'a.c.d': 'new'}",
+            json!({"a": {"b": 2, "c": {"d": "new"}}}),
+            vec![vec![key("a"), key("c"), key("d")]],
+        ),
+        (
+            "{'list[1].done': true}",
+            json!({"a": {"b": 2, "c": {"d": "new"}}, "list": [{"done": false}, {"done": true}]}),
+            vec![vec![key("list"), PathKey::Index(1), key("done")]],
+        ),
+        (
+            "{'fresh[2]': 'z'}",
+            json!({"fresh": [null, null, "z"]}),
+            vec![vec![key("fresh"), PathKey::Index(2)]],
+        ),
+        (
+            "{'m[0][1]': 5}",
+            json!({"m": [[null, 5]]}),
+            vec![vec![key("m"), PathKey::Index(0), PathKey::Index(1)]],
+        ),
+        (
+            "{'s.t': 1}",
+            json!({"s": {"t": 1}}),
+            vec![vec![key("s"), key("t")]],
+        ),
+        (
+            "{x: 1, 'y.z': [1, 2]}",
+            json!({"x": 1, "y": {"z": [1, 2]}}),
+            vec![vec![key("x")], vec![key("y"), key("z")]],
+        ),
+        (
+            "{' spaced key ': 1}",
+            json!({" spaced key ": 1}),
+            vec![vec![key(" spaced key ")]],
+        ),
+        (
+            "{u: undefined, v: null}",
+            json!({"v": null}),
+            vec![vec![key("v")]],
+        ),
+    ];
+    for (argument, expected_subset, paths) in cases {
+        app.eval(&format!("getCurrentPages()[0].setData({argument})"))
+            .unwrap_or_else(|e| panic!("{argument}: {e}"));
+        let (changes, _) = last_set_data(&app);
+        assert_eq!(
+            changes.iter().map(|c| c.path.clone()).collect::<Vec<_>>(),
+            paths,
+            "{argument}"
+        );
+        let data = app.eval("getCurrentPages()[0].data").expect("data");
+        for (field, value) in expected_subset.as_object().expect("object") {
+            assert_eq!(&data[field], value, "{argument}: field {field}");
+        }
+    }
+    assert!(
+        app.console()
+            .iter()
+            .any(|l| l.starts_with("warn:") && l.contains("\"u\" is undefined"))
+    );
+
+    // Bad paths are refused before anything is sent or changed.
+    for bad in [
+        "'a..b'", "'[0]'", "'a[x]'", "'a[1'", "'a.'", "''", "'a[1]b'",
+    ] {
+        let before = app.seen.len();
+        let result = app.eval(&format!("getCurrentPages()[0].setData({{[{bad}]: 1}})"));
+        assert!(
+            result.as_ref().is_err_and(|e| e.contains("bad path")),
+            "{bad}: {result:?}"
+        );
+        assert!(
+            !app.seen[before..]
+                .iter()
+                .any(|m| matches!(m, LogicToView::SetData { .. }))
+        );
+    }
+    assert!(app.eval("getCurrentPages()[0].setData('str')").is_err());
+}
+
+#[test]
+fn set_data_callbacks_run_after_the_view_acknowledges() {
+    let mut app = one_page(
+        "alipay",
+        "Page({ data: { n: 0 }, bump() { this.data.n += 10; this.setData({ n: this.data.n + 1 }, () => console.log('applied ' + this.data.n)); } })",
+    );
+    app.eval("getCurrentPages()[0].bump()").expect("runs");
+    let (changes, ack) = last_set_data(&app);
+    assert_eq!(
+        changes,
+        [DataChange {
+            path: vec![key("n")],
+            value: json!(11)
+        }]
+    );
+    assert!(app.new_logs().is_empty(), "callback waits for the view");
+    app.send(LogicCommand::SetDataAck { ack_id: ack });
+    app.send(LogicCommand::SetDataAck { ack_id: ack });
+    assert_eq!(app.new_logs(), ["applied 11"], "runs once");
+}
+
+#[test]
+fn splice_data_and_batched_updates() {
+    let mut app = one_page("alipay", "Page({ data: { a: { list: [1, 2, 3, 4] } } })");
+    app.eval("getCurrentPages()[0].$spliceData({ 'a.list': [1, 2, 'x', 'y', 'z'] })")
+        .expect("splices");
+    let splices = app
+        .seen
+        .iter()
+        .find_map(|m| match m {
+            LogicToView::SpliceData { splices, .. } => Some(splices.clone()),
+            _ => None,
+        })
+        .expect("a spliceData message");
+    assert_eq!(
+        splices,
+        [Splice {
+            path: vec![key("a"), key("list")],
+            start: 1,
+            delete_count: 2,
+            items: vec![json!("x"), json!("y"), json!("z")]
+        }]
+    );
+    assert_eq!(
+        app.eval("getCurrentPages()[0].data.a.list"),
+        Ok(json!([1, "x", "y", "z", 4]))
+    );
+    assert!(
+        app.eval("getCurrentPages()[0].$spliceData({ 'a': [0, 1] })")
+            .is_err_and(|e| e.contains("not an array"))
+    );
+    assert!(
+        app.eval("getCurrentPages()[0].$spliceData({ 'a.list': 3 })")
+            .is_err_and(|e| e.contains("[start, deleteCount"))
+    );
+
+    let before = app
+        .seen
+        .iter()
+        .filter(|m| matches!(m, LogicToView::SetData { .. }))
+        .count();
+    app.eval(
+        "const p = getCurrentPages()[0];
+         p.$batchedUpdates(() => { p.setData({ x: 1 }, () => console.log('one')); p.setData({ y: 2 }, () => console.log('two')); });",
+    )
+    .expect("batches");
+    let set_data: Vec<_> = app
+        .seen
+        .iter()
+        .filter(|m| matches!(m, LogicToView::SetData { .. }))
+        .collect();
+    assert_eq!(set_data.len(), before + 1, "one message for the batch");
+    let (changes, ack) = last_set_data(&app);
+    assert_eq!(changes.len(), 2);
+    app.send(LogicCommand::SetDataAck { ack_id: ack });
+    assert_eq!(app.new_logs(), ["one", "two"]);
+}
+
+#[test]
+fn set_data_size_limits() {
+    let mut app = one_page("wechat", "Page({ data: { keep: 1 } })");
+    app.eval("getCurrentPages()[0].setData({ big: 'x'.repeat(300 * 1024) })")
+        .expect("warned, not refused");
+    assert!(
+        app.console()
+            .iter()
+            .any(|l| l.starts_with("warn:") && l.contains("above 262144"))
+    );
+    let refused =
+        app.eval("getCurrentPages()[0].setData({ keep: 2, huge: 'x'.repeat(1100 * 1024) })");
+    assert!(
+        refused
+            .as_ref()
+            .is_err_and(|e| e.contains("over the limit of 1048576")),
+        "{refused:?}"
+    );
+    assert_eq!(
+        app.eval("[getCurrentPages()[0].data.keep, 'huge' in getCurrentPages()[0].data]"),
+        Ok(json!([1, false]))
+    );
+}
+
+#[test]
+fn timers_and_promise_jobs() {
+    let mut app = one_page("wechat", "Page({})");
+    app.eval(
+        "const order = [];
+         setTimeout(() => order.push('t20'), 20);
+         setTimeout((a, b) => order.push('t0 ' + a + b), 0, 'x', 'y');
+         const cancelled = setTimeout(() => order.push('never'), 5); clearTimeout(cancelled);
+         let ticks = 0; const iv = setInterval(() => { ticks++; order.push('tick' + ticks); if (ticks === 3) { clearInterval(iv); console.log(order.join(',')); } }, 1);
+         Promise.resolve().then(() => order.push('micro'));
+         (async () => { await null; order.push('async'); })();
+         order.push('sync');",
+    )
+    .expect("schedules");
+    let done = app.wait_for(
+        |m| matches!(m, LogicToView::Console { message, .. } if message.contains("tick3")),
+    );
+    let LogicToView::Console { message, .. } = done else {
+        unreachable!()
+    };
+    let order: Vec<&str> = message.split(',').collect();
+    assert_eq!(&order[..3], ["sync", "micro", "async"]);
+    assert_eq!(order[3], "t0 xy");
+    assert!(order.contains(&"tick1") && !order.contains(&"never"));
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    assert_eq!(
+        app.eval("[order.includes('t20'), order.includes('never'), ticks]"),
+        Ok(json!([true, false, 3]))
+    );
+}
+
+#[test]
+fn require_resolution_caching_cycles_and_json() {
+    let files = [
+        ("app.json", r#"{"pages":["pages/index/index"]}"#),
+        ("app.js", "App({})"),
+        (
+            "util/count.js",
+            "globalThis.loads = (globalThis.loads || 0) + 1; exports.n = 1;",
+        ),
+        (
+            "util/a.js",
+            "exports.fromA = 'a'; const b = require('./b'); exports.seenB = b.fromB; exports.bSawA = b.sawA;",
+        ),
+        (
+            "util/b.js",
+            "const a = require('./a'); exports.fromB = 'b'; exports.sawA = a.fromA;",
+        ),
+        ("util/index.js", "module.exports = 'folder index';"),
+        ("config.json", r#"{"name": "cfg", "list": [1, 2]}"#),
+        (
+            "miniprogram_npm/lodashish/index.js",
+            "module.exports = { npm: true, file: __filename, dir: __dirname };",
+        ),
+        (
+            "pages/index/index.js",
+            "
+            const c1 = require('../../util/count');
+            const c2 = require('/util/count.js');
+            const a = require('../../util/a.js');
+            Page({ data: {
+              same: c1 === c2, a: a.seenB + a.bSawA,
+              cfg: require('/config.json').name, folder: require('/util'),
+              npm: require('lodashish'),
+            } })",
+        ),
+    ];
+    let mut app = Harness::start("wechat", &files);
+    app.launch();
+    assert_eq!(
+        app.eval("[getCurrentPages()[0].data, globalThis.loads]"),
+        Ok(
+            json!([{"same": true, "a": "ba", "cfg": "cfg", "folder": "folder index",
+                   "npm": {"npm": true, "file": "miniprogram_npm/lodashish/index.js", "dir": "miniprogram_npm/lodashish"}}, 1])
+        )
+    );
+}
+
+#[test]
+fn es_modules_import_export() {
+    let files = [
+        ("app.json", r#"{"pages":["pages/index/index"]}"#),
+        (
+            "app.js",
+            "import { hello } from './util/greet.js';\nApp({ greeting: hello('app') });",
+        ),
+        (
+            "util/greet.js",
+            "import data from '../data.json';\nexport function hello(who) { return 'hi ' + who + ' ' + data.v; }\nexport default 'dflt';",
+        ),
+        (
+            "util/cycle-a.js",
+            "import { b } from './cycle-b';\nexport const a = 'A';\nexport function both() { return a + b; }",
+        ),
+        (
+            "util/cycle-b.js",
+            "import { a } from './cycle-a';\nexport const b = 'B';",
+        ),
+        ("data.json", r#"{"v": 3}"#),
+        (
+            "pages/cjs/cjs.js",
+            "Page({ data: { v: require('../../util/greet').hello('cjs'), d: require('/util/greet.js').default } })",
+        ),
+        (
+            "pages/index/index.js",
+            "import greet, { hello } from '../../util/greet';\nimport { both } from '/util/cycle-a.js';\nPage({ data: { text: hello('page'), d: greet, both: both() } });",
+        ),
+    ];
+    let mut app = Harness::start("alipay", &files);
+    app.launch();
+    assert_eq!(app.eval("getApp().greeting"), Ok(json!("hi app 3")));
+    assert_eq!(
+        app.eval("getCurrentPages()[0].data"),
+        Ok(json!({"text": "hi page 3", "d": "dflt", "both": "AB"}))
+    );
+    // CommonJS require of an ES module gets its namespace, evaluated once.
+    app.send(LogicCommand::Route(capsule_runtime::Route::NavigateTo {
+        url: "pages/cjs/cjs".into(),
+    }));
+    assert_eq!(
+        app.eval("getCurrentPages()[1].data"),
+        Ok(json!({"v": "hi cjs 3", "d": "dflt"}))
+    );
+}
+
+#[test]
+fn errors_name_file_and_line_and_go_to_on_error() {
+    let files = [
+        (
+            "app.json",
+            r#"{"pages":["pages/index/index","pages/broken/broken","pages/syntax/syntax"]}"#,
+        ),
+        (
+            "app.js",
+            "App({ onError(msg) { console.log('onError: ' + msg.split('\\n')[0]) } })",
+        ),
+        (
+            "util/bad.js",
+            "exports.fail = function () {\n  return null.field;\n};",
+        ),
+        (
+            "pages/index/index.js",
+            "const bad = require('../../util/bad');\nPage({ tap() { bad.fail(); }, missing() { require('./nope'); } })",
+        ),
+        (
+            "pages/broken/broken.js",
+            "Page({ onLoad() { throw new Error('load failed'); }, onShow() { console.log('still shown'); } })",
+        ),
+        ("pages/syntax/syntax.js", "Page({\n  data: {,\n})"),
+    ];
+    let mut app = Harness::start("wechat", &files);
+    app.launch();
+    app.eval("getCurrentPages()[0].tap()")
+        .expect_err("throws to the caller");
+    app.send(LogicCommand::Event(Box::new(capsule_runtime::ViewEvent {
+        page: 1,
+        component: None,
+        handler: "tap".into(),
+        event: capsule_runtime::EventObject::default(),
+        reply_id: None,
+    })));
+    let error = app.wait_for(|m| matches!(m, LogicToView::ScriptError { .. }));
+    let LogicToView::ScriptError { message } = error else {
+        unreachable!()
+    };
+    assert!(message.contains("util/bad.js:2:"), "{message}");
+    assert!(message.contains("pages/index/index.js:2:"), "{message}");
+    assert!(
+        app.new_logs()
+            .iter()
+            .any(|l| l.starts_with("onError: TypeError"))
+    );
+
+    app.send(LogicCommand::Route(capsule_runtime::Route::NavigateTo {
+        url: "pages/broken/broken".into(),
+    }));
+    let logs = app.new_logs();
+    assert_eq!(
+        logs,
+        ["onError: Error: load failed", "still shown"],
+        "onShow still runs"
+    );
+
+    app.send(LogicCommand::Route(capsule_runtime::Route::NavigateTo {
+        url: "pages/syntax/syntax".into(),
+    }));
+    let failed = app.wait_for(|m| matches!(m, LogicToView::RouteFailed { .. }));
+    assert!(
+        format!("{failed:?}").contains("pages/syntax/syntax.js"),
+        "{failed:?}"
+    );
+    let missing = app.eval("getCurrentPages()[0].missing()");
+    assert!(missing.is_err_and(|e| e.contains("cannot find module './nope'")));
+}
