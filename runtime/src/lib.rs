@@ -26,6 +26,8 @@ mod error;
 mod host;
 mod policy;
 mod protocol;
+pub mod style;
+pub mod view;
 
 pub use app::{App, AppFiles, DirFiles};
 pub use bridge::{FromPage, ToPage};

@@ -1,0 +1,1 @@
+//! Styles: ACSS/WXSS compiled to CSS.
