@@ -40,6 +40,7 @@ pub use source::{Location, Warning};
 pub use template::EventPhase;
 pub use vdom::{EventBinding, VElement, VNode, to_html};
 
+pub(crate) use page::resolve;
 use render::Renderer;
 use script::ScriptHost;
 

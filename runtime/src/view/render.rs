@@ -9,6 +9,7 @@ use super::expr::{Scope, ScriptCalls, to_js_string, truthy};
 use super::page::PageView;
 use super::template::{Element, ForLoop, Interp, KeySpec, Node, Part, prop_name};
 use super::vdom::{EventBinding, VElement, VNode};
+use crate::style::component_scope;
 
 /// Template and component nesting deeper than this renders nothing (with a warning).
 const MAX_DEPTH: usize = 64;
@@ -35,6 +36,8 @@ struct Ctx<'c> {
     /// The page or component whose `usingComponents` applies.
     owner: &'c str,
     slots: Option<&'c Slots>,
+    /// Inside a component: the prefix its class names get (its styles are scoped alike).
+    class_scope: Option<&'c str>,
     depth: usize,
 }
 
@@ -49,6 +52,7 @@ impl Renderer<'_> {
             file: entry,
             owner: entry,
             slots: None,
+            class_scope: None,
             depth: 0,
         };
         let mut out = Vec::new();
@@ -199,7 +203,12 @@ impl Renderer<'_> {
         let component = self.page.component(ctx.owner, &el.tag);
         let mut attrs = BTreeMap::new();
         for (name, value) in &el.attrs {
-            let value = self.value(value, scope).into_owned();
+            let mut value = self.value(value, scope).into_owned();
+            if let (Some(prefix), "class", Value::String(class)) =
+                (ctx.class_scope, name.as_str(), &value)
+            {
+                value = Value::String(scoped_classes(prefix, class));
+            }
             let name = match component {
                 Some(_) if !HOST_ATTRS.contains(&name.as_str()) => prop_name(name),
                 _ => name.clone(),
@@ -274,10 +283,12 @@ impl Renderer<'_> {
             data: &data,
             scripts: self.scripts,
         };
+        let class_scope = component_scope(path);
         let inner_ctx = Ctx {
             file: path,
             owner: path,
             slots: Some(&slots),
+            class_scope: Some(&class_scope),
             depth: ctx.depth + 1,
         };
         if let Some(file) = self.page.file(path) {
@@ -310,4 +321,13 @@ impl Renderer<'_> {
         }
         out
     }
+}
+
+/// `a b` → `scope--a scope--b`, as [`crate::style::compile`] rewrites the component's selectors.
+fn scoped_classes(scope: &str, class: &str) -> String {
+    class
+        .split_whitespace()
+        .map(|c| format!("{scope}--{c}"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
