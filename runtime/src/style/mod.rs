@@ -169,10 +169,7 @@ type ImportRef = (String, u32, u32);
 
 /// Finds top-level `@import`s; returns the text with them blanked (lines and columns kept)
 /// and the targets with their positions.
-fn extract_imports(
-    file: &str,
-    text: &str,
-) -> Result<(String, Vec<ImportRef>), StyleError> {
+fn extract_imports(file: &str, text: &str) -> Result<(String, Vec<ImportRef>), StyleError> {
     let bytes = text.as_bytes();
     let mut out = text.to_owned().into_bytes();
     let mut imports = Vec::new();

@@ -141,6 +141,18 @@ impl<F: Fn(&str) -> Option<String>> SourceFiles for F {
     }
 }
 
+/// Renders page template `entry` for `data` and returns its HTML: the headless renderer used
+/// by tests and headless runs.
+pub fn render_html(
+    files: &dyn SourceFiles,
+    entry: &str,
+    app_components: &serde_json::Map<String, Value>,
+    data: Value,
+) -> Result<String, ViewError> {
+    let page = PageView::compile(files, entry, app_components)?;
+    Ok(View::new(page, data)?.html())
+}
+
 /// A rendered page: its linked templates, the view's copy of page data, and the current tree.
 ///
 /// Not `Send` when the page has view scripts (their engine context is single-threaded): keep

@@ -11,8 +11,9 @@ use super::template::{Element, ForLoop, Interp, KeySpec, Node, Part, prop_name};
 use super::vdom::{EventBinding, VElement, VNode};
 use crate::style::component_scope;
 
-/// Template and component nesting deeper than this renders nothing (with a warning).
-const MAX_DEPTH: usize = 64;
+/// Elements, template calls and component instances nested deeper than this render nothing
+/// (with a warning): recursive templates must not exhaust the stack.
+const MAX_DEPTH: usize = 200;
 
 /// A `for` over a number renders at most this many items.
 const MAX_RANGE: f64 = 100_000.0;
@@ -200,6 +201,10 @@ impl Renderer<'_> {
         scope: &Scope<'_>,
         out: &mut Vec<VNode>,
     ) {
+        if ctx.depth >= MAX_DEPTH {
+            tracing::warn!(target: "capsule::view", "<{}> nested too deeply; not rendered", el.tag);
+            return;
+        }
         let component = self.page.component(ctx.owner, &el.tag);
         let mut attrs = BTreeMap::new();
         for (name, value) in &el.attrs {
@@ -239,14 +244,13 @@ impl Renderer<'_> {
             component: None,
             children: Vec::new(),
         };
+        let inner = Ctx {
+            depth: ctx.depth + 1,
+            ..ctx
+        };
         match component {
-            Some(path) if ctx.depth < MAX_DEPTH => {
-                self.component(ctx, path, el, scope, &mut node);
-            }
-            Some(path) => {
-                tracing::warn!(target: "capsule::view", "component {path} nested too deeply");
-            }
-            None => self.nodes(ctx, &el.children, scope, &mut node.children),
+            Some(path) => self.component(inner, path, el, scope, &mut node),
+            None => self.nodes(inner, &el.children, scope, &mut node.children),
         }
         out.push(VNode::Element(node));
     }
