@@ -98,3 +98,15 @@ fn endless_template_recursion_stops_at_the_depth_limit() -> Result<()> {
     assert!(html.starts_with("<view><view>") && html.ends_with("</view></view>"));
     Ok(())
 }
+
+#[test]
+fn exploding_loops_stop_at_the_node_budget() -> Result<()> {
+    let files = std::collections::HashMap::from([(
+        "p.wxml".to_owned(),
+        r#"<view wx:for="{{1e9}}"><text wx:for="{{1e9}}">{{item}}</text></view>"#.to_owned(),
+    )]);
+    let html = render_html(&files, "p.wxml", &Default::default(), json!({}))?;
+    let elements = html.matches("<view>").count() + html.matches("<text>").count();
+    assert!(elements <= 200_000 && elements > 100_000, "{elements}");
+    Ok(())
+}

@@ -186,6 +186,7 @@ impl View {
         Renderer {
             page: &self.page,
             scripts: self.scripts.as_ref().map(|s| s as &dyn expr::ScriptCalls),
+            created: std::cell::Cell::new(0),
         }
         .render_page(&self.data)
     }

@@ -1,6 +1,7 @@
 //! Evaluating a linked page's IR against data into virtual DOM nodes.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Map, Value};
@@ -15,6 +16,10 @@ use crate::style::component_scope;
 /// (with a warning): recursive templates must not exhaust the stack.
 const MAX_DEPTH: usize = 200;
 
+/// One render creates at most this many nodes; the rest of the page is left out with a
+/// warning (nested loops and recursive templates could otherwise exhaust memory).
+const MAX_NODES: usize = 200_000;
+
 /// A `for` over a number renders at most this many items.
 const MAX_RANGE: f64 = 100_000.0;
 
@@ -27,6 +32,8 @@ type Slots = HashMap<String, Vec<VNode>>;
 pub(crate) struct Renderer<'p> {
     pub(crate) page: &'p PageView,
     pub(crate) scripts: Option<&'p dyn ScriptCalls>,
+    /// Nodes created so far in this render.
+    pub(crate) created: Cell<usize>,
 }
 
 /// Where the nodes being rendered come from.
@@ -69,11 +76,24 @@ impl Renderer<'_> {
         }
     }
 
+    /// Counts one more node; false (with a warning, once) when the budget is spent.
+    fn budget(&self) -> bool {
+        let n = self.created.get() + 1;
+        self.created.set(n);
+        if n == MAX_NODES + 1 {
+            tracing::warn!(target: "capsule::view", "page renders more than {MAX_NODES} nodes; the rest is left out");
+        }
+        n <= MAX_NODES
+    }
+
     fn node(&self, ctx: Ctx<'_>, node: &Node, scope: &Scope<'_>, out: &mut Vec<VNode>) {
+        if self.created.get() > MAX_NODES {
+            return;
+        }
         match node {
             Node::Text(interp) => {
                 let text = self.text(interp, scope);
-                if !text.is_empty() {
+                if !text.is_empty() && self.budget() {
                     out.push(VNode::Text { text });
                 }
             }
@@ -161,6 +181,9 @@ impl Renderer<'_> {
             _ => Vec::new(),
         };
         for (index, item) in &items {
+            if self.created.get() > MAX_NODES {
+                return;
+            }
             let inner = Scope::Bind {
                 parent: scope,
                 item_name: &f.item,
@@ -203,6 +226,9 @@ impl Renderer<'_> {
     ) {
         if ctx.depth >= MAX_DEPTH {
             tracing::warn!(target: "capsule::view", "<{}> nested too deeply; not rendered", el.tag);
+            return;
+        }
+        if !self.budget() {
             return;
         }
         let component = self.page.component(ctx.owner, &el.tag);
