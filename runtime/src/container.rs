@@ -355,10 +355,14 @@ impl Container {
     pub(crate) fn invoke_for_logic(&self, app: &App, api: &str, params: Value, reply: Reply) {
         let declared = PermissionSet::from_names(app.manifest().permissions.apis.iter().cloned());
         let origin = app.origin();
+        let dialect = match app.manifest().dialect {
+            Some(capsule_packages::Dialect::Wechat) => Dialect::Wechat,
+            Some(capsule_packages::Dialect::Alipay) | None => Dialect::Alipay,
+        };
         let caller = Caller {
-            app_id: app.id().to_owned(),
-            page: 0,
-            origin: origin.clone(),
+            dialect,
+            domains: app.manifest().permissions.domains.iter().cloned().collect(),
+            ..Caller::new(app.id(), 0, origin.clone())
         };
         let calling = CallingApp {
             declared: &declared,

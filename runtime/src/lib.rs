@@ -27,6 +27,8 @@ mod host;
 mod logic;
 mod policy;
 mod protocol;
+pub mod style;
+pub mod view;
 
 pub use app::{App, AppFiles, DirFiles};
 pub use bridge::{FromPage, ToPage};

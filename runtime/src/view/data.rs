@@ -1,0 +1,141 @@
+//! Page data paths (`a.b[2].c`) as `setData` uses them.
+
+use serde_json::{Map, Value};
+
+/// A `setData` path that cannot be applied.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("bad data path '{path}': {reason}")]
+pub struct DataPathError {
+    /// The path as given.
+    pub path: String,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+enum Segment<'p> {
+    Key(&'p str),
+    Index(usize),
+}
+
+/// Largest array index a path may name; larger ones would allocate without bound.
+const MAX_INDEX: usize = 1 << 20;
+
+fn segments(path: &str) -> Result<Vec<Segment<'_>>, DataPathError> {
+    let err = |reason: &str| DataPathError {
+        path: path.to_owned(),
+        reason: reason.to_owned(),
+    };
+    let mut out = Vec::new();
+    let mut rest = path;
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix('[') {
+            let end = after.find(']').ok_or_else(|| err("'[' without ']'"))?;
+            let index: usize = after[..end]
+                .trim()
+                .parse()
+                .map_err(|_| err("index is not a number"))?;
+            if index > MAX_INDEX {
+                return Err(err("index too large"));
+            }
+            out.push(Segment::Index(index));
+            rest = &after[end + 1..];
+            rest = rest.strip_prefix('.').unwrap_or(rest);
+        } else {
+            let end = rest.find(['.', '[']).unwrap_or(rest.len());
+            if end == 0 {
+                return Err(err("empty key"));
+            }
+            out.push(Segment::Key(&rest[..end]));
+            rest = &rest[end..];
+            if let Some(r) = rest.strip_prefix('.') {
+                if r.is_empty() {
+                    return Err(err("ends with '.'"));
+                }
+                rest = r;
+            }
+        }
+    }
+    if out.is_empty() {
+        return Err(err("empty path"));
+    }
+    Ok(out)
+}
+
+/// Sets `value` at `path` in `data`, creating missing objects (and arrays for `[n]`).
+pub fn set_path(data: &mut Value, path: &str, value: Value) -> Result<(), DataPathError> {
+    let segs = segments(path)?;
+    if !data.is_object() {
+        *data = Value::Object(Map::new());
+    }
+    let mut cur = data;
+    for (i, seg) in segs.iter().enumerate() {
+        let last = i + 1 == segs.len();
+        let fresh = || match segs.get(i + 1) {
+            Some(Segment::Index(_)) => Value::Array(Vec::new()),
+            _ => Value::Object(Map::new()),
+        };
+        cur = match seg {
+            Segment::Key(k) => {
+                if !cur.is_object() {
+                    *cur = Value::Object(Map::new());
+                }
+                let map = cur.as_object_mut().expect("made an object above");
+                if last {
+                    map.insert((*k).to_owned(), value);
+                    return Ok(());
+                }
+                let slot = map.entry((*k).to_owned()).or_insert_with(fresh);
+                if slot.is_null() {
+                    *slot = fresh();
+                }
+                slot
+            }
+            Segment::Index(n) => {
+                if !cur.is_array() {
+                    *cur = Value::Array(Vec::new());
+                }
+                let list = cur.as_array_mut().expect("made an array above");
+                if list.len() <= *n {
+                    list.resize(*n + 1, Value::Null);
+                }
+                if last {
+                    list[*n] = value;
+                    return Ok(());
+                }
+                if list[*n].is_null() {
+                    list[*n] = fresh();
+                }
+                &mut list[*n]
+            }
+        };
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn paths_create_what_is_missing() {
+        let mut d = json!({"list": [{"done": false}, {"done": false}]});
+        set_path(&mut d, "list[1].done", json!(true)).expect("sets");
+        set_path(&mut d, "a.b.c", json!(1)).expect("sets");
+        set_path(&mut d, "m[2]", json!("x")).expect("sets");
+        set_path(&mut d, "list[0]", json!({"done": 1})).expect("sets");
+        assert_eq!(
+            d,
+            json!({"list": [{"done": 1}, {"done": true}], "a": {"b": {"c": 1}}, "m": [null, null, "x"]})
+        );
+    }
+
+    #[test]
+    fn bad_paths_are_errors() {
+        let mut d = json!({});
+        for bad in ["", "a[", "a[x]", "a.", ".a", "a[99999999999]"] {
+            assert!(set_path(&mut d, bad, json!(1)).is_err(), "{bad}");
+        }
+        assert_eq!(d, json!({}));
+    }
+}

@@ -1,0 +1,223 @@
+//! The view layer: AXML/WXML templates compiled once into an IR, rendered against page data
+//! into a virtual DOM in Rust, diffed into patch operations for the webview, and serialised as
+//! HTML for headless runs.
+//!
+//! ```
+//! use capsule_runtime::view::{PageView, View};
+//! use serde_json::json;
+//! use std::collections::HashMap;
+//!
+//! let files = HashMap::from([(
+//!     "pages/index/index.wxml".to_owned(),
+//!     r#"<view wx:for="{{list}}" wx:key="id" bindtap="open">{{item.name}}</view>"#.to_owned(),
+//! )]);
+//! let page = PageView::compile(&files, "pages/index/index.wxml", &Default::default()).unwrap();
+//! let mut view = View::new(page, json!({"list": [{"id": 1, "name": "a"}]})).unwrap();
+//! assert_eq!(view.html(), r#"<view bind:tap="open">a</view>"#);
+//! let ops = view.set_data(&[("list[0].name".into(), json!("b"))]);
+//! assert_eq!(ops.len(), 1);
+//! ```
+
+mod data;
+mod diff;
+mod expr;
+mod lexer;
+mod page;
+mod render;
+mod script;
+mod source;
+mod template;
+mod vdom;
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+pub use data::{DataPathError, set_path};
+pub use diff::{NodePath, PatchError, PatchOp, apply, diff};
+pub use page::PageView;
+pub use source::{Location, Warning};
+pub use template::EventPhase;
+pub use vdom::{EventBinding, VElement, VNode, to_html};
+
+pub(crate) use page::resolve;
+use render::Renderer;
+use script::ScriptHost;
+
+/// Which mini-program platform a file is written for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Dialect {
+    /// Alipay: `.axml`, `a:` directives, `.sjs` view scripts.
+    Alipay,
+    /// WeChat: `.wxml`, `wx:` directives, `.wxs` view scripts.
+    WeChat,
+}
+
+impl Dialect {
+    /// The dialect of a file by its extension (Alipay for `.axml`/`.acss`/`.sjs`).
+    pub fn of_path(path: &str) -> Self {
+        if [".axml", ".acss", ".sjs"].iter().any(|e| path.ends_with(e)) {
+            Self::Alipay
+        } else {
+            Self::WeChat
+        }
+    }
+
+    /// The directive prefix, `a:` or `wx:`.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Self::Alipay => "a:",
+            Self::WeChat => "wx:",
+        }
+    }
+
+    /// The directive an attribute names (`wx:if` → `if`). Both prefixes are accepted in
+    /// both dialects: shared templates in real apps mix them.
+    fn directive(name: &str) -> Option<&str> {
+        name.strip_prefix("wx:").or_else(|| name.strip_prefix("a:"))
+    }
+}
+
+/// Everything that can go wrong compiling or running a page view.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ViewError {
+    /// A template does not parse.
+    #[error("{location}: {message}")]
+    Syntax {
+        /// Where.
+        location: Location,
+        /// What is wrong.
+        message: String,
+    },
+    /// A referenced file is not in the package.
+    #[error("{path}: no such file{}", referrer.as_ref().map(|r| format!(" (referenced at {r})")).unwrap_or_default())]
+    Missing {
+        /// The package path looked for.
+        path: String,
+        /// Where it was referenced, as `file:line:col`.
+        referrer: Option<String>,
+    },
+    /// Includes or imports form a cycle.
+    #[error("include cycle: {0}")]
+    Cycle(String),
+    /// A path leaves the package.
+    #[error("path '{0}' leaves the package")]
+    Path(String),
+    /// A page or component `.json` is not valid JSON.
+    #[error("{file}: {message}")]
+    Json {
+        /// The file.
+        file: String,
+        /// The parser's message.
+        message: String,
+    },
+    /// A view script (WXS/SJS) failed to load.
+    #[error("{file}: {message}")]
+    Script {
+        /// The script file (inline scripts: `template#module`).
+        file: String,
+        /// The engine's message.
+        message: String,
+    },
+}
+
+/// Where templates, page `.json` files and view scripts are read from (package paths without
+/// a leading `/`).
+pub trait SourceFiles {
+    /// The text of `path`, or `None` when there is no such file.
+    fn read_text(&self, path: &str) -> Option<String>;
+}
+
+impl SourceFiles for HashMap<String, String> {
+    fn read_text(&self, path: &str) -> Option<String> {
+        self.get(path).cloned()
+    }
+}
+
+impl<F: Fn(&str) -> Option<String>> SourceFiles for F {
+    fn read_text(&self, path: &str) -> Option<String> {
+        self(path)
+    }
+}
+
+/// Renders page template `entry` for `data` and returns its HTML: the headless renderer used
+/// by tests and headless runs.
+pub fn render_html(
+    files: &dyn SourceFiles,
+    entry: &str,
+    app_components: &serde_json::Map<String, Value>,
+    data: Value,
+) -> Result<String, ViewError> {
+    let page = PageView::compile(files, entry, app_components)?;
+    Ok(View::new(page, data)?.html())
+}
+
+/// A rendered page: its linked templates, the view's copy of page data, and the current tree.
+///
+/// Not `Send` when the page has view scripts (their engine context is single-threaded): keep
+/// a `View` on the thread that renders the page.
+pub struct View {
+    page: PageView,
+    scripts: Option<ScriptHost>,
+    data: Value,
+    tree: Vec<VNode>,
+}
+
+impl View {
+    /// Loads the page's view scripts and renders `data` for the first time.
+    pub fn new(page: PageView, data: Value) -> Result<Self, ViewError> {
+        let scripts = if page.scripts().is_empty() {
+            None
+        } else {
+            Some(ScriptHost::new(page.scripts())?)
+        };
+        let mut view = Self {
+            page,
+            scripts,
+            data,
+            tree: Vec::new(),
+        };
+        view.tree = view.render();
+        Ok(view)
+    }
+
+    fn render(&self) -> Vec<VNode> {
+        Renderer {
+            page: &self.page,
+            scripts: self.scripts.as_ref().map(|s| s as &dyn expr::ScriptCalls),
+            created: std::cell::Cell::new(0),
+        }
+        .render_page(&self.data)
+    }
+
+    /// The current virtual DOM (the page's root nodes).
+    pub fn tree(&self) -> &[VNode] {
+        &self.tree
+    }
+
+    /// The view's copy of page data.
+    pub fn data(&self) -> &Value {
+        &self.data
+    }
+
+    /// The current page as HTML (see [`to_html`]).
+    pub fn html(&self) -> String {
+        to_html(&self.tree)
+    }
+
+    /// Applies changed paths from the logic layer (`("list[2].done", true)`), re-renders and
+    /// returns the patch ops that bring the previous tree up to date. A path that cannot be
+    /// set is skipped with a warning.
+    pub fn set_data(&mut self, changes: &[(String, Value)]) -> Vec<PatchOp> {
+        for (path, value) in changes {
+            if let Err(e) = set_path(&mut self.data, path, value.clone()) {
+                tracing::warn!(target: "capsule::view", "setData: {e}");
+            }
+        }
+        let new = self.render();
+        let ops = diff(&self.tree, &new);
+        self.tree = new;
+        ops
+    }
+}

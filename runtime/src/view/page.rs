@@ -1,0 +1,329 @@
+//! Linking: a page template with its includes, imports, components and view scripts.
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value};
+
+use super::source::{SourceMap, Warning};
+use super::template::{Node, TemplateFile, parse_file};
+use super::{Dialect, SourceFiles, ViewError};
+
+/// A page's templates, linked and ready to render.
+#[derive(Debug, Clone)]
+pub struct PageView {
+    entry: String,
+    files: HashMap<String, TemplateFile>,
+    /// Per page/component template: tag → component template path.
+    components: HashMap<String, HashMap<String, String>>,
+    component_data: HashMap<String, Value>,
+    scripts: Vec<LinkedScript>,
+}
+
+/// A view-script module with its source loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct LinkedScript {
+    pub(crate) name: String,
+    pub(crate) file: String,
+    pub(crate) source: String,
+}
+
+impl PageView {
+    /// Loads and links the page template `entry` (package path such as
+    /// `pages/index/index.wxml`), everything it includes and imports, its view scripts, and
+    /// the custom components named under `usingComponents` in its `.json` and in
+    /// `app_components` (the app-wide `usingComponents`), recursively.
+    pub fn compile(
+        files: &dyn SourceFiles,
+        entry: &str,
+        app_components: &Map<String, Value>,
+    ) -> Result<Self, ViewError> {
+        let entry = normalize(entry).ok_or_else(|| ViewError::Path(entry.to_owned()))?;
+        let mut linker = Linker {
+            files,
+            page: PageView {
+                entry: entry.clone(),
+                files: HashMap::new(),
+                components: HashMap::new(),
+                component_data: HashMap::new(),
+                scripts: Vec::new(),
+            },
+            app_components,
+            stack: Vec::new(),
+        };
+        linker.owner(&entry)?;
+        Ok(linker.page)
+    }
+
+    /// Sets the data a component's template sees before its properties are applied (the
+    /// component's own `data` as the logic layer reports it).
+    pub fn set_component_data(&mut self, component: &str, data: Value) {
+        self.component_data.insert(component.to_owned(), data);
+    }
+
+    /// Every warning the parser recovered from, by file.
+    pub fn warnings(&self) -> Vec<Warning> {
+        let mut names: Vec<&String> = self.files.keys().collect();
+        names.sort();
+        names
+            .into_iter()
+            .flat_map(|n| self.files[n].warnings.iter().cloned())
+            .collect()
+    }
+
+    /// The entry template path.
+    pub fn entry(&self) -> &str {
+        &self.entry
+    }
+
+    pub(crate) fn file(&self, path: &str) -> Option<&TemplateFile> {
+        self.files.get(path)
+    }
+
+    pub(crate) fn scripts(&self) -> &[LinkedScript] {
+        &self.scripts
+    }
+
+    /// Template `name` as seen from `file`: its own, then those defined in files it imports
+    /// (imports are not transitive). Returns the defining file too.
+    pub(crate) fn template(&self, file: &str, name: &str) -> Option<(&str, &[Node])> {
+        let (key, f) = self.files.get_key_value(file)?;
+        if let Some(body) = f.templates.get(name) {
+            return Some((key.as_str(), body));
+        }
+        f.imports.iter().rev().find_map(|(path, _)| {
+            let (key, imported) = self.files.get_key_value(path)?;
+            imported
+                .templates
+                .get(name)
+                .map(|b| (key.as_str(), b.as_slice()))
+        })
+    }
+
+    pub(crate) fn component(&self, owner: &str, tag: &str) -> Option<&str> {
+        self.components.get(owner)?.get(tag).map(String::as_str)
+    }
+
+    pub(crate) fn component_data(&self, component: &str) -> Value {
+        match self.component_data.get(component) {
+            Some(v @ Value::Object(_)) => v.clone(),
+            _ => Value::Object(Map::new()),
+        }
+    }
+}
+
+struct Linker<'a> {
+    files: &'a dyn SourceFiles,
+    page: PageView,
+    app_components: &'a Map<String, Value>,
+    /// Files being linked, to reject include/import cycles.
+    stack: Vec<String>,
+}
+
+impl Linker<'_> {
+    /// Links a page or component template and the components its `.json` declares.
+    fn owner(&mut self, path: &str) -> Result<(), ViewError> {
+        if self.page.components.contains_key(path) {
+            return Ok(());
+        }
+        let json_path = format!("{}.json", strip_ext(path));
+        let mut using: Map<String, Value> = self.app_components.clone();
+        if let Some(text) = self.files.read_text(&json_path) {
+            let json: Value = serde_json::from_str(&text).map_err(|e| ViewError::Json {
+                file: json_path.clone(),
+                message: e.to_string(),
+            })?;
+            if let Some(Value::Object(map)) = json.get("usingComponents") {
+                using.extend(map.clone());
+            }
+        }
+        let mut tags = HashMap::new();
+        for (tag, target) in &using {
+            // Plugin components (`plugin://…`) are not files of the package.
+            let Some(target) = target.as_str().filter(|t| !t.contains("://")) else {
+                continue;
+            };
+            let resolved =
+                resolve(path, target).ok_or_else(|| ViewError::Path(target.to_owned()))?;
+            tags.insert(tag.clone(), resolved);
+        }
+        self.page.components.insert(path.to_owned(), tags.clone());
+        self.file(path, None)?;
+        let mut targets: Vec<String> = tags.into_values().collect();
+        targets.sort();
+        targets.dedup();
+        for t in targets {
+            self.owner(&t)?;
+        }
+        Ok(())
+    }
+
+    /// Loads and parses `path` and what it includes, imports and loads as scripts.
+    fn file(&mut self, path: &str, from: Option<(&str, usize)>) -> Result<(), ViewError> {
+        if self.stack.iter().any(|p| p == path) {
+            return Err(ViewError::Cycle(format!(
+                "{} → {path}",
+                self.stack.join(" → ")
+            )));
+        }
+        if self.page.files.contains_key(path) {
+            return Ok(());
+        }
+        let referrer = from.map(|(f, at)| {
+            self.page
+                .files
+                .get(f)
+                .map_or_else(|| f.to_owned(), |file| file.map.locate(at).to_string())
+        });
+        let text = self
+            .files
+            .read_text(path)
+            .ok_or_else(|| ViewError::Missing {
+                path: path.to_owned(),
+                referrer,
+            })?;
+        let mut parsed = parse_file(path, &text, Dialect::of_path(path))?;
+        let map = parsed.map.clone();
+        // Resolve relative paths now so rendering never has to.
+        for (src, at) in &mut parsed.imports {
+            *src = resolve(path, src).ok_or_else(|| outside(&map, *at, src))?;
+        }
+        let mut includes = Vec::new();
+        resolve_includes(&mut parsed.root, path, &map, &mut includes)?;
+        for body in parsed.templates.values_mut() {
+            resolve_includes(body, path, &map, &mut includes)?;
+        }
+        for decl in &parsed.scripts {
+            let (file, source) = match (&decl.src, &decl.inline) {
+                (Some(src), _) => {
+                    let resolved =
+                        resolve(path, src).ok_or_else(|| outside(&map, decl.offset, src))?;
+                    let source =
+                        self.files
+                            .read_text(&resolved)
+                            .ok_or_else(|| ViewError::Missing {
+                                path: resolved.clone(),
+                                referrer: Some(map.locate(decl.offset).to_string()),
+                            })?;
+                    (resolved, source)
+                }
+                (None, Some(inline)) => (format!("{path}#{}", decl.name), inline.clone()),
+                (None, None) => continue,
+            };
+            self.page.scripts.push(LinkedScript {
+                name: decl.name.clone(),
+                file,
+                source,
+            });
+        }
+        let imports = parsed.imports.clone();
+        self.page.files.insert(path.to_owned(), parsed);
+        self.stack.push(path.to_owned());
+        let result = includes
+            .iter()
+            .chain(imports.iter())
+            .try_for_each(|(target, at)| self.file(target, Some((path, *at))));
+        self.stack.pop();
+        result
+    }
+}
+
+fn outside(map: &SourceMap, at: usize, src: &str) -> ViewError {
+    ViewError::Syntax {
+        location: map.locate(at),
+        message: format!("path '{src}' leaves the package"),
+    }
+}
+
+/// Resolves the `src` of every `<include>` in `nodes`, collecting (path, offset).
+fn resolve_includes(
+    nodes: &mut [Node],
+    path: &str,
+    map: &SourceMap,
+    out: &mut Vec<(String, usize)>,
+) -> Result<(), ViewError> {
+    for node in nodes {
+        match node {
+            Node::Include { src, offset } => {
+                *src = resolve(path, src).ok_or_else(|| outside(map, *offset, src))?;
+                out.push((src.clone(), *offset));
+            }
+            Node::Element(el) => resolve_includes(&mut el.children, path, map, out)?,
+            Node::Block(children) => resolve_includes(children, path, map, out)?,
+            Node::If(branches) => {
+                for (_, body) in branches {
+                    resolve_includes(std::slice::from_mut(body), path, map, out)?;
+                }
+            }
+            Node::For(f) => resolve_includes(std::slice::from_mut(&mut f.body), path, map, out)?,
+            Node::Text(_) | Node::TemplateCall { .. } | Node::Slot { .. } => {}
+        }
+    }
+    Ok(())
+}
+
+fn strip_ext(path: &str) -> &str {
+    match path.rfind('.') {
+        Some(dot) if !path[dot..].contains('/') => &path[..dot],
+        _ => path,
+    }
+}
+
+/// Normalises a package path: no leading `/`, no `.`, `..` resolved; `None` if it escapes.
+pub(crate) fn normalize(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join("/"))
+}
+
+/// Resolves `target` as written in file `from`: `/x` from the package root, else relative.
+/// A target without an extension gets `from`'s extension.
+pub(crate) fn resolve(from: &str, target: &str) -> Option<String> {
+    let joined = if target.starts_with('/') {
+        target.to_owned()
+    } else {
+        let dir = from.rfind('/').map_or("", |i| &from[..i]);
+        format!("{dir}/{target}")
+    };
+    let resolved = normalize(&joined)?;
+    let last = resolved.rsplit('/').next().unwrap_or_default();
+    let ext = from
+        .rsplit_once('.')
+        .map(|(_, e)| e)
+        .filter(|e| !e.contains('/'));
+    Some(match ext {
+        Some(ext) if !last.contains('.') => format!("{resolved}.{ext}"),
+        _ => resolved,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_resolve_inside_the_package() {
+        assert_eq!(
+            resolve("pages/a/a.wxml", "./b.wxml").as_deref(),
+            Some("pages/a/b.wxml")
+        );
+        assert_eq!(
+            resolve("pages/a/a.wxml", "../t/x").as_deref(),
+            Some("pages/t/x.wxml")
+        );
+        assert_eq!(
+            resolve("pages/a/a.axml", "/common/h").as_deref(),
+            Some("common/h.axml")
+        );
+        assert_eq!(resolve("pages/a/a.wxml", "../../../x.wxml"), None);
+        assert_eq!(normalize("/a/./b/../c").as_deref(), Some("a/c"));
+        assert_eq!(normalize("/"), None);
+    }
+}

@@ -1,0 +1,112 @@
+//! The headless renderer over a mini-program folder on disk: templates, a component, a view
+//! script and styles read through the same `SourceFiles` seam a package would use.
+
+use std::path::Path;
+
+use anyhow::Result;
+use capsule_runtime::style::{StyleOptions, compile, component_scope, page_styles};
+use capsule_runtime::view::render_html;
+use serde_json::json;
+
+fn write(root: &Path, path: &str, text: &str) -> Result<()> {
+    let full = root.join(path);
+    std::fs::create_dir_all(full.parent().expect("has a parent"))?;
+    std::fs::write(full, text)?;
+    Ok(())
+}
+
+#[test]
+fn renders_a_page_folder_headlessly() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let root = dir.path();
+    write(root, "app.wxss", "page{font-size:28rpx}")?;
+    write(
+        root,
+        "pages/todo/todo.json",
+        r#"{"usingComponents": {"todo-item": "/components/item/item"}}"#,
+    )?;
+    write(
+        root,
+        "pages/todo/todo.wxml",
+        r#"<wxs module="fmt" src="../../utils/fmt.wxs"/>
+<view class="title">{{fmt.count(todos)}}</view>
+<todo-item wx:for="{{todos}}" wx:key="id" item-title="{{item.title}}" done="{{item.done}}" data-id="{{item.id}}" bind:toggle="onToggle"/>"#,
+    )?;
+    write(
+        root,
+        "pages/todo/todo.wxss",
+        "@import '../../common/base.wxss';\n.title{margin:20rpx}",
+    )?;
+    write(root, "common/base.wxss", ".title{color:#333}")?;
+    write(
+        root,
+        "utils/fmt.wxs",
+        "module.exports = { count: function (l) { return l.filter(function (t) { return !t.done; }).length + ' left'; } };",
+    )?;
+    write(
+        root,
+        "components/item/item.wxml",
+        r#"<text class="t {{done ? 'done' : ''}}">{{itemTitle}}</text>"#,
+    )?;
+    write(
+        root,
+        "components/item/item.wxss",
+        ".t{padding:10rpx}.done{opacity:.5}",
+    )?;
+
+    let files = |path: &str| std::fs::read_to_string(root.join(path)).ok();
+    let data = json!({"todos": [{"id": 1, "title": "milk", "done": false}, {"id": 2, "title": "eggs", "done": true}]});
+    let html = render_html(&files, "pages/todo/todo.wxml", &Default::default(), data)?;
+    assert_eq!(
+        html,
+        "<view class=\"title\">1 left</view>\
+<todo-item itemTitle=\"milk\" data-id=\"1\" bind:toggle=\"onToggle\"><text class=\"components-item-item--t\">milk</text></todo-item>\
+<todo-item done itemTitle=\"eggs\" data-id=\"2\" bind:toggle=\"onToggle\"><text class=\"components-item-item--t components-item-item--done\">eggs</text></todo-item>"
+    );
+
+    let options = StyleOptions {
+        window_width: 375.0,
+        scope: None,
+    };
+    let css = page_styles(&files, "app.wxss", "pages/todo/todo.wxss", &options)?;
+    assert_eq!(
+        css,
+        "page{font-size:14px}.title{color:#333}.title{margin:10px}"
+    );
+    let scoped = StyleOptions {
+        window_width: 375.0,
+        scope: Some(component_scope("components/item/item.wxml")),
+    };
+    let css = compile(&files, "components/item/item.wxss", &scoped)?;
+    assert_eq!(
+        css,
+        ".components-item-item--t{padding:5px}.components-item-item--done{opacity:.5}"
+    );
+    Ok(())
+}
+
+#[test]
+fn endless_template_recursion_stops_at_the_depth_limit() -> Result<()> {
+    let files = std::collections::HashMap::from([(
+        "p.wxml".to_owned(),
+        r#"<template name="r"><view><template is="r"/></view></template><template is="r"/>"#
+            .to_owned(),
+    )]);
+    // Runs on a test thread's ordinary stack: the limit must come before the stack runs out.
+    let html = render_html(&files, "p.wxml", &Default::default(), json!({}))?;
+    assert_eq!(html.matches("<view>").count(), 100);
+    assert!(html.starts_with("<view><view>") && html.ends_with("</view></view>"));
+    Ok(())
+}
+
+#[test]
+fn exploding_loops_stop_at_the_node_budget() -> Result<()> {
+    let files = std::collections::HashMap::from([(
+        "p.wxml".to_owned(),
+        r#"<view wx:for="{{1e9}}"><text wx:for="{{1e9}}">{{item}}</text></view>"#.to_owned(),
+    )]);
+    let html = render_html(&files, "p.wxml", &Default::default(), json!({}))?;
+    let elements = html.matches("<view>").count() + html.matches("<text>").count();
+    assert!(elements <= 200_000 && elements > 100_000, "{elements}");
+    Ok(())
+}
