@@ -11,7 +11,7 @@
 //!
 //! let files = HashMap::from([("app.wxss".to_owned(), ".a { width: 750rpx; margin: calc(10rpx + 1px) }".to_owned())]);
 //! let css = compile(&files, "app.wxss", &StyleOptions { window_width: 375.0, scope: None }).unwrap();
-//! assert_eq!(css, ".a{width:375px;margin:calc(5px + 1px)}");
+//! assert_eq!(css, ".a{width:375px;margin:6px}");
 //! ```
 
 use std::convert::Infallible;
