@@ -128,7 +128,7 @@ const EXPR_SEEDS: &[&str] = &[
 ];
 
 fn corpus() -> Vec<String> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/view");
+    let dir = Path::new("tests/view");
     let mut seeds = Vec::new();
     for entry in std::fs::read_dir(dir)
         .expect("golden corpus exists")

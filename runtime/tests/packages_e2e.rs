@@ -7,7 +7,8 @@ use std::process::{Command, Output};
 
 use serde_json::{Value, json};
 
-const DEMO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/h5-demo");
+/// Relative to the package root, which is where cargo runs tests.
+const DEMO: &str = "../examples/h5-demo";
 
 /// Waits for the demo's own script to fill in the device info, then reports what ran.
 const PROBE: &str = r#"

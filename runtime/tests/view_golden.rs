@@ -186,8 +186,8 @@ fn run_case(case: &Case) -> Result<()> {
 
 #[test]
 fn golden_cases() -> Result<()> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/view");
-    let mut paths: Vec<_> = std::fs::read_dir(&dir)?
+    let dir = Path::new("tests/view");
+    let mut paths: Vec<_> = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "golden"))
         .collect();
