@@ -1,0 +1,34 @@
+Page({
+  data: {
+    log: '',
+  },
+
+  append(name) {
+    this.setData({ log: this.data.log + name + ';' });
+  },
+
+  // Bubbling: runs for taps on .bubble and on the box itself, never for .inner (it catches).
+  onOuter() {
+    this.append('outer');
+  },
+
+  onInner() {
+    this.append('inner');
+  },
+
+  onBubble() {
+    this.append('bubble');
+  },
+
+  onBoom() {
+    throw new Error('boom');
+  },
+
+  onAfter() {
+    this.append('after');
+  },
+
+  onReset() {
+    this.setData({ log: '' });
+  },
+});
