@@ -58,6 +58,11 @@ pub enum FromPage {
         /// The message, already formatted.
         message: String,
     },
+    /// A message of the mini-program page host (`kind` starting with `mp`: user events, tab
+    /// and back taps, scrolling, render acknowledgements), handled by the app's
+    /// [`MiniProgram`](crate::MiniProgram).
+    #[serde(skip)]
+    MiniProgram(Value),
     /// The outcome of a script a host ran in the page.
     #[serde(rename_all = "camelCase")]
     ScriptResult {
@@ -74,7 +79,18 @@ pub enum FromPage {
 impl FromPage {
     /// Parses a raw IPC message; malformed ones are logged and dropped (pages are untrusted).
     pub fn parse(json: &str) -> Option<Self> {
-        match serde_json::from_str(json) {
+        let parsed = serde_json::from_str::<Value>(json).and_then(|value| {
+            let page_host = value
+                .get("kind")
+                .and_then(Value::as_str)
+                .is_some_and(|kind| kind.starts_with("mp"));
+            if page_host {
+                Ok(Self::MiniProgram(value))
+            } else {
+                serde_json::from_value(value)
+            }
+        });
+        match parsed {
             Ok(message) => Some(message),
             Err(error) => {
                 let start: String = json.chars().take(120).collect();
@@ -114,6 +130,10 @@ pub enum ToPage {
         /// What to draw.
         request: UiRequest,
     },
+    /// A message for the mini-program page host (`{"kind": "mpRender", ...}`): renders,
+    /// patches, chrome, scripted user actions. Sent as it is.
+    #[serde(skip)]
+    MiniProgram(Value),
 }
 
 impl ToPage {
@@ -135,7 +155,11 @@ impl ToPage {
 
     /// The JavaScript that delivers this message to the page's bridge.
     pub fn to_script(&self) -> String {
-        let json = serde_json::to_string(self).unwrap_or_else(|error| {
+        let encoded = match self {
+            Self::MiniProgram(message) => serde_json::to_string(message),
+            other => serde_json::to_string(other),
+        };
+        let json = encoded.unwrap_or_else(|error| {
             let failure = ApiError::unknown(format!("cannot encode message: {error}"));
             serde_json::json!({"kind": "event", "name": "error", "data": failure.to_json()})
                 .to_string()

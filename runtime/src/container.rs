@@ -15,7 +15,7 @@ use crate::protocol::origin_of;
 use crate::{App, DeviceProfile, Error, HostPolicy, PageId, PageSpec, RenderHost, Result};
 
 /// Something that happened in the container that a host app or a test may want to follow.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ContainerEvent {
     /// A page finished loading and painted.
     PageLoaded(PageId),
@@ -29,6 +29,13 @@ pub enum ContainerEvent {
         level: String,
         /// The message.
         message: String,
+    },
+    /// A mini-program page host sent a message (see [`FromPage::MiniProgram`]).
+    PageMessage {
+        /// The page.
+        page: PageId,
+        /// The message, as sent.
+        message: Value,
     },
     /// A page tried to navigate somewhere it may not go.
     NavigationBlocked {
@@ -126,6 +133,7 @@ impl ContainerBuilder {
                 profile: self.profile,
                 host,
                 pages: Mutex::default(),
+                ui_pages: Mutex::default(),
                 next_page: AtomicU64::new(1),
                 listeners: Mutex::default(),
             }),
@@ -146,6 +154,8 @@ struct Inner {
     profile: DeviceProfile,
     host: Arc<dyn RenderHost>,
     pages: Mutex<HashMap<PageId, OpenPage>>,
+    /// The window of each running mini-program, by app id: where its logic's UI goes.
+    ui_pages: Mutex<HashMap<String, PageId>>,
     next_page: AtomicU64,
     listeners: Mutex<Vec<Sender<ContainerEvent>>>,
 }
@@ -191,11 +201,33 @@ impl Container {
                 app.id()
             )));
         }
+        let id = self.register_page(&app);
+        let url = app.url_of(&app.manifest().entry);
+        tracing::info!(app = app.id(), page = id.0, %url, "opening page");
+        self.inner.host.open_page(PageSpec { id, app, url });
+        Ok(id)
+    }
+
+    /// Opens the window of mini-program `app`: the page host document its pages render
+    /// into. UI that the app's logic asks for (toasts, dialogs) is drawn there.
+    pub(crate) fn open_page_host(&self, app: App) -> PageId {
+        let id = self.register_page(&app);
+        let url = format!("{}/{}", app.origin(), crate::protocol::PAGE_HOST_PATH);
+        tracing::info!(app = app.id(), page = id.0, "opening mini-program window");
+        self.inner
+            .ui_pages
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(app.id().to_owned(), id);
+        self.inner.host.open_page(PageSpec { id, app, url });
+        id
+    }
+
+    /// Numbers a new page of `app` and remembers what it may call.
+    fn register_page(&self, app: &App) -> PageId {
         let id = PageId(self.inner.next_page.fetch_add(1, Ordering::Relaxed));
         let declared = PermissionSet::from_names(app.manifest().permissions.apis.iter().cloned());
         let domains = app.manifest().permissions.domains.iter().cloned().collect();
-        let url = app.url_of(&app.manifest().entry);
-        tracing::info!(app = app.id(), page = id.0, %url, "opening page");
         self.pages().insert(
             id,
             OpenPage {
@@ -204,8 +236,14 @@ impl Container {
                 domains,
             },
         );
-        self.inner.host.open_page(PageSpec { id, app, url });
-        Ok(id)
+        id
+    }
+
+    /// Follows the UI requests (toasts, dialogs, navigation and tab bar changes) of `page`
+    /// from now on. Navigation and tab bar requests are then answered at once and left to
+    /// the watcher to draw instead of reaching the page.
+    pub(crate) fn watch_ui(&self, page: PageId) -> Receiver<(u64, capsule_jsapi::UiRequest)> {
+        self.inner.device.watch(page)
     }
 
     /// The app a page belongs to.
@@ -216,6 +254,11 @@ impl Container {
     /// Closes a page; UI requests still open on it fail.
     pub fn close(&self, page: PageId) {
         if self.pages().remove(&page).is_some() {
+            self.inner
+                .ui_pages
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .retain(|_, ui_page| *ui_page != page);
             self.inner.device.close_page(page);
             self.inner.host.close_page(page);
             self.emit(&ContainerEvent::PageClosed(page));
@@ -225,6 +268,11 @@ impl Container {
     /// Whether any page is open.
     pub fn has_pages(&self) -> bool {
         !self.pages().is_empty()
+    }
+
+    /// Delivers a message to a page through the render host.
+    pub(crate) fn post(&self, page: PageId, message: ToPage) {
+        self.inner.host.post(page, message);
     }
 
     /// Sends a native event (`resume`, `pause`, `back`, ...) to a page's `document`.
@@ -284,6 +332,9 @@ impl Container {
                 self.inner.device.finish_ui(page, ui_id, result);
             }
             FromPage::Loaded => self.emit(&ContainerEvent::PageLoaded(page)),
+            FromPage::MiniProgram(message) => {
+                self.emit(&ContainerEvent::PageMessage { page, message });
+            }
             FromPage::Console { level, message } => {
                 let app = self
                     .app_of(page)
@@ -351,7 +402,8 @@ impl Container {
     }
 
     /// Runs a JSAPI call made by `app`'s logic scripts through the same dispatcher and
-    /// permission check as page calls (the caller's page is 0: logic belongs to no webview).
+    /// permission check as page calls. The caller's page is the app's window (0 before it
+    /// has one), so the UI the logic asks for is drawn there.
     pub(crate) fn invoke_for_logic(&self, app: &App, api: &str, params: Value, reply: Reply) {
         let declared = PermissionSet::from_names(app.manifest().permissions.apis.iter().cloned());
         let origin = app.origin();
@@ -362,7 +414,7 @@ impl Container {
         let caller = Caller {
             dialect,
             domains: app.manifest().permissions.domains.iter().cloned().collect(),
-            ..Caller::new(app.id(), 0, origin.clone())
+            ..Caller::new(app.id(), self.ui_page_of(app.id()), origin.clone())
         };
         let calling = CallingApp {
             declared: &declared,
@@ -371,6 +423,15 @@ impl Container {
         self.inner
             .dispatcher
             .invoke(&calling, caller, api, params, reply);
+    }
+
+    fn ui_page_of(&self, app_id: &str) -> u64 {
+        self.inner
+            .ui_pages
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(app_id)
+            .map_or(0, |page| page.0)
     }
 
     fn pages(&self) -> std::sync::MutexGuard<'_, HashMap<PageId, OpenPage>> {

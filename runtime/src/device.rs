@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use capsule_jsapi::{ApiError, Device, Reply, SystemInfo, UiRequest};
@@ -122,6 +123,21 @@ pub(crate) struct SimulatedDevice {
     host: Arc<dyn RenderHost>,
     next_ui: AtomicU64,
     open_ui: Mutex<HashMap<u64, (PageId, Reply)>>,
+    watchers: Mutex<HashMap<PageId, Sender<(u64, UiRequest)>>>,
+}
+
+/// Whether a UI request changes the window's chrome (navigation bar, tab bar, scrolling,
+/// refreshing) rather than showing something over the page.
+pub(crate) fn is_chrome(request: &UiRequest) -> bool {
+    let kind = serde_json::to_value(request).ok();
+    let kind = kind
+        .as_ref()
+        .and_then(|v| v.get("type"))
+        .and_then(Value::as_str);
+    matches!(
+        kind,
+        Some("navigationBar" | "tabBarBadge" | "pageScrollTo" | "pullDownRefresh")
+    )
 }
 
 impl SimulatedDevice {
@@ -132,7 +148,19 @@ impl SimulatedDevice {
             host,
             next_ui: AtomicU64::new(1),
             open_ui: Mutex::default(),
+            watchers: Mutex::default(),
         }
+    }
+
+    /// Sends every later UI request of `page` to the returned receiver too; chrome requests
+    /// (see [`is_chrome`]) then go only there and are answered at once.
+    pub(crate) fn watch(&self, page: PageId) -> Receiver<(u64, UiRequest)> {
+        let (sender, receiver) = mpsc::channel();
+        self.watchers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(page, sender);
+        receiver
     }
 
     /// Answers UI request `ui_id` of `page` with what the user chose. Answers from another
@@ -199,6 +227,15 @@ impl Device for SimulatedDevice {
     fn show_ui(&self, page: u64, request: UiRequest, reply: Reply) {
         let page = PageId(page);
         let ui_id = self.next_ui.fetch_add(1, Ordering::Relaxed);
+        let mut watchers = self.watchers.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(watcher) = watchers.get(&page) {
+            if watcher.send((ui_id, request.clone())).is_err() {
+                watchers.remove(&page);
+            } else if is_chrome(&request) {
+                return reply.send(Ok(Value::Object(Default::default())));
+            }
+        }
+        drop(watchers);
         self.open_ui
             .lock()
             .unwrap_or_else(PoisonError::into_inner)

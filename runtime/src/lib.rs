@@ -25,6 +25,7 @@ mod device;
 mod error;
 mod host;
 mod logic;
+mod miniprogram;
 mod policy;
 mod protocol;
 pub mod style;
@@ -43,6 +44,9 @@ pub use host::{
 pub use logic::{
     DataChange, EventObject, EventTarget, LogicCommand, LogicError, LogicHandle, LogicOptions,
     LogicPageId, LogicToView, PathKey, Route, Splice, Touch, ViewEvent,
+};
+pub use miniprogram::{
+    ColdStart, MiniProgram, MiniProgramError, MiniProgramOptions, Snapshot, UiShown, UserAction,
 };
 pub use policy::HostPolicy;
 pub use protocol::{SCHEME, content_security_policy, serve};

@@ -1,6 +1,9 @@
 //! `capsule`: the Capsule simulator and tools.
 
+mod mini_commands;
 mod package_commands;
+mod scenario;
+mod selector;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -9,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use capsule_jsapi::ImageFileSource;
-use capsule_packages::{AppId, Store};
+use capsule_packages::{AppId, AppKind, Store};
 use capsule_runtime::{
     App, Container, ContainerEvent, DeviceProfile, PageId, WryHandle, WryHost, WryHostOptions,
 };
@@ -43,6 +46,10 @@ enum Command {
     /// With no display (DISPLAY unset) it starts a virtual one (Xvfb), renders the app,
     /// writes a screenshot and exits.
     Run(RunArgs),
+    /// Play scenario files (JSON) against a mini-program: taps, input, waits and
+    /// expectations, one line per step. Headless by default; --webview runs them in the
+    /// real window. Exits 1 when a step fails.
+    Test(mini_commands::TestArgs),
     /// Create a publisher key pair: <out> (secret, mode 0600) and <out>.pub (one line).
     Keygen {
         /// Secret key file to create.
@@ -109,7 +116,7 @@ enum Command {
 }
 
 #[derive(clap::Args)]
-struct TrustArgs {
+pub(crate) struct TrustArgs {
     /// Also trust this public key file (repeatable).
     #[arg(long = "trust", value_name = "KEY.pub")]
     keys: Vec<PathBuf>,
@@ -138,6 +145,9 @@ struct RunArgs {
     /// The image `scan` / `scanCode` read, standing in for the camera (PNG or JPEG).
     #[arg(long, value_name = "FILE")]
     scan_image: Option<PathBuf>,
+    /// Mini-programs: run without a window and print the current page's rendered HTML.
+    #[arg(long)]
+    headless: bool,
 }
 
 fn device_names() -> clap::builder::PossibleValuesParser {
@@ -174,6 +184,7 @@ fn execute(command: Command, data_dir: Option<&Path>) -> Result<i32> {
     };
     let done = match command {
         Command::Run(args) => return run(&args, data_dir),
+        Command::Test(args) => return mini_commands::test(&args, data_dir),
         Command::Keygen { out } => cmd::keygen(&out),
         Command::Pack { dir, key, out } => cmd::pack_dir(&dir, &key, &out),
         Command::Verify { package, trust } => {
@@ -203,26 +214,35 @@ fn execute(command: Command, data_dir: Option<&Path>) -> Result<i32> {
 /// Opens the app `run` names: an app folder (developer mode, unless `--signed-only`), a
 /// package (verified and unpacked into a temporary folder) or an installed app.
 fn open_app(args: &RunArgs, data_dir: Option<&Path>) -> Result<(App, Option<Unpacked>)> {
-    let name = args.app.display();
-    if args.app.is_dir() {
-        if args.signed_only {
+    open_app_at(&args.app, args.signed_only, &args.trust, data_dir)
+}
+
+/// Opens an app folder, package or installed app id (see [`open_app`]).
+pub(crate) fn open_app_at(
+    app: &Path,
+    signed_only: bool,
+    trust: &TrustArgs,
+    data_dir: Option<&Path>,
+) -> Result<(App, Option<Unpacked>)> {
+    let name = app.display();
+    if app.is_dir() {
+        if signed_only {
             bail!("{name} is an unsigned app folder (developer mode); --signed-only refuses it");
         }
         tracing::info!(app = %name, "developer mode: running an unsigned app folder");
-        let app = App::open_dir(&args.app).with_context(|| format!("cannot open {name}"))?;
+        let app = App::open_dir(app).with_context(|| format!("cannot open {name}"))?;
         return Ok((app, None));
     }
     let data_dir = package_commands::data_dir(data_dir)?;
-    let verifier = package_commands::verifier(&data_dir, &args.trust.keys)?;
-    if args.app.is_file() {
+    let verifier = package_commands::verifier(&data_dir, &trust.keys)?;
+    if app.is_file() {
         let unpacked = Unpacked::new()?;
         let app = verifier
-            .unpack(&args.app, &unpacked.0)
+            .unpack(app, &unpacked.0)
             .with_context(|| format!("{name} is refused"))?;
         return Ok((App::from_package(app), Some(unpacked)));
     }
-    let app_id = args
-        .app
+    let app_id = app
         .to_str()
         .and_then(|id| AppId::new(id).ok())
         .with_context(|| format!("{name} is not an app folder, a package or an app id"))?;
@@ -234,17 +254,27 @@ fn open_app(args: &RunArgs, data_dir: Option<&Path>) -> Result<(App, Option<Unpa
     Ok((App::from_package(app), None))
 }
 
-/// A temporary folder a package is unpacked into for `run`; deleted when dropped.
-struct Unpacked(PathBuf);
+/// A temporary folder (a package unpacked for `run`, a test run's app data); deleted when
+/// dropped.
+pub(crate) struct Unpacked(PathBuf);
 
 impl Unpacked {
-    fn new() -> Result<Self> {
-        let dir = std::env::temp_dir().join(format!("capsule-run-{}", std::process::id()));
+    pub(crate) fn new() -> Result<Self> {
+        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("capsule-run-{}-{n}", std::process::id()));
         if dir.exists() {
             std::fs::remove_dir_all(&dir)?;
         }
         std::fs::create_dir(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
         Ok(Self(dir))
+    }
+}
+
+impl Unpacked {
+    /// The folder.
+    pub(crate) fn path(&self) -> &Path {
+        &self.0
     }
 }
 
@@ -257,6 +287,12 @@ impl Drop for Unpacked {
 
 fn run(args: &RunArgs, data_dir: Option<&Path>) -> Result<i32> {
     let (app, unpacked) = open_app(args, data_dir)?;
+    if app.manifest().kind == AppKind::MiniProgram {
+        return mini_commands::run(args, app, unpacked, data_dir);
+    }
+    if args.headless {
+        bail!("--headless runs mini-programs; {} is an H5 app", app.id());
+    }
     let script = match &args.exec {
         Some(path) => Some(
             std::fs::read_to_string(path)

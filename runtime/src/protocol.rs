@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::io;
 
-use capsule_packages::RelativePath;
+use capsule_packages::{AppKind, RelativePath};
 use percent_encoding::percent_decode_str;
 use wry::http::{Response, StatusCode, header};
 
@@ -11,6 +11,15 @@ use crate::App;
 
 /// The URL scheme app files are served under.
 pub const SCHEME: &str = "capsule";
+
+/// Where a mini-program's window document is served (`capsule://<appId>/__capsule__/page.html`):
+/// an empty document the page host script renders pages into. Packages cannot contain it:
+/// the path is answered before any file lookup.
+pub(crate) const PAGE_HOST_PATH: &str = "__capsule__/page.html";
+
+/// The page host document: everything in it is drawn by the injected page host script.
+const PAGE_HOST_DOCUMENT: &str = "<!doctype html><html><head><meta charset=\"utf-8\">\
+<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"></head><body></body></html>";
 
 /// Answers one request of a page of `app` for `uri`.
 ///
@@ -28,7 +37,12 @@ pub fn serve(app: &App, method: &str, uri: &str) -> Response<Cow<'static, [u8]>>
         tracing::debug!(app = app.id(), uri, "refused request path");
         return plain(StatusCode::NOT_FOUND, "not found");
     };
-    match app.files().read(&path) {
+    let file = if path.as_str() == PAGE_HOST_PATH && app.manifest().kind == AppKind::MiniProgram {
+        Ok(PAGE_HOST_DOCUMENT.as_bytes().to_vec())
+    } else {
+        app.files().read(&path)
+    };
+    match file {
         Ok(body) => {
             let body = if method == "HEAD" { Vec::new() } else { body };
             Response::builder()

@@ -1,0 +1,340 @@
+//! `capsule run` for mini-programs (window or `--headless`) and `capsule test`.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use capsule_jsapi::ImageFileSource;
+use capsule_packages::{AppKind, Dialect};
+use capsule_runtime::{
+    App, Container, ContainerBuilder, DeviceProfile, HeadlessHost, MiniProgram, MiniProgramOptions,
+    Snapshot, WryHandle, WryHost, WryHostOptions,
+};
+
+use crate::scenario::{Outcome, Scenario, ScriptedScans, Target, play, write_junit};
+use crate::{RunArgs, TrustArgs, Unpacked, absolute, ensure_display, open_app_at};
+
+/// How long the home page may take to be ready.
+const READY_TIMEOUT: Duration = Duration::from_secs(60);
+
+#[derive(clap::Args)]
+pub(crate) struct TestArgs {
+    /// The mini-program: an app folder, a .capsule package or an installed app's id.
+    app: PathBuf,
+    /// Scenario files (JSON).
+    #[arg(required = true)]
+    scenarios: Vec<PathBuf>,
+    /// Run in the real window (WebKitGTK; a virtual display when there is none).
+    #[arg(long)]
+    webview: bool,
+    /// Also write a JUnit XML report here.
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+    /// Folder for screenshots (headless runs save the page HTML instead).
+    #[arg(long, default_value = "capsule-test-out")]
+    out: PathBuf,
+    /// Simulated device (a scenario's own `device` wins in headless runs).
+    #[arg(long, default_value = "iphone-8", value_parser = crate::device_names())]
+    device: String,
+    #[command(flatten)]
+    trust: TrustArgs,
+    /// Refuse unsigned app folders (developer mode).
+    #[arg(long)]
+    signed_only: bool,
+}
+
+/// `capsule run` of a mini-program.
+pub(crate) fn run(
+    args: &RunArgs,
+    app: App,
+    unpacked: Option<Unpacked>,
+    data_dir: Option<&Path>,
+) -> Result<i32> {
+    let profile = DeviceProfile::named(&args.device).context("unknown device")?;
+    let data = crate::package_commands::data_dir(data_dir)?;
+    let builder = |builder: ContainerBuilder| {
+        let builder = builder
+            .device(profile)
+            .data_dir(&data)
+            .developer_mode(args.app.is_dir());
+        match &args.scan_image {
+            Some(image) => builder.scan_source(Arc::new(ImageFileSource(image.clone()))),
+            None => builder,
+        }
+    };
+    if args.headless {
+        let container = builder(Container::builder()).build(Arc::new(HeadlessHost::new()));
+        let program = MiniProgram::launch(&container, app, MiniProgramOptions::default())?;
+        let snapshot = wait_ready(&program)?;
+        println!("{}", snapshot.html);
+        report(&snapshot);
+        drop(unpacked);
+        return Ok(if snapshot.errors.is_empty() { 0 } else { 1 });
+    }
+    if args.exec.is_some() {
+        bail!("--exec runs scripts in H5 pages; mini-program logic is not in the page");
+    }
+    let display = ensure_display(profile)?;
+    let screenshot = match (&args.screenshot, display.is_some()) {
+        (Some(path), _) => Some(path.clone()),
+        (None, true) => Some(PathBuf::from(format!("capsule-{}.png", app.id()))),
+        (None, false) => None,
+    };
+    let host = WryHost::new(WryHostOptions {
+        title: app.manifest().name.clone(),
+        width: profile.width,
+        height: profile.height,
+    });
+    let handle = host.handle();
+    let container = builder(Container::builder()).build(Arc::new(handle.clone()));
+    let options = MiniProgramOptions {
+        webview: true,
+        ..MiniProgramOptions::default()
+    };
+    let program = MiniProgram::launch(&container, app, options)?;
+    std::thread::spawn(move || {
+        let outcome = wait_ready(&program).and_then(|snapshot| {
+            report(&snapshot);
+            if let Some(path) = &screenshot {
+                // Let images and CSS transitions reach the screen.
+                std::thread::sleep(Duration::from_millis(300));
+                handle.screenshot(program.page(), path)?;
+                println!("screenshot: {}", absolute(path).display());
+                handle.exit(0);
+            }
+            Ok(())
+        });
+        if let Err(error) = outcome {
+            eprintln!("error: {error:#}");
+            handle.exit(1);
+        }
+    });
+    let code = host.run(&container);
+    drop(unpacked);
+    // See `run` in main.rs: exit while the virtual display still runs.
+    std::process::exit(code);
+}
+
+/// Waits until the first page is ready (or the app failed) and everything has settled.
+fn wait_ready(program: &MiniProgram) -> Result<Snapshot> {
+    let deadline = Instant::now() + READY_TIMEOUT;
+    loop {
+        let snapshot = program.snapshot()?;
+        if snapshot.cold_start.is_some() {
+            program.settle()?;
+            return Ok(program.snapshot()?);
+        }
+        if snapshot.crashed || (snapshot.route.is_none() && !snapshot.errors.is_empty()) {
+            bail!(
+                "the mini-program did not start: {}",
+                snapshot.errors.join(" | ")
+            );
+        }
+        if Instant::now() >= deadline {
+            bail!(
+                "the first page was not ready within {} s",
+                READY_TIMEOUT.as_secs()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Prints cold start phases and errors to stderr.
+fn report(snapshot: &Snapshot) {
+    if let Some(cold) = snapshot.cold_start {
+        eprintln!(
+            "cold start: logic {:.1} ms, first render {:.1} ms, onReady {:.1} ms",
+            cold.logic_ms, cold.first_render_ms, cold.ready_ms
+        );
+    }
+    for error in &snapshot.errors {
+        eprintln!("error: {error}");
+    }
+}
+
+/// `capsule test`.
+pub(crate) fn test(args: &TestArgs, data_dir: Option<&Path>) -> Result<i32> {
+    let scenarios = args
+        .scenarios
+        .iter()
+        .map(|file| Scenario::load(file))
+        .collect::<Result<Vec<_>>>()?;
+    let (app, unpacked) = open_app_at(&args.app, args.signed_only, &args.trust, data_dir)?;
+    if app.manifest().kind != AppKind::MiniProgram {
+        bail!("{} is an H5 app; scenarios drive mini-programs", app.id());
+    }
+    // Test runs keep app data in a folder of their own, emptied before each scenario.
+    let data = Unpacked::new()?;
+    let run = TestRun {
+        app,
+        data: data.path().to_owned(),
+        out: args.out.clone(),
+        scans: ScriptedScans::default(),
+        developer_mode: args.app.is_dir(),
+    };
+    let device = DeviceProfile::named(&args.device).context("unknown device")?;
+    let code = if args.webview {
+        run.in_window(scenarios, device, args.junit.clone())?
+    } else {
+        let outcomes = scenarios
+            .iter()
+            .map(|scenario| run.headless(scenario, device))
+            .collect::<Result<Vec<_>>>()?;
+        finish(&outcomes, args.junit.as_deref())?
+    };
+    drop(data);
+    drop(unpacked);
+    Ok(code)
+}
+
+/// Prints the totals, writes the JUnit report; the exit status.
+fn finish(outcomes: &[Outcome], junit: Option<&Path>) -> Result<i32> {
+    let failed = outcomes.iter().filter(|o| o.failure.is_some()).count();
+    println!(
+        "{} scenarios: {} passed, {failed} failed",
+        outcomes.len(),
+        outcomes.len() - failed
+    );
+    if let Some(path) = junit {
+        write_junit(path, outcomes)?;
+    }
+    Ok(if failed == 0 { 0 } else { 1 })
+}
+
+/// What every scenario of one `capsule test` run shares.
+struct TestRun {
+    app: App,
+    data: PathBuf,
+    out: PathBuf,
+    scans: ScriptedScans,
+    developer_mode: bool,
+}
+
+impl TestRun {
+    fn container(
+        &self,
+        device: DeviceProfile,
+        host: Arc<dyn capsule_runtime::RenderHost>,
+    ) -> Container {
+        Container::builder()
+            .device(device)
+            .data_dir(&self.data)
+            .developer_mode(self.developer_mode)
+            .scan_source(Arc::new(self.scans.clone()))
+            .build(host)
+    }
+
+    fn options(scenario: &Scenario, webview: bool) -> MiniProgramOptions {
+        MiniProgramOptions {
+            webview,
+            start_url: scenario.query.as_ref().map(|q| format!("?{q}")),
+            fresh_storage: true,
+        }
+    }
+
+    fn wechat(&self) -> bool {
+        self.app.manifest().dialect == Some(Dialect::Wechat)
+    }
+
+    /// Plays one scenario on a container of its own, without a window.
+    fn headless(&self, scenario: &Scenario, default_device: DeviceProfile) -> Result<Outcome> {
+        let device = match &scenario.device {
+            Some(name) => DeviceProfile::named(name)
+                .with_context(|| format!("{}: unknown device '{name}'", scenario.file.display()))?,
+            None => default_device,
+        };
+        let container = self.container(device, Arc::new(HeadlessHost::new()));
+        let program =
+            MiniProgram::launch(&container, self.app.clone(), Self::options(scenario, false))?;
+        let outcome = self.play(scenario, &program, None);
+        program.close();
+        Ok(outcome)
+    }
+
+    fn play(
+        &self,
+        scenario: &Scenario,
+        program: &MiniProgram,
+        screenshot: Option<&dyn Fn(&Path) -> Result<()>>,
+    ) -> Outcome {
+        let started = Instant::now();
+        if let Err(error) = wait_ready(program) {
+            println!("{}\n  FAIL   0 launch\n       {error:#}", scenario.name);
+            return Outcome {
+                name: scenario.name.clone(),
+                failure: Some(format!("launch: {error:#}")),
+                elapsed: started.elapsed(),
+            };
+        }
+        play(
+            scenario,
+            &Target {
+                app: program,
+                wechat: self.wechat(),
+                out_dir: &self.out,
+                screenshot,
+                scans: &self.scans,
+            },
+        )
+    }
+
+    /// Plays every scenario in the real window: one window per scenario, in one process.
+    fn in_window(
+        self,
+        scenarios: Vec<Scenario>,
+        device: DeviceProfile,
+        junit: Option<PathBuf>,
+    ) -> Result<i32> {
+        let _display = ensure_display(device)?;
+        let host = WryHost::new(WryHostOptions {
+            title: self.app.manifest().name.clone(),
+            width: device.width,
+            height: device.height,
+        });
+        let handle = host.handle();
+        let container = self.container(device, Arc::new(handle.clone()));
+        let driver_container = container.clone();
+        std::thread::spawn(move || {
+            let code = self
+                .play_in_window(&driver_container, &handle, &scenarios, junit.as_deref())
+                .unwrap_or_else(|error| {
+                    eprintln!("error: {error:#}");
+                    1
+                });
+            handle.exit(code);
+        });
+        let code = host.run(&container);
+        // See `run` in main.rs: exit while the virtual display still runs.
+        std::process::exit(code);
+    }
+
+    fn play_in_window(
+        &self,
+        container: &Container,
+        handle: &WryHandle,
+        scenarios: &[Scenario],
+        junit: Option<&Path>,
+    ) -> Result<i32> {
+        let mut outcomes = Vec::new();
+        let mut previous: Option<MiniProgram> = None;
+        for scenario in scenarios {
+            let program =
+                MiniProgram::launch(container, self.app.clone(), Self::options(scenario, true))?;
+            // Closing the last window ends the event loop: close the previous one only now.
+            if let Some(previous) = previous.take() {
+                previous.close();
+            }
+            let page = program.page();
+            let screenshot = |path: &Path| -> Result<()> {
+                // Let images and CSS transitions reach the screen.
+                std::thread::sleep(Duration::from_millis(250));
+                Ok(handle.screenshot(page, path)?)
+            };
+            outcomes.push(self.play(scenario, &program, Some(&screenshot)));
+            previous = Some(program);
+        }
+        finish(&outcomes, junit)
+    }
+}

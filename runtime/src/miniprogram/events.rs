@@ -1,0 +1,205 @@
+//! Which handlers a user event runs: capture, bubble and catch over the rendered page, the
+//! same for both dialects (SPEC.md "Events").
+
+use crate::logic::EventTarget;
+use crate::view::{EventPhase, VElement, VNode};
+
+/// Event types that bubble; every other type runs only on its target.
+const BUBBLING: &[&str] = &[
+    "touchstart",
+    "touchmove",
+    "touchcancel",
+    "touchend",
+    "tap",
+    "longpress",
+    "longtap",
+    "transitionend",
+    "animationstart",
+    "animationiteration",
+    "animationend",
+    "touchforcechange",
+];
+
+/// One handler to run, with the element it is declared on.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct HandlerCall {
+    pub(crate) handler: String,
+    pub(crate) current_target: EventTarget,
+}
+
+/// The elements from the page root down to the element at `path` (a text node's path
+/// stands for its parent element). Empty when nothing is there.
+pub(crate) fn ancestry<'a>(tree: &'a [VNode], path: &[u32]) -> Vec<&'a VElement> {
+    let mut chain = Vec::new();
+    let mut children = tree;
+    for &index in path {
+        match children.get(index as usize) {
+            Some(VNode::Element(element)) => {
+                chain.push(element);
+                children = &element.children;
+            }
+            Some(VNode::Text { .. }) => break,
+            None => return Vec::new(),
+        }
+    }
+    chain
+}
+
+/// The `target` / `currentTarget` fields of an element.
+pub(crate) fn target_of(element: &VElement) -> EventTarget {
+    EventTarget {
+        id: element
+            .attrs
+            .get("id")
+            .map(|id| match id {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+            .unwrap_or_default(),
+        tag_name: element.tag.clone(),
+        dataset: element.dataset.clone(),
+    }
+}
+
+/// The handlers an event of `event_type` at `path` runs, in order: capture handlers from
+/// the root down, then (for bubbling types) bubble handlers from the target up, stopping at
+/// the first catch. `None` when `path` names no element.
+pub(crate) fn propagate(
+    tree: &[VNode],
+    path: &[u32],
+    event_type: &str,
+) -> Option<(EventTarget, Vec<HandlerCall>)> {
+    let chain = ancestry(tree, path);
+    let target = *chain.last()?;
+    let bubbles = BUBBLING.contains(&event_type);
+    let path_elements: &[&VElement] = if bubbles {
+        &chain
+    } else {
+        &chain[chain.len() - 1..]
+    };
+    let mut calls = Vec::new();
+    let call = |element: &VElement, handler: &str| HandlerCall {
+        handler: handler.to_owned(),
+        current_target: target_of(element),
+    };
+    for element in path_elements {
+        for binding in element.events.iter().filter(|b| b.event == event_type) {
+            match binding.phase {
+                EventPhase::Capture => calls.push(call(element, &binding.handler)),
+                EventPhase::CaptureCatch => {
+                    calls.push(call(element, &binding.handler));
+                    return Some((target_of(target), calls));
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut mutated = false;
+    for element in path_elements.iter().rev() {
+        let mut stop = false;
+        for binding in element.events.iter().filter(|b| b.event == event_type) {
+            match binding.phase {
+                EventPhase::Bubble => calls.push(call(element, &binding.handler)),
+                EventPhase::Catch => {
+                    calls.push(call(element, &binding.handler));
+                    stop = true;
+                }
+                EventPhase::Mutated if !mutated => {
+                    calls.push(call(element, &binding.handler));
+                    mutated = true;
+                }
+                _ => {}
+            }
+        }
+        if stop {
+            break;
+        }
+    }
+    Some((target_of(target), calls))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+    use crate::view::{PageView, View};
+
+    fn tree(template: &str) -> Vec<VNode> {
+        let files = HashMap::from([("p.wxml".to_owned(), template.to_owned())]);
+        let page = PageView::compile(&files, "p.wxml", &Default::default()).unwrap();
+        View::new(page, serde_json::json!({}))
+            .unwrap()
+            .tree()
+            .to_vec()
+    }
+
+    fn handlers(tree: &[VNode], path: &[u32], event: &str) -> Vec<String> {
+        propagate(tree, path, event)
+            .map(|(_, calls)| calls.into_iter().map(|c| c.handler).collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn bubbling_stops_at_catch_and_capture_runs_first() {
+        let page = tree(
+            r#"<view id="outer" bindtap="outer" capture-bind:tap="capture"><view catchtap="middle"><view bindtap="inner" data-n="{{3}}">x</view></view><view bindtap="sibling"/></view>"#,
+        );
+        assert_eq!(
+            handlers(&page, &[0, 0, 0], "tap"),
+            ["capture", "inner", "middle"]
+        );
+        assert_eq!(
+            handlers(&page, &[0, 1], "tap"),
+            ["capture", "sibling", "outer"]
+        );
+        // A text node stands for its element.
+        assert_eq!(
+            handlers(&page, &[0, 0, 0, 0], "tap"),
+            ["capture", "inner", "middle"]
+        );
+        let (target, calls) = propagate(&page, &[0, 0, 0], "tap").unwrap();
+        assert_eq!(target.dataset["n"], 3);
+        assert_eq!(calls[0].current_target.id, "outer");
+    }
+
+    #[test]
+    fn non_bubbling_events_run_on_the_target_only() {
+        let page = tree(r#"<view bindinput="outer"><input bindinput="typed"/></view>"#);
+        assert_eq!(handlers(&page, &[0, 0], "input"), ["typed"]);
+        assert_eq!(handlers(&page, &[0], "input"), ["outer"]);
+    }
+
+    #[test]
+    fn capture_catch_stops_everything_and_mut_bind_runs_once() {
+        let page = tree(
+            r#"<view capture-catch:tap="gate" bindtap="outer"><view bindtap="inner"/></view>"#,
+        );
+        assert_eq!(handlers(&page, &[0, 0], "tap"), ["gate"]);
+        let page = tree(r#"<view mut-bind:tap="m1" bindtap="b"><view mut-bind:tap="m2"/></view>"#);
+        assert_eq!(handlers(&page, &[0, 0], "tap"), ["m2", "b"]);
+    }
+
+    #[test]
+    fn alipay_attributes_propagate_the_same_way() {
+        let files = HashMap::from([(
+            "p.axml".to_owned(),
+            r#"<view onTap="outer"><view catchTap="inner"/><view onTap="other"/></view>"#
+                .to_owned(),
+        )]);
+        let page = PageView::compile(&files, "p.axml", &Default::default()).unwrap();
+        let tree = View::new(page, serde_json::json!({}))
+            .unwrap()
+            .tree()
+            .to_vec();
+        assert_eq!(handlers(&tree, &[0, 0], "tap"), ["inner"]);
+        assert_eq!(handlers(&tree, &[0, 1], "tap"), ["other", "outer"]);
+    }
+
+    #[test]
+    fn paths_to_nothing_run_nothing() {
+        let page = tree("<view bindtap='a'/>");
+        assert!(propagate(&page, &[5], "tap").is_none());
+        assert!(propagate(&page, &[], "tap").is_none());
+    }
+}

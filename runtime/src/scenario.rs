@@ -1,0 +1,639 @@
+//! `capsule test`: scenario files (see the README) played against a running mini-program,
+//! headless or in the real window.
+
+use std::collections::VecDeque;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use capsule_jsapi::{ApiError, SCAN_FAILED, ScanImage, ScanRequest, ScanSource};
+use capsule_runtime::{MiniProgram, Route, Snapshot, UserAction};
+use serde_json::{Map, Value, json};
+
+use crate::selector::{Selector, describe, element_at, text_of};
+
+/// How long an `expect` step retries before it fails: updates that an action starts
+/// asynchronously (a storage call, a timer) get this long to arrive.
+const EXPECT_SETTLE: Duration = Duration::from_millis(1500);
+/// Default timeout of `wait` steps and of `answer` steps waiting for their dialog.
+const DEFAULT_WAIT: Duration = Duration::from_secs(5);
+/// Pause between polls.
+const POLL: Duration = Duration::from_millis(40);
+
+/// A parsed scenario file.
+#[derive(Debug)]
+pub(crate) struct Scenario {
+    /// `name`, or the file name.
+    pub(crate) name: String,
+    /// The file.
+    pub(crate) file: PathBuf,
+    /// `device`.
+    pub(crate) device: Option<String>,
+    /// `query` for the home page.
+    pub(crate) query: Option<String>,
+    steps: Vec<Value>,
+}
+
+impl Scenario {
+    /// Reads and checks a scenario file's top level; steps are checked as they run.
+    pub(crate) fn load(file: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(file)
+            .with_context(|| format!("cannot read {}", file.display()))?;
+        let root: Value = serde_json::from_str(&text)
+            .with_context(|| format!("{} is not valid JSON", file.display()))?;
+        let Some(root) = root.as_object() else {
+            bail!("{}: a scenario is a JSON object", file.display());
+        };
+        let text_field = |key: &str| -> Result<Option<String>> {
+            match root.get(key) {
+                None => Ok(None),
+                Some(Value::String(s)) => Ok(Some(s.clone())),
+                Some(_) => bail!("{}: '{key}' must be a string", file.display()),
+            }
+        };
+        let steps = match root.get("steps") {
+            Some(Value::Array(steps)) => steps.clone(),
+            _ => bail!("{}: 'steps' must be a list", file.display()),
+        };
+        Ok(Self {
+            name: text_field("name")?.unwrap_or_else(|| file.display().to_string()),
+            file: file.to_owned(),
+            device: text_field("device")?,
+            query: text_field("query")?,
+            steps,
+        })
+    }
+
+    /// Number of steps.
+    pub(crate) fn len(&self) -> usize {
+        self.steps.len()
+    }
+}
+
+/// What a scan step queued for the app's next scan.
+#[derive(Debug, Clone)]
+enum ScanAnswer {
+    Image(PathBuf),
+    Cancel,
+}
+
+/// The camera stand-in of a test run: scans take the images `answer` steps queued.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ScriptedScans(Arc<Mutex<VecDeque<ScanAnswer>>>);
+
+impl ScriptedScans {
+    fn push(&self, answer: ScanAnswer) {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push_back(answer);
+    }
+}
+
+impl ScanSource for ScriptedScans {
+    fn image(&self, _request: &ScanRequest) -> Result<Option<ScanImage>, ApiError> {
+        let next = self
+            .0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop_front();
+        match next {
+            Some(ScanAnswer::Image(path)) => ScanImage::from_file(&path).map(Some),
+            Some(ScanAnswer::Cancel) => Ok(None),
+            None => Err(ApiError::new(
+                SCAN_FAILED,
+                "no scan answer: add an {\"answer\": {\"scanImage\": ...}} step before the scan",
+            )),
+        }
+    }
+}
+
+/// The outcome of one scenario.
+#[derive(Debug)]
+pub(crate) struct Outcome {
+    /// The scenario's name.
+    pub(crate) name: String,
+    /// The failure that ended the run, if one did: `step N (...): message`.
+    pub(crate) failure: Option<String>,
+    /// Wall time.
+    pub(crate) elapsed: Duration,
+}
+
+/// What a scenario runs against.
+pub(crate) struct Target<'a> {
+    /// The running app.
+    pub(crate) app: &'a MiniProgram,
+    /// Whether the app is WeChat-dialect (storage calls differ).
+    pub(crate) wechat: bool,
+    /// Where screenshots go.
+    pub(crate) out_dir: &'a Path,
+    /// Takes a screenshot of the window, when there is one.
+    pub(crate) screenshot: Option<&'a dyn Fn(&Path) -> Result<()>>,
+    /// The run's scripted camera.
+    pub(crate) scans: &'a ScriptedScans,
+}
+
+/// Plays `scenario`, printing one line per step.
+pub(crate) fn play(scenario: &Scenario, target: &Target<'_>) -> Outcome {
+    let started = Instant::now();
+    println!("{}", scenario.name);
+    let mut passed = 0;
+    let mut failure = None;
+    for (index, step) in scenario.steps.iter().enumerate() {
+        let number = index + 1;
+        let label = label_of(step);
+        match run_step(step, target).and_then(|()| target.app.settle().map_err(Into::into)) {
+            Ok(()) => {
+                passed += 1;
+                println!("  ok   {number:>3} {label}");
+            }
+            Err(error) => {
+                println!("  FAIL {number:>3} {label}\n       {error:#}");
+                failure = Some(format!("step {number} ({label}): {error:#}"));
+                break;
+            }
+        }
+    }
+    let skipped = scenario.len() - passed - usize::from(failure.is_some());
+    println!(
+        "  {passed} passed, {} failed{}",
+        usize::from(failure.is_some()),
+        if skipped > 0 {
+            format!(", {skipped} skipped")
+        } else {
+            String::new()
+        }
+    );
+    Outcome {
+        name: scenario.name.clone(),
+        failure,
+        elapsed: started.elapsed(),
+    }
+}
+
+/// A step as one line: `tap .todo .toggle [1]`.
+fn label_of(step: &Value) -> String {
+    match step.as_object().and_then(|o| o.iter().next()) {
+        Some((kind, arg)) => {
+            let arg = arg.to_string();
+            let arg: String = arg.chars().take(90).collect();
+            format!("{kind} {arg}")
+        }
+        None => step.to_string(),
+    }
+}
+
+fn run_step(step: &Value, target: &Target<'_>) -> Result<()> {
+    let Some((kind, arg)) = step
+        .as_object()
+        .filter(|o| o.len() == 1)
+        .and_then(|o| o.iter().next())
+    else {
+        bail!("a step is an object with one key, like {{\"tap\": {{\"selector\": \".x\"}}}}");
+    };
+    let app = target.app;
+    match kind.as_str() {
+        "tap" => act(target, arg, UserAction::Tap),
+        "longpress" => act(target, arg, UserAction::LongPress),
+        "input" => act(target, arg, UserAction::Input(string_field(arg, "value")?)),
+        "confirm" => act(target, arg, UserAction::Confirm),
+        "change" => {
+            let value = arg
+                .get("value")
+                .cloned()
+                .context("'change' needs a 'value'")?;
+            act(target, arg, UserAction::Change(value))
+        }
+        "tapTab" => {
+            let index = arg.as_u64().context("'tapTab' takes a tab number")?;
+            Ok(app.tap_tab(index as usize)?)
+        }
+        "back" => {
+            let delta = match arg {
+                Value::Bool(true) => 1,
+                Value::Number(n) => n.as_u64().context("'back' takes true or a count")?,
+                _ => bail!("'back' takes true or a count"),
+            };
+            Ok(app.route(Route::NavigateBack {
+                delta: delta as usize,
+            })?)
+        }
+        "navigate" => {
+            let url = arg.as_str().context("'navigate' takes a URL")?.to_owned();
+            Ok(app.route(Route::NavigateTo { url })?)
+        }
+        "open" => {
+            let url = arg.as_str().context("'open' takes a URL")?.to_owned();
+            Ok(app.route(Route::ReLaunch { url })?)
+        }
+        "answer" => answer(target, arg),
+        "wait" => wait(target, arg),
+        "expect" => expect(target, arg),
+        "screenshot" => screenshot(target, arg),
+        "scroll" | "swipe" => bail!("'{kind}' steps are not supported yet"),
+        other => bail!("unknown step '{other}'"),
+    }
+}
+
+fn string_field(arg: &Value, key: &str) -> Result<String> {
+    arg.get(key)
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .with_context(|| format!("needs a string '{key}'"))
+}
+
+/// The element a step names with `selector` and `index`, on the current page.
+fn locate(snapshot: &Snapshot, arg: &Value) -> Result<Vec<u32>> {
+    let selector = string_field(arg, "selector")?;
+    let index = arg.get("index").and_then(Value::as_u64).unwrap_or(0) as usize;
+    let matches = Selector::parse(&selector)?.find(&snapshot.tree);
+    match matches.get(index) {
+        Some(path) => Ok(path.clone()),
+        None if matches.is_empty() => bail!(
+            "no element matches '{selector}' on {}; the page has: {}",
+            snapshot.route.as_deref().unwrap_or("no page"),
+            describe(&snapshot.tree)
+        ),
+        None => bail!(
+            "'{selector}' matches {} elements, no index {index}",
+            matches.len()
+        ),
+    }
+}
+
+fn act(target: &Target<'_>, arg: &Value, action: UserAction) -> Result<()> {
+    let path = locate(&target.app.snapshot()?, arg)?;
+    Ok(target.app.act(path, action)?)
+}
+
+/// Retries `check` until it passes or `limit` has passed; the error is the last failure.
+fn poll(target: &Target<'_>, limit: Duration, check: impl Fn() -> Result<()>) -> Result<()> {
+    let deadline = Instant::now() + limit;
+    loop {
+        match check() {
+            Ok(()) => return Ok(()),
+            Err(error) if Instant::now() >= deadline => return Err(error),
+            Err(_) => {
+                std::thread::sleep(POLL);
+                target.app.settle()?;
+            }
+        }
+    }
+}
+
+fn answer(target: &Target<'_>, arg: &Value) -> Result<()> {
+    if let Some(file) = arg.get("scanImage") {
+        let file = file.as_str().context("'scanImage' takes an image file")?;
+        target.scans.push(ScanAnswer::Image(PathBuf::from(file)));
+        return Ok(());
+    }
+    if arg.get("scanCancel").is_some() {
+        target.scans.push(ScanAnswer::Cancel);
+        return Ok(());
+    }
+    let result = if let Some(choice) = arg.get("modal") {
+        match choice.as_str() {
+            Some("confirm") => json!({"confirm": true}),
+            Some("cancel") => json!({"confirm": false}),
+            _ => bail!("'modal' takes \"confirm\" or \"cancel\""),
+        }
+    } else if let Some(index) = arg.get("actionSheet") {
+        json!({"index": index.as_i64().context("'actionSheet' takes an item number")?})
+    } else {
+        bail!("'answer' takes modal, actionSheet, scanImage or scanCancel");
+    };
+    let deadline = Instant::now() + DEFAULT_WAIT;
+    loop {
+        let snapshot = target.app.snapshot()?;
+        let open = snapshot.ui.iter().rev().find(|shown| shown.open);
+        if let Some(dialog) = open {
+            return Ok(target.app.answer_ui(dialog.id, result)?);
+        }
+        if Instant::now() >= deadline {
+            bail!("no dialog opened within {} s", DEFAULT_WAIT.as_secs());
+        }
+        std::thread::sleep(POLL);
+    }
+}
+
+fn wait(target: &Target<'_>, arg: &Value) -> Result<()> {
+    if let Some(ms) = arg.get("ms").and_then(Value::as_u64) {
+        std::thread::sleep(Duration::from_millis(ms.min(60_000)));
+        return Ok(());
+    }
+    let limit = arg
+        .get("timeoutMs")
+        .and_then(Value::as_u64)
+        .map_or(DEFAULT_WAIT, Duration::from_millis);
+    poll(target, limit, || {
+        let snapshot = target.app.snapshot()?;
+        if let Some(page) = arg.get("page").and_then(Value::as_str) {
+            check_page(&snapshot, page)?;
+        }
+        if arg.get("selector").is_some() {
+            check_element(&snapshot, arg)?;
+        }
+        Ok(())
+    })
+    .context("timed out")
+}
+
+fn check_page(snapshot: &Snapshot, page: &str) -> Result<()> {
+    let wanted = page.trim_start_matches('/');
+    let current = snapshot.route.as_deref().unwrap_or("(none)");
+    if current != wanted {
+        bail!("expected page {wanted}, found {current}");
+    }
+    Ok(())
+}
+
+/// Checks `text`, `contains`, `count`, `visible` and `attr` of the element a step names.
+fn check_element(snapshot: &Snapshot, arg: &Value) -> Result<()> {
+    if let Some(count) = arg.get("count").and_then(Value::as_u64) {
+        let selector = string_field(arg, "selector")?;
+        let found = Selector::parse(&selector)?.find(&snapshot.tree).len();
+        if found as u64 != count {
+            bail!("expected {count} × '{selector}', found {found}");
+        }
+        if count == 0 {
+            return Ok(());
+        }
+    }
+    let path = locate(snapshot, arg)?;
+    let element = element_at(&snapshot.tree, &path).context("element vanished")?;
+    let text = text_of(element);
+    if let Some(wanted) = arg.get("text").and_then(Value::as_str) {
+        if text != wanted.trim() {
+            bail!("expected text {wanted:?}, found {text:?}");
+        }
+    }
+    if let Some(wanted) = arg.get("contains").and_then(Value::as_str) {
+        if !text.contains(wanted) {
+            bail!("expected text containing {wanted:?}, found {text:?}");
+        }
+    }
+    if let Some(visible) = arg.get("visible").and_then(Value::as_bool) {
+        let hidden = element
+            .attrs
+            .get("hidden")
+            .is_some_and(|h| !matches!(h, Value::Bool(false) | Value::Null));
+        if hidden == visible {
+            bail!(
+                "expected the element {}",
+                if visible { "visible" } else { "hidden" }
+            );
+        }
+    }
+    if let Some(Value::Object(attrs)) = arg.get("attr") {
+        for (name, wanted) in attrs {
+            let actual = element.attrs.get(name).cloned().unwrap_or(Value::Null);
+            if !loosely_equal(&actual, wanted) {
+                bail!("expected attribute {name}={wanted}, found {actual}");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Equal as JSON, or equal as text (attributes written as strings in templates).
+fn loosely_equal(actual: &Value, wanted: &Value) -> bool {
+    let text = |v: &Value| v.as_str().map_or_else(|| v.to_string(), str::to_owned);
+    actual == wanted || text(actual) == text(wanted)
+}
+
+fn expect(target: &Target<'_>, arg: &Value) -> Result<()> {
+    let Some(arg) = arg.as_object() else {
+        bail!("'expect' takes an object");
+    };
+    if let Some(Value::Bool(true)) = arg.get("noErrors") {
+        let errors = target.app.snapshot()?.errors;
+        if !errors.is_empty() {
+            bail!("expected no errors, found: {}", errors.join(" | "));
+        }
+        return Ok(());
+    }
+    let value = Value::Object(arg.clone());
+    poll(target, EXPECT_SETTLE, || expect_once(target, arg, &value))
+}
+
+fn expect_once(target: &Target<'_>, arg: &Map<String, Value>, value: &Value) -> Result<()> {
+    let snapshot = target.app.snapshot()?;
+    let text = |key: &str| arg.get(key).and_then(Value::as_str);
+    if let Some(page) = text("page") {
+        return check_page(&snapshot, page);
+    }
+    if arg.contains_key("selector") {
+        return check_element(&snapshot, value);
+    }
+    if let Some(path) = text("data") {
+        let wanted = arg.get("equals").context("'data' needs 'equals'")?;
+        let source = format!(
+            "(function () {{ const pages = getCurrentPages(); \
+             return pages[pages.length - 1].data.{path}; }})()"
+        );
+        let found = target.app.evaluate(&source)?;
+        if found != *wanted {
+            bail!("expected data {path} = {wanted}, found {found}");
+        }
+        return Ok(());
+    }
+    if let Some(key) = text("storage") {
+        return check_storage(target, key, arg);
+    }
+    let ui_text = |types: &[&str], wanted: &str| {
+        snapshot.ui.iter().any(|shown| {
+            let kind = shown.request.get("type").and_then(Value::as_str);
+            let field = |k: &str| shown.request.get(k).and_then(Value::as_str).unwrap_or("");
+            types.contains(&kind.unwrap_or(""))
+                && (field("content").contains(wanted) || field("title").contains(wanted))
+        })
+    };
+    if let Some(wanted) = text("toast") {
+        if !ui_text(&["toast"], wanted) {
+            bail!(
+                "expected a toast {wanted:?}; shown: {}",
+                ui_summary(&snapshot)
+            );
+        }
+        return Ok(());
+    }
+    if let Some(wanted) = text("modal") {
+        if !ui_text(&["modal", "alert"], wanted) {
+            bail!(
+                "expected a modal {wanted:?}; shown: {}",
+                ui_summary(&snapshot)
+            );
+        }
+        return Ok(());
+    }
+    if let Some(wanted) = text("console") {
+        let all = snapshot.console.iter().chain(&snapshot.errors);
+        if !all.clone().any(|line| line.contains(wanted)) {
+            let last: Vec<&String> = all.collect();
+            bail!("expected console output containing {wanted:?}; found {last:?}");
+        }
+        return Ok(());
+    }
+    bail!("'expect' takes page, selector, data, storage, toast, modal, console or noErrors")
+}
+
+fn ui_summary(snapshot: &Snapshot) -> String {
+    let mut text = String::new();
+    for shown in &snapshot.ui {
+        let _ = write!(text, "{} ", shown.request);
+    }
+    if text.is_empty() {
+        "nothing".into()
+    } else {
+        text
+    }
+}
+
+fn check_storage(target: &Target<'_>, key: &str, arg: &Map<String, Value>) -> Result<()> {
+    let key_json = Value::String(key.to_owned()).to_string();
+    let (keys, get) = if target.wechat {
+        (
+            "wx.getStorageInfoSync().keys".to_owned(),
+            format!("wx.getStorageSync({key_json})"),
+        )
+    } else {
+        (
+            "my.getStorageInfoSync().keys".to_owned(),
+            format!("my.getStorageSync({{key: {key_json}}}).data"),
+        )
+    };
+    let exists = target
+        .app
+        .evaluate(&format!("{keys}.includes({key_json})"))?
+        .as_bool()
+        .unwrap_or(false);
+    if let Some(wanted) = arg.get("exists").and_then(Value::as_bool) {
+        if exists != wanted {
+            bail!(
+                "expected storage '{key}' to {}exist",
+                if wanted { "" } else { "not " }
+            );
+        }
+    }
+    if let Some(wanted) = arg.get("equals") {
+        if !exists {
+            bail!("expected storage '{key}' = {wanted}, but there is no such key");
+        }
+        let found = target.app.evaluate(&get)?;
+        if found != *wanted {
+            bail!("expected storage '{key}' = {wanted}, found {found}");
+        }
+    }
+    Ok(())
+}
+
+fn screenshot(target: &Target<'_>, arg: &Value) -> Result<()> {
+    let name = arg.as_str().context("'screenshot' takes a file name")?;
+    let path = target.out_dir.join(name);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    match target.screenshot {
+        Some(take) => {
+            take(&path)?;
+            println!("       screenshot: {}", path.display());
+        }
+        None => {
+            let html = path.with_extension("html");
+            std::fs::write(&html, target.app.snapshot()?.html)?;
+            println!("       page HTML: {}", html.display());
+        }
+    }
+    Ok(())
+}
+
+/// Writes a JUnit XML report: one test case per scenario.
+pub(crate) fn write_junit(path: &Path, outcomes: &[Outcome]) -> Result<()> {
+    let escape = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    let failures = outcomes.iter().filter(|o| o.failure.is_some()).count();
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        xml,
+        "<testsuite name=\"capsule\" tests=\"{}\" failures=\"{failures}\">",
+        outcomes.len()
+    );
+    for outcome in outcomes {
+        let _ = write!(
+            xml,
+            "  <testcase name=\"{}\" time=\"{:.3}\"",
+            escape(&outcome.name),
+            outcome.elapsed.as_secs_f64()
+        );
+        match &outcome.failure {
+            Some(message) => {
+                let _ = writeln!(
+                    xml,
+                    ">\n    <failure message=\"{}\"/>\n  </testcase>",
+                    escape(message)
+                );
+            }
+            None => xml.push_str("/>\n"),
+        }
+    }
+    xml.push_str("</testsuite>\n");
+    std::fs::write(path, xml).with_context(|| format!("cannot write {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_scenario_files_are_clear_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        for (text, expected) in [
+            ("{", "not valid JSON"),
+            ("[]", "a scenario is a JSON object"),
+            ("{}", "'steps' must be a list"),
+            (r#"{"steps": [], "name": 3}"#, "'name' must be a string"),
+        ] {
+            let file = dir.path().join("s.json");
+            std::fs::write(&file, text).unwrap();
+            let error = format!("{:#}", Scenario::load(&file).unwrap_err());
+            assert!(error.contains(expected), "{text}: {error}");
+        }
+        let missing = format!(
+            "{:#}",
+            Scenario::load(&dir.path().join("none.json")).unwrap_err()
+        );
+        assert!(missing.contains("cannot read"), "{missing}");
+    }
+
+    #[test]
+    fn junit_reports_escape_and_count_failures() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("out.xml");
+        let outcomes = [
+            Outcome {
+                name: "a <b>".into(),
+                failure: None,
+                elapsed: Duration::from_millis(5),
+            },
+            Outcome {
+                name: "c".into(),
+                failure: Some("step 2 (tap \".x\"): no element".into()),
+                elapsed: Duration::from_millis(5),
+            },
+        ];
+        write_junit(&file, &outcomes).unwrap();
+        let xml = std::fs::read_to_string(file).unwrap();
+        assert!(xml.contains(r#"tests="2" failures="1""#), "{xml}");
+        assert!(xml.contains("a &lt;b&gt;"), "{xml}");
+        assert!(
+            xml.contains(r#"message="step 2 (tap &quot;.x&quot;): no element""#),
+            "{xml}"
+        );
+    }
+}
