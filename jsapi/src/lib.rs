@@ -36,11 +36,12 @@ mod registry;
 mod scan;
 mod storage;
 mod system;
+mod ui;
 pub mod value;
 
 pub use args::Args;
 pub use config::ApiConfig;
-pub use device::{Device, SystemInfo, ToastIcon, UiRequest};
+pub use device::{Device, SystemInfo, TabBadge, ToastIcon, UiRequest};
 pub use dialect::Dialect;
 pub use error::{ApiError, ApiResult};
 pub use network::{ABORTED, DECODE_ERROR, DOMAIN_NOT_ALLOWED, HTTP_ERROR, NETWORK_ERROR, TIMEOUT};
