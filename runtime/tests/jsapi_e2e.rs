@@ -1,4 +1,4 @@
-//! End-to-end: H5 pages in the real webview call the native storage, network, file and scan
+//! End-to-end: H5 pages in the real webview call the native storage, network, file, scan and UI
 //! APIs through the JSBridge, each run under its own virtual display.
 
 #[path = "../../tests/tests/support/http.rs"]
