@@ -1,6 +1,8 @@
-// Container UI drawn over the page: toasts and alerts. Requests arrive from the bridge as the
-// JSON form of capsule_jsapi::UiRequest; show() resolves when a toast has shown or when the
-// user dismissed an alert.
+// Container UI drawn over the page: toasts, loading, alerts, modals and action sheets.
+// Requests arrive from the bridge as the JSON form of capsule_jsapi::UiRequest; show()
+// resolves with the page's answer: {} once a toast or loading is shown or hidden, {} when an
+// alert is dismissed, {confirm} for a modal, {index} (-1: cancelled) for an action sheet.
+// An H5 page has no navigation bar or tab bar: those requests are answered {} at once.
 (() => {
   "use strict";
   if (window.__capsuleUi) return;
@@ -15,18 +17,33 @@
       opacity: 0; transition: opacity 0.15s ease; }
     .toast.shown { opacity: 1; }
     .icon { display: block; font-size: 34px; line-height: 40px; margin-bottom: 6px; }
+    .spinner { display: block; width: 30px; height: 30px; margin: 4px auto 10px; border-radius: 50%;
+      border: 3px solid rgba(255, 255, 255, 0.3); border-top-color: #fff;
+      animation: spin 0.8s linear infinite; }
+    @keyframes spin { to { transform: rotate(360deg); } }
     .mask { pointer-events: auto; position: absolute; inset: 0; background: rgba(0, 0, 0, 0.45); }
+    .clear { background: transparent; }
     .dialog { pointer-events: auto; position: relative; width: 78%; max-width: 320px;
       background: #fff; color: #111; border-radius: 12px; overflow: hidden; text-align: center; }
     .title { font-weight: 600; font-size: 17px; padding: 20px 20px 0; }
     .content { padding: 12px 20px 20px; color: #333; white-space: pre-wrap; word-break: break-word; }
-    .button { display: block; width: 100%; border: 0; border-top: 1px solid #e5e5e5; background: #fff;
-      color: #1677ff; font: inherit; font-size: 17px; padding: 13px 0; cursor: pointer; }
+    .buttons { display: flex; }
+    .button { display: block; flex: 1; width: 100%; border: 0; border-top: 1px solid #e5e5e5;
+      background: #fff; color: #1677ff; font: inherit; font-size: 17px; padding: 13px 0; cursor: pointer; }
+    .button + .button { border-left: 1px solid #e5e5e5; }
+    .button.cancel { color: #333; }
+    .sheet-layer { align-items: flex-end; }
+    .sheet { pointer-events: auto; position: relative; width: 100%; background: #f2f2f2;
+      color: #111; text-align: center; }
+    .sheet .title { font-weight: normal; font-size: 13px; color: #888; padding: 14px 20px;
+      background: #fff; border-bottom: 1px solid #e5e5e5; }
+    .sheet .button { color: #111; border-top: 0; border-bottom: 1px solid #e5e5e5; }
+    .sheet .cancel { margin-top: 8px; border-bottom: 0; }
   `;
   const icons = { success: "\u2713", fail: "\u2715", exception: "!", loading: "\u25CC" };
 
   let root = null;
-  const layer = () => {
+  const layer = (className) => {
     if (!root) {
       const host = document.createElement("capsule-ui");
       root = host.attachShadow({ mode: "open" });
@@ -36,7 +53,7 @@
       document.documentElement.appendChild(host);
     }
     const element = document.createElement("div");
-    element.className = "layer";
+    element.className = "layer " + (className || "");
     root.appendChild(element);
     return element;
   };
@@ -46,39 +63,105 @@
     element.textContent = value;
     return element;
   };
+  // A button that removes `box` and resolves with `answer` when tapped.
+  const button = (className, label, box, resolve, answer) => {
+    const element = text("button", className, label);
+    element.addEventListener("click", () => {
+      box.remove();
+      resolve(answer);
+    });
+    return element;
+  };
+
+  // The toast or loading on screen: only one at a time, as on the platforms.
+  let notice = null;
+  const showNotice = (type, box) => {
+    if (notice) notice.box.remove();
+    notice = { type, box };
+  };
+  const hideNotice = (type) => {
+    if (notice && notice.type === type) {
+      notice.box.remove();
+      notice = null;
+    }
+    return Promise.resolve({});
+  };
 
   function toast(request) {
     const box = layer();
     const card = text("div", "toast", request.content);
     if (icons[request.icon]) card.prepend(text("span", "icon", icons[request.icon]));
     box.appendChild(card);
+    showNotice("toast", box);
     requestAnimationFrame(() => card.classList.add("shown"));
-    setTimeout(() => box.remove(), request.durationMs);
+    setTimeout(() => { if (notice && notice.box === box) hideNotice("toast"); }, request.durationMs);
     return Promise.resolve({});
   }
 
-  function alert(request) {
+  function loading(request) {
+    const box = layer();
+    box.appendChild(text("div", "mask clear", ""));
+    const card = text("div", "toast shown", request.content);
+    card.prepend(text("span", "spinner", ""));
+    box.appendChild(card);
+    showNotice("loading", box);
+    return Promise.resolve({});
+  }
+
+  function dialog(title, content, buttons) {
     return new Promise((resolve) => {
       const box = layer();
       box.appendChild(text("div", "mask", ""));
-      const dialog = text("div", "dialog", "");
-      dialog.setAttribute("role", "alertdialog");
-      if (request.title) dialog.appendChild(text("div", "title", request.title));
-      dialog.appendChild(text("div", "content", request.content));
-      const button = text("button", "button", request.buttonText);
-      button.addEventListener("click", () => {
-        box.remove();
-        resolve({});
-      });
-      dialog.appendChild(button);
-      box.appendChild(dialog);
+      const card = text("div", "dialog", "");
+      card.setAttribute("role", "alertdialog");
+      if (title) card.appendChild(text("div", "title", title));
+      card.appendChild(text("div", "content", content));
+      const row = text("div", "buttons", "");
+      for (const [className, label, answer] of buttons) {
+        row.appendChild(button(className, label, box, resolve, answer));
+      }
+      card.appendChild(row);
+      box.appendChild(card);
+    });
+  }
+
+  function actionSheet(request) {
+    return new Promise((resolve) => {
+      const box = layer("sheet-layer");
+      const mask = text("div", "mask", "");
+      mask.addEventListener("click", () => { box.remove(); resolve({ index: -1 }); });
+      box.appendChild(mask);
+      const sheet = text("div", "sheet", "");
+      sheet.setAttribute("role", "menu");
+      if (request.title) sheet.appendChild(text("div", "title", request.title));
+      request.items.forEach((item, index) =>
+        sheet.appendChild(button("button item", item, box, resolve, { index })));
+      sheet.appendChild(button("button cancel", request.cancelText, box, resolve, { index: -1 }));
+      box.appendChild(sheet);
     });
   }
 
   const show = (request) => {
     switch (request.type) {
       case "toast": return toast(request);
-      case "alert": return alert(request);
+      case "hideToast": return hideNotice("toast");
+      case "loading": return loading(request);
+      case "hideLoading": return hideNotice("loading");
+      case "alert": return dialog(request.title, request.content, [["button", request.buttonText, {}]]);
+      case "modal": return dialog(request.title, request.content, [
+        ...(request.showCancel ? [["button cancel", request.cancelText, { confirm: false }]] : []),
+        ["button confirm", request.confirmText, { confirm: true }],
+      ]);
+      case "actionSheet": return actionSheet(request);
+      case "navigationBar":
+        if (request.title != null) document.title = request.title;
+        return Promise.resolve({});
+      case "pageScrollTo":
+        window.scrollTo({ top: request.scrollTop, behavior: request.durationMs > 0 ? "smooth" : "auto" });
+        return Promise.resolve({});
+      case "tabBarBadge":
+      case "pullDownRefresh":
+        return Promise.resolve({});
       default: return Promise.reject(new Error("unknown UI request " + request.type));
     }
   };

@@ -38,6 +38,14 @@ function ready() {
   $("btn-toast").addEventListener("click", () => call("showToast", { content: "Saved", type: "success", duration: 2000 }));
   $("btn-alert").addEventListener("click", () =>
     call("alert", { title: "Capsule", content: "This alert is drawn by the container.", buttonText: "Got it" }));
+  $("btn-confirm").addEventListener("click", () =>
+    call("confirm", { title: "Capsule", content: "Keep these changes?", confirmButtonText: "Keep", cancelButtonText: "Discard" }));
+  $("btn-action-sheet").addEventListener("click", () =>
+    call("showActionSheet", { title: "Share to", items: ["Copy link", "Save image"], cancelButtonText: "Cancel" }));
+  $("btn-loading").addEventListener("click", async () => {
+    await call("showLoading", { content: "Loading…" });
+    setTimeout(() => call("hideLoading"), 1500);
+  });
   $("btn-denied").addEventListener("click", () => call("getClipboard"));
   showSystemInfo();
 }

@@ -78,6 +78,84 @@ impl<'a> Args<'a> {
         }
     }
 
+    /// A required whole number field within `range`.
+    pub fn u64(&self, name: &str, range: std::ops::RangeInclusive<u64>) -> Result<u64, ApiError> {
+        self.opt_u64(name, range)?.ok_or_else(|| {
+            ApiError::invalid_param(format!("{}: missing required number '{name}'", self.api))
+        })
+    }
+
+    /// An optional finite number field within `range`.
+    pub fn opt_f64(
+        &self,
+        name: &str,
+        range: std::ops::RangeInclusive<f64>,
+    ) -> Result<Option<f64>, ApiError> {
+        match self.field(name) {
+            None => Ok(None),
+            Some(Value::Number(number)) => match number.as_f64() {
+                Some(n) if range.contains(&n) => Ok(Some(n)),
+                _ => Err(ApiError::invalid_param(format!(
+                    "{}: '{name}' must be a number from {} to {}, got {number}",
+                    self.api,
+                    range.start(),
+                    range.end()
+                ))),
+            },
+            Some(other) => Err(self.wrong_type(name, "a number", other)),
+        }
+    }
+
+    /// An optional boolean field.
+    pub fn opt_bool(&self, name: &str) -> Result<Option<bool>, ApiError> {
+        match self.field(name) {
+            None => Ok(None),
+            Some(Value::Bool(flag)) => Ok(Some(*flag)),
+            Some(other) => Err(self.wrong_type(name, "a boolean", other)),
+        }
+    }
+
+    /// A required array of `count` strings, each at most `max_len` bytes long.
+    pub fn str_list(
+        &self,
+        name: &str,
+        count: std::ops::RangeInclusive<usize>,
+        max_len: usize,
+    ) -> Result<Vec<&'a str>, ApiError> {
+        let items = match self.field(name) {
+            None => {
+                return Err(ApiError::invalid_param(format!(
+                    "{}: missing required array '{name}'",
+                    self.api
+                )));
+            }
+            Some(Value::Array(items)) => items,
+            Some(other) => return Err(self.wrong_type(name, "an array of strings", other)),
+        };
+        if !count.contains(&items.len()) {
+            return Err(ApiError::invalid_param(format!(
+                "{}: '{name}' has {} items, it must have {} to {}",
+                self.api,
+                items.len(),
+                count.start(),
+                count.end()
+            )));
+        }
+        items
+            .iter()
+            .enumerate()
+            .map(|(index, item)| match item {
+                Value::String(text) if text.len() <= max_len => Ok(text.as_str()),
+                Value::String(text) => Err(ApiError::invalid_param(format!(
+                    "{}: '{name}[{index}]' is {} bytes long, the limit is {max_len}",
+                    self.api,
+                    text.len()
+                ))),
+                other => Err(self.wrong_type(&format!("{name}[{index}]"), "a string", other)),
+            })
+            .collect()
+    }
+
     fn wrong_type(&self, name: &str, expected: &str, got: &Value) -> ApiError {
         ApiError::invalid_param(format!(
             "{}: '{name}' must be {expected}, got {}",
@@ -124,6 +202,38 @@ mod tests {
             let result = Args::new("x", &params).and_then(|args| args.str("text", 4).map(drop));
             assert_eq!(result, Err(ApiError::invalid_param(message)), "{params}");
         }
+    }
+
+    #[test]
+    fn booleans_fractions_and_string_lists() {
+        let params =
+            json!({"yes": true, "n": "1", "top": 12.5, "list": ["a", "bb"], "mixed": ["a", 1]});
+        let args = Args::new("x", &params).expect("object");
+        assert_eq!(args.opt_bool("yes"), Ok(Some(true)));
+        assert_eq!(args.opt_bool("missing"), Ok(None));
+        assert_eq!(args.opt_bool("n").map_err(|e| e.code), Err(2));
+        assert_eq!(args.opt_f64("top", 0.0..=100.0), Ok(Some(12.5)));
+        assert_eq!(args.opt_f64("top", 0.0..=10.0).map_err(|e| e.code), Err(2));
+        assert_eq!(args.str_list("list", 1..=2, 2), Ok(vec!["a", "bb"]));
+        assert_eq!(
+            args.str_list("list", 1..=1, 2),
+            Err(ApiError::invalid_param(
+                "x: 'list' has 2 items, it must have 1 to 1"
+            ))
+        );
+        assert_eq!(
+            args.str_list("mixed", 1..=5, 9),
+            Err(ApiError::invalid_param(
+                "x: 'mixed[1]' must be a string, got a number"
+            ))
+        );
+        assert_eq!(
+            args.str_list("list", 1..=5, 1),
+            Err(ApiError::invalid_param(
+                "x: 'list[1]' is 2 bytes long, the limit is 1"
+            ))
+        );
+        assert_eq!(args.u64("missing", 0..=1).map_err(|e| e.code), Err(2));
     }
 
     #[test]

@@ -79,6 +79,90 @@ pub enum UiRequest {
         /// Label of the dismiss button.
         button_text: String,
     },
+    /// A modal question with a confirm and (optionally) a cancel button; the page answers
+    /// `{"confirm": bool}`.
+    #[serde(rename_all = "camelCase")]
+    Modal {
+        /// Bold first line; may be empty.
+        title: String,
+        /// The message; may be empty.
+        content: String,
+        /// Whether the cancel button is shown.
+        show_cancel: bool,
+        /// Label of the confirm button.
+        confirm_text: String,
+        /// Label of the cancel button.
+        cancel_text: String,
+    },
+    /// A spinner with a message over a mask that blocks the page, until
+    /// [`UiRequest::HideLoading`]; answered `{}` once shown.
+    Loading {
+        /// The text under the spinner; may be empty.
+        content: String,
+    },
+    /// Hides the loading spinner, if any; answered `{}`.
+    HideLoading,
+    /// Hides the toast, if any; answered `{}`.
+    HideToast,
+    /// A sheet of choices sliding up from the bottom, with a cancel row; the page answers
+    /// `{"index": n}`, `-1` when cancelled.
+    #[serde(rename_all = "camelCase")]
+    ActionSheet {
+        /// Text above the choices; may be empty.
+        title: String,
+        /// The choices, each non-empty.
+        items: Vec<String>,
+        /// Label of the cancel row.
+        cancel_text: String,
+    },
+    /// Changes the page's navigation bar; `None` fields stay as they are. Answered `{}` by
+    /// the host (an H5 page has no bar: its title becomes the document title).
+    #[serde(rename_all = "camelCase")]
+    NavigationBar {
+        /// The title text.
+        title: Option<String>,
+        /// Bar colour, `#rgb`, `#rgba`, `#rrggbb` or `#rrggbbaa`.
+        background_color: Option<String>,
+        /// Colour of the title and buttons, in the same form.
+        front_color: Option<String>,
+        /// Whether the bar shows a loading spinner next to the title.
+        loading: Option<bool>,
+    },
+    /// Sets what the tab bar item at `index` shows in its corner; answered `{}` by the host.
+    TabBarBadge {
+        /// Position of the tab bar item, from 0 on the left.
+        index: u32,
+        /// What to show.
+        badge: TabBadge,
+    },
+    /// Scrolls the page; answered `{}` by the host.
+    #[serde(rename_all = "camelCase")]
+    PageScrollTo {
+        /// Where the page's top should end up, in CSS pixels from the document top.
+        scroll_top: f64,
+        /// Length of the scroll animation in milliseconds (0: jump).
+        duration_ms: u64,
+    },
+    /// Starts (`true`) or stops the page's pull-down refresh animation; answered `{}` by the
+    /// host.
+    PullDownRefresh {
+        /// Whether refreshing starts or stops.
+        start: bool,
+    },
+}
+
+/// What a tab bar item shows in its corner.
+///
+/// JSON: `{"kind": "none"}`, `{"kind": "redDot"}` or `{"kind": "text", "text": "3"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "text", rename_all = "camelCase")]
+pub enum TabBadge {
+    /// Nothing.
+    None,
+    /// A small red dot.
+    RedDot,
+    /// A red badge with this text.
+    Text(String),
 }
 
 /// The device a call runs on, implemented by each render host.
@@ -95,8 +179,9 @@ pub trait Device: Send + Sync {
     /// Replaces the clipboard's text.
     fn set_clipboard_text(&self, text: String);
 
-    /// Draws `request` over page `page` and answers `reply` when it is shown (toast) or
-    /// dismissed (alert). A host that cannot show it answers with an error.
+    /// Draws `request` over page `page` and answers `reply` when it is shown (toast,
+    /// loading, page chrome) or dismissed (alert, modal, action sheet) with the page's answer
+    /// (see each [`UiRequest`] variant). A host that cannot show it answers with an error.
     fn show_ui(&self, page: u64, request: UiRequest, reply: Reply);
 
     /// Delivers native event `name` (for example `taskProgress`) to page `page`. Hosts that

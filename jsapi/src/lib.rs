@@ -9,8 +9,10 @@
 //! [`Registry::with_config`] registers the native modules a host configures with an
 //! [`ApiConfig`]: storage (SQLite, per app, with quotas), network (`request`,
 //! `downloadFile`, `uploadFile` to declared domains), the sandboxed file area, scanning from a
-//! [`ScanSource`], and system and device APIs. Each [`Caller`] carries its [`Dialect`], which
-//! picks Alipay's or WeChat's argument and result shapes.
+//! [`ScanSource`], system and device APIs, and the container UI (toasts, dialogs, loading,
+//! action sheets, navigation bar and tab bar changes) drawn through [`Device::show_ui`].
+//! Each [`Caller`] carries its [`Dialect`], which picks Alipay's or WeChat's argument and
+//! result shapes.
 //!
 //! ```
 //! use capsule_jsapi::{ApiError, Permission, Registry};
@@ -36,11 +38,12 @@ mod registry;
 mod scan;
 mod storage;
 mod system;
+mod ui;
 pub mod value;
 
 pub use args::Args;
 pub use config::ApiConfig;
-pub use device::{Device, SystemInfo, ToastIcon, UiRequest};
+pub use device::{Device, SystemInfo, TabBadge, ToastIcon, UiRequest};
 pub use dialect::Dialect;
 pub use error::{ApiError, ApiResult};
 pub use network::{ABORTED, DECODE_ERROR, DOMAIN_NOT_ALLOWED, HTTP_ERROR, NETWORK_ERROR, TIMEOUT};

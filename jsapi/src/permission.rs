@@ -10,7 +10,8 @@ pub struct Permission(Cow<'static, str>);
 impl Permission {
     /// Device and runtime facts: `getSystemInfo`, `getNetworkType`, ...
     pub const SYSTEM: Self = Self(Cow::Borrowed("system"));
-    /// Container UI drawn over the page: toast, alert, modal, loading, action sheet.
+    /// Container UI drawn over the page (toast, alert, modal, loading, action sheet) and the
+    /// page chrome (navigation bar, tab bar badges, scrolling, pull-down refresh).
     pub const UI: Self = Self(Cow::Borrowed("ui"));
     /// Reading and writing the device clipboard.
     pub const CLIPBOARD: Self = Self(Cow::Borrowed("clipboard"));

@@ -173,6 +173,7 @@ impl Registry {
     pub fn with_config(config: &ApiConfig) -> Self {
         let mut registry = Self::new();
         crate::builtins::register(&mut registry);
+        crate::ui::register(&mut registry);
         let store = Arc::new(crate::storage::Store::new(
             config.data_dir.clone(),
             config.storage_limits,

@@ -1,4 +1,4 @@
-//! End-to-end: H5 pages in the real webview call the native storage, network, file and scan
+//! End-to-end: H5 pages in the real webview call the native storage, network, file, scan and UI
 //! APIs through the JSBridge, each run under its own virtual display.
 
 #[path = "../../tests/tests/support/http.rs"]
@@ -193,4 +193,42 @@ fn simulator_scans_the_scan_image() {
         &["--scan-image".as_ref(), code.as_os_str()],
     );
     assert_eq!(value["code"], "capsule-scan-e2e", "{value}");
+}
+
+#[test]
+fn demo_confirm_answers_the_tapped_button() {
+    // Relative to the package root, which is where cargo runs tests.
+    let demo = Path::new("../examples/h5-demo");
+    let data = tempfile::tempdir().expect("data home");
+    let script = r#"
+        const until = async (find) => {
+            for (let i = 0; i < 250; i++) {
+                const found = find();
+                if (found) return found;
+                await new Promise((resolve) => setTimeout(resolve, 20));
+            }
+            throw new Error("gave up waiting for " + find);
+        };
+        const $ = (id) => document.getElementById(id);
+        const shadow = () => { const ui = document.querySelector("capsule-ui"); return ui && ui.shadowRoot; };
+        await until(() => $("bridge-status").classList.contains("ready"));
+        $("btn-confirm").click();
+        const confirm = await until(() => shadow() && shadow().querySelector(".dialog button.confirm"));
+        const labels = Array.from(shadow().querySelectorAll(".dialog button"), (b) => b.textContent);
+        const title = shadow().querySelector(".dialog .title").textContent;
+        confirm.click();
+        const shown = await until(() => $("result").textContent.startsWith("confirm") && $("result").textContent);
+        return {
+            title, labels, result: JSON.parse(shown.slice(shown.indexOf("{"))),
+            dialogGone: !shadow().querySelector(".dialog"),
+        };
+    "#;
+    let value = exec(demo, script, &[("XDG_DATA_HOME", data.path())]);
+    assert_eq!(
+        value,
+        json!({
+            "title": "Capsule", "labels": ["Discard", "Keep"], "result": {"confirm": true},
+            "dialogGone": true,
+        })
+    );
 }
