@@ -440,7 +440,11 @@ impl EventLoop {
                 value.to_json(&mut self.context)
             });
         let result = match result {
-            Ok(value) => Ok(value.unwrap_or(Value::Null)),
+            Ok(value) => {
+                let mut value = value.unwrap_or(Value::Null);
+                integral_numbers(&mut value);
+                Ok(value)
+            }
             Err(error) => Err(describe(&error, &mut self.context)),
         };
         send(LogicToView::Evaluated { id, result });
@@ -459,13 +463,15 @@ fn string_arg(args: &[JsValue], index: usize, context: &mut Context) -> JsResult
     Ok(arg(args, index).to_string(context)?.to_std_string_escaped())
 }
 
+/// Argument `index` as JSON, with integral numbers as integers (boa hands out `2.0`).
 fn json_arg(args: &[JsValue], index: usize, context: &mut Context) -> JsResult<Value> {
-    Ok(arg(args, index).to_json(context)?.unwrap_or(Value::Null))
+    let mut value = arg(args, index).to_json(context)?.unwrap_or(Value::Null);
+    integral_numbers(&mut value);
+    Ok(value)
 }
 
 fn native_send(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
-    let mut message = json_arg(args, 0, context)?;
-    integral_numbers(&mut message);
+    let message = json_arg(args, 0, context)?;
     let message: LogicToView = serde_json::from_value(message)
         .map_err(|error| JsNativeError::typ().with_message(format!("bad message: {error}")))?;
     if let LogicToView::SetData { changes, .. } = &message {
