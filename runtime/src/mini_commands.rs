@@ -12,7 +12,7 @@ use capsule_runtime::{
     Snapshot, WryHandle, WryHost, WryHostOptions,
 };
 
-use crate::scenario::{Outcome, Scenario, ScriptedScans, Target, play, write_junit};
+use crate::scenario::{Outcome, Scenario, Screenshot, ScriptedScans, Target, play, write_junit};
 use crate::{RunArgs, TrustArgs, Unpacked, absolute, ensure_display, open_app_at};
 
 /// How long the home page may take to be ready.
@@ -65,7 +65,7 @@ pub(crate) fn run(
     };
     if args.headless {
         let container = builder(Container::builder()).build(Arc::new(HeadlessHost::new()));
-        let program = MiniProgram::launch(&container, app, MiniProgramOptions::default())?;
+        let program = MiniProgram::launch(&container, app, &MiniProgramOptions::default())?;
         let snapshot = wait_ready(&program)?;
         println!("{}", snapshot.html);
         report(&snapshot);
@@ -92,7 +92,7 @@ pub(crate) fn run(
         webview: true,
         ..MiniProgramOptions::default()
     };
-    let program = MiniProgram::launch(&container, app, options)?;
+    let program = MiniProgram::launch(&container, app, &options)?;
     std::thread::spawn(move || {
         let outcome = wait_ready(&program).and_then(|snapshot| {
             report(&snapshot);
@@ -246,8 +246,11 @@ impl TestRun {
             None => default_device,
         };
         let container = self.container(device, Arc::new(HeadlessHost::new()));
-        let program =
-            MiniProgram::launch(&container, self.app.clone(), Self::options(scenario, false))?;
+        let program = MiniProgram::launch(
+            &container,
+            self.app.clone(),
+            &Self::options(scenario, false),
+        )?;
         let outcome = self.play(scenario, &program, None);
         program.close();
         Ok(outcome)
@@ -257,7 +260,7 @@ impl TestRun {
         &self,
         scenario: &Scenario,
         program: &MiniProgram,
-        screenshot: Option<&dyn Fn(&Path) -> Result<()>>,
+        screenshot: Option<Screenshot<'_>>,
     ) -> Outcome {
         let started = Instant::now();
         if let Err(error) = wait_ready(program) {
@@ -321,7 +324,7 @@ impl TestRun {
         let mut previous: Option<MiniProgram> = None;
         for scenario in scenarios {
             let program =
-                MiniProgram::launch(container, self.app.clone(), Self::options(scenario, true))?;
+                MiniProgram::launch(container, self.app.clone(), &Self::options(scenario, true))?;
             // Closing the last window ends the event loop: close the previous one only now.
             if let Some(previous) = previous.take() {
                 previous.close();

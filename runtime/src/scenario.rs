@@ -121,6 +121,9 @@ pub(crate) struct Outcome {
     pub(crate) elapsed: Duration,
 }
 
+/// Takes a screenshot of the window into a file.
+pub(crate) type Screenshot<'a> = &'a dyn Fn(&Path) -> Result<()>;
+
 /// What a scenario runs against.
 pub(crate) struct Target<'a> {
     /// The running app.
@@ -130,7 +133,7 @@ pub(crate) struct Target<'a> {
     /// Where screenshots go.
     pub(crate) out_dir: &'a Path,
     /// Takes a screenshot of the window, when there is one.
-    pub(crate) screenshot: Option<&'a dyn Fn(&Path) -> Result<()>>,
+    pub(crate) screenshot: Option<Screenshot<'a>>,
     /// The run's scripted camera.
     pub(crate) scans: &'a ScriptedScans,
 }
@@ -364,15 +367,15 @@ fn check_element(snapshot: &Snapshot, arg: &Value) -> Result<()> {
     let path = locate(snapshot, arg)?;
     let element = element_at(&snapshot.tree, &path).context("element vanished")?;
     let text = text_of(element);
-    if let Some(wanted) = arg.get("text").and_then(Value::as_str) {
-        if text != wanted.trim() {
-            bail!("expected text {wanted:?}, found {text:?}");
-        }
+    if let Some(wanted) = arg.get("text").and_then(Value::as_str)
+        && text != wanted.trim()
+    {
+        bail!("expected text {wanted:?}, found {text:?}");
     }
-    if let Some(wanted) = arg.get("contains").and_then(Value::as_str) {
-        if !text.contains(wanted) {
-            bail!("expected text containing {wanted:?}, found {text:?}");
-        }
+    if let Some(wanted) = arg.get("contains").and_then(Value::as_str)
+        && !text.contains(wanted)
+    {
+        bail!("expected text containing {wanted:?}, found {text:?}");
     }
     if let Some(visible) = arg.get("visible").and_then(Value::as_bool) {
         let hidden = element
@@ -509,13 +512,13 @@ fn check_storage(target: &Target<'_>, key: &str, arg: &Map<String, Value>) -> Re
         .evaluate(&format!("{keys}.includes({key_json})"))?
         .as_bool()
         .unwrap_or(false);
-    if let Some(wanted) = arg.get("exists").and_then(Value::as_bool) {
-        if exists != wanted {
-            bail!(
-                "expected storage '{key}' to {}exist",
-                if wanted { "" } else { "not " }
-            );
-        }
+    if let Some(wanted) = arg.get("exists").and_then(Value::as_bool)
+        && exists != wanted
+    {
+        bail!(
+            "expected storage '{key}' to {}exist",
+            if wanted { "" } else { "not " }
+        );
     }
     if let Some(wanted) = arg.get("equals") {
         if !exists {
@@ -592,7 +595,7 @@ mod tests {
 
     #[test]
     fn bad_scenario_files_are_clear_errors() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().expect("test value");
         for (text, expected) in [
             ("{", "not valid JSON"),
             ("[]", "a scenario is a JSON object"),
@@ -600,20 +603,20 @@ mod tests {
             (r#"{"steps": [], "name": 3}"#, "'name' must be a string"),
         ] {
             let file = dir.path().join("s.json");
-            std::fs::write(&file, text).unwrap();
-            let error = format!("{:#}", Scenario::load(&file).unwrap_err());
+            std::fs::write(&file, text).expect("test value");
+            let error = format!("{:#}", Scenario::load(&file).expect_err("fails"));
             assert!(error.contains(expected), "{text}: {error}");
         }
         let missing = format!(
             "{:#}",
-            Scenario::load(&dir.path().join("none.json")).unwrap_err()
+            Scenario::load(&dir.path().join("none.json")).expect_err("fails")
         );
         assert!(missing.contains("cannot read"), "{missing}");
     }
 
     #[test]
     fn junit_reports_escape_and_count_failures() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().expect("test value");
         let file = dir.path().join("out.xml");
         let outcomes = [
             Outcome {
@@ -627,8 +630,8 @@ mod tests {
                 elapsed: Duration::from_millis(5),
             },
         ];
-        write_junit(&file, &outcomes).unwrap();
-        let xml = std::fs::read_to_string(file).unwrap();
+        write_junit(&file, &outcomes).expect("test value");
+        let xml = std::fs::read_to_string(file).expect("test value");
         assert!(xml.contains(r#"tests="2" failures="1""#), "{xml}");
         assert!(xml.contains("a &lt;b&gt;"), "{xml}");
         assert!(

@@ -284,15 +284,15 @@ mod tests {
 
     fn tree(template: &str) -> Vec<VNode> {
         let files = HashMap::from([("p.wxml".to_owned(), template.to_owned())]);
-        let page = PageView::compile(&files, "p.wxml", &Default::default()).unwrap();
+        let page = PageView::compile(&files, "p.wxml", &Default::default()).expect("test value");
         View::new(page, serde_json::json!({}))
-            .unwrap()
+            .expect("test value")
             .tree()
             .to_vec()
     }
 
     fn find(selector: &str, tree: &[VNode]) -> Vec<NodePath> {
-        Selector::parse(selector).unwrap().find(tree)
+        Selector::parse(selector).expect("test value").find(tree)
     }
 
     #[test]
@@ -313,7 +313,10 @@ mod tests {
         assert_eq!(find("[type]", &page), [vec![1]]);
         assert_eq!(find("text, input", &page).len(), 3);
         assert!(find(".missing", &page).is_empty());
-        assert_eq!(text_of(element_at(&page, &[0, 1]).unwrap()), "y");
+        assert_eq!(
+            text_of(element_at(&page, &[0, 1]).expect("test value")),
+            "y"
+        );
         assert!(describe(&page).contains("view.todo.done"));
     }
 

@@ -290,11 +290,11 @@ mod tests {
             "window":{"navigationBarTitleText":"W","navigationBarTextStyle":"black","enablePullDownRefresh":true},
             "tabBar":{"color":"#111","list":[{"pagePath":"pages/a/a","text":"A","iconPath":"i/a.png"}]}}"##,
         )
-        .unwrap();
+        .expect("test value");
         assert_eq!(wechat.window.title.as_deref(), Some("W"));
         assert_eq!(wechat.window.bar_front.as_deref(), Some("#000000"));
         assert_eq!(wechat.window.pull_refresh, Some(true));
-        let bar = wechat.tab_bar.as_ref().unwrap();
+        let bar = wechat.tab_bar.as_ref().expect("test value");
         assert_eq!(
             (bar.color.as_str(), bar.items[0].text.as_str()),
             ("#111", "A")
@@ -305,10 +305,10 @@ mod tests {
             r##"{"pages":["pages/a/a"],"window":{"defaultTitle":"A","pullRefresh":"YES"},
             "tabBar":{"textColor":"#222","items":[{"pagePath":"pages/a/a","name":"Home","activeIcon":"x.png"}]}}"##,
         )
-        .unwrap();
+        .expect("test value");
         assert_eq!(alipay.window.title.as_deref(), Some("A"));
         assert_eq!(alipay.window.pull_refresh, Some(true));
-        let item = &alipay.tab_bar.as_ref().unwrap().items[0];
+        let item = &alipay.tab_bar.as_ref().expect("test value").items[0];
         assert_eq!(
             (item.text.as_str(), item.selected_icon.as_deref()),
             ("Home", Some("x.png"))
@@ -330,7 +330,7 @@ mod tests {
                 "needs a 'pagePath'",
             ),
         ] {
-            let error = AppConfig::parse(text).unwrap_err().to_string();
+            let error = AppConfig::parse(text).expect_err("fails").to_string();
             assert!(error.contains(expected), "{text}: {error}");
         }
     }

@@ -127,9 +127,9 @@ mod tests {
 
     fn tree(template: &str) -> Vec<VNode> {
         let files = HashMap::from([("p.wxml".to_owned(), template.to_owned())]);
-        let page = PageView::compile(&files, "p.wxml", &Default::default()).unwrap();
+        let page = PageView::compile(&files, "p.wxml", &Default::default()).expect("test value");
         View::new(page, serde_json::json!({}))
-            .unwrap()
+            .expect("test value")
             .tree()
             .to_vec()
     }
@@ -158,7 +158,7 @@ mod tests {
             handlers(&page, &[0, 0, 0, 0], "tap"),
             ["capture", "inner", "middle"]
         );
-        let (target, calls) = propagate(&page, &[0, 0, 0], "tap").unwrap();
+        let (target, calls) = propagate(&page, &[0, 0, 0], "tap").expect("test value");
         assert_eq!(target.dataset["n"], 3);
         assert_eq!(calls[0].current_target.id, "outer");
     }
@@ -187,9 +187,9 @@ mod tests {
             r#"<view onTap="outer"><view catchTap="inner"/><view onTap="other"/></view>"#
                 .to_owned(),
         )]);
-        let page = PageView::compile(&files, "p.axml", &Default::default()).unwrap();
+        let page = PageView::compile(&files, "p.axml", &Default::default()).expect("test value");
         let tree = View::new(page, serde_json::json!({}))
-            .unwrap()
+            .expect("test value")
             .tree()
             .to_vec();
         assert_eq!(handlers(&tree, &[0, 0], "tap"), ["inner"]);

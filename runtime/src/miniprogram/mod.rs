@@ -141,7 +141,7 @@ impl MiniProgram {
     pub fn launch(
         container: &Container,
         app: App,
-        options: MiniProgramOptions,
+        options: &MiniProgramOptions,
     ) -> Result<Self, MiniProgramError> {
         let (inbox, page) = session::start(container, app, options)?;
         Ok(Self { inbox, page })

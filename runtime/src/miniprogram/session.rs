@@ -59,7 +59,7 @@ impl SourceFiles for AppSource<'_> {
 pub(crate) fn start(
     container: &Container,
     app: App,
-    options: MiniProgramOptions,
+    options: &MiniProgramOptions,
 ) -> Result<(Sender<Input>, PageId), MiniProgramError> {
     if app.manifest().kind != AppKind::MiniProgram {
         return Err(MiniProgramError::NotMiniProgram(app.id().to_owned()));
@@ -102,6 +102,7 @@ pub(crate) fn start(
         })
         .map_err(|e| MiniProgramError::Logic(e.to_string()))?;
     let container = container.clone();
+    let webview = options.webview;
     let badges = vec![Badge::None; config.tab_bar.as_ref().map_or(0, |bar| bar.items.len())];
     std::thread::Builder::new()
         .name(format!("capsule-mp-{}", app.id()))
@@ -114,7 +115,7 @@ pub(crate) fn start(
                 dialect,
                 logic,
                 page,
-                webview: options.webview,
+                webview,
                 pages: HashMap::new(),
                 stack: Vec::new(),
                 shown: None,
@@ -550,8 +551,10 @@ impl Session {
             return;
         }
         state.ready = true;
-        if self.timing.first_render_ms.is_none() {
-            if let Some(created) = self.timing.page_created {
+        if self.timing.first_render_ms.is_none()
+            && let Some(created) = self.timing.page_created
+        {
+            {
                 self.timing.first_render_ms = Some(ms_since(created));
                 self.timing.ready_sent = Some(Instant::now());
                 self.logic(LogicCommand::PageReady { page });
@@ -570,8 +573,10 @@ impl Session {
         ack_id: u64,
     ) {
         let mut ops = Vec::new();
-        if component.is_none() {
-            if let Some(Ok(view)) = self.pages.get_mut(&page).map(|p| &mut p.view) {
+        if component.is_none()
+            && let Some(Ok(view)) = self.pages.get_mut(&page).map(|p| &mut p.view)
+        {
+            {
                 let changes: Vec<(String, Value)> = changes
                     .iter()
                     .map(|change| (path_text(&change.path), change.value.clone()))
@@ -712,10 +717,10 @@ impl Session {
                 for (_, answer) in released {
                     answer.send(()).ok();
                 }
-                if seq >= self.render_seq {
-                    if let Some(page) = self.shown {
-                        self.rendered(page);
-                    }
+                if seq >= self.render_seq
+                    && let Some(page) = self.shown
+                {
+                    self.rendered(page);
                 }
             }
             "mpActed" => {
@@ -878,7 +883,7 @@ impl Session {
                 path,
                 action,
                 answer,
-            } => self.act(path, action, answer),
+            } => self.act(&path, action, answer),
             Control::TapTab(index, answer) => {
                 answer.send(self.tap_tab(index)).ok();
             }
@@ -927,7 +932,7 @@ impl Session {
         }
     }
 
-    fn act(&mut self, path: NodePath, action: UserAction, answer: Sender<Result<(), String>>) {
+    fn act(&mut self, path: &[u32], action: UserAction, answer: Sender<Result<(), String>>) {
         let Some(tree) = self
             .shown
             .and_then(|page| self.pages.get(&page))
@@ -936,7 +941,7 @@ impl Session {
             answer.send(Err("no page is shown".into())).ok();
             return;
         };
-        let chain = ancestry(&tree, &path);
+        let chain = ancestry(&tree, path);
         let Some(element) = chain.last() else {
             answer.send(Err(format!("no element at {path:?}"))).ok();
             return;
@@ -993,13 +998,13 @@ impl Session {
             ],
             UserAction::Input(text) => {
                 let cursor = text.chars().count();
-                self.input_values.insert(path.clone(), text.clone());
+                self.input_values.insert(path.to_vec(), text.clone());
                 vec![event("input", json!({"value": text, "cursor": cursor}))]
             }
             UserAction::Confirm => {
                 let value = self
                     .input_values
-                    .get(&path)
+                    .get(path)
                     .cloned()
                     .or(current_value)
                     .unwrap_or_default();
@@ -1009,7 +1014,7 @@ impl Session {
         };
         let tapped = events.iter().any(|e| e.kind == "tap");
         for event in events {
-            self.dispatch(&path, event);
+            self.dispatch(path, event);
         }
         if let (true, Some(navigator)) = (tapped, navigator) {
             let attr = |name: &str| {
