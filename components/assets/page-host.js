@@ -101,7 +101,7 @@
 :where(image) { display: inline-block; width: 320px; height: 240px; overflow: hidden;
   background-repeat: no-repeat; background-size: 100% 100%; }
 
-:where(icon) { --capsule-tone: #09bb07; display: inline-block; box-sizing: border-box; vertical-align: middle;
+:where(icon) { --capsule-tone: #09bb07; position: relative; display: inline-block; box-sizing: border-box; vertical-align: middle;
   width: var(--capsule-size, 23px); height: var(--capsule-size, 23px); border-radius: 50%; overflow: hidden;
   background: var(--capsule-color, var(--capsule-tone)); color: #fff; text-align: center;
   font: bold calc(var(--capsule-size, 23px) * 0.62) / var(--capsule-size, 23px) sans-serif; }
@@ -119,7 +119,10 @@
 :where(icon[type=clear]) { --capsule-tone: #b2b2b2; }
 :where(icon[type=download])::before { content: "\\2193"; }
 :where(icon[type=search]) { --capsule-tone: #b2b2b2; }
-:where(icon[type=search])::before { content: "\\2315"; }
+:where(icon[type=search])::before { content: ""; position: absolute; left: 14%; top: 14%; width: 56%; height: 56%;
+  box-sizing: border-box; border: calc(var(--capsule-size, 23px) * 0.09) solid currentColor; border-radius: 50%; }
+:where(icon[type=search])::after { content: ""; position: absolute; left: 66%; top: 58%; width: 10%; height: 32%;
+  background: currentColor; transform: rotate(-45deg); }
 
 :where(scroll-view) { position: relative; overflow: hidden; }
 :where(scroll-view[scroll-x]) { overflow-x: auto; }
@@ -684,11 +687,12 @@
       timeStamp: Math.round(timeStamp === undefined ? performance.now() : timeStamp),
     });
   }
-  // touchmove is frequent: only sent when some element on the way up listens for it.
-  function bound(el, type) {
+  // Whether an element on the way up binds `type` (in one of `phases`, if given).
+  function bound(el, type, phases) {
     for (let node = el; node && node !== root; node = node.parentNode) {
       const events = eventsMap.get(node);
-      if (events && events.some((binding) => binding && binding.event === type)) return true;
+      const matches = (binding) => binding && binding.event === type && (!phases || phases.includes(binding.phase));
+      if (events && events.some(matches)) return true;
     }
     return false;
   }
@@ -724,7 +728,11 @@
       clearTimeout(press.timer);
       hoverEnd(true);
     }
-    if (bound(press.target, "touchmove")) emit(press.target, "touchmove", {}, touches, changed, event.timeStamp);
+    // touchmove is frequent: only sent when some element on the way up listens for it.
+    if (!bound(press.target, "touchmove")) return;
+    emit(press.target, "touchmove", {}, touches, changed, event.timeStamp);
+    // catchtouchmove (a modal's mask) keeps the page behind from scrolling, as on the platforms.
+    if (event.cancelable && bound(press.target, "touchmove", ["catch", "captureCatch"])) event.preventDefault();
   }
   function pressEnd(event, point, touches, changed, cancelled) {
     const current = press;
@@ -1008,7 +1016,7 @@
     };
     root.addEventListener("mousedown", mouse(pressStart));
     root.addEventListener("touchstart", touch(pressStart), { passive: true });
-    root.addEventListener("touchmove", touch(pressMove), { passive: true });
+    root.addEventListener("touchmove", touch(pressMove), { passive: false });
     root.addEventListener("touchend", touch(pressEnd), { passive: true });
     root.addEventListener("touchcancel", touch((event, point, touches, changed) => pressEnd(event, point, touches, changed, true)), { passive: true });
     root.addEventListener("click", onClick);
@@ -1055,13 +1063,15 @@
 .tab { flex: 1; min-width: 0; display: flex; flex-direction: column; align-items: center; justify-content: center;
   gap: 2px; font-size: 10px; cursor: pointer; user-select: none; }
 .tab.text-only { font-size: 14px; }
-.anchor { position: relative; display: block; }
+.anchor { position: relative; display: block; max-width: 100%; }
 .icon { display: block; width: 24px; height: 24px; object-fit: contain; }
 .label { display: block; max-width: 100%; overflow: hidden; white-space: nowrap; text-overflow: ellipsis; }
 .badge { position: absolute; top: -4px; left: calc(100% - 8px); min-width: 16px; height: 16px; padding: 0 4px;
   box-sizing: border-box; border-radius: 8px; background: #fa5151; color: #fff; font-size: 11px; line-height: 16px;
   text-align: center; white-space: nowrap; }
 .dot { position: absolute; top: -2px; left: calc(100% - 3px); width: 8px; height: 8px; border-radius: 50%; background: #fa5151; }
+.text-only .badge { top: -9px; left: calc(100% + 2px); }
+.text-only .dot { top: -3px; left: calc(100% + 2px); }
 `;
   let chromeShadow = null;
   function chromeRoot() {
@@ -1120,21 +1130,21 @@
       const selected = index === tabs.selected;
       const tab = make("div", withIcons ? "tab" : "tab text-only");
       tab.style.color = String((selected ? tabs.selectedColor : tabs.color) || (selected ? "#1677ff" : "#999999"));
+      // The badge and red dot hang off the icon, or off the label when there are no icons.
       const label = make("span", "label", item.text == null ? "" : String(item.text));
-      let anchor = label;
+      const anchor = make("span", "anchor");
       if (withIcons) {
-        anchor = make("span", "anchor");
         const src = selected ? item.selectedIconPath || item.iconPath : item.iconPath;
+        const icon = make(src ? "img" : "span", "icon");
         if (src) {
-          const icon = make("img", "icon");
           icon.alt = "";
           icon.src = String(src);
-          anchor.appendChild(icon);
-        } else anchor.appendChild(make("span", "icon"));
+        }
+        anchor.appendChild(icon);
         tab.append(anchor, label);
       } else {
-        label.classList.add("anchor");
-        tab.appendChild(label);
+        anchor.appendChild(label);
+        tab.appendChild(anchor);
       }
       if (item.badge !== null && item.badge !== undefined && item.badge !== "") anchor.appendChild(make("span", "badge", String(item.badge)));
       else if (item.redDot) anchor.appendChild(make("span", "dot"));
