@@ -1,8 +1,8 @@
 //! Capsule's webview-side assets: what runs inside the page next to the app's own code.
 //!
-//! So far: the container UI that native APIs draw over the page (toast, loading, alert,
-//! modal, action sheet). The built-in mini-program components (view, text, button, ...)
-//! join it here.
+//! The container UI that native APIs draw over the page (toast, loading, alert, modal,
+//! action sheet), and the page host that renders mini-program pages with their built-in
+//! components (view, text, button, ...).
 
 /// Script defining `window.__capsuleUi.show(request)`, which draws a
 /// `capsule_jsapi::UiRequest` (in its JSON form) over the page and resolves with the page's
@@ -11,3 +11,21 @@
 /// once. It keeps its markup and styles in a shadow root on a `<capsule-ui>` element, so
 /// page styles cannot reach it.
 pub const CONTAINER_UI_SCRIPT: &str = include_str!("../assets/container-ui.js");
+
+/// Script defining `window.__capsulePageHost.receive(message)`, the webview side of a
+/// mini-program page. The bridge hands it every message whose `kind` starts with `mp`:
+///
+/// - `mpRender` builds the page from virtual DOM nodes inside a `<page>` element (one DOM
+///   node per `VNode`, so patch paths are DOM child indices), sets the page CSS and draws the
+///   chrome, then answers `mpRendered` after two frames; `mpPatch` applies patch operations
+///   and answers `mpRendered` with its `seq`; `mpChrome`, `mpScrollTo`, `mpSetValue`,
+///   `mpStopRefresh`, and `mpAct` (a test acting as the user, answered by `mpActed`).
+/// - User input goes back as `mpEvent` (one per DOM event, at the innermost mini-program
+///   element; the runtime does bubbling and catch), `mpTab`, `mpBack`, `mpNavigate`,
+///   `mpScroll`, `mpReachBottom` and `mpPullDownRefresh`.
+///
+/// Built-in component styles are part of the script; they go first in `<head>` with no
+/// specificity, so app CSS wins. The navigation bar and tab bar live in a shadow root on a
+/// `<capsule-chrome>` element outside `<page>`. Until the first `mp*` message the script
+/// does nothing, so H5 pages are unaffected.
+pub const PAGE_HOST_SCRIPT: &str = include_str!("../assets/page-host.js");

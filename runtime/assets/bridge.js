@@ -104,6 +104,11 @@
         window.__capsuleUi.show(message.request).then(done, () => done({}));
         break;
       }
+      default:
+        // Mini-program page messages (mpRender, mpPatch, ...) belong to the page host.
+        if (typeof message.kind === "string" && message.kind.startsWith("mp") && window.__capsulePageHost) {
+          window.__capsulePageHost.receive(message);
+        }
     }
   }
 

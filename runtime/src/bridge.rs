@@ -16,12 +16,14 @@ use serde_json::Value;
 use crate::HostPolicy;
 
 /// The script every page of an app gets before its own scripts: the JSBridge
-/// (`CapsuleJSBridge`, `AlipayJSBridge`) and the container UI drawn over the page.
+/// (`CapsuleJSBridge`, `AlipayJSBridge`), the container UI drawn over the page and the
+/// mini-program page host (idle until the first `mp*` message).
 pub(crate) fn page_script() -> String {
     format!(
-        "{}\n{}",
+        "{}\n{}\n{}",
         include_str!("../assets/bridge.js"),
-        capsule_components::CONTAINER_UI_SCRIPT
+        capsule_components::CONTAINER_UI_SCRIPT,
+        capsule_components::PAGE_HOST_SCRIPT
     )
 }
 
