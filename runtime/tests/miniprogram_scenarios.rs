@@ -81,7 +81,10 @@ fn check_screenshot(path: &Path) -> (u32, u32, Vec<(u8, u8, u8)>) {
 fn alipay_example_passes_its_scenarios_headless() {
     let out = run_example("alipay", false);
     let html = std::fs::read_to_string(out.path().join("todos.html")).expect("page HTML");
-    assert!(html.contains("walk dog") && !html.contains("buy milk"), "{html}");
+    assert!(
+        html.contains("walk dog") && !html.contains("buy milk"),
+        "{html}"
+    );
 }
 
 #[test]
@@ -124,8 +127,7 @@ fn a_failing_step_names_the_step_what_was_expected_and_what_was_found() {
     )
     .expect("scenario");
     let unknown = dir.path().join("unknown.json");
-    std::fs::write(&unknown, r#"{"name": "unknown", "steps": [{"jump": 1}]}"#)
-        .expect("scenario");
+    std::fs::write(&unknown, r#"{"name": "unknown", "steps": [{"jump": 1}]}"#).expect("scenario");
     let junit = dir.path().join("junit.xml");
     let output = capsule(&[
         "test",
@@ -160,7 +162,11 @@ fn a_failing_step_names_the_step_what_was_expected_and_what_was_found() {
         not_json.to_str().expect("utf-8"),
     ]);
     assert_eq!(output.status.code(), Some(1));
-    assert!(text(&output).contains("is not valid JSON"), "{}", text(&output));
+    assert!(
+        text(&output).contains("is not valid JSON"),
+        "{}",
+        text(&output)
+    );
 }
 
 #[test]
@@ -204,5 +210,8 @@ fn a_page_that_does_not_compile_is_reported_not_shown_as_blank() {
     let output = capsule(&["run", "--headless", root.to_str().expect("utf-8")]);
     let log = text(&output);
     assert_eq!(output.status.code(), Some(1), "{log}");
-    assert!(log.contains("app.json: 'pages' must be a list of page paths"), "{log}");
+    assert!(
+        log.contains("app.json: 'pages' must be a list of page paths"),
+        "{log}"
+    );
 }
