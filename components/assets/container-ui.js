@@ -3,6 +3,7 @@
 // resolves with the page's answer: {} once a toast or loading is shown or hidden, {} when an
 // alert is dismissed, {confirm} for a modal, {index} (-1: cancelled) for an action sheet.
 // An H5 page has no navigation bar or tab bar: those requests are answered {} at once.
+// answer(uiId, {confirm} | {index}) presses the matching button of an open dialog (testers).
 (() => {
   "use strict";
   if (window.__capsuleUi) return;
@@ -63,14 +64,38 @@
     element.textContent = value;
     return element;
   };
+  // The buttons of each open dialog by request id, so a tester can press one (answer()).
+  const openDialogs = new Map();
   // A button that removes `box` and resolves with `answer` when tapped.
   const button = (className, label, box, resolve, answer) => {
     const element = text("button", className, label);
+    element.capsuleAnswer = answer;
     element.addEventListener("click", () => {
       box.remove();
       resolve(answer);
     });
     return element;
+  };
+  const sameAnswer = (a, b) => Object.keys(b).every((key) => a[key] === b[key]);
+  // Presses the button of dialog `uiId` whose answer matches `wanted` ({confirm} or {index}),
+  // as a user's tap would.
+  const answer = (uiId, wanted) => {
+    const dialog = openDialogs.get(uiId);
+    const buttons = dialog ? [...dialog.querySelectorAll("button")] : [];
+    const match = buttons.length === 1
+      ? buttons[0]
+      : buttons.find((b) => b.capsuleAnswer && sameAnswer(b.capsuleAnswer, wanted || {}));
+    if (!match) return false;
+    match.click();
+    return true;
+  };
+  // Keeps `box` findable by answer() while `shown` is pending.
+  const track = (uiId, box, shown) => {
+    if (uiId == null) return shown;
+    openDialogs.set(uiId, box);
+    const forget = () => openDialogs.delete(uiId);
+    shown.then(forget, forget);
+    return shown;
   };
 
   // The toast or loading on screen: only one at a time, as on the platforms.
@@ -108,9 +133,10 @@
     return Promise.resolve({});
   }
 
-  function dialog(title, content, buttons) {
-    return new Promise((resolve) => {
-      const box = layer();
+  function dialog(uiId, title, content, buttons) {
+    let box = null;
+    const shown = new Promise((resolve) => {
+      box = layer();
       box.appendChild(text("div", "mask", ""));
       const card = text("div", "dialog", "");
       card.setAttribute("role", "alertdialog");
@@ -123,11 +149,13 @@
       card.appendChild(row);
       box.appendChild(card);
     });
+    return track(uiId, box, shown);
   }
 
-  function actionSheet(request) {
-    return new Promise((resolve) => {
-      const box = layer("sheet-layer");
+  function actionSheet(uiId, request) {
+    let box = null;
+    const shown = new Promise((resolve) => {
+      box = layer("sheet-layer");
       const mask = text("div", "mask", "");
       mask.addEventListener("click", () => { box.remove(); resolve({ index: -1 }); });
       box.appendChild(mask);
@@ -139,20 +167,21 @@
       sheet.appendChild(button("button cancel", request.cancelText, box, resolve, { index: -1 }));
       box.appendChild(sheet);
     });
+    return track(uiId, box, shown);
   }
 
-  const show = (request) => {
+  const show = (request, uiId) => {
     switch (request.type) {
       case "toast": return toast(request);
       case "hideToast": return hideNotice("toast");
       case "loading": return loading(request);
       case "hideLoading": return hideNotice("loading");
-      case "alert": return dialog(request.title, request.content, [["button", request.buttonText, {}]]);
-      case "modal": return dialog(request.title, request.content, [
+      case "alert": return dialog(uiId, request.title, request.content, [["button", request.buttonText, {}]]);
+      case "modal": return dialog(uiId, request.title, request.content, [
         ...(request.showCancel ? [["button cancel", request.cancelText, { confirm: false }]] : []),
         ["button confirm", request.confirmText, { confirm: true }],
       ]);
-      case "actionSheet": return actionSheet(request);
+      case "actionSheet": return actionSheet(uiId, request);
       case "navigationBar":
         if (request.title != null) document.title = request.title;
         return Promise.resolve({});
@@ -165,5 +194,5 @@
       default: return Promise.reject(new Error("unknown UI request " + request.type));
     }
   };
-  Object.defineProperty(window, "__capsuleUi", { value: Object.freeze({ show }) });
+  Object.defineProperty(window, "__capsuleUi", { value: Object.freeze({ show, answer }) });
 })();

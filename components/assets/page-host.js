@@ -1235,6 +1235,11 @@
           el.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", code: "Enter", keyCode: 13, which: 13, bubbles: true, cancelable: true }));
           break;
         case "change": changeLikeUser(el, value); break;
+        case "scroll": el.scrollTop = Math.max(0, Number(value) || 0); break;
+        case "swipe":
+          if (el.localName !== "swiper") throw new Error("<" + el.localName + "> is not a swiper");
+          swipeTo(el, Math.trunc(Number(value) || 0), "touch");
+          break;
         case "focus": focusLikeUser(el, true); break;
         case "blur": focusLikeUser(el, false); break;
         default: throw new Error("unknown action " + JSON.stringify(action));

@@ -4,12 +4,13 @@
 //! action sheet), and the page host that renders mini-program pages with their built-in
 //! components (view, text, button, ...).
 
-/// Script defining `window.__capsuleUi.show(request)`, which draws a
+/// Script defining `window.__capsuleUi.show(request, uiId)`, which draws a
 /// `capsule_jsapi::UiRequest` (in its JSON form) over the page and resolves with the page's
 /// answer when a toast or loading has shown, or when the user dismissed an alert, modal or
 /// action sheet; navigation bar and tab bar requests (an H5 page has neither) resolve at
 /// once. It keeps its markup and styles in a shadow root on a `<capsule-ui>` element, so
-/// page styles cannot reach it.
+/// page styles cannot reach it. `__capsuleUi.answer(uiId, {confirm} | {index})` presses the
+/// matching button of an open dialog, as testers' scripted answers do.
 pub const CONTAINER_UI_SCRIPT: &str = include_str!("../assets/container-ui.js");
 
 /// Script defining `window.__capsulePageHost.receive(message)`, the webview side of a

@@ -101,9 +101,15 @@
       }
       case "ui": {
         const done = (result) => post({ kind: "uiResult", uiId: message.uiId, result: result || {} });
-        window.__capsuleUi.show(message.request).then(done, () => done({}));
+        window.__capsuleUi.show(message.request, message.uiId).then(done, () => done({}));
         break;
       }
+      case "uiAnswer":
+        // A tester answers an open dialog by pressing its button.
+        if (!window.__capsuleUi.answer(message.uiId, message.result)) {
+          post({ kind: "console", level: "error", message: "no open dialog " + message.uiId + " has that answer" });
+        }
+        break;
       default:
         // Mini-program page messages (mpRender, mpPatch, ...) belong to the page host.
         if (typeof message.kind === "string" && message.kind.startsWith("mp") && window.__capsulePageHost) {

@@ -235,7 +235,24 @@ fn run_step(step: &Value, target: &Target<'_>) -> Result<()> {
         "wait" => wait(target, arg),
         "expect" => expect(target, arg),
         "screenshot" => screenshot(target, arg),
-        "scroll" | "swipe" => bail!("'{kind}' steps are not supported yet"),
+        "scroll" => {
+            let top = arg
+                .get("top")
+                .and_then(Value::as_f64)
+                .context("'scroll' needs a number 'top'")?;
+            if arg.get("selector").is_some() {
+                act(target, arg, UserAction::Scroll(top))
+            } else {
+                Ok(app.scroll_page(top)?)
+            }
+        }
+        "swipe" => {
+            let to = arg
+                .get("to")
+                .and_then(Value::as_u64)
+                .context("'swipe' needs an item number 'to'")?;
+            act(target, arg, UserAction::Swipe(u32::try_from(to)?))
+        }
         other => bail!("unknown step '{other}'"),
     }
 }

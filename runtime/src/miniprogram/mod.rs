@@ -79,6 +79,10 @@ pub enum UserAction {
     Confirm,
     /// Setting a form component's value (switch, checkbox, slider, picker, radio).
     Change(Value),
+    /// Scrolling a scroll-view to this offset from its top.
+    Scroll(f64),
+    /// Moving a swiper to item `n`.
+    Swipe(u32),
 }
 
 /// The cold start phases of a launch, in milliseconds.
@@ -122,6 +126,8 @@ pub struct Snapshot {
     pub errors: Vec<String>,
     /// Every UI request so far, oldest first.
     pub ui: Vec<UiShown>,
+    /// The navigation bar and tab bar as drawn (the page host's `Chrome` JSON).
+    pub chrome: Value,
     /// Cold start phases, once the home page is ready.
     pub cold_start: Option<ColdStart>,
     /// Whether the logic layer has crashed.
@@ -197,6 +203,12 @@ impl MiniProgram {
     pub fn tap_tab(&self, index: usize) -> Result<(), MiniProgramError> {
         self.ask(|answer| session::Control::TapTab(index, answer))?
             .map_err(MiniProgramError::Action)
+    }
+
+    /// Scrolls the page to `top` (px from the top), as a user's scroll would: the page gets
+    /// `onPageScroll` (and, in a window, `onReachBottom` at the end).
+    pub fn scroll_page(&self, top: f64) -> Result<(), MiniProgramError> {
+        self.ask(|answer| session::Control::ScrollPage(top, answer))
     }
 
     /// Routes as the app would (`navigateTo`, `navigateBack`, `reLaunch`, ...); the

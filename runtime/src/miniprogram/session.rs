@@ -40,6 +40,7 @@ pub(crate) enum Control {
         answer: Sender<Result<(), String>>,
     },
     TapTab(usize, Sender<Result<(), String>>),
+    ScrollPage(f64, Sender<()>),
     Route(Route, Sender<()>),
     AnswerUi(u64, Value, Sender<()>),
     Close,
@@ -887,6 +888,14 @@ impl Session {
             Control::TapTab(index, answer) => {
                 answer.send(self.tap_tab(index)).ok();
             }
+            Control::ScrollPage(top, answer) => {
+                if self.webview && self.loaded {
+                    self.send_page(json!({"kind": "mpScrollTo", "scrollTop": top, "duration": 0}));
+                } else {
+                    self.page_hook("onPageScroll", json!({"scrollTop": top}));
+                }
+                answer.send(()).ok();
+            }
             Control::Route(route, answer) => {
                 self.logic(LogicCommand::Route(route));
                 answer.send(()).ok();
@@ -895,13 +904,17 @@ impl Session {
                 for shown in self.ui.iter_mut().filter(|shown| shown.id == id) {
                     shown.open = false;
                 }
-                let origin = self.app.origin();
-                self.container.receive(
-                    self.page,
-                    &origin,
-                    FromPage::UiResult { ui_id: id, result },
-                );
-                self.send_page(json!({"kind": "mpDismissUi", "uiId": id}));
+                if self.webview && self.loaded {
+                    // Press the dialog's button, so the answer takes the user's path.
+                    self.send_page(json!({"kind": "uiAnswer", "uiId": id, "result": result}));
+                } else {
+                    let origin = self.app.origin();
+                    self.container.receive(
+                        self.page,
+                        &origin,
+                        FromPage::UiResult { ui_id: id, result },
+                    );
+                }
                 answer.send(()).ok();
             }
             Control::Close => {
@@ -924,6 +937,7 @@ impl Session {
                 .collect(),
             html: to_html(&tree),
             tree,
+            chrome: self.chrome(),
             console: self.console.clone(),
             errors: self.errors.clone(),
             ui: self.ui.clone(),
@@ -961,6 +975,8 @@ impl Session {
                 UserAction::Input(text) => ("input", json!(text)),
                 UserAction::Confirm => ("confirm", Value::Null),
                 UserAction::Change(value) => ("change", value.clone()),
+                UserAction::Scroll(top) => ("scroll", json!(top)),
+                UserAction::Swipe(to) => ("swipe", json!(to)),
             };
             self.acting = Some(answer);
             self.send_page(json!({"kind": "mpAct", "path": path, "action": name, "value": value}));
@@ -1011,6 +1027,21 @@ impl Session {
                 vec![event("confirm", json!({"value": value}))]
             }
             UserAction::Change(value) => vec![event("change", json!({"value": value}))],
+            UserAction::Scroll(top) => vec![event(
+                "scroll",
+                json!({"scrollTop": top, "scrollLeft": 0, "deltaX": 0, "deltaY": top}),
+            )],
+            UserAction::Swipe(to) => {
+                if element.tag != "swiper" {
+                    let tag = &element.tag;
+                    answer.send(Err(format!("<{tag}> is not a swiper"))).ok();
+                    return;
+                }
+                vec![event(
+                    "change",
+                    json!({"current": to, "currentItemId": "", "source": "touch"}),
+                )]
+            }
         };
         let tapped = events.iter().any(|e| e.kind == "tap");
         for event in events {

@@ -1,0 +1,374 @@
+//! A mini-program session headless, through the library: lifecycle order with first renders,
+//! chrome from app.json and the UI APIs, page host messages (events, scrolling, pull-down,
+//! tab and back taps), input handler return values and dialogs.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use capsule_runtime::{
+    App, Container, HeadlessHost, MiniProgram, MiniProgramOptions, Route, Snapshot, UserAction,
+};
+use serde_json::{Value, json};
+
+const APP_JS: &str = r#"
+App({
+  globalData: { log: [] },
+  onLaunch() { this.globalData.log.push('app.onLaunch'); },
+  onShow() { this.globalData.log.push('app.onShow'); },
+});
+"#;
+
+/// A page whose lifecycle hooks log `name.hook` into `getApp().globalData.log`.
+fn page_js(name: &str, extra: &str) -> String {
+    let hooks: Vec<String> = [
+        "onLoad",
+        "onShow",
+        "onReady",
+        "onHide",
+        "onUnload",
+        "onPullDownRefresh",
+        "onReachBottom",
+    ]
+    .iter()
+    .map(|hook| format!("{hook}() {{ getApp().globalData.log.push('{name}.{hook}'); }},"))
+    .collect();
+    format!(
+        "Page({{ data: {{ text: 'hi' }}, {} {extra} }});",
+        hooks.join(" ")
+    )
+}
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    program: MiniProgram,
+    container: Container,
+    host: Arc<HeadlessHost>,
+}
+
+fn launch() -> Fixture {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    let index_extra = r#"
+        upper(e) { return e.detail.value.toUpperCase(); },
+        confirmed(e) { this.setData({ text: e.detail.value }); },
+        tapped(e) { this.setData({ text: 'tapped ' + e.currentTarget.dataset.n }); },
+        scrolled(e) { this.setData({ text: 'scrolled ' + e.detail.scrollTop }); },
+        onPageScroll(e) { getApp().globalData.log.push('index.onPageScroll ' + e.scrollTop); },
+        ask() { wx.showModal({ title: 'Sure?', content: 'Really', success: (r) => this.setData({ text: 'confirm ' + r.confirm }) }); },
+        chrome() {
+          wx.setNavigationBarTitle({ title: 'Renamed' });
+          wx.setTabBarBadge({ index: 1, text: '3' });
+          wx.showNavigationBarLoading();
+        },
+    "#;
+    let files = [
+        (
+            "manifest.json",
+            r#"{"appId":"session.test","name":"Session","version":"1.0.0","kind":"miniprogram","dialect":"wechat","entry":"app.json","permissions":{"apis":["storage","ui","system"]}}"#.to_owned(),
+        ),
+        (
+            "app.json",
+            r##"{"pages":["pages/index/index","pages/b/b","pages/tab/tab"],
+              "window":{"navigationBarTitleText":"App","navigationBarBackgroundColor":"#123456","navigationBarTextStyle":"white"},
+              "tabBar":{"list":[{"pagePath":"pages/index/index","text":"Home","iconPath":"i.png"},{"pagePath":"pages/tab/tab","text":"Tab"}]}}"##.to_owned(),
+        ),
+        ("app.js", APP_JS.to_owned()),
+        ("pages/index/index.js", page_js("index", index_extra)),
+        (
+            "pages/index/index.wxml",
+            r#"<input class="in" bindinput="upper" bindconfirm="confirmed"/><view class="t" bindtap="tapped" data-n="{{7}}">{{text}}</view><scroll-view class="s" scroll-y bindscroll="scrolled"/><button class="ask" bindtap="ask">Ask</button><button class="chrome" bindtap="chrome">Chrome</button>"#.to_owned(),
+        ),
+        ("pages/index/index.json", r#"{"enablePullDownRefresh": true}"#.to_owned()),
+        ("pages/b/b.js", page_js("b", "")),
+        ("pages/b/b.wxml", "<view>b</view>".to_owned()),
+        ("pages/b/b.json", r#"{"navigationBarTitleText": "Page B"}"#.to_owned()),
+        ("pages/tab/tab.js", page_js("tab", "")),
+        ("pages/tab/tab.wxml", "<view>tab</view>".to_owned()),
+    ];
+    for (path, text) in files {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("dirs");
+        std::fs::write(path, text).expect("write");
+    }
+    let host = Arc::new(HeadlessHost::new());
+    let container = Container::builder()
+        .data_dir(root.join("data"))
+        .build(host.clone());
+    let app = App::open_dir(root).expect("app");
+    let program =
+        MiniProgram::launch(&container, app, &MiniProgramOptions::default()).expect("launch");
+    wait(&program, |s| s.cold_start.is_some());
+    Fixture {
+        _dir: dir,
+        program,
+        container,
+        host,
+    }
+}
+
+/// Settles and polls until `done` holds (at most 5 s); returns the snapshot.
+fn wait(program: &MiniProgram, done: impl Fn(&Snapshot) -> bool) -> Snapshot {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        program.settle().expect("settles");
+        let snapshot = program.snapshot().expect("snapshot");
+        if done(&snapshot) {
+            return snapshot;
+        }
+        assert!(Instant::now() < deadline, "timed out: {snapshot:#?}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn log(program: &MiniProgram) -> Vec<String> {
+    let value = program
+        .evaluate("getApp().globalData.log.splice(0)")
+        .expect("log");
+    serde_json::from_value(value).expect("strings")
+}
+
+fn text_of(snapshot: &Snapshot) -> String {
+    let html = &snapshot.html;
+    let start = html.find(r#"class="t""#).expect("the text view");
+    let body = &html[start..];
+    body[body.find('>').expect("tag end") + 1..body.find("</view>").expect("close")].to_owned()
+}
+
+/// Plays the page host sending `message` from the app's window.
+fn from_page(fixture: &Fixture, message: Value) {
+    fixture.host.inject(
+        &fixture.container,
+        fixture.program.page(),
+        "capsule://session.test",
+        &message.to_string(),
+    );
+}
+
+#[test]
+fn lifecycle_order_follows_the_spec_with_on_ready_after_the_first_render() {
+    let fixture = launch();
+    let program = &fixture.program;
+    assert_eq!(
+        log(program),
+        [
+            "app.onLaunch",
+            "app.onShow",
+            "index.onLoad",
+            "index.onShow",
+            "index.onReady"
+        ]
+    );
+    program
+        .route(Route::NavigateTo {
+            url: "/pages/b/b?x=1".into(),
+        })
+        .expect("route");
+    let snapshot = wait(program, |s| s.route.as_deref() == Some("pages/b/b"));
+    assert_eq!(snapshot.stack, ["pages/index/index", "pages/b/b"]);
+    assert_eq!(
+        log(program),
+        ["index.onHide", "b.onLoad", "b.onShow", "b.onReady"]
+    );
+    // The navigation bar's back button.
+    from_page(&fixture, json!({"kind": "mpBack"}));
+    wait(program, |s| s.route.as_deref() == Some("pages/index/index"));
+    assert_eq!(log(program), ["b.onUnload", "index.onShow"]);
+    // A tab bar tap from the window.
+    from_page(&fixture, json!({"kind": "mpTab", "index": 1}));
+    wait(program, |s| s.route.as_deref() == Some("pages/tab/tab"));
+    assert_eq!(
+        log(program),
+        ["index.onHide", "tab.onLoad", "tab.onShow", "tab.onReady"]
+    );
+    program.tap_tab(0).expect("tab");
+    wait(program, |s| s.route.as_deref() == Some("pages/index/index"));
+    // Tab pages stay alive: no second onLoad or onReady.
+    assert_eq!(log(program), ["tab.onHide", "index.onShow"]);
+    assert!(program.tap_tab(5).is_err(), "no such tab");
+}
+
+#[test]
+fn chrome_comes_from_app_json_page_json_and_the_ui_apis() {
+    let fixture = launch();
+    let program = &fixture.program;
+    let chrome = program.snapshot().expect("snapshot").chrome;
+    assert_eq!(chrome["navigationBar"]["title"], "App");
+    assert_eq!(chrome["navigationBar"]["backgroundColor"], "#123456");
+    assert_eq!(chrome["navigationBar"]["frontColor"], "#ffffff");
+    assert_eq!(chrome["navigationBar"]["showBack"], false);
+    assert_eq!(chrome["tabBar"]["selected"], 0);
+    assert_eq!(
+        chrome["tabBar"]["items"][0]["iconPath"],
+        "capsule://session.test/i.png"
+    );
+
+    let snapshot = program.snapshot().expect("snapshot");
+    let button = find(&snapshot, "chrome");
+    program.act(button, UserAction::Tap).expect("tap");
+    let chrome = wait(program, |s| s.chrome["navigationBar"]["loading"] == true).chrome;
+    assert_eq!(chrome["navigationBar"]["title"], "Renamed");
+    assert_eq!(chrome["tabBar"]["items"][1]["badge"], "3");
+
+    program
+        .route(Route::NavigateTo {
+            url: "/pages/b/b".into(),
+        })
+        .expect("route");
+    let chrome = wait(program, |s| s.route.as_deref() == Some("pages/b/b")).chrome;
+    assert_eq!(chrome["navigationBar"]["title"], "Page B");
+    assert_eq!(chrome["navigationBar"]["showBack"], true);
+    assert_eq!(
+        chrome["tabBar"],
+        Value::Null,
+        "no tab bar on a non-tab page"
+    );
+}
+
+/// The path of the first element with class `class`.
+fn find(snapshot: &Snapshot, class: &str) -> Vec<u32> {
+    snapshot
+        .tree
+        .iter()
+        .position(|node| match node {
+            capsule_runtime::view::VNode::Element(el) => {
+                el.attrs.get("class") == Some(&json!(class))
+            }
+            capsule_runtime::view::VNode::Text { .. } => false,
+        })
+        .map(|index| vec![u32::try_from(index).expect("small")])
+        .unwrap_or_else(|| panic!("no .{class} in {}", snapshot.html))
+}
+
+#[test]
+fn input_handlers_return_values_replace_what_was_typed() {
+    let fixture = launch();
+    let program = &fixture.program;
+    let input = find(&program.snapshot().expect("snapshot"), "in");
+    program
+        .act(input.clone(), UserAction::Input("milk".into()))
+        .expect("input");
+    program.settle().expect("settle");
+    program.act(input, UserAction::Confirm).expect("confirm");
+    let snapshot = wait(program, |s| text_of(s) == "MILK");
+    assert!(snapshot.errors.is_empty(), "{:?}", snapshot.errors);
+}
+
+#[test]
+fn page_host_messages_reach_handlers_and_page_hooks() {
+    let fixture = launch();
+    let program = &fixture.program;
+    log(program);
+    let snapshot = program.snapshot().expect("snapshot");
+    let view = find(&snapshot, "t");
+    // A tap on the text inside the view: the view's handler with its typed dataset.
+    from_page(
+        &fixture,
+        json!({"kind": "mpEvent", "path": [view[0], 0], "type": "tap", "detail": {"x": 1, "y": 2}}),
+    );
+    wait(program, |s| text_of(s) == "tapped 7");
+    let scroll_view = find(&snapshot, "s");
+    program
+        .act(scroll_view, UserAction::Scroll(120.0))
+        .expect("scroll");
+    wait(program, |s| text_of(s) == "scrolled 120");
+    program.scroll_page(40.0).expect("scroll");
+    program.settle().expect("settle");
+    assert_eq!(log(program), ["index.onPageScroll 40"]);
+    // Page host messages arrive in order among themselves (through the container).
+    from_page(&fixture, json!({"kind": "mpScroll", "scrollTop": 33}));
+    from_page(&fixture, json!({"kind": "mpReachBottom"}));
+    from_page(&fixture, json!({"kind": "mpPullDownRefresh"}));
+    let mut seen = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while seen.len() < 3 && Instant::now() < deadline {
+        program.settle().expect("settle");
+        seen.extend(log(program));
+    }
+    assert_eq!(
+        seen,
+        [
+            "index.onPageScroll 33",
+            "index.onReachBottom",
+            "index.onPullDownRefresh"
+        ]
+    );
+    // Malformed and unknown messages change nothing.
+    from_page(&fixture, json!({"kind": "mpEvent", "type": "tap"}));
+    from_page(
+        &fixture,
+        json!({"kind": "mpEvent", "path": [99, 3], "type": "tap"}),
+    );
+    from_page(&fixture, json!({"kind": "mpWhatever"}));
+    let after = wait(program, |_| true);
+    assert_eq!(text_of(&after), "scrolled 120");
+    assert!(after.errors.is_empty(), "{:?}", after.errors);
+}
+
+#[test]
+fn pull_down_refresh_needs_the_page_to_enable_it() {
+    let fixture = launch();
+    let program = &fixture.program;
+    program.tap_tab(1).expect("tab");
+    wait(program, |s| s.route.as_deref() == Some("pages/tab/tab"));
+    log(program);
+    from_page(&fixture, json!({"kind": "mpPullDownRefresh"}));
+    // Page host messages keep their order: once this one has arrived, the pull has too.
+    from_page(&fixture, json!({"kind": "mpReachBottom"}));
+    let mut seen = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while seen.is_empty() && Instant::now() < deadline {
+        program.settle().expect("settle");
+        seen.extend(log(program));
+    }
+    assert_eq!(
+        seen,
+        ["tab.onReachBottom"],
+        "the tab page did not enable the pull"
+    );
+}
+
+#[test]
+fn dialogs_are_recorded_and_answered() {
+    let fixture = launch();
+    let program = &fixture.program;
+    let ask = find(&program.snapshot().expect("snapshot"), "ask");
+    program.act(ask, UserAction::Tap).expect("tap");
+    let snapshot = wait(program, |s| s.ui.iter().any(|shown| shown.open));
+    let dialog = snapshot.ui.iter().find(|shown| shown.open).expect("open");
+    assert_eq!(dialog.request["type"], "modal");
+    assert_eq!(dialog.request["title"], "Sure?");
+    program
+        .answer_ui(dialog.id, json!({"confirm": true}))
+        .expect("answer");
+    let snapshot = wait(program, |s| text_of(s) == "confirm true");
+    assert!(snapshot.ui.iter().all(|shown| !shown.open));
+}
+
+#[test]
+fn acting_on_nothing_or_the_wrong_element_is_a_clear_error() {
+    let fixture = launch();
+    let program = &fixture.program;
+    let error = program
+        .act(vec![42], UserAction::Tap)
+        .expect_err("no element");
+    assert!(error.to_string().contains("no element at [42]"), "{error}");
+    let view = find(&program.snapshot().expect("snapshot"), "t");
+    let error = program
+        .act(view.clone(), UserAction::Input("x".into()))
+        .expect_err("not an input");
+    assert!(
+        error.to_string().contains("<view> is not an input"),
+        "{error}"
+    );
+    let error = program
+        .act(view, UserAction::Swipe(1))
+        .expect_err("not a swiper");
+    assert!(
+        error.to_string().contains("<view> is not a swiper"),
+        "{error}"
+    );
+    let error = program
+        .evaluate("throw new Error('nope')")
+        .expect_err("throws");
+    assert!(error.to_string().contains("nope"), "{error}");
+}
