@@ -99,10 +99,18 @@ fn both_examples_pass_their_scenarios_in_the_window() {
     for dialect in ["alipay", "wechat"] {
         let out = run_example(dialect, true);
         let (width, _, pixels) = check_screenshot(&out.path().join("todos.png"));
+        let tab_row = &pixels[(pixels.len() - width as usize * 10)..];
         check_screenshot(&out.path().join("stats.png"));
+        // The confirm dialog was answered by pressing its button: no mask over the page.
+        let (width, _, cleared) = check_screenshot(&out.path().join("cleared.png"));
+        let (red, green, blue) = cleared[600 * width as usize + 5];
+        assert!(
+            red > 200 && green > 200 && blue > 200,
+            "{dialect}: page background under a mask? {:?}",
+            (red, green, blue)
+        );
         // The tab bar is drawn at the bottom: its row differs from the page background.
-        let bottom = pixels[(pixels.len() - width as usize * 10)..].to_vec();
-        let distinct: std::collections::HashSet<_> = bottom.iter().collect();
+        let distinct: std::collections::HashSet<_> = tab_row.iter().collect();
         assert!(distinct.len() > 3, "{dialect}: the tab bar row is flat");
     }
 }
