@@ -286,9 +286,10 @@ impl Drop for Unpacked {
 }
 
 fn run(args: &RunArgs, data_dir: Option<&Path>) -> Result<i32> {
+    let opening = Instant::now();
     let (app, unpacked) = open_app(args, data_dir)?;
     if app.manifest().kind == AppKind::MiniProgram {
-        return mini_commands::run(args, app, unpacked, data_dir);
+        return mini_commands::run(args, (app, unpacked), opening.elapsed(), data_dir);
     }
     if args.headless {
         bail!("--headless runs mini-programs; {} is an H5 app", app.id());

@@ -188,7 +188,10 @@ fn run_headless_prints_the_home_page_and_cold_start() {
         "{html}"
     );
     assert!(html.contains(r#"bind:confirm="onAdd""#), "{html}");
-    assert!(log.contains("cold start: logic "), "{log}");
+    assert!(
+        log.contains("cold start: package open ") && log.contains(" ms, logic "),
+        "{log}"
+    );
 }
 
 #[test]

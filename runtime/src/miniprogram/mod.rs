@@ -89,10 +89,14 @@ pub enum UserAction {
 #[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ColdStart {
+    /// From launch to the window's document loaded (0 headless). It runs alongside the
+    /// logic phase.
+    pub window_ms: f64,
     /// From launch to the home page's data: `app.js`, `onLaunch`, `onShow`, the page script,
     /// `onLoad`, `onShow`.
     pub logic_ms: f64,
-    /// From the page's data to its first render on screen (or in the virtual DOM).
+    /// From the page's data (and, with a window, its loaded document) to the first render on
+    /// screen (or in the virtual DOM).
     pub first_render_ms: f64,
     /// From the first render to `onReady` having run.
     pub ready_ms: f64,

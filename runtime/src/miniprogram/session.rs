@@ -140,6 +140,7 @@ pub(crate) fn start(
                 timing: Timing {
                     launched,
                     page_created: None,
+                    window_loaded: None,
                     logic_ms: 0.0,
                     first_render_ms: None,
                     ready_sent: None,
@@ -268,6 +269,7 @@ impl PageState {
 struct Timing {
     launched: Instant,
     page_created: Option<Instant>,
+    window_loaded: Option<Instant>,
     logic_ms: f64,
     first_render_ms: Option<f64>,
     ready_sent: Option<Instant>,
@@ -555,13 +557,16 @@ impl Session {
         if self.timing.first_render_ms.is_none()
             && let Some(created) = self.timing.page_created
         {
-            {
-                self.timing.first_render_ms = Some(ms_since(created));
-                self.timing.ready_sent = Some(Instant::now());
-                self.logic(LogicCommand::PageReady { page });
-                self.evaluate("0", Evaluation::ColdStartReady);
-                return;
-            }
+            // With a window, rendering starts once both the data and the document are there.
+            let start = self
+                .timing
+                .window_loaded
+                .map_or(created, |loaded| loaded.max(created));
+            self.timing.first_render_ms = Some(ms_since(start));
+            self.timing.ready_sent = Some(Instant::now());
+            self.logic(LogicCommand::PageReady { page });
+            self.evaluate("0", Evaluation::ColdStartReady);
+            return;
         }
         self.logic(LogicCommand::PageReady { page });
     }
@@ -626,14 +631,20 @@ impl Session {
             }
             Some(Evaluation::ColdStartReady) => {
                 if let Some(sent) = self.timing.ready_sent {
+                    let launched = self.timing.launched;
                     let cold = ColdStart {
+                        window_ms: self
+                            .timing
+                            .window_loaded
+                            .map_or(0.0, |loaded| (loaded - launched).as_secs_f64() * 1000.0),
                         logic_ms: self.timing.logic_ms,
                         first_render_ms: self.timing.first_render_ms.unwrap_or_default(),
                         ready_ms: ms_since(sent),
                     };
                     tracing::info!(
                         app = self.app.id(),
-                        "cold start: logic {:.1} ms, first render {:.1} ms, onReady {:.1} ms",
+                        "cold start: window {:.1} ms, logic {:.1} ms, first render {:.1} ms, onReady {:.1} ms",
+                        cold.window_ms,
                         cold.logic_ms,
                         cold.first_render_ms,
                         cold.ready_ms
@@ -652,6 +663,7 @@ impl Session {
         match event {
             ContainerEvent::PageLoaded(page) if page == self.page => {
                 self.loaded = true;
+                self.timing.window_loaded.get_or_insert_with(Instant::now);
                 self.render_shown();
             }
             ContainerEvent::PageClosed(page) if page == self.page => return false,
