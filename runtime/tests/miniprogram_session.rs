@@ -135,7 +135,7 @@ fn text_of(snapshot: &Snapshot) -> String {
 }
 
 /// Plays the page host sending `message` from the app's window.
-fn from_page(fixture: &Fixture, message: Value) {
+fn from_page(fixture: &Fixture, message: &Value) {
     fixture.host.inject(
         &fixture.container,
         fixture.program.page(),
@@ -170,11 +170,11 @@ fn lifecycle_order_follows_the_spec_with_on_ready_after_the_first_render() {
         ["index.onHide", "b.onLoad", "b.onShow", "b.onReady"]
     );
     // The navigation bar's back button.
-    from_page(&fixture, json!({"kind": "mpBack"}));
+    from_page(&fixture, &json!({"kind": "mpBack"}));
     wait(program, |s| s.route.as_deref() == Some("pages/index/index"));
     assert_eq!(log(program), ["b.onUnload", "index.onShow"]);
     // A tab bar tap from the window.
-    from_page(&fixture, json!({"kind": "mpTab", "index": 1}));
+    from_page(&fixture, &json!({"kind": "mpTab", "index": 1}));
     wait(program, |s| s.route.as_deref() == Some("pages/tab/tab"));
     assert_eq!(
         log(program),
@@ -263,7 +263,7 @@ fn page_host_messages_reach_handlers_and_page_hooks() {
     // A tap on the text inside the view: the view's handler with its typed dataset.
     from_page(
         &fixture,
-        json!({"kind": "mpEvent", "path": [view[0], 0], "type": "tap", "detail": {"x": 1, "y": 2}}),
+        &json!({"kind": "mpEvent", "path": [view[0], 0], "type": "tap", "detail": {"x": 1, "y": 2}}),
     );
     wait(program, |s| text_of(s) == "tapped 7");
     let scroll_view = find(&snapshot, "s");
@@ -275,9 +275,9 @@ fn page_host_messages_reach_handlers_and_page_hooks() {
     program.settle().expect("settle");
     assert_eq!(log(program), ["index.onPageScroll 40"]);
     // Page host messages arrive in order among themselves (through the container).
-    from_page(&fixture, json!({"kind": "mpScroll", "scrollTop": 33}));
-    from_page(&fixture, json!({"kind": "mpReachBottom"}));
-    from_page(&fixture, json!({"kind": "mpPullDownRefresh"}));
+    from_page(&fixture, &json!({"kind": "mpScroll", "scrollTop": 33}));
+    from_page(&fixture, &json!({"kind": "mpReachBottom"}));
+    from_page(&fixture, &json!({"kind": "mpPullDownRefresh"}));
     let mut seen = Vec::new();
     let deadline = Instant::now() + Duration::from_secs(5);
     while seen.len() < 3 && Instant::now() < deadline {
@@ -293,12 +293,12 @@ fn page_host_messages_reach_handlers_and_page_hooks() {
         ]
     );
     // Malformed and unknown messages change nothing.
-    from_page(&fixture, json!({"kind": "mpEvent", "type": "tap"}));
+    from_page(&fixture, &json!({"kind": "mpEvent", "type": "tap"}));
     from_page(
         &fixture,
-        json!({"kind": "mpEvent", "path": [99, 3], "type": "tap"}),
+        &json!({"kind": "mpEvent", "path": [99, 3], "type": "tap"}),
     );
-    from_page(&fixture, json!({"kind": "mpWhatever"}));
+    from_page(&fixture, &json!({"kind": "mpWhatever"}));
     let after = wait(program, |_| true);
     assert_eq!(text_of(&after), "scrolled 120");
     assert!(after.errors.is_empty(), "{:?}", after.errors);
@@ -311,9 +311,9 @@ fn pull_down_refresh_needs_the_page_to_enable_it() {
     program.tap_tab(1).expect("tab");
     wait(program, |s| s.route.as_deref() == Some("pages/tab/tab"));
     log(program);
-    from_page(&fixture, json!({"kind": "mpPullDownRefresh"}));
+    from_page(&fixture, &json!({"kind": "mpPullDownRefresh"}));
     // Page host messages keep their order: once this one has arrived, the pull has too.
-    from_page(&fixture, json!({"kind": "mpReachBottom"}));
+    from_page(&fixture, &json!({"kind": "mpReachBottom"}));
     let mut seen = Vec::new();
     let deadline = Instant::now() + Duration::from_secs(5);
     while seen.is_empty() && Instant::now() < deadline {
