@@ -17,6 +17,8 @@ use crate::{RunArgs, TrustArgs, Unpacked, absolute, ensure_display, open_app_at}
 
 /// How long the home page may take to be ready.
 const READY_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long errors with no page shown are given before the start counts as failed.
+const START_GRACE: Duration = Duration::from_secs(2);
 
 #[derive(clap::Args)]
 pub(crate) struct TestArgs {
@@ -119,13 +121,19 @@ pub(crate) fn run(
 /// Waits until the first page is ready (or the app failed) and everything has settled.
 fn wait_ready(program: &MiniProgram) -> Result<Snapshot> {
     let deadline = Instant::now() + READY_TIMEOUT;
+    let mut failing_since: Option<Instant> = None;
     loop {
         let snapshot = program.snapshot()?;
         if snapshot.cold_start.is_some() {
             program.settle()?;
             return Ok(program.snapshot()?);
         }
-        if snapshot.crashed || (snapshot.route.is_none() && !snapshot.errors.is_empty()) {
+        // Errors with no page shown for a while (app.js threw, the home page is missing):
+        // the app is not going to start. A page that failed to compile still opens.
+        let no_page = snapshot.route.is_none() && !snapshot.errors.is_empty();
+        let given_up =
+            no_page && failing_since.get_or_insert_with(Instant::now).elapsed() > START_GRACE;
+        if snapshot.crashed || given_up {
             bail!(
                 "the mini-program did not start: {}",
                 snapshot.errors.join(" | ")

@@ -217,6 +217,15 @@ fn a_page_that_does_not_compile_is_reported_not_shown_as_blank() {
     assert!(log.contains("pages/index/index.wxml:1:"), "{log}");
     assert!(log.contains(r#"class="capsule-error""#), "{log}");
 
+    std::fs::write(root.join("app.json"), r#"{"pages": ["pages/none/none"]}"#).expect("write");
+    let output = capsule(&["run", "--headless", root.to_str().expect("utf-8")]);
+    let log = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{log}");
+    assert!(
+        log.contains("did not start: no page opened: ") && log.contains("pages/none/none"),
+        "{log}"
+    );
+
     std::fs::write(root.join("app.json"), r#"{"pages": "index"}"#).expect("write");
     let output = capsule(&["run", "--headless", root.to_str().expect("utf-8")]);
     let log = text(&output);

@@ -418,6 +418,11 @@ impl Session {
             LogicToView::RouteFailed { message } => {
                 tracing::warn!(app = self.app.id(), "route refused: {message}");
                 self.console.push(format!("warn: route refused: {message}"));
+                // The app calls fail callbacks for refused routes; only a launch that opened
+                // no page at all is an error.
+                if self.shown.is_none() {
+                    self.errors.push(format!("no page opened: {message}"));
+                }
             }
             LogicToView::Evaluated { id, result } => self.evaluated(id, result),
             LogicToView::Crashed { message } => {
