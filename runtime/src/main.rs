@@ -302,29 +302,15 @@ fn run(args: &RunArgs, data_dir: Option<&Path>) -> Result<i32> {
         None => None,
     };
     let profile = DeviceProfile::named(&args.device).context("unknown device")?;
-    let display = ensure_display(profile)?;
-    let headless = display.is_some();
-    let screenshot = match (&args.screenshot, headless) {
-        (Some(path), _) => Some(path.clone()),
-        (None, true) => Some(PathBuf::from(format!("capsule-{}.png", app.id()))),
-        (None, false) => None,
-    };
-
-    let host = WryHost::new(WryHostOptions {
-        title: app.manifest().name.clone(),
-        width: profile.width,
-        height: profile.height,
-    });
-    let handle = host.handle();
-    let mut builder = Container::builder()
-        .device(profile)
-        .data_dir(package_commands::data_dir(data_dir)?)
-        // Unsigned app folders are developer mode: they may also reach http://localhost.
-        .developer_mode(args.app.is_dir());
-    if let Some(image) = &args.scan_image {
-        builder = builder.scan_source(Arc::new(ImageFileSource(image.clone())));
-    }
-    let container = builder.build(Arc::new(handle.clone()));
+    let window = Window::open(args, &app, profile)?;
+    let container =
+        container_builder(args, profile, data_dir)?.build(Arc::new(window.handle.clone()));
+    let Window {
+        host,
+        handle,
+        screenshot,
+        display: _display,
+    } = window;
     let events = container.subscribe();
     let page = container.open(app)?;
     if script.is_some() || screenshot.is_some() {
@@ -343,6 +329,55 @@ fn run(args: &RunArgs, data_dir: Option<&Path>) -> Result<i32> {
     // WebKit connections makes their I/O error handlers end the process with status 1.
     // Xvfb (started with -terminate) stops by itself once its last client is gone.
     std::process::exit(code);
+}
+
+/// The window `run` shows an app in, on a virtual display when there is no display.
+pub(crate) struct Window {
+    pub(crate) host: WryHost,
+    pub(crate) handle: WryHandle,
+    /// Where the screenshot goes: `--screenshot`, or a default on a virtual display.
+    pub(crate) screenshot: Option<PathBuf>,
+    /// Keep it until the process exits.
+    pub(crate) display: DisplayGuard,
+}
+
+impl Window {
+    pub(crate) fn open(args: &RunArgs, app: &App, profile: DeviceProfile) -> Result<Self> {
+        let display = ensure_display(profile)?;
+        let screenshot = match (&args.screenshot, display.is_some()) {
+            (Some(path), _) => Some(path.clone()),
+            (None, true) => Some(PathBuf::from(format!("capsule-{}.png", app.id()))),
+            (None, false) => None,
+        };
+        let host = WryHost::new(WryHostOptions {
+            title: app.manifest().name.clone(),
+            width: profile.width,
+            height: profile.height,
+        });
+        Ok(Self {
+            handle: host.handle(),
+            host,
+            screenshot,
+            display,
+        })
+    }
+}
+
+/// The container `run` uses: the device, the data folder, developer mode for app folders
+/// (they may also reach http://localhost) and the scan image.
+pub(crate) fn container_builder(
+    args: &RunArgs,
+    profile: DeviceProfile,
+    data_dir: Option<&Path>,
+) -> Result<capsule_runtime::ContainerBuilder> {
+    let builder = Container::builder()
+        .device(profile)
+        .data_dir(package_commands::data_dir(data_dir)?)
+        .developer_mode(args.app.is_dir());
+    Ok(match &args.scan_image {
+        Some(image) => builder.scan_source(Arc::new(ImageFileSource(image.clone()))),
+        None => builder,
+    })
 }
 
 /// Runs the scripted part of `run` off the UI thread: wait for the page, run the script,
@@ -402,9 +437,16 @@ fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_owned())
 }
 
+/// The virtual display `ensure_display` started, if any; it stops when dropped.
+#[cfg(target_os = "linux")]
+pub(crate) type DisplayGuard = Option<capsule_runtime::VirtualDisplay>;
+/// The virtual display `ensure_display` started, if any; it stops when dropped.
+#[cfg(not(target_os = "linux"))]
+pub(crate) type DisplayGuard = Option<()>;
+
 /// Starts a virtual display when there is no display to draw on.
 #[cfg(target_os = "linux")]
-fn ensure_display(profile: DeviceProfile) -> Result<Option<capsule_runtime::VirtualDisplay>> {
+fn ensure_display(profile: DeviceProfile) -> Result<DisplayGuard> {
     let has_display = ["DISPLAY", "WAYLAND_DISPLAY"]
         .iter()
         .any(|var| std::env::var_os(var).is_some_and(|v| !v.is_empty()));
@@ -420,7 +462,7 @@ fn ensure_display(profile: DeviceProfile) -> Result<Option<capsule_runtime::Virt
 }
 
 #[cfg(not(target_os = "linux"))]
-fn ensure_display(_profile: DeviceProfile) -> Result<Option<()>> {
+fn ensure_display(_profile: DeviceProfile) -> Result<DisplayGuard> {
     Ok(None)
 }
 

@@ -5,15 +5,16 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
-use capsule_jsapi::ImageFileSource;
 use capsule_packages::{AppKind, Dialect};
 use capsule_runtime::{
-    App, Container, ContainerBuilder, DeviceProfile, HeadlessHost, MiniProgram, MiniProgramOptions,
-    Snapshot, WryHandle, WryHost, WryHostOptions,
+    App, Container, DeviceProfile, HeadlessHost, MiniProgram, MiniProgramOptions, Snapshot,
+    WryHandle, WryHost, WryHostOptions,
 };
 
 use crate::scenario::{Outcome, Scenario, Screenshot, ScriptedScans, Target, play, write_junit};
-use crate::{RunArgs, TrustArgs, Unpacked, absolute, ensure_display, open_app_at};
+use crate::{
+    RunArgs, TrustArgs, Unpacked, Window, absolute, container_builder, ensure_display, open_app_at,
+};
 
 /// How long the home page may take to be ready.
 const READY_TIMEOUT: Duration = Duration::from_secs(60);
@@ -54,19 +55,9 @@ pub(crate) fn run(
     data_dir: Option<&Path>,
 ) -> Result<i32> {
     let profile = DeviceProfile::named(&args.device).context("unknown device")?;
-    let data = crate::package_commands::data_dir(data_dir)?;
-    let builder = |builder: ContainerBuilder| {
-        let builder = builder
-            .device(profile)
-            .data_dir(&data)
-            .developer_mode(args.app.is_dir());
-        match &args.scan_image {
-            Some(image) => builder.scan_source(Arc::new(ImageFileSource(image.clone()))),
-            None => builder,
-        }
-    };
+    let builder = container_builder(args, profile, data_dir)?;
     if args.headless {
-        let container = builder(Container::builder()).build(Arc::new(HeadlessHost::new()));
+        let container = builder.build(Arc::new(HeadlessHost::new()));
         let program = MiniProgram::launch(&container, app, &MiniProgramOptions::default())?;
         let snapshot = wait_ready(&program)?;
         println!("{}", snapshot.html);
@@ -77,19 +68,13 @@ pub(crate) fn run(
     if args.exec.is_some() {
         bail!("--exec runs scripts in H5 pages; mini-program logic is not in the page");
     }
-    let display = ensure_display(profile)?;
-    let screenshot = match (&args.screenshot, display.is_some()) {
-        (Some(path), _) => Some(path.clone()),
-        (None, true) => Some(PathBuf::from(format!("capsule-{}.png", app.id()))),
-        (None, false) => None,
-    };
-    let host = WryHost::new(WryHostOptions {
-        title: app.manifest().name.clone(),
-        width: profile.width,
-        height: profile.height,
-    });
-    let handle = host.handle();
-    let container = builder(Container::builder()).build(Arc::new(handle.clone()));
+    let Window {
+        host,
+        handle,
+        screenshot,
+        display: _display,
+    } = Window::open(args, &app, profile)?;
+    let container = builder.build(Arc::new(handle.clone()));
     let options = MiniProgramOptions {
         webview: true,
         ..MiniProgramOptions::default()
