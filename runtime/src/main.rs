@@ -94,6 +94,10 @@ enum Command {
         /// Refuse the package unless it is this app.
         #[arg(long)]
         app_id: Option<String>,
+        /// How many versions of the app to keep installed (older ones are deleted).
+        #[arg(long, default_value_t = capsule_packages::DEFAULT_KEEP_VERSIONS as u64,
+              value_parser = clap::value_parser!(u64).range(1..=100))]
+        keep: u64,
     },
     /// List installed apps and their kept versions.
     List,
@@ -197,11 +201,18 @@ fn execute(command: Command, data_dir: Option<&Path>) -> Result<i32> {
             force,
             allow_key_change,
             app_id,
+            keep,
         } => {
             let verifier = cmd::verifier(&data()?, &trust.keys)?;
             let options =
                 cmd::install_options(&package, force, allow_key_change, app_id.as_deref())?;
-            cmd::install(&mut open_store()?, &verifier, &package, &options)
+            let keep = usize::try_from(keep)?;
+            cmd::install(
+                &mut open_store()?.keeping(keep),
+                &verifier,
+                &package,
+                &options,
+            )
         }
         Command::List => cmd::list(&open_store()?),
         Command::Rollback { app_id } => cmd::rollback(&mut open_store()?, &app_id),

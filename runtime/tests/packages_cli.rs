@@ -164,3 +164,24 @@ fn install_list_rollback_remove() {
     assert!(run.contains("is not installed"), "{run}");
     assert!(!Path::new(&cli.path("data/apps/h5-demo")).exists());
 }
+
+#[test]
+fn install_keeps_as_many_versions_as_asked() {
+    let cli = Cli::new();
+    let (key, public) = cli.keygen("publisher.key");
+    cli.ok(&["trust", &public]);
+    let versions = ["1.0.0", "1.1.0", "1.2.0", "1.3.0"];
+    for version in versions {
+        let package = cli.pack_demo(version, &key);
+        cli.ok(&["install", &package, "--keep", "3"]);
+    }
+    let list = cli.ok(&["list"]);
+    assert!(!list.contains("1.0.0"), "the oldest is gone: {list}");
+    for kept in &versions[1..] {
+        assert!(list.contains(kept), "{kept} kept: {list}");
+    }
+    let zero = cli.run(&["install", &cli.pack_demo("1.4.0", &key), "--keep", "0"]);
+    assert_eq!(zero.status.code(), Some(2), "a usage error");
+    let message = String::from_utf8_lossy(&zero.stderr);
+    assert!(message.contains("--keep"), "{message}");
+}
