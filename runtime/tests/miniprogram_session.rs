@@ -28,6 +28,7 @@ fn page_js(name: &str, extra: &str) -> String {
         "onUnload",
         "onPullDownRefresh",
         "onReachBottom",
+        "onTabItemTap",
     ]
     .iter()
     .map(|hook| format!("{hook}() {{ getApp().globalData.log.push('{name}.{hook}'); }},"))
@@ -178,12 +179,25 @@ fn lifecycle_order_follows_the_spec_with_on_ready_after_the_first_render() {
     wait(program, |s| s.route.as_deref() == Some("pages/tab/tab"));
     assert_eq!(
         log(program),
-        ["index.onHide", "tab.onLoad", "tab.onShow", "tab.onReady"]
+        [
+            "index.onHide",
+            "tab.onLoad",
+            "tab.onShow",
+            "tab.onReady",
+            "tab.onTabItemTap"
+        ]
     );
     program.tap_tab(0).expect("tab");
     wait(program, |s| s.route.as_deref() == Some("pages/index/index"));
     // Tab pages stay alive: no second onLoad or onReady.
-    assert_eq!(log(program), ["tab.onHide", "index.onShow"]);
+    assert_eq!(
+        log(program),
+        ["tab.onHide", "index.onShow", "index.onTabItemTap"]
+    );
+    // The tab already shown: only onTabItemTap.
+    program.tap_tab(0).expect("tab");
+    program.settle().expect("settle");
+    assert_eq!(log(program), ["index.onTabItemTap"]);
     assert!(program.tap_tab(5).is_err(), "no such tab");
 }
 
@@ -196,6 +210,10 @@ fn chrome_comes_from_app_json_page_json_and_the_ui_apis() {
     assert_eq!(chrome["navigationBar"]["backgroundColor"], "#123456");
     assert_eq!(chrome["navigationBar"]["frontColor"], "#ffffff");
     assert_eq!(chrome["navigationBar"]["showBack"], false);
+    assert_eq!(
+        chrome["enablePullDownRefresh"], true,
+        "from the page's .json"
+    );
     assert_eq!(chrome["tabBar"]["selected"], 0);
     assert_eq!(
         chrome["tabBar"]["items"][0]["iconPath"],
@@ -217,6 +235,7 @@ fn chrome_comes_from_app_json_page_json_and_the_ui_apis() {
     let chrome = wait(program, |s| s.route.as_deref() == Some("pages/b/b")).chrome;
     assert_eq!(chrome["navigationBar"]["title"], "Page B");
     assert_eq!(chrome["navigationBar"]["showBack"], true);
+    assert_eq!(chrome["enablePullDownRefresh"], false);
     assert_eq!(
         chrome["tabBar"],
         Value::Null,

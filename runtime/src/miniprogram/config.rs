@@ -275,6 +275,7 @@ impl ChromeState<'_> {
             },
             "tabBar": tab_bar,
             "backgroundColor": self.window.background,
+            "enablePullDownRefresh": self.window.pull_refresh == Some(true),
         })
     }
 }

@@ -134,6 +134,7 @@ pub(crate) fn start(
                 input_values: HashMap::new(),
                 badges,
                 bar_loading: false,
+                tapped_tab: None,
                 console: Vec::new(),
                 errors: Vec::new(),
                 ui: Vec::new(),
@@ -249,6 +250,8 @@ struct PageState {
     css: String,
     window: WindowConfig,
     ready: bool,
+    /// Where the user left the page scrolled, restored when it is shown again.
+    scroll_top: f64,
 }
 
 impl PageState {
@@ -316,6 +319,8 @@ struct Session {
     input_values: HashMap<NodePath, String>,
     badges: Vec<Badge>,
     bar_loading: bool,
+    /// `onTabItemTap`'s argument until the tapped tab's page is shown.
+    tapped_tab: Option<Value>,
     console: Vec<String>,
     errors: Vec<String>,
     ui: Vec<UiShown>,
@@ -494,6 +499,7 @@ impl Session {
                 css,
                 window,
                 ready: false,
+                scroll_top: 0.0,
             },
         );
     }
@@ -508,6 +514,19 @@ impl Session {
             self.render_shown();
         } else if let Some(page) = top {
             self.rendered(page);
+        }
+        self.tab_item_tapped();
+    }
+
+    /// Runs `onTabItemTap` once the page of the tapped tab is shown.
+    fn tab_item_tapped(&mut self) {
+        let shown_path = self.shown.and_then(|p| self.pages.get(&p)).map(|s| &s.path);
+        let tapped = self.tapped_tab.as_ref().and_then(|tab| tab.get("pagePath"));
+        if let (Some(path), Some(Value::String(tapped))) = (shown_path, tapped)
+            && path == tapped
+            && let Some(arg) = self.tapped_tab.take()
+        {
+            self.page_hook("onTabItemTap", arg);
         }
     }
 
@@ -528,7 +547,12 @@ impl Session {
             "css": state.css,
             "chrome": self.chrome(),
         });
+        let scroll_top = state.scroll_top;
         self.send_page(message);
+        // A page shown again comes back where the user left it.
+        if scroll_top > 0.0 {
+            self.send_page(json!({"kind": "mpScrollTo", "scrollTop": scroll_top, "duration": 0}));
+        }
     }
 
     fn chrome(&self) -> Value {
@@ -758,7 +782,13 @@ impl Session {
                 }
             }
             "mpBack" => self.logic(LogicCommand::Route(Route::NavigateBack { delta: 1 })),
-            "mpScroll" => self.page_hook("onPageScroll", json!({"scrollTop": number("scrollTop")})),
+            "mpScroll" => {
+                let top = number("scrollTop");
+                if let Some(state) = self.shown.and_then(|p| self.pages.get_mut(&p)) {
+                    state.scroll_top = top;
+                }
+                self.page_hook("onPageScroll", json!({"scrollTop": top}));
+            }
             "mpReachBottom" => self.page_hook("onReachBottom", json!({})),
             "mpPullDownRefresh" => {
                 let enabled = self
@@ -834,7 +864,10 @@ impl Session {
             .get(index)
             .ok_or_else(|| format!("the tab bar has no tab {index}"))?;
         let url = format!("/{}", item.page);
+        self.tapped_tab = Some(json!({"index": index, "pagePath": item.page, "text": item.text}));
         self.logic(LogicCommand::Route(Route::SwitchTab { url }));
+        // Tapping the tab already shown changes no page.
+        self.tab_item_tapped();
         Ok(())
     }
 
