@@ -5,7 +5,7 @@ use std::path::Path;
 
 use anyhow::Result;
 use capsule_runtime::style::{StyleOptions, compile, component_scope, page_styles};
-use capsule_runtime::view::render_html;
+use capsule_runtime::view::{PageView, View, render_html};
 use serde_json::json;
 
 fn write(root: &Path, path: &str, text: &str) -> Result<()> {
@@ -51,7 +51,7 @@ fn renders_a_page_folder_headlessly() -> Result<()> {
     write(
         root,
         "components/item/item.wxss",
-        ".t{padding:10rpx}.done{opacity:.5}",
+        ":host{display:block}.t{padding:10rpx}.done{opacity:.5}",
     )?;
 
     let files = |path: &str| std::fs::read_to_string(root.join(path)).ok();
@@ -60,8 +60,8 @@ fn renders_a_page_folder_headlessly() -> Result<()> {
     assert_eq!(
         html,
         "<view class=\"title\">1 left</view>\
-<todo-item itemTitle=\"milk\" data-id=\"1\" bind:toggle=\"onToggle\"><text class=\"components-item-item--t\">milk</text></todo-item>\
-<todo-item done itemTitle=\"eggs\" data-id=\"2\" bind:toggle=\"onToggle\"><text class=\"components-item-item--t components-item-item--done\">eggs</text></todo-item>"
+<todo-item class=\"components-item-item\" itemTitle=\"milk\" data-id=\"1\" bind:toggle=\"onToggle\"><text class=\"components-item-item--t\">milk</text></todo-item>\
+<todo-item class=\"components-item-item\" done itemTitle=\"eggs\" data-id=\"2\" bind:toggle=\"onToggle\"><text class=\"components-item-item--t components-item-item--done\">eggs</text></todo-item>"
     );
 
     let options = StyleOptions {
@@ -80,7 +80,7 @@ fn renders_a_page_folder_headlessly() -> Result<()> {
     let css = compile(&files, "components/item/item.wxss", &scoped)?;
     assert_eq!(
         css,
-        ".components-item-item--t{padding:5px}.components-item-item--done{opacity:.5}"
+        ".components-item-item{display:block}.components-item-item--t{padding:5px}.components-item-item--done{opacity:.5}"
     );
     Ok(())
 }
@@ -108,5 +108,43 @@ fn exploding_loops_stop_at_the_node_budget() -> Result<()> {
     let html = render_html(&files, "p.wxml", &Default::default(), json!({}))?;
     let elements = html.matches("<view>").count() + html.matches("<text>").count();
     assert!(elements <= 200_000 && elements > 100_000, "{elements}");
+    Ok(())
+}
+
+#[test]
+fn slow_view_scripts_stop_at_the_render_budget() -> Result<()> {
+    // 300 calls of ~1M loop iterations each would take many seconds; the budget cuts it short.
+    let files = std::collections::HashMap::from([(
+        "p.wxml".to_owned(),
+        r#"<wxs module="m">module.exports = { slow: function (x) { var s = 0; for (var i = 0; i < 1000000; i++) { s += i % 7; } return x; } };</wxs>
+<text wx:for="{{n}}">{{m.slow(item)}}</text>"#
+            .to_owned(),
+    )]);
+    let page = PageView::compile(&files, "p.wxml", &Default::default())?;
+    let budget = std::time::Duration::from_millis(300);
+    let mut view = View::with_script_budget(page.clone(), json!({"n": 300}), budget)?;
+    let check = |view: &View| {
+        let html = view.html();
+        // The page still renders every item; the calls after the budget give undefined.
+        assert_eq!(html.matches("<text>").count(), 300, "{html}");
+        assert!(html.starts_with("<text>0</text>"), "{html}");
+        assert!(html.ends_with("<text></text>"), "{html}");
+        let warnings = view.warnings();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        let warning = warnings[0].to_string();
+        assert!(warning.starts_with("p.wxml:2:24: warning: "), "{warning}");
+        assert!(warning.contains("300ms budget"), "{warning}");
+    };
+    check(&view);
+    // Each render gets the whole budget again.
+    view.set_data(&[("x".to_owned(), json!(1))]);
+    check(&view);
+    // A render within the budget has no warnings.
+    view.set_data(&[("n".to_owned(), json!(2))]);
+    assert_eq!(view.html(), "<text>0</text><text>1</text>");
+    assert!(view.warnings().is_empty());
+    let fast = View::new(page, json!({"n": 3}))?;
+    assert_eq!(fast.html(), "<text>0</text><text>1</text><text>2</text>");
+    assert!(fast.warnings().is_empty());
     Ok(())
 }

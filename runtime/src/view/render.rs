@@ -287,7 +287,7 @@ impl<'p> Renderer<'p> {
                 let classes = to_js_string(&value);
                 let classes = match ctx.class_scope {
                     Some(prefix) => scoped_classes(prefix, &classes, ctx.externals),
-                    None => classes,
+                    None => classes.split_whitespace().collect::<Vec<_>>().join(" "),
                 };
                 externals.insert(name.clone(), classes);
                 if declared.is_some() {
