@@ -148,3 +148,22 @@ fn slow_view_scripts_stop_at_the_render_budget() -> Result<()> {
     assert!(fast.warnings().is_empty());
     Ok(())
 }
+
+#[test]
+fn views_can_move_between_threads() -> Result<()> {
+    fn assert_send<T: Send>(_: &T) {}
+    let files = std::collections::HashMap::from([(
+        "p.wxml".to_owned(),
+        r#"<wxs module="m">module.exports = { f: function (x) { return x * 2; } };</wxs><text>{{m.f(n)}}</text>"#
+            .to_owned(),
+    )]);
+    let page = PageView::compile(&files, "p.wxml", &Default::default())?;
+    let view = View::new(page, json!({"n": 2}))?;
+    assert_send(&view);
+    let mut view = std::thread::spawn(move || view)
+        .join()
+        .expect("the thread returns the view");
+    view.set_data(&[("n".to_owned(), json!(5))]);
+    assert_eq!(view.html(), "<text>10</text>");
+    Ok(())
+}

@@ -30,6 +30,7 @@ mod template;
 mod vdom;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::Value;
@@ -156,10 +157,10 @@ pub fn render_html(
 
 /// A rendered page: its linked templates, the view's copy of page data, and the current tree.
 ///
-/// Not `Send` when the page has view scripts (their engine context is single-threaded): keep
-/// a `View` on the thread that renders the page.
+/// A page with view scripts renders on a thread of the view's own, where its script engine
+/// lives (with a large stack); a page without renders on the caller's thread.
 pub struct View {
-    page: PageView,
+    page: Arc<PageView>,
     scripts: Option<ScriptHost>,
     script_budget: Duration,
     data: Value,
@@ -190,7 +191,7 @@ impl View {
             Some(ScriptHost::new(page.scripts(), page.script_files())?)
         };
         let mut view = Self {
-            page,
+            page: Arc::new(page),
             scripts,
             script_budget,
             data,
@@ -201,15 +202,15 @@ impl View {
         Ok(view)
     }
 
-    fn render(&self) -> (Vec<VNode>, Vec<Warning>) {
-        if let Some(scripts) = &self.scripts {
-            scripts.begin_render(self.script_budget);
+    fn render(&mut self) -> (Vec<VNode>, Vec<Warning>) {
+        if let Some(scripts) = &mut self.scripts {
+            let data = std::mem::take(&mut self.data);
+            let (tree, warnings, data) =
+                scripts.render(Arc::clone(&self.page), data, self.script_budget);
+            self.data = data;
+            return (tree, warnings);
         }
-        let renderer = Renderer::new(
-            &self.page,
-            self.scripts.as_ref().map(|s| s as &dyn expr::ScriptCalls),
-            self.script_budget,
-        );
+        let renderer = Renderer::new(&self.page, None, self.script_budget);
         let tree = renderer.render_page(&self.data);
         (tree, renderer.into_warnings())
     }

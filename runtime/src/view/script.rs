@@ -6,6 +6,10 @@
 //! evaluated once per page, deps first. Their functions are called from template expressions
 //! (`{{m.format(price)}}`); values cross as JSON values, converted directly.
 //!
+//! The engine runs on a thread of its own with a large stack (boa's parser recurses deeply:
+//! a dozen nested brackets can take a 2 MB stack), and each call is a message to it; source
+//! that would nest deeper than that stack allows is refused before parsing ([`check_depth`]).
+//!
 //! Each render has a time budget for script calls ([`ScriptHost::begin_render`]): once it is
 //! spent, later calls in that render give `undefined` without running. A single call is bounded
 //! by boa's per-frame loop-iteration limit (lowered as the budget runs out) and recursion limit.
@@ -14,6 +18,8 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::path::Path;
 use std::rc::Rc;
+use std::sync::{Arc, mpsc};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use boa_engine::builtins::promise::PromiseState;
@@ -25,15 +31,41 @@ use serde_json::Value;
 
 use super::ViewError;
 use super::expr::ScriptCalls;
-use super::page::{LinkedScript, ScriptFile};
+use super::page::{LinkedScript, PageView, ScriptFile};
+use super::render::Renderer;
+use super::source::Warning;
+use super::vdom::VNode;
 
 /// Bounds that stop a runaway view script instead of hanging rendering.
 const LOOP_LIMIT: u64 = 10_000_000;
 const RECURSION_LIMIT: usize = 400;
 /// Loop iterations a call may run per millisecond of budget left (boa manages 20k–60k).
 const ITERATIONS_PER_MS: u64 = 20_000;
-/// Source nested deeper than this is refused: boa's parser recurses per level.
-const MAX_SOURCE_NESTING: usize = 256;
+/// The engine thread's stack: boa's parser takes up to ~170 KB per nested bracket.
+const ENGINE_STACK: usize = 256 << 20;
+/// Source deeper than this ([`check_depth`]) is refused: well inside [`ENGINE_STACK`].
+const MAX_DEPTH: usize = 4096;
+/// What one open bracket counts towards [`MAX_DEPTH`] (other nesting tokens count 1).
+const BRACKET_DEPTH: usize = 8;
+
+/// Results nested deeper than this, or with more values than [`MAX_RESULT_VALUES`], are
+/// refused: converting and rendering them recurses per level (JSON data nests 128 at most).
+const MAX_RESULT_DEPTH: u32 = 100;
+const MAX_RESULT_VALUES: u32 = 1_000_000;
+
+/// Whether a call's result is within [`MAX_RESULT_DEPTH`] and [`MAX_RESULT_VALUES`], walked
+/// without recursion.
+const RESULT_CHECK: &str = "(function (value, maxDepth, maxValues) {
+  var stack = [value], depths = [0], values = 0;
+  while (stack.length > 0) {
+    var v = stack.pop(), d = depths.pop();
+    if (v === null || typeof v !== 'object') continue;
+    if (d >= maxDepth || ++values > maxValues) return false;
+    var keys = Object.keys(v);
+    for (var i = 0; i < keys.length; i++) { stack.push(v[keys[i]]); depths.push(d + 1); }
+  }
+  return true;
+})";
 
 /// Builds a module's `require` from the registry of loaded CommonJS exports and the module's
 /// own specifier → path map.
@@ -46,19 +78,139 @@ const REQUIRE_FACTORY: &str = "(function (registry, deps) {
   };
 })";
 
-/// The view-side script context and its loaded modules.
+/// A render for the engine thread: the page, its data (handed back with the result) and the
+/// script budget.
+struct RenderJob {
+    page: Arc<PageView>,
+    data: Value,
+    budget: Duration,
+}
+
+/// The rendered tree, the render's warnings and the data handed back.
+type Rendered = (Vec<VNode>, Vec<Warning>, Value);
+
+/// The page's view scripts, loaded on their engine thread, where the page's renders run.
 pub(crate) struct ScriptHost {
+    jobs: Option<mpsc::Sender<RenderJob>>,
+    results: mpsc::Receiver<Rendered>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl ScriptHost {
+    /// Starts the engine thread and loads `files` (deps before the files that need them) and
+    /// the `declared` modules.
+    pub(crate) fn new(declared: &[LinkedScript], files: &[ScriptFile]) -> Result<Self, ViewError> {
+        let engine_error = |message: String| ViewError::Script {
+            file: "<view scripts>".into(),
+            message,
+        };
+        let (job_tx, job_rx) = mpsc::channel::<RenderJob>();
+        let (result_tx, result_rx) = mpsc::channel();
+        let (loaded_tx, loaded_rx) = mpsc::channel();
+        let (declared, files) = (declared.to_vec(), files.to_vec());
+        let thread = std::thread::Builder::new()
+            .name("capsule-view-scripts".into())
+            .stack_size(ENGINE_STACK)
+            .spawn(move || {
+                let engine = match Engine::load(&declared, &files) {
+                    Ok(engine) => engine,
+                    Err(e) => {
+                        let _ = loaded_tx.send(Err(e));
+                        return;
+                    }
+                };
+                if loaded_tx.send(Ok(())).is_err() {
+                    return;
+                }
+                while let Ok(job) = job_rx.recv() {
+                    engine.begin_render(job.budget);
+                    let renderer = Renderer::new(&job.page, Some(&engine), job.budget);
+                    let tree = renderer.render_page(&job.data);
+                    if result_tx
+                        .send((tree, renderer.into_warnings(), job.data))
+                        .is_err()
+                    {
+                        return;
+                    }
+                }
+            })
+            .map_err(|e| engine_error(format!("cannot start the script engine: {e}")))?;
+        match loaded_rx.recv() {
+            Ok(Ok(())) => Ok(Self {
+                jobs: Some(job_tx),
+                results: result_rx,
+                thread: Some(thread),
+            }),
+            Ok(Err(e)) => {
+                let _ = thread.join();
+                Err(e)
+            }
+            Err(_) => {
+                // The thread panicked while loading: let the panic go on here.
+                if let Err(panic) = thread.join() {
+                    std::panic::resume_unwind(panic);
+                }
+                Err(engine_error(
+                    "the script engine stopped while loading".into(),
+                ))
+            }
+        }
+    }
+
+    /// Renders `page` for `data` on the engine thread; hands `data` back.
+    pub(crate) fn render(
+        &mut self,
+        page: Arc<PageView>,
+        data: Value,
+        budget: Duration,
+    ) -> Rendered {
+        let job = RenderJob { page, data, budget };
+        if let Some(jobs) = &self.jobs {
+            if let Err(mpsc::SendError(job)) = jobs.send(job) {
+                return self.stopped(job.data);
+            }
+        }
+        match self.results.recv() {
+            Ok(rendered) => rendered,
+            Err(_) => self.stopped(Value::Null),
+        }
+    }
+
+    /// The engine thread is gone: a panic there goes on here, as if the render ran here.
+    fn stopped(&mut self, data: Value) -> Rendered {
+        self.jobs = None;
+        if let Some(Err(panic)) = self.thread.take().map(JoinHandle::join) {
+            std::panic::resume_unwind(panic);
+        }
+        (Vec::new(), Vec::new(), data)
+    }
+}
+
+impl Drop for ScriptHost {
+    fn drop(&mut self) {
+        // Closing the channel ends the engine thread's loop.
+        self.jobs = None;
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// The boa context and the loaded modules, on the engine thread, and the budget of the
+/// running render.
+struct Engine {
     context: RefCell<Context>,
     modules: HashMap<String, JsObject>,
+    /// [`RESULT_CHECK`].
+    result_check: JsValue,
     /// When the running render's budget ends (`None`: no limit).
     deadline: Cell<Option<Instant>>,
     /// Whether the running render has spent its budget.
     spent: Cell<bool>,
 }
 
-impl ScriptHost {
-    /// Loads `files` (deps before the files that need them) and the `declared` modules.
-    pub(crate) fn new(declared: &[LinkedScript], files: &[ScriptFile]) -> Result<Self, ViewError> {
+impl Engine {
+    fn load(declared: &[LinkedScript], files: &[ScriptFile]) -> Result<Self, ViewError> {
         let loader = Rc::new(ViewModuleLoader {
             files: files
                 .iter()
@@ -71,6 +223,9 @@ impl ScriptHost {
             let file = file.to_owned();
             move |message: String| ViewError::Script { file, message }
         };
+        for file in files {
+            check_depth(&file.source).map_err(fail(&file.file))?;
+        }
         let mut context = Context::builder()
             .module_loader(loader.clone())
             .build()
@@ -85,11 +240,7 @@ impl ScriptHost {
         let factory = context
             .eval(Source::from_bytes(REQUIRE_FACTORY))
             .map_err(|e| fail("<view scripts>")(e.to_string()))?;
-        for file in files {
-            check_nesting(&file.source).map_err(fail(&file.file))?;
-            if file.es {
-                continue;
-            }
+        for file in files.iter().filter(|f| !f.es) {
             let exports =
                 load_commonjs(&mut context, file, &registry, &factory).map_err(fail(&file.file))?;
             registry
@@ -119,18 +270,121 @@ impl ScriptHost {
                 tracing::warn!(target: "capsule::view", "view-script module '{}' declared twice; {} wins", script.name, script.file);
             }
         }
+        let result_check = context
+            .eval(Source::from_bytes(RESULT_CHECK))
+            .map_err(|e| fail("<view scripts>")(e.to_string()))?;
         Ok(Self {
             context: RefCell::new(context),
             modules,
+            result_check,
             deadline: Cell::new(None),
             spent: Cell::new(false),
         })
     }
 
     /// Starts a render: script calls from now on share `budget` of wall time.
-    pub(crate) fn begin_render(&self, budget: Duration) {
+    fn begin_render(&self, budget: Duration) {
         self.deadline.set(Instant::now().checked_add(budget));
         self.spent.set(false);
+    }
+
+    /// Loop iterations the next call may run: fewer as the budget runs out. `None` when the
+    /// budget is spent.
+    fn loop_limit(&self) -> Option<u64> {
+        if self.spent.get() {
+            return None;
+        }
+        let Some(deadline) = self.deadline.get() else {
+            return Some(LOOP_LIMIT);
+        };
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            self.spent.set(true);
+            return None;
+        }
+        let ms = u64::try_from(left.as_millis()).unwrap_or(u64::MAX).max(1);
+        Some(ms.saturating_mul(ITERATIONS_PER_MS).min(LOOP_LIMIT))
+    }
+
+    fn invoke(
+        &self,
+        object: &JsObject,
+        name: &str,
+        function: &str,
+        args: &[Value],
+        loop_limit: u64,
+    ) -> Result<Value, String> {
+        let mut context = self.context.borrow_mut();
+        let context = &mut *context;
+        context
+            .runtime_limits_mut()
+            .set_loop_iteration_limit(loop_limit);
+        let f = object
+            .get(JsString::from(function), context)
+            .map_err(|e| e.to_string())?;
+        let f = f
+            .as_callable()
+            .ok_or_else(|| format!("{name}.{function} is not a function"))?;
+        let js_args = args
+            .iter()
+            .map(|a| JsValue::from_json(a, context))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| e.to_string())?;
+        let result = f
+            .call(&JsValue::from(object.clone()), &js_args, context)
+            .map_err(|e| format!("{name}.{function}: {e}"))?;
+        if result.is_object() {
+            context
+                .runtime_limits_mut()
+                .set_loop_iteration_limit(LOOP_LIMIT);
+            let fits = self
+                .result_check
+                .as_callable()
+                .map(|check| {
+                    check.call(
+                        &JsValue::undefined(),
+                        &[
+                            result.clone(),
+                            MAX_RESULT_DEPTH.into(),
+                            MAX_RESULT_VALUES.into(),
+                        ],
+                        context,
+                    )
+                })
+                .transpose()
+                .map_err(|e| format!("{name}.{function}: {e}"))?;
+            if fits.is_none_or(|fits| !fits.to_boolean()) {
+                return Err(format!(
+                    "{name}.{function}: the result nests deeper than {MAX_RESULT_DEPTH} levels or holds over {MAX_RESULT_VALUES} values"
+                ));
+            }
+        }
+        let json = result
+            .to_json(context)
+            .map_err(|e| format!("{name}.{function}: {e}"))?;
+        Ok(json.unwrap_or(Value::Null))
+    }
+}
+
+impl ScriptCalls for Engine {
+    fn call(&self, module: &str, function: &str, args: &[Value]) -> Option<Result<Value, String>> {
+        let object = self.modules.get(module)?;
+        let Some(loop_limit) = self.loop_limit() else {
+            return Some(Ok(Value::Null));
+        };
+        let result = self.invoke(object, module, function, args, loop_limit);
+        if self
+            .deadline
+            .get()
+            .is_some_and(|deadline| Instant::now() >= deadline)
+        {
+            self.spent.set(true);
+        }
+        Some(result)
+    }
+
+    fn budget_spent(&self) -> bool {
+        self.spent.get()
     }
 }
 
@@ -258,79 +512,6 @@ impl ModuleLoader for ViewModuleLoader {
     }
 }
 
-impl ScriptHost {
-    fn invoke(
-        &self,
-        object: &JsObject,
-        name: &str,
-        function: &str,
-        args: &[Value],
-    ) -> Result<Value, String> {
-        let mut context = self.context.borrow_mut();
-        let context = &mut *context;
-        let f = object
-            .get(js_string!(function), context)
-            .map_err(|e| e.to_string())?;
-        let f = f
-            .as_callable()
-            .ok_or_else(|| format!("{name}.{function} is not a function"))?;
-        let js_args = args
-            .iter()
-            .map(|a| JsValue::from_json(a, context))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| e.to_string())?;
-        let result = f
-            .call(&JsValue::from(object.clone()), &js_args, context)
-            .map_err(|e| format!("{name}.{function}: {e}"))?;
-        let json = result.to_json(context).map_err(|e| e.to_string())?;
-        Ok(json.unwrap_or(Value::Null))
-    }
-
-    /// Loop iterations the next call may run: fewer as the budget runs out. `None` when the
-    /// budget is spent.
-    fn loop_limit(&self) -> Option<u64> {
-        if self.spent.get() {
-            return None;
-        }
-        let Some(deadline) = self.deadline.get() else {
-            return Some(LOOP_LIMIT);
-        };
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            self.spent.set(true);
-            return None;
-        }
-        let ms = u64::try_from(left.as_millis()).unwrap_or(u64::MAX).max(1);
-        Some(ms.saturating_mul(ITERATIONS_PER_MS).min(LOOP_LIMIT))
-    }
-}
-
-impl ScriptCalls for ScriptHost {
-    fn call(&self, module: &str, function: &str, args: &[Value]) -> Option<Result<Value, String>> {
-        let object = self.modules.get(module)?;
-        let Some(limit) = self.loop_limit() else {
-            return Some(Ok(Value::Null));
-        };
-        self.context
-            .borrow_mut()
-            .runtime_limits_mut()
-            .set_loop_iteration_limit(limit);
-        let result = self.invoke(object, module, function, args);
-        if self
-            .deadline
-            .get()
-            .is_some_and(|deadline| Instant::now() >= deadline)
-        {
-            self.spent.set(true);
-        }
-        Some(result)
-    }
-
-    fn budget_spent(&self) -> bool {
-        self.spent.get()
-    }
-}
-
 /// Whether a view script is an ES module (SJS with `import`/`export`) rather than CommonJS.
 pub(crate) fn is_es_module(source: &str) -> bool {
     source.contains("export ")
@@ -345,27 +526,166 @@ pub(crate) fn is_es_module(source: &str) -> bool {
         })
 }
 
-/// Refuses source whose brackets nest deeper than boa's parser can take on a small stack
-/// (strings and comments skipped; an upper bound is enough).
-fn check_nesting(source: &str) -> Result<(), String> {
+/// Refuses source that would take boa's recursive-descent parser deeper than the engine
+/// thread's stack allows. The estimate is an upper bound for the forms that nest: each open
+/// bracket counts [`BRACKET_DEPTH`], and each token that nests without brackets (prefix and
+/// infix operators, `?`, `=`, `=>`, `if`, `else`, `new`, `typeof` …) counts 1 until the
+/// statement, list element or bracket it is in ends. Strings, comments and regular
+/// expressions are skipped.
+pub(crate) fn check_depth(source: &str) -> Result<(), String> {
+    const NESTING_WORDS: &[&[u8]] = &[
+        b"if",
+        b"else",
+        b"new",
+        b"typeof",
+        b"void",
+        b"delete",
+        b"await",
+        b"yield",
+        b"in",
+        b"instanceof",
+        b"return",
+        b"throw",
+        b"case",
+    ];
     let bytes = source.as_bytes();
-    let (mut depth, mut i) = (0usize, 0usize);
+    // Per open bracket (and the top level): the nesting tokens of its current statement, and
+    // whether it is a template literal's `${`.
+    let mut open: Vec<(usize, bool)> = vec![(0, false)];
+    let mut depth = 0usize;
+    // The last byte that was not whitespace, to tell a regular expression from a division.
+    let mut last = b';';
+    let mut i = 0;
     while i < bytes.len() {
-        match bytes[i] {
+        let b = bytes[i];
+        if b.is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        let regex = b == b'/'
+            && !matches!(bytes.get(i + 1), Some(b'/' | b'*'))
+            && b"(,=:[!&|?{};+-*%<>~^".contains(&last);
+        if regex {
+            i = skip_regex(bytes, i);
+            last = b'/';
+            continue;
+        }
+        // A template literal's text, up to its end or a `${` that opens a bracket.
+        let template = |from: usize, open: &mut Vec<(usize, bool)>, depth: &mut usize| {
+            let (next, substitution) = template_text(bytes, from);
+            if substitution {
+                open.push((0, true));
+                *depth += BRACKET_DEPTH;
+            }
+            next
+        };
+        if b == b'`' {
+            i = template(i + 1, &mut open, &mut depth);
+            last = b'"';
+            continue;
+        }
+        if let Some(next) = skip_trivia(bytes, i) {
+            i = next;
+            if !matches!(b, b'/') {
+                last = b'"';
+            }
+            continue;
+        }
+        let mut step = 1;
+        match b {
             b'(' | b'[' | b'{' => {
-                depth += 1;
-                if depth > MAX_SOURCE_NESTING {
-                    return Err(format!(
-                        "brackets nest deeper than {MAX_SOURCE_NESTING} levels"
-                    ));
+                open.push((0, false));
+                depth += BRACKET_DEPTH;
+            }
+            b')' | b']' | b'}' => {
+                if open.len() > 1 {
+                    let (tokens, substitution) = open.pop().unwrap_or_default();
+                    depth = depth.saturating_sub(BRACKET_DEPTH + tokens);
+                    if substitution && b == b'}' {
+                        i = template(i + 1, &mut open, &mut depth);
+                        last = b'"';
+                        continue;
+                    }
                 }
             }
-            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            b';' | b',' => {
+                if let Some((tokens, _)) = open.last_mut() {
+                    depth = depth.saturating_sub(*tokens);
+                    *tokens = 0;
+                }
+            }
+            b'?' | b'!' | b'~' | b'-' | b'+' | b'=' | b'*' | b'&' | b'|' | b'<' | b'>' | b'%'
+            | b'^' | b':' | b'.' => {
+                // Each character counts: `!!!!x` nests four deep (`===` over-counts, safely).
+                if let Some((tokens, _)) = open.last_mut() {
+                    *tokens += 1;
+                    depth += 1;
+                }
+            }
+            c if c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c >= 0x80 => {
+                while bytes.get(i + step).is_some_and(|&c| {
+                    c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c >= 0x80
+                }) {
+                    step += 1;
+                }
+                if NESTING_WORDS.contains(&&bytes[i..i + step]) {
+                    if let Some((tokens, _)) = open.last_mut() {
+                        *tokens += 1;
+                        depth += 1;
+                    }
+                }
+            }
             _ => {}
         }
-        i = skip_trivia(bytes, i).unwrap_or(i + 1);
+        if depth > MAX_DEPTH {
+            return Err(format!(
+                "the source nests too deeply to parse (brackets, operators or if/else chains, at byte {i})"
+            ));
+        }
+        last = bytes[i + step - 1];
+        i += step;
     }
     Ok(())
+}
+
+/// Scans template literal text from `from`: the index after its closing backtick, or after a
+/// `${` (then `true`).
+fn template_text(bytes: &[u8], from: usize) -> (usize, bool) {
+    let mut j = from;
+    while j < bytes.len() {
+        match bytes[j] {
+            b'\\' => j += 1,
+            b'`' => return (j + 1, false),
+            b'$' if bytes.get(j + 1) == Some(&b'{') => return (j + 2, true),
+            _ => {}
+        }
+        j += 1;
+    }
+    (bytes.len(), false)
+}
+
+/// The index after the regular expression literal starting at `i` (a `/` in expression
+/// position): up to the closing `/` outside a class, and its flags; or the end of the line.
+fn skip_regex(bytes: &[u8], i: usize) -> usize {
+    let mut j = i + 1;
+    let mut class = false;
+    while j < bytes.len() && bytes[j] != b'\n' {
+        match bytes[j] {
+            b'\\' => j += 1,
+            b'[' => class = true,
+            b']' => class = false,
+            b'/' if !class => {
+                j += 1;
+                while j < bytes.len() && bytes[j].is_ascii_alphabetic() {
+                    j += 1;
+                }
+                return j;
+            }
+            _ => {}
+        }
+        j += 1;
+    }
+    j
 }
 
 /// If a comment or string literal starts at `i`, the index after it.
@@ -384,8 +704,9 @@ fn skip_trivia(bytes: &[u8], i: usize) -> Option<usize> {
                 .map_or(bytes.len(), |n| i + 2 + n + 2),
         ),
         (quote @ (b'"' | b'\'' | b'`'), _) => {
+            // A quote string ends at its line too: boa stops there with an error.
             let mut j = i + 1;
-            while j < bytes.len() && bytes[j] != quote {
+            while j < bytes.len() && bytes[j] != quote && (quote == b'`' || bytes[j] != b'\n') {
                 j += if bytes[j] == b'\\' { 2 } else { 1 };
             }
             Some((j + 1).min(bytes.len()))
@@ -461,7 +782,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn host(scripts: &[(&str, &str)]) -> Result<ScriptHost, ViewError> {
+    fn linked(scripts: &[(&str, &str)]) -> (Vec<LinkedScript>, Vec<ScriptFile>) {
         let files: Vec<ScriptFile> = scripts
             .iter()
             .map(|(name, source)| ScriptFile {
@@ -478,6 +799,18 @@ mod tests {
                 file: format!("{name}.js"),
             })
             .collect();
+        (declared, files)
+    }
+
+    /// The engine on the test's own thread (small sources only: the stack is small).
+    fn host(scripts: &[(&str, &str)]) -> Result<Engine, ViewError> {
+        let (declared, files) = linked(scripts);
+        Engine::load(&declared, &files)
+    }
+
+    /// The engine on its thread, as views use it.
+    fn threaded(scripts: &[(&str, &str)]) -> Result<ScriptHost, ViewError> {
+        let (declared, files) = linked(scripts);
         ScriptHost::new(&declared, &files)
     }
 
@@ -514,15 +847,36 @@ mod tests {
         assert!(host(&[("t", "throw new Error('no')")]).is_err());
         assert!(host(&[("e", "export default 1; throw 2;")]).is_err());
         assert!(host(&[("n", &"(".repeat(100_000))]).is_err());
-        let host = host(&[(
+        let runaway = host(&[(
             "r",
             "module.exports = { spin: function () { while (true) {} }, deep: function f(n) { return f(n + 1); } };",
         )])
         .expect("loads");
-        assert!(matches!(host.call("r", "spin", &[]), Some(Err(_))));
-        assert!(matches!(host.call("r", "deep", &[json!(0)]), Some(Err(_))));
+        assert!(matches!(runaway.call("r", "spin", &[]), Some(Err(_))));
+        assert!(matches!(
+            runaway.call("r", "deep", &[json!(0)]),
+            Some(Err(_))
+        ));
         // The context stays usable after a runaway call.
-        assert!(matches!(host.call("r", "spin", &[]), Some(Err(_))));
+        assert!(matches!(runaway.call("r", "spin", &[]), Some(Err(_))));
+        // Results too deep to convert and render safely, or cyclic, are errors.
+        let nested = host(&[(
+            "n",
+            "module.exports = { nest: function (n) { var a = []; for (var i = 0; i < n; i++) a = [a]; return a; }, cycle: function () { var o = {}; o.o = o; return o; } };",
+        )])
+        .expect("loads");
+        assert!(matches!(
+            nested.call("n", "nest", &[json!(50)]),
+            Some(Ok(_))
+        ));
+        for n in [101, 1_000_000] {
+            let result = nested.call("n", "nest", &[json!(n)]);
+            assert!(
+                matches!(&result, Some(Err(e)) if e.contains("nests deeper")),
+                "{result:?}"
+            );
+        }
+        assert!(matches!(nested.call("n", "cycle", &[]), Some(Err(_))));
     }
 
     #[test]
@@ -540,6 +894,123 @@ mod tests {
         host.begin_render(Duration::from_secs(60));
         assert!(!host.budget_spent());
         assert_eq!(host.call("m", "slow", &[]), Some(Ok(json!(1))));
+    }
+
+    /// The deepest source of each nesting form that [`check_depth`] lets through loads
+    /// without overflowing the engine's stack (an overflow would abort the test binary).
+    #[test]
+    fn the_deepest_accepted_sources_do_not_overflow() {
+        type Form = (&'static str, fn(usize) -> String);
+        let forms: &[Form] = &[
+            ("parens", |n| {
+                format!(
+                    "module.exports = {{ v: {}1{} }};",
+                    "(".repeat(n),
+                    ")".repeat(n)
+                )
+            }),
+            ("arrays", |n| {
+                format!(
+                    "module.exports = {{ v: {}1{} }};",
+                    "[".repeat(n),
+                    "]".repeat(n)
+                )
+            }),
+            ("objects", |n| {
+                format!(
+                    "module.exports = {};",
+                    "{a:".repeat(n) + "1" + &"}".repeat(n)
+                )
+            }),
+            ("functions", |n| {
+                format!(
+                    "module.exports = {{ v: {}1{} }};",
+                    "function(){return ".repeat(n),
+                    "}".repeat(n)
+                )
+            }),
+            ("blocks", |n| {
+                format!(
+                    "{}var x = 1;{}module.exports = {{}};",
+                    "{".repeat(n),
+                    "}".repeat(n)
+                )
+            }),
+            ("not", |n| {
+                format!("module.exports = {{ v: {}1 }};", "!".repeat(n))
+            }),
+            ("minus", |n| {
+                format!("module.exports = {{ v: {}1 }};", "- ".repeat(n))
+            }),
+            ("typeof", |n| {
+                format!("module.exports = {{ v: {}1 }};", "typeof ".repeat(n))
+            }),
+            ("ternary", |n| {
+                format!("module.exports = {{ v: {}1 }};", "1?1:".repeat(n))
+            }),
+            ("assign", |n| {
+                format!("var a; module.exports = {{ v: {}1 }};", "a=".repeat(n))
+            }),
+            ("arrows", |n| {
+                format!("module.exports = {{ v: {}1 }};", "x=>".repeat(n))
+            }),
+            ("ifs", |n| {
+                format!("{}var x = 1; module.exports = {{}};", "if (1) ".repeat(n))
+            }),
+            ("else ifs", |n| {
+                format!(
+                    "if (0) {{}}{} module.exports = {{}};",
+                    " else if (0) {}".repeat(n)
+                )
+            }),
+            ("new", |n| {
+                format!(
+                    "function F() {{}} module.exports = {{ v: {}F }};",
+                    "new ".repeat(n)
+                )
+            }),
+            ("plus", |n| {
+                format!("module.exports = {{ v: 1{} }};", "+1".repeat(n))
+            }),
+            ("members", |n| {
+                format!(
+                    "var a = {{}}; module.exports = {{ v: a{} }};",
+                    ".b".repeat(n)
+                )
+            }),
+            ("templates", |n| {
+                format!(
+                    "module.exports = {{ v: {}1{} }};",
+                    "`${".repeat(n),
+                    "}`".repeat(n)
+                )
+            }),
+        ];
+        for (name, make) in forms {
+            let mut n = 1;
+            while check_depth(&make(n * 2)).is_ok() && n < 1 << 20 {
+                n *= 2;
+            }
+            let mut step = n / 2;
+            while step > 0 {
+                if check_depth(&make(n + step)).is_ok() {
+                    n += step;
+                }
+                step /= 2;
+            }
+            let source = make(n);
+            assert!(check_depth(&source).is_ok(), "{name}");
+            assert!(
+                check_depth(&make(n + 1)).is_err(),
+                "{name} is never refused"
+            );
+            let loaded = threaded(&[("m", &source)]);
+            eprintln!("{name}: {n} levels accepted, loads: {}", loaded.is_ok());
+        }
+        // Ordinary code is far from the limit.
+        let ordinary = "module.exports = { f: function (list) { var out = []; for (var i = 0; i < list.length; i++) { if (list[i] && list[i].ok) { out.push({ id: list[i].id, label: (list[i].a || '') + '-' + (list[i].b ? 'y' : 'n') }); } else if (list[i]) { out.push(null); } } return out; } };";
+        assert!(check_depth(&ordinary.repeat(200)).is_ok());
+        assert!(check_depth("var r = /((((((((((/; var s = '((((((';").is_ok());
     }
 
     #[test]
