@@ -164,11 +164,11 @@ impl ScriptHost {
         data: Value,
         budget: Duration,
     ) -> Rendered {
-        let job = RenderJob { page, data, budget };
-        if let Some(jobs) = &self.jobs {
-            if let Err(mpsc::SendError(job)) = jobs.send(job) {
-                return self.stopped(job.data);
-            }
+        let Some(jobs) = &self.jobs else {
+            return (Vec::new(), Vec::new(), data);
+        };
+        if let Err(mpsc::SendError(job)) = jobs.send(RenderJob { page, data, budget }) {
+            return self.stopped(job.data);
         }
         match self.results.recv() {
             Ok(rendered) => rendered,
