@@ -113,10 +113,10 @@ fn exploding_loops_stop_at_the_node_budget() -> Result<()> {
 
 #[test]
 fn slow_view_scripts_stop_at_the_render_budget() -> Result<()> {
-    // 300 calls of ~1M loop iterations each would take many seconds; the budget cuts it short.
+    // 300 calls of 100k loop iterations each take seconds; the budget cuts it short.
     let files = std::collections::HashMap::from([(
         "p.wxml".to_owned(),
-        r#"<wxs module="m">module.exports = { slow: function (x) { var s = 0; for (var i = 0; i < 1000000; i++) { s += i % 7; } return x; } };</wxs>
+        r#"<wxs module="m">module.exports = { slow: function (x) { var s = 0; for (var i = 0; i < 100000; i++) { s += i % 7; } return x; } };</wxs>
 <text wx:for="{{n}}">{{m.slow(item)}}</text>"#
             .to_owned(),
     )]);
@@ -165,5 +165,32 @@ fn views_can_move_between_threads() -> Result<()> {
         .expect("the thread returns the view");
     view.set_data(&[("n".to_owned(), json!(5))]);
     assert_eq!(view.html(), "<text>10</text>");
+    Ok(())
+}
+
+#[test]
+fn one_endless_call_is_cut_off_at_the_budget() -> Result<()> {
+    // A single call that would run for hours: each step copies a growing string.
+    let files = std::collections::HashMap::from([(
+        "p.wxml".to_owned(),
+        r#"<wxs module="m">
+var renders = 0;
+module.exports = {
+  count: function () { renders++; return renders; },
+  grow: function () { var s = 'x'; for (var i = 0; i < 9000000; i++) { s = s + i + s.charAt(i); } return s.length; }
+};
+</wxs>
+<text>{{m.count()}}</text><text>[{{m.grow()}}]</text><text>{{m.count()}}</text>"#
+            .to_owned(),
+    )]);
+    let page = PageView::compile(&files, "p.wxml", &Default::default())?;
+    let budget = std::time::Duration::from_millis(300);
+    let mut view = View::with_script_budget(page, json!({}), budget)?;
+    assert_eq!(view.html(), "<text>1</text><text>[]</text><text></text>");
+    assert!(view.warnings()[0].to_string().starts_with("p.wxml:8:36: "));
+    // The cut-off call left the engine mid-run: the next render loads the scripts afresh.
+    view.set_data(&[("x".to_owned(), json!(1))]);
+    assert_eq!(view.html(), "<text>1</text><text>[]</text><text></text>");
+    assert_eq!(view.warnings().len(), 1);
     Ok(())
 }

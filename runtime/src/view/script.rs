@@ -10,9 +10,14 @@
 //! a dozen nested brackets can take a 2 MB stack), and each call is a message to it; source
 //! that would nest deeper than that stack allows is refused before parsing ([`check_depth`]).
 //!
-//! Each render has a time budget for script calls ([`ScriptHost::begin_render`]): once it is
-//! spent, later calls in that render give `undefined` without running. A single call is bounded
-//! by boa's per-frame loop-iteration limit (lowered as the budget runs out) and recursion limit.
+//! Each render has a time budget for script calls: once it is spent, later calls in that
+//! render give `undefined` without running. Calls run through boa's instruction-budgeted
+//! evaluation ([`Caller`]), so a call still running at the deadline is cut off; its context is
+//! dropped and the scripts load afresh for the next render (module state starts over). What
+//! builtins call back (a `map` callback, a getter) runs without yielding, bounded by boa's
+//! per-frame loop limit (lowered as the budget runs out) and recursion limit. In debug builds
+//! the budgeted loop is compiled in this crate, unoptimised: loops run ~14x slower than in a
+//! release build.
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -24,8 +29,10 @@ use std::time::{Duration, Instant};
 
 use boa_engine::builtins::promise::PromiseState;
 use boa_engine::module::{Module, ModuleLoader, ModuleRequest, Referrer};
+use boa_engine::object::builtins::JsArray;
+use boa_engine::property::PropertyDescriptor;
 use boa_engine::{
-    Context, JsNativeError, JsObject, JsResult, JsString, JsValue, Source, js_string,
+    Context, JsNativeError, JsObject, JsResult, JsString, JsValue, Script, Source, js_string,
 };
 use serde_json::Value;
 
@@ -38,6 +45,10 @@ use super::vdom::VNode;
 
 /// Bounds that stop a runaway view script instead of hanging rendering.
 const LOOP_LIMIT: u64 = 10_000_000;
+/// How long loading a page's CommonJS scripts may take.
+const LOAD_BUDGET: Duration = Duration::from_secs(2);
+/// Instruction "cycles" between two looks at the clock during a call.
+const POLL_BUDGET: u32 = 20_000;
 const RECURSION_LIMIT: usize = 400;
 /// Loop iterations a call may run per millisecond of budget left (boa manages 20k–60k).
 const ITERATIONS_PER_MS: u64 = 20_000;
@@ -196,20 +207,121 @@ impl Drop for ScriptHost {
     }
 }
 
-/// The boa context and the loaded modules, on the engine thread, and the budget of the
-/// running render.
+/// The page's scripts on the engine thread, and the budget of the running render.
 struct Engine {
-    context: RefCell<Context>,
-    modules: HashMap<String, JsObject>,
-    /// [`RESULT_CHECK`].
-    result_check: JsValue,
+    declared: Vec<LinkedScript>,
+    files: Vec<ScriptFile>,
+    /// `None` after a call was cut off mid-run (its context is dropped), until the next
+    /// render loads the scripts again.
+    loaded: RefCell<Option<Loaded>>,
     /// When the running render's budget ends (`None`: no limit).
     deadline: Cell<Option<Instant>>,
     /// Whether the running render has spent its budget.
     spent: Cell<bool>,
 }
 
+/// A boa context with the modules loaded.
+struct Loaded {
+    context: Context,
+    modules: HashMap<String, JsObject>,
+    caller: Caller,
+    /// [`RESULT_CHECK`].
+    result_check: JsValue,
+}
+
 impl Engine {
+    fn load(declared: &[LinkedScript], files: &[ScriptFile]) -> Result<Self, ViewError> {
+        let loaded = Loaded::load(declared, files)?;
+        Ok(Self {
+            declared: declared.to_vec(),
+            files: files.to_vec(),
+            loaded: RefCell::new(Some(loaded)),
+            deadline: Cell::new(None),
+            spent: Cell::new(false),
+        })
+    }
+
+    /// Starts a render: script calls from now on share `budget` of wall time. Scripts whose
+    /// context was dropped by a cut-off call are loaded again.
+    fn begin_render(&self, budget: Duration) {
+        self.deadline.set(Instant::now().checked_add(budget));
+        self.spent.set(false);
+        let mut loaded = self.loaded.borrow_mut();
+        if loaded.is_none() {
+            match Loaded::load(&self.declared, &self.files) {
+                Ok(fresh) => *loaded = Some(fresh),
+                Err(e) => {
+                    tracing::warn!(target: "capsule::view", "view scripts do not load again: {e}")
+                }
+            }
+        }
+    }
+
+    /// Loop iterations the next call may run per frame: fewer as the budget runs out. `None`
+    /// when the budget is spent.
+    fn loop_limit(&self) -> Option<u64> {
+        if self.spent.get() {
+            return None;
+        }
+        let Some(deadline) = self.deadline.get() else {
+            return Some(LOOP_LIMIT);
+        };
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            self.spent.set(true);
+            return None;
+        }
+        let ms = u64::try_from(left.as_millis()).unwrap_or(u64::MAX).max(1);
+        Some(ms.saturating_mul(ITERATIONS_PER_MS).min(LOOP_LIMIT))
+    }
+}
+
+impl ScriptCalls for Engine {
+    fn call(&self, module: &str, function: &str, args: &[Value]) -> Option<Result<Value, String>> {
+        let mut slot = self.loaded.borrow_mut();
+        let Some(loaded) = slot.as_mut() else {
+            // Only after a cut-off call, when the budget is spent anyway.
+            return self
+                .declared
+                .iter()
+                .any(|d| d.name == module)
+                .then_some(Ok(Value::Null));
+        };
+        let object = loaded.modules.get(module)?.clone();
+        let Some(loop_limit) = self.loop_limit() else {
+            return Some(Ok(Value::Null));
+        };
+        let result = loaded.invoke(
+            &object,
+            module,
+            function,
+            args,
+            loop_limit,
+            self.deadline.get(),
+        );
+        if self
+            .deadline
+            .get()
+            .is_some_and(|deadline| Instant::now() >= deadline)
+        {
+            self.spent.set(true);
+        }
+        Some(match result {
+            Some(result) => result,
+            None => {
+                // Cut off mid-run: the context is in the middle of the call; drop it.
+                *slot = None;
+                Ok(Value::Null)
+            }
+        })
+    }
+
+    fn budget_spent(&self) -> bool {
+        self.spent.get()
+    }
+}
+
+impl Loaded {
     fn load(declared: &[LinkedScript], files: &[ScriptFile]) -> Result<Self, ViewError> {
         let loader = Rc::new(ViewModuleLoader {
             files: files
@@ -236,13 +348,26 @@ impl Engine {
         context
             .runtime_limits_mut()
             .set_recursion_limit(RECURSION_LIMIT);
+        let internal = |source: &str, context: &mut Context| {
+            context
+                .eval(Source::from_bytes(source))
+                .map_err(|e| fail("<view scripts>")(e.to_string()))
+        };
+        let factory = internal(REQUIRE_FACTORY, &mut context)?;
+        let result_check = internal(RESULT_CHECK, &mut context)?;
+        let caller = Caller::new(&mut context).map_err(fail("<view scripts>"))?;
         let registry = JsObject::with_null_proto();
-        let factory = context
-            .eval(Source::from_bytes(REQUIRE_FACTORY))
-            .map_err(|e| fail("<view scripts>")(e.to_string()))?;
+        let load_deadline = Instant::now().checked_add(LOAD_BUDGET);
         for file in files.iter().filter(|f| !f.es) {
-            let exports =
-                load_commonjs(&mut context, file, &registry, &factory).map_err(fail(&file.file))?;
+            let exports = load_commonjs(
+                &mut context,
+                &caller,
+                file,
+                &registry,
+                &factory,
+                load_deadline,
+            )
+            .map_err(fail(&file.file))?;
             registry
                 .set(
                     JsString::from(file.file.as_str()),
@@ -270,69 +395,60 @@ impl Engine {
                 tracing::warn!(target: "capsule::view", "view-script module '{}' declared twice; {} wins", script.name, script.file);
             }
         }
-        let result_check = context
-            .eval(Source::from_bytes(RESULT_CHECK))
-            .map_err(|e| fail("<view scripts>")(e.to_string()))?;
         Ok(Self {
-            context: RefCell::new(context),
+            context,
             modules,
+            caller,
             result_check,
-            deadline: Cell::new(None),
-            spent: Cell::new(false),
         })
     }
 
-    /// Starts a render: script calls from now on share `budget` of wall time.
-    fn begin_render(&self, budget: Duration) {
-        self.deadline.set(Instant::now().checked_add(budget));
-        self.spent.set(false);
-    }
-
-    /// Loop iterations the next call may run: fewer as the budget runs out. `None` when the
-    /// budget is spent.
-    fn loop_limit(&self) -> Option<u64> {
-        if self.spent.get() {
-            return None;
-        }
-        let Some(deadline) = self.deadline.get() else {
-            return Some(LOOP_LIMIT);
-        };
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            self.spent.set(true);
-            return None;
-        }
-        let ms = u64::try_from(left.as_millis()).unwrap_or(u64::MAX).max(1);
-        Some(ms.saturating_mul(ITERATIONS_PER_MS).min(LOOP_LIMIT))
-    }
-
+    /// Calls `name.function(...args)`; `None` when it was cut off at `deadline`.
     fn invoke(
-        &self,
+        &mut self,
         object: &JsObject,
         name: &str,
         function: &str,
         args: &[Value],
         loop_limit: u64,
-    ) -> Result<Value, String> {
-        let mut context = self.context.borrow_mut();
-        let context = &mut *context;
+        deadline: Option<Instant>,
+    ) -> Option<Result<Value, String>> {
+        let context = &mut self.context;
         context
             .runtime_limits_mut()
             .set_loop_iteration_limit(loop_limit);
-        let f = object
-            .get(JsString::from(function), context)
-            .map_err(|e| e.to_string())?;
-        let f = f
-            .as_callable()
-            .ok_or_else(|| format!("{name}.{function} is not a function"))?;
-        let js_args = args
-            .iter()
-            .map(|a| JsValue::from_json(a, context))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| e.to_string())?;
-        let result = f
-            .call(&JsValue::from(object.clone()), &js_args, context)
-            .map_err(|e| format!("{name}.{function}: {e}"))?;
+        let prepared = (|| {
+            let f = object
+                .get(JsString::from(function), context)
+                .map_err(|e| e.to_string())?;
+            if !f.is_callable() {
+                return Err(format!("{name}.{function} is not a function"));
+            }
+            args.iter()
+                .map(|a| JsValue::from_json(a, context))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| e.to_string())
+        })();
+        let js_args = match prepared {
+            Ok(js_args) => js_args,
+            Err(e) => return Some(Err(e)),
+        };
+        let result = match self
+            .caller
+            .call(context, object, function, js_args, deadline)?
+        {
+            Ok(result) => result,
+            Err(e) => return Some(Err(format!("{name}.{function}: {e}"))),
+        };
+        Some(
+            self.to_json(&result)
+                .map_err(|e| format!("{name}.{function}: {e}")),
+        )
+    }
+
+    /// A call's result as JSON, refused when too deep or large to render.
+    fn to_json(&mut self, result: &JsValue) -> Result<Value, String> {
+        let context = &mut self.context;
         if result.is_object() {
             context
                 .runtime_limits_mut()
@@ -352,48 +468,115 @@ impl Engine {
                     )
                 })
                 .transpose()
-                .map_err(|e| format!("{name}.{function}: {e}"))?;
+                .map_err(|e| e.to_string())?;
             if fits.is_none_or(|fits| !fits.to_boolean()) {
                 return Err(format!(
-                    "{name}.{function}: the result nests deeper than {MAX_RESULT_DEPTH} levels or holds over {MAX_RESULT_VALUES} values"
+                    "the result nests deeper than {MAX_RESULT_DEPTH} levels or holds over {MAX_RESULT_VALUES} values"
                 ));
             }
         }
-        let json = result
-            .to_json(context)
-            .map_err(|e| format!("{name}.{function}: {e}"))?;
+        let json = result.to_json(context).map_err(|e| e.to_string())?;
         Ok(json.unwrap_or(Value::Null))
     }
 }
 
-impl ScriptCalls for Engine {
-    fn call(&self, module: &str, function: &str, args: &[Value]) -> Option<Result<Value, String>> {
-        let object = self.modules.get(module)?;
-        let Some(loop_limit) = self.loop_limit() else {
-            return Some(Ok(Value::Null));
-        };
-        let result = self.invoke(object, module, function, args, loop_limit);
-        if self
-            .deadline
-            .get()
-            .is_some_and(|deadline| Instant::now() >= deadline)
-        {
-            self.spent.set(true);
-        }
-        Some(result)
+/// Calls functions through a script evaluated with boa's instruction budget, so that the
+/// engine thread gets control back every so often and can cut a call off at a deadline.
+/// (Calls that builtins make, like a `map` callback, run to their end or their loop limit.)
+struct Caller {
+    /// By argument count: `__capsuleCall[0][__capsuleCall[1]](__capsuleCall[2], …)`; the
+    /// last one spreads `__capsuleCall[2]`.
+    scripts: Vec<Script>,
+    /// `__capsuleCall`: this, the function name, the arguments.
+    holder: JsObject,
+}
+
+/// Calls with up to this many arguments pass them without an array.
+const DIRECT_ARGS: usize = 4;
+
+impl Caller {
+    fn new(context: &mut Context) -> Result<Self, String> {
+        let holder = JsObject::with_null_proto();
+        context
+            .global_object()
+            .define_property_or_throw(
+                js_string!("__capsuleCall"),
+                PropertyDescriptor::builder()
+                    .value(holder.clone())
+                    .writable(false)
+                    .enumerable(false)
+                    .configurable(false),
+                context,
+            )
+            .map_err(|e| e.to_string())?;
+        let scripts = (0..=DIRECT_ARGS + 1)
+            .map(|arity| {
+                let args = if arity > DIRECT_ARGS {
+                    "...__capsuleCall[2]".to_owned()
+                } else {
+                    (0..arity)
+                        .map(|i| format!("__capsuleCall[{}]", i + 2))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                let source = format!("__capsuleCall[0][__capsuleCall[1]]({args})");
+                Script::parse(Source::from_bytes(source.as_bytes()), None, context)
+                    .map_err(|e| e.to_string())
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Self { scripts, holder })
     }
 
-    fn budget_spent(&self) -> bool {
-        self.spent.get()
+    /// `this[function](...args)`; `None` when cut off at `deadline`, which leaves `context`
+    /// in the middle of the call: it must not be used again.
+    fn call(
+        &self,
+        context: &mut Context,
+        this: &JsObject,
+        function: &str,
+        args: Vec<JsValue>,
+        deadline: Option<Instant>,
+    ) -> Option<JsResult<JsValue>> {
+        let arity = args.len();
+        let mut values = vec![
+            JsValue::from(this.clone()),
+            JsValue::from(JsString::from(function)),
+        ];
+        if arity > DIRECT_ARGS {
+            values.push(JsArray::from_iter(args, context).into());
+        } else {
+            values.extend(args);
+        }
+        let set = values
+            .into_iter()
+            .enumerate()
+            .try_for_each(|(i, value)| self.holder.set(i, value, true, context).map(drop));
+        if let Err(e) = set {
+            return Some(Err(e));
+        }
+        let script = &self.scripts[arity.min(DIRECT_ARGS + 1)];
+        let mut future = std::pin::pin!(script.evaluate_async_with_budget(context, POLL_BUDGET));
+        let mut poll = std::task::Context::from_waker(std::task::Waker::noop());
+        loop {
+            if let std::task::Poll::Ready(result) = future.as_mut().poll(&mut poll) {
+                return Some(result);
+            }
+            if deadline.is_some_and(|deadline| Instant::now() >= deadline) {
+                return None;
+            }
+        }
     }
 }
 
-/// Evaluates a CommonJS file with its own `require`, `module` and `exports`.
+/// Evaluates a CommonJS file with its own `require`, `module` and `exports`, cut off at
+/// `deadline`.
 fn load_commonjs(
     context: &mut Context,
+    caller: &Caller,
     file: &ScriptFile,
     registry: &JsObject,
     factory: &JsValue,
+    deadline: Option<Instant>,
 ) -> Result<JsValue, String> {
     let err = |e: boa_engine::JsError| e.to_string();
     let deps: serde_json::Map<String, Value> = file
@@ -419,20 +602,27 @@ fn load_commonjs(
     let function = context
         .eval(Source::from_bytes(wrapped.as_bytes()))
         .map_err(err)?;
-    let function = function
-        .as_callable()
-        .ok_or_else(|| "the module does not parse as a function body".to_owned())?;
+    if !function.is_callable() {
+        return Err("the module does not parse as a function body".to_owned());
+    }
     let exports = JsObject::with_object_proto(context.intrinsics());
     let module = JsObject::with_object_proto(context.intrinsics());
     module
         .set(js_string!("exports"), exports.clone(), false, context)
         .map_err(err)?;
-    function
+    let holder = JsObject::with_null_proto();
+    holder
+        .set(js_string!("run"), function, false, context)
+        .map_err(err)?;
+    caller
         .call(
-            &JsValue::undefined(),
-            &[require, module.clone().into(), exports.into()],
             context,
+            &holder,
+            "run",
+            vec![require, module.clone().into(), exports.into()],
+            deadline,
         )
+        .ok_or_else(|| format!("loading took longer than {LOAD_BUDGET:?}"))?
         .map_err(err)?;
     module.get(js_string!("exports"), context).map_err(err)
 }
@@ -894,6 +1084,38 @@ mod tests {
         host.begin_render(Duration::from_secs(60));
         assert!(!host.budget_spent());
         assert_eq!(host.call("m", "slow", &[]), Some(Ok(json!(1))));
+    }
+
+    #[test]
+    fn a_call_running_past_the_deadline_is_cut_off_and_the_scripts_load_again() {
+        // Each loop step copies a growing string: far too slow for the loop limit to help.
+        let engine = host(&[(
+            "m",
+            "var calls = 0; module.exports = { grow: function () { calls++; var s = 'x'; for (var i = 0; i < 5000000; i++) { s = s + i + s.charAt(i); } return s.length; }, calls: function () { calls++; return calls; } };",
+        )])
+        .expect("loads");
+        engine.begin_render(Duration::from_millis(200));
+        let started = Instant::now();
+        assert_eq!(engine.call("m", "grow", &[]), Some(Ok(Value::Null)));
+        assert!(started.elapsed() < Duration::from_secs(30));
+        assert!(engine.budget_spent());
+        assert_eq!(engine.call("m", "calls", &[]), Some(Ok(Value::Null)));
+        assert_eq!(engine.call("x", "f", &[]), None);
+        // The next render has fresh scripts: module state starts over.
+        engine.begin_render(Duration::from_secs(60));
+        assert_eq!(engine.call("m", "calls", &[]), Some(Ok(json!(1))));
+        assert_eq!(engine.call("m", "calls", &[]), Some(Ok(json!(2))));
+    }
+
+    #[test]
+    fn slow_module_top_level_code_is_a_load_error() {
+        let Err(e) = host(&[(
+            "m",
+            "var s = 'x'; for (var i = 0; i < 5000000; i++) { s = s + i + s.charAt(i); } module.exports = {};",
+        )]) else {
+            panic!("loads");
+        };
+        assert!(e.to_string().contains("loading took longer than"), "{e}");
     }
 
     /// The deepest source of each nesting form that [`check_depth`] lets through loads
