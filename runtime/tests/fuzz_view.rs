@@ -6,7 +6,8 @@
 //! `FUZZ_SECONDS=300 cargo test --release -p capsule-runtime --test fuzz_view` runs longer.
 //! `FUZZ_SEED` picks the random seed (default: fixed, so a plain run is reproducible).
 //! Inputs also serve as view scripts (required, imported, declared); every input must finish
-//! within [`SLOW_INPUT`], so a runaway script or render fails the run too.
+//! within [`SLOW_INPUT`], so a runaway script or render fails the run too. `FUZZ_LAST=path`
+//! writes each input to `path` before running it, to find one that aborts the process.
 
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -285,6 +286,7 @@ fn fuzz_parsers_and_compiler() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(0x5EED);
+    let last_input = std::env::var("FUZZ_LAST").ok();
     let mut seeds = corpus();
     seeds.extend(CSS_SEEDS.iter().chain(EXPR_SEEDS).map(|s| (*s).to_owned()));
     // Deep-stack inputs must be refused by the parsers, not crash: run with an ordinary stack.
@@ -307,6 +309,9 @@ fn fuzz_parsers_and_compiler() {
                     mutate(&mut rng, &seeds, &base)
                 };
                 tried += 1;
+                if let Some(path) = &last_input {
+                    std::fs::write(path, &input).expect("writes FUZZ_LAST");
+                }
                 let started = Instant::now();
                 if catch_unwind(AssertUnwindSafe(|| exercise(&input))).is_err() {
                     crashes.push(input);

@@ -194,3 +194,39 @@ module.exports = {
     assert_eq!(view.warnings().len(), 1);
     Ok(())
 }
+
+#[test]
+fn slots_of_recursive_components_stay_within_the_node_budget() -> Result<()> {
+    // Each level copies its content into 20 slots: 20^levels nodes without a budget.
+    let slots = "<slot/>".repeat(20);
+    let files = std::collections::HashMap::from([
+        (
+            "p.wxml".to_owned(),
+            "<c-c><c-c><c-c><c-c><c-c><c-c><text>x</text></c-c></c-c></c-c></c-c></c-c></c-c>"
+                .to_owned(),
+        ),
+        (
+            "p.json".to_owned(),
+            r#"{"usingComponents": {"c-c": "/c"}}"#.to_owned(),
+        ),
+        ("c.wxml".to_owned(), format!("<view>{slots}</view>")),
+    ]);
+    let html = render_html(&files, "p.wxml", &Default::default(), json!({}))?;
+    // Rendering stops once the budget is spent (here while filling the innermost slots).
+    let nodes = html.matches("<text>").count() + html.matches("<view>").count();
+    assert!(nodes <= 200_000, "{nodes}");
+    assert!(
+        html.starts_with("<c-c class=\"c\">"),
+        "{}",
+        &html[..html.len().min(300)]
+    );
+    // Long strings repeated by a loop stop at the byte budget.
+    let files = std::collections::HashMap::from([(
+        "p.wxml".to_owned(),
+        "<text wx:for=\"{{100000}}\">{{big}}</text>".to_owned(),
+    )]);
+    let big = "x".repeat(1 << 20);
+    let html = render_html(&files, "p.wxml", &Default::default(), json!({"big": big}))?;
+    assert!(html.len() < 100 << 20, "{}", html.len());
+    Ok(())
+}

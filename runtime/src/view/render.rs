@@ -23,6 +23,10 @@ const MAX_DEPTH: usize = 200;
 /// warning (nested loops and recursive templates could otherwise exhaust memory).
 const MAX_NODES: usize = 200_000;
 
+/// One render creates at most this many bytes of text and attribute values (scripts can
+/// return long strings, and loops and slots repeat them).
+const MAX_BYTES: usize = 64 << 20;
+
 /// A `for` over a number renders at most this many items.
 const MAX_RANGE: f64 = 100_000.0;
 
@@ -43,6 +47,8 @@ pub(crate) struct Renderer<'p> {
     script_budget: Duration,
     /// Nodes created so far in this render.
     created: Cell<usize>,
+    /// Bytes of text and attribute values created so far in this render.
+    bytes: Cell<usize>,
     /// Problems met while rendering (the script budget running out), each once.
     warnings: RefCell<Vec<Warning>>,
     budget_reported: Cell<bool>,
@@ -75,6 +81,7 @@ impl<'p> Renderer<'p> {
             scripts,
             script_budget,
             created: Cell::new(0),
+            bytes: Cell::new(0),
             warnings: RefCell::default(),
             budget_reported: Cell::new(false),
         }
@@ -113,24 +120,37 @@ impl<'p> Renderer<'p> {
         }
     }
 
-    /// Counts one more node; false (with a warning, once) when the budget is spent.
-    fn budget(&self) -> bool {
-        let n = self.created.get() + 1;
-        self.created.set(n);
-        if n == MAX_NODES + 1 {
-            tracing::warn!(target: "capsule::view", "page renders more than {MAX_NODES} nodes; the rest is left out");
+    /// Whether this render has created all the nodes or bytes it may.
+    fn spent(&self) -> bool {
+        self.created.get() > MAX_NODES
+    }
+
+    /// Counts `nodes` more nodes holding `bytes` of text; false (with a warning, once) when
+    /// that goes over the budget, and from then on.
+    fn charge(&self, nodes: usize, bytes: usize) -> bool {
+        if self.spent() {
+            return false;
         }
-        n <= MAX_NODES
+        let n = self.created.get().saturating_add(nodes);
+        let b = self.bytes.get().saturating_add(bytes);
+        self.bytes.set(b);
+        if n > MAX_NODES || b > MAX_BYTES {
+            self.created.set(MAX_NODES + 1);
+            tracing::warn!(target: "capsule::view", "page renders more than {MAX_NODES} nodes or {MAX_BYTES} bytes of text; the rest is left out");
+            return false;
+        }
+        self.created.set(n);
+        true
     }
 
     fn node(&self, ctx: Ctx<'_>, node: &Node, scope: &Scope<'_>, out: &mut Vec<VNode>) {
-        if self.created.get() > MAX_NODES {
+        if self.spent() {
             return;
         }
         match node {
             Node::Text(interp) => {
                 let text = self.text(ctx, interp, scope);
-                if !text.is_empty() && self.budget() {
+                if !text.is_empty() && self.charge(1, text.len()) {
                     out.push(VNode::Text { text });
                 }
             }
@@ -176,8 +196,14 @@ impl<'p> Renderer<'p> {
             }
             Node::Slot { name } => {
                 let name = self.text(ctx, name, scope);
-                if let Some(nodes) = ctx.slots.and_then(|s| s.get(&name)) {
-                    out.extend(nodes.iter().cloned());
+                // Slot content is copied: count it again, or slots in recursive components
+                // would multiply nodes past any budget.
+                for node in ctx.slots.and_then(|s| s.get(&name)).into_iter().flatten() {
+                    let (nodes, bytes) = size(node);
+                    if !self.charge(nodes, bytes) {
+                        return;
+                    }
+                    out.push(node.clone());
                 }
             }
             Node::Include { src, .. } => {
@@ -202,6 +228,7 @@ impl<'p> Renderer<'p> {
                 .collect(),
             Value::String(s) => s
                 .chars()
+                .take(MAX_NODES + 1)
                 .enumerate()
                 .map(|(i, c)| (Value::from(i), Cow::Owned(Value::String(c.into()))))
                 .collect(),
@@ -216,7 +243,7 @@ impl<'p> Renderer<'p> {
             _ => Vec::new(),
         };
         for (index, item) in &items {
-            if self.created.get() > MAX_NODES {
+            if self.spent() {
                 return;
             }
             let inner = Scope::Bind {
@@ -263,7 +290,7 @@ impl<'p> Renderer<'p> {
             tracing::warn!(target: "capsule::view", "<{}> nested too deeply; not rendered", el.tag);
             return;
         }
-        if !self.budget() {
+        if !self.charge(1, 0) {
             return;
         }
         let component = self.page.component(ctx.owner, &el.tag);
@@ -334,6 +361,14 @@ impl<'p> Renderer<'p> {
                 .as_ref()
                 .map(|k| self.key(ctx, k, &Value::Null, scope))
         });
+        let bytes = attrs
+            .values()
+            .chain(dataset.values())
+            .map(value_bytes)
+            .sum();
+        if !self.charge(0, bytes) {
+            return;
+        }
         let mut node = VElement {
             tag: el.tag.clone(),
             key,
@@ -480,6 +515,42 @@ impl<'p> Renderer<'p> {
                 tracing::warn!(target: "capsule::view", "{}: {}", ctx.src, e.0);
             })
             .ok()
+    }
+}
+
+/// Roughly how many bytes a value holds (its strings, and a word per other value).
+fn value_bytes(value: &Value) -> usize {
+    match value {
+        Value::String(s) => s.len(),
+        Value::Array(a) => a.iter().map(value_bytes).sum::<usize>() + 8,
+        Value::Object(o) => {
+            o.iter()
+                .map(|(k, v)| k.len() + value_bytes(v))
+                .sum::<usize>()
+                + 8
+        }
+        _ => 8,
+    }
+}
+
+/// The nodes in `node`'s subtree and the bytes of their text and attribute values.
+fn size(node: &VNode) -> (usize, usize) {
+    match node {
+        VNode::Text { text } => (1, text.len()),
+        VNode::Element(el) => {
+            let bytes = el
+                .attrs
+                .values()
+                .chain(el.dataset.values())
+                .map(value_bytes)
+                .sum();
+            el.children
+                .iter()
+                .map(size)
+                .fold((1, bytes), |(n, b), (cn, cb)| {
+                    (n.saturating_add(cn), b.saturating_add(cb))
+                })
+        }
     }
 }
 
