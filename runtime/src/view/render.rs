@@ -167,6 +167,11 @@ impl<'p> Renderer<'p> {
             Node::For(f) => self.for_loop(ctx, f, scope, out),
             Node::Block(children) => self.nodes(ctx, children, scope, out),
             Node::TemplateCall { is, data } => {
+                // A template call counts as a node: calls refused for depth would otherwise
+                // be free, and a template calling itself several times multiplies them.
+                if !self.charge(1, 0) {
+                    return;
+                }
                 let name = self.text(ctx, is, scope);
                 let Some((file, body)) = self.page.template(ctx.file, &name) else {
                     tracing::warn!(target: "capsule::view", "{}: template '{name}' is not defined", ctx.file);
