@@ -495,7 +495,7 @@ impl<'p> Renderer<'p> {
         scope: &Scope<'s>,
     ) -> Option<Cow<'s, Value>> {
         let result = e.eval(scope);
-        if !self.budget_reported.get() && self.scripts.is_some_and(|s| s.budget_spent()) {
+        if !self.budget_reported.get() && self.scripts.is_some_and(ScriptCalls::budget_spent) {
             self.budget_reported.set(true);
             let location = self.page.file(ctx.src).map_or_else(
                 || Location {

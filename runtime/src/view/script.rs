@@ -251,7 +251,7 @@ impl Engine {
             match Loaded::load(&self.declared, &self.files) {
                 Ok(fresh) => *loaded = Some(fresh),
                 Err(e) => {
-                    tracing::warn!(target: "capsule::view", "view scripts do not load again: {e}")
+                    tracing::warn!(target: "capsule::view", "view scripts do not load again: {e}");
                 }
             }
         }
@@ -441,13 +441,13 @@ impl Loaded {
             Err(e) => return Some(Err(format!("{name}.{function}: {e}"))),
         };
         Some(
-            self.to_json(&result)
+            self.result_json(&result)
                 .map_err(|e| format!("{name}.{function}: {e}")),
         )
     }
 
     /// A call's result as JSON, refused when too deep or large to render.
-    fn to_json(&mut self, result: &JsValue) -> Result<Value, String> {
+    fn result_json(&mut self, result: &JsValue) -> Result<Value, String> {
         let context = &mut self.context;
         if result.is_object() {
             context
@@ -787,15 +787,13 @@ pub(crate) fn check_depth(source: &str) -> Result<(), String> {
                 open.push((0, false));
                 depth += BRACKET_DEPTH;
             }
-            b')' | b']' | b'}' => {
-                if open.len() > 1 {
-                    let (tokens, substitution) = open.pop().unwrap_or_default();
-                    depth = depth.saturating_sub(BRACKET_DEPTH + tokens);
-                    if substitution && b == b'}' {
-                        i = template(i + 1, &mut open, &mut depth);
-                        last = b'"';
-                        continue;
-                    }
+            b')' | b']' | b'}' if open.len() > 1 => {
+                let (tokens, substitution) = open.pop().unwrap_or_default();
+                depth = depth.saturating_sub(BRACKET_DEPTH + tokens);
+                if substitution && b == b'}' {
+                    i = template(i + 1, &mut open, &mut depth);
+                    last = b'"';
+                    continue;
                 }
             }
             b';' | b',' => {
@@ -818,11 +816,11 @@ pub(crate) fn check_depth(source: &str) -> Result<(), String> {
                 }) {
                     step += 1;
                 }
-                if NESTING_WORDS.contains(&&bytes[i..i + step]) {
-                    if let Some((tokens, _)) = open.last_mut() {
-                        *tokens += 1;
-                        depth += 1;
-                    }
+                if NESTING_WORDS.contains(&&bytes[i..i + step])
+                    && let Some((tokens, _)) = open.last_mut()
+                {
+                    *tokens += 1;
+                    depth += 1;
                 }
             }
             _ => {}
