@@ -19,8 +19,9 @@ use crate::style::component_scope;
 /// (with a warning): recursive templates must not exhaust the stack.
 const MAX_DEPTH: usize = 200;
 
-/// One render creates at most this many nodes; the rest of the page is left out with a
-/// warning (nested loops and recursive templates could otherwise exhaust memory).
+/// One render creates at most this many nodes (loop items and template calls count too);
+/// the rest of the page is left out with a warning (nested loops and recursive templates
+/// could otherwise exhaust memory and time).
 const MAX_NODES: usize = 200_000;
 
 /// One render creates at most this many bytes of text and attribute values (scripts can
@@ -248,7 +249,8 @@ impl<'p> Renderer<'p> {
             _ => Vec::new(),
         };
         for (index, item) in &items {
-            if self.spent() {
+            // Each item counts, even one that renders nothing: nested loops multiply.
+            if !self.charge(1, 0) {
                 return;
             }
             let inner = Scope::Bind {
@@ -291,11 +293,11 @@ impl<'p> Renderer<'p> {
         scope: &Scope<'_>,
         out: &mut Vec<VNode>,
     ) {
-        if ctx.depth >= MAX_DEPTH {
-            tracing::warn!(target: "capsule::view", "<{}> nested too deeply; not rendered", el.tag);
+        if !self.charge(1, 0) {
             return;
         }
-        if !self.charge(1, 0) {
+        if ctx.depth >= MAX_DEPTH {
+            tracing::warn!(target: "capsule::view", "<{}> nested too deeply; not rendered", el.tag);
             return;
         }
         let component = self.page.component(ctx.owner, &el.tag);
