@@ -5,6 +5,9 @@
 //! `cargo test -p capsule-runtime --test fuzz_view` runs a short round (a few seconds);
 //! `FUZZ_SECONDS=300 cargo test --release -p capsule-runtime --test fuzz_view` runs longer.
 //! `FUZZ_SEED` picks the random seed (default: fixed, so a plain run is reproducible).
+//! Inputs also serve as view scripts (required, imported, declared); every input must finish
+//! within [`SLOW_INPUT`], so a runaway script or render fails the run too. `FUZZ_LAST=path`
+//! writes each input to `path` before running it, to find one that aborts the process.
 
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -14,6 +17,12 @@ use std::time::{Duration, Instant};
 use capsule_runtime::style::{StyleOptions, compile};
 use capsule_runtime::view::{PageView, View};
 use serde_json::json;
+
+/// The view-script budget of each render here (three renders per input).
+const SCRIPT_BUDGET: Duration = Duration::from_millis(500);
+
+/// An input taking longer than this fails the run.
+const SLOW_INPUT: Duration = Duration::from_secs(10);
 
 /// xorshift64*: enough randomness for mutation, no dependency.
 struct Rng(u64);
@@ -100,7 +109,27 @@ const TOKENS: &[&str] = &[
     "*/",
     "//",
     ":host",
+    ":host(.a)",
     "page",
+    "<wxs module=\"r\" src=\"./r.wxs\"/>",
+    "<wxs module=\"f\" src=\"./f.wxs\"/>",
+    "<import-sjs name=\"s\" from=\"./s.sjs\"/>",
+    "require('./f.wxs')",
+    "require('./r.wxs')",
+    "require('../../x.wxs')",
+    "import x from './s.sjs';",
+    "import { f } from './t.sjs';",
+    "export default ",
+    "module.exports = ",
+    "while (true) {}",
+    "for (var i = 0; i < 1e6; i++) {}",
+    "r.f(item)",
+    "$slots.$default",
+    "$slots.x",
+    "my-class",
+    "class=\"my-class\"",
+    "<c-c my-class=\"p\">",
+    "</c-c>",
 ];
 
 const CSS_SEEDS: &[&str] = &[
@@ -210,10 +239,27 @@ fn exercise(input: &str) {
         "p/index.json".to_owned(),
         r#"{"usingComponents": {"c-c": "/p/x"}}"#.to_owned(),
     );
+    // View scripts: the input itself, and files that require or import it.
+    for (path, text) in [
+        ("p/f.wxs", input.to_owned()),
+        ("p/s.sjs", input.to_owned()),
+        ("p/t.sjs", input.to_owned()),
+        (
+            "p/r.wxs",
+            "var f = require('./f.wxs'); module.exports = { f: function (x) { return [f, x]; } };"
+                .to_owned(),
+        ),
+        (
+            "p/x.json",
+            r#"{"externalClasses": ["my-class"]}"#.to_owned(),
+        ),
+    ] {
+        files.insert(path.to_owned(), text);
+    }
     if let Ok(page) = PageView::compile(&files, "p/index.wxml", &Default::default()) {
         let data =
             json!({"a": 1, "b": "s", "c": [1, 2], "list": [{"id": 1}, {"id": 2}], "o": {"k": 1}});
-        if let Ok(mut view) = View::new(page, data) {
+        if let Ok(mut view) = View::with_script_budget(page, data, SCRIPT_BUDGET) {
             let _ = view.html();
             let _ = view.set_data(&[
                 ("list[1].id".to_owned(), json!(3)),
@@ -240,6 +286,7 @@ fn fuzz_parsers_and_compiler() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(0x5EED);
+    let last_input = std::env::var("FUZZ_LAST").ok();
     let mut seeds = corpus();
     seeds.extend(CSS_SEEDS.iter().chain(EXPR_SEEDS).map(|s| (*s).to_owned()));
     // Deep-stack inputs must be refused by the parsers, not crash: run with an ordinary stack.
@@ -251,6 +298,7 @@ fn fuzz_parsers_and_compiler() {
             let deadline = Instant::now() + Duration::from_secs(seconds);
             let mut tried = 0u64;
             let mut crashes = Vec::new();
+            let mut slowest = (Duration::ZERO, String::new());
             while Instant::now() < deadline {
                 let base = seeds[rng.below(seeds.len())].clone();
                 let input = if rng.below(10) == 0 {
@@ -261,18 +309,28 @@ fn fuzz_parsers_and_compiler() {
                     mutate(&mut rng, &seeds, &base)
                 };
                 tried += 1;
+                if let Some(path) = &last_input {
+                    std::fs::write(path, &input).expect("writes FUZZ_LAST");
+                }
+                let started = Instant::now();
                 if catch_unwind(AssertUnwindSafe(|| exercise(&input))).is_err() {
                     crashes.push(input);
+                } else if started.elapsed() > slowest.0 {
+                    slowest = (started.elapsed(), input);
                 }
             }
             let _ = std::panic::take_hook();
-            (tried, crashes)
+            (tried, crashes, slowest)
         })
         .expect("spawns");
-    let (tried, crashes) = handle.join().expect("fuzz thread survives");
+    let (tried, crashes, (slowest, slow_input)) = handle.join().expect("fuzz thread survives");
     println!(
-        "fuzz: {tried} inputs in {seconds}s (seed {seed}), {} crashes",
+        "fuzz: {tried} inputs in {seconds}s (seed {seed}), {} crashes, slowest input {slowest:?}",
         crashes.len()
+    );
+    assert!(
+        slowest < SLOW_INPUT,
+        "an input took {slowest:?}:\n{slow_input:?}"
     );
     assert!(
         crashes.is_empty(),

@@ -191,3 +191,47 @@ fn page_styles_come_after_app_styles() {
         page_styles(&only_page, "app.acss", "pages/p/p.acss", &options(375.0)).expect("compiles");
     assert_eq!(out, ".t{width:37.5px}");
 }
+
+#[test]
+fn host_selects_the_component_host_element() {
+    let scoped = |source: &str| {
+        let f = files(&[("c/box.wxss", source)]);
+        let options = StyleOptions {
+            window_width: 375.0,
+            scope: Some(component_scope("c/box.wxml")),
+        };
+        compile(&f, "c/box.wxss", &options).unwrap_or_else(|e| panic!("{source}: {e}"))
+    };
+    let cases = [
+        (":host{display:block}", ".c-box{display:block}"),
+        (":host .t{margin:20rpx}", ".c-box .c-box--t{margin:10px}"),
+        (
+            ":host>.t,.u{color:red}",
+            ".c-box>.c-box--t,.c-box--u{color:red}",
+        ),
+        // The classes in `:host(…)` are the ones the parent put on the host element.
+        (":host(.on){color:red}", ".c-box.on{color:red}"),
+        (":host(.on) .t{color:red}", ".c-box.on .c-box--t{color:red}"),
+        // Classes inside other pseudo-classes are scoped too.
+        (
+            ".t:not(.on){color:red}",
+            ".c-box--t:not(.c-box--on){color:red}",
+        ),
+        (":host:hover{color:red}", ".c-box:hover{color:red}"),
+    ];
+    for (source, want) in cases {
+        assert_eq!(scoped(source), want, "{source}");
+    }
+    // Without a scope (page styles) `:host` is left alone.
+    assert_eq!(css(":host{display:block}", 375.0), ":host{display:block}");
+    // Bad `:host` forms are located syntax errors, not panics.
+    for bad in [":host(.a .b){}", ":host({}", ":host(){}"] {
+        let f = files(&[("c/box.wxss", bad)]);
+        let options = StyleOptions {
+            window_width: 375.0,
+            scope: Some(component_scope("c/box.wxml")),
+        };
+        let result = compile(&f, "c/box.wxss", &options);
+        assert!(result.is_err(), "{bad}: {result:?}");
+    }
+}

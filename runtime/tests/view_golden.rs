@@ -10,13 +10,15 @@
 //! - `update`: `[[path, value], …]` given to `set_data`, then any of `opcount`, `ops` (JSON),
 //!   `html` for the state after it;
 //! - `error`: text the compile or load error must contain; `warning`: text one warning must
-//!   contain.
+//!   contain (parser warnings, and the warnings of the latest render);
+//! - `script-budget-ms`: the view-script budget per render (default: `View::SCRIPT_BUDGET`).
 //!
 //! Every update is also checked against the two invariants of the diff: applying its ops to
 //! the previous tree gives the new tree, and the new tree equals a fresh render of the data.
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail, ensure};
 use capsule_runtime::view::{PageView, PatchOp, View, apply};
@@ -33,6 +35,7 @@ const KEYS: &[&str] = &[
     "ops",
     "error",
     "warning",
+    "script-budget-ms",
 ];
 
 struct Case {
@@ -117,8 +120,16 @@ fn run_case(case: &Case) -> Result<()> {
         Some((_, d)) => json(d, "data")?,
         None => Value::Object(Map::new()),
     };
-    let loaded = PageView::compile(&files, &entry, &app_components)
-        .and_then(|page| Ok((page.clone(), View::new(page, data.clone())?)));
+    let budget = match case.sections.iter().find(|(k, _)| k == "script-budget-ms") {
+        Some((_, ms)) => Duration::from_millis(ms.parse().context("script-budget-ms")?),
+        None => View::SCRIPT_BUDGET,
+    };
+    let loaded = PageView::compile(&files, &entry, &app_components).and_then(|page| {
+        Ok((
+            page.clone(),
+            View::with_script_budget(page, data.clone(), budget)?,
+        ))
+    });
     let (page, mut view) = match (loaded, expected_error) {
         (Err(e), Some((_, want))) => {
             ensure!(
@@ -131,7 +142,7 @@ fn run_case(case: &Case) -> Result<()> {
         (Ok(_), Some((_, want))) => bail!("expected an error containing {want:?}"),
         (Ok(v), None) => v,
     };
-    let warnings: Vec<String> = page.warnings().iter().map(ToString::to_string).collect();
+    let parser_warnings: Vec<String> = page.warnings().iter().map(ToString::to_string).collect();
     let mut last_ops: Option<Vec<PatchOp>> = None;
     for (key, body) in &case.sections {
         match key.as_str() {
@@ -140,10 +151,14 @@ fn run_case(case: &Case) -> Result<()> {
                 "html differs\n  want: {body}\n  got:  {}",
                 view.html()
             ),
-            "warning" => ensure!(
-                warnings.iter().any(|w| w.contains(body.as_str())),
-                "no warning contains {body:?}; warnings: {warnings:#?}"
-            ),
+            "warning" => {
+                let mut warnings = parser_warnings.clone();
+                warnings.extend(view.warnings().iter().map(ToString::to_string));
+                ensure!(
+                    warnings.iter().any(|w| w.contains(body.as_str())),
+                    "no warning contains {body:?}; warnings: {warnings:#?}"
+                );
+            }
             "update" => {
                 let changes: Vec<(String, Value)> =
                     serde_json::from_value(json(body, "update")?)
@@ -156,7 +171,7 @@ fn run_case(case: &Case) -> Result<()> {
                     patched == view.tree(),
                     "patched tree differs from the new render; ops: {ops:#?}"
                 );
-                let fresh = View::new(page.clone(), view.data().clone())?;
+                let fresh = View::with_script_budget(page.clone(), view.data().clone(), budget)?;
                 ensure!(
                     fresh.tree() == view.tree(),
                     "update differs from a fresh render"

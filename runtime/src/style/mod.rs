@@ -2,7 +2,8 @@
 //!
 //! `rpx` becomes `px` for the window width (750rpx = the width) everywhere a length can be,
 //! including `calc()`, transforms and media queries; `@import` is inlined from the package
-//! (cycles rejected); component styles are scoped by prefixing their class names; output is
+//! (cycles rejected); component styles are scoped by prefixing their class names (`:host`
+//! becomes the host element's class); output is
 //! minified; syntax errors point at `file:line:col`.
 //!
 //! ```
@@ -77,7 +78,8 @@ pub enum StyleError {
 }
 
 /// The class prefix of a component's styles and elements: its path without extension, with
-/// `/` and `.` as `-` (`components/card/card.wxml` → `components-card-card`).
+/// `/` and `.` as `-` (`components/card/card.wxml` → `components-card-card`). The scope itself
+/// is the class of each instance's host element, which `:host` compiles to.
 pub fn component_scope(component_path: &str) -> String {
     let stem = component_path
         .rsplit_once('.')
@@ -385,12 +387,35 @@ impl<'i> Visitor<'i> for RpxVisitor<'_> {
 
     fn visit_selector(&mut self, selector: &mut Selector<'i>) -> Result<(), Self::Error> {
         if let Some(scope) = self.scope {
-            for component in selector.iter_mut_raw_match_order() {
-                if let Component::Class(Ident(name)) = component {
-                    *name = format!("{scope}--{name}").into();
-                }
-            }
+            scope_selector(selector, scope);
         }
         Ok(())
+    }
+}
+
+/// Scopes a component's selector: `.a` → `.scope--a` (also inside `:not()`, `:is()`,
+/// `:where()`, `:has()`), `:host` → `.scope` (the class of the component's host element) and
+/// `:host(.x)` → `.scope.x`, where `.x` is a class the parent gave the host.
+fn scope_selector(selector: &mut Selector<'_>, scope: &str) {
+    for component in selector.iter_mut_raw_match_order() {
+        match component {
+            Component::Class(Ident(name)) => *name = format!("{scope}--{name}").into(),
+            Component::Host(None) => *component = Component::Class(Ident(scope.to_owned().into())),
+            Component::Host(Some(inner)) => {
+                let mut parts = vec![Component::Class(Ident(scope.to_owned().into()))];
+                parts.extend(inner.iter_raw_parse_order_from(0).cloned());
+                *component = Component::Is(vec![Selector::from(parts)].into_boxed_slice());
+            }
+            Component::Negation(list)
+            | Component::Is(list)
+            | Component::Where(list)
+            | Component::Has(list)
+            | Component::Any(_, list) => {
+                for inner in list.iter_mut() {
+                    scope_selector(inner, scope);
+                }
+            }
+            _ => {}
+        }
     }
 }

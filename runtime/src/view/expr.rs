@@ -487,6 +487,11 @@ pub(crate) fn parse_object_body(src: &str) -> PResult<Expr> {
 pub(crate) trait ScriptCalls {
     /// `None` when no module of that name exists.
     fn call(&self, module: &str, function: &str, args: &[Value]) -> Option<Result<Value, String>>;
+
+    /// Whether the running render has spent its script budget (calls now give `undefined`).
+    fn budget_spent(&self) -> bool {
+        false
+    }
 }
 
 /// The names visible to an expression: `for` bindings over a data root.

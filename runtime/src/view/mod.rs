@@ -30,6 +30,8 @@ mod template;
 mod vdom;
 
 use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
 
 use serde_json::Value;
 
@@ -155,40 +157,62 @@ pub fn render_html(
 
 /// A rendered page: its linked templates, the view's copy of page data, and the current tree.
 ///
-/// Not `Send` when the page has view scripts (their engine context is single-threaded): keep
-/// a `View` on the thread that renders the page.
+/// A page with view scripts renders on a thread of the view's own, where its script engine
+/// lives (with a large stack); a page without renders on the caller's thread.
 pub struct View {
-    page: PageView,
+    page: Arc<PageView>,
     scripts: Option<ScriptHost>,
+    script_budget: Duration,
     data: Value,
     tree: Vec<VNode>,
+    warnings: Vec<Warning>,
 }
 
 impl View {
+    /// The wall time view-script calls may take in one render ([`View::new`] or one
+    /// [`View::set_data`]). Once it is spent, the render goes on and the remaining calls give
+    /// `undefined`; [`View::warnings`] says where.
+    pub const SCRIPT_BUDGET: Duration = Duration::from_secs(2);
+
     /// Loads the page's view scripts and renders `data` for the first time.
     pub fn new(page: PageView, data: Value) -> Result<Self, ViewError> {
+        Self::with_script_budget(page, data, Self::SCRIPT_BUDGET)
+    }
+
+    /// [`View::new`] with a script budget per render other than [`View::SCRIPT_BUDGET`].
+    pub fn with_script_budget(
+        page: PageView,
+        data: Value,
+        script_budget: Duration,
+    ) -> Result<Self, ViewError> {
         let scripts = if page.scripts().is_empty() {
             None
         } else {
-            Some(ScriptHost::new(page.scripts())?)
+            Some(ScriptHost::new(page.scripts(), page.script_files())?)
         };
         let mut view = Self {
-            page,
+            page: Arc::new(page),
             scripts,
+            script_budget,
             data,
             tree: Vec::new(),
+            warnings: Vec::new(),
         };
-        view.tree = view.render();
+        (view.tree, view.warnings) = view.render();
         Ok(view)
     }
 
-    fn render(&self) -> Vec<VNode> {
-        Renderer {
-            page: &self.page,
-            scripts: self.scripts.as_ref().map(|s| s as &dyn expr::ScriptCalls),
-            created: std::cell::Cell::new(0),
+    fn render(&mut self) -> (Vec<VNode>, Vec<Warning>) {
+        if let Some(scripts) = &mut self.scripts {
+            let data = std::mem::take(&mut self.data);
+            let (tree, warnings, data) =
+                scripts.render(Arc::clone(&self.page), data, self.script_budget);
+            self.data = data;
+            return (tree, warnings);
         }
-        .render_page(&self.data)
+        let renderer = Renderer::new(&self.page, None, self.script_budget);
+        let tree = renderer.render_page(&self.data);
+        (tree, renderer.into_warnings())
     }
 
     /// The current virtual DOM (the page's root nodes).
@@ -199,6 +223,12 @@ impl View {
     /// The view's copy of page data.
     pub fn data(&self) -> &Value {
         &self.data
+    }
+
+    /// What went wrong in the last render (`new` or `set_data`) without stopping it: the
+    /// view-script budget running out, located at the expression whose call spent it.
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
     }
 
     /// The current page as HTML (see [`to_html`]).
@@ -215,9 +245,10 @@ impl View {
                 tracing::warn!(target: "capsule::view", "setData: {e}");
             }
         }
-        let new = self.render();
+        let (new, warnings) = self.render();
         let ops = diff(&self.tree, &new);
         self.tree = new;
+        self.warnings = warnings;
         ops
     }
 }

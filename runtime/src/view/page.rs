@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
+use super::script::{is_es_module, requests};
 use super::source::{SourceMap, Warning};
 use super::template::{Node, TemplateFile, parse_file};
 use super::{Dialect, SourceFiles, ViewError};
@@ -16,15 +17,30 @@ pub struct PageView {
     /// Per page/component template: tag → component template path.
     components: HashMap<String, HashMap<String, String>>,
     component_data: HashMap<String, Value>,
+    /// Per component template: the `externalClasses` its `.json` declares.
+    external_classes: HashMap<String, Vec<String>>,
     scripts: Vec<LinkedScript>,
+    /// Every view-script file, each once, the files it requires before it.
+    script_files: Vec<ScriptFile>,
 }
 
-/// A view-script module with its source loaded.
+/// A view-script module a template declares: its name and file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct LinkedScript {
     pub(crate) name: String,
     pub(crate) file: String,
+}
+
+/// A view-script file with its source and what it requires or imports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ScriptFile {
+    /// Package path (inline modules: `template#module`).
+    pub(crate) file: String,
     pub(crate) source: String,
+    /// An ES module (SJS `import`/`export`) rather than CommonJS.
+    pub(crate) es: bool,
+    /// (specifier as written, resolved package path).
+    pub(crate) deps: Vec<(String, String)>,
 }
 
 impl PageView {
@@ -45,10 +61,13 @@ impl PageView {
                 files: HashMap::new(),
                 components: HashMap::new(),
                 component_data: HashMap::new(),
+                external_classes: HashMap::new(),
                 scripts: Vec::new(),
+                script_files: Vec::new(),
             },
             app_components,
             stack: Vec::new(),
+            script_stack: Vec::new(),
         };
         linker.owner(&entry)?;
         Ok(linker.page)
@@ -79,8 +98,22 @@ impl PageView {
         self.files.get(path)
     }
 
+    /// A file with its path as stored (borrowed from the page).
+    pub(crate) fn file_entry(&self, path: &str) -> Option<(&str, &TemplateFile)> {
+        self.files.get_key_value(path).map(|(k, f)| (k.as_str(), f))
+    }
+
     pub(crate) fn scripts(&self) -> &[LinkedScript] {
         &self.scripts
+    }
+
+    pub(crate) fn script_files(&self) -> &[ScriptFile] {
+        &self.script_files
+    }
+
+    /// The `externalClasses` a component's `.json` declares, if it declares them.
+    pub(crate) fn external_classes(&self, component: &str) -> Option<&[String]> {
+        self.external_classes.get(component).map(Vec::as_slice)
     }
 
     /// Template `name` as seen from `file`: its own, then those defined in files it imports
@@ -117,6 +150,8 @@ struct Linker<'a> {
     app_components: &'a Map<String, Value>,
     /// Files being linked, to reject include/import cycles.
     stack: Vec<String>,
+    /// View-script files being linked, to reject require/import cycles.
+    script_stack: Vec<String>,
 }
 
 impl Linker<'_> {
@@ -134,6 +169,14 @@ impl Linker<'_> {
             })?;
             if let Some(Value::Object(map)) = json.get("usingComponents") {
                 using.extend(map.clone());
+            }
+            if let Some(Value::Array(names)) = json.get("externalClasses") {
+                let names = names
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect();
+                self.page.external_classes.insert(path.to_owned(), names);
             }
         }
         let mut tags = HashMap::new();
@@ -209,10 +252,10 @@ impl Linker<'_> {
                 (None, Some(inline)) => (format!("{path}#{}", decl.name), inline.clone()),
                 (None, None) => continue,
             };
+            self.script(&file, source)?;
             self.page.scripts.push(LinkedScript {
                 name: decl.name.clone(),
                 file,
-                source,
             });
         }
         let imports = parsed.imports.clone();
@@ -224,6 +267,98 @@ impl Linker<'_> {
             .try_for_each(|(target, at)| self.file(target, Some((path, *at))));
         self.stack.pop();
         result
+    }
+}
+
+impl Linker<'_> {
+    /// Links view-script `file` and, first, the files it requires or imports.
+    fn script(&mut self, file: &str, source: String) -> Result<(), ViewError> {
+        if let Some(at) = self.script_stack.iter().position(|f| f == file) {
+            return Err(ViewError::Script {
+                file: file.to_owned(),
+                message: format!(
+                    "view scripts require each other in a cycle: {} → {file}",
+                    self.script_stack[at..].join(" → ")
+                ),
+            });
+        }
+        if self.page.script_files.iter().any(|f| f.file == file) {
+            return Ok(());
+        }
+        let es = is_es_module(&source);
+        let map = SourceMap::new(file, &source);
+        let (ext, verb) = if script_ext(file) == "sjs" {
+            ("sjs", "import")
+        } else {
+            ("wxs", "require")
+        };
+        let mut deps = Vec::new();
+        let mut texts = Vec::new();
+        for (spec, at) in requests(&source, es) {
+            let bad = |why: &str| ViewError::Script {
+                file: map.locate(at).to_string(),
+                message: if verb == "require" {
+                    format!("require('{spec}'): {why}")
+                } else {
+                    format!("import '{spec}': {why}")
+                },
+            };
+            let dir = file.rfind('/').map_or("", |i| &file[..i]);
+            let joined = if spec.starts_with('/') {
+                spec.clone()
+            } else {
+                format!("{dir}/{spec}")
+            };
+            let mut resolved =
+                normalize(&joined).ok_or_else(|| bad("the path leaves the package"))?;
+            if !resolved
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .contains('.')
+            {
+                resolved = format!("{resolved}.{ext}");
+            }
+            if !resolved.ends_with(&format!(".{ext}")) {
+                return Err(bad(&format!(
+                    "only .{ext} files can be used from a .{ext} module"
+                )));
+            }
+            let text = self
+                .files
+                .read_text(&resolved)
+                .ok_or_else(|| ViewError::Missing {
+                    path: resolved.clone(),
+                    referrer: Some(map.locate(at).to_string()),
+                })?;
+            if !deps.iter().any(|(s, _)| *s == spec) {
+                deps.push((spec, resolved.clone()));
+                texts.push((resolved, text));
+            }
+        }
+        self.script_stack.push(file.to_owned());
+        let result = texts
+            .into_iter()
+            .try_for_each(|(dep, text)| self.script(&dep, text));
+        self.script_stack.pop();
+        result?;
+        self.page.script_files.push(ScriptFile {
+            file: file.to_owned(),
+            source,
+            es,
+            deps,
+        });
+        Ok(())
+    }
+}
+
+/// The view-script extension that goes with a script or template file (`sjs` for Alipay).
+fn script_ext(file: &str) -> &'static str {
+    let path = file.split('#').next().unwrap_or(file);
+    if Dialect::of_path(path) == Dialect::Alipay {
+        "sjs"
+    } else {
+        "wxs"
     }
 }
 

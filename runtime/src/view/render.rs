@@ -1,13 +1,16 @@
 //! Evaluating a linked page's IR against data into virtual DOM nodes.
 
 use std::borrow::Cow;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
+use std::time::Duration;
 
 use serde_json::{Map, Value};
 
-use super::expr::{Scope, ScriptCalls, to_js_string, truthy};
+use super::Dialect;
+use super::expr::{Expr, Scope, ScriptCalls, to_js_string, truthy};
 use super::page::PageView;
+use super::source::{Location, Warning};
 use super::template::{Element, ForLoop, Interp, KeySpec, Node, Part, prop_name};
 use super::vdom::{EventBinding, VElement, VNode};
 use crate::style::component_scope;
@@ -16,9 +19,14 @@ use crate::style::component_scope;
 /// (with a warning): recursive templates must not exhaust the stack.
 const MAX_DEPTH: usize = 200;
 
-/// One render creates at most this many nodes; the rest of the page is left out with a
-/// warning (nested loops and recursive templates could otherwise exhaust memory).
+/// One render creates at most this many nodes (loop items and template calls count too);
+/// the rest of the page is left out with a warning (nested loops and recursive templates
+/// could otherwise exhaust memory and time).
 const MAX_NODES: usize = 200_000;
+
+/// One render creates at most this many bytes of text and attribute values (scripts can
+/// return long strings, and loops and slots repeat them).
+const MAX_BYTES: usize = 64 << 20;
 
 /// A `for` over a number renders at most this many items.
 const MAX_RANGE: f64 = 100_000.0;
@@ -29,11 +37,22 @@ const HOST_ATTRS: &[&str] = &["class", "style", "id", "slot"];
 /// Rendered slot content of the component instance being rendered, by slot name.
 type Slots = HashMap<String, Vec<VNode>>;
 
+/// External classes of the component instance being rendered: class name → the classes the
+/// parent gave it (already in the parent's scope; empty when not given).
+type Externals = HashMap<String, String>;
+
 pub(crate) struct Renderer<'p> {
-    pub(crate) page: &'p PageView,
-    pub(crate) scripts: Option<&'p dyn ScriptCalls>,
+    page: &'p PageView,
+    scripts: Option<&'p dyn ScriptCalls>,
+    /// The script budget of this render, for the warning when it runs out.
+    script_budget: Duration,
     /// Nodes created so far in this render.
-    pub(crate) created: Cell<usize>,
+    created: Cell<usize>,
+    /// Bytes of text and attribute values created so far in this render.
+    bytes: Cell<usize>,
+    /// Problems met while rendering (the script budget running out), each once.
+    warnings: RefCell<Vec<Warning>>,
+    budget_reported: Cell<bool>,
 }
 
 /// Where the nodes being rendered come from.
@@ -41,15 +60,39 @@ pub(crate) struct Renderer<'p> {
 struct Ctx<'c> {
     /// File whose templates (and imports) `<template is>` looks up.
     file: &'c str,
+    /// File the nodes being rendered were parsed from (differs from `file` in an include).
+    src: &'c str,
     /// The page or component whose `usingComponents` applies.
     owner: &'c str,
     slots: Option<&'c Slots>,
     /// Inside a component: the prefix its class names get (its styles are scoped alike).
     class_scope: Option<&'c str>,
+    externals: Option<&'c Externals>,
     depth: usize,
 }
 
-impl Renderer<'_> {
+impl<'p> Renderer<'p> {
+    pub(crate) fn new(
+        page: &'p PageView,
+        scripts: Option<&'p dyn ScriptCalls>,
+        script_budget: Duration,
+    ) -> Self {
+        Self {
+            page,
+            scripts,
+            script_budget,
+            created: Cell::new(0),
+            bytes: Cell::new(0),
+            warnings: RefCell::default(),
+            budget_reported: Cell::new(false),
+        }
+    }
+
+    /// The warnings of this render.
+    pub(crate) fn into_warnings(self) -> Vec<Warning> {
+        self.warnings.into_inner()
+    }
+
     pub(crate) fn render_page(&self, data: &Value) -> Vec<VNode> {
         let entry = self.page.entry();
         let scope = Scope::Root {
@@ -58,9 +101,11 @@ impl Renderer<'_> {
         };
         let ctx = Ctx {
             file: entry,
+            src: entry,
             owner: entry,
             slots: None,
             class_scope: None,
+            externals: None,
             depth: 0,
         };
         let mut out = Vec::new();
@@ -76,32 +121,46 @@ impl Renderer<'_> {
         }
     }
 
-    /// Counts one more node; false (with a warning, once) when the budget is spent.
-    fn budget(&self) -> bool {
-        let n = self.created.get() + 1;
-        self.created.set(n);
-        if n == MAX_NODES + 1 {
-            tracing::warn!(target: "capsule::view", "page renders more than {MAX_NODES} nodes; the rest is left out");
+    /// Whether this render has created all the nodes or bytes it may.
+    fn spent(&self) -> bool {
+        self.created.get() > MAX_NODES
+    }
+
+    /// Counts `nodes` more nodes holding `bytes` of text; false (with a warning, once) when
+    /// that goes over the budget, and from then on.
+    fn charge(&self, nodes: usize, bytes: usize) -> bool {
+        if self.spent() {
+            return false;
         }
-        n <= MAX_NODES
+        let n = self.created.get().saturating_add(nodes);
+        let b = self.bytes.get().saturating_add(bytes);
+        self.bytes.set(b);
+        if n > MAX_NODES || b > MAX_BYTES {
+            self.created.set(MAX_NODES + 1);
+            tracing::warn!(target: "capsule::view", "page renders more than {MAX_NODES} nodes or {MAX_BYTES} bytes of text; the rest is left out");
+            return false;
+        }
+        self.created.set(n);
+        true
     }
 
     fn node(&self, ctx: Ctx<'_>, node: &Node, scope: &Scope<'_>, out: &mut Vec<VNode>) {
-        if self.created.get() > MAX_NODES {
+        if self.spent() {
             return;
         }
         match node {
             Node::Text(interp) => {
-                let text = self.text(interp, scope);
-                if !text.is_empty() && self.budget() {
+                let text = self.text(ctx, interp, scope);
+                if !text.is_empty() && self.charge(1, text.len()) {
                     out.push(VNode::Text { text });
                 }
             }
             Node::Element(el) => self.element(ctx, el, None, scope, out),
             Node::If(branches) => {
-                let taken = branches
-                    .iter()
-                    .find(|(test, _)| test.as_ref().is_none_or(|t| truthy(&self.value(t, scope))));
+                let taken = branches.iter().find(|(test, _)| {
+                    test.as_ref()
+                        .is_none_or(|t| truthy(&self.value(ctx, t, scope)))
+                });
                 if let Some((_, body)) = taken {
                     self.node(ctx, body, scope, out);
                 }
@@ -109,7 +168,12 @@ impl Renderer<'_> {
             Node::For(f) => self.for_loop(ctx, f, scope, out),
             Node::Block(children) => self.nodes(ctx, children, scope, out),
             Node::TemplateCall { is, data } => {
-                let name = self.text(is, scope);
+                // A template call counts as a node: calls refused for depth would otherwise
+                // be free, and a template calling itself several times multiplies them.
+                if !self.charge(1, 0) {
+                    return;
+                }
+                let name = self.text(ctx, is, scope);
                 let Some((file, body)) = self.page.template(ctx.file, &name) else {
                     tracing::warn!(target: "capsule::view", "{}: template '{name}' is not defined", ctx.file);
                     return;
@@ -119,13 +183,9 @@ impl Renderer<'_> {
                     return;
                 }
                 let data = match data {
-                    Some(d) => d.eval(scope).map_or_else(
-                        |e| {
-                            tracing::warn!(target: "capsule::view", "template data: {}", e.0);
-                            Value::Null
-                        },
-                        Cow::into_owned,
-                    ),
+                    Some((d, at)) => self
+                        .eval(ctx, d, *at, scope)
+                        .map_or(Value::Null, Cow::into_owned),
                     None => Value::Object(Map::new()),
                 };
                 let inner = Scope::Root {
@@ -134,27 +194,34 @@ impl Renderer<'_> {
                 };
                 let inner_ctx = Ctx {
                     file,
+                    src: file,
                     depth: ctx.depth + 1,
                     ..ctx
                 };
                 self.nodes(inner_ctx, body, &inner, out);
             }
             Node::Slot { name } => {
-                let name = self.text(name, scope);
-                if let Some(nodes) = ctx.slots.and_then(|s| s.get(&name)) {
-                    out.extend(nodes.iter().cloned());
+                let name = self.text(ctx, name, scope);
+                // Slot content is copied: count it again, or slots in recursive components
+                // would multiply nodes past any budget.
+                for node in ctx.slots.and_then(|s| s.get(&name)).into_iter().flatten() {
+                    let (nodes, bytes) = size(node);
+                    if !self.charge(nodes, bytes) {
+                        return;
+                    }
+                    out.push(node.clone());
                 }
             }
             Node::Include { src, .. } => {
-                if let Some(file) = self.page.file(src) {
-                    self.nodes(ctx, &file.root, scope, out);
+                if let Some((src, file)) = self.page.file_entry(src) {
+                    self.nodes(Ctx { src, ..ctx }, &file.root, scope, out);
                 }
             }
         }
     }
 
     fn for_loop(&self, ctx: Ctx<'_>, f: &ForLoop, scope: &Scope<'_>, out: &mut Vec<VNode>) {
-        let list = self.value(&f.list, scope);
+        let list = self.value(ctx, &f.list, scope);
         let items: Vec<(Value, Cow<'_, Value>)> = match &*list {
             Value::Array(a) => a
                 .iter()
@@ -167,6 +234,7 @@ impl Renderer<'_> {
                 .collect(),
             Value::String(s) => s
                 .chars()
+                .take(MAX_NODES + 1)
                 .enumerate()
                 .map(|(i, c)| (Value::from(i), Cow::Owned(Value::String(c.into()))))
                 .collect(),
@@ -181,7 +249,8 @@ impl Renderer<'_> {
             _ => Vec::new(),
         };
         for (index, item) in &items {
-            if self.created.get() > MAX_NODES {
+            // Each item counts, even one that renders nothing: nested loops multiply.
+            if !self.charge(1, 0) {
                 return;
             }
             let inner = Scope::Bind {
@@ -191,7 +260,7 @@ impl Renderer<'_> {
                 index_name: &f.index,
                 index,
             };
-            let key = f.key.as_ref().map(|k| self.key(k, item, &inner));
+            let key = f.key.as_ref().map(|k| self.key(ctx, k, item, &inner));
             if let (Node::Element(el), Some(_)) = (&f.body, &key) {
                 self.element(ctx, el, key, &inner, out);
                 continue;
@@ -208,11 +277,11 @@ impl Renderer<'_> {
         }
     }
 
-    fn key(&self, spec: &KeySpec, item: &Value, scope: &Scope<'_>) -> String {
+    fn key(&self, ctx: Ctx<'_>, spec: &KeySpec, item: &Value, scope: &Scope<'_>) -> String {
         match spec {
             KeySpec::This => to_js_string(item),
             KeySpec::Field(field) => to_js_string(item.get(field).unwrap_or(&Value::Null)),
-            KeySpec::Expr(interp) => self.text(interp, scope),
+            KeySpec::Expr(interp) => self.text(ctx, interp, scope),
         }
     }
 
@@ -224,32 +293,66 @@ impl Renderer<'_> {
         scope: &Scope<'_>,
         out: &mut Vec<VNode>,
     ) {
+        if !self.charge(1, 0) {
+            return;
+        }
         if ctx.depth >= MAX_DEPTH {
             tracing::warn!(target: "capsule::view", "<{}> nested too deeply; not rendered", el.tag);
             return;
         }
-        if !self.budget() {
-            return;
-        }
         let component = self.page.component(ctx.owner, &el.tag);
+        let declared = component.and_then(|path| self.page.external_classes(path));
         let mut attrs = BTreeMap::new();
+        let mut externals = Externals::new();
         for (name, value) in &el.attrs {
-            let mut value = self.value(value, scope).into_owned();
+            let mut value = self.value(ctx, value, scope).into_owned();
             if let (Some(prefix), "class", Value::String(class)) =
                 (ctx.class_scope, name.as_str(), &value)
             {
-                value = Value::String(scoped_classes(prefix, class));
+                value = Value::String(scoped_classes(prefix, class, ctx.externals));
             }
-            let name = match component {
-                Some(_) if !HOST_ATTRS.contains(&name.as_str()) => prop_name(name),
-                _ => name.clone(),
+            if component.is_none() {
+                attrs.insert(name.clone(), value);
+                continue;
+            }
+            // `my-class="a b"`: classes of this template for the component's `my-class`.
+            let external = declared.map_or(name.ends_with("-class"), |d| d.contains(name));
+            if external {
+                let classes = to_js_string(&value);
+                let classes = match ctx.class_scope {
+                    Some(prefix) => scoped_classes(prefix, &classes, ctx.externals),
+                    None => classes.split_whitespace().collect::<Vec<_>>().join(" "),
+                };
+                externals.insert(name.clone(), classes);
+                if declared.is_some() {
+                    continue;
+                }
+            }
+            let name = if HOST_ATTRS.contains(&name.as_str()) {
+                name.clone()
+            } else {
+                prop_name(name)
             };
             attrs.insert(name, value);
+        }
+        let host_scope = component.map(component_scope);
+        if let Some(host) = &host_scope {
+            // The host element carries the scope itself: `:host` in its styles selects it.
+            let class = attrs.get("class").map(to_js_string).unwrap_or_default();
+            let class = if class.trim().is_empty() {
+                host.clone()
+            } else {
+                format!("{} {host}", class.trim())
+            };
+            attrs.insert("class".to_owned(), Value::String(class));
+            for name in declared.unwrap_or_default() {
+                externals.entry(name.clone()).or_default();
+            }
         }
         let dataset: Map<String, Value> = el
             .dataset
             .iter()
-            .map(|(n, v)| (n.clone(), self.value(v, scope).into_owned()))
+            .map(|(n, v)| (n.clone(), self.value(ctx, v, scope).into_owned()))
             .collect();
         let events = el
             .events
@@ -257,10 +360,22 @@ impl Renderer<'_> {
             .map(|e| EventBinding {
                 event: e.event.clone(),
                 phase: e.phase,
-                handler: self.text(&e.handler, scope),
+                handler: self.text(ctx, &e.handler, scope),
             })
             .collect();
-        let key = key.or_else(|| el.key.as_ref().map(|k| self.key(k, &Value::Null, scope)));
+        let key = key.or_else(|| {
+            el.key
+                .as_ref()
+                .map(|k| self.key(ctx, k, &Value::Null, scope))
+        });
+        let bytes = attrs
+            .values()
+            .chain(dataset.values())
+            .map(value_bytes)
+            .sum();
+        if !self.charge(0, bytes) {
+            return;
+        }
         let mut node = VElement {
             tag: el.tag.clone(),
             key,
@@ -274,9 +389,16 @@ impl Renderer<'_> {
             depth: ctx.depth + 1,
             ..ctx
         };
-        match component {
-            Some(path) => self.component(inner, path, el, scope, &mut node),
-            None => self.nodes(inner, &el.children, scope, &mut node.children),
+        match (component, &host_scope) {
+            (Some(path), Some(host)) => {
+                let instance = Instance {
+                    path,
+                    class_scope: host,
+                    externals: &externals,
+                };
+                self.component(inner, &instance, el, scope, &mut node);
+            }
+            _ => self.nodes(inner, &el.children, scope, &mut node.children),
         }
         out.push(VNode::Element(node));
     }
@@ -286,11 +408,12 @@ impl Renderer<'_> {
     fn component(
         &self,
         ctx: Ctx<'_>,
-        path: &str,
+        instance: &Instance<'_>,
         el: &Element,
         scope: &Scope<'_>,
         node: &mut VElement,
     ) {
+        let path = instance.path;
         let mut content = Vec::new();
         self.nodes(ctx, &el.children, scope, &mut content);
         let mut slots: Slots = HashMap::new();
@@ -308,17 +431,29 @@ impl Renderer<'_> {
                     d.insert(k.clone(), v.clone());
                 }
             }
+            if Dialect::of_path(path) == Dialect::Alipay {
+                // `$slots.name` / `$slots.$default`: which slots the parent filled.
+                let filled = slots
+                    .keys()
+                    .map(|name| {
+                        let name = if name.is_empty() { "$default" } else { name };
+                        (name.to_owned(), Value::Bool(true))
+                    })
+                    .collect();
+                d.insert("$slots".to_owned(), Value::Object(filled));
+            }
         }
         let inner = Scope::Root {
             data: &data,
             scripts: self.scripts,
         };
-        let class_scope = component_scope(path);
         let inner_ctx = Ctx {
             file: path,
+            src: path,
             owner: path,
             slots: Some(&slots),
-            class_scope: Some(&class_scope),
+            class_scope: Some(instance.class_scope),
+            externals: Some(instance.externals),
             depth: ctx.depth + 1,
         };
         if let Some(file) = self.page.file(path) {
@@ -328,36 +463,126 @@ impl Renderer<'_> {
     }
 
     /// The value of an interpolation: a lone `{{ }}` keeps its type; mixed text is a string.
-    fn value<'s>(&self, interp: &Interp, scope: &Scope<'s>) -> Cow<'s, Value> {
-        if let [Part::Expr(e)] = interp.parts.as_slice() {
-            return e.eval(scope).unwrap_or_else(|e| {
-                tracing::warn!(target: "capsule::view", "{}", e.0);
-                Cow::Owned(Value::Null)
-            });
+    fn value<'s>(&self, ctx: Ctx<'_>, interp: &Interp, scope: &Scope<'s>) -> Cow<'s, Value> {
+        if let [Part::Expr(e, at)] = interp.parts.as_slice() {
+            return self
+                .eval(ctx, e, *at, scope)
+                .unwrap_or(Cow::Owned(Value::Null));
         }
-        Cow::Owned(Value::String(self.text(interp, scope)))
+        Cow::Owned(Value::String(self.text(ctx, interp, scope)))
     }
 
-    fn text(&self, interp: &Interp, scope: &Scope<'_>) -> String {
+    fn text(&self, ctx: Ctx<'_>, interp: &Interp, scope: &Scope<'_>) -> String {
         let mut out = String::new();
         for part in &interp.parts {
             match part {
                 Part::Literal(s) => out.push_str(s),
-                Part::Expr(e) => match e.eval(scope) {
-                    Ok(v) => out.push_str(&to_js_string(&v)),
-                    Err(e) => tracing::warn!(target: "capsule::view", "{}", e.0),
-                },
+                Part::Expr(e, at) => {
+                    if let Some(v) = self.eval(ctx, e, *at, scope) {
+                        out.push_str(&to_js_string(&v));
+                    }
+                }
             }
         }
         out
     }
+
+    /// Evaluates expression `e` found at byte `at` of `ctx.src`; `None` (with a warning) when
+    /// it fails.
+    fn eval<'s>(
+        &self,
+        ctx: Ctx<'_>,
+        e: &Expr,
+        at: usize,
+        scope: &Scope<'s>,
+    ) -> Option<Cow<'s, Value>> {
+        let result = e.eval(scope);
+        if !self.budget_reported.get() && self.scripts.is_some_and(ScriptCalls::budget_spent) {
+            self.budget_reported.set(true);
+            let location = self.page.file(ctx.src).map_or_else(
+                || Location {
+                    file: ctx.src.into(),
+                    line: 1,
+                    column: 1,
+                },
+                |f| f.map.locate(at),
+            );
+            let warning = Warning {
+                location,
+                message: format!(
+                    "view scripts used up this render's {:?} budget here; later calls in the render gave undefined",
+                    self.script_budget
+                ),
+            };
+            tracing::warn!(target: "capsule::view", "{warning}");
+            self.warnings.borrow_mut().push(warning);
+        }
+        result
+            .map_err(|e| {
+                tracing::warn!(target: "capsule::view", "{}: {}", ctx.src, e.0);
+            })
+            .ok()
+    }
 }
 
-/// `a b` → `scope--a scope--b`, as [`crate::style::compile`] rewrites the component's selectors.
-fn scoped_classes(scope: &str, class: &str) -> String {
-    class
-        .split_whitespace()
-        .map(|c| format!("{scope}--{c}"))
-        .collect::<Vec<_>>()
-        .join(" ")
+/// Roughly how many bytes a value holds (its strings, and a word per other value).
+fn value_bytes(value: &Value) -> usize {
+    match value {
+        Value::String(s) => s.len(),
+        Value::Array(a) => a.iter().map(value_bytes).sum::<usize>() + 8,
+        Value::Object(o) => {
+            o.iter()
+                .map(|(k, v)| k.len() + value_bytes(v))
+                .sum::<usize>()
+                + 8
+        }
+        _ => 8,
+    }
+}
+
+/// The nodes in `node`'s subtree and the bytes of their text and attribute values.
+fn size(node: &VNode) -> (usize, usize) {
+    match node {
+        VNode::Text { text } => (1, text.len()),
+        VNode::Element(el) => {
+            let bytes = el
+                .attrs
+                .values()
+                .chain(el.dataset.values())
+                .map(value_bytes)
+                .sum();
+            el.children
+                .iter()
+                .map(size)
+                .fold((1, bytes), |(n, b), (cn, cb)| {
+                    (n.saturating_add(cn), b.saturating_add(cb))
+                })
+        }
+    }
+}
+
+/// The component instance being rendered.
+struct Instance<'i> {
+    path: &'i str,
+    class_scope: &'i str,
+    externals: &'i Externals,
+}
+
+/// `a b` → `scope--a scope--b`, as [`crate::style::compile`] rewrites the component's
+/// selectors; an external class of the component becomes the classes its parent gave it.
+fn scoped_classes(scope: &str, class: &str, externals: Option<&Externals>) -> String {
+    let mut out = String::new();
+    for c in class.split_whitespace() {
+        let replaced = match externals.and_then(|e| e.get(c)) {
+            Some(given) => given.clone(),
+            None => format!("{scope}--{c}"),
+        };
+        if !replaced.is_empty() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&replaced);
+        }
+    }
+    out
 }

@@ -18,7 +18,8 @@ pub(crate) struct Interp {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Part {
     Literal(String),
-    Expr(Expr),
+    /// An expression with the byte offset of its source in the file.
+    Expr(Expr, usize),
 }
 
 impl Interp {
@@ -91,7 +92,8 @@ pub(crate) enum Node {
     Block(Vec<Node>),
     TemplateCall {
         is: Interp,
-        data: Option<Expr>,
+        /// The `data` expression and its byte offset.
+        data: Option<(Expr, usize)>,
     },
     Slot {
         name: Interp,
@@ -434,7 +436,7 @@ impl Lower<'_> {
                 };
                 let is = self.interp(is, at, false)?;
                 let data = match plain.get("data") {
-                    Some(&(d, at)) => Some(self.data_body(d, at)?),
+                    Some(&(d, at)) => Some((self.data_body(d, at)?, at)),
                     None => None,
                 };
                 Node::TemplateCall { is, data }
@@ -529,7 +531,10 @@ impl Lower<'_> {
         match attr.value {
             // A valueless attribute (`<input disabled>`) means true.
             None => Ok(Interp {
-                parts: vec![Part::Expr(Expr::Literal(serde_json::Value::Bool(true)))],
+                parts: vec![Part::Expr(
+                    Expr::Literal(serde_json::Value::Bool(true)),
+                    attr.name_start,
+                )],
             }),
             Some(v) => self.interp(v, attr.value_start, false),
         }
@@ -579,7 +584,7 @@ impl Lower<'_> {
             };
             let inner_at = offset + open + 2;
             let e = expr::parse(inner).map_err(|e| self.error(inner_at + e.offset, e.message))?;
-            parts.push(Part::Expr(e));
+            parts.push(Part::Expr(e, inner_at));
             offset += open + len;
             rest = &rest[open + len..];
         }
