@@ -2,7 +2,7 @@
 //! same for both dialects (SPEC.md "Events").
 
 use crate::logic::EventTarget;
-use crate::view::{EventPhase, VElement, VNode};
+use crate::view::{EventBinding, EventPhase, VElement, VNode};
 
 /// Event types that bubble; every other type runs only on its target.
 const BUBBLING: &[&str] = &[
@@ -25,6 +25,8 @@ const BUBBLING: &[&str] = &[
 pub(crate) struct HandlerCall {
     pub(crate) handler: String,
     pub(crate) current_target: EventTarget,
+    /// The component instance whose method it is (`None`: the page's).
+    pub(crate) owner: Option<String>,
 }
 
 /// The elements from the page root down to the element at `path` (a text node's path
@@ -78,16 +80,17 @@ pub(crate) fn propagate(
         &chain[chain.len() - 1..]
     };
     let mut calls = Vec::new();
-    let call = |element: &VElement, handler: &str| HandlerCall {
-        handler: handler.to_owned(),
+    let call = |element: &VElement, binding: &EventBinding| HandlerCall {
+        handler: binding.handler.clone(),
         current_target: target_of(element),
+        owner: binding.owner.clone(),
     };
     for element in path_elements {
         for binding in element.events.iter().filter(|b| b.event == event_type) {
             match binding.phase {
-                EventPhase::Capture => calls.push(call(element, &binding.handler)),
+                EventPhase::Capture => calls.push(call(element, binding)),
                 EventPhase::CaptureCatch => {
-                    calls.push(call(element, &binding.handler));
+                    calls.push(call(element, binding));
                     return Some((target_of(target), calls));
                 }
                 _ => {}
@@ -99,13 +102,13 @@ pub(crate) fn propagate(
         let mut stop = false;
         for binding in element.events.iter().filter(|b| b.event == event_type) {
             match binding.phase {
-                EventPhase::Bubble => calls.push(call(element, &binding.handler)),
+                EventPhase::Bubble => calls.push(call(element, binding)),
                 EventPhase::Catch => {
-                    calls.push(call(element, &binding.handler));
+                    calls.push(call(element, binding));
                     stop = true;
                 }
                 EventPhase::Mutated if !mutated => {
-                    calls.push(call(element, &binding.handler));
+                    calls.push(call(element, binding));
                     mutated = true;
                 }
                 _ => {}

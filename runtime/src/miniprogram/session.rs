@@ -18,7 +18,10 @@ use crate::logic::{
     PathKey, Route, Splice, Touch, ViewEvent,
 };
 use crate::style::{StyleOptions, page_styles};
-use crate::view::{Dialect, NodePath, PageView, SourceFiles, VElement, VNode, View, to_html};
+use crate::view::{
+    ComponentInstance, Dialect, NodePath, PageView, PatchOp, SourceFiles, VElement, VNode, View,
+    to_html,
+};
 use crate::{App, Container, ContainerEvent, PageId};
 
 /// What reaches the session thread.
@@ -135,6 +138,8 @@ pub(crate) fn start(
                 badges,
                 bar_loading: false,
                 tapped_tab: None,
+                instances: HashMap::new(),
+                next_component: 1,
                 console: Vec::new(),
                 errors: Vec::new(),
                 ui: Vec::new(),
@@ -252,6 +257,8 @@ struct PageState {
     ready: bool,
     /// Where the user left the page scrolled, restored when it is shown again.
     scroll_top: f64,
+    /// The component instances with logic: identity → (logic number, last properties).
+    mounted: HashMap<String, (u64, Map<String, Value>)>,
 }
 
 impl PageState {
@@ -286,9 +293,15 @@ fn ms_since(start: Instant) -> f64 {
 /// What an evaluation in the logic layer was for.
 enum Evaluation {
     Caller(Sender<Result<Value, String>>),
-    Settle(Sender<()>),
+    /// A settle barrier with this many round trips still to go.
+    Settle(Sender<()>, u8),
     ColdStartReady,
 }
+
+/// Round trips a settle makes through the logic thread: the second covers what the session
+/// sent on in reaction to messages of the first (a component's `triggerEvent` running a
+/// handler of its page).
+const SETTLE_ROUND_TRIPS: u8 = 2;
 
 struct Session {
     container: Container,
@@ -321,6 +334,9 @@ struct Session {
     bar_loading: bool,
     /// `onTabItemTap`'s argument until the tapped tab's page is shown.
     tapped_tab: Option<Value>,
+    /// Every mounted component instance: logic number → (page, identity).
+    instances: HashMap<u64, (LogicPageId, String)>,
+    next_component: u64,
     console: Vec<String>,
     errors: Vec<String>,
     ui: Vec<UiShown>,
@@ -371,6 +387,7 @@ impl Session {
             } => self.create_page(page, path, data),
             LogicToView::PageDestroyed { page } => {
                 self.pages.remove(&page);
+                self.instances.retain(|_, (owner, _)| *owner != page);
             }
             LogicToView::Stack { pages } => {
                 self.stack = pages;
@@ -388,14 +405,23 @@ impl Session {
                 splices,
                 ack_id,
             } => {
+                let instance = component
+                    .and_then(|id| self.instances.get(&id))
+                    .map(|(_, instance)| instance.clone());
                 let changes: Vec<DataChange> = match self.pages.get(&page).map(|p| &p.view) {
-                    Some(Ok(view)) => splices
-                        .iter()
-                        .map(|splice| DataChange {
-                            path: splice.path.clone(),
-                            value: spliced(view.data(), splice),
-                        })
-                        .collect(),
+                    Some(Ok(view)) => {
+                        let base = match &instance {
+                            Some(instance) => view.instance_data(instance).unwrap_or(&Value::Null),
+                            None => view.data(),
+                        };
+                        splices
+                            .iter()
+                            .map(|splice| DataChange {
+                                path: splice.path.clone(),
+                                value: spliced(base, splice),
+                            })
+                            .collect()
+                    }
                     _ => Vec::new(),
                 };
                 self.set_data(page, component, &changes, ack_id);
@@ -440,12 +466,20 @@ impl Session {
                     }
                 }
             }
-            LogicToView::ComponentCreated { .. } | LogicToView::ComponentEvent { .. } => {
-                tracing::debug!(
-                    app = self.app.id(),
-                    "component logic is not wired to the view"
-                );
+            LogicToView::ComponentCreated { component, data } => {
+                if let Some((page, instance)) = self.instances.get(&component).cloned()
+                    && let Some(Ok(view)) = self.pages.get_mut(&page).map(|p| &mut p.view)
+                {
+                    let ops = view.set_instance_data(&instance, data);
+                    self.show_ops(page, &ops, None);
+                    self.reconcile(page);
+                }
             }
+            LogicToView::ComponentEvent {
+                component,
+                name,
+                detail,
+            } => self.component_event(component, &name, &detail),
         }
     }
 
@@ -500,8 +534,10 @@ impl Session {
                 window,
                 ready: false,
                 scroll_top: 0.0,
+                mounted: HashMap::new(),
             },
         );
+        self.reconcile(page);
     }
 
     fn show_top(&mut self) {
@@ -607,25 +643,158 @@ impl Session {
         changes: &[DataChange],
         ack_id: u64,
     ) {
-        let mut ops = Vec::new();
-        if component.is_none()
-            && let Some(Ok(view)) = self.pages.get_mut(&page).map(|p| &mut p.view)
-        {
-            {
-                let changes: Vec<(String, Value)> = changes
-                    .iter()
-                    .map(|change| (path_text(&change.path), change.value.clone()))
-                    .collect();
-                ops = view.set_data(&changes);
-            }
-        }
+        let changes: Vec<(String, Value)> = changes
+            .iter()
+            .map(|change| (path_text(&change.path), change.value.clone()))
+            .collect();
+        let instance = match component {
+            Some(id) => match self.instances.get(&id) {
+                Some((_, instance)) => Some(instance.clone()),
+                None => {
+                    tracing::debug!(component = id, "setData for an unmounted component");
+                    self.logic(LogicCommand::SetDataAck { ack_id });
+                    return;
+                }
+            },
+            None => None,
+        };
+        let ops = match self.pages.get_mut(&page).map(|p| &mut p.view) {
+            Some(Ok(view)) => match &instance {
+                Some(instance) => view.set_instance_changes(instance, &changes),
+                None => view.set_data(&changes),
+            },
+            _ => Vec::new(),
+        };
+        self.show_ops(page, &ops, Some(ack_id));
+        self.reconcile(page);
+    }
+
+    /// Sends a page's patch ops to the window when it shows that page; `ack_id` is
+    /// acknowledged once the window has applied them (at once when there is nothing to show).
+    fn show_ops(&mut self, page: LogicPageId, ops: &[PatchOp], ack_id: Option<u64>) {
         if ops.is_empty() || !self.loaded || !self.webview || self.shown != Some(page) {
-            self.logic(LogicCommand::SetDataAck { ack_id });
+            if let Some(ack_id) = ack_id {
+                self.logic(LogicCommand::SetDataAck { ack_id });
+            }
             return;
         }
         self.sent_seq += 1;
-        self.acks.push((self.sent_seq, ack_id));
+        if let Some(ack_id) = ack_id {
+            self.acks.push((self.sent_seq, ack_id));
+        }
         self.send_page(json!({"kind": "mpPatch", "seq": self.sent_seq, "ops": ops}));
+    }
+
+    /// Mounts, updates and unmounts the logic of `page`'s component instances so they match
+    /// its rendered tree: instances new to the tree are mounted (owners first), changed
+    /// properties are sent, instances gone from it are unmounted.
+    fn reconcile(&mut self, page: LogicPageId) {
+        let Some(Ok(view)) = self.pages.get(&page).map(|p| &p.view) else {
+            return;
+        };
+        let mut found = Vec::new();
+        collect_instances(view.tree(), &mut found);
+        let Some(state) = self.pages.get_mut(&page) else {
+            return;
+        };
+        let live: std::collections::HashSet<&str> =
+            found.iter().map(|f| f.instance.id.as_str()).collect();
+        let gone: Vec<String> = state
+            .mounted
+            .keys()
+            .filter(|id| !live.contains(id.as_str()))
+            .cloned()
+            .collect();
+        let mut commands = Vec::new();
+        for id in gone {
+            if let Some((component, _)) = state.mounted.remove(&id) {
+                self.instances.remove(&component);
+                commands.push(LogicCommand::UnmountComponent { component });
+            }
+        }
+        for found in found {
+            match state.mounted.get_mut(&found.instance.id) {
+                Some((component, props)) => {
+                    if *props != found.props {
+                        props.clone_from(&found.props);
+                        commands.push(LogicCommand::UpdateProps {
+                            component: *component,
+                            props: found.props,
+                        });
+                    }
+                }
+                None => {
+                    let component = self.next_component;
+                    self.next_component += 1;
+                    let owner = found
+                        .instance
+                        .owner
+                        .as_ref()
+                        .and_then(|owner| state.mounted.get(owner))
+                        .map(|(id, _)| *id);
+                    state
+                        .mounted
+                        .insert(found.instance.id.clone(), (component, found.props.clone()));
+                    self.instances
+                        .insert(component, (page, found.instance.id.clone()));
+                    commands.push(LogicCommand::MountComponent {
+                        page,
+                        component,
+                        path: found.path,
+                        props: found.props,
+                        owner,
+                    });
+                }
+            }
+        }
+        for command in commands {
+            self.logic(command);
+        }
+    }
+
+    /// The logic number of instance `id` of `page` (`None`: the page itself).
+    fn component_number(&self, page: LogicPageId, id: Option<&String>) -> Option<u64> {
+        let state = self.pages.get(&page)?;
+        id.and_then(|id| state.mounted.get(id)).map(|(n, _)| *n)
+    }
+
+    /// A WeChat component's `triggerEvent(name, detail)`: runs the handlers its host element
+    /// binds to `name` (`bind:name`), in the instance or page that declared them.
+    fn component_event(&mut self, component: u64, name: &str, detail: &Value) {
+        let Some((page, instance)) = self.instances.get(&component).cloned() else {
+            return;
+        };
+        let Some(Ok(view)) = self.pages.get(&page).map(|p| &p.view) else {
+            return;
+        };
+        let Some(host) = find_instance(view.tree(), &instance) else {
+            return;
+        };
+        let target = super::events::target_of(host);
+        let event_name = name.to_ascii_lowercase();
+        let calls: Vec<(String, Option<String>)> = host
+            .events
+            .iter()
+            .filter(|b| b.event.eq_ignore_ascii_case(&event_name))
+            .map(|b| (b.handler.clone(), b.owner.clone()))
+            .collect();
+        for (handler, owner) in calls {
+            let event = EventObject {
+                kind: name.to_owned(),
+                time_stamp: ms_since(self.timing.launched),
+                target: target.clone(),
+                current_target: target.clone(),
+                detail: detail.clone(),
+                ..EventObject::default()
+            };
+            self.logic(LogicCommand::Event(Box::new(ViewEvent {
+                page,
+                component: self.component_number(page, owner.as_ref()),
+                handler,
+                event,
+                reply_id: None,
+            })));
+        }
     }
 
     fn evaluate(&mut self, source: &str, purpose: Evaluation) {
@@ -634,7 +803,7 @@ impl Session {
         if self.crashed {
             if let Evaluation::Caller(answer) = purpose {
                 answer.send(Err("the logic layer has crashed".into())).ok();
-            } else if let Evaluation::Settle(answer) = purpose {
+            } else if let Evaluation::Settle(answer, _) = purpose {
                 answer.send(()).ok();
             }
             return;
@@ -651,7 +820,10 @@ impl Session {
             Some(Evaluation::Caller(answer)) => {
                 answer.send(result).ok();
             }
-            Some(Evaluation::Settle(answer)) => {
+            Some(Evaluation::Settle(answer, more)) if more > 1 => {
+                self.evaluate("0", Evaluation::Settle(answer, more - 1));
+            }
+            Some(Evaluation::Settle(answer, _)) => {
                 if self.webview && self.loaded && self.rendered_seq < self.sent_seq {
                     self.waiting_render.push((self.sent_seq, answer));
                 } else {
@@ -844,9 +1016,10 @@ impl Session {
             });
             let mut event = event.clone();
             event.current_target = call.current_target;
+            let component = self.component_number(page, call.owner.as_ref());
             self.logic(LogicCommand::Event(Box::new(ViewEvent {
                 page,
-                component: None,
+                component,
                 handler: call.handler,
                 event,
                 reply_id,
@@ -926,7 +1099,9 @@ impl Session {
             Control::Snapshot(answer) => {
                 answer.send(self.snapshot()).ok();
             }
-            Control::Settle(answer) => self.evaluate("0", Evaluation::Settle(answer)),
+            Control::Settle(answer) => {
+                self.evaluate("0", Evaluation::Settle(answer, SETTLE_ROUND_TRIPS));
+            }
             Control::Evaluate(source, answer) => {
                 self.evaluate(&source, Evaluation::Caller(answer));
             }
@@ -1113,6 +1288,57 @@ impl Session {
         }
         answer.send(Ok(())).ok();
     }
+}
+
+/// A component instance found in a rendered tree.
+struct FoundInstance {
+    instance: ComponentInstance,
+    path: String,
+    props: Map<String, Value>,
+}
+
+/// Attributes of a component's host element that are not properties.
+const HOST_ATTRS: &[&str] = &["class", "style", "id", "slot"];
+
+/// Every component instance in `nodes`, in document order (owners before what they own).
+fn collect_instances(nodes: &[VNode], out: &mut Vec<FoundInstance>) {
+    for node in nodes {
+        if let VNode::Element(element) = node {
+            if let (Some(instance), Some(path)) = (&element.instance, &element.component) {
+                let props = element
+                    .attrs
+                    .iter()
+                    .filter(|(name, _)| !HOST_ATTRS.contains(&name.as_str()))
+                    .map(|(name, value)| (name.clone(), value.clone()))
+                    .collect();
+                // The logic layer names a component by its path without the extension.
+                let path = [".wxml", ".axml"]
+                    .iter()
+                    .find_map(|ext| path.strip_suffix(ext))
+                    .unwrap_or(path);
+                out.push(FoundInstance {
+                    instance: instance.clone(),
+                    path: path.to_owned(),
+                    props,
+                });
+            }
+            collect_instances(&element.children, out);
+        }
+    }
+}
+
+/// The host element of instance `id`.
+fn find_instance<'a>(nodes: &'a [VNode], id: &str) -> Option<&'a VElement> {
+    nodes.iter().find_map(|node| match node {
+        VNode::Element(element) => {
+            if element.instance.as_ref().is_some_and(|i| i.id == id) {
+                Some(element)
+            } else {
+                find_instance(&element.children, id)
+            }
+        }
+        VNode::Text { .. } => None,
+    })
 }
 
 /// The route a `<navigator>` with `open-type` (default `navigate`) takes.

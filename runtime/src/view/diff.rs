@@ -237,8 +237,12 @@ fn diff_node(old: &VNode, new: &VNode, path: &mut NodePath, ops: &mut Vec<PatchO
                 });
             }
         }
+        // Another component instance gets a subtree of its own.
         (VNode::Element(a), VNode::Element(b))
-            if a.tag == b.tag && a.key == b.key && a.component == b.component =>
+            if a.tag == b.tag
+                && a.key == b.key
+                && a.component == b.component
+                && a.instance == b.instance =>
         {
             diff_attrs(&a.attrs, &b.attrs, path, ops);
             if a.dataset != b.dataset {

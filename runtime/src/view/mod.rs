@@ -40,10 +40,10 @@ pub use diff::{NodePath, PatchError, PatchOp, apply, diff};
 pub use page::PageView;
 pub use source::{Location, Warning};
 pub use template::EventPhase;
-pub use vdom::{EventBinding, VElement, VNode, to_html};
+pub use vdom::{ComponentInstance, EventBinding, VElement, VNode, to_html};
 
 pub(crate) use page::resolve;
-use render::Renderer;
+use render::{Instances, Renderer};
 use script::ScriptHost;
 
 /// Which mini-program platform a file is written for.
@@ -164,6 +164,8 @@ pub struct View {
     scripts: Option<ScriptHost>,
     script_budget: Duration,
     data: Value,
+    /// Data of component instances that have logic, by instance identity.
+    instances: Arc<Instances>,
     tree: Vec<VNode>,
     warnings: Vec<Warning>,
 }
@@ -195,6 +197,7 @@ impl View {
             scripts,
             script_budget,
             data,
+            instances: Arc::default(),
             tree: Vec::new(),
             warnings: Vec::new(),
         };
@@ -205,12 +208,16 @@ impl View {
     fn render(&mut self) -> (Vec<VNode>, Vec<Warning>) {
         if let Some(scripts) = &mut self.scripts {
             let data = std::mem::take(&mut self.data);
-            let (tree, warnings, data) =
-                scripts.render(Arc::clone(&self.page), data, self.script_budget);
+            let (tree, warnings, data) = scripts.render(
+                Arc::clone(&self.page),
+                data,
+                Arc::clone(&self.instances),
+                self.script_budget,
+            );
             self.data = data;
             return (tree, warnings);
         }
-        let renderer = Renderer::new(&self.page, None, self.script_budget);
+        let renderer = Renderer::new(&self.page, &self.instances, None, self.script_budget);
         let tree = renderer.render_page(&self.data);
         (tree, renderer.into_warnings())
     }
@@ -245,10 +252,42 @@ impl View {
                 tracing::warn!(target: "capsule::view", "setData: {e}");
             }
         }
+        self.rerender()
+    }
+
+    /// Re-renders and returns the ops from the previous tree to the new one.
+    fn rerender(&mut self) -> Vec<PatchOp> {
         let (new, warnings) = self.render();
         let ops = diff(&self.tree, &new);
         self.tree = new;
         self.warnings = warnings;
         ops
+    }
+
+    /// Gives component instance `id` (a [`ComponentInstance`] identity in the tree) the data
+    /// of its logic, replacing what its template saw before; returns the patch ops.
+    pub fn set_instance_data(&mut self, id: &str, data: Value) -> Vec<PatchOp> {
+        Arc::make_mut(&mut self.instances).insert(id.to_owned(), data);
+        self.rerender()
+    }
+
+    /// Applies changed paths of component instance `id`'s data (its logic's `setData`), as
+    /// [`View::set_data`] does for the page.
+    pub fn set_instance_changes(&mut self, id: &str, changes: &[(String, Value)]) -> Vec<PatchOp> {
+        let instances = Arc::make_mut(&mut self.instances);
+        let data = instances
+            .entry(id.to_owned())
+            .or_insert_with(|| Value::Object(serde_json::Map::new()));
+        for (path, value) in changes {
+            if let Err(e) = set_path(data, path, value.clone()) {
+                tracing::warn!(target: "capsule::view", "component setData: {e}");
+            }
+        }
+        self.rerender()
+    }
+
+    /// The data component instance `id` renders with, once its logic has given it some.
+    pub fn instance_data(&self, id: &str) -> Option<&Value> {
+        self.instances.get(id)
     }
 }

@@ -12,7 +12,7 @@ use super::expr::{Expr, Scope, ScriptCalls, to_js_string, truthy};
 use super::page::PageView;
 use super::source::{Location, Warning};
 use super::template::{Element, ForLoop, Interp, KeySpec, Node, Part, prop_name};
-use super::vdom::{EventBinding, VElement, VNode};
+use super::vdom::{ComponentInstance, EventBinding, VElement, VNode};
 use crate::style::component_scope;
 
 /// Elements, template calls and component instances nested deeper than this render nothing
@@ -34,6 +34,10 @@ const MAX_RANGE: f64 = 100_000.0;
 /// Attributes that stay attributes on a component instance instead of becoming properties.
 const HOST_ATTRS: &[&str] = &["class", "style", "id", "slot"];
 
+/// Data of component instances that have logic, by instance identity (see
+/// [`ComponentInstance`]).
+pub(crate) type Instances = HashMap<String, Value>;
+
 /// Rendered slot content of the component instance being rendered, by slot name.
 type Slots = HashMap<String, Vec<VNode>>;
 
@@ -50,6 +54,10 @@ pub(crate) struct Renderer<'p> {
     created: Cell<usize>,
     /// Bytes of text and attribute values created so far in this render.
     bytes: Cell<usize>,
+    /// Data of component instances that have logic, by instance identity.
+    instances: &'p Instances,
+    /// Instances numbered so far in this render, by owner, component and key.
+    seen_instances: RefCell<HashMap<String, usize>>,
     /// Problems met while rendering (the script budget running out), each once.
     warnings: RefCell<Vec<Warning>>,
     budget_reported: Cell<bool>,
@@ -68,12 +76,15 @@ struct Ctx<'c> {
     /// Inside a component: the prefix its class names get (its styles are scoped alike).
     class_scope: Option<&'c str>,
     externals: Option<&'c Externals>,
+    /// Inside a component: the identity of the instance being rendered.
+    instance: Option<&'c str>,
     depth: usize,
 }
 
 impl<'p> Renderer<'p> {
     pub(crate) fn new(
         page: &'p PageView,
+        instances: &'p Instances,
         scripts: Option<&'p dyn ScriptCalls>,
         script_budget: Duration,
     ) -> Self {
@@ -83,6 +94,8 @@ impl<'p> Renderer<'p> {
             script_budget,
             created: Cell::new(0),
             bytes: Cell::new(0),
+            instances,
+            seen_instances: RefCell::default(),
             warnings: RefCell::default(),
             budget_reported: Cell::new(false),
         }
@@ -106,6 +119,7 @@ impl<'p> Renderer<'p> {
             slots: None,
             class_scope: None,
             externals: None,
+            instance: None,
             depth: 0,
         };
         let mut out = Vec::new();
@@ -354,15 +368,22 @@ impl<'p> Renderer<'p> {
             .iter()
             .map(|(n, v)| (n.clone(), self.value(ctx, v, scope).into_owned()))
             .collect();
-        let events = el
-            .events
-            .iter()
-            .map(|e| EventBinding {
-                event: e.event.clone(),
-                phase: e.phase,
-                handler: self.text(ctx, &e.handler, scope),
-            })
-            .collect();
+        // An Alipay component takes `onXxx="handler"` as a property naming the handler.
+        let handler_props = component.is_some() && Dialect::of_path(ctx.src) == Dialect::Alipay;
+        let mut events = Vec::new();
+        for e in &el.events {
+            let handler = self.text(ctx, &e.handler, scope);
+            if handler_props {
+                attrs.insert(e.attr.clone(), Value::String(handler));
+            } else {
+                events.push(EventBinding {
+                    event: e.event.clone(),
+                    phase: e.phase,
+                    handler,
+                    owner: ctx.instance.map(str::to_owned),
+                });
+            }
+        }
         let key = key.or_else(|| {
             el.key
                 .as_ref()
@@ -383,6 +404,7 @@ impl<'p> Renderer<'p> {
             dataset,
             events,
             component: None,
+            instance: None,
             children: Vec::new(),
         };
         let inner = Ctx {
@@ -424,7 +446,12 @@ impl<'p> Renderer<'p> {
             };
             slots.entry(name).or_default().push(child);
         }
-        let mut data = self.page.component_data(path);
+        let identity = self.identity(ctx.instance, path, node.key.as_deref());
+        let mut data = self
+            .instances
+            .get(&identity)
+            .cloned()
+            .unwrap_or_else(|| self.page.component_data(path));
         if let Value::Object(d) = &mut data {
             for (k, v) in &node.attrs {
                 if !HOST_ATTRS.contains(&k.as_str()) {
@@ -432,6 +459,14 @@ impl<'p> Renderer<'p> {
                 }
             }
             if Dialect::of_path(path) == Dialect::Alipay {
+                // Alipay templates read properties as `props.x`.
+                let props = node
+                    .attrs
+                    .iter()
+                    .filter(|(k, _)| !HOST_ATTRS.contains(&k.as_str()))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                d.insert("props".to_owned(), Value::Object(props));
                 // `$slots.name` / `$slots.$default`: which slots the parent filled.
                 let filled = slots
                     .keys()
@@ -454,12 +489,31 @@ impl<'p> Renderer<'p> {
             slots: Some(&slots),
             class_scope: Some(instance.class_scope),
             externals: Some(instance.externals),
+            instance: Some(&identity),
             depth: ctx.depth + 1,
         };
         if let Some(file) = self.page.file(path) {
             self.nodes(inner_ctx, &file.root, &inner, &mut node.children);
         }
         node.component = Some(path.to_owned());
+        node.instance = Some(ComponentInstance {
+            id: identity,
+            owner: ctx.instance.map(str::to_owned),
+        });
+    }
+
+    /// The identity of a component instance, the same in every render while the instance
+    /// stays: its owner's identity, its component, and its key (`wx:key`) or else its place
+    /// among that owner's instances of the component.
+    fn identity(&self, owner: Option<&str>, path: &str, key: Option<&str>) -> String {
+        let base = match key {
+            Some(key) => format!("{}>{path}@{key}", owner.unwrap_or_default()),
+            None => format!("{}>{path}", owner.unwrap_or_default()),
+        };
+        let mut seen = self.seen_instances.borrow_mut();
+        let n = seen.entry(base.clone()).or_default();
+        *n += 1;
+        format!("{base}#{}", *n - 1)
     }
 
     /// The value of an interpolation: a lone `{{ }}` keeps its type; mixed text is a string.

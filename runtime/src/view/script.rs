@@ -39,7 +39,7 @@ use serde_json::Value;
 use super::ViewError;
 use super::expr::ScriptCalls;
 use super::page::{LinkedScript, PageView, ScriptFile};
-use super::render::Renderer;
+use super::render::{Instances, Renderer};
 use super::source::Warning;
 use super::vdom::VNode;
 
@@ -94,6 +94,7 @@ const REQUIRE_FACTORY: &str = "(function (registry, deps) {
 struct RenderJob {
     page: Arc<PageView>,
     data: Value,
+    instances: Arc<Instances>,
     budget: Duration,
 }
 
@@ -135,7 +136,8 @@ impl ScriptHost {
                 }
                 while let Ok(job) = job_rx.recv() {
                     engine.begin_render(job.budget);
-                    let renderer = Renderer::new(&job.page, Some(&engine), job.budget);
+                    let renderer =
+                        Renderer::new(&job.page, &job.instances, Some(&engine), job.budget);
                     let tree = renderer.render_page(&job.data);
                     if result_tx
                         .send((tree, renderer.into_warnings(), job.data))
@@ -173,12 +175,19 @@ impl ScriptHost {
         &mut self,
         page: Arc<PageView>,
         data: Value,
+        instances: Arc<Instances>,
         budget: Duration,
     ) -> Rendered {
         let Some(jobs) = &self.jobs else {
             return (Vec::new(), Vec::new(), data);
         };
-        if let Err(mpsc::SendError(job)) = jobs.send(RenderJob { page, data, budget }) {
+        let job = RenderJob {
+            page,
+            data,
+            instances,
+            budget,
+        };
+        if let Err(mpsc::SendError(job)) = jobs.send(job) {
             return self.stopped(job.data);
         }
         match self.results.recv() {

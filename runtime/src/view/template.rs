@@ -48,6 +48,9 @@ pub enum EventPhase {
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct EventAttr {
+    /// The attribute as written (`onTap`, `bindtap`): an Alipay component takes
+    /// `onXxx` as a handler property under this name.
+    pub(crate) attr: String,
     pub(crate) event: String,
     pub(crate) phase: EventPhase,
     pub(crate) handler: Interp,
@@ -403,6 +406,7 @@ impl Lower<'_> {
             if let Some((event, phase)) = event_attr(attr.name) {
                 let handler = self.interp(value, attr.value_start, false)?;
                 events.push(EventAttr {
+                    attr: attr.name.to_owned(),
                     event,
                     phase,
                     handler,

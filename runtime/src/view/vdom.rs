@@ -43,9 +43,25 @@ pub struct VElement {
     /// For a custom-component instance, the component's template path.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub component: Option<String>,
+    /// For a custom-component instance, which instance it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance: Option<ComponentInstance>,
     /// Child nodes (for a component: its rendered template with slots filled).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<VNode>,
+}
+
+/// A custom-component instance in a rendered page: an identity that stays the same across
+/// renders (the component's path with its `wx:key`/`a:key`, or its position among the
+/// instances of that component in the same template), and the instance whose template
+/// declared it (`None`: the page).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ComponentInstance {
+    /// The identity.
+    pub id: String,
+    /// The declaring instance's identity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
 }
 
 /// One event handler on an element, the same for both dialects.
@@ -58,6 +74,9 @@ pub struct EventBinding {
     pub phase: EventPhase,
     /// Name of the page or component method to call.
     pub handler: String,
+    /// The component instance whose template declared the handler (`None`: the page).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
 }
 
 impl VNode {

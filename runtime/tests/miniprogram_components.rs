@@ -1,0 +1,223 @@
+//! Custom components with logic, through a headless session: each instance has its own data,
+//! its own handlers and lifecycles, keeps its state while keyed lists move, and talks to its
+//! owner (`triggerEvent` in WeChat, handler properties in Alipay).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use capsule_runtime::view::{VElement, VNode};
+use capsule_runtime::{
+    App, Container, HeadlessHost, MiniProgram, MiniProgramOptions, Snapshot, UserAction,
+};
+
+fn write(root: &std::path::Path, files: &[(&str, &str)]) {
+    for (path, text) in files {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("dirs");
+        std::fs::write(path, text).expect("write");
+    }
+}
+
+fn launch(dir: &std::path::Path) -> MiniProgram {
+    let container = Container::builder()
+        .data_dir(dir.join("data"))
+        .build(Arc::new(HeadlessHost::new()));
+    let app = App::open_dir(dir).expect("app");
+    let program =
+        MiniProgram::launch(&container, app, &MiniProgramOptions::default()).expect("launch");
+    wait(&program, |s| s.cold_start.is_some());
+    program
+}
+
+fn wait(program: &MiniProgram, done: impl Fn(&Snapshot) -> bool) -> Snapshot {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        program.settle().expect("settles");
+        let snapshot = program.snapshot().expect("snapshot");
+        if done(&snapshot) {
+            return snapshot;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "timed out: {}\n{:?}\n{:?}",
+            snapshot.html,
+            snapshot.errors,
+            snapshot.console
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Paths of elements whose class list contains `class` (scoped or not), in document order.
+fn find(snapshot: &Snapshot, class: &str) -> Vec<Vec<u32>> {
+    fn walk(nodes: &[VNode], path: &mut Vec<u32>, class: &str, out: &mut Vec<Vec<u32>>) {
+        for (i, node) in nodes.iter().enumerate() {
+            if let VNode::Element(VElement {
+                attrs, children, ..
+            }) = node
+            {
+                path.push(u32::try_from(i).expect("small"));
+                let classes = attrs.get("class").and_then(|c| c.as_str()).unwrap_or("");
+                if classes
+                    .split_whitespace()
+                    .any(|c| c == class || c.ends_with(&format!("--{class}")))
+                {
+                    out.push(path.clone());
+                }
+                walk(children, path, class, out);
+                path.pop();
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&snapshot.tree, &mut Vec::new(), class, &mut out);
+    out
+}
+
+fn texts(snapshot: &Snapshot, class: &str) -> Vec<String> {
+    find(snapshot, class)
+        .iter()
+        .map(|path| {
+            let mut nodes = snapshot.tree.as_slice();
+            let mut element = None;
+            for &i in path {
+                if let VNode::Element(el) = &nodes[i as usize] {
+                    element = Some(el);
+                    nodes = &el.children;
+                }
+            }
+            let mut text = String::new();
+            for child in &element.expect("element").children {
+                if let VNode::Text { text: t } = child {
+                    text.push_str(t);
+                }
+            }
+            text
+        })
+        .collect()
+}
+
+#[test]
+fn wechat_components_keep_their_own_data_and_trigger_events_on_their_owner() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        &[
+            (
+                "manifest.json",
+                r#"{"appId":"comp.wechat","name":"C","version":"1.0.0","kind":"miniprogram","dialect":"wechat","entry":"app.json"}"#,
+            ),
+            ("app.json", r#"{"pages":["pages/index/index"]}"#),
+            ("app.js", "App({})"),
+            (
+                "pages/index/index.json",
+                r#"{"usingComponents":{"counter":"/components/counter/counter"}}"#,
+            ),
+            (
+                "pages/index/index.wxml",
+                r#"<counter wx:for="{{items}}" wx:key="id" label="{{item.name}}" bind:changed="onChanged"/><view class="log">{{log}}</view><view class="front" bindtap="addFront">front</view>"#,
+            ),
+            (
+                "pages/index/index.js",
+                r#"Page({
+                  data: { items: [{id: 1, name: 'A'}, {id: 2, name: 'B'}], log: '' },
+                  onChanged(e) { this.setData({ log: this.data.log + e.currentTarget.tagName + ':' + e.detail.label + '=' + e.detail.count + ';' }); },
+                  addFront() { this.setData({ items: [{id: 0, name: 'Z'}].concat(this.data.items) }); },
+                });"#,
+            ),
+            ("components/counter/counter.json", r#"{"component": true}"#),
+            (
+                "components/counter/counter.wxml",
+                r#"<view class="c" bindtap="inc">{{label}}:{{count}}</view>"#,
+            ),
+            (
+                "components/counter/counter.js",
+                r#"Component({
+                  properties: { label: String },
+                  data: { count: 0 },
+                  lifetimes: { attached() { this.setData({ count: 10 }); } },
+                  methods: {
+                    inc() {
+                      this.setData({ count: this.data.count + 1 });
+                      this.triggerEvent('changed', { label: this.data.label, count: this.data.count });
+                    },
+                  },
+                });"#,
+            ),
+        ],
+    );
+    let program = launch(dir.path());
+    // attached() ran per instance and its setData reached that instance only.
+    let snapshot = wait(&program, |s| texts(s, "c") == ["A:10", "B:10"]);
+    let counters = find(&snapshot, "c");
+    program
+        .act(counters[1].clone(), UserAction::Tap)
+        .expect("tap");
+    let snapshot = wait(&program, |s| texts(s, "c") == ["A:10", "B:11"]);
+    // triggerEvent ran the page's bind:changed handler with the detail.
+    assert_eq!(texts(&snapshot, "log"), ["counter:B=11;"]);
+    // A new item in front: the keyed instances keep their own state.
+    let front = find(&snapshot, "front");
+    program.act(front[0].clone(), UserAction::Tap).expect("tap");
+    wait(&program, |s| texts(s, "c") == ["Z:10", "A:10", "B:11"]);
+    assert!(program.snapshot().expect("snapshot").errors.is_empty());
+}
+
+#[test]
+fn alipay_components_call_handler_props_of_their_owner() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        &[
+            (
+                "manifest.json",
+                r#"{"appId":"comp.alipay","name":"C","version":"1.0.0","kind":"miniprogram","dialect":"alipay","entry":"app.json"}"#,
+            ),
+            ("app.json", r#"{"pages":["pages/index/index"]}"#),
+            ("app.js", "App({})"),
+            (
+                "pages/index/index.json",
+                r#"{"usingComponents":{"counter":"/components/counter/counter"}}"#,
+            ),
+            (
+                "pages/index/index.axml",
+                r#"<counter label="A" onInc="handleInc"/><counter label="B" onInc="handleInc"/><view class="log">{{log}}</view>"#,
+            ),
+            (
+                "pages/index/index.js",
+                r#"Page({
+                  data: { log: '' },
+                  handleInc(label, count) { this.setData({ log: this.data.log + label + count + ';' }); },
+                });"#,
+            ),
+            ("components/counter/counter.json", r#"{"component": true}"#),
+            (
+                "components/counter/counter.axml",
+                r#"<view class="c" onTap="tap">{{props.label}}:{{count}}</view>"#,
+            ),
+            (
+                "components/counter/counter.js",
+                r#"Component({
+                  props: { label: '', onInc: () => {} },
+                  data: { count: 0 },
+                  didMount() { this.setData({ count: 5 }); },
+                  methods: {
+                    tap() {
+                      this.setData({ count: this.data.count + 1 });
+                      this.props.onInc(this.props.label, this.data.count);
+                    },
+                  },
+                });"#,
+            ),
+        ],
+    );
+    let program = launch(dir.path());
+    // Alipay templates read properties as `props.x`.
+    let snapshot = wait(&program, |s| texts(s, "c") == ["A:5", "B:5"]);
+    let counters = find(&snapshot, "c");
+    program
+        .act(counters[0].clone(), UserAction::Tap)
+        .expect("tap");
+    let snapshot = wait(&program, |s| texts(s, "log") == ["A6;"]);
+    assert!(snapshot.errors.is_empty(), "{:?}", snapshot.errors);
+}
