@@ -17,7 +17,7 @@ use crate::logic::{
     DataChange, EventObject, LogicCommand, LogicHandle, LogicOptions, LogicPageId, LogicToView,
     PathKey, Route, Splice, Touch, ViewEvent,
 };
-use crate::style::{StyleOptions, page_styles};
+use crate::style::{StyleOptions, compile as compile_style, component_scope, page_styles};
 use crate::view::{
     ComponentInstance, Dialect, NodePath, PageView, PatchOp, SourceFiles, VElement, VNode, View,
     to_html,
@@ -495,14 +495,13 @@ impl Session {
             Dialect::WeChat => ("wxml", "wxss"),
         };
         let template = format!("{path}.{template_ext}");
-        let view = PageView::compile(&source, &template, &self.config.components)
-            .and_then(|compiled| View::new(compiled, data))
-            .map_err(|e| e.to_string());
+        let compiled = PageView::compile(&source, &template, &self.config.components);
+        let window_width = self.container.device_profile().width as f32;
         let style_options = StyleOptions {
-            window_width: self.container.device_profile().width as f32,
+            window_width,
             scope: None,
         };
-        let css = page_styles(
+        let mut css = page_styles(
             &source,
             &format!("app.{style_ext}"),
             &format!("{path}.{style_ext}"),
@@ -512,6 +511,33 @@ impl Session {
             self.errors.push(error.to_string());
             String::new()
         });
+        // Each component's own stylesheet, scoped to it as its template's classes are.
+        for component in compiled
+            .as_ref()
+            .map(PageView::component_paths)
+            .unwrap_or_default()
+        {
+            let sheet = format!(
+                "{}.{style_ext}",
+                component
+                    .rsplit_once('.')
+                    .map_or(component, |(stem, _)| stem)
+            );
+            if source.read_text(&sheet).is_none() {
+                continue;
+            }
+            let options = StyleOptions {
+                window_width,
+                scope: Some(component_scope(component)),
+            };
+            match compile_style(&source, &sheet, &options) {
+                Ok(text) => css.push_str(&text),
+                Err(error) => self.errors.push(error.to_string()),
+            }
+        }
+        let view = compiled
+            .and_then(|compiled| View::new(compiled, data))
+            .map_err(|e| e.to_string());
         let page_json = source.read_text(&format!("{path}.json"));
         let window = match page_json.map(|text| serde_json::from_str::<Value>(&text)) {
             Some(Ok(value)) => self.base_window.overlay(&WindowConfig::from_json(&value)),

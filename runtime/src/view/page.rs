@@ -132,6 +132,18 @@ impl PageView {
         })
     }
 
+    /// Template paths of every custom component the page uses, sorted.
+    pub fn component_paths(&self) -> Vec<&str> {
+        let mut paths: Vec<&str> = self
+            .components
+            .values()
+            .flat_map(|tags| tags.values().map(String::as_str))
+            .collect();
+        paths.sort_unstable();
+        paths.dedup();
+        paths
+    }
+
     pub(crate) fn component(&self, owner: &str, tag: &str) -> Option<&str> {
         self.components.get(owner)?.get(tag).map(String::as_str)
     }

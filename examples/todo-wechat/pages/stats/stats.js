@@ -5,6 +5,7 @@ Page({
     total: 0,
     done: 0,
     percent: 0,
+    pinned: '',
   },
 
   onLoad() {
@@ -24,6 +25,11 @@ Page({
       done,
       percent: todos.length ? Math.round((done * 100) / todos.length) : 0,
     });
+  },
+
+  // A stat tile was pinned or unpinned (its triggerEvent).
+  onPin(e) {
+    this.setData({ pinned: e.detail.pinned ? e.detail.label : '' });
   },
 
   onClear() {
