@@ -2,50 +2,14 @@
 //! its own handlers and lifecycles, keeps its state while keyed lists move, and talks to its
 //! owner (`triggerEvent` in WeChat, handler properties in Alipay).
 
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+mod mp_support;
 
 use capsule_runtime::view::{VElement, VNode};
-use capsule_runtime::{
-    App, Container, HeadlessHost, MiniProgram, MiniProgramOptions, Snapshot, UserAction,
-};
+use capsule_runtime::{MiniProgram, Snapshot, UserAction};
+use mp_support::{wait, write_files};
 
-fn write(root: &std::path::Path, files: &[(&str, &str)]) {
-    for (path, text) in files {
-        let path = root.join(path);
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("dirs");
-        std::fs::write(path, text).expect("write");
-    }
-}
-
-fn launch(dir: &std::path::Path) -> MiniProgram {
-    let container = Container::builder()
-        .data_dir(dir.join("data"))
-        .build(Arc::new(HeadlessHost::new()));
-    let app = App::open_dir(dir).expect("app");
-    let program =
-        MiniProgram::launch(&container, app, &MiniProgramOptions::default()).expect("launch");
-    wait(&program, |s| s.cold_start.is_some());
-    program
-}
-
-fn wait(program: &MiniProgram, done: impl Fn(&Snapshot) -> bool) -> Snapshot {
-    let deadline = Instant::now() + Duration::from_secs(5);
-    loop {
-        program.settle().expect("settles");
-        let snapshot = program.snapshot().expect("snapshot");
-        if done(&snapshot) {
-            return snapshot;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "timed out: {}\n{:?}\n{:?}",
-            snapshot.html,
-            snapshot.errors,
-            snapshot.console
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+fn launch(root: &std::path::Path) -> MiniProgram {
+    mp_support::launch(root).program
 }
 
 /// Paths of elements whose class list contains `class` (scoped or not), in document order.
@@ -100,7 +64,7 @@ fn texts(snapshot: &Snapshot, class: &str) -> Vec<String> {
 #[test]
 fn wechat_components_keep_their_own_data_and_trigger_events_on_their_owner() {
     let dir = tempfile::tempdir().expect("tempdir");
-    write(
+    write_files(
         dir.path(),
         &[
             (
@@ -166,7 +130,7 @@ fn wechat_components_keep_their_own_data_and_trigger_events_on_their_owner() {
 #[test]
 fn alipay_components_call_handler_props_of_their_owner() {
     let dir = tempfile::tempdir().expect("tempdir");
-    write(
+    write_files(
         dir.path(),
         &[
             (

@@ -5,9 +5,10 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use capsule_runtime::{
-    App, Container, HeadlessHost, MiniProgram, MiniProgramOptions, Route, Snapshot, UserAction,
-};
+mod mp_support;
+
+use capsule_runtime::{Container, HeadlessHost, MiniProgram, Route, Snapshot, UserAction};
+use mp_support::{Launched, wait};
 use serde_json::{Value, json};
 
 const APP_JS: &str = r#"
@@ -86,38 +87,18 @@ fn launch() -> Fixture {
         ("pages/tab/tab.js", page_js("tab", "")),
         ("pages/tab/tab.wxml", "<view>tab</view>".to_owned()),
     ];
-    for (path, text) in files {
-        let path = root.join(path);
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("dirs");
-        std::fs::write(path, text).expect("write");
-    }
-    let host = Arc::new(HeadlessHost::new());
-    let container = Container::builder()
-        .data_dir(root.join("data"))
-        .build(host.clone());
-    let app = App::open_dir(root).expect("app");
-    let program =
-        MiniProgram::launch(&container, app, &MiniProgramOptions::default()).expect("launch");
-    wait(&program, |s| s.cold_start.is_some());
+    let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+    mp_support::write_files(root, &files);
+    let Launched {
+        program,
+        container,
+        host,
+    } = mp_support::launch(root);
     Fixture {
         _dir: dir,
         program,
         container,
         host,
-    }
-}
-
-/// Settles and polls until `done` holds (at most 5 s); returns the snapshot.
-fn wait(program: &MiniProgram, done: impl Fn(&Snapshot) -> bool) -> Snapshot {
-    let deadline = Instant::now() + Duration::from_secs(5);
-    loop {
-        program.settle().expect("settles");
-        let snapshot = program.snapshot().expect("snapshot");
-        if done(&snapshot) {
-            return snapshot;
-        }
-        assert!(Instant::now() < deadline, "timed out: {snapshot:#?}");
-        std::thread::sleep(Duration::from_millis(20));
     }
 }
 

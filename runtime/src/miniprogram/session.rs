@@ -1323,20 +1323,12 @@ struct FoundInstance {
     props: Map<String, Value>,
 }
 
-/// Attributes of a component's host element that are not properties.
-const HOST_ATTRS: &[&str] = &["class", "style", "id", "slot"];
-
 /// Every component instance in `nodes`, in document order (owners before what they own).
 fn collect_instances(nodes: &[VNode], out: &mut Vec<FoundInstance>) {
     for node in nodes {
         if let VNode::Element(element) = node {
             if let (Some(instance), Some(path)) = (&element.instance, &element.component) {
-                let props = element
-                    .attrs
-                    .iter()
-                    .filter(|(name, _)| !HOST_ATTRS.contains(&name.as_str()))
-                    .map(|(name, value)| (name.clone(), value.clone()))
-                    .collect();
+                let props = element.properties();
                 // The logic layer names a component by its path without the extension.
                 let path = [".wxml", ".axml"]
                     .iter()

@@ -12,7 +12,7 @@ use super::expr::{Expr, Scope, ScriptCalls, to_js_string, truthy};
 use super::page::PageView;
 use super::source::{Location, Warning};
 use super::template::{Element, ForLoop, Interp, KeySpec, Node, Part, prop_name};
-use super::vdom::{ComponentInstance, EventBinding, VElement, VNode};
+use super::vdom::{ComponentInstance, EventBinding, HOST_ATTRS, VElement, VNode};
 use crate::style::component_scope;
 
 /// Elements, template calls and component instances nested deeper than this render nothing
@@ -30,9 +30,6 @@ const MAX_BYTES: usize = 64 << 20;
 
 /// A `for` over a number renders at most this many items.
 const MAX_RANGE: f64 = 100_000.0;
-
-/// Attributes that stay attributes on a component instance instead of becoming properties.
-const HOST_ATTRS: &[&str] = &["class", "style", "id", "slot"];
 
 /// Data of component instances that have logic, by instance identity (see
 /// [`ComponentInstance`]).
@@ -453,19 +450,10 @@ impl<'p> Renderer<'p> {
             .cloned()
             .unwrap_or_else(|| self.page.component_data(path));
         if let Value::Object(d) = &mut data {
-            for (k, v) in &node.attrs {
-                if !HOST_ATTRS.contains(&k.as_str()) {
-                    d.insert(k.clone(), v.clone());
-                }
-            }
+            let props = node.properties();
+            d.extend(props.clone());
             if Dialect::of_path(path) == Dialect::Alipay {
                 // Alipay templates read properties as `props.x`.
-                let props = node
-                    .attrs
-                    .iter()
-                    .filter(|(k, _)| !HOST_ATTRS.contains(&k.as_str()))
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect();
                 d.insert("props".to_owned(), Value::Object(props));
                 // `$slots.name` / `$slots.$default`: which slots the parent filled.
                 let filled = slots

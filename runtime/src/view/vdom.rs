@@ -79,6 +79,22 @@ pub struct EventBinding {
     pub owner: Option<String>,
 }
 
+/// Attributes of a component's host element that stay attributes instead of becoming
+/// properties.
+pub(crate) const HOST_ATTRS: &[&str] = &["class", "style", "id", "slot"];
+
+impl VElement {
+    /// For a component's host element: the properties it passes (every attribute but
+    /// `class`, `style`, `id` and `slot`).
+    pub fn properties(&self) -> Map<String, Value> {
+        self.attrs
+            .iter()
+            .filter(|(name, _)| !HOST_ATTRS.contains(&name.as_str()))
+            .map(|(name, value)| (name.clone(), value.clone()))
+            .collect()
+    }
+}
+
 impl VNode {
     /// A text node.
     pub fn text(text: impl Into<String>) -> Self {
