@@ -28,6 +28,15 @@ Page({
     this.append('after');
   },
 
+  // An action sheet; cancelling answers index -1 (Alipay).
+  onSheet() {
+    my.showActionSheet({
+      items: ['red', 'green', 'blue'],
+      success: (res) =>
+        this.append(res.index < 0 ? 'sheet cancelled' : 'sheet ' + ['red', 'green', 'blue'][res.index]),
+    });
+  },
+
   onReset() {
     this.setData({ log: '' });
   },

@@ -28,6 +28,15 @@ Page({
     this.append('after');
   },
 
+  // An action sheet; cancelling fails (WeChat).
+  onSheet() {
+    wx.showActionSheet({
+      itemList: ['red', 'green', 'blue'],
+      success: (res) => this.append('sheet ' + ['red', 'green', 'blue'][res.tapIndex]),
+      fail: () => this.append('sheet cancelled'),
+    });
+  },
+
   onReset() {
     this.setData({ log: '' });
   },
