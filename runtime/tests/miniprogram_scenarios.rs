@@ -175,6 +175,22 @@ fn a_failing_step_names_the_step_what_was_expected_and_what_was_found() {
         "{}",
         text(&output)
     );
+
+    // Scenarios and --headless are for mini-programs.
+    let output = capsule(&[
+        "test",
+        &format!("{EXAMPLES}/h5-demo"),
+        scenario.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(text(&output).contains("is an H5 app"), "{}", text(&output));
+    let output = capsule(&["run", "--headless", &format!("{EXAMPLES}/h5-demo")]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        text(&output).contains("--headless runs mini-programs"),
+        "{}",
+        text(&output)
+    );
 }
 
 #[test]
