@@ -185,3 +185,67 @@ fn alipay_components_call_handler_props_of_their_owner() {
     let snapshot = wait(&program, |s| texts(s, "log") == ["A6;"]);
     assert!(snapshot.errors.is_empty(), "{:?}", snapshot.errors);
 }
+
+#[test]
+fn a_wechat_page_written_as_a_component_runs_as_a_page() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_files(
+        dir.path(),
+        &[
+            (
+                "manifest.json",
+                r#"{"appId":"comp.page","name":"C","version":"1.0.0","kind":"miniprogram","dialect":"wechat","entry":"app.json"}"#,
+            ),
+            (
+                "app.json",
+                r#"{"pages":["pages/index/index","pages/item/item"]}"#,
+            ),
+            ("app.js", "App({ globalData: { log: [] } })"),
+            ("pages/index/index.js", "Page({})"),
+            ("pages/index/index.wxml", "<view>home</view>"),
+            (
+                "pages/item/item.wxml",
+                r#"<view class="item" bindtap="bump">{{id}}:{{n}}</view>"#,
+            ),
+            (
+                "pages/item/item.js",
+                r#"const log = (s) => getApp().globalData.log.push(s);
+                Component({
+                  behaviors: [Behavior({ data: { n: 1 }, methods: { bump() { this.setData({ n: this.data.n + 1 }); } } })],
+                  properties: { id: String },
+                  lifetimes: { attached() { log('attached ' + this.data.id); }, ready() { log('ready'); }, detached() { log('detached'); } },
+                  pageLifetimes: { show() { log('show'); } },
+                  methods: { onLoad(query) { log('onLoad ' + query.id); }, onShow() { log('onShow'); } },
+                });"#,
+            ),
+        ],
+    );
+    let program = launch(dir.path());
+    program
+        .route(capsule_runtime::Route::NavigateTo {
+            url: "/pages/item/item?id=7".into(),
+        })
+        .expect("route");
+    let snapshot = wait(&program, |s| texts(s, "item") == ["7:1"]);
+    let item = find(&snapshot, "item");
+    program.act(item[0].clone(), UserAction::Tap).expect("tap");
+    wait(&program, |s| texts(s, "item") == ["7:2"]);
+    program
+        .route(capsule_runtime::Route::NavigateBack { delta: 1 })
+        .expect("back");
+    wait(&program, |s| {
+        s.route.as_deref() == Some("pages/index/index")
+    });
+    let log = program.evaluate("getApp().globalData.log").expect("log");
+    assert_eq!(
+        log,
+        serde_json::json!([
+            "attached 7",
+            "onLoad 7",
+            "show",
+            "onShow",
+            "ready",
+            "detached"
+        ])
+    );
+}

@@ -406,11 +406,61 @@
       } finally {
         defining = saved;
       }
+      if (kind === 'page' && !(path in table) && path in definitions.component) {
+        table[path] = componentAsPage(definitions.component[path]);
+      }
       if (!(path in table)) {
         throw new Error(file + ' did not call ' + (kind === 'page' ? 'Page()' : 'Component()'));
       }
     }
     return table[path];
+  }
+
+  // A page written as Component({...}) (WeChat): its methods are the page's methods, its
+  // properties take the query's values of the same name, and its lifetimes and
+  // pageLifetimes run around the page hooks.
+  function componentAsPage(definition) {
+    var parts = flatten(definition, 'behaviors');
+    var page = { data: {} };
+    var properties = {};
+    parts.forEach(function (part) {
+      Object.assign(page.data, clone(part.data || {}));
+      Object.assign(properties, part.properties || {});
+      Object.assign(page, part.methods || {});
+    });
+    for (var name in properties) {
+      if (!(name in page.data)) page.data[name] = propertyDefault(properties[name]);
+    }
+    var pageLifetimes = function (name) {
+      return parts
+        .map(function (part) { return part.pageLifetimes && part.pageLifetimes[name]; })
+        .filter(function (fn) { return typeof fn === 'function'; });
+    };
+    var around = function (hookName, before) {
+      var own = page[hookName];
+      page[hookName] = function () {
+        var self = this;
+        var args = arguments;
+        before.forEach(function (fn) { guard(fn, self, args); });
+        return typeof own === 'function' ? own.apply(self, args) : undefined;
+      };
+    };
+    var own = page.onLoad;
+    page.onLoad = function (query) {
+      var fromQuery = {};
+      for (var key in properties) {
+        if (query && key in query) fromQuery[key] = query[key];
+      }
+      if (Object.keys(fromQuery).length) this.setData(fromQuery);
+      var self = this;
+      lifecycle(parts, 'created').concat(lifecycle(parts, 'attached')).forEach(function (fn) { guard(fn, self); });
+      return typeof own === 'function' ? own.call(this, query) : undefined;
+    };
+    around('onShow', pageLifetimes('show'));
+    around('onHide', pageLifetimes('hide'));
+    around('onReady', lifecycle(parts, 'ready'));
+    around('onUnload', lifecycle(parts, 'detached'));
+    return page;
   }
 
   function parseUrl(url) {
