@@ -372,3 +372,17 @@ fn acting_on_nothing_or_the_wrong_element_is_a_clear_error() {
         .expect_err("throws");
     assert!(error.to_string().contains("nope"), "{error}");
 }
+
+#[test]
+fn can_i_use_answers_synchronously_for_native_and_logic_apis() {
+    let fixture = launch();
+    let answers = fixture
+        .program
+        .evaluate(
+            "[wx.canIUse('showModal'), wx.canIUse('wx.request.object.header'), \
+             wx.canIUse('navigateTo'), wx.canIUse('canIUse'), \
+             wx.canIUse('openBluetoothAdapter'), wx.canIUse('noSuchApi')]",
+        )
+        .expect("evaluates");
+    assert_eq!(answers, json!([true, true, true, true, false, false]));
+}

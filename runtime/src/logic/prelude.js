@@ -961,6 +961,13 @@
     navigateBack: function (p) { return routeApi('navigateBack', p); },
     switchTab: function (p) { return routeApi('switchTab', p); },
     reLaunch: function (p) { return routeApi('reLaunch', p); },
+    // Synchronous on both platforms: the logic layer's own APIs, then the native registry.
+    canIUse: function (name) {
+      var api = String(name).replace(/^(my|wx)\./, '').split('.')[0];
+      if (Object.prototype.hasOwnProperty.call(own, api)) return true;
+      var answer = native.invokeSync('canIUse', { name: String(name) });
+      return answer.ok && answer.value.canIUse === true;
+    },
   };
 
   // Routes run after the calling handler returns, as on the real platforms.
