@@ -1,0 +1,166 @@
+//! Component instances with logic: keeping the logic layer's instances in step with each
+//! render, and WeChat `triggerEvent`.
+
+use serde_json::{Map, Value};
+
+use super::{Session, ms_since};
+use crate::logic::{EventObject, LogicCommand, LogicPageId, ViewEvent};
+use crate::miniprogram::events::target_of;
+use crate::view::{ComponentInstance, VElement, VNode};
+
+impl Session {
+    /// Mounts, updates and unmounts the logic of `page`'s component instances so they match
+    /// its rendered tree: instances new to the tree are mounted (owners first), changed
+    /// properties are sent, instances gone from it are unmounted.
+    pub(super) fn reconcile(&mut self, page: LogicPageId) {
+        let Some(Ok(view)) = self.pages.get(&page).map(|p| &p.view) else {
+            return;
+        };
+        let mut found = Vec::new();
+        collect_instances(view.tree(), &mut found);
+        let Some(state) = self.pages.get_mut(&page) else {
+            return;
+        };
+        let live: std::collections::HashSet<&str> =
+            found.iter().map(|f| f.instance.id.as_str()).collect();
+        let gone: Vec<String> = state
+            .mounted
+            .keys()
+            .filter(|id| !live.contains(id.as_str()))
+            .cloned()
+            .collect();
+        let mut commands = Vec::new();
+        for id in gone {
+            if let Some((component, _)) = state.mounted.remove(&id) {
+                self.instances.remove(&component);
+                commands.push(LogicCommand::UnmountComponent { component });
+            }
+        }
+        for found in found {
+            match state.mounted.get_mut(&found.instance.id) {
+                Some((component, props)) => {
+                    if *props != found.props {
+                        props.clone_from(&found.props);
+                        commands.push(LogicCommand::UpdateProps {
+                            component: *component,
+                            props: found.props,
+                        });
+                    }
+                }
+                None => {
+                    let component = self.next_component;
+                    self.next_component += 1;
+                    let owner = found
+                        .instance
+                        .owner
+                        .as_ref()
+                        .and_then(|owner| state.mounted.get(owner))
+                        .map(|(id, _)| *id);
+                    state
+                        .mounted
+                        .insert(found.instance.id.clone(), (component, found.props.clone()));
+                    self.instances
+                        .insert(component, (page, found.instance.id.clone()));
+                    commands.push(LogicCommand::MountComponent {
+                        page,
+                        component,
+                        path: found.path,
+                        props: found.props,
+                        owner,
+                    });
+                }
+            }
+        }
+        for command in commands {
+            self.logic(command);
+        }
+    }
+
+    /// The logic number of instance `id` of `page` (`None`: the page itself).
+    pub(super) fn component_number(&self, page: LogicPageId, id: Option<&String>) -> Option<u64> {
+        let state = self.pages.get(&page)?;
+        id.and_then(|id| state.mounted.get(id)).map(|(n, _)| *n)
+    }
+
+    /// A WeChat component's `triggerEvent(name, detail)`: runs the handlers its host element
+    /// binds to `name` (`bind:name`), in the instance or page that declared them.
+    pub(super) fn component_event(&mut self, component: u64, name: &str, detail: &Value) {
+        let Some((page, instance)) = self.instances.get(&component).cloned() else {
+            return;
+        };
+        let Some(Ok(view)) = self.pages.get(&page).map(|p| &p.view) else {
+            return;
+        };
+        let Some(host) = find_instance(view.tree(), &instance) else {
+            return;
+        };
+        let target = target_of(host);
+        let event_name = name.to_ascii_lowercase();
+        let calls: Vec<(String, Option<String>)> = host
+            .events
+            .iter()
+            .filter(|b| b.event.eq_ignore_ascii_case(&event_name))
+            .map(|b| (b.handler.clone(), b.owner.clone()))
+            .collect();
+        for (handler, owner) in calls {
+            let event = EventObject {
+                kind: name.to_owned(),
+                time_stamp: ms_since(self.timing.launched),
+                target: target.clone(),
+                current_target: target.clone(),
+                detail: detail.clone(),
+                ..EventObject::default()
+            };
+            self.logic(LogicCommand::Event(Box::new(ViewEvent {
+                page,
+                component: self.component_number(page, owner.as_ref()),
+                handler,
+                event,
+                reply_id: None,
+            })));
+        }
+    }
+}
+
+/// A component instance found in a rendered tree.
+struct FoundInstance {
+    instance: ComponentInstance,
+    path: String,
+    props: Map<String, Value>,
+}
+
+/// Every component instance in `nodes`, in document order (owners before what they own).
+fn collect_instances(nodes: &[VNode], out: &mut Vec<FoundInstance>) {
+    for node in nodes {
+        if let VNode::Element(element) = node {
+            if let (Some(instance), Some(path)) = (&element.instance, &element.component) {
+                let props = element.properties();
+                // The logic layer names a component by its path without the extension.
+                let path = [".wxml", ".axml"]
+                    .iter()
+                    .find_map(|ext| path.strip_suffix(ext))
+                    .unwrap_or(path);
+                out.push(FoundInstance {
+                    instance: instance.clone(),
+                    path: path.to_owned(),
+                    props,
+                });
+            }
+            collect_instances(&element.children, out);
+        }
+    }
+}
+
+/// The host element of instance `id`.
+fn find_instance<'a>(nodes: &'a [VNode], id: &str) -> Option<&'a VElement> {
+    nodes.iter().find_map(|node| match node {
+        VNode::Element(element) => {
+            if element.instance.as_ref().is_some_and(|i| i.id == id) {
+                Some(element)
+            } else {
+                find_instance(&element.children, id)
+            }
+        }
+        VNode::Text { .. } => None,
+    })
+}

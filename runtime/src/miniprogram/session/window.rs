@@ -1,0 +1,245 @@
+//! What comes from the app's window: page host messages (user events, tab and back taps,
+//! scrolling, render acknowledgements), container events, and the UI requests the app makes.
+
+use std::time::Instant;
+
+use capsule_jsapi::UiRequest;
+use serde_json::{Value, json};
+
+use super::{Session, UiShown, badge_of, navigator_route};
+use crate::ContainerEvent;
+use crate::logic::{EventObject, LogicCommand, Route, Touch, ViewEvent};
+use crate::miniprogram::events::propagate;
+use crate::view::NodePath;
+
+impl Session {
+    /// Handles a container event; false ends the session.
+    pub(super) fn on_container(&mut self, event: ContainerEvent) -> bool {
+        match event {
+            ContainerEvent::PageLoaded(page) if page == self.page => {
+                self.loaded = true;
+                self.timing.window_loaded.get_or_insert_with(Instant::now);
+                self.render_shown();
+            }
+            ContainerEvent::PageClosed(page) if page == self.page => return false,
+            ContainerEvent::Console {
+                page,
+                level,
+                message,
+            } if page == self.page => {
+                if level == "error" {
+                    self.errors.push(format!("page: {message}"));
+                }
+                self.console.push(format!("{level}: {message}"));
+            }
+            ContainerEvent::PageMessage { page, message } if page == self.page => {
+                self.on_page_message(&message);
+            }
+            _ => {}
+        }
+        true
+    }
+
+    pub(super) fn on_page_message(&mut self, message: &Value) {
+        let text = |key: &str| message.get(key).and_then(Value::as_str).unwrap_or_default();
+        let number = |key: &str| message.get(key).and_then(Value::as_f64).unwrap_or_default();
+        let path =
+            || -> Option<NodePath> { serde_json::from_value(message.get("path")?.clone()).ok() };
+        match text("kind") {
+            "mpEvent" => {
+                let Some(path) = path() else { return };
+                let touches = |key: &str| -> Vec<Touch> {
+                    message
+                        .get(key)
+                        .and_then(|t| serde_json::from_value(t.clone()).ok())
+                        .unwrap_or_default()
+                };
+                let event = EventObject {
+                    kind: text("type").to_owned(),
+                    time_stamp: number("timeStamp"),
+                    detail: message.get("detail").cloned().unwrap_or(json!({})),
+                    touches: touches("touches"),
+                    changed_touches: touches("changedTouches"),
+                    ..EventObject::default()
+                };
+                self.dispatch(&path, event);
+            }
+            "mpRendered" => {
+                let seq = match message.get("seq").and_then(Value::as_u64) {
+                    Some(0) | None => self.render_seq,
+                    Some(seq) => seq,
+                };
+                self.rendered_seq = self.rendered_seq.max(seq);
+                let done = self.rendered_seq;
+                let (acked, waiting): (Vec<_>, Vec<_>) =
+                    self.acks.drain(..).partition(|(seq, _)| *seq <= done);
+                self.acks = waiting;
+                for (_, ack_id) in acked {
+                    self.logic(LogicCommand::SetDataAck { ack_id });
+                }
+                let (released, waiting): (Vec<_>, Vec<_>) = self
+                    .waiting_render
+                    .drain(..)
+                    .partition(|(seq, _)| *seq <= done);
+                self.waiting_render = waiting;
+                for (_, answer) in released {
+                    answer.send(()).ok();
+                }
+                if seq >= self.render_seq
+                    && let Some(page) = self.shown
+                {
+                    self.rendered(page);
+                }
+            }
+            "mpActed" => {
+                if let Some(answer) = self.acting.take() {
+                    let result = if message.get("ok").and_then(Value::as_bool) == Some(true) {
+                        Ok(())
+                    } else {
+                        Err(text("error").to_owned())
+                    };
+                    answer.send(result).ok();
+                }
+            }
+            "mpTab" => {
+                let index = message.get("index").and_then(Value::as_u64).unwrap_or(0);
+                if let Err(error) = self.tap_tab(index as usize) {
+                    tracing::warn!(app = self.app.id(), "{error}");
+                }
+            }
+            "mpBack" => self.logic(LogicCommand::Route(Route::NavigateBack { delta: 1 })),
+            "mpScroll" => {
+                let top = number("scrollTop");
+                if let Some(state) = self.shown.and_then(|p| self.pages.get_mut(&p)) {
+                    state.scroll_top = top;
+                }
+                self.page_hook("onPageScroll", json!({"scrollTop": top}));
+            }
+            "mpReachBottom" => self.page_hook("onReachBottom", json!({})),
+            "mpPullDownRefresh" => {
+                let enabled = self
+                    .shown
+                    .and_then(|p| self.pages.get(&p))
+                    .is_some_and(|s| s.window.pull_refresh == Some(true));
+                if enabled {
+                    self.page_hook("onPullDownRefresh", json!({}));
+                } else {
+                    self.send_page(json!({"kind": "mpStopRefresh"}));
+                }
+            }
+            "mpNavigate" => {
+                let url = text("url").to_owned();
+                let delta = message.get("delta").and_then(Value::as_u64).unwrap_or(1);
+                if let Some(route) = navigator_route(text("openType"), url, delta as usize) {
+                    self.logic(LogicCommand::Route(route));
+                }
+            }
+            other => tracing::debug!(kind = other, "unknown page host message"),
+        }
+    }
+
+    pub(super) fn page_hook(&self, hook: &str, arg: Value) {
+        if let Some(page) = self.shown {
+            self.logic(LogicCommand::PageHook {
+                page,
+                hook: hook.to_owned(),
+                arg,
+                reply_id: None,
+            });
+        }
+    }
+
+    /// Runs the handlers a user event at `path` of the shown page reaches.
+    pub(super) fn dispatch(&mut self, path: &[u32], mut event: EventObject) {
+        let Some(page) = self.shown else { return };
+        let Some(Ok(view)) = self.pages.get(&page).map(|p| &p.view) else {
+            return;
+        };
+        let Some((target, calls)) = propagate(view.tree(), path, &event.kind) else {
+            tracing::debug!(?path, "event for an element that is gone");
+            return;
+        };
+        event.target = target;
+        let wants_reply = event.kind == "input";
+        for call in calls {
+            let reply_id = wants_reply.then(|| {
+                let id = self.next_reply;
+                self.next_reply += 1;
+                self.input_replies.insert(id, path.to_vec());
+                id
+            });
+            let mut event = event.clone();
+            event.current_target = call.current_target;
+            let component = self.component_number(page, call.owner.as_ref());
+            self.logic(LogicCommand::Event(Box::new(ViewEvent {
+                page,
+                component,
+                handler: call.handler,
+                event,
+                reply_id,
+            })));
+        }
+    }
+
+    pub(super) fn tap_tab(&mut self, index: usize) -> Result<(), String> {
+        let item = self
+            .config
+            .tab_bar
+            .as_ref()
+            .ok_or("the app has no tab bar")?
+            .items
+            .get(index)
+            .ok_or_else(|| format!("the tab bar has no tab {index}"))?;
+        let url = format!("/{}", item.page);
+        self.tapped_tab = Some(json!({"index": index, "pagePath": item.page, "text": item.text}));
+        self.logic(LogicCommand::Route(Route::SwitchTab { url }));
+        // Tapping the tab already shown changes no page.
+        self.tab_item_tapped();
+        Ok(())
+    }
+
+    pub(super) fn on_ui(&mut self, id: u64, request: &UiRequest) {
+        let value = serde_json::to_value(request).unwrap_or_default();
+        let kind = value
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let open = matches!(kind, "alert" | "modal" | "actionSheet");
+        match kind {
+            "navigationBar" => {
+                if let Some(loading) = value.get("loading").and_then(Value::as_bool) {
+                    self.bar_loading = loading;
+                }
+                if let Some(state) = self.shown.and_then(|p| self.pages.get_mut(&p)) {
+                    state.window.apply_request(&value);
+                }
+                self.send_page(json!({"kind": "mpChrome", "chrome": self.chrome()}));
+            }
+            "tabBarBadge" => {
+                let index = value.get("index").and_then(Value::as_u64).unwrap_or(0) as usize;
+                if let Some(slot) = self.badges.get_mut(index) {
+                    *slot = badge_of(value.get("badge"));
+                }
+                self.send_page(json!({"kind": "mpChrome", "chrome": self.chrome()}));
+            }
+            "pageScrollTo" => self.send_page(json!({
+                "kind": "mpScrollTo",
+                "scrollTop": value.get("scrollTop").cloned().unwrap_or(json!(0)),
+                "duration": value.get("durationMs").cloned().unwrap_or(json!(0)),
+            })),
+            "pullDownRefresh" => {
+                if value.get("start").and_then(Value::as_bool) == Some(true) {
+                    self.page_hook("onPullDownRefresh", json!({}));
+                } else {
+                    self.send_page(json!({"kind": "mpStopRefresh"}));
+                }
+            }
+            _ => {}
+        }
+        self.ui.push(UiShown {
+            id,
+            request: value,
+            open,
+        });
+    }
+}
