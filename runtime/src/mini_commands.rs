@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use capsule_packages::{AppKind, Dialect};
 use capsule_runtime::{
-    App, Container, DeviceProfile, HeadlessHost, MiniProgram, MiniProgramOptions, Snapshot,
-    WryHandle, WryHost, WryHostOptions,
+    App, Container, DeviceProfile, HeadlessHost, MiniProgram, MiniProgramError, MiniProgramOptions,
+    Snapshot, WryHandle, WryHost, WryHostOptions,
 };
 
 use crate::scenario::{Outcome, Scenario, Screenshot, ScriptedScans, Target, play, write_junit};
@@ -80,6 +80,11 @@ pub(crate) fn run(
         ..MiniProgramOptions::default()
     };
     let program = MiniProgram::launch(&container, app, &options)?;
+    // An app folder someone is editing: start it afresh whenever a file changes.
+    if args.app.is_dir() && screenshot.is_none() {
+        let (folder, program) = (args.app.clone(), program.clone());
+        std::thread::spawn(move || reload_on_change(&folder, &program));
+    }
     std::thread::spawn(move || {
         let outcome = wait_ready(&program).and_then(|snapshot| {
             report(&snapshot, package_open);
@@ -101,6 +106,53 @@ pub(crate) fn run(
     drop(unpacked);
     // See `run` in main.rs: exit while the virtual display still runs.
     std::process::exit(code);
+}
+
+/// How often an app folder is checked for changes.
+const WATCH_INTERVAL: Duration = Duration::from_millis(500);
+/// Files looked at in a watched folder, at most.
+const WATCH_MAX_FILES: usize = 20_000;
+
+/// Reloads `program` whenever a file under `folder` changes, until the app stops.
+fn reload_on_change(folder: &Path, program: &MiniProgram) {
+    let mut last = folder_state(folder);
+    loop {
+        std::thread::sleep(WATCH_INTERVAL);
+        let now = folder_state(folder);
+        if now == last {
+            continue;
+        }
+        last = now;
+        match program.reload() {
+            Ok(()) => eprintln!("reloaded: {} changed", folder.display()),
+            Err(MiniProgramError::Stopped(_)) => return,
+            Err(error) => eprintln!("not reloaded: {error}"),
+        }
+    }
+}
+
+/// Every file under `folder` (hidden ones left out) with its size and modification time.
+fn folder_state(folder: &Path) -> Vec<(PathBuf, u64, Option<std::time::SystemTime>)> {
+    let mut files = Vec::new();
+    let mut folders = vec![folder.to_owned()];
+    while let Some(dir) = folders.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            if entry.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            let Ok(meta) = entry.metadata() else { continue };
+            if meta.is_dir() {
+                folders.push(entry.path());
+            } else if files.len() < WATCH_MAX_FILES {
+                files.push((entry.path(), meta.len(), meta.modified().ok()));
+            }
+        }
+    }
+    files.sort();
+    files
 }
 
 /// Waits until the first page is ready (or the app failed) and everything has settled.
@@ -337,5 +389,30 @@ impl TestRun {
             previous = Some(program);
         }
         finish(&outcomes, junit)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folder_state_sees_new_changed_and_removed_files_but_not_hidden_ones() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("pages/a")).expect("dirs");
+        std::fs::write(root.join("pages/a/a.wxml"), "<view/>").expect("write");
+        let first = folder_state(root);
+        assert_eq!(first.len(), 1);
+        std::fs::create_dir_all(root.join(".git")).expect("dirs");
+        std::fs::write(root.join(".git/HEAD"), "x").expect("write");
+        assert_eq!(folder_state(root), first, "hidden folders do not count");
+        std::fs::write(root.join("pages/a/a.wxml"), "<view>changed</view>").expect("write");
+        let changed = folder_state(root);
+        assert_ne!(changed, first);
+        std::fs::write(root.join("app.js"), "App({})").expect("write");
+        assert_eq!(folder_state(root).len(), 2);
+        std::fs::remove_file(root.join("app.js")).expect("remove");
+        assert_eq!(folder_state(root), changed);
     }
 }

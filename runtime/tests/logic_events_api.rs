@@ -145,13 +145,16 @@ fn registry() -> Registry {
             .ok_or_else(|| ApiError::invalid_param("n is required"))?;
         Ok(json!({"value": n * 2}))
     });
-    registry.register_fn("getStorage", Permission::STORAGE, |call| {
-        match call.args.get("key").and_then(Value::as_str) {
-            Some("known") => Ok(json!({"data": {"saved": 1}})),
-            Some(_) => Ok(json!({})),
-            None => Err(ApiError::invalid_param("key is required")),
-        }
-    });
+    // A host replacing storage replaces both forms (the logic layer calls `xSync` first).
+    for name in ["getStorage", "getStorageSync"] {
+        registry.register_fn(name, Permission::STORAGE, |call| {
+            match call.args.get("key").and_then(Value::as_str) {
+                Some("known") => Ok(json!({"data": {"saved": 1}})),
+                Some(_) => Ok(json!({})),
+                None => Err(ApiError::invalid_param("key is required")),
+            }
+        });
+    }
     registry
 }
 
@@ -330,6 +333,14 @@ fn storage_from_logic_is_real_sqlite_in_both_dialects() {
         wechat.eval("wx.setStorageSync('cart', { items: [1, 2] }); wx.getStorageSync('cart')"),
         Ok(json!({"items": [1, 2]}))
     );
+    // A key that is not there: '' from the sync form, a failure from the async one.
+    assert_eq!(wechat.eval("wx.getStorageSync('nothing')"), Ok(json!("")));
+    wechat
+        .eval("wx.getStorage({ key: 'nothing', fail: (e) => console.log('async ' + e.errMsg) })")
+        .expect("runs");
+    wechat.wait_for(|m| {
+        matches!(m, LogicToView::Console { message, .. } if message == "async getStorage:fail data not found")
+    });
     drop(wechat);
 
     // A new logic thread (another launch) reads what the first one stored.

@@ -249,3 +249,50 @@ fn a_wechat_page_written_as_a_component_runs_as_a_page() {
         ])
     );
 }
+
+#[test]
+fn reload_runs_the_changed_files_on_the_page_shown() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let files = |title: &str| {
+        [
+            (
+                "manifest.json",
+                r#"{"appId":"reload","name":"R","version":"1.0.0","kind":"miniprogram","dialect":"wechat","entry":"app.json"}"#.to_owned(),
+            ),
+            ("app.json", r#"{"pages":["pages/index/index","pages/b/b"]}"#.to_owned()),
+            ("app.js", "App({})".to_owned()),
+            ("pages/index/index.js", "Page({})".to_owned()),
+            ("pages/index/index.wxml", "<view>home</view>".to_owned()),
+            ("pages/b/b.js", format!("Page({{ data: {{ title: '{title}' }} }})")),
+            ("pages/b/b.wxml", r#"<view class="title">{{title}}</view>"#.to_owned()),
+        ]
+    };
+    let write = |title: &str| {
+        let files = files(title);
+        let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+        write_files(dir.path(), &files);
+    };
+    write("first");
+    let program = launch(dir.path());
+    program
+        .route(capsule_runtime::Route::NavigateTo {
+            url: "/pages/b/b".into(),
+        })
+        .expect("route");
+    wait(&program, |s| texts(s, "title") == ["first"]);
+
+    write("second");
+    program.reload().expect("reload");
+    let snapshot = wait(&program, |s| texts(s, "title") == ["second"]);
+    assert_eq!(snapshot.route.as_deref(), Some("pages/b/b"), "same page");
+    assert_eq!(snapshot.stack, ["pages/b/b"]);
+
+    // A broken app.json is refused and the app keeps running.
+    std::fs::write(dir.path().join("app.json"), "{").expect("write");
+    let error = program.reload().expect_err("broken app.json");
+    assert!(error.to_string().starts_with("app.json: "), "{error}");
+    assert_eq!(
+        program.evaluate("getCurrentPages().length").expect("alive"),
+        serde_json::json!(1)
+    );
+}

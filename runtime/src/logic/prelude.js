@@ -942,11 +942,19 @@
     ? { getStorageSync: function (value) { return value && 'data' in value ? value.data : ''; } }
     : {};
 
-  // `xSync(...)` runs API `x` and blocks the logic thread for the answer.
+  // The bridge's "no such API" code.
+  var API_NOT_FOUND = 1;
+
+  // `xSync(...)` runs API `xSync`, or else `x`, and blocks the logic thread for the answer.
   function callSync(name, args) {
     var api = name.replace(/Sync$/, '');
     var params = syncArguments[name] ? syncArguments[name].apply(null, args) : args[0];
-    var answer = native.invokeSync(api, plainParams(params));
+    // The native side may answer the sync form itself (WeChat getStorageSync gives '' for a
+    // missing key where getStorage fails); otherwise the API without the suffix answers.
+    var answer = native.invokeSync(name, plainParams(params));
+    if (!answer.ok && answer.value && answer.value.error === API_NOT_FOUND) {
+      answer = native.invokeSync(api, plainParams(params));
+    }
     if (!answer.ok) {
       var error = failure(name, answer.value);
       throw new Error(wechat ? error.errMsg : name + ': ' + error.errorMessage);

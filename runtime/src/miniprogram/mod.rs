@@ -227,6 +227,13 @@ impl MiniProgram {
         self.ask(|answer| session::Control::AnswerUi(id, result, answer))
     }
 
+    /// Starts the app afresh from its files, in the same window and on the page shown now:
+    /// what a simulator does when the author saves a file. A broken app.json is an error and
+    /// leaves the running app as it was.
+    pub fn reload(&self) -> Result<(), MiniProgramError> {
+        self.ask(session::Control::Reload)?
+    }
+
     /// Stops the logic layer and closes the window.
     pub fn close(&self) {
         self.inbox

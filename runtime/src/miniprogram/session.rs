@@ -24,7 +24,8 @@ use crate::{App, Container, ContainerEvent, PageId};
 
 /// What reaches the session thread.
 pub(crate) enum Input {
-    Logic(LogicToView),
+    /// A message of the logic thread started as generation `.0` (see `reload`).
+    Logic(u64, LogicToView),
     Container(ContainerEvent),
     Ui(u64, UiRequest),
     Control(Control),
@@ -44,6 +45,7 @@ pub(crate) enum Control {
     ScrollPage(f64, Sender<()>),
     Route(Route, Sender<()>),
     AnswerUi(u64, Value, Sender<()>),
+    Reload(Sender<Result<(), MiniProgramError>>),
     Close,
 }
 
@@ -93,22 +95,15 @@ pub(crate) fn start(
     });
     forward(events, &inbox, Input::Container);
     let launched = Instant::now();
-    let (logic, logic_out) = LogicHandle::spawn(container, app.clone(), LogicOptions::default())
-        .map_err(|e| MiniProgramError::Logic(e.to_string()))?;
-    forward(logic_out, &inbox, Input::Logic);
     let (path, query) = match options.start_url.as_deref() {
         Some(url) => split_url(url),
         None => (None, Map::new()),
     };
-    logic
-        .send(LogicCommand::Launch {
-            path,
-            query,
-            scene: 1001,
-        })
-        .map_err(|e| MiniProgramError::Logic(e.to_string()))?;
+    let logic =
+        start_logic(container, &app, &inbox, 0, path, query).map_err(MiniProgramError::Logic)?;
     let container = container.clone();
     let webview = options.webview;
+    let own_inbox = inbox.clone();
     let badges = vec![Badge::None; config.tab_bar.as_ref().map_or(0, |bar| bar.items.len())];
     std::thread::Builder::new()
         .name(format!("capsule-mp-{}", app.id()))
@@ -120,6 +115,8 @@ pub(crate) fn start(
                 config,
                 dialect,
                 logic,
+                generation: 0,
+                inbox: own_inbox,
                 page,
                 webview,
                 pages: HashMap::new(),
@@ -160,6 +157,29 @@ pub(crate) fn start(
         })
         .map_err(|e| MiniProgramError::Logic(e.to_string()))?;
     Ok((inbox, page))
+}
+
+/// Starts a logic thread for `app` whose messages reach `inbox` tagged `generation`, and
+/// launches the app in it at `path` (the home page when `None`).
+fn start_logic(
+    container: &Container,
+    app: &App,
+    inbox: &Sender<Input>,
+    generation: u64,
+    path: Option<String>,
+    query: Map<String, Value>,
+) -> Result<LogicHandle, String> {
+    let (logic, out) = LogicHandle::spawn(container, app.clone(), LogicOptions::default())
+        .map_err(|e| e.to_string())?;
+    forward(out, inbox, move |message| Input::Logic(generation, message));
+    logic
+        .send(LogicCommand::Launch {
+            path,
+            query,
+            scene: 1001,
+        })
+        .map_err(|e| e.to_string())?;
+    Ok(logic)
 }
 
 /// Empties `app`'s storage through its own `clearStorage` API.
@@ -312,6 +332,10 @@ struct Session {
     dialect: Dialect,
     base_window: WindowConfig,
     logic: LogicHandle,
+    /// Which logic thread is current: messages of earlier ones (before a reload) are dropped.
+    generation: u64,
+    /// The session's own inbox, for the logic threads a reload starts.
+    inbox: Sender<Input>,
     page: PageId,
     webview: bool,
     pages: HashMap<LogicPageId, PageState>,
@@ -350,8 +374,10 @@ impl Session {
     fn run(mut self, inbox: &Receiver<Input>) {
         while let Ok(input) = inbox.recv() {
             let keep_going = match input {
-                Input::Logic(message) => {
-                    self.on_logic(message);
+                Input::Logic(generation, message) => {
+                    if generation == self.generation {
+                        self.on_logic(message);
+                    }
                     true
                 }
                 Input::Container(event) => self.on_container(event),
@@ -824,12 +850,69 @@ impl Session {
                 }
                 answer.send(()).ok();
             }
+            Control::Reload(answer) => {
+                answer.send(self.reload()).ok();
+            }
             Control::Close => {
                 self.container.close(self.page);
                 return false;
             }
         }
         true
+    }
+
+    /// Starts the app afresh from its files in the same window, on the page shown now: a new
+    /// logic thread (the old one stops), app.json read again, every page view rebuilt.
+    fn reload(&mut self) -> Result<(), MiniProgramError> {
+        let text =
+            AppSource(&self.app)
+                .read_text("app.json")
+                .ok_or_else(|| MiniProgramError::Config {
+                    file: "app.json".into(),
+                    message: "missing: a mini-program needs app.json".into(),
+                })?;
+        let config = AppConfig::parse(&text)?;
+        let route = self
+            .shown
+            .and_then(|page| self.pages.get(&page))
+            .map(|state| state.path.clone());
+        self.logic(LogicCommand::Shutdown);
+        self.generation += 1;
+        self.logic = start_logic(
+            &self.container,
+            &self.app,
+            &self.inbox,
+            self.generation,
+            route,
+            Map::new(),
+        )
+        .map_err(MiniProgramError::Logic)?;
+        self.base_window = default_window(self.dialect).overlay(&config.window);
+        self.badges = vec![Badge::None; config.tab_bar.as_ref().map_or(0, |bar| bar.items.len())];
+        self.config = config;
+        self.pages.clear();
+        self.stack.clear();
+        self.shown = None;
+        self.instances.clear();
+        self.input_replies.clear();
+        self.tapped_tab = None;
+        // What the old thread owed is settled now: it will not answer.
+        for (_, ack_id) in self.acks.drain(..) {
+            tracing::debug!(ack_id, "setData acknowledgement dropped by a reload");
+        }
+        for (_, evaluation) in self.evaluations.drain() {
+            match evaluation {
+                Evaluation::Caller(answer) => {
+                    answer.send(Err("the app was reloaded".into())).ok();
+                }
+                Evaluation::Settle(answer, _) => {
+                    answer.send(()).ok();
+                }
+                Evaluation::ColdStartReady => {}
+            }
+        }
+        tracing::info!(app = self.app.id(), "reloaded");
+        Ok(())
     }
 
     fn snapshot(&self) -> Snapshot {
