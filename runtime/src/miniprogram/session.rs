@@ -72,14 +72,7 @@ pub(crate) fn start(
     if app.manifest().kind != AppKind::MiniProgram {
         return Err(MiniProgramError::NotMiniProgram(app.id().to_owned()));
     }
-    let app_json =
-        AppSource(&app)
-            .read_text("app.json")
-            .ok_or_else(|| MiniProgramError::Config {
-                file: "app.json".into(),
-                message: "missing: a mini-program needs app.json".into(),
-            })?;
-    let config = AppConfig::parse(&app_json)?;
+    let config = read_app_json(&app)?;
     let dialect = match app.manifest().dialect {
         Some(capsule_packages::Dialect::Alipay) => Dialect::Alipay,
         _ => Dialect::WeChat,
@@ -157,6 +150,17 @@ pub(crate) fn start(
         })
         .map_err(|e| MiniProgramError::Logic(e.to_string()))?;
     Ok((inbox, page))
+}
+
+/// Reads and checks the app's `app.json`.
+fn read_app_json(app: &App) -> Result<AppConfig, MiniProgramError> {
+    let text = AppSource(app)
+        .read_text("app.json")
+        .ok_or_else(|| MiniProgramError::Config {
+            file: "app.json".into(),
+            message: "missing: a mini-program needs app.json".into(),
+        })?;
+    AppConfig::parse(&text)
 }
 
 /// Starts a logic thread for `app` whose messages reach `inbox` tagged `generation`, and
@@ -864,14 +868,7 @@ impl Session {
     /// Starts the app afresh from its files in the same window, on the page shown now: a new
     /// logic thread (the old one stops), app.json read again, every page view rebuilt.
     fn reload(&mut self) -> Result<(), MiniProgramError> {
-        let text =
-            AppSource(&self.app)
-                .read_text("app.json")
-                .ok_or_else(|| MiniProgramError::Config {
-                    file: "app.json".into(),
-                    message: "missing: a mini-program needs app.json".into(),
-                })?;
-        let config = AppConfig::parse(&text)?;
+        let config = read_app_json(&self.app)?;
         let route = self
             .shown
             .and_then(|page| self.pages.get(&page))
