@@ -14,6 +14,7 @@ fn options(width: f32) -> StyleOptions {
     StyleOptions {
         window_width: width,
         scope: None,
+        ..StyleOptions::default()
     }
 }
 
@@ -170,6 +171,7 @@ fn component_styles_are_scoped() {
     let scoped = StyleOptions {
         window_width: 375.0,
         scope: Some(component_scope(path)),
+        ..StyleOptions::default()
     };
     let out = compile(&f, "components/card/card.wxss", &scoped).expect("compiles");
     assert_eq!(
@@ -199,6 +201,7 @@ fn host_selects_the_component_host_element() {
         let options = StyleOptions {
             window_width: 375.0,
             scope: Some(component_scope("c/box.wxml")),
+            ..StyleOptions::default()
         };
         compile(&f, "c/box.wxss", &options).unwrap_or_else(|e| panic!("{source}: {e}"))
     };
@@ -230,8 +233,27 @@ fn host_selects_the_component_host_element() {
         let options = StyleOptions {
             window_width: 375.0,
             scope: Some(component_scope("c/box.wxml")),
+            ..StyleOptions::default()
         };
         let result = compile(&f, "c/box.wxss", &options);
         assert!(result.is_err(), "{bad}: {result:?}");
     }
+}
+
+#[test]
+fn vh_is_the_page_viewport_between_the_bars_when_given() {
+    let f = files(&[(
+        "p.wxss",
+        ".a{min-height:100vh}.b{height:calc(50vh - 10rpx)}.c{height:10dvh;width:50vw}",
+    )]);
+    let page = StyleOptions {
+        viewport_height: Some(573.0),
+        ..StyleOptions::default()
+    };
+    assert_eq!(
+        compile(&f, "p.wxss", &page).expect("compiles"),
+        ".a{min-height:573px}.b{height:281.5px}.c{width:50vw;height:57.3px}"
+    );
+    let webview = compile(&f, "p.wxss", &StyleOptions::default()).expect("compiles");
+    assert!(webview.contains("min-height:100vh"), "{webview}");
 }

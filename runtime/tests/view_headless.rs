@@ -67,6 +67,7 @@ fn renders_a_page_folder_headlessly() -> Result<()> {
     let options = StyleOptions {
         window_width: 375.0,
         scope: None,
+        ..StyleOptions::default()
     };
     let css = page_styles(&files, "app.wxss", "pages/todo/todo.wxss", &options)?;
     assert_eq!(
@@ -76,6 +77,7 @@ fn renders_a_page_folder_headlessly() -> Result<()> {
     let scoped = StyleOptions {
         window_width: 375.0,
         scope: Some(component_scope("components/item/item.wxml")),
+        ..StyleOptions::default()
     };
     let css = compile(&files, "components/item/item.wxss", &scoped)?;
     assert_eq!(

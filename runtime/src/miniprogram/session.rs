@@ -324,6 +324,10 @@ enum Evaluation {
     ColdStartReady,
 }
 
+/// Heights in CSS px at which the page host draws the navigation bar and the tab bar.
+const NAVIGATION_BAR_HEIGHT: f32 = 44.0;
+const TAB_BAR_HEIGHT: f32 = 50.0;
+
 /// Round trips a settle makes through the logic thread: the second covers what the session
 /// sent on in reaction to messages of the first (a component's `triggerEvent` running a
 /// handler of its page).
@@ -529,9 +533,11 @@ impl Session {
         let template = format!("{path}.{template_ext}");
         let compiled = PageView::compile(&source, &template, &self.config.components);
         let window_width = self.container.device_profile().width as f32;
+        let viewport_height = self.viewport_height(&path);
         let style_options = StyleOptions {
             window_width,
             scope: None,
+            viewport_height,
         };
         let mut css = page_styles(
             &source,
@@ -561,6 +567,7 @@ impl Session {
             let options = StyleOptions {
                 window_width,
                 scope: Some(component_scope(component)),
+                viewport_height,
             };
             match compile_style(&source, &sheet, &options) {
                 Ok(text) => css.push_str(&text),
@@ -596,6 +603,18 @@ impl Session {
             },
         );
         self.reconcile(page);
+    }
+
+    /// The height a page at `path` has on a phone: the window without the navigation bar
+    /// and, on tab pages, the tab bar (the sizes the page host draws them at).
+    fn viewport_height(&self, path: &str) -> Option<f32> {
+        let window = self.container.device_profile().height as f32;
+        let tab_bar = if self.config.tab_of(path).is_some() {
+            TAB_BAR_HEIGHT
+        } else {
+            0.0
+        };
+        Some((window - NAVIGATION_BAR_HEIGHT - tab_bar).max(0.0))
     }
 
     fn show_top(&mut self) {

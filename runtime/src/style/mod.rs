@@ -11,7 +11,7 @@
 //! use std::collections::HashMap;
 //!
 //! let files = HashMap::from([("app.wxss".to_owned(), ".a { width: 750rpx; margin: calc(10rpx + 1px) }".to_owned())]);
-//! let css = compile(&files, "app.wxss", &StyleOptions { window_width: 375.0, scope: None }).unwrap();
+//! let css = compile(&files, "app.wxss", &StyleOptions::default()).unwrap();
 //! assert_eq!(css, ".a{width:375px;margin:6px}");
 //! ```
 
@@ -34,6 +34,10 @@ pub struct StyleOptions {
     pub window_width: f32,
     /// For a component stylesheet: the scope its class names get (see [`component_scope`]).
     pub scope: Option<String>,
+    /// Height in CSS px of the page's viewport on a phone: the window without the navigation
+    /// bar and tab bar, which the platforms draw outside the page. `100vh` becomes it (a page
+    /// sized `100vh` then fits between the bars); `None` leaves `vh` to the webview.
+    pub viewport_height: Option<f32>,
 }
 
 impl Default for StyleOptions {
@@ -41,6 +45,7 @@ impl Default for StyleOptions {
         Self {
             window_width: 375.0,
             scope: None,
+            viewport_height: None,
         }
     }
 }
@@ -316,6 +321,7 @@ fn compile_one(file: &str, text: &str, options: &StyleOptions) -> Result<String,
         .map_err(|e| syntax(e.loc, e.kind.to_string()))?;
     let mut visitor = RpxVisitor {
         px_per_rpx,
+        px_per_vh: options.viewport_height.map(|h| h / 100.0),
         scope: options.scope.as_deref(),
     };
     let Ok(()) = sheet.visit(&mut visitor);
@@ -338,26 +344,41 @@ fn compile_one(file: &str, text: &str, options: &StyleOptions) -> Result<String,
     Ok(css.code)
 }
 
-/// Turns an `rpx` dimension into px, descending into functions (`calc()`, transforms) and
-/// `var()` fallbacks, which the visitor does not enter by itself.
-fn convert_rpx(token: &mut TokenOrValue<'_>, px_per_rpx: f32) {
+/// Turns an `rpx` dimension (and, with `px_per_vh`, a `vh` length) into px, descending into
+/// functions (`calc()`, transforms) and `var()` fallbacks, which the visitor does not enter
+/// by itself.
+fn convert_units(token: &mut TokenOrValue<'_>, px_per_rpx: f32, px_per_vh: Option<f32>) {
     match token {
         TokenOrValue::Token(Token::Dimension { value, unit, .. })
             if unit.eq_ignore_ascii_case("rpx") =>
         {
             *token = TokenOrValue::Length(LengthValue::Px(*value * px_per_rpx));
         }
+        TokenOrValue::Length(length) => {
+            if let Some(px_per_vh) = px_per_vh {
+                convert_vh(length, px_per_vh);
+            }
+        }
         TokenOrValue::Function(f) => {
             for t in &mut f.arguments.0 {
-                convert_rpx(t, px_per_rpx);
+                convert_units(t, px_per_rpx, px_per_vh);
             }
         }
         TokenOrValue::Var(v) => {
             for t in v.fallback.iter_mut().flat_map(|f| f.0.iter_mut()) {
-                convert_rpx(t, px_per_rpx);
+                convert_units(t, px_per_rpx, px_per_vh);
             }
         }
         _ => {}
+    }
+}
+
+/// `50vh` (also `svh`, `lvh`, `dvh`) → px of the page's viewport.
+fn convert_vh(length: &mut LengthValue, px_per_vh: f32) {
+    if let LengthValue::Vh(n) | LengthValue::Svh(n) | LengthValue::Lvh(n) | LengthValue::Dvh(n) =
+        length
+    {
+        *length = LengthValue::Px(*n * px_per_vh);
     }
 }
 
@@ -370,6 +391,8 @@ fn parser_options<'i>(file: &str) -> ParserOptions<'i> {
 
 struct RpxVisitor<'s> {
     px_per_rpx: f32,
+    /// Set when `vh` lengths become px (see [`StyleOptions::viewport_height`]).
+    px_per_vh: Option<f32>,
     scope: Option<&'s str>,
 }
 
@@ -377,11 +400,18 @@ impl<'i> Visitor<'i> for RpxVisitor<'_> {
     type Error = Infallible;
 
     fn visit_types(&self) -> VisitTypes {
-        visit_types!(TOKENS | SELECTORS)
+        visit_types!(TOKENS | SELECTORS | LENGTHS)
     }
 
     fn visit_token(&mut self, token: &mut TokenOrValue<'i>) -> Result<(), Self::Error> {
-        convert_rpx(token, self.px_per_rpx);
+        convert_units(token, self.px_per_rpx, self.px_per_vh);
+        Ok(())
+    }
+
+    fn visit_length(&mut self, length: &mut LengthValue) -> Result<(), Self::Error> {
+        if let Some(px_per_vh) = self.px_per_vh {
+            convert_vh(length, px_per_vh);
+        }
         Ok(())
     }
 
