@@ -7,7 +7,7 @@
 // indices Rust uses as paths are plain DOM child indices. Built-in components draw themselves
 // with CSS only (no extra children). User input goes back as mpEvent (one message per DOM
 // event, at the innermost mini-program element; Rust does bubbling and catch), plus mpTab,
-// mpBack, mpNavigate, mpScroll, mpReachBottom and mpPullDownRefresh.
+// mpBack, mpTitleClick, mpNavigate, mpScroll, mpReachBottom and mpPullDownRefresh.
 //
 // Only window.__capsulePageHost.receive is public. Nothing happens until the first mp*
 // message, so H5 pages that also get this script are untouched.
@@ -918,6 +918,9 @@
     if (!el || !isTextField(el)) return;
     fitTextarea(el);
     emit(el, "input", { value: el.value, cursor: cursorOf(el) }, [], [], event.timeStamp);
+    // An Alipay controlled field shows its `value` only: what was typed stays until the
+    // page sets it.
+    if (truthy(attrsOf(el).controlled)) setFieldValue(el);
   }
   function onKeyDown(event) {
     const el = mpElementOf(event.target);
@@ -1116,6 +1119,7 @@
     const title = make("div", "title");
     if (nav.loading) title.appendChild(make("span", "spinner"));
     title.appendChild(make("span", "", nav.title == null ? "" : String(nav.title)));
+    title.addEventListener("click", () => post({ kind: "mpTitleClick" }));
     bar.appendChild(title);
     return bar;
   }

@@ -14,12 +14,18 @@ fn props(value: Value) -> Map<String, Value> {
 }
 
 fn mount(app: &mut Harness, component: u64, path: &str, given: Value) {
+    mount_inside(app, component, path, given, &[]);
+}
+
+/// Mounts `component` inside the instances `ancestors` (nearest first).
+fn mount_inside(app: &mut Harness, component: u64, path: &str, given: Value, ancestors: &[u64]) {
     app.send(LogicCommand::MountComponent {
         page: 1,
         component,
         path: path.into(),
         props: props(given),
         owner: None,
+        ancestors: ancestors.to_vec(),
     });
 }
 
@@ -196,6 +202,107 @@ fn wechat_component_properties_observers_behaviors_and_events() {
         "detached",
         "unloading a page detaches its components"
     );
+}
+
+#[test]
+fn wechat_relations_link_parents_children_and_ancestors_both_ways() {
+    let files = [
+        ("app.json", r#"{"pages":["pages/index/index"]}"#),
+        ("app.js", "App({})"),
+        ("pages/index/index.js", "Page({})"),
+        (
+            "behaviors/field.js",
+            "module.exports = Behavior({});",
+        ),
+        (
+            "components/list/list.js",
+            "Component({
+               relations: {
+                 '../item/item': {
+                   type: 'child',
+                   linked(item) { console.log('list linked ' + item.data.name); },
+                   unlinked(item) { console.log('list unlinked ' + item.data.name); },
+                 },
+                 fields: { type: 'descendant', target: require('../../behaviors/field'),
+                           linked(field) { console.log('list field ' + field.is); } },
+               },
+               methods: { names() { return this.getRelationNodes('../item/item').map(i => i.data.name); } },
+             })",
+        ),
+        (
+            "components/item/item.js",
+            "Component({
+               properties: { name: String },
+               behaviors: [require('../../behaviors/field')],
+               relations: {
+                 '/components/list/list': {
+                   type: 'parent',
+                   linked(list) { console.log(this.data.name + ' linked to ' + list.is); },
+                 },
+                 '../list/list': { type: 'ancestor' },
+               },
+             })",
+        ),
+        (
+            "components/lone/lone.js",
+            "Component({ relations: { '../list/list': { type: 'parent', linked() { console.log('lone linked'); } } } })",
+        ),
+    ];
+    let mut app = Harness::start("wechat", &files);
+    app.launch();
+    app.new_logs();
+    mount(&mut app, 1, "components/list/list", json!({}));
+    mount_inside(
+        &mut app,
+        2,
+        "components/item/item",
+        json!({"name": "a"}),
+        &[1],
+    );
+    mount_inside(
+        &mut app,
+        3,
+        "components/item/item",
+        json!({"name": "b"}),
+        &[1],
+    );
+    assert_eq!(
+        app.new_logs(),
+        [
+            "list linked a",
+            "a linked to components/list/list",
+            "list linked b",
+            "b linked to components/list/list"
+        ]
+    );
+    // A component the list does not declare back links to nothing; an item two levels down
+    // is no child, but it is a descendant of the behaviour the list looks for.
+    mount_inside(&mut app, 4, "components/lone/lone", json!({}), &[1]);
+    mount_inside(
+        &mut app,
+        5,
+        "components/item/item",
+        json!({"name": "deep"}),
+        &[4, 1],
+    );
+    assert_eq!(app.new_logs(), ["list field components/item/item"]);
+    app.send(LogicCommand::Event(Box::new(capsule_runtime::ViewEvent {
+        page: 1,
+        component: Some(1),
+        handler: "names".into(),
+        event: capsule_runtime::EventObject::default(),
+        reply_id: Some(9),
+    })));
+    let answer = app.wait_for(|m| matches!(m, LogicToView::EventReturn { reply_id: 9, .. }));
+    assert_eq!(
+        answer,
+        LogicToView::EventReturn {
+            reply_id: 9,
+            value: json!(["a", "b"])
+        }
+    );
+    app.send(LogicCommand::UnmountComponent { component: 2 });
+    assert_eq!(app.new_logs(), ["list unlinked a"]);
 }
 
 #[test]

@@ -255,3 +255,54 @@ fn page_and_app_are_plain_globals_apps_may_wrap() {
     app.launch();
     assert_eq!(app.new_logs(), ["wrapped true", "shared pages/index/index"]);
 }
+
+#[test]
+fn routes_open_declared_pages_subpackages_and_relative_urls() {
+    let mut app = Harness::start(
+        "wechat",
+        &[
+            (
+                "app.json",
+                r#"{"pages":["pages/index/index","pages/list/list"],
+                   "subPackages":[{"root":"shop/","pages":["pages/cart/cart"]}]}"#,
+            ),
+            ("app.js", "App({})"),
+            (
+                "pages/index/index.js",
+                "Page({ go(url) { wx.navigateTo({ url, fail: (e) => console.log(e.errMsg) }) } })",
+            ),
+            (
+                "pages/list/list.js",
+                "Page({ onLoad(q) { console.log('list ' + q.n) } })",
+            ),
+            ("pages/hidden/hidden.js", "Page({})"),
+            (
+                "shop/pages/cart/cart.js",
+                "Page({ onLoad() { console.log('cart ' + this.route) },
+                        up() { wx.redirectTo({ url: '../../../pages/list/list?n=3' }) } })",
+            ),
+        ],
+    );
+    app.launch();
+    app.new_logs();
+    app.eval("getCurrentPages()[0].go('../list/list?n=1')")
+        .expect("handler runs");
+    assert_eq!(app.new_logs(), ["list 1"]);
+    route(&mut app, Route::NavigateBack { delta: 1 });
+    // A page file that app.json does not declare is not a page.
+    app.eval("getCurrentPages()[0].go('/pages/hidden/hidden')")
+        .expect("handler runs");
+    assert_eq!(
+        app.new_logs(),
+        [r#"navigateTo:fail page "pages/hidden/hidden" is not found in app.json"#]
+    );
+    app.eval("getCurrentPages()[0].go('/shop/pages/cart/cart')")
+        .expect("handler runs");
+    assert_eq!(app.new_logs(), ["cart shop/pages/cart/cart"]);
+    app.eval("getCurrentPages()[1].up()").expect("handler runs");
+    assert_eq!(app.new_logs(), ["list 3"]);
+    assert_eq!(
+        app.eval("getCurrentPages().map(p => p.route)"),
+        Ok(json!(["pages/index/index", "pages/list/list"]))
+    );
+}

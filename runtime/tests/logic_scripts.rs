@@ -313,7 +313,10 @@ fn require_resolution_caching_cycles_and_json() {
 #[test]
 fn es_modules_import_export() {
     let files = [
-        ("app.json", r#"{"pages":["pages/index/index"]}"#),
+        (
+            "app.json",
+            r#"{"pages":["pages/index/index","pages/cjs/cjs"]}"#,
+        ),
         (
             "app.js",
             "import { hello } from './util/greet.js';\nApp({ greeting: hello('app') });",

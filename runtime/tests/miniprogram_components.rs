@@ -128,6 +128,89 @@ fn wechat_components_keep_their_own_data_and_trigger_events_on_their_owner() {
 }
 
 #[test]
+fn wechat_relations_link_components_slotted_into_each_other() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_files(
+        dir.path(),
+        &[
+            (
+                "manifest.json",
+                r#"{"appId":"comp.relations","name":"R","version":"1.0.0","kind":"miniprogram","dialect":"wechat","entry":"app.json"}"#,
+            ),
+            ("app.json", r#"{"pages":["pages/index/index"]}"#),
+            ("app.js", "App({})"),
+            (
+                "pages/index/index.json",
+                r#"{"usingComponents":{"menu":"/components/menu/menu","entry":"/components/entry/entry"}}"#,
+            ),
+            (
+                "pages/index/index.wxml",
+                r#"<menu><entry wx:for="{{names}}" wx:key="*this" name="{{item}}"/></menu>"#,
+            ),
+            (
+                "pages/index/index.js",
+                "Page({ data: { names: ['a', 'b', 'c'] }, drop() { this.setData({ names: ['a', 'c'] }); } });",
+            ),
+            ("components/menu/menu.json", r#"{"component": true}"#),
+            (
+                "components/menu/menu.wxml",
+                r#"<view class="count">{{names}}</view><slot/>"#,
+            ),
+            (
+                "components/menu/menu.js",
+                r#"Component({
+                  data: { names: '' },
+                  relations: {
+                    '../entry/entry': {
+                      type: 'child',
+                      linked() { this.show(); },
+                      unlinked() { this.show(); },
+                    },
+                  },
+                  methods: {
+                    show() {
+                      const names = this.getRelationNodes('../entry/entry').map((e) => e.data.name);
+                      this.setData({ names: names.join(',') });
+                    },
+                  },
+                });"#,
+            ),
+            ("components/entry/entry.json", r#"{"component": true}"#),
+            (
+                "components/entry/entry.wxml",
+                r#"<view class="entry">{{name}}{{menu}}</view>"#,
+            ),
+            (
+                "components/entry/entry.js",
+                r#"Component({
+                  properties: { name: String },
+                  data: { menu: '' },
+                  relations: {
+                    '../menu/menu': { type: 'parent', linked(menu) { this.setData({ menu: ' in ' + menu.is }); } },
+                  },
+                });"#,
+            ),
+        ],
+    );
+    let program = launch(dir.path());
+    // The entries are the page's (their owner) but sit in the menu's slot: the menu is
+    // their parent, and both sides' linked() ran.
+    let snapshot = wait(&program, |s| texts(s, "count") == ["a,b,c"]);
+    assert_eq!(
+        texts(&snapshot, "entry"),
+        [
+            "a in components/menu/menu",
+            "b in components/menu/menu",
+            "c in components/menu/menu"
+        ]
+    );
+    program
+        .evaluate("getCurrentPages()[0].drop()")
+        .expect("drop");
+    wait(&program, |s| texts(s, "count") == ["a,c"]);
+}
+
+#[test]
 fn alipay_components_call_handler_props_of_their_owner() {
     let dir = tempfile::tempdir().expect("tempdir");
     write_files(

@@ -1,12 +1,13 @@
 //! A mini-program session headless, through the library: lifecycle order with first renders,
-//! chrome from app.json and the UI APIs, page host messages (events, scrolling, pull-down,
-//! tab and back taps), input handler return values and dialogs.
+//! chrome from app.json and the UI APIs, page host messages (events with marks, scrolling,
+//! pull-down, title, tab and back taps), input handler return values and dialogs.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 mod mp_support;
 
+use capsule_runtime::view::VNode;
 use capsule_runtime::{Container, HeadlessHost, MiniProgram, Route, Snapshot, UserAction};
 use mp_support::{Launched, wait};
 use serde_json::{Value, json};
@@ -30,6 +31,7 @@ fn page_js(name: &str, extra: &str) -> String {
         "onPullDownRefresh",
         "onReachBottom",
         "onTabItemTap",
+        "onTitleClick",
     ]
     .iter()
     .map(|hook| format!("{hook}() {{ getApp().globalData.log.push('{name}.{hook}'); }},"))
@@ -53,7 +55,7 @@ fn launch() -> Fixture {
     let index_extra = r#"
         upper(e) { return e.detail.value.toUpperCase(); },
         confirmed(e) { this.setData({ text: e.detail.value }); },
-        tapped(e) { this.setData({ text: 'tapped ' + e.currentTarget.dataset.n }); },
+        tapped(e) { this.setData({ text: 'tapped ' + e.currentTarget.dataset.n + ' ' + JSON.stringify(e.mark) }); },
         scrolled(e) { this.setData({ text: 'scrolled ' + e.detail.scrollTop }); },
         onPageScroll(e) { getApp().globalData.log.push('index.onPageScroll ' + e.scrollTop); },
         ask() { wx.showModal({ title: 'Sure?', content: 'Really', success: (r) => this.setData({ text: 'confirm ' + r.confirm }) }); },
@@ -78,7 +80,7 @@ fn launch() -> Fixture {
         ("pages/index/index.js", page_js("index", index_extra)),
         (
             "pages/index/index.wxml",
-            r#"<input class="in" bindinput="upper" bindconfirm="confirmed"/><view class="t" bindtap="tapped" data-n="{{7}}">{{text}}</view><scroll-view class="s" scroll-y bindscroll="scrolled"/><button class="ask" bindtap="ask">Ask</button><button class="chrome" bindtap="chrome">Chrome</button>"#.to_owned(),
+            r#"<input class="in" bindinput="upper" bindconfirm="confirmed"/><view mark:row="{{2}}"><view class="t" bindtap="tapped" data-n="{{7}}" mark:n="seven">{{text}}</view></view><scroll-view class="s" scroll-y bindscroll="scrolled"/><button class="ask" bindtap="ask">Ask</button><button class="chrome" bindtap="chrome">Chrome</button>"#.to_owned(),
         ),
         ("pages/index/index.json", r#"{"enablePullDownRefresh": true}"#.to_owned()),
         ("pages/b/b.js", page_js("b", "")),
@@ -226,17 +228,24 @@ fn chrome_comes_from_app_json_page_json_and_the_ui_apis() {
 
 /// The path of the first element with class `class`.
 fn find(snapshot: &Snapshot, class: &str) -> Vec<u32> {
-    snapshot
-        .tree
-        .iter()
-        .position(|node| match node {
-            capsule_runtime::view::VNode::Element(el) => {
-                el.attrs.get("class") == Some(&json!(class))
+    fn search(nodes: &[VNode], class: &str, path: &mut Vec<u32>) -> bool {
+        for (index, node) in nodes.iter().enumerate() {
+            let VNode::Element(el) = node else { continue };
+            path.push(u32::try_from(index).expect("small"));
+            if el.attrs.get("class") == Some(&json!(class)) || search(&el.children, class, path) {
+                return true;
             }
-            capsule_runtime::view::VNode::Text { .. } => false,
-        })
-        .map(|index| vec![u32::try_from(index).expect("small")])
-        .unwrap_or_else(|| panic!("no .{class} in {}", snapshot.html))
+            path.pop();
+        }
+        false
+    }
+    let mut path = Vec::new();
+    assert!(
+        search(&snapshot.tree, class, &mut path),
+        "no .{class} in {}",
+        snapshot.html
+    );
+    path
 }
 
 #[test]
@@ -260,12 +269,17 @@ fn page_host_messages_reach_handlers_and_page_hooks() {
     log(program);
     let snapshot = program.snapshot().expect("snapshot");
     let view = find(&snapshot, "t");
-    // A tap on the text inside the view: the view's handler with its typed dataset.
+    // A tap on the text inside the view: the view's handler with its typed dataset and the
+    // marks of the whole path.
+    let mut text = view.clone();
+    text.push(0);
     from_page(
         &fixture,
-        &json!({"kind": "mpEvent", "path": [view[0], 0], "type": "tap", "detail": {"x": 1, "y": 2}}),
+        &json!({"kind": "mpEvent", "path": text, "type": "tap", "detail": {"x": 1, "y": 2}}),
     );
-    wait(program, |s| text_of(s) == "tapped 7");
+    wait(program, |s| {
+        text_of(s) == r#"tapped 7 {"n":"seven","row":2}"#
+    });
     let scroll_view = find(&snapshot, "s");
     program
         .act(scroll_view, UserAction::Scroll(120.0))
@@ -278,9 +292,10 @@ fn page_host_messages_reach_handlers_and_page_hooks() {
     from_page(&fixture, &json!({"kind": "mpScroll", "scrollTop": 33}));
     from_page(&fixture, &json!({"kind": "mpReachBottom"}));
     from_page(&fixture, &json!({"kind": "mpPullDownRefresh"}));
+    from_page(&fixture, &json!({"kind": "mpTitleClick"}));
     let mut seen = Vec::new();
     let deadline = Instant::now() + Duration::from_secs(5);
-    while seen.len() < 3 && Instant::now() < deadline {
+    while seen.len() < 4 && Instant::now() < deadline {
         program.settle().expect("settle");
         seen.extend(log(program));
     }
@@ -289,7 +304,8 @@ fn page_host_messages_reach_handlers_and_page_hooks() {
         [
             "index.onPageScroll 33",
             "index.onReachBottom",
-            "index.onPullDownRefresh"
+            "index.onPullDownRefresh",
+            "index.onTitleClick"
         ]
     );
     // Malformed and unknown messages change nothing.

@@ -215,6 +215,11 @@ pub enum LogicCommand {
         /// The component whose template contains it (`None` when it is the page's).
         #[serde(default)]
         owner: Option<u64>,
+        /// The component instances it sits inside on the rendered page, nearest first
+        /// (slot content sits inside the component it is slotted into): where WeChat
+        /// `relations` look for parents and ancestors.
+        #[serde(default)]
+        ancestors: Vec<u64>,
     },
     /// The parent re-rendered with new attribute values.
     UpdateProps {

@@ -363,6 +363,20 @@
     }
   }
 
+  // The pages app.json declares: `pages` and those of each subpackage (`root` + page).
+  // Empty when app.json lists none, which leaves routing unchecked.
+  function declaredPages() {
+    var list = (appJson.pages || []).map(String);
+    var packages = appJson.subPackages || appJson.subpackages || [];
+    (Array.isArray(packages) ? packages : []).forEach(function (pkg) {
+      var root = String((pkg && pkg.root) || '').replace(/^\/+|\/+$/g, '');
+      ((pkg && pkg.pages) || []).forEach(function (page) {
+        list.push(root + '/' + String(page));
+      });
+    });
+    return list.map(function (page) { return page.replace(/^\/+/, ''); });
+  }
+
   function tabPaths() {
     var tabBar = appJson.tabBar || {};
     var items = tabBar.list || tabBar.items || [];
@@ -463,10 +477,18 @@
     return page;
   }
 
+  // A url's page path and query; a path not starting with '/' is relative to the folder of
+  // the page on top of the stack, as on both platforms.
   function parseUrl(url) {
     if (typeof url !== 'string' || !url) throw new Error('a page url is required');
     var mark = url.indexOf('?');
-    var path = (mark < 0 ? url : url.slice(0, mark)).replace(/^\/+/, '').replace(/\.(js|wxml|axml)$/, '');
+    var written = mark < 0 ? url : url.slice(0, mark);
+    var base = written.charAt(0) === '/' || !stack.length ? [] : pages.get(top()).path.split('/').slice(0, -1);
+    written.split('/').forEach(function (part) {
+      if (part === '..') base.pop();
+      else if (part && part !== '.') base.push(part);
+    });
+    var path = base.join('/').replace(/\.(js|wxml|axml)$/, '');
     var query = {};
     if (mark >= 0) {
       url.slice(mark + 1).split('&').forEach(function (pair) {
@@ -561,6 +583,10 @@
   // Changes the page stack; throws (changing nothing) when the route is not allowed.
   function route(action) {
     var target = action.url === undefined ? null : parseUrl(action.url);
+    var declared = declaredPages();
+    if (target && declared.length && declared.indexOf(target.path) < 0) {
+      throw new Error('page "' + target.path + '" is not found in app.json');
+    }
     switch (action.action) {
       case 'navigateTo':
         if (isTab(target.path)) throw new Error('navigateTo cannot open tab page ' + target.path + '; use switchTab');
@@ -703,7 +729,9 @@
     var observers = [];
     var propertySpecs = {};
     var pageLifetimes = {};
+    var relations = {};
     parts.forEach(function (part) {
+      Object.assign(relations, part.relations || {});
       Object.assign(data, clone(part.data || {}));
       Object.assign(methods, part.methods || {});
       Object.assign(propertySpecs, part.properties || part.props || {});
@@ -714,6 +742,7 @@
     var record = {
       id: id, page: command.page, inst: inst, parts: parts, pageLifetimes: pageLifetimes,
       observers: observers, propertySpecs: propertySpecs, owner: owner,
+      relations: relations, links: [],
     };
     if (wechat) {
       for (var name in propertySpecs) data[name] = propertyDefault(propertySpecs[name]);
@@ -722,6 +751,11 @@
       inst.properties = data;
       inst.triggerEvent = function (name, detail) {
         native.send({ kind: 'componentEvent', component: id, name: String(name), detail: detail === undefined ? null : detail });
+      };
+      inst.getRelationNodes = function (key) {
+        return record.links
+          .filter(function (link) { return link.key === key; })
+          .map(function (link) { return link.other.inst; });
       };
     } else {
       inst.data = data;
@@ -734,12 +768,63 @@
       if (wechat) {
         lifecycle(parts, 'created').forEach(function (fn) { guard(fn, inst); });
         lifecycle(parts, 'attached').forEach(function (fn) { guard(fn, inst); });
+        linkRelations(record, command.ancestors || []);
       } else {
         lifecycle(parts, 'onInit').forEach(function (fn) { guard(fn, inst); });
         lifecycle(parts, 'deriveDataFromProps').forEach(function (fn) { guard(fn, inst, [inst.props]); });
       }
       native.send({ kind: 'componentCreated', component: id, data: inst.data });
       lifecycle(parts, wechat ? 'ready' : 'didMount').forEach(function (fn) { guard(fn, inst); });
+    });
+  }
+
+  // ---- WeChat relations: a component and the one around it (parent/child), or any one
+  // around it (ancestor/descendant), linked when both declare the relation.
+
+  // The relation of `record` that `other` satisfies with one of `types`, as {key, spec}.
+  function relationTo(record, other, types) {
+    for (var key in record.relations) {
+      var spec = record.relations[key] || {};
+      if (types.indexOf(spec.type) < 0) continue;
+      var matches = spec.target
+        ? other.parts.indexOf(spec.target) >= 0
+        : String(native.resolve(key, record.inst.is + '.js') || '').replace(/\.js$/, '') === other.inst.is;
+      if (matches) return { key: key, spec: spec };
+    }
+    return null;
+  }
+
+  function relationHook(record, relation, name, other) {
+    var fn = relation.spec[name];
+    if (typeof fn === 'function') guard(fn, record.inst, [other.inst]);
+  }
+
+  // Links a newly attached component to the instances around it (nearest first): for each
+  // relation, the nearest one that declares the matching relation back.
+  function linkRelations(record, ancestors) {
+    var linked = {};
+    ancestors.forEach(function (ancestorId, depth) {
+      var ancestor = components.get(ancestorId);
+      if (!ancestor) return;
+      var up = relationTo(record, ancestor, depth === 0 ? ['parent', 'ancestor'] : ['ancestor']);
+      if (!up || linked[up.key]) return;
+      var down = relationTo(ancestor, record, depth === 0 ? ['child', 'descendant'] : ['descendant']);
+      if (!down) return;
+      linked[up.key] = true;
+      ancestor.links.push({ key: down.key, spec: down.spec, other: record });
+      record.links.push({ key: up.key, spec: up.spec, other: ancestor });
+      relationHook(ancestor, down, 'linked', record);
+      relationHook(record, up, 'linked', ancestor);
+    });
+  }
+
+  function unlinkRelations(record) {
+    record.links.splice(0).forEach(function (link) {
+      var other = link.other;
+      var back = other.links.filter(function (l) { return l.other === record; });
+      other.links = other.links.filter(function (l) { return l.other !== record; });
+      back.forEach(function (l) { relationHook(other, l, 'unlinked', record); });
+      relationHook(record, link, 'unlinked', other);
     });
   }
 
@@ -817,6 +902,7 @@
     var record = components.get(id);
     if (!record) return;
     components.delete(id);
+    unlinkRelations(record);
     lifecycle(record.parts, wechat ? 'detached' : 'didUnmount').forEach(function (fn) { guard(fn, record.inst); });
   }
 
@@ -1010,7 +1096,10 @@
         hook(app, 'onShow', [clone(launchOptions)]);
         if (stack.length) showPage(top());
         return undefined;
-      case 'route': return tryRoute(cmd);
+      case 'route':
+        // The host names pages from the package root, with or without the leading '/'.
+        if (typeof cmd.url === 'string' && cmd.url && cmd.url.charAt(0) !== '/') cmd.url = '/' + cmd.url;
+        return tryRoute(cmd);
       case 'pageReady':
         var page = pages.get(cmd.page);
         if (page && !page.ready) {

@@ -1,8 +1,13 @@
 //! Which handlers a user event runs: capture, bubble and catch over the rendered page, the
 //! same for both dialects (SPEC.md "Events").
 
+use serde_json::{Map, Value};
+
 use crate::logic::EventTarget;
 use crate::view::{EventBinding, EventPhase, VElement, VNode};
+
+/// The attribute prefix of WeChat's event marks (`mark:item="{{id}}"`).
+const MARK_PREFIX: &str = "mark:";
 
 /// Event types that bubble; every other type runs only on its target.
 const BUBBLING: &[&str] = &[
@@ -27,6 +32,9 @@ pub(crate) struct HandlerCall {
     pub(crate) current_target: EventTarget,
     /// The component instance whose method it is (`None`: the page's).
     pub(crate) owner: Option<String>,
+    /// WeChat's `mark`: the marks on the path from the handler's scope down to the target,
+    /// the one nearer the target winning a name both declare.
+    pub(crate) mark: Map<String, Value>,
 }
 
 /// The elements from the page root down to the element at `path` (a text node's path
@@ -84,6 +92,7 @@ pub(crate) fn propagate(
         handler: binding.handler.clone(),
         current_target: target_of(element),
         owner: binding.owner.clone(),
+        mark: marks(&chain, binding.owner.as_deref()),
     };
     for element in path_elements {
         for binding in element.events.iter().filter(|b| b.event == event_type) {
@@ -119,6 +128,26 @@ pub(crate) fn propagate(
         }
     }
     Some((target_of(target), calls))
+}
+
+/// The marks a handler of `owner` sees: those of the elements from the root (for a page
+/// handler) or from inside the owner component's host element down to the target.
+fn marks(chain: &[&VElement], owner: Option<&str>) -> Map<String, Value> {
+    let inside = owner.map_or(0, |owner| {
+        chain
+            .iter()
+            .rposition(|element| element.instance.as_ref().is_some_and(|i| i.id == owner))
+            .map_or(0, |host| host + 1)
+    });
+    let mut marks = Map::new();
+    for element in &chain[inside..] {
+        for (name, value) in &element.attrs {
+            if let Some(mark) = name.strip_prefix(MARK_PREFIX) {
+                marks.insert(mark.to_owned(), value.clone());
+            }
+        }
+    }
+    marks
 }
 
 #[cfg(test)]
@@ -197,6 +226,43 @@ mod tests {
             .to_vec();
         assert_eq!(handlers(&tree, &[0, 0], "tap"), ["inner"]);
         assert_eq!(handlers(&tree, &[0, 1], "tap"), ["other", "outer"]);
+    }
+
+    #[test]
+    fn marks_gather_along_the_path_and_the_nearest_wins() {
+        let page = tree(
+            r#"<view mark:list="todo" mark:row="{{0}}" bindtap="outer"><view mark:row="{{7}}" bindtap="inner"/></view>"#,
+        );
+        let (_, calls) = propagate(&page, &[0, 0], "tap").expect("test value");
+        let expected = serde_json::json!({"list": "todo", "row": 7});
+        assert_eq!(Value::Object(calls[0].mark.clone()), expected);
+        assert_eq!(Value::Object(calls[1].mark.clone()), expected);
+        let (_, calls) = propagate(&page, &[0], "tap").expect("test value");
+        assert_eq!(calls[0].mark["row"], 0);
+    }
+
+    #[test]
+    fn a_component_handler_sees_no_marks_from_outside_the_component() {
+        let element = |mark: &str, instance: Option<&str>| VElement {
+            tag: "view".into(),
+            attrs: [(format!("mark:{mark}"), Value::from(mark))].into(),
+            instance: instance.map(|id| crate::view::ComponentInstance {
+                id: id.into(),
+                owner: None,
+            }),
+            ..VElement::default()
+        };
+        let (page, host, inner) = (
+            element("page", None),
+            element("host", Some("card#0")),
+            element("inner", None),
+        );
+        let chain = [&page, &host, &inner];
+        assert_eq!(
+            marks(&chain, Some("card#0")).keys().collect::<Vec<_>>(),
+            ["inner"]
+        );
+        assert_eq!(marks(&chain, None).len(), 3);
     }
 
     #[test]

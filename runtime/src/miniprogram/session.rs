@@ -631,6 +631,12 @@ impl Session {
         self.tab_item_tapped();
     }
 
+    /// The path of the page shown (`pages/index/index`).
+    fn shown_path(&self) -> Option<&str> {
+        let state = self.shown.and_then(|page| self.pages.get(&page))?;
+        Some(&state.path)
+    }
+
     /// Runs `onTabItemTap` once the page of the tapped tab is shown.
     fn tab_item_tapped(&mut self) {
         let shown_path = self.shown.and_then(|p| self.pages.get(&p)).map(|s| &s.path);
@@ -888,10 +894,7 @@ impl Session {
     /// logic thread (the old one stops), app.json read again, every page view rebuilt.
     fn reload(&mut self) -> Result<(), MiniProgramError> {
         let config = read_app_json(&self.app)?;
-        let route = self
-            .shown
-            .and_then(|page| self.pages.get(&page))
-            .map(|state| state.path.clone());
+        let route = self.shown_path().map(str::to_owned);
         self.logic(LogicCommand::Shutdown);
         self.generation += 1;
         self.logic = start_logic(
@@ -954,7 +957,10 @@ impl Session {
 }
 
 /// The route a `<navigator>` with `open-type` (default `navigate`) takes.
-fn navigator_route(open_type: &str, url: String, delta: usize) -> Option<Route> {
+/// The route a `<navigator>` on the page at `from` asks for; its url may be relative to
+/// that page's folder, as on both platforms.
+fn navigator_route(from: &str, open_type: &str, url: &str, delta: usize) -> Option<Route> {
+    let url = resolve_page_url(from, url);
     Some(match open_type {
         "" | "navigate" | "navigateTo" => Route::NavigateTo { url },
         "redirect" | "redirectTo" => Route::RedirectTo { url },
@@ -963,6 +969,35 @@ fn navigator_route(open_type: &str, url: String, delta: usize) -> Option<Route> 
         "navigateBack" => Route::NavigateBack { delta },
         _ => return None,
     })
+}
+
+/// `url` made absolute (`/pages/b/b?x=1`): a url not starting with `/` is relative to the
+/// folder of the page at `from`; `.` and `..` segments are resolved.
+fn resolve_page_url(from: &str, url: &str) -> String {
+    let (path, query) = url
+        .split_once('?')
+        .map_or((url, None), |(p, q)| (p, Some(q)));
+    let mut segments: Vec<&str> = if path.starts_with('/') {
+        Vec::new()
+    } else {
+        from.split('/').collect()
+    };
+    segments.pop();
+    for segment in path.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                segments.pop();
+            }
+            segment => segments.push(segment),
+        }
+    }
+    let mut absolute = format!("/{}", segments.join("/"));
+    if let Some(query) = query {
+        absolute.push('?');
+        absolute.push_str(query);
+    }
+    absolute
 }
 
 /// A tab badge from a `TabBarBadge` request's JSON (`{"kind": "text", "text": "3"}`,
@@ -979,6 +1014,21 @@ fn badge_of(value: Option<&Value>) -> Badge {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn navigator_urls_resolve_against_the_page_folder() {
+        let cases = [
+            ("pages/a/a", "/pages/b/b?x=1", "/pages/b/b?x=1"),
+            ("pages/a/a", "../b/b?x=1", "/pages/b/b?x=1"),
+            ("pages/a/a", "detail", "/pages/a/detail"),
+            ("pages/a/a", "./c/c", "/pages/a/c/c"),
+            ("pages/a/a", "../../../up", "/up"),
+            ("pkg/pages/x/x", "../y/y", "/pkg/pages/y/y"),
+        ];
+        for (from, url, expected) in cases {
+            assert_eq!(resolve_page_url(from, url), expected, "{from} + {url}");
+        }
+    }
 
     #[test]
     fn urls_split_into_path_and_string_query() {

@@ -42,6 +42,7 @@ pub use source::{Location, Warning};
 pub use template::EventPhase;
 pub use vdom::{ComponentInstance, EventBinding, VElement, VNode, to_html};
 
+pub(crate) use expr::truthy;
 pub(crate) use page::resolve;
 use render::{Instances, Renderer};
 use script::ScriptHost;

@@ -1,5 +1,8 @@
 const store = require('../../utils/store');
 
+/** The longest todo text the composer takes. */
+const MAX_LENGTH = 40;
+
 Page({
   data: {
     todos: [],
@@ -31,7 +34,12 @@ Page({
     store.save(todos);
   },
 
+  // The input is controlled: it shows `draft` only, so text over the limit never appears.
   onDraft(e) {
+    if (e.detail.value.length > MAX_LENGTH) {
+      my.showToast({ content: `At most ${MAX_LENGTH} characters` });
+      return;
+    }
     this.setData({ draft: e.detail.value });
   },
 

@@ -59,8 +59,9 @@ Page({
     store.save(this.data.todos);
   },
 
+  // The row carries the id as a mark, which reaches handlers of everything inside it.
   onDelete(e) {
-    const id = e.currentTarget.dataset.id;
+    const id = e.mark.todo;
     this.commit(this.data.todos.filter((todo) => todo.id !== id));
   },
 });

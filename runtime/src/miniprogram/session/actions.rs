@@ -9,6 +9,7 @@ use super::{PageState, Session, ms_since, navigator_route};
 use crate::logic::{EventObject, LogicCommand, Touch};
 use crate::miniprogram::UserAction;
 use crate::miniprogram::events::ancestry;
+use crate::view::truthy;
 
 impl Session {
     /// Does `action` on the element at `path` of the shown page; answers when done.
@@ -85,7 +86,11 @@ impl Session {
             ],
             UserAction::Input(text) => {
                 let cursor = text.chars().count();
-                self.input_values.insert(path.to_vec(), text.clone());
+                // An Alipay controlled field keeps showing its `value` attribute.
+                let controlled = element.attrs.get("controlled").is_some_and(truthy);
+                if !controlled {
+                    self.input_values.insert(path.to_vec(), text.clone());
+                }
                 vec![event("input", json!({"value": text, "cursor": cursor}))]
             }
             UserAction::Confirm => {
@@ -128,7 +133,8 @@ impl Session {
             };
             let delta = attr("delta").parse().unwrap_or(1);
             let open_type = attr("open-type");
-            if let Some(route) = navigator_route(&open_type, attr("url"), delta) {
+            let from = self.shown_path().unwrap_or_default();
+            if let Some(route) = navigator_route(from, &open_type, &attr("url"), delta) {
                 self.logic(LogicCommand::Route(route));
             }
         }

@@ -17,7 +17,7 @@ impl Session {
             return;
         };
         let mut found = Vec::new();
-        collect_instances(view.tree(), &mut found);
+        collect_instances(view.tree(), &mut Vec::new(), &mut found);
         let Some(state) = self.pages.get_mut(&page) else {
             return;
         };
@@ -56,6 +56,12 @@ impl Session {
                         .as_ref()
                         .and_then(|owner| state.mounted.get(owner))
                         .map(|(id, _)| *id);
+                    let ancestors = found
+                        .ancestors
+                        .iter()
+                        .filter_map(|ancestor| state.mounted.get(ancestor))
+                        .map(|(id, _)| *id)
+                        .collect();
                     state
                         .mounted
                         .insert(found.instance.id.clone(), (component, found.props.clone()));
@@ -67,6 +73,7 @@ impl Session {
                         path: found.path,
                         props: found.props,
                         owner,
+                        ancestors,
                     });
                 }
             }
@@ -127,27 +134,37 @@ struct FoundInstance {
     instance: ComponentInstance,
     path: String,
     props: Map<String, Value>,
+    /// The identities of the instances it sits inside, nearest first.
+    ancestors: Vec<String>,
 }
 
-/// Every component instance in `nodes`, in document order (owners before what they own).
-fn collect_instances(nodes: &[VNode], out: &mut Vec<FoundInstance>) {
+/// Every component instance in `nodes`, in document order (owners and enclosing instances
+/// before what they own and enclose); `enclosing` holds the instances around `nodes`,
+/// outermost first.
+fn collect_instances(nodes: &[VNode], enclosing: &mut Vec<String>, out: &mut Vec<FoundInstance>) {
     for node in nodes {
-        if let VNode::Element(element) = node {
-            if let (Some(instance), Some(path)) = (&element.instance, &element.component) {
-                let props = element.properties();
-                // The logic layer names a component by its path without the extension.
-                let path = [".wxml", ".axml"]
-                    .iter()
-                    .find_map(|ext| path.strip_suffix(ext))
-                    .unwrap_or(path);
-                out.push(FoundInstance {
-                    instance: instance.clone(),
-                    path: path.to_owned(),
-                    props,
-                });
-            }
-            collect_instances(&element.children, out);
-        }
+        let VNode::Element(element) = node else {
+            continue;
+        };
+        let Some((instance, path)) = element.instance.as_ref().zip(element.component.as_ref())
+        else {
+            collect_instances(&element.children, enclosing, out);
+            continue;
+        };
+        // The logic layer names a component by its path without the extension.
+        let path = [".wxml", ".axml"]
+            .iter()
+            .find_map(|ext| path.strip_suffix(ext))
+            .unwrap_or(path);
+        out.push(FoundInstance {
+            instance: instance.clone(),
+            path: path.to_owned(),
+            props: element.properties(),
+            ancestors: enclosing.iter().rev().cloned().collect(),
+        });
+        enclosing.push(instance.id.clone());
+        collect_instances(&element.children, enclosing, out);
+        enclosing.pop();
     }
 }
 

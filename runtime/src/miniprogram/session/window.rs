@@ -10,7 +10,7 @@ use super::{Session, UiShown, badge_of, navigator_route};
 use crate::ContainerEvent;
 use crate::logic::{EventObject, LogicCommand, Route, Touch, ViewEvent};
 use crate::miniprogram::events::propagate;
-use crate::view::NodePath;
+use crate::view::{Dialect, NodePath};
 
 impl Session {
     /// Handles a container event; false ends the session.
@@ -108,6 +108,7 @@ impl Session {
                 }
             }
             "mpBack" => self.logic(LogicCommand::Route(Route::NavigateBack { delta: 1 })),
+            "mpTitleClick" => self.page_hook("onTitleClick", json!({})),
             "mpScroll" => {
                 let top = number("scrollTop");
                 if let Some(state) = self.shown.and_then(|p| self.pages.get_mut(&p)) {
@@ -128,9 +129,11 @@ impl Session {
                 }
             }
             "mpNavigate" => {
-                let url = text("url").to_owned();
                 let delta = message.get("delta").and_then(Value::as_u64).unwrap_or(1);
-                if let Some(route) = navigator_route(text("openType"), url, delta as usize) {
+                let from = self.shown_path().unwrap_or_default();
+                if let Some(route) =
+                    navigator_route(from, text("openType"), text("url"), delta as usize)
+                {
                     self.logic(LogicCommand::Route(route));
                 }
             }
@@ -170,6 +173,9 @@ impl Session {
             });
             let mut event = event.clone();
             event.current_target = call.current_target;
+            if self.dialect == Dialect::WeChat {
+                event.mark = Some(call.mark);
+            }
             let component = self.component_number(page, call.owner.as_ref());
             self.logic(LogicCommand::Event(Box::new(ViewEvent {
                 page,
