@@ -237,6 +237,7 @@
 
   function reflect(el, name, value) {
     if (/^on/i.test(name)) return; // handler props never become inline DOM handlers
+    if (name === "style" && typeof value === "string") value = inlineRpx(value);
     try {
       if (value === null || value === undefined || value === false) el.removeAttribute(name);
       else if (value === true) el.setAttribute(name, "");
@@ -269,6 +270,10 @@
     const derived = derivedMap.get(el);
     if (derived) for (const property of Object.keys(derived)) el.style.setProperty(property, derived[property]);
   }
+
+  // rpx in an inline style (`width: {{w}}rpx`) as a share of the page width, which is 750 rpx.
+  const inlineRpx = (style) =>
+    style.replace(/(^|[^\w.-])(-?(?:\d+\.?\d*|\.\d+))rpx\b/gi, (_, before, n) => before + "calc(" + n + " * 100vw / 750)");
 
   // A length attribute: numbers are px, rpx scales with the window width (750 rpx wide).
   function cssLength(value) {

@@ -17,6 +17,17 @@ fn mount(app: &mut Harness, component: u64, path: &str, given: Value) {
     mount_inside(app, component, path, given, &[]);
 }
 
+/// Runs method `handler` of component `component` as the view would for an event.
+fn call(app: &mut Harness, component: u64, handler: &str, reply_id: Option<u64>) {
+    app.send(LogicCommand::Event(Box::new(capsule_runtime::ViewEvent {
+        page: 1,
+        component: Some(component),
+        handler: handler.into(),
+        event: capsule_runtime::EventObject::default(),
+        reply_id,
+    })));
+}
+
 /// Mounts `component` inside the instances `ancestors` (nearest first).
 fn mount_inside(app: &mut Harness, component: u64, path: &str, given: Value, ancestors: &[u64]) {
     app.send(LogicCommand::MountComponent {
@@ -83,13 +94,7 @@ fn alipay_component_lifecycle_props_and_mixins() {
         data: json!({"fromMixin": true, "open": false}),
     }));
 
-    app.send(LogicCommand::Event(Box::new(capsule_runtime::ViewEvent {
-        page: 1,
-        component: Some(41),
-        handler: "toggle".into(),
-        event: capsule_runtime::EventObject::default(),
-        reply_id: None,
-    })));
+    call(&mut app, 41, "toggle", None);
     assert_eq!(app.new_logs(), ["page saved v1 pages/index/index"]);
     let set_data = app
         .seen
@@ -173,13 +178,7 @@ fn wechat_component_properties_observers_behaviors_and_events() {
         ]
     );
     app.eval("0").expect("barrier");
-    app.send(LogicCommand::Event(Box::new(capsule_runtime::ViewEvent {
-        page: 1,
-        component: Some(7),
-        handler: "bump".into(),
-        event: capsule_runtime::EventObject::default(),
-        reply_id: None,
-    })));
+    call(&mut app, 7, "bump", None);
     assert_eq!(app.new_logs(), ["observed 1 5"]);
     assert!(app.seen.contains(&LogicToView::ComponentEvent {
         component: 7,
@@ -286,13 +285,7 @@ fn wechat_relations_link_parents_children_and_ancestors_both_ways() {
         &[4, 1],
     );
     assert_eq!(app.new_logs(), ["list field components/item/item"]);
-    app.send(LogicCommand::Event(Box::new(capsule_runtime::ViewEvent {
-        page: 1,
-        component: Some(1),
-        handler: "names".into(),
-        event: capsule_runtime::EventObject::default(),
-        reply_id: Some(9),
-    })));
+    call(&mut app, 1, "names", Some(9));
     let answer = app.wait_for(|m| matches!(m, LogicToView::EventReturn { reply_id: 9, .. }));
     assert_eq!(
         answer,

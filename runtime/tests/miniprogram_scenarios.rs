@@ -53,20 +53,26 @@ fn run_example(dialect: &str, webview: bool) -> tempfile::TempDir {
     out
 }
 
-/// Checks a screenshot is the iphone-8 window and not blank; returns its pixels (RGB).
-fn check_screenshot(path: &Path) -> (u32, u32, Vec<(u8, u8, u8)>) {
+/// The pixels (RGB) of a PNG, with its width and height.
+fn read_png(path: &Path) -> (u32, u32, Vec<(u8, u8, u8)>) {
     let decoder = png::Decoder::new(std::io::BufReader::new(
         std::fs::File::open(path).expect("screenshot written"),
     ));
     let mut reader = decoder.read_info().expect("a PNG");
     let mut buffer = vec![0; reader.output_buffer_size()];
     let frame = reader.next_frame(&mut buffer).expect("decodes");
-    assert_eq!((frame.width, frame.height), (375, 667), "iphone-8 window");
     let channels = frame.color_type.samples();
-    let pixels: Vec<(u8, u8, u8)> = buffer[..frame.buffer_size()]
+    let pixels = buffer[..frame.buffer_size()]
         .chunks(channels)
         .map(|p| (p[0], p[1], p[2]))
         .collect();
+    (frame.width, frame.height, pixels)
+}
+
+/// Checks a screenshot is the iphone-8 window and not blank; returns its pixels (RGB).
+fn check_screenshot(path: &Path) -> (u32, u32, Vec<(u8, u8, u8)>) {
+    let (width, height, pixels) = read_png(path);
+    assert_eq!((width, height), (375, 667), "iphone-8 window");
     let colours: std::collections::HashSet<_> = pixels.iter().step_by(7).collect();
     assert!(
         colours.len() > 40,
@@ -74,7 +80,22 @@ fn check_screenshot(path: &Path) -> (u32, u32, Vec<(u8, u8, u8)>) {
         path.display(),
         colours.len()
     );
-    (frame.width, frame.height, pixels)
+    (width, height, pixels)
+}
+
+/// Writes a one-page WeChat app into `root`: its manifest, app.json, app.js and the files
+/// of `pages/index/index` (named by extension: `js`, `wxml`, `wxss`).
+fn write_one_page_app(root: &Path, app_id: &str, page: &[(&str, &str)]) {
+    std::fs::create_dir_all(root.join("pages/index")).expect("dirs");
+    let manifest = format!(
+        r#"{{"appId":"{app_id}","name":"{app_id}","version":"1.0.0","kind":"miniprogram","dialect":"wechat","entry":"app.json"}}"#
+    );
+    std::fs::write(root.join("manifest.json"), manifest).expect("write");
+    std::fs::write(root.join("app.json"), r#"{"pages":["pages/index/index"]}"#).expect("write");
+    std::fs::write(root.join("app.js"), "App({})").expect("write");
+    for (ext, text) in page {
+        std::fs::write(root.join(format!("pages/index/index.{ext}")), text).expect("write");
+    }
 }
 
 #[test]
@@ -214,19 +235,11 @@ fn run_headless_prints_the_home_page_and_cold_start() {
 fn a_page_that_does_not_compile_is_reported_not_shown_as_blank() {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path();
-    std::fs::create_dir_all(root.join("pages/index")).expect("dirs");
-    for (file, text) in [
-        (
-            "manifest.json",
-            r#"{"appId":"broken","name":"Broken","version":"1.0.0","kind":"miniprogram","dialect":"wechat","entry":"app.json"}"#,
-        ),
-        ("app.json", r#"{"pages":["pages/index/index"]}"#),
-        ("app.js", "App({})"),
-        ("pages/index/index.js", "Page({data: {}})"),
-        ("pages/index/index.wxml", "<view>{{a +}}</view>"),
-    ] {
-        std::fs::write(root.join(file), text).expect("write");
-    }
+    write_one_page_app(
+        root,
+        "broken",
+        &[("js", "Page({data: {}})"), ("wxml", "<view>{{a +}}</view>")],
+    );
     let output = capsule(&["run", "--headless", root.to_str().expect("utf-8")]);
     let log = text(&output);
     assert_eq!(output.status.code(), Some(1), "{log}");
@@ -250,4 +263,44 @@ fn a_page_that_does_not_compile_is_reported_not_shown_as_blank() {
         log.contains("app.json: 'pages' must be a list of page paths"),
         "{log}"
     );
+}
+
+#[test]
+fn inline_rpx_and_vh_lay_out_against_the_device_in_the_window() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write_one_page_app(
+        root,
+        "layout",
+        &[
+            ("js", "Page({data: {half: 375}})"),
+            (
+                "wxml",
+                r#"<view style="width: {{half}}rpx; height: 40px; background: #ff0000"></view><view class="tall"></view>"#,
+            ),
+            (
+                "wxss",
+                ".tall { width: 100%; height: 50vh; background: #0000ff; }",
+            ),
+        ],
+    );
+    let shot = root.join("shot.png");
+    let output = capsule(&[
+        "run",
+        root.to_str().expect("utf-8"),
+        "--screenshot",
+        shot.to_str().expect("utf-8"),
+    ]);
+    assert!(output.status.success(), "{}", text(&output));
+    let (width, _, pixels) = read_png(&shot);
+    let at = |x: u32, y: u32| pixels[(y * width + x) as usize];
+    let (red, blue) = ((255, 0, 0), (0, 0, 255));
+    // Below the 44 px navigation bar: 375rpx is half the 375 px wide iphone-8 window.
+    assert_eq!(at(10, 64), red);
+    assert_eq!(at(180, 64), red);
+    assert_ne!(at(200, 64), red);
+    // 50vh is half the page area (667 - 44 px), not half the window: the blue box spans
+    // y = 84 .. 395.5.
+    assert_eq!(at(10, 390), blue);
+    assert_ne!(at(10, 400), blue);
 }

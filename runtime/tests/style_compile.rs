@@ -151,6 +151,23 @@ fn syntax_errors_point_at_the_source() {
         assert!(matches!(err, StyleError::Syntax { .. }), "{err:?}");
         assert!(err.to_string().starts_with(prefix), "{source}: {err}");
     }
+    // Functions nested deeply enough to make the CSS parser work for hours are refused
+    // at once; the usual depths compile.
+    let deep = format!(".x{{width:{}1px}}", "calc(".repeat(28));
+    let f = files(&[("a.wxss", deep.as_str())]);
+    let err = compile(&f, "a.wxss", &options(375.0)).expect_err("too deep");
+    assert!(
+        err.to_string()
+            .starts_with("a.wxss:1:54: parentheses nested more than 8 deep"),
+        "{err}"
+    );
+    assert_eq!(
+        css(
+            ".x{width:calc(var(--a,calc(2*(3rpx + (1px)))) + 1px)}",
+            750.0
+        ),
+        ".x{width:calc(var(--a,calc(2*(3px + (1px)))) + 1px)}"
+    );
     // An error in an imported file names that file.
     let f = files(&[
         ("a.wxss", "@import 'b.wxss';"),

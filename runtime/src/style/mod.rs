@@ -174,13 +174,19 @@ fn collect(
 /// An `@import` target as written, with its position (line, column from 1).
 type ImportRef = (String, u32, u32);
 
+/// How deeply parentheses (functions such as `calc(`) may nest. lightningcss takes time
+/// exponential in the nesting of math functions (about 2.2× per level), so deeper source is
+/// refused before it is parsed; real stylesheets stay far below this.
+const MAX_PAREN_DEPTH: usize = 8;
+
 /// Finds top-level `@import`s; returns the text with them blanked (lines and columns kept)
-/// and the targets with their positions.
+/// and the targets with their positions. Refuses parentheses nested deeper than
+/// [`MAX_PAREN_DEPTH`].
 fn extract_imports(file: &str, text: &str) -> Result<(String, Vec<ImportRef>), StyleError> {
     let bytes = text.as_bytes();
     let mut out = text.to_owned().into_bytes();
     let mut imports = Vec::new();
-    let (mut i, mut depth) = (0, 0usize);
+    let (mut i, mut depth, mut parens) = (0, 0usize, 0usize);
     while i < bytes.len() {
         match bytes[i] {
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
@@ -197,6 +203,21 @@ fn extract_imports(file: &str, text: &str) -> Result<(String, Vec<ImportRef>), S
             }
             b'{' => depth += 1,
             b'}' => depth = depth.saturating_sub(1),
+            b'(' => {
+                parens += 1;
+                if parens > MAX_PAREN_DEPTH {
+                    let (line, column) = line_col(text, i);
+                    return Err(StyleError::Syntax {
+                        file: file.to_owned(),
+                        line,
+                        column,
+                        message: format!(
+                            "parentheses nested more than {MAX_PAREN_DEPTH} deep are not supported"
+                        ),
+                    });
+                }
+            }
+            b')' => parens = parens.saturating_sub(1),
             b'@' if depth == 0
                 && text[i..]
                     .get(..7)

@@ -16,7 +16,6 @@ pub struct PageView {
     files: HashMap<String, TemplateFile>,
     /// Per page/component template: tag → component template path.
     components: HashMap<String, HashMap<String, String>>,
-    component_data: HashMap<String, Value>,
     /// Per component template: the `externalClasses` its `.json` declares.
     external_classes: HashMap<String, Vec<String>>,
     scripts: Vec<LinkedScript>,
@@ -60,7 +59,6 @@ impl PageView {
                 entry: entry.clone(),
                 files: HashMap::new(),
                 components: HashMap::new(),
-                component_data: HashMap::new(),
                 external_classes: HashMap::new(),
                 scripts: Vec::new(),
                 script_files: Vec::new(),
@@ -71,12 +69,6 @@ impl PageView {
         };
         linker.owner(&entry)?;
         Ok(linker.page)
-    }
-
-    /// Sets the data a component's template sees before its properties are applied (the
-    /// component's own `data` as the logic layer reports it).
-    pub fn set_component_data(&mut self, component: &str, data: Value) {
-        self.component_data.insert(component.to_owned(), data);
     }
 
     /// Every warning the parser recovered from, by file.
@@ -146,13 +138,6 @@ impl PageView {
 
     pub(crate) fn component(&self, owner: &str, tag: &str) -> Option<&str> {
         self.components.get(owner)?.get(tag).map(String::as_str)
-    }
-
-    pub(crate) fn component_data(&self, component: &str) -> Value {
-        match self.component_data.get(component) {
-            Some(v @ Value::Object(_)) => v.clone(),
-            _ => Value::Object(Map::new()),
-        }
     }
 }
 

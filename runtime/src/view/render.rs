@@ -448,7 +448,7 @@ impl<'p> Renderer<'p> {
             .instances
             .get(&identity)
             .cloned()
-            .unwrap_or_else(|| self.page.component_data(path));
+            .unwrap_or_else(|| Value::Object(Map::new()));
         if let Value::Object(d) = &mut data {
             let props = node.properties();
             d.extend(props.clone());
