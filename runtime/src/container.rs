@@ -130,7 +130,6 @@ impl ContainerBuilder {
             inner: Arc::new(Inner {
                 dispatcher,
                 device,
-                profile: self.profile,
                 host,
                 pages: Mutex::default(),
                 ui_pages: Mutex::default(),
@@ -151,7 +150,6 @@ pub struct Container {
 struct Inner {
     dispatcher: Dispatcher,
     device: Arc<SimulatedDevice>,
-    profile: DeviceProfile,
     host: Arc<dyn RenderHost>,
     pages: Mutex<HashMap<PageId, OpenPage>>,
     /// The window of each running mini-program, by app id: where its logic's UI goes.
@@ -190,14 +188,20 @@ impl Container {
 
     /// The simulated device.
     pub fn device_profile(&self) -> DeviceProfile {
-        self.inner.profile
+        self.inner.device.profile()
+    }
+
+    /// Simulates `profile` from now on: what `getSystemInfo` answers, how wide `rpx` is for
+    /// pages compiled later, and the size of windows opened later.
+    pub fn set_device_profile(&self, profile: DeviceProfile) {
+        self.inner.device.set_profile(profile);
     }
 
     /// Opens `app` at its entry page and returns the new page.
     pub fn open(&self, app: App) -> Result<PageId> {
         if app.manifest().kind != AppKind::H5 {
             return Err(Error::Unsupported(format!(
-                "{} is a mini-program; this runtime runs H5 apps so far",
+                "{} is a mini-program: open it with MiniProgram::launch",
                 app.id()
             )));
         }

@@ -118,7 +118,9 @@ impl Default for DeviceProfile {
 /// The container's [`Device`]: the profile, one clipboard shared by all apps, and UI
 /// requests forwarded to the page through the render host.
 pub(crate) struct SimulatedDevice {
-    profile: DeviceProfile,
+    /// Switchable while the container runs (the scenario runner plays each scenario on its
+    /// own device).
+    profile: Mutex<DeviceProfile>,
     clipboard: Mutex<String>,
     host: Arc<dyn RenderHost>,
     next_ui: AtomicU64,
@@ -143,13 +145,23 @@ pub(crate) fn is_chrome(request: &UiRequest) -> bool {
 impl SimulatedDevice {
     pub(crate) fn new(profile: DeviceProfile, host: Arc<dyn RenderHost>) -> Self {
         Self {
-            profile,
+            profile: Mutex::new(profile),
             clipboard: Mutex::default(),
             host,
             next_ui: AtomicU64::new(1),
             open_ui: Mutex::default(),
             watchers: Mutex::default(),
         }
+    }
+
+    /// The device simulated now.
+    pub(crate) fn profile(&self) -> DeviceProfile {
+        *self.profile.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Simulates `profile` from now on.
+    pub(crate) fn set_profile(&self, profile: DeviceProfile) {
+        *self.profile.lock().unwrap_or_else(PoisonError::into_inner) = profile;
     }
 
     /// Sends every later UI request of `page` to the returned receiver too; chrome requests
@@ -207,7 +219,7 @@ impl SimulatedDevice {
 
 impl Device for SimulatedDevice {
     fn system_info(&self) -> SystemInfo {
-        self.profile.system_info()
+        self.profile().system_info()
     }
 
     fn clipboard_text(&self) -> String {

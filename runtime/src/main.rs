@@ -362,8 +362,6 @@ impl Window {
         };
         let host = WryHost::new(WryHostOptions {
             title: app.manifest().name.clone(),
-            width: profile.width,
-            height: profile.height,
         });
         Ok(Self {
             handle: host.handle(),

@@ -37,7 +37,7 @@ pub(crate) struct TestArgs {
     /// Folder for screenshots (headless runs save the page HTML instead).
     #[arg(long, default_value = "capsule-test-out")]
     out: PathBuf,
-    /// Simulated device (a scenario's own `device` wins in headless runs).
+    /// Simulated device (a scenario's own `device` wins).
     #[arg(long, default_value = "iphone-8", value_parser = crate::device_names())]
     device: String,
     #[command(flatten)]
@@ -206,10 +206,16 @@ fn report(snapshot: &Snapshot, package_open: Duration) {
 
 /// `capsule test`.
 pub(crate) fn test(args: &TestArgs, data_dir: Option<&Path>) -> Result<i32> {
+    let default_device = DeviceProfile::named(&args.device).context("unknown device")?;
+    // Each scenario with the device it runs on: its own `device`, else the command line's.
     let scenarios = args
         .scenarios
         .iter()
-        .map(|file| Scenario::load(file))
+        .map(|file| {
+            let scenario = Scenario::load(file)?;
+            let device = scenario.device.unwrap_or(default_device);
+            Ok((scenario, device))
+        })
         .collect::<Result<Vec<_>>>()?;
     let (app, unpacked) = open_app_at(&args.app, args.signed_only, &args.trust, data_dir)?;
     if app.manifest().kind != AppKind::MiniProgram {
@@ -224,13 +230,12 @@ pub(crate) fn test(args: &TestArgs, data_dir: Option<&Path>) -> Result<i32> {
         scans: ScriptedScans::default(),
         developer_mode: args.app.is_dir(),
     };
-    let device = DeviceProfile::named(&args.device).context("unknown device")?;
     let code = if args.webview {
-        run.in_window(scenarios, device, args.junit.clone())?
+        run.in_window(scenarios, default_device, args.junit.clone())?
     } else {
         let outcomes = scenarios
             .iter()
-            .map(|scenario| run.headless(scenario, device))
+            .map(|(scenario, device)| run.headless(scenario, *device))
             .collect::<Result<Vec<_>>>()?;
         finish(&outcomes, args.junit.as_deref())?
     };
@@ -289,12 +294,7 @@ impl TestRun {
     }
 
     /// Plays one scenario on a container of its own, without a window.
-    fn headless(&self, scenario: &Scenario, default_device: DeviceProfile) -> Result<Outcome> {
-        let device = match &scenario.device {
-            Some(name) => DeviceProfile::named(name)
-                .with_context(|| format!("{}: unknown device '{name}'", scenario.file.display()))?,
-            None => default_device,
-        };
+    fn headless(&self, scenario: &Scenario, device: DeviceProfile) -> Result<Outcome> {
         let container = self.container(device, Arc::new(HeadlessHost::new()));
         let program = MiniProgram::launch(
             &container,
@@ -333,18 +333,22 @@ impl TestRun {
         )
     }
 
-    /// Plays every scenario in the real window: one window per scenario, in one process.
+    /// Plays every scenario in the real window: one window per scenario, sized for the
+    /// scenario's device, in one process.
     fn in_window(
         self,
-        scenarios: Vec<Scenario>,
+        scenarios: Vec<(Scenario, DeviceProfile)>,
         device: DeviceProfile,
         junit: Option<PathBuf>,
     ) -> Result<i32> {
-        let _display = ensure_display(device)?;
+        let largest = scenarios
+            .iter()
+            .map(|(_, device)| *device)
+            .max_by_key(|device| device.width * device.height)
+            .unwrap_or(device);
+        let _display = ensure_display(largest)?;
         let host = WryHost::new(WryHostOptions {
             title: self.app.manifest().name.clone(),
-            width: device.width,
-            height: device.height,
         });
         let handle = host.handle();
         let container = self.container(device, Arc::new(handle.clone()));
@@ -367,12 +371,13 @@ impl TestRun {
         &self,
         container: &Container,
         handle: &WryHandle,
-        scenarios: &[Scenario],
+        scenarios: &[(Scenario, DeviceProfile)],
         junit: Option<&Path>,
     ) -> Result<i32> {
         let mut outcomes = Vec::new();
         let mut previous: Option<MiniProgram> = None;
-        for scenario in scenarios {
+        for (scenario, device) in scenarios {
+            container.set_device_profile(*device);
             let program =
                 MiniProgram::launch(container, self.app.clone(), &Self::options(scenario, true))?;
             // Closing the last window ends the event loop: close the previous one only now.

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use capsule_jsapi::{ApiError, SCAN_FAILED, ScanImage, ScanRequest, ScanSource};
-use capsule_runtime::{MiniProgram, Route, Snapshot, UserAction};
+use capsule_runtime::{DeviceProfile, MiniProgram, Route, Snapshot, UserAction};
 use serde_json::{Map, Value, json};
 
 use crate::selector::{Selector, describe, element_at, text_of};
@@ -27,10 +27,8 @@ const POLL: Duration = Duration::from_millis(40);
 pub(crate) struct Scenario {
     /// `name`, or the file name.
     pub(crate) name: String,
-    /// The file.
-    pub(crate) file: PathBuf,
-    /// `device`.
-    pub(crate) device: Option<String>,
+    /// `device`: the preset it runs on, when it names one.
+    pub(crate) device: Option<DeviceProfile>,
     /// `query` for the home page.
     pub(crate) query: Option<String>,
     steps: Vec<Value>,
@@ -59,8 +57,12 @@ impl Scenario {
         };
         Ok(Self {
             name: text_field("name")?.unwrap_or_else(|| file.display().to_string()),
-            file: file.to_owned(),
-            device: text_field("device")?,
+            device: text_field("device")?
+                .map(|name| {
+                    DeviceProfile::named(&name)
+                        .with_context(|| format!("{}: unknown device '{name}'", file.display()))
+                })
+                .transpose()?,
             query: text_field("query")?,
             steps,
         })

@@ -29,8 +29,6 @@ fn main() -> ExitCode {
     });
     let host = WryHost::new(WryHostOptions {
         title: "embedding test".into(),
-        width: 360,
-        height: 640,
     });
     let handle = host.handle();
     let container = Container::builder()

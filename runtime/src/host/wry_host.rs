@@ -17,15 +17,12 @@ use crate::bridge::{FromPage, ToPage, page_script};
 use crate::protocol::{SCHEME, origin_of, serve};
 use crate::{Container, Error, PageId, PageSpec, RenderHost, Result};
 
-/// How [`WryHost`] windows look.
+/// How [`WryHost`] windows look. Each window opens at the size of the container's device
+/// profile ([`Container::device_profile`]) at that moment.
 #[derive(Debug, Clone)]
 pub struct WryHostOptions {
     /// Window title until the page sets one.
     pub title: String,
-    /// Inner window width in logical pixels.
-    pub width: u32,
-    /// Inner window height in logical pixels.
-    pub height: u32,
 }
 
 /// Requests to the UI thread.
@@ -286,7 +283,10 @@ impl Ui {
     fn open(&self, spec: &PageSpec, target: &EventLoopWindowTarget<HostEvent>) -> Result<PageView> {
         let window = WindowBuilder::new()
             .with_title(&self.options.title)
-            .with_inner_size(LogicalSize::new(self.options.width, self.options.height))
+            .with_inner_size({
+                let device = self.container.device_profile();
+                LogicalSize::new(device.width, device.height)
+            })
             .build(target)
             .map_err(|e| Error::Webview(e.to_string()))?;
         let page = spec.id;
