@@ -492,6 +492,12 @@ pub(crate) trait ScriptCalls {
     fn budget_spent(&self) -> bool {
         false
     }
+
+    /// Module `module` as a value (`{{m.title}}`), without its functions; `None` when no
+    /// module of that name exists.
+    fn value(&self, _module: &str) -> Option<Value> {
+        None
+    }
 }
 
 /// The names visible to an expression: `for` bindings over a data root.
@@ -550,7 +556,14 @@ impl Expr {
     pub(crate) fn eval<'a>(&self, scope: &Scope<'a>) -> Result<Cow<'a, Value>, EvalError> {
         Ok(match self {
             Expr::Literal(v) => Cow::Owned(v.clone()),
-            Expr::Ident(name) => Cow::Borrowed(scope.lookup(name).unwrap_or(&NULL)),
+            // Data first; a name the data lacks may be a view-script module.
+            Expr::Ident(name) => match scope.lookup(name) {
+                Some(value) => Cow::Borrowed(value),
+                None => scope
+                    .scripts()
+                    .and_then(|scripts| scripts.value(name))
+                    .map_or(Cow::Borrowed(&NULL), Cow::Owned),
+            },
             Expr::Member(object, key) => {
                 let object = object.eval(scope)?;
                 let key = key.eval(scope)?;

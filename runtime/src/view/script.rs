@@ -227,6 +227,8 @@ struct Engine {
     deadline: Cell<Option<Instant>>,
     /// Whether the running render has spent its budget.
     spent: Cell<bool>,
+    /// Module objects read as values in the running render (`{{m.title}}`), by name.
+    values: RefCell<HashMap<String, Option<Value>>>,
 }
 
 /// A boa context with the modules loaded.
@@ -247,6 +249,7 @@ impl Engine {
             loaded: RefCell::new(Some(loaded)),
             deadline: Cell::new(None),
             spent: Cell::new(false),
+            values: RefCell::default(),
         })
     }
 
@@ -255,6 +258,7 @@ impl Engine {
     fn begin_render(&self, budget: Duration) {
         self.deadline.set(Instant::now().checked_add(budget));
         self.spent.set(false);
+        self.values.borrow_mut().clear();
         let mut loaded = self.loaded.borrow_mut();
         if loaded.is_none() {
             match Loaded::load(&self.declared, &self.files) {
@@ -327,6 +331,20 @@ impl ScriptCalls for Engine {
 
     fn budget_spent(&self) -> bool {
         self.spent.get()
+    }
+
+    fn value(&self, module: &str) -> Option<Value> {
+        if let Some(value) = self.values.borrow().get(module) {
+            return value.clone();
+        }
+        let mut slot = self.loaded.borrow_mut();
+        let loaded = slot.as_mut()?;
+        let object = loaded.modules.get(module)?.clone();
+        let value = loaded.module_json(&object).ok();
+        self.values
+            .borrow_mut()
+            .insert(module.to_owned(), value.clone());
+        value
     }
 }
 
@@ -457,35 +475,73 @@ impl Loaded {
 
     /// A call's result as JSON, refused when too deep or large to render.
     fn result_json(&mut self, result: &JsValue) -> Result<Value, String> {
-        let context = &mut self.context;
-        if result.is_object() {
-            context
-                .runtime_limits_mut()
-                .set_loop_iteration_limit(LOOP_LIMIT);
-            let fits = self
-                .result_check
-                .as_callable()
-                .map(|check| {
-                    check.call(
-                        &JsValue::undefined(),
-                        &[
-                            result.clone(),
-                            MAX_RESULT_DEPTH.into(),
-                            MAX_RESULT_VALUES.into(),
-                        ],
-                        context,
-                    )
-                })
-                .transpose()
-                .map_err(|e| e.to_string())?;
-            if fits.is_none_or(|fits| !fits.to_boolean()) {
-                return Err(format!(
-                    "the result nests deeper than {MAX_RESULT_DEPTH} levels or holds over {MAX_RESULT_VALUES} values"
-                ));
-            }
-        }
-        let json = result.to_json(context).map_err(|e| e.to_string())?;
+        self.check_size(result)?;
+        let json = result
+            .to_json(&mut self.context)
+            .map_err(|e| e.to_string())?;
         Ok(json.unwrap_or(Value::Null))
+    }
+
+    /// A module object as data, as `JSON.stringify` sees it (its functions left out).
+    fn module_json(&mut self, module: &JsObject) -> Result<Value, String> {
+        let module = JsValue::from(module.clone());
+        self.check_size(&module)?;
+        let context = &mut self.context;
+        let json = context
+            .global_object()
+            .get(JsString::from("JSON"), context)
+            .map_err(|e| e.to_string())?;
+        let stringify = json
+            .as_object()
+            .map(|json| json.get(JsString::from("stringify"), context))
+            .transpose()
+            .map_err(|e| e.to_string())?
+            .ok_or("JSON.stringify is missing")?;
+        let text = stringify
+            .as_callable()
+            .ok_or("JSON.stringify is not a function")?
+            .call(&json, &[module], context)
+            .map_err(|e| e.to_string())?;
+        match text.as_string() {
+            Some(text) => {
+                serde_json::from_str(&text.to_std_string_escaped()).map_err(|e| e.to_string())
+            }
+            None => Ok(Value::Null),
+        }
+    }
+
+    /// Refuses a value nested deeper than [`MAX_RESULT_DEPTH`] or holding more than
+    /// [`MAX_RESULT_VALUES`] values.
+    fn check_size(&mut self, value: &JsValue) -> Result<(), String> {
+        if !value.is_object() {
+            return Ok(());
+        }
+        let context = &mut self.context;
+        context
+            .runtime_limits_mut()
+            .set_loop_iteration_limit(LOOP_LIMIT);
+        let fits = self
+            .result_check
+            .as_callable()
+            .map(|check| {
+                check.call(
+                    &JsValue::undefined(),
+                    &[
+                        value.clone(),
+                        MAX_RESULT_DEPTH.into(),
+                        MAX_RESULT_VALUES.into(),
+                    ],
+                    context,
+                )
+            })
+            .transpose()
+            .map_err(|e| e.to_string())?;
+        if fits.is_none_or(|fits| !fits.to_boolean()) {
+            return Err(format!(
+                "the result nests deeper than {MAX_RESULT_DEPTH} levels or holds over {MAX_RESULT_VALUES} values"
+            ));
+        }
+        Ok(())
     }
 }
 
