@@ -17,8 +17,6 @@
 
   const LONG_PRESS_MS = 350;
   const TAP_SLOP_PX = 10;
-  const NAV_HEIGHT = 44;
-  const TAB_HEIGHT = 50;
   const REACH_BOTTOM_PX = 50;
   const PULL_DRAG_PX = 64;
   const PULL_WHEEL_PX = 120;
@@ -668,7 +666,9 @@
 
   // ---------------------------------------------------------------------------------------
   // Reporting user events.
-  const chromeTop = () => (chrome.navigationBar ? NAV_HEIGHT : 0);
+  // A bar's height in CSS px, as the runtime gives it with the chrome (0: no bar).
+  const barHeight = (bar) => (bar && typeof bar === "object" && Number(bar.height) > 0 ? Number(bar.height) : 0);
+  const chromeTop = () => barHeight(chrome.navigationBar);
   // Page coordinates as the platforms give them: y starts below the navigation bar.
   function pointOf(source, identifier) {
     const top = chromeTop();
@@ -1053,7 +1053,7 @@
 :host { all: initial; }
 .nav, .tabs { position: fixed; left: 0; right: 0; z-index: 2147483000; box-sizing: border-box;
   font-family: -apple-system, "PingFang SC", "Noto Sans CJK SC", "Helvetica Neue", "DejaVu Sans", sans-serif; }
-.nav { top: 0; height: ${NAV_HEIGHT}px; display: flex; align-items: center; justify-content: center; padding: 0 56px;
+.nav { top: 0; height: var(--capsule-top); display: flex; align-items: center; justify-content: center; padding: 0 56px;
   font-size: 17px; font-weight: 600; }
 .back { position: absolute; left: 0; top: 0; width: 44px; height: 44px; padding: 0; border: 0; background: none;
   color: inherit; cursor: pointer; }
@@ -1067,7 +1067,7 @@
 .refresh { position: fixed; left: 50%; width: 32px; height: 32px; margin-left: -16px; z-index: 2147483000;
   display: flex; align-items: center; justify-content: center; border-radius: 50%; background: #fff; color: #888;
   box-shadow: 0 1px 4px rgba(0, 0, 0, 0.25); }
-.tabs { bottom: 0; height: ${TAB_HEIGHT}px; display: flex; border-top: 1px solid rgba(0, 0, 0, 0.33); }
+.tabs { bottom: 0; height: var(--capsule-bottom); display: flex; border-top: 1px solid rgba(0, 0, 0, 0.33); }
 .tab { flex: 1; min-width: 0; display: flex; flex-direction: column; align-items: center; justify-content: center;
   gap: 2px; font-size: 10px; cursor: pointer; user-select: none; }
 .tab.text-only { font-size: 14px; }
@@ -1106,8 +1106,8 @@
     if (nav) shadow.appendChild(navigationBar(nav));
     if (tabs) shadow.appendChild(tabBar(tabs));
     const style = document.documentElement.style;
-    style.setProperty("--capsule-top", (nav ? NAV_HEIGHT : 0) + "px");
-    style.setProperty("--capsule-bottom", (tabs ? TAB_HEIGHT : 0) + "px");
+    style.setProperty("--capsule-top", barHeight(nav) + "px");
+    style.setProperty("--capsule-bottom", barHeight(tabs) + "px");
     document.body.style.backgroundColor = chrome.backgroundColor ? String(chrome.backgroundColor) : "";
     drawRefresh();
   }

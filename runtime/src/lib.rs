@@ -43,7 +43,7 @@ pub use host::{
 };
 pub use logic::{
     DataChange, EventObject, EventTarget, LogicCommand, LogicError, LogicHandle, LogicOptions,
-    LogicPageId, LogicToView, PathKey, Route, Splice, Touch, ViewEvent,
+    LogicPageId, LogicToView, PageBars, PathKey, Route, Splice, Touch, ViewEvent,
 };
 pub use miniprogram::{
     ColdStart, MiniProgram, MiniProgramError, MiniProgramOptions, Snapshot, UiShown, UserAction,

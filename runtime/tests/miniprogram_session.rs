@@ -402,3 +402,25 @@ fn can_i_use_answers_synchronously_for_native_and_logic_apis() {
         .expect("evaluates");
     assert_eq!(answers, json!([true, true, true, true, false, false]));
 }
+
+#[test]
+fn window_height_is_the_page_area_between_the_bars() {
+    let fixture = launch();
+    let program = &fixture.program;
+    let height = |expr: &str| program.evaluate(expr).expect("evaluates");
+    // iphone-8: 667 px, less the 44 px navigation bar and, on a tab page, the 50 px tab bar.
+    assert_eq!(height("wx.getSystemInfoSync().screenHeight"), json!(667));
+    assert_eq!(height("wx.getSystemInfoSync().windowHeight"), json!(573));
+    program
+        .route(Route::NavigateTo {
+            url: "/pages/b/b".into(),
+        })
+        .expect("route");
+    wait(program, |s| s.route.as_deref() == Some("pages/b/b"));
+    assert_eq!(height("wx.getSystemInfoSync().windowHeight"), json!(623));
+    program
+        .evaluate("wx.getSystemInfo().then((r) => { globalThis.asyncHeight = r.windowHeight; })")
+        .expect("asks");
+    program.settle().expect("settles");
+    assert_eq!(height("globalThis.asyncHeight"), json!(623));
+}

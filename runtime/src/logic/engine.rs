@@ -22,7 +22,7 @@ use serde_json::{Value, json};
 
 use super::messages::{LogicCommand, LogicToView};
 use super::modules::{self, AppModuleLoader};
-use super::{LogicError, LogicOptions};
+use super::{LogicError, LogicOptions, PageBars};
 use crate::{App, Container};
 
 /// `setData` payloads above this size are logged as a warning.
@@ -270,6 +270,7 @@ fn run(
         Some(Dialect::Wechat) => "wechat",
         _ => "alipay",
     };
+    let bars = options.bars;
     HOST.with(|host| {
         *host.borrow_mut() = Some(Host {
             out,
@@ -282,7 +283,7 @@ fn run(
             timer_deadlines: HashMap::new(),
         });
     });
-    let capsule = install(&mut context, dialect).map_err(|error| {
+    let capsule = install(&mut context, dialect, bars).map_err(|error| {
         let message = describe(&error, &mut context);
         format!("the logic prelude failed: {message}")
     })?;
@@ -294,7 +295,7 @@ fn run(
 
 type NativeFn = fn(&JsValue, &[JsValue], &mut Context) -> JsResult<JsValue>;
 
-fn install(context: &mut Context, dialect: &str) -> JsResult<JsObject> {
+fn install(context: &mut Context, dialect: &str, bars: Option<PageBars>) -> JsResult<JsObject> {
     let natives: [(&str, usize, NativeFn); 11] = [
         ("send", 1, native_send),
         ("log", 3, native_log),
@@ -321,6 +322,14 @@ fn install(context: &mut Context, dialect: &str) -> JsResult<JsObject> {
         JsString::from(dialect),
         Attribute::READONLY,
     );
+    if let Some(bars) = bars {
+        let bars = serde_json::json!({
+            "navigationBar": bars.navigation_bar,
+            "tabBar": bars.tab_bar,
+        });
+        let bars = JsValue::from_json(&bars, native.context())?;
+        native.property(js_string!("bars"), bars, Attribute::READONLY);
+    }
     let native = native.build();
     context.register_global_property(js_string!("__native"), native, Attribute::CONFIGURABLE)?;
     context.eval(Source::from_bytes(PRELUDE).with_path(Path::new(PRELUDE_PATH)))?;

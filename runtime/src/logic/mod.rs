@@ -44,6 +44,18 @@ pub struct LogicOptions {
     pub stack_size: usize,
     /// How long a `...Sync` API may block the logic thread.
     pub sync_api_timeout: Duration,
+    /// The bars the window draws around each page; when set, `getSystemInfo`'s
+    /// `windowHeight` is the page area between them, as on a phone.
+    pub bars: Option<PageBars>,
+}
+
+/// Heights in CSS px of the bars a window draws around a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageBars {
+    /// The navigation bar, over every page.
+    pub navigation_bar: u32,
+    /// The tab bar, under tab pages.
+    pub tab_bar: u32,
 }
 
 impl Default for LogicOptions {
@@ -53,6 +65,7 @@ impl Default for LogicOptions {
             recursion_limit: 4_000,
             stack_size: 256 << 20,
             sync_api_timeout: Duration::from_secs(30),
+            bars: None,
         }
     }
 }

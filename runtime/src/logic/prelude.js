@@ -978,7 +978,18 @@
   }
 
   // Settles a call with success/fail/complete, and its promise when it has no callbacks.
+  // On a phone, windowHeight is the page area: the screen without the navigation bar and,
+  // on tab pages, the tab bar. The host gives their heights when it draws them.
+  function withPageArea(name, value) {
+    var bars = native.bars;
+    if (!bars || !/^getSystemInfo(Sync)?$/.test(name) || !value || typeof value.screenHeight !== 'number') return value;
+    var path = stack.length ? pages.get(top()).path : '';
+    value.windowHeight = Math.max(0, value.screenHeight - bars.navigationBar - (isTab(path) ? bars.tabBar : 0));
+    return value;
+  }
+
   function settle(name, params, ok, value, promise) {
+    if (ok) value = withPageArea(name, value);
     var result = ok ? success(name, value) : failure(name, value);
     if (ok) hook(params, 'success', [result]);
     else hook(params, 'fail', [result]);
@@ -1045,7 +1056,8 @@
       var error = failure(name, answer.value);
       throw new Error(wechat ? error.errMsg : name + ': ' + error.errorMessage);
     }
-    return syncResults[name] ? syncResults[name](answer.value) : answer.value;
+    var value = withPageArea(name, answer.value);
+    return syncResults[name] ? syncResults[name](value) : value;
   }
 
   var own = {

@@ -4,7 +4,14 @@
 use serde_json::{Map, Value, json};
 
 use super::MiniProgramError;
+use crate::logic::PageBars;
 use crate::view::Dialect;
+
+/// The bars the page host draws around each page, at these heights (sent with the chrome).
+pub(crate) const BARS: PageBars = PageBars {
+    navigation_bar: 44,
+    tab_bar: 50,
+};
 
 /// What a mini-program's `app.json` says about its pages and window.
 #[derive(Debug, Clone)]
@@ -257,6 +264,7 @@ impl ChromeState<'_> {
                 })
                 .collect();
             json!({
+                "height": BARS.tab_bar,
                 "color": bar.color,
                 "selectedColor": bar.selected_color,
                 "backgroundColor": bar.background_color,
@@ -267,6 +275,7 @@ impl ChromeState<'_> {
         });
         json!({
             "navigationBar": {
+                "height": BARS.navigation_bar,
                 "title": self.window.title.clone().unwrap_or_default(),
                 "backgroundColor": self.window.bar_background,
                 "frontColor": self.window.bar_front,

@@ -9,7 +9,7 @@ use capsule_jsapi::UiRequest;
 use capsule_packages::{AppKind, RelativePath};
 use serde_json::{Map, Value, json};
 
-use super::config::{AppConfig, Badge, ChromeState, WindowConfig, default_window};
+use super::config::{AppConfig, BARS, Badge, ChromeState, WindowConfig, default_window};
 use super::{ColdStart, MiniProgramError, MiniProgramOptions, Snapshot, UiShown, UserAction};
 use crate::bridge::{FromPage, ToPage};
 use crate::logic::{
@@ -173,8 +173,12 @@ fn start_logic(
     path: Option<String>,
     query: Map<String, Value>,
 ) -> Result<LogicHandle, String> {
-    let (logic, out) = LogicHandle::spawn(container, app.clone(), LogicOptions::default())
-        .map_err(|e| e.to_string())?;
+    let options = LogicOptions {
+        bars: Some(BARS),
+        ..LogicOptions::default()
+    };
+    let (logic, out) =
+        LogicHandle::spawn(container, app.clone(), options).map_err(|e| e.to_string())?;
     forward(out, inbox, move |message| Input::Logic(generation, message));
     logic
         .send(LogicCommand::Launch {
@@ -323,10 +327,6 @@ enum Evaluation {
     Settle(Sender<()>, u8),
     ColdStartReady,
 }
-
-/// Heights in CSS px at which the page host draws the navigation bar and the tab bar.
-const NAVIGATION_BAR_HEIGHT: f32 = 44.0;
-const TAB_BAR_HEIGHT: f32 = 50.0;
 
 /// Round trips a settle makes through the logic thread: the second covers what the session
 /// sent on in reaction to messages of the first (a component's `triggerEvent` running a
@@ -608,13 +608,13 @@ impl Session {
     /// The height a page at `path` has on a phone: the window without the navigation bar
     /// and, on tab pages, the tab bar (the sizes the page host draws them at).
     fn viewport_height(&self, path: &str) -> Option<f32> {
-        let window = self.container.device_profile().height as f32;
+        let window = self.container.device_profile().height;
         let tab_bar = if self.config.tab_of(path).is_some() {
-            TAB_BAR_HEIGHT
+            BARS.tab_bar
         } else {
-            0.0
+            0
         };
-        Some((window - NAVIGATION_BAR_HEIGHT - tab_bar).max(0.0))
+        Some(window.saturating_sub(BARS.navigation_bar + tab_bar) as f32)
     }
 
     fn show_top(&mut self) {
