@@ -159,7 +159,7 @@ fn wechat_component_properties_observers_behaviors_and_events() {
                },
                pageLifetimes: { hide() { console.log('page hide'); }, show() { console.log('page show'); } },
                methods: {
-                 bump() { this.setData({ 'b.c': 5 }); this.triggerEvent('change', { value: this.data.b.c }); },
+                 bump() { this.setData({ 'b.c': 5 }); this.triggerEvent('change', { value: this.data.b.c }, { bubbles: true }); },
                },
              })",
         ),
@@ -184,6 +184,8 @@ fn wechat_component_properties_observers_behaviors_and_events() {
         component: 7,
         name: "change".into(),
         detail: json!({"value": 5}),
+        bubbles: true,
+        composed: false,
     }));
     app.send(LogicCommand::UpdateProps {
         component: 7,

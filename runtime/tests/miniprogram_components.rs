@@ -128,7 +128,7 @@ fn wechat_components_keep_their_own_data_and_trigger_events_on_their_owner() {
 }
 
 #[test]
-fn wechat_relations_link_components_slotted_into_each_other() {
+fn wechat_components_slotted_into_each_other_link_relations_and_bubble_events() {
     let dir = tempfile::tempdir().expect("tempdir");
     write_files(
         dir.path(),
@@ -145,11 +145,13 @@ fn wechat_relations_link_components_slotted_into_each_other() {
             ),
             (
                 "pages/index/index.wxml",
-                r#"<menu><entry wx:for="{{names}}" wx:key="*this" name="{{item}}"/></menu>"#,
+                r#"<view bind:picked="onPicked"><menu><entry wx:for="{{names}}" wx:key="*this" name="{{item}}"/></menu></view><view class="picked">{{picked}}</view>"#,
             ),
             (
                 "pages/index/index.js",
-                "Page({ data: { names: ['a', 'b', 'c'] }, drop() { this.setData({ names: ['a', 'c'] }); } });",
+                "Page({ data: { names: ['a', 'b', 'c'], picked: '' },
+                        drop() { this.setData({ names: ['a', 'c'] }); },
+                        onPicked(e) { this.setData({ picked: e.detail.name + ' via ' + e.currentTarget.tagName }); } });",
             ),
             ("components/menu/menu.json", r#"{"component": true}"#),
             (
@@ -178,7 +180,7 @@ fn wechat_relations_link_components_slotted_into_each_other() {
             ("components/entry/entry.json", r#"{"component": true}"#),
             (
                 "components/entry/entry.wxml",
-                r#"<view class="entry">{{name}}{{menu}}</view>"#,
+                r#"<view class="entry" bindtap="pick">{{name}}{{menu}}</view>"#,
             ),
             (
                 "components/entry/entry.js",
@@ -187,6 +189,9 @@ fn wechat_relations_link_components_slotted_into_each_other() {
                   data: { menu: '' },
                   relations: {
                     '../menu/menu': { type: 'parent', linked(menu) { this.setData({ menu: ' in ' + menu.is }); } },
+                  },
+                  methods: {
+                    pick() { this.triggerEvent('picked', { name: this.data.name }, { bubbles: true }); },
                   },
                 });"#,
             ),
@@ -204,6 +209,12 @@ fn wechat_relations_link_components_slotted_into_each_other() {
             "c in components/menu/menu"
         ]
     );
+    // A bubbling event from an entry passes the menu (the entry is the page's) and reaches
+    // the page's wrapper.
+    program
+        .act(find(&snapshot, "entry")[1].clone(), UserAction::Tap)
+        .expect("tap");
+    wait(&program, |s| texts(s, "picked") == ["b via view"]);
     program
         .evaluate("getCurrentPages()[0].drop()")
         .expect("drop");

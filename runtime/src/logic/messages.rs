@@ -306,8 +306,8 @@ pub enum LogicToView {
         /// Echo it in [`LogicCommand::SetDataAck`] to run the callback.
         ack_id: u64,
     },
-    /// A component called `triggerEvent(name, detail)` (WeChat); the view routes it to the
-    /// parent's `bind:name` handler.
+    /// A component called `triggerEvent(name, detail, options)` (WeChat); the view routes it
+    /// to the `bind:name` handlers of the host element and, with `bubbles`, of its ancestors.
     ComponentEvent {
         /// The instance.
         component: u64,
@@ -315,6 +315,14 @@ pub enum LogicToView {
         name: String,
         /// Event detail.
         detail: Value,
+        /// `options.bubbles`: the event goes on to the host's ancestors in its owner's
+        /// template.
+        #[serde(default)]
+        bubbles: bool,
+        /// `options.composed`: bubbling goes on out of the owner's template too, through
+        /// the templates around it up to the page.
+        #[serde(default)]
+        composed: bool,
     },
     /// The return value of a handler called with a `reply_id`.
     #[serde(rename_all = "camelCase")]

@@ -749,8 +749,12 @@
       for (var prop in command.props) data[prop] = command.props[prop];
       inst.data = data;
       inst.properties = data;
-      inst.triggerEvent = function (name, detail) {
-        native.send({ kind: 'componentEvent', component: id, name: String(name), detail: detail === undefined ? null : detail });
+      inst.triggerEvent = function (name, detail, options) {
+        options = options || {};
+        native.send({
+          kind: 'componentEvent', component: id, name: String(name), detail: detail === undefined ? null : detail,
+          bubbles: options.bubbles === true, composed: options.composed === true,
+        });
       };
       inst.getRelationNodes = function (key) {
         return record.links

@@ -130,6 +130,65 @@ pub(crate) fn propagate(
     Some((target_of(target), calls))
 }
 
+/// The handlers a WeChat component event runs (`triggerEvent(name, detail, options)`), in
+/// order: those the host element (the last of `chain`, which runs from the root) binds; with
+/// `bubbles`, those of its ancestors in the same template; with `composed` as well, on out
+/// through the templates around it. A catch binding stops it.
+pub(crate) fn propagate_component_event(
+    chain: &[&VElement],
+    event_type: &str,
+    bubbles: bool,
+    composed: bool,
+) -> Vec<HandlerCall> {
+    let Some((host, above)) = chain.split_last() else {
+        return Vec::new();
+    };
+    // Which template's bindings the event meets: the one that declared the element.
+    let mut scope = host.instance.as_ref().and_then(|i| i.owner.clone());
+    let mut calls = Vec::new();
+    let mut run = |element: &VElement, scope: &Option<String>| {
+        let mut stop = false;
+        for binding in element
+            .events
+            .iter()
+            .filter(|b| b.event.eq_ignore_ascii_case(event_type) && b.owner == *scope)
+        {
+            match binding.phase {
+                EventPhase::Bubble => {}
+                EventPhase::Catch => stop = true,
+                _ => continue,
+            }
+            calls.push(HandlerCall {
+                handler: binding.handler.clone(),
+                current_target: target_of(element),
+                owner: binding.owner.clone(),
+                mark: marks(chain, binding.owner.as_deref()),
+            });
+        }
+        stop
+    };
+    if run(host, &scope) || !bubbles {
+        return calls;
+    }
+    for element in above.iter().rev() {
+        let leaving = element
+            .instance
+            .as_ref()
+            .filter(|instance| scope.as_deref() == Some(instance.id.as_str()));
+        if let Some(instance) = leaving {
+            // The host of the template the event was in: only a composed event goes on.
+            if !composed {
+                break;
+            }
+            scope.clone_from(&instance.owner);
+        }
+        if run(element, &scope) {
+            break;
+        }
+    }
+    calls
+}
+
 /// The marks a handler of `owner` sees: those of the elements from the root (for a page
 /// handler) or from inside the owner component's host element down to the target.
 fn marks(chain: &[&VElement], owner: Option<&str>) -> Map<String, Value> {
@@ -263,6 +322,70 @@ mod tests {
             ["inner"]
         );
         assert_eq!(marks(&chain, None).len(), 3);
+    }
+
+    #[test]
+    fn component_events_bubble_in_their_template_and_composed_ones_beyond() {
+        // page: <view bind:pick="page"><card bind:pick="onCard"/></view>
+        // card: <view bind:pick="inCard" catch:stop="catcher"><item bind:pick="onItem"/></view>
+        let element = |instance: Option<(&str, Option<&str>)>,
+                       bindings: &[(&str, &str, Option<&str>)]| {
+            VElement {
+                tag: "view".into(),
+                instance: instance.map(|(id, owner)| crate::view::ComponentInstance {
+                    id: id.into(),
+                    owner: owner.map(Into::into),
+                }),
+                events: bindings
+                    .iter()
+                    .map(|(event, handler, owner)| EventBinding {
+                        event: (*event).into(),
+                        phase: if handler.starts_with("catch") {
+                            EventPhase::Catch
+                        } else {
+                            EventPhase::Bubble
+                        },
+                        handler: (*handler).into(),
+                        owner: owner.map(Into::into),
+                    })
+                    .collect(),
+                ..VElement::default()
+            }
+        };
+        let page = element(None, &[("pick", "page", None), ("stop", "pageStop", None)]);
+        let card = element(Some(("card#0", None)), &[("pick", "onCard", None)]);
+        let inner = element(
+            None,
+            &[
+                ("pick", "inCard", Some("card#0")),
+                ("stop", "catcher", Some("card#0")),
+            ],
+        );
+        let item = element(
+            Some(("item#0", Some("card#0"))),
+            &[
+                ("pick", "onItem", Some("card#0")),
+                ("stop", "onItemStop", Some("card#0")),
+            ],
+        );
+        let chain = [&page, &card, &inner, &item];
+        let run = |event: &str, bubbles, composed| -> Vec<String> {
+            propagate_component_event(&chain, event, bubbles, composed)
+                .into_iter()
+                .map(|call| call.handler)
+                .collect()
+        };
+        assert_eq!(run("pick", false, false), ["onItem"]);
+        assert_eq!(run("pick", true, false), ["onItem", "inCard"]);
+        assert_eq!(
+            run("pick", true, true),
+            ["onItem", "inCard", "onCard", "page"]
+        );
+        assert_eq!(run("stop", true, true), ["onItemStop", "catcher"]);
+        // The card's own event starts in the page's template.
+        let calls = propagate_component_event(&[&page, &card], "pick", true, false);
+        let handlers: Vec<_> = calls.iter().map(|call| call.handler.as_str()).collect();
+        assert_eq!(handlers, ["onCard", "page"]);
     }
 
     #[test]

@@ -515,7 +515,9 @@ impl Session {
                 component,
                 name,
                 detail,
-            } => self.component_event(component, &name, &detail),
+                bubbles,
+                composed,
+            } => self.component_event(component, &name, &detail, (bubbles, composed)),
         }
     }
 

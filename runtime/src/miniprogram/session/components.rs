@@ -5,8 +5,8 @@ use serde_json::{Map, Value};
 
 use super::{Session, ms_since};
 use crate::logic::{EventObject, LogicCommand, LogicPageId, ViewEvent};
-use crate::miniprogram::events::target_of;
-use crate::view::{ComponentInstance, VElement, VNode};
+use crate::miniprogram::events::{ancestry, propagate_component_event, target_of};
+use crate::view::{ComponentInstance, VNode};
 
 impl Session {
     /// Mounts, updates and unmounts the logic of `page`'s component instances so they match
@@ -89,39 +89,45 @@ impl Session {
         id.and_then(|id| state.mounted.get(id)).map(|(n, _)| *n)
     }
 
-    /// A WeChat component's `triggerEvent(name, detail)`: runs the handlers its host element
-    /// binds to `name` (`bind:name`), in the instance or page that declared them.
-    pub(super) fn component_event(&mut self, component: u64, name: &str, detail: &Value) {
+    /// A WeChat component's `triggerEvent(name, detail, options)`: runs the handlers its
+    /// host element binds to `name` (`bind:name`) and, as `(bubbles, composed)` say, those
+    /// of the elements around it, each in the instance or page that declared it.
+    pub(super) fn component_event(
+        &mut self,
+        component: u64,
+        name: &str,
+        detail: &Value,
+        (bubbles, composed): (bool, bool),
+    ) {
         let Some((page, instance)) = self.instances.get(&component).cloned() else {
             return;
         };
         let Some(Ok(view)) = self.pages.get(&page).map(|p| &p.view) else {
             return;
         };
-        let Some(host) = find_instance(view.tree(), &instance) else {
+        let Some(path) = path_of_instance(view.tree(), &instance) else {
+            return;
+        };
+        let chain = ancestry(view.tree(), &path);
+        let Some(host) = chain.last() else {
             return;
         };
         let target = target_of(host);
-        let event_name = name.to_ascii_lowercase();
-        let calls: Vec<(String, Option<String>)> = host
-            .events
-            .iter()
-            .filter(|b| b.event.eq_ignore_ascii_case(&event_name))
-            .map(|b| (b.handler.clone(), b.owner.clone()))
-            .collect();
-        for (handler, owner) in calls {
+        let calls = propagate_component_event(&chain, name, bubbles, composed);
+        for call in calls {
             let event = EventObject {
                 kind: name.to_owned(),
                 time_stamp: ms_since(self.timing.launched),
                 target: target.clone(),
-                current_target: target.clone(),
+                current_target: call.current_target,
                 detail: detail.clone(),
+                mark: Some(call.mark),
                 ..EventObject::default()
             };
             self.logic(LogicCommand::Event(Box::new(ViewEvent {
                 page,
-                component: self.component_number(page, owner.as_ref()),
-                handler,
+                component: self.component_number(page, call.owner.as_ref()),
+                handler: call.handler,
                 event,
                 reply_id: None,
             })));
@@ -168,16 +174,18 @@ fn collect_instances(nodes: &[VNode], enclosing: &mut Vec<String>, out: &mut Vec
     }
 }
 
-/// The host element of instance `id`.
-fn find_instance<'a>(nodes: &'a [VNode], id: &str) -> Option<&'a VElement> {
-    nodes.iter().find_map(|node| match node {
-        VNode::Element(element) => {
-            if element.instance.as_ref().is_some_and(|i| i.id == id) {
-                Some(element)
-            } else {
-                find_instance(&element.children, id)
-            }
+/// The path of the host element of instance `id`.
+fn path_of_instance(nodes: &[VNode], id: &str) -> Option<Vec<u32>> {
+    nodes.iter().enumerate().find_map(|(index, node)| {
+        let VNode::Element(element) = node else {
+            return None;
+        };
+        let index = u32::try_from(index).ok()?;
+        if element.instance.as_ref().is_some_and(|i| i.id == id) {
+            return Some(vec![index]);
         }
-        VNode::Text { .. } => None,
+        let mut path = path_of_instance(&element.children, id)?;
+        path.insert(0, index);
+        Some(path)
     })
 }
