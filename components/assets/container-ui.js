@@ -1,7 +1,8 @@
 // Container UI drawn over the page: toasts, loading, alerts, modals and action sheets.
 // Requests arrive from the bridge as the JSON form of capsule_jsapi::UiRequest; show()
 // resolves with the page's answer: {} once a toast or loading is shown or hidden, {} when an
-// alert is dismissed, {confirm} for a modal, {index} (-1: cancelled) for an action sheet.
+// alert is dismissed, {confirm} for a modal, {index} (-1: cancelled) for an action sheet,
+// {image: base64} (or {} when cancelled) for the picture a scan reads.
 // An H5 page has no navigation bar or tab bar: those requests are answered {} at once.
 // answer(uiId, {confirm} | {index}) presses the matching button of an open dialog (testers).
 (() => {
@@ -40,6 +41,7 @@
       background: #fff; border-bottom: 1px solid #e5e5e5; }
     .sheet .button { color: #111; border-top: 0; border-bottom: 1px solid #e5e5e5; }
     .sheet .cancel { margin-top: 8px; border-bottom: 0; }
+    .sheet input[type=file] { display: none; }
   `;
   const icons = { success: "\u2713", fail: "\u2715", exception: "!", loading: "\u25CC" };
 
@@ -170,6 +172,40 @@
     return track(uiId, box, shown);
   }
 
+  // A file chooser standing in for the camera: the chosen picture goes back as base64.
+  function scanImage(uiId, request) {
+    let box = null;
+    const shown = new Promise((resolve) => {
+      box = layer("sheet-layer");
+      const mask = text("div", "mask", "");
+      mask.addEventListener("click", () => { box.remove(); resolve({}); });
+      box.appendChild(mask);
+      const sheet = text("div", "sheet scan", "");
+      sheet.setAttribute("role", "dialog");
+      sheet.appendChild(text("div", "title", request.title));
+      const input = document.createElement("input");
+      input.type = "file";
+      input.accept = "image/*";
+      input.addEventListener("change", () => {
+        const file = input.files && input.files[0];
+        if (!file) return;
+        const reader = new FileReader();
+        reader.onload = () => {
+          box.remove();
+          const url = String(reader.result);
+          resolve({ image: url.slice(url.indexOf(",") + 1) });
+        };
+        reader.onerror = () => { box.remove(); resolve({}); };
+        reader.readAsDataURL(file);
+      });
+      const choose = text("button", "button choose", "Choose a picture\u2026");
+      choose.addEventListener("click", () => input.click());
+      sheet.append(input, choose, button("button cancel", "Cancel", box, resolve, {}));
+      box.appendChild(sheet);
+    });
+    return track(uiId, box, shown);
+  }
+
   const show = (request, uiId) => {
     switch (request.type) {
       case "toast": return toast(request);
@@ -182,6 +218,7 @@
         ["button confirm", request.confirmText, { confirm: true }],
       ]);
       case "actionSheet": return actionSheet(uiId, request);
+      case "scanImage": return scanImage(uiId, request);
       case "navigationBar":
         if (request.title != null) document.title = request.title;
         return Promise.resolve({});

@@ -115,6 +115,13 @@ pub enum UiRequest {
         /// Label of the cancel row.
         cancel_text: String,
     },
+    /// The camera's stand-in when the host has no scan source: the user picks a picture of
+    /// the code. Answered `{"image": "<the file, base64>"}`, or `{}` when cancelled.
+    #[serde(rename_all = "camelCase")]
+    ScanImage {
+        /// What the sheet says the picture is for (`Scan a QR code or barcode`).
+        title: String,
+    },
     /// Changes the page's navigation bar; `None` fields stay as they are. Answered `{}` by
     /// the host (an H5 page has no bar: its title becomes the document title).
     #[serde(rename_all = "camelCase")]

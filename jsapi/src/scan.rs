@@ -9,7 +9,7 @@ use base64::Engine as _;
 use rxing::BarcodeFormat;
 use serde_json::{Value, json};
 
-use crate::{ApiCall, ApiError, Args, Dialect, JsApi, Permission, Registry, Reply};
+use crate::{ApiCall, ApiError, Args, Dialect, JsApi, Permission, Registry, Reply, UiRequest};
 
 /// Code of a scan the user cancelled (both platforms).
 pub const SCAN_CANCELLED: i64 = 10;
@@ -232,28 +232,59 @@ impl JsApi for ScanApi {
             Ok(checked) => checked,
             Err(error) => return reply.send(Err(error)),
         };
-        let Some(source) = self.source.clone() else {
-            return reply.send(Err(ApiError::new(
-                SCAN_FAILED,
-                "no camera: the host gave no image source for scanning",
-            )));
-        };
+        let dialect = call.caller.dialect;
         let runtime = match crate::network::shared_runtime() {
             Ok(runtime) => runtime,
             Err(error) => return reply.send(Err(error)),
         };
-        let dialect = call.caller.dialect;
+        let Some(source) = self.source.clone() else {
+            // No camera stand-in from the host: the user picks a picture on the device.
+            let title = "Scan: choose a picture of the code".to_owned();
+            let picked = Reply::new(move |answer| {
+                // Decoding blocks: off the thread that answers the UI.
+                runtime.spawn_blocking(move || {
+                    let image = answer.and_then(|answer| picked_image(&answer));
+                    reply.send(match image {
+                        Ok(None) => Err(ApiError::new(SCAN_CANCELLED, "cancel")),
+                        Ok(Some(image)) => read_code(&image, &kinds, dialect),
+                        Err(error) => Err(error),
+                    });
+                });
+            });
+            return call
+                .device
+                .show_ui(call.caller.page, UiRequest::ScanImage { title }, picked);
+        };
         // Asking the host (a file chooser) and decoding both block: off the caller's thread.
         runtime.spawn_blocking(move || {
-            let result = match source.image(&request) {
+            reply.send(match source.image(&request) {
                 Ok(None) => Err(ApiError::new(SCAN_CANCELLED, "cancel")),
-                Ok(Some(image)) => decode(&image, &kinds)
-                    .map(|(format, text, raw)| shaped(dialect, format, &text, &raw)),
+                Ok(Some(image)) => read_code(&image, &kinds, dialect),
                 Err(error) => Err(error),
-            };
-            reply.send(result);
+            });
         });
     }
+}
+
+/// The code in `image` of one of `kinds`, as the caller's dialect shapes a scan result.
+fn read_code(
+    image: &ScanImage,
+    kinds: &HashSet<Kind>,
+    dialect: Dialect,
+) -> Result<Value, ApiError> {
+    decode(image, kinds).map(|(format, text, raw)| shaped(dialect, format, &text, &raw))
+}
+
+/// The picture a [`UiRequest::ScanImage`] answer carries; `None` when the user cancelled.
+fn picked_image(answer: &Value) -> Result<Option<ScanImage>, ApiError> {
+    let Some(encoded) = answer.get("image") else {
+        return Ok(None);
+    };
+    let bytes = encoded
+        .as_str()
+        .and_then(|text| base64::engine::general_purpose::STANDARD.decode(text).ok())
+        .ok_or_else(|| ApiError::new(SCAN_FAILED, "the picked picture did not arrive"))?;
+    ScanImage::from_encoded(&bytes).map(Some)
 }
 
 /// The scan request and the accepted kinds: `scanType` (default: all), `hideAlbum` (Alipay)

@@ -122,7 +122,7 @@ fn storage_from_pages_persists_and_stays_per_app() {
 }
 
 #[test]
-fn network_files_and_scan_from_a_page() {
+fn network_and_files_from_a_page() {
     let data = tempfile::tempdir().expect("data home");
     let ca = http::TestCa::new();
     let ca_file = data.path().join("test-ca.pem");
@@ -142,12 +142,11 @@ fn network_files_and_scan_from_a_page() {
         const download = await call('downloadFile', {{ url: '{bytes}', taskId: 'd1' }});
         const read = await call('readFile', {{ filePath: download.apFilePath, encoding: 'hex' }});
         const escape = await call('readFile', {{ filePath: 'https://usr/../../storage.sqlite3' }});
-        const scan = await call('scan', {{}});
         const bluetooth = await call('openBluetoothAdapter', {{}});
         return {{
             status: echo.status, body: echo.data.body, refused: refused.error,
             downloaded: read.data, progress: progress[progress.length - 1],
-            escape: escape.error, scan: scan.error,
+            escape: escape.error,
             bluetooth: bluetooth.errorMessage.startsWith('not supported'),
         }};",
         echo = server.url("/echo"),
@@ -162,17 +161,15 @@ fn network_files_and_scan_from_a_page() {
         value,
         json!({
             "status": 200, "body": r#"{"from":"page"}"#, "refused": 11,
-            "downloaded": "00010203", "progress": 100, "escape": 2, "scan": 11, "bluetooth": true,
+            "downloaded": "00010203", "progress": 100, "escape": 2, "bluetooth": true,
         })
     );
 }
 
-#[test]
-fn simulator_scans_the_scan_image() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let code = dir.path().join("code.png");
+/// Writes a QR code of `text` as a PNG file at `path`.
+fn write_qr_png(text: &str, path: &Path) {
     let matrix = rxing::MultiFormatWriter
-        .encode("capsule-scan-e2e", &rxing::BarcodeFormat::QR_CODE, 0, 0)
+        .encode(text, &rxing::BarcodeFormat::QR_CODE, 0, 0)
         .expect("encodable");
     let (scale, margin) = (4, 16);
     let side = matrix.width() * scale + 2 * margin;
@@ -181,8 +178,14 @@ fn simulator_scans_the_scan_image() {
         let dark = inside(x) && inside(y) && matrix.get((x - margin) / scale, (y - margin) / scale);
         image::Luma([if dark { 0 } else { 255 }])
     });
-    picture.save(&code).expect("PNG written");
+    picture.save(path).expect("PNG written");
+}
 
+#[test]
+fn simulator_scans_the_scan_image() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let code = dir.path().join("code.png");
+    write_qr_png("capsule-scan-e2e", &code);
     let app = app("scan-e2e", &["scan"], &[]);
     let data = tempfile::tempdir().expect("data dir");
     let script = format!("{CALL} return await call('scan', {{ type: 'qr' }});");
@@ -193,6 +196,51 @@ fn simulator_scans_the_scan_image() {
         &["--scan-image".as_ref(), code.as_os_str()],
     );
     assert_eq!(value["code"], "capsule-scan-e2e", "{value}");
+}
+
+#[test]
+fn without_a_scan_image_the_simulator_asks_for_a_picture() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let code = dir.path().join("code.png");
+    write_qr_png("picked in the window", &code);
+    let bytes = std::fs::read(&code).expect("PNG");
+    let app = app("scan-pick-e2e", &["scan"], &[]);
+    let data = tempfile::tempdir().expect("data dir");
+    // Plays the user: the sheet's file input gets the picture, as a file chooser would set it.
+    let script = format!(
+        r#"{CALL}
+        const until = async (find) => {{
+            for (let i = 0; i < 250; i++) {{
+                const found = find();
+                if (found) return found;
+                await new Promise((resolve) => setTimeout(resolve, 20));
+            }}
+            throw new Error("gave up waiting for " + find);
+        }};
+        const shadow = () => {{ const ui = document.querySelector("capsule-ui"); return ui && ui.shadowRoot; }};
+        const pick = async (file) => {{
+            const scanned = call('scan', {{ type: 'qr' }});
+            const sheet = await until(() => shadow() && shadow().querySelector(".scan"));
+            const title = sheet.querySelector(".title").textContent;
+            if (file) {{
+                const input = sheet.querySelector("input[type=file]");
+                const picked = new DataTransfer();
+                picked.items.add(file);
+                input.files = picked.files;
+                input.dispatchEvent(new Event("change"));
+            }} else {{
+                sheet.querySelector("button.cancel").click();
+            }}
+            return [title, await scanned];
+        }};
+        const png = new File([new Uint8Array({bytes:?})], "code.png", {{ type: "image/png" }});
+        return [await pick(png), await pick(null)];
+        "#
+    );
+    let value = exec(app.path(), &script, &[("CAPSULE_DATA_DIR", data.path())]);
+    assert_eq!(value[0][0], "Scan: choose a picture of the code", "{value}");
+    assert_eq!(value[0][1]["code"], "picked in the window", "{value}");
+    assert_eq!(value[1][1]["error"], 10, "cancelled: {value}");
 }
 
 #[test]

@@ -1,16 +1,18 @@
 //! Scanning through the container's bridge: codes generated with an encoder, also scaled,
-//! rotated and noisy, decoded from the host's image source; cancel and failure codes; both
-//! dialects' shapes; a real PNG file.
+//! rotated and noisy, decoded from the host's image source or, without one, from a picture
+//! the user picks in the page; cancel and failure codes; both dialects' shapes; a real PNG
+//! file.
 
 mod support;
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
+use base64::Engine as _;
 use capsule_jsapi::{ApiConfig, Caller, Dialect, ImageFileSource, Registry, ScanImage, ScanSource};
 use rxing::{BarcodeFormat, Writer as _};
 use serde_json::{Value, json};
-use support::{Harness, call_registry};
+use support::{Harness, call_registry, show};
 
 /// A greyscale picture of `text` encoded as `format`, `scale` pixels per module, with a
 /// white margin.
@@ -196,7 +198,7 @@ fn codes_decode_plain_scaled_rotated_and_noisy() {
 }
 
 #[test]
-fn cancel_wrong_kind_and_no_source_have_their_codes() {
+fn cancel_and_wrong_kind_have_their_codes() {
     let queue = Arc::new(Queue::default());
     let (harness, page) = harness_with(&queue);
     queue.push(None);
@@ -228,17 +230,31 @@ fn cancel_wrong_kind_and_no_source_have_their_codes() {
     ] {
         assert_eq!(harness.error_code(&page, "scan", bad.clone()), 2, "{bad}");
     }
+}
 
-    let mut without = Harness::new();
-    let page = without.open("scan-app", &["scan"], &[]);
-    let error = without
-        .call(&page, "scan", json!({}))
-        .expect_err("no camera");
-    assert_eq!(error["error"], 11);
+#[test]
+fn without_a_host_source_the_user_picks_a_picture() {
+    let mut harness = Harness::new();
+    let page = harness.open("scan-app", &["scan"], &[]);
+    let code = picture("picked from the album", BarcodeFormat::QR_CODE, 4);
+    let mut png = std::io::Cursor::new(Vec::new());
+    image::GrayImage::from_raw(code.width, code.height, code.luma)
+        .expect("image")
+        .write_to(&mut png, image::ImageFormat::Png)
+        .expect("PNG");
+    let picked = base64::engine::general_purpose::STANDARD.encode(png.into_inner());
+    let sheet = json!({"type": "scanImage", "title": "Scan: choose a picture of the code"});
+    let scan = |answer: Value| show(&harness, &page, "scan", json!({}), &sheet, answer);
+    let found = scan(json!({"image": picked})).expect("decoded");
+    assert_eq!(found["code"], "picked from the album");
+    assert_eq!(scan(json!({})).expect_err("cancelled")["error"], 10);
+    let broken = scan(json!({"image": "bm90IGFuIGltYWdl"})).expect_err("not an image");
+    assert_eq!(broken["error"], 11);
     assert!(
-        error["errorMessage"]
+        broken["errorMessage"]
             .as_str()
-            .is_some_and(|m| m.contains("no image source"))
+            .is_some_and(|m| m.contains("cannot read the image")),
+        "{broken}"
     );
 }
 

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use capsule_runtime::{App, Container, ContainerBuilder, HeadlessHost, PageId, ToPage};
+use capsule_runtime::{App, Container, ContainerBuilder, FromPage, HeadlessHost, PageId, ToPage};
 use serde_json::{Value, json};
 
 /// How long a test waits for an asynchronous API to answer.
@@ -191,4 +191,51 @@ impl capsule_jsapi::Device for RecordingDevice {
             .expect("not poisoned")
             .push((name.to_owned(), data));
     }
+}
+
+/// The UI requests posted to `page` so far, as `(ui_id, request JSON)`.
+pub fn ui_requests(harness: &Harness, page: &Page) -> Vec<(u64, Value)> {
+    harness
+        .host
+        .posted(page.id)
+        .into_iter()
+        .filter_map(|message| match message {
+            ToPage::Ui { ui_id, request } => {
+                Some((ui_id, serde_json::to_value(request).expect("serializable")))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Calls `api` from `page`, checks the UI request it draws, answers it with `answer` as the
+/// container UI script would, and returns the call's result.
+pub fn show(
+    harness: &Harness,
+    page: &Page,
+    api: &str,
+    params: Value,
+    request: &Value,
+    answer: Value,
+) -> Result<Value, Value> {
+    let before = ui_requests(harness, page).len();
+    let call_id = harness.send(page, api, params);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let (ui_id, drawn) = loop {
+        if let Some(new) = ui_requests(harness, page).into_iter().nth(before) {
+            break new;
+        }
+        assert!(Instant::now() < deadline, "{api} drew nothing");
+        std::thread::sleep(Duration::from_millis(2));
+    };
+    assert_eq!(&drawn, request, "{api}");
+    harness.container.receive(
+        page.id,
+        &page.origin,
+        FromPage::UiResult {
+            ui_id,
+            result: answer,
+        },
+    );
+    harness.wait(page, call_id)
 }
