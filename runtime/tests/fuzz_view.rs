@@ -1,6 +1,7 @@
-//! A stable-toolchain fuzz harness (cargo-fuzz needs nightly): random and mutated inputs,
-//! seeded from the golden corpus, go to the template parser and renderer, the expression
-//! parser and the style compiler; any panic is a failure and its input is printed.
+//! A stable-toolchain fuzz harness (the cargo-fuzz targets in `fuzz/` need nightly): random
+//! and mutated inputs, seeded from the golden corpus, go to the template parser and
+//! renderer, the expression parser and the style compiler (`fuzz_support`); any panic is a
+//! failure and its input is printed.
 //!
 //! `cargo test -p capsule-runtime --test fuzz_view` runs a short round (a few seconds);
 //! `FUZZ_SECONDS=300 cargo test --release -p capsule-runtime --test fuzz_view` runs longer.
@@ -9,17 +10,13 @@
 //! within [`SLOW_INPUT`], so a runaway script or render fails the run too. `FUZZ_LAST=path`
 //! writes each input to `path` before running it, to find one that aborts the process.
 
-use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use capsule_runtime::style::{StyleOptions, compile};
-use capsule_runtime::view::{PageView, View};
-use serde_json::json;
+use fuzz_support::exercise;
 
-/// The view-script budget of each render here (three renders per input).
-const SCRIPT_BUDGET: Duration = Duration::from_millis(500);
+mod fuzz_support;
 
 /// An input taking longer than this fails the run.
 const SLOW_INPUT: Duration = Duration::from_secs(10);
@@ -221,59 +218,6 @@ fn mutate(rng: &mut Rng, seeds: &[String], input: &str) -> String {
         }
     }
     String::from_utf8_lossy(&s).into_owned()
-}
-
-/// Runs every entry point on `input`; returns normally unless something panics.
-fn exercise(input: &str) {
-    let mut files = HashMap::from([
-        ("p/index.wxml".to_owned(), input.to_owned()),
-        ("p/x.wxml".to_owned(), input.to_owned()),
-        (
-            "x.wxml".to_owned(),
-            "<template name=\"t\"><text>{{a}}</text></template>".to_owned(),
-        ),
-        ("p/a.wxss".to_owned(), input.to_owned()),
-        ("p/b.wxss".to_owned(), ".b{width:1rpx}".to_owned()),
-    ]);
-    files.insert(
-        "p/index.json".to_owned(),
-        r#"{"usingComponents": {"c-c": "/p/x"}}"#.to_owned(),
-    );
-    // View scripts: the input itself, and files that require or import it.
-    for (path, text) in [
-        ("p/f.wxs", input.to_owned()),
-        ("p/s.sjs", input.to_owned()),
-        ("p/t.sjs", input.to_owned()),
-        (
-            "p/r.wxs",
-            "var f = require('./f.wxs'); module.exports = { f: function (x) { return [f, x]; } };"
-                .to_owned(),
-        ),
-        (
-            "p/x.json",
-            r#"{"externalClasses": ["my-class"]}"#.to_owned(),
-        ),
-    ] {
-        files.insert(path.to_owned(), text);
-    }
-    if let Ok(page) = PageView::compile(&files, "p/index.wxml", &Default::default()) {
-        let data =
-            json!({"a": 1, "b": "s", "c": [1, 2], "list": [{"id": 1}, {"id": 2}], "o": {"k": 1}});
-        if let Ok(mut view) = View::with_script_budget(page, data, SCRIPT_BUDGET) {
-            let _ = view.html();
-            let _ = view.set_data(&[
-                ("list[1].id".to_owned(), json!(3)),
-                ("a".to_owned(), json!(null)),
-            ]);
-            let _ = view.set_data(&[("list".to_owned(), json!([{"id": 2}, {"id": 1}, {"id": 0}]))]);
-        }
-    }
-    let _ = compile(&files, "p/a.wxss", &StyleOptions::default());
-    files.insert(
-        "p/e.wxml".to_owned(),
-        format!("<text>{{{{{input}}}}}</text>"),
-    );
-    let _ = PageView::compile(&files, "p/e.wxml", &Default::default());
 }
 
 #[test]
