@@ -10,6 +10,9 @@ const MAX_CLIPBOARD_BYTES: usize = 1 << 20;
 pub(crate) fn register(registry: &mut Registry) {
     registry.register_fn("getSystemInfo", Permission::SYSTEM, get_system_info);
     registry.register_fn("getSystemInfoSync", Permission::SYSTEM, get_system_info);
+    registry.register_fn("getWindowInfo", Permission::SYSTEM, get_window_info);
+    registry.register_fn("getDeviceInfo", Permission::SYSTEM, get_device_info);
+    registry.register_fn("getAppBaseInfo", Permission::SYSTEM, get_app_base_info);
     registry.register_fn("getClipboard", Permission::CLIPBOARD, get_clipboard);
     registry.register_fn("setClipboard", Permission::CLIPBOARD, set_clipboard);
 }
@@ -17,6 +20,56 @@ pub(crate) fn register(registry: &mut Registry) {
 fn get_system_info(call: &ApiCall) -> ApiResult {
     Args::new(&call.api, &call.args)?;
     serde_json::to_value(call.device.system_info()).map_err(|e| ApiError::unknown(e.to_string()))
+}
+
+/// The window part of `getSystemInfo` (WeChat's newer split of it), with the safe area: the
+/// screen below the status bar.
+fn get_window_info(call: &ApiCall) -> ApiResult {
+    Args::new(&call.api, &call.args)?;
+    let info = call.device.system_info();
+    Ok(json!({
+        "pixelRatio": info.pixel_ratio,
+        "screenWidth": info.screen_width,
+        "screenHeight": info.screen_height,
+        "windowWidth": info.window_width,
+        "windowHeight": info.window_height,
+        "statusBarHeight": info.status_bar_height,
+        "screenTop": 0,
+        "safeArea": {
+            "left": 0,
+            "right": info.screen_width,
+            "top": info.status_bar_height,
+            "bottom": info.screen_height,
+            "width": info.screen_width,
+            "height": info.screen_height.saturating_sub(info.status_bar_height),
+        },
+    }))
+}
+
+/// The device part of `getSystemInfo`.
+fn get_device_info(call: &ApiCall) -> ApiResult {
+    Args::new(&call.api, &call.args)?;
+    let info = call.device.system_info();
+    Ok(json!({
+        "brand": info.brand,
+        "model": info.model,
+        "system": info.system,
+        "platform": info.platform,
+        "pixelRatio": info.pixel_ratio,
+    }))
+}
+
+/// The app part of `getSystemInfo`: base library, language, client version.
+fn get_app_base_info(call: &ApiCall) -> ApiResult {
+    Args::new(&call.api, &call.args)?;
+    let info = call.device.system_info();
+    Ok(json!({
+        "SDKVersion": info.sdk_version,
+        "language": info.language,
+        "version": info.version,
+        "enableDebug": false,
+        "theme": "light",
+    }))
 }
 
 fn get_clipboard(call: &ApiCall) -> ApiResult {

@@ -411,6 +411,8 @@ fn window_height_is_the_page_area_between_the_bars() {
     // iphone-8: 667 px, less the 44 px navigation bar and, on a tab page, the 50 px tab bar.
     assert_eq!(height("wx.getSystemInfoSync().screenHeight"), json!(667));
     assert_eq!(height("wx.getSystemInfoSync().windowHeight"), json!(573));
+    // getWindowInfo answers synchronously, though its name has no Sync.
+    assert_eq!(height("wx.getWindowInfo().windowHeight"), json!(573));
     program
         .route(Route::NavigateTo {
             url: "/pages/b/b".into(),

@@ -21,7 +21,29 @@ fn system_info_reflects_the_simulated_device() {
     assert_eq!(info["platform"], "android");
     assert_eq!(info["windowWidth"], 393);
     assert!(info["SDKVersion"].is_string());
-    assert_eq!(harness.call(&page, "getSystemInfo", json!({})), Ok(info));
+    assert_eq!(
+        harness.call(&page, "getSystemInfo", json!({})),
+        Ok(info.clone())
+    );
+    // The newer split of the same facts.
+    let window = harness
+        .call(&page, "getWindowInfo", json!({}))
+        .expect("window");
+    assert_eq!(window["windowWidth"], info["windowWidth"]);
+    assert_eq!(window["safeArea"]["top"], info["statusBarHeight"]);
+    assert_eq!(window["safeArea"]["bottom"], 851);
+    let device = harness
+        .call(&page, "getDeviceInfo", json!({}))
+        .expect("device");
+    assert_eq!(
+        (&device["brand"], &device["model"]),
+        (&info["brand"], &info["model"])
+    );
+    let app = harness
+        .call(&page, "getAppBaseInfo", json!({}))
+        .expect("app");
+    assert_eq!(app["SDKVersion"], info["SDKVersion"]);
+    assert_eq!(app["language"], info["language"]);
 }
 
 #[test]

@@ -986,7 +986,7 @@
   // on tab pages, the tab bar. The host gives their heights when it draws them.
   function withPageArea(name, value) {
     var bars = native.bars;
-    if (!bars || !/^getSystemInfo(Sync)?$/.test(name) || !value || typeof value.screenHeight !== 'number') return value;
+    if (!bars || !/^(getSystemInfo(Sync)?|getWindowInfo)$/.test(name) || !value || typeof value.screenHeight !== 'number') return value;
     var path = stack.length ? pages.get(top()).path : '';
     value.windowHeight = Math.max(0, value.screenHeight - bars.navigationBar - (isTab(path) ? bars.tabBar : 0));
     return value;
@@ -1043,6 +1043,9 @@
     ? { getStorageSync: function (value) { return value && 'data' in value ? value.data : ''; } }
     : {};
 
+  // APIs that answer synchronously although their names do not end in Sync.
+  var SYNC_WITHOUT_SUFFIX = ['getWindowInfo', 'getDeviceInfo', 'getAppBaseInfo'];
+
   // The bridge's "no such API" code.
   var API_NOT_FOUND = 1;
 
@@ -1092,7 +1095,7 @@
     get: function (target, key) {
       if (key in target) return target[key];
       if (typeof key !== 'string' || key === 'then' || key === 'toJSON') return undefined;
-      var fn = /Sync$/.test(key)
+      var fn = /Sync$/.test(key) || SYNC_WITHOUT_SUFFIX.indexOf(key) >= 0
         ? function () { return callSync(key, Array.prototype.slice.call(arguments)); }
         : function (params) { return callAsync(key, params); };
       target[key] = fn;
