@@ -28,6 +28,7 @@
 mod args;
 mod builtins;
 mod config;
+mod cookies;
 mod device;
 mod dialect;
 mod error;

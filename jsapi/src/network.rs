@@ -16,6 +16,7 @@ use reqwest::{Method, Url};
 use serde_json::{Map, Value, json};
 use tokio::io::AsyncWriteExt as _;
 
+use crate::cookies::AppCookies;
 use crate::files::FileAreas;
 use crate::{ApiCall, ApiError, Args, Dialect, JsApi, Permission, Registry, Reply, value};
 
@@ -72,6 +73,8 @@ pub(crate) struct Network {
     tasks: Arc<Mutex<RunningTasks>>,
     next_serial: std::sync::atomic::AtomicU64,
     files: Arc<FileAreas>,
+    /// Where apps' lasting cookies are kept (`None`: in memory only).
+    cookies_dir: Option<std::path::PathBuf>,
 }
 
 /// Abort handles of running named tasks by (app id, task id), with their serial numbers.
@@ -80,7 +83,7 @@ type RunningTasks = HashMap<(String, String), (u64, AbortHandle)>;
 struct AppClient {
     domains: Arc<[String]>,
     client: reqwest::Client,
-    jar: Arc<reqwest::cookie::Jar>,
+    jar: Arc<AppCookies>,
 }
 
 impl Network {
@@ -88,8 +91,10 @@ impl Network {
         developer_mode: bool,
         trusted_certificates: Vec<Vec<u8>>,
         files: Arc<FileAreas>,
+        data_dir: Option<&std::path::Path>,
     ) -> Self {
         Self {
+            cookies_dir: data_dir.map(|dir| dir.join("cookies")),
             developer_mode,
             trusted_certificates,
             tls: OnceLock::new(),
@@ -113,9 +118,10 @@ impl Network {
         if let Some(existing) = clients.get(app).filter(|c| c.domains == *domains) {
             return Ok(existing.client.clone());
         }
-        let jar = clients
-            .get(app)
-            .map_or_else(Arc::default, |existing| Arc::clone(&existing.jar));
+        let jar = clients.get(app).map_or_else(
+            || Arc::new(AppCookies::open(self.cookies_dir.as_deref(), app)),
+            |existing| Arc::clone(&existing.jar),
+        );
         let (allowed, developer_mode) = (Arc::clone(domains), self.developer_mode);
         let redirects = reqwest::redirect::Policy::custom(move |attempt| {
             if attempt.previous().len() >= 10 {

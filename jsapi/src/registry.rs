@@ -188,6 +188,7 @@ impl Registry {
             config.developer_mode,
             config.trusted_certificates.clone(),
             files,
+            config.data_dir.as_deref(),
         ));
         crate::network::register(&mut registry, &network);
         crate::scan::register(&mut registry, config.scan_source.as_ref());

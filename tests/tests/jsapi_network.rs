@@ -1,6 +1,7 @@
 //! Network APIs against real servers on 127.0.0.1: request shapes and bodies, HTTPS with a
-//! test certificate authority, the domain allowlist, timeouts, abort, cookies per app,
-//! downloads and uploads with progress, and WeChat's shapes through the registry.
+//! test certificate authority, the domain allowlist, timeouts, abort, cookies per app (the
+//! lasting ones kept across containers), downloads and uploads with progress, and WeChat's
+//! shapes through the registry.
 
 mod support;
 
@@ -245,6 +246,14 @@ fn an_aborted_download_leaves_no_file() {
     }
 }
 
+/// The `Cookie` header a request from `page` carries (`null`: none).
+fn cookie_sent(harness: &Harness, server: &TestServer, page: &Page) -> Value {
+    harness
+        .call(page, "request", json!({"url": server.url("/echo")}))
+        .expect("echo")["data"]["headers"]["cookie"]
+        .clone()
+}
+
 #[test]
 fn cookies_are_kept_per_app() {
     let server = TestServer::http();
@@ -254,14 +263,41 @@ fn cookies_are_kept_per_app() {
     harness
         .call(&a, "request", json!({"url": server.url("/cookie/set")}))
         .expect("set cookie");
-    let echo = |page: &Page| {
-        harness
-            .call(page, "request", json!({"url": server.url("/echo")}))
-            .expect("echo")["data"]["headers"]["cookie"]
-            .clone()
-    };
+    let echo = |page: &Page| cookie_sent(&harness, &server, page);
     assert_eq!(echo(&a), "session=s3cret");
     assert_eq!(echo(&b), Value::Null, "app b does not see app a's cookie");
+}
+
+#[test]
+fn lasting_cookies_outlive_the_container_and_session_cookies_do_not() {
+    let server = TestServer::http();
+    let mut first = Harness::with(|builder| builder.developer_mode(true));
+    let page = first.open("cookie-login", &["network"], &[&server.origin]);
+    first
+        .call(
+            &page,
+            "request",
+            json!({"url": server.url("/cookie/login")}),
+        )
+        .expect("log in");
+    let Harness { data_dir, .. } = first;
+    let saved = data_dir.path().join("cookies/cookie-login.json");
+    assert!(saved.is_file(), "no {}", saved.display());
+    let mut second = Harness::in_dir(data_dir, |builder| builder.developer_mode(true));
+    let page = second.open("cookie-login", &["network"], &[&server.origin]);
+    let other = second.open("cookie-other", &["network"], &[&server.origin]);
+    let broken = second.open("cookie-broken", &["network"], &[&server.origin]);
+    let echo = |page: &Page| cookie_sent(&second, &server, page);
+    assert_eq!(echo(&page), "login=kept");
+    assert_eq!(echo(&other), Value::Null, "another app sees none of them");
+    // A cookie file that cannot be read is set aside, not lost, and the app starts afresh.
+    let dir = second.data_dir.path().join("cookies");
+    std::fs::write(dir.join("cookie-broken.json"), "{not json").expect("write");
+    assert_eq!(echo(&broken), Value::Null);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("cookie-broken.json.unreadable")).expect("set aside"),
+        "{not json"
+    );
 }
 
 #[test]

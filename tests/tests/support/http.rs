@@ -2,7 +2,8 @@
 //! authority whose root the client is told to trust.
 //!
 //! Routes: `/echo` (the request as JSON), `/text`, `/status/<n>`, `/slow` (answers after
-//! 5 s), `/stall` (promises 1000 bytes, sends 10, then waits 5 s), `/cookie/set`,
+//! 5 s), `/stall` (promises 1000 bytes, sends 10, then waits 5 s), `/cookie/set` (a session
+//! cookie), `/cookie/login` (a session cookie and one that lasts an hour),
 //! `/redirect?to=<url>`, `/bytes/<n>`, `/not-json`.
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -195,6 +196,14 @@ fn serve(stream: Box<dyn Stream>) {
         }
         "/cookie/set" => {
             extra_headers.push(("Set-Cookie".into(), "session=s3cret; Path=/".into()));
+            (200, "application/json", b"{}".to_vec())
+        }
+        "/cookie/login" => {
+            extra_headers.push(("Set-Cookie".into(), "session=s3cret; Path=/".into()));
+            extra_headers.push((
+                "Set-Cookie".into(),
+                "login=kept; Path=/; Max-Age=3600".into(),
+            ));
             (200, "application/json", b"{}".to_vec())
         }
         "/redirect" => {
