@@ -13,6 +13,11 @@ pub(crate) fn register(registry: &mut Registry) {
     registry.register_fn("getWindowInfo", Permission::SYSTEM, get_window_info);
     registry.register_fn("getDeviceInfo", Permission::SYSTEM, get_device_info);
     registry.register_fn("getAppBaseInfo", Permission::SYSTEM, get_app_base_info);
+    registry.register_fn(
+        "getMenuButtonBoundingClientRect",
+        Permission::SYSTEM,
+        get_menu_button_rect,
+    );
     registry.register_fn("getClipboard", Permission::CLIPBOARD, get_clipboard);
     registry.register_fn("setClipboard", Permission::CLIPBOARD, set_clipboard);
 }
@@ -69,6 +74,27 @@ fn get_app_base_info(call: &ApiCall) -> ApiResult {
         "version": info.version,
         "enableDebug": false,
         "theme": "light",
+    }))
+}
+
+/// Where the platforms' menu button (the "capsule" at the top right) sits: inside the
+/// title bar under the status bar, 87 × 32 px, 7 px from the right edge. Pages that draw
+/// their own navigation bar line it up with this.
+fn get_menu_button_rect(call: &ApiCall) -> ApiResult {
+    const WIDTH: u32 = 87;
+    const HEIGHT: u32 = 32;
+    const MARGIN: u32 = 7;
+    Args::new(&call.api, &call.args)?;
+    let info = call.device.system_info();
+    let top = info.status_bar_height + info.title_bar_height.saturating_sub(HEIGHT) / 2;
+    let right = info.screen_width.saturating_sub(MARGIN);
+    Ok(json!({
+        "width": WIDTH,
+        "height": HEIGHT,
+        "top": top,
+        "bottom": top + HEIGHT,
+        "right": right,
+        "left": right.saturating_sub(WIDTH),
     }))
 }
 

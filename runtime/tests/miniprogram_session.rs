@@ -72,7 +72,7 @@ fn launch() -> Fixture {
         ),
         (
             "app.json",
-            r##"{"pages":["pages/index/index","pages/b/b","pages/tab/tab"],
+            r##"{"pages":["pages/index/index","pages/b/b","pages/tab/tab","pages/custom/custom"],
               "window":{"navigationBarTitleText":"App","navigationBarBackgroundColor":"#123456","navigationBarTextStyle":"white"},
               "tabBar":{"list":[{"pagePath":"pages/index/index","text":"Home","iconPath":"i.png"},{"pagePath":"pages/tab/tab","text":"Tab"}]}}"##.to_owned(),
         ),
@@ -87,6 +87,9 @@ fn launch() -> Fixture {
         ("pages/b/b.wxml", "<view>b</view>".to_owned()),
         ("pages/b/b.json", r#"{"navigationBarTitleText": "Page B"}"#.to_owned()),
         ("pages/tab/tab.js", page_js("tab", "")),
+        ("pages/custom/custom.js", page_js("custom", "")),
+        ("pages/custom/custom.wxml", "<view>custom</view>".to_owned()),
+        ("pages/custom/custom.json", r#"{"navigationStyle": "custom"}"#.to_owned()),
         ("pages/tab/tab.wxml", "<view>tab</view>".to_owned()),
     ];
     let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
@@ -425,4 +428,20 @@ fn window_height_is_the_page_area_between_the_bars() {
         .expect("asks");
     program.settle().expect("settles");
     assert_eq!(height("globalThis.asyncHeight"), json!(623));
+    // A page that draws its own navigation bar gets none from the container, and the whole
+    // screen; the menu button's place is where its bar must leave room.
+    program
+        .route(Route::NavigateTo {
+            url: "/pages/custom/custom".into(),
+        })
+        .expect("route");
+    let snapshot = wait(program, |s| {
+        s.route.as_deref() == Some("pages/custom/custom")
+    });
+    assert_eq!(snapshot.chrome["navigationBar"], Value::Null);
+    assert_eq!(height("wx.getWindowInfo().windowHeight"), json!(667));
+    assert_eq!(
+        height("wx.getMenuButtonBoundingClientRect().top"),
+        json!(26)
+    );
 }

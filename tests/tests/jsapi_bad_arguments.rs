@@ -171,6 +171,7 @@ fn table() -> Vec<(&'static str, Value, i64)> {
         ("getWindowInfo", json!("x"), 2),
         ("getDeviceInfo", json!([1]), 2),
         ("getAppBaseInfo", json!(1), 2),
+        ("getMenuButtonBoundingClientRect", json!("x"), 2),
         ("getClipboard", json!(1), 2),
         ("getClipboardData", json!(false), 2),
         ("setClipboard", json!({}), 2),

@@ -44,6 +44,14 @@ fn system_info_reflects_the_simulated_device() {
         .expect("app");
     assert_eq!(app["SDKVersion"], info["SDKVersion"]);
     assert_eq!(app["language"], info["language"]);
+    // pixel-5: a 24 px status bar, a 44 px title bar, 393 px wide.
+    let menu = harness
+        .call(&page, "getMenuButtonBoundingClientRect", json!({}))
+        .expect("menu button");
+    assert_eq!(
+        menu,
+        json!({"width": 87, "height": 32, "top": 30, "bottom": 62, "right": 386, "left": 299})
+    );
 }
 
 #[test]

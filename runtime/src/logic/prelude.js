@@ -988,8 +988,24 @@
     var bars = native.bars;
     if (!bars || !/^(getSystemInfo(Sync)?|getWindowInfo)$/.test(name) || !value || typeof value.screenHeight !== 'number') return value;
     var path = stack.length ? pages.get(top()).path : '';
-    value.windowHeight = Math.max(0, value.screenHeight - bars.navigationBar - (isTab(path) ? bars.tabBar : 0));
+    var navigationBar = navigationStyle(path) === 'custom' ? 0 : bars.navigationBar;
+    value.windowHeight = Math.max(0, value.screenHeight - navigationBar - (isTab(path) ? bars.tabBar : 0));
     return value;
+  }
+
+  // A page's navigationStyle: its own .json, else app.json's window.
+  function navigationStyle(path) {
+    var style = (appJson.window || {}).navigationStyle;
+    var file = path ? native.resolve('/' + path + '.json', 'app.js') : null;
+    if (file !== null) {
+      try {
+        var own = native.loadJson(file);
+        if (own && typeof own.navigationStyle === 'string') style = own.navigationStyle;
+      } catch (e) {
+        // A broken page .json is reported when the page renders.
+      }
+    }
+    return style;
   }
 
   function settle(name, params, ok, value, promise) {
@@ -1044,7 +1060,7 @@
     : {};
 
   // APIs that answer synchronously although their names do not end in Sync.
-  var SYNC_WITHOUT_SUFFIX = ['getWindowInfo', 'getDeviceInfo', 'getAppBaseInfo'];
+  var SYNC_WITHOUT_SUFFIX = ['getWindowInfo', 'getDeviceInfo', 'getAppBaseInfo', 'getMenuButtonBoundingClientRect'];
 
   // The bridge's "no such API" code.
   var API_NOT_FOUND = 1;

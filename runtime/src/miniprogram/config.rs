@@ -33,6 +33,8 @@ pub(crate) struct WindowConfig {
     pub(crate) bar_front: Option<String>,
     pub(crate) background: Option<String>,
     pub(crate) pull_refresh: Option<bool>,
+    /// `navigationStyle: "custom"`: the page draws its own bar; the container draws none.
+    pub(crate) custom_navigation: Option<bool>,
 }
 
 /// The tab bar of `app.json`.
@@ -142,6 +144,7 @@ impl WindowConfig {
             bar_front: front,
             background: text(&["backgroundColor"]),
             pull_refresh,
+            custom_navigation: text(&["navigationStyle"]).map(|style| style == "custom"),
         }
     }
 
@@ -156,6 +159,7 @@ impl WindowConfig {
             bar_front: over.bar_front.clone().or_else(|| self.bar_front.clone()),
             background: over.background.clone().or_else(|| self.background.clone()),
             pull_refresh: over.pull_refresh.or(self.pull_refresh),
+            custom_navigation: over.custom_navigation.or(self.custom_navigation),
         }
     }
 
@@ -228,6 +232,7 @@ pub(crate) fn default_window(dialect: Dialect) -> WindowConfig {
         bar_front: Some(front.into()),
         background: Some("#ffffff".into()),
         pull_refresh: Some(false),
+        custom_navigation: Some(false),
     }
 }
 
@@ -273,15 +278,18 @@ impl ChromeState<'_> {
                 "items": items,
             })
         });
-        json!({
-            "navigationBar": {
+        let navigation_bar = (self.window.custom_navigation != Some(true)).then(|| {
+            json!({
                 "height": BARS.navigation_bar,
                 "title": self.window.title.clone().unwrap_or_default(),
                 "backgroundColor": self.window.bar_background,
                 "frontColor": self.window.bar_front,
                 "loading": self.loading,
                 "showBack": self.show_back,
-            },
+            })
+        });
+        json!({
+            "navigationBar": navigation_bar,
             "tabBar": tab_bar,
             "backgroundColor": self.window.background,
             "enablePullDownRefresh": self.window.pull_refresh == Some(true),
@@ -343,6 +351,30 @@ mod tests {
             let error = AppConfig::parse(text).expect_err("fails").to_string();
             assert!(error.contains(expected), "{text}: {error}");
         }
+    }
+
+    #[test]
+    fn a_custom_navigation_style_draws_no_navigation_bar() {
+        let app = default_window(Dialect::WeChat);
+        let custom = app.overlay(&WindowConfig::from_json(
+            &json!({"navigationStyle": "custom"}),
+        ));
+        let chrome = |window: &WindowConfig| {
+            ChromeState {
+                origin: "capsule://a",
+                window,
+                loading: false,
+                show_back: true,
+                tab_bar: None,
+            }
+            .to_json()
+        };
+        assert_eq!(chrome(&custom)["navigationBar"], Value::Null);
+        assert_eq!(chrome(&app)["navigationBar"]["height"], 44);
+        let back = custom.overlay(&WindowConfig::from_json(
+            &json!({"navigationStyle": "default"}),
+        ));
+        assert_eq!(chrome(&back)["navigationBar"]["showBack"], true);
     }
 
     #[test]

@@ -534,8 +534,17 @@ impl Session {
         };
         let template = format!("{path}.{template_ext}");
         let compiled = PageView::compile(&source, &template, &self.config.components);
+        let page_json = source.read_text(&format!("{path}.json"));
+        let window = match page_json.map(|text| serde_json::from_str::<Value>(&text)) {
+            Some(Ok(value)) => self.base_window.overlay(&WindowConfig::from_json(&value)),
+            Some(Err(error)) => {
+                self.errors.push(format!("{path}.json: {error}"));
+                self.base_window.clone()
+            }
+            None => self.base_window.clone(),
+        };
         let window_width = self.container.device_profile().width as f32;
-        let viewport_height = self.viewport_height(&path);
+        let viewport_height = self.viewport_height(&path, &window);
         let style_options = StyleOptions {
             window_width,
             scope: None,
@@ -579,15 +588,6 @@ impl Session {
         let view = compiled
             .and_then(|compiled| View::new(compiled, data))
             .map_err(|e| e.to_string());
-        let page_json = source.read_text(&format!("{path}.json"));
-        let window = match page_json.map(|text| serde_json::from_str::<Value>(&text)) {
-            Some(Ok(value)) => self.base_window.overlay(&WindowConfig::from_json(&value)),
-            Some(Err(error)) => {
-                self.errors.push(format!("{path}.json: {error}"));
-                self.base_window.clone()
-            }
-            None => self.base_window.clone(),
-        };
         if let Err(message) = &view {
             tracing::error!(app = self.app.id(), page = path, "{message}");
             self.errors.push(message.clone());
@@ -607,16 +607,22 @@ impl Session {
         self.reconcile(page);
     }
 
-    /// The height a page at `path` has on a phone: the window without the navigation bar
-    /// and, on tab pages, the tab bar (the sizes the page host draws them at).
-    fn viewport_height(&self, path: &str) -> Option<f32> {
-        let window = self.container.device_profile().height;
+    /// The height a page at `path` with `window` settings has on a phone: the window without
+    /// the navigation bar (unless the page draws its own) and, on tab pages, the tab bar (the
+    /// sizes the page host draws them at).
+    fn viewport_height(&self, path: &str, window: &WindowConfig) -> Option<f32> {
+        let height = self.container.device_profile().height;
+        let navigation_bar = if window.custom_navigation == Some(true) {
+            0
+        } else {
+            BARS.navigation_bar
+        };
         let tab_bar = if self.config.tab_of(path).is_some() {
             BARS.tab_bar
         } else {
             0
         };
-        Some(window.saturating_sub(BARS.navigation_bar + tab_bar) as f32)
+        Some(height.saturating_sub(navigation_bar + tab_bar) as f32)
     }
 
     fn show_top(&mut self) {
