@@ -362,3 +362,66 @@ fn storage_from_logic_is_real_sqlite_in_both_dialects() {
         "the storage database is a file in the data folder"
     );
 }
+
+#[test]
+fn app_wide_apis_answer_in_the_logic_layer() {
+    let mut app = api_app("wechat", ALL);
+    app.new_logs();
+    // nextTick runs after the current work and before any timer.
+    app.eval(
+        "setTimeout(() => console.log('timer'), 0);
+         wx.nextTick(() => console.log('tick'));
+         console.log('now ' + wx.getLaunchOptionsSync().path + ' ' + wx.getEnterOptionsSync().scene);",
+    )
+    .expect("runs");
+    app.wait_for(|m| matches!(m, LogicToView::Console { message, .. } if message == "timer"));
+    assert_eq!(
+        app.new_logs(),
+        ["now pages/index/index 1001", "tick", "timer"]
+    );
+    // App-wide listeners, beside App's own hooks; off removes one.
+    app.eval(
+        "globalThis.hidden = () => console.log('hidden');
+         wx.onAppHide(globalThis.hidden);
+         wx.onAppShow((o) => console.log('shown ' + o.path));
+         wx.onError((message) => console.log('error seen: ' + message.split('\\n')[0]));
+         wx.getUpdateManager().onCheckForUpdate((res) => console.log('update ' + res.hasUpdate));",
+    )
+    .expect("listens");
+    app.wait_for(
+        |m| matches!(m, LogicToView::Console { message, .. } if message == "update false"),
+    );
+    app.send(LogicCommand::EnterBackground);
+    app.send(LogicCommand::EnterForeground);
+    app.eval("wx.offAppHide(globalThis.hidden)").expect("off");
+    app.send(LogicCommand::EnterBackground);
+    app.send(event(
+        1,
+        "missingHandlerThrows",
+        None,
+        EventObject::default(),
+    ));
+    app.eval("getCurrentPages()[0].boom = () => { throw new Error('boom'); }")
+        .expect("defines");
+    app.send(event(1, "boom", None, EventObject::default()));
+    let logs = app.new_logs();
+    assert_eq!(
+        logs,
+        [
+            "update false",
+            "hidden",
+            "shown pages/index/index",
+            "error seen: Error: boom"
+        ],
+        "{logs:?}"
+    );
+    // APIs that hand back an object to drive fail clearly when there is none.
+    let error = app
+        .eval("wx.createSelectorQuery()")
+        .expect_err("not supported");
+    assert!(
+        error.contains("wx.createSelectorQuery is not supported"),
+        "{error}"
+    );
+    assert_eq!(app.eval("wx.canIUse('nextTick')"), Ok(json!(true)));
+}

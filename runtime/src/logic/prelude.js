@@ -68,14 +68,19 @@
   function reportError(message) {
     native.log('error', currentRoute, message);
     native.send({ kind: 'scriptError', message: message });
-    if (app && typeof app.onError === 'function') {
+    var handlers = (app && typeof app.onError === 'function' ? [app.onError.bind(app)] : [])
+      .concat(appListeners.error);
+    handlers.forEach(function (handler) {
       try {
-        app.onError(message);
+        handler(message);
       } catch (e) {
-        native.log('error', currentRoute, 'App.onError threw: ' + describe(e));
+        native.log('error', currentRoute, 'an onError handler threw: ' + describe(e));
       }
-    }
+    });
   }
+
+  // `onAppShow` / `onAppHide` / `onError` listeners (`my.` or `wx.`), beside App's hooks.
+  var appListeners = { show: [], hide: [], error: [] };
 
   // Runs app code; a throw is reported and the app keeps running.
   function guard(fn, self, args) {
@@ -666,6 +671,7 @@
     }
     hook(app, 'onLaunch', [clone(launchOptions)]);
     hook(app, 'onShow', [clone(launchOptions)]);
+    appEvent('show', clone(launchOptions));
     if (!entry) {
       reportError('app.json lists no pages');
       return;
@@ -1083,8 +1089,49 @@
     return syncResults[name] ? syncResults[name](value) : value;
   }
 
+  function appEvent(kind, arg) {
+    appListeners[kind].slice().forEach(function (listener) { guard(listener, null, arg === undefined ? [] : [arg]); });
+  }
+
+  function listen(kind) {
+    return function (listener) {
+      if (typeof listener === 'function') appListeners[kind].push(listener);
+    };
+  }
+
+  function unlisten(kind) {
+    return function (listener) {
+      appListeners[kind] = listener === undefined ? [] : appListeners[kind].filter(function (l) { return l !== listener; });
+    };
+  }
+
+  // Packages come signed and whole from the host: there is never an update to apply here.
+  function updateManager() {
+    return {
+      onCheckForUpdate: function (callback) {
+        if (typeof callback === 'function') setTimeout(function () { callback({ hasUpdate: false }); }, 0);
+      },
+      onUpdateReady: function () {},
+      onUpdateFailed: function () {},
+      applyUpdate: function () {},
+    };
+  }
+
   var own = {
     SDKVersion: '2.0.0',
+    // After the current work, before any timer.
+    nextTick: function (callback) {
+      if (typeof callback === 'function') Promise.resolve().then(function () { guard(callback, null); });
+    },
+    getLaunchOptionsSync: function () { return clone(launchOptions); },
+    getEnterOptionsSync: function () { return clone(launchOptions); },
+    onAppShow: listen('show'),
+    offAppShow: unlisten('show'),
+    onAppHide: listen('hide'),
+    offAppHide: unlisten('hide'),
+    onError: listen('error'),
+    offError: unlisten('error'),
+    getUpdateManager: updateManager,
     navigateTo: function (p) { return routeApi('navigateTo', p); },
     redirectTo: function (p) { return routeApi('redirectTo', p); },
     navigateBack: function (p) { return routeApi('navigateBack', p); },
@@ -1113,7 +1160,10 @@
       if (typeof key !== 'string' || key === 'then' || key === 'toJSON') return undefined;
       var fn = /Sync$/.test(key) || SYNC_WITHOUT_SUFFIX.indexOf(key) >= 0
         ? function () { return callSync(key, Array.prototype.slice.call(arguments)); }
-        : function (params) { return callAsync(key, params); };
+        : /^create[A-Z]|^get\w*(Manager|Context)$/.test(key)
+          // These hand back an object to drive (a query, a player, a canvas): none here.
+          ? function () { throw new Error(apiNamespace + '.' + key + ' is not supported'); }
+          : function (params) { return callAsync(key, params); };
       target[key] = fn;
       return fn;
     },
@@ -1126,9 +1176,11 @@
       case 'launch': return launch(cmd);
       case 'enterBackground':
         if (stack.length) hidePage(top());
-        return hook(app, 'onHide');
+        hook(app, 'onHide');
+        return appEvent('hide');
       case 'enterForeground':
         hook(app, 'onShow', [clone(launchOptions)]);
+        appEvent('show', clone(launchOptions));
         if (stack.length) showPage(top());
         return undefined;
       case 'route':
