@@ -3,7 +3,6 @@
 mod mini_commands;
 mod package_commands;
 mod scenario;
-mod selector;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

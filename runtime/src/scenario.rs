@@ -12,7 +12,7 @@ use capsule_jsapi::{ApiError, SCAN_FAILED, ScanImage, ScanRequest, ScanSource};
 use capsule_runtime::{DeviceProfile, MiniProgram, Route, Snapshot, UserAction};
 use serde_json::{Map, Value, json};
 
-use crate::selector::{Selector, describe, element_at, text_of};
+use capsule_runtime::view::{Selector, describe, element_at, text_of};
 
 /// How long an `expect` step retries before it fails: updates that an action starts
 /// asynchronously (a storage call, a timer) get this long to arrive.

@@ -1,13 +1,27 @@
-//! CSS selectors over a rendered mini-program page, for test scenarios: element names are
-//! the template's tag names, with its `id` and `class`; matching crosses component
-//! boundaries (a class inside a component matches without its scope prefix).
+//! CSS selectors over a rendered mini-program page, for test scenarios and selector queries:
+//! element names are the template's tag names, with its `id` and `class`; matching crosses
+//! component boundaries (a class inside a component matches without its scope prefix).
 //!
 //! Supported: `tag`, `*`, `.class`, `#id`, `[attr]`, `[attr=value]`, compounds of those,
 //! the descendant (` `) and child (`>`) combinators, and `,` lists.
 
-use anyhow::{Result, bail};
-use capsule_runtime::view::{NodePath, VElement, VNode};
 use serde_json::Value;
+
+use super::{NodePath, VElement, VNode};
+
+/// A selector this module cannot use, with what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct SelectorError(String);
+
+type Result<T> = std::result::Result<T, SelectorError>;
+
+/// Returns a [`SelectorError`] from a format string.
+macro_rules! bail {
+    ($($arg:tt)*) => {
+        return Err(SelectorError(format!($($arg)*)))
+    };
+}
 
 /// One compound selector: every part must match the same element.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -28,11 +42,11 @@ struct Complex {
 
 /// A parsed selector list.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Selector(Vec<Complex>);
+pub struct Selector(Vec<Complex>);
 
 impl Selector {
     /// Parses `text`; errors say what is not supported.
-    pub(crate) fn parse(text: &str) -> Result<Self> {
+    pub fn parse(text: &str) -> Result<Self> {
         let list = text
             .split(',')
             .map(|part| parse_complex(part.trim()))
@@ -41,7 +55,7 @@ impl Selector {
     }
 
     /// Paths of the matching elements of `tree`, in document order.
-    pub(crate) fn find(&self, tree: &[VNode]) -> Vec<NodePath> {
+    pub fn find(&self, tree: &[VNode]) -> Vec<NodePath> {
         let mut found = Vec::new();
         let mut ancestors = Vec::new();
         walk(tree, &mut Vec::new(), &mut ancestors, &mut |path, chain| {
@@ -132,7 +146,7 @@ fn parse_compound(token: &str) -> Result<Compound> {
             '[' => {
                 let close = rest
                     .find(']')
-                    .ok_or_else(|| anyhow::anyhow!("unclosed '[' in '{token}'"))?;
+                    .ok_or_else(|| SelectorError(format!("unclosed '[' in '{token}'")))?;
                 let inner = &rest[1..close];
                 let attr = match inner.split_once('=') {
                     Some((name, value)) => (
@@ -220,7 +234,7 @@ fn matches_ancestors(compounds: &[Compound], child: &[bool], ancestors: &[&VElem
 }
 
 /// The element at `path`.
-pub(crate) fn element_at<'a>(tree: &'a [VNode], path: &[u32]) -> Option<&'a VElement> {
+pub fn element_at<'a>(tree: &'a [VNode], path: &[u32]) -> Option<&'a VElement> {
     let (last, parents) = path.split_last()?;
     let mut children = tree;
     for &index in parents {
@@ -236,7 +250,7 @@ pub(crate) fn element_at<'a>(tree: &'a [VNode], path: &[u32]) -> Option<&'a VEle
 }
 
 /// An element's rendered text: its text nodes in order, whitespace runs collapsed, trimmed.
-pub(crate) fn text_of(element: &VElement) -> String {
+pub fn text_of(element: &VElement) -> String {
     fn collect(nodes: &[VNode], out: &mut String) {
         for node in nodes {
             match node {
@@ -251,7 +265,7 @@ pub(crate) fn text_of(element: &VElement) -> String {
 }
 
 /// A short list of what the page has, for "no match" messages: tags with their classes.
-pub(crate) fn describe(tree: &[VNode]) -> String {
+pub fn describe(tree: &[VNode]) -> String {
     let mut seen: Vec<String> = Vec::new();
     let mut ancestors = Vec::new();
     walk(tree, &mut Vec::new(), &mut ancestors, &mut |_, chain| {
@@ -279,7 +293,7 @@ pub(crate) fn describe(tree: &[VNode]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use capsule_runtime::view::{PageView, View};
+    use crate::view::{PageView, View};
     use std::collections::HashMap;
 
     fn tree(template: &str) -> Vec<VNode> {
