@@ -2,7 +2,8 @@
 //
 // The runtime renders templates to a virtual DOM in Rust and sends it here:
 //   mpRender (whole page), mpPatch (patch ops), mpChrome (navigation bar, tab bar),
-//   mpScrollTo, mpSetValue, mpStopRefresh, mpAct (a test acting as the user).
+//   mpScrollTo, mpSetValue, mpStopRefresh, mpAct (a test acting as the user), mpQuery
+//   (layout for a selector query, answered mpQueryResult).
 // The DOM mirrors the virtual DOM one node per VNode inside a <page> element, so the child
 // indices Rust uses as paths are plain DOM child indices. Built-in components draw themselves
 // with CSS only (no extra children). User input goes back as mpEvent (one message per DOM
@@ -1328,7 +1329,53 @@
         return;
       }
       case "mpAct": ensureDocument(); act(message); return;
+      case "mpQuery": ensureDocument(); return answerQuery(message);
     }
+  }
+
+  // --- selector queries: layout of elements the runtime found, in page coordinates (y from
+  // below the navigation bar, as on a phone)
+  function measure(el, fields) {
+    const out = {};
+    const top = chromeTop();
+    if (fields.rect || fields.size) {
+      const box = el.getBoundingClientRect();
+      if (fields.rect) Object.assign(out, { left: box.left, right: box.right, top: box.top - top, bottom: box.bottom - top });
+      if (fields.size) Object.assign(out, { width: box.width, height: box.height });
+    }
+    if (fields.scrollOffset) {
+      Object.assign(out, { scrollLeft: el.scrollLeft, scrollTop: el.scrollTop, scrollWidth: el.scrollWidth, scrollHeight: el.scrollHeight });
+    }
+    if (Array.isArray(fields.computedStyle)) {
+      const style = getComputedStyle(el);
+      for (const name of fields.computedStyle) out[name] = style.getPropertyValue(String(name).replace(/[A-Z]/g, (c) => "-" + c.toLowerCase()));
+    }
+    return out;
+  }
+  function measureViewport(fields) {
+    const out = {};
+    const page = document.documentElement;
+    const height = window.innerHeight - chromeTop() - barHeight(chrome.tabBar);
+    if (fields.rect) Object.assign(out, { left: 0, right: window.innerWidth, top: 0, bottom: height });
+    if (fields.size) Object.assign(out, { width: window.innerWidth, height });
+    if (fields.scrollOffset) {
+      Object.assign(out, { scrollLeft: window.scrollX, scrollTop: window.scrollY, scrollWidth: page.scrollWidth, scrollHeight: page.scrollHeight });
+    }
+    return out;
+  }
+  function answerQuery(message) {
+    const results = (Array.isArray(message.requests) ? message.requests : []).map((request) => {
+      const fields = request && typeof request.fields === "object" && request.fields ? request.fields : {};
+      if (request && request.viewport) return [measureViewport(fields)];
+      return (Array.isArray(request && request.paths) ? request.paths : []).map((path) => {
+        try {
+          return measure(elementAt(path), fields);
+        } catch (error) {
+          return null;
+        }
+      });
+    });
+    post({ kind: "mpQueryResult", queryId: message.queryId, results });
   }
 
   function receive(message) {

@@ -138,7 +138,7 @@ fn wechat_components_slotted_into_each_other_link_relations_and_bubble_events() 
                 r#"{"appId":"comp.relations","name":"R","version":"1.0.0","kind":"miniprogram","dialect":"wechat","entry":"app.json"}"#,
             ),
             ("app.json", r#"{"pages":["pages/index/index"]}"#),
-            ("app.js", "App({})"),
+            ("app.js", "App({ globalData: {} })"),
             (
                 "pages/index/index.json",
                 r#"{"usingComponents":{"menu":"/components/menu/menu","entry":"/components/entry/entry"}}"#,
@@ -191,7 +191,12 @@ fn wechat_components_slotted_into_each_other_link_relations_and_bubble_events() 
                     '../menu/menu': { type: 'parent', linked(menu) { this.setData({ menu: ' in ' + menu.is }); } },
                   },
                   methods: {
-                    pick() { this.triggerEvent('picked', { name: this.data.name }, { bubbles: true }); },
+                    pick() {
+                      this.triggerEvent('picked', { name: this.data.name }, { bubbles: true });
+                      // A component's query looks inside the component only.
+                      this.createSelectorQuery().selectAll('.entry').fields({ properties: ['class'] })
+                        .exec((res) => { getApp().globalData.seen = res[0].length; });
+                    },
                   },
                 });"#,
             ),
@@ -215,6 +220,22 @@ fn wechat_components_slotted_into_each_other_link_relations_and_bubble_events() 
         .act(find(&snapshot, "entry")[1].clone(), UserAction::Tap)
         .expect("tap");
     wait(&program, |s| texts(s, "picked") == ["b via view"]);
+    assert_eq!(
+        program
+            .evaluate("getApp().globalData.seen")
+            .expect("queried"),
+        1
+    );
+    program
+        .evaluate("wx.createSelectorQuery().selectAll('.entry').boundingClientRect().exec((r) => { getApp().globalData.all = r[0].length; })")
+        .expect("queries the page");
+    program.settle().expect("settles");
+    assert_eq!(
+        program
+            .evaluate("getApp().globalData.all")
+            .expect("queried"),
+        3
+    );
     program
         .evaluate("getCurrentPages()[0].drop()")
         .expect("drop");

@@ -5,6 +5,8 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+use serde_json::json;
+
 /// Relative to the package root, which is where cargo runs tests.
 const EXAMPLES: &str = "../examples";
 const SCENARIOS: &str = "../tests/scenarios";
@@ -306,4 +308,50 @@ fn inline_rpx_and_vh_lay_out_against_the_device_in_the_window() {
     // y = 84 .. 395.5.
     assert_eq!(at(10, 390), blue);
     assert_ne!(at(10, 400), blue);
+}
+
+#[test]
+fn selector_queries_measure_the_layout_in_the_window_and_zero_headless() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("app");
+    write_one_page_app(
+        &root,
+        "query",
+        &[
+            (
+                "js",
+                "Page({ data: { half: 375, out: '' }, onReady() {
+                   wx.createSelectorQuery().select('.box').boundingClientRect().exec((r) => {
+                     this.setData({ out: r[0].width + 'x' + r[0].height + ' at ' + r[0].left + ',' + r[0].top });
+                   });
+                 } })",
+            ),
+            (
+                "wxml",
+                r#"<view class="box" style="width: {{half}}rpx; height: 40px; margin-top: 10px"></view><view class="out">{{out}}</view>"#,
+            ),
+        ],
+    );
+    let scenario = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        let steps = json!({"name": name, "steps": [{"wait": {"selector": ".out", "text": text}}]});
+        std::fs::write(&path, steps.to_string()).expect("scenario");
+        path
+    };
+    // In the window: half the 375 px wide page, 10 px below the navigation bar.
+    let window = scenario("window.json", "187.5x40 at 0,10");
+    let output = capsule(&[
+        "test",
+        root.to_str().expect("utf-8"),
+        window.to_str().expect("utf-8"),
+        "--webview",
+    ]);
+    assert!(output.status.success(), "{}", text(&output));
+    let headless = scenario("headless.json", "0x0 at 0,0");
+    let output = capsule(&[
+        "test",
+        root.to_str().expect("utf-8"),
+        headless.to_str().expect("utf-8"),
+    ]);
+    assert!(output.status.success(), "{}", text(&output));
 }

@@ -58,6 +58,14 @@ fn launch() -> Fixture {
         tapped(e) { this.setData({ text: 'tapped ' + e.currentTarget.dataset.n + ' ' + JSON.stringify(e.mark) }); },
         scrolled(e) { this.setData({ text: 'scrolled ' + e.detail.scrollTop }); },
         onPageScroll(e) { getApp().globalData.log.push('index.onPageScroll ' + e.scrollTop); },
+        measure() {
+          wx.createSelectorQuery()
+            .select('.t').boundingClientRect()
+            .selectAll('.in, .s').fields({ id: true, dataset: true, properties: ['class'] })
+            .selectViewport().scrollOffset()
+            .select('.nowhere').boundingClientRect()
+            .exec((res) => { getApp().globalData.query = res; });
+        },
         ask() { wx.showModal({ title: 'Sure?', content: 'Really', success: (r) => this.setData({ text: 'confirm ' + r.confirm }) }); },
         chrome() {
           wx.setNavigationBarTitle({ title: 'Renamed' });
@@ -80,7 +88,7 @@ fn launch() -> Fixture {
         ("pages/index/index.js", page_js("index", index_extra)),
         (
             "pages/index/index.wxml",
-            r#"<input class="in" bindinput="upper" bindconfirm="confirmed"/><view mark:row="{{2}}"><view class="t" bindtap="tapped" data-n="{{7}}" mark:n="seven">{{text}}</view></view><scroll-view class="s" scroll-y bindscroll="scrolled"/><button class="ask" bindtap="ask">Ask</button><button class="chrome" bindtap="chrome">Chrome</button>"#.to_owned(),
+            r#"<input class="in" id="field" data-kind="text" bindinput="upper" bindconfirm="confirmed"/><view mark:row="{{2}}"><view class="t" bindtap="tapped" data-n="{{7}}" mark:n="seven">{{text}}</view></view><scroll-view class="s" scroll-y bindscroll="scrolled"/><button class="ask" bindtap="ask">Ask</button><button class="chrome" bindtap="chrome">Chrome</button>"#.to_owned(),
         ),
         ("pages/index/index.json", r#"{"enablePullDownRefresh": true}"#.to_owned()),
         ("pages/b/b.js", page_js("b", "")),
@@ -443,5 +451,31 @@ fn window_height_is_the_page_area_between_the_bars() {
     assert_eq!(
         height("wx.getMenuButtonBoundingClientRect().top"),
         json!(26)
+    );
+}
+
+#[test]
+fn selector_queries_find_elements_on_the_virtual_dom() {
+    let fixture = launch();
+    let program = &fixture.program;
+    program
+        .evaluate("getCurrentPages()[0].measure()")
+        .expect("queries");
+    program.settle().expect("settles");
+    let results = program
+        .evaluate("getApp().globalData.query")
+        .expect("answered");
+    // Headless there is no layout: the numbers are 0, the rest comes from the page.
+    assert_eq!(
+        results,
+        json!([
+            {"id": "", "dataset": {"n": 7}, "left": 0, "right": 0, "top": 0, "bottom": 0, "width": 0, "height": 0},
+            [
+                {"id": "field", "dataset": {"kind": "text"}, "class": "in"},
+                {"id": "", "dataset": {}, "class": "s"}
+            ],
+            {"scrollLeft": 0, "scrollTop": 0, "scrollWidth": 0, "scrollHeight": 0},
+            null
+        ])
     );
 }

@@ -233,6 +233,15 @@ pub enum LogicCommand {
         /// The instance.
         component: u64,
     },
+    /// The view's answer to [`LogicToView::SelectorQuery`]: one result per request, in order
+    /// (`null` where nothing matched; an array for `selectAll`).
+    #[serde(rename_all = "camelCase")]
+    SelectorResult {
+        /// The query's number.
+        query_id: u64,
+        /// The results.
+        results: Vec<Value>,
+    },
     /// Runs a script in the app's context (developer console, tests); answered with
     /// [`LogicToView::Evaluated`].
     Evaluate {
@@ -323,6 +332,22 @@ pub enum LogicToView {
         /// the templates around it up to the page.
         #[serde(default)]
         composed: bool,
+    },
+    /// `createSelectorQuery().exec()`: where elements of a page are and what they hold;
+    /// answered with [`LogicCommand::SelectorResult`].
+    #[serde(rename_all = "camelCase")]
+    SelectorQuery {
+        /// The page queried.
+        page: LogicPageId,
+        /// The component the query is scoped to (`this.createSelectorQuery()` in a component,
+        /// or `.in(component)`); `None`: the whole page.
+        component: Option<u64>,
+        /// The query's number.
+        query_id: u64,
+        /// `{selector, all, fields}` per request (`selector` `null`: the viewport); `fields`
+        /// names what to report: `id`, `dataset`, `rect`, `size`, `scrollOffset`,
+        /// `properties: [..]`, `computedStyle: [..]`.
+        requests: Vec<Value>,
     },
     /// The return value of a handler called with a `reply_id`.
     #[serde(rename_all = "camelCase")]

@@ -524,6 +524,7 @@
     inst.__route__ = path;
     inst.options = query;
     inst.$id = id;
+    inst.createSelectorQuery = function () { return new SelectorQuery(id, null); };
     addDataMethods(inst, id, null, null);
     var record = { inst: inst, path: path, tab: tabPaths().indexOf(path) >= 0, ready: false };
     pages.set(id, record);
@@ -762,6 +763,7 @@
           bubbles: options.bubbles === true, composed: options.composed === true,
         });
       };
+      inst.createSelectorQuery = function () { return new SelectorQuery(command.page, id); };
       inst.getRelationNodes = function (key) {
         return record.links
           .filter(function (link) { return link.key === key; })
@@ -785,6 +787,63 @@
       }
       native.send({ kind: 'componentCreated', component: id, data: inst.data });
       lifecycle(parts, wechat ? 'ready' : 'didMount').forEach(function (fn) { guard(fn, inst); });
+    });
+  }
+
+  // ---- selector queries: what the view reports about elements of a page -----------
+  var pendingQueries = new Map();
+  var nextQuery = 1;
+
+  function SelectorQuery(page, component) {
+    this._page = page;
+    this._component = component;
+    this._requests = [];
+  }
+  SelectorQuery.prototype.in = function (component) {
+    if (component && components.has(component.$id)) this._component = component.$id;
+    return this;
+  };
+  SelectorQuery.prototype.select = function (selector) { return new NodesRef(this, String(selector), false); };
+  SelectorQuery.prototype.selectAll = function (selector) { return new NodesRef(this, String(selector), true); };
+  SelectorQuery.prototype.selectViewport = function () { return new NodesRef(this, null, false); };
+  SelectorQuery.prototype.exec = function (callback) {
+    var id = nextQuery++;
+    var requests = this._requests;
+    this._requests = [];
+    pendingQueries.set(id, { requests: requests, callback: callback, route: currentRoute });
+    native.send({
+      kind: 'selectorQuery', page: this._page, component: this._component, queryId: id,
+      requests: requests.map(function (r) { return { selector: r.selector, all: r.all, fields: r.fields }; }),
+    });
+    return this;
+  };
+
+  function NodesRef(query, selector, all) {
+    this._query = query;
+    this._selector = selector;
+    this._all = all;
+  }
+  NodesRef.prototype.fields = function (fields, callback) {
+    this._query._requests.push({ selector: this._selector, all: this._all, fields: fields || {}, callback: callback });
+    return this._query;
+  };
+  NodesRef.prototype.boundingClientRect = function (callback) {
+    return this.fields({ id: true, dataset: true, rect: true, size: true }, callback);
+  };
+  NodesRef.prototype.scrollOffset = function (callback) {
+    return this.fields({ id: true, dataset: true, scrollOffset: true }, callback);
+  };
+
+  function selectorResult(command) {
+    var query = pendingQueries.get(command.queryId);
+    if (!query) return;
+    pendingQueries.delete(command.queryId);
+    var results = command.results || [];
+    withRoute(query.route, function () {
+      query.requests.forEach(function (request, index) {
+        if (typeof request.callback === 'function') guard(request.callback, null, [results[index]]);
+      });
+      if (typeof query.callback === 'function') guard(query.callback, null, [results]);
     });
   }
 
@@ -1132,6 +1191,8 @@
     onError: listen('error'),
     offError: unlisten('error'),
     getUpdateManager: updateManager,
+    // On the page shown now; `this.createSelectorQuery()` in a page or component is theirs.
+    createSelectorQuery: function () { return new SelectorQuery(stack.length ? top() : null, null); },
     navigateTo: function (p) { return routeApi('navigateTo', p); },
     redirectTo: function (p) { return routeApi('redirectTo', p); },
     navigateBack: function (p) { return routeApi('navigateBack', p); },
@@ -1197,6 +1258,7 @@
       case 'pageHook': return pageHook(cmd);
       case 'event': return dispatchEvent(cmd);
       case 'setDataAck': return setDataAck(cmd.ackId);
+      case 'selectorResult': return selectorResult(cmd);
       case 'mountComponent':
         try {
           return mount(cmd);

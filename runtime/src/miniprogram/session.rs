@@ -51,6 +51,7 @@ pub(crate) enum Control {
 
 mod actions;
 mod components;
+mod queries;
 mod window;
 
 /// Reads package files as text for the template and style compilers.
@@ -126,6 +127,7 @@ pub(crate) fn start(
                 acting: None,
                 input_replies: HashMap::new(),
                 next_reply: 1,
+                queries: HashMap::new(),
                 input_values: HashMap::new(),
                 badges,
                 bar_loading: false,
@@ -362,6 +364,8 @@ struct Session {
     acting: Option<Sender<Result<(), String>>>,
     input_replies: HashMap<u64, NodePath>,
     next_reply: u64,
+    /// Selector queries waiting for the page host's measurements.
+    queries: HashMap<u64, queries::PendingQuery>,
     /// What was typed into inputs, for headless sessions.
     input_values: HashMap<NodePath, String>,
     badges: Vec<Badge>,
@@ -518,6 +522,12 @@ impl Session {
                 bubbles,
                 composed,
             } => self.component_event(component, &name, &detail, (bubbles, composed)),
+            LogicToView::SelectorQuery {
+                page,
+                component,
+                query_id,
+                requests,
+            } => self.selector_query(page, component, query_id, &requests),
         }
     }
 

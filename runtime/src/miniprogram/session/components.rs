@@ -175,7 +175,7 @@ fn collect_instances(nodes: &[VNode], enclosing: &mut Vec<String>, out: &mut Vec
 }
 
 /// The path of the host element of instance `id`.
-fn path_of_instance(nodes: &[VNode], id: &str) -> Option<Vec<u32>> {
+pub(super) fn path_of_instance(nodes: &[VNode], id: &str) -> Option<Vec<u32>> {
     nodes.iter().enumerate().find_map(|(index, node)| {
         let VNode::Element(element) = node else {
             return None;

@@ -109,6 +109,13 @@ impl Session {
             }
             "mpBack" => self.logic(LogicCommand::Route(Route::NavigateBack { delta: 1 })),
             "mpTitleClick" => self.page_hook("onTitleClick", json!({})),
+            "mpQueryResult" => {
+                let results = message.get("results").and_then(Value::as_array);
+                let query = message.get("queryId").and_then(Value::as_u64);
+                if let (Some(query), Some(results)) = (query, results) {
+                    self.measured(query, results);
+                }
+            }
             "mpScroll" => {
                 let top = number("scrollTop");
                 if let Some(state) = self.shown.and_then(|p| self.pages.get_mut(&p)) {

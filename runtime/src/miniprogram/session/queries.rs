@@ -1,0 +1,220 @@
+//! Selector queries (`createSelectorQuery().exec()`): the elements are found on the session's
+//! virtual DOM, which also gives what they hold (id, dataset, properties); where they are
+//! (rect, size, scroll offset, computed style) comes from the page host's layout. Headless
+//! there is no layout, and those numbers are 0.
+
+use serde_json::{Map, Value, json};
+
+use super::Session;
+use super::components::path_of_instance;
+use crate::logic::{LogicCommand, LogicPageId};
+use crate::miniprogram::events::target_of;
+use crate::view::{NodePath, Selector, VElement, VNode, element_at};
+
+/// The layout fields a query may ask for, with the numbers each one reports.
+const LAYOUT_FIELDS: [(&str, &[&str]); 3] = [
+    ("rect", &["left", "right", "top", "bottom"]),
+    ("size", &["width", "height"]),
+    (
+        "scrollOffset",
+        &["scrollLeft", "scrollTop", "scrollWidth", "scrollHeight"],
+    ),
+];
+
+/// What one request of a query matched.
+enum Target {
+    Viewport,
+    One(Option<NodePath>),
+    All(Vec<NodePath>),
+}
+
+impl Target {
+    fn paths(&self) -> Vec<NodePath> {
+        match self {
+            Target::Viewport | Target::One(None) => Vec::new(),
+            Target::One(Some(path)) => vec![path.clone()],
+            Target::All(paths) => paths.clone(),
+        }
+    }
+}
+
+/// A query waiting for the page host's measurements, with its results so far.
+pub(super) struct PendingQuery {
+    targets: Vec<Target>,
+    results: Vec<Value>,
+}
+
+impl Session {
+    /// Answers query `query_id` about page `page` (inside instance `component` when given):
+    /// at once headless or when nothing needs a layout, else once the page host measured.
+    pub(super) fn selector_query(
+        &mut self,
+        page: LogicPageId,
+        component: Option<u64>,
+        query_id: u64,
+        requests: &[Value],
+    ) {
+        let tree = self
+            .pages
+            .get(&page)
+            .map(super::PageState::tree)
+            .unwrap_or_default();
+        let scope = component
+            .and_then(|n| self.instances.get(&n))
+            .filter(|(owner, _)| *owner == page)
+            .and_then(|(_, instance)| path_of_instance(&tree, instance));
+        let mut targets = Vec::new();
+        let mut results = Vec::new();
+        let mut wants_layout = false;
+        for request in requests {
+            let fields = request.get("fields").cloned().unwrap_or_else(|| json!({}));
+            wants_layout |= LAYOUT_FIELDS.iter().any(|(field, _)| flag(&fields, field))
+                || !names(&fields, "computedStyle").is_empty();
+            let all = flag(request, "all");
+            let target = match request.get("selector").and_then(Value::as_str) {
+                None => Target::Viewport,
+                Some(text) => {
+                    let found = match Selector::parse(text) {
+                        Ok(selector) => matching(&selector, &tree, scope.as_deref()),
+                        Err(error) => {
+                            self.console
+                                .push(format!("warn: selector query '{text}': {error}"));
+                            Vec::new()
+                        }
+                    };
+                    if all {
+                        Target::All(found)
+                    } else {
+                        Target::One(found.into_iter().next())
+                    }
+                }
+            };
+            let described = |path: &NodePath| {
+                element_at(&tree, path).map_or(Value::Null, |el| describe(el, &fields))
+            };
+            results.push(match &target {
+                Target::Viewport => layout_placeholder(&fields),
+                Target::One(found) => found.as_ref().map_or(Value::Null, described),
+                Target::All(found) => Value::Array(found.iter().map(described).collect()),
+            });
+            targets.push(target);
+        }
+        let measurable = self.webview && self.loaded && self.shown == Some(page);
+        if !(wants_layout && measurable) {
+            self.logic(LogicCommand::SelectorResult { query_id, results });
+            return;
+        }
+        let asks: Vec<Value> = targets
+            .iter()
+            .zip(requests)
+            .map(|(target, request)| {
+                json!({
+                    "viewport": matches!(target, Target::Viewport),
+                    "paths": target.paths(),
+                    "fields": request.get("fields").cloned().unwrap_or_else(|| json!({})),
+                })
+            })
+            .collect();
+        self.send_page(json!({"kind": "mpQuery", "queryId": query_id, "requests": asks}));
+        self.queries
+            .insert(query_id, PendingQuery { targets, results });
+    }
+
+    /// The page host's measurements for query `query_id` (`measured[i]`: one object per
+    /// path of request `i`, or one object for the viewport), merged into its results.
+    pub(super) fn measured(&mut self, query_id: u64, measured: &[Value]) {
+        let Some(PendingQuery {
+            targets,
+            mut results,
+        }) = self.queries.remove(&query_id)
+        else {
+            return;
+        };
+        for (index, target) in targets.iter().enumerate() {
+            let layout = measured.get(index).and_then(Value::as_array);
+            let layout_of = |n: usize| layout.and_then(|l| l.get(n));
+            match (target, &mut results[index]) {
+                (Target::Viewport | Target::One(Some(_)), result) => merge(result, layout_of(0)),
+                (Target::All(_), Value::Array(each)) => {
+                    for (n, result) in each.iter_mut().enumerate() {
+                        merge(result, layout_of(n));
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.logic(LogicCommand::SelectorResult { query_id, results });
+    }
+}
+
+/// The paths `selector` matches in `tree`, or inside the element at `scope` only.
+fn matching(selector: &Selector, tree: &[VNode], scope: Option<&[u32]>) -> Vec<NodePath> {
+    let Some(scope) = scope else {
+        return selector.find(tree);
+    };
+    let Some(host) = element_at(tree, scope) else {
+        return Vec::new();
+    };
+    selector
+        .find(&host.children)
+        .into_iter()
+        .map(|path| scope.iter().copied().chain(path).collect())
+        .collect()
+}
+
+/// What the virtual DOM tells of `element`: the asked-for `id`, `dataset` and `properties`,
+/// and the layout fields at 0.
+fn describe(element: &VElement, fields: &Value) -> Value {
+    let mut result = layout_placeholder(fields);
+    let target = target_of(element);
+    if flag(fields, "id") {
+        result["id"] = json!(target.id);
+    }
+    if flag(fields, "dataset") {
+        result["dataset"] = Value::Object(target.dataset);
+    }
+    for name in names(fields, "properties") {
+        result[name.as_str()] = element.attrs.get(&name).cloned().unwrap_or(Value::Null);
+    }
+    result
+}
+
+/// An object with every asked-for layout number at 0.
+fn layout_placeholder(fields: &Value) -> Value {
+    let mut result = Map::new();
+    for (field, numbers) in LAYOUT_FIELDS {
+        if flag(fields, field) {
+            for number in numbers {
+                result.insert((*number).to_owned(), json!(0));
+            }
+        }
+    }
+    Value::Object(result)
+}
+
+/// Copies the measured fields into `result`.
+fn merge(result: &mut Value, layout: Option<&Value>) {
+    if let (Value::Object(result), Some(Value::Object(layout))) = (result, layout) {
+        for (key, value) in layout {
+            result.insert(key.clone(), value.clone());
+        }
+    }
+}
+
+fn flag(object: &Value, name: &str) -> bool {
+    object.get(name).and_then(Value::as_bool).unwrap_or(false)
+}
+
+/// The names listed under `fields[key]` (`properties`, `computedStyle`).
+fn names(fields: &Value, key: &str) -> Vec<String> {
+    fields
+        .get(key)
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
