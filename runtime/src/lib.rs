@@ -42,8 +42,8 @@ pub use host::{
     HeadlessHost, HostRecord, PageId, PageSpec, RenderHost, WryHandle, WryHost, WryHostOptions,
 };
 pub use logic::{
-    DataChange, EventObject, EventTarget, LogicCommand, LogicError, LogicHandle, LogicOptions,
-    LogicPageId, LogicToView, PageBars, PathKey, Route, Splice, Touch, ViewEvent,
+    DataChange, EventObject, EventTarget, HostElement, LogicCommand, LogicError, LogicHandle,
+    LogicOptions, LogicPageId, LogicToView, PageBars, PathKey, Route, Splice, Touch, ViewEvent,
 };
 pub use miniprogram::{
     ColdStart, MiniProgram, MiniProgramError, MiniProgramOptions, Snapshot, UiShown, UserAction,

@@ -37,6 +37,7 @@ fn mount_inside(app: &mut Harness, component: u64, path: &str, given: Value, anc
         props: props(given),
         owner: None,
         ancestors: ancestors.to_vec(),
+        host: capsule_runtime::HostElement::default(),
     });
 }
 

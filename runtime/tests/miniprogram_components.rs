@@ -145,7 +145,7 @@ fn wechat_components_slotted_into_each_other_link_relations_and_bubble_events() 
             ),
             (
                 "pages/index/index.wxml",
-                r#"<view bind:picked="onPicked"><menu><entry wx:for="{{names}}" wx:key="*this" name="{{item}}"/></menu></view><view class="picked">{{picked}}</view>"#,
+                r#"<view bind:picked="onPicked"><menu class="main menu"><entry wx:for="{{names}}" wx:key="*this" id="entry-{{item}}" name="{{item}}"/></menu></view><view class="picked">{{picked}}</view>"#,
             ),
             (
                 "pages/index/index.js",
@@ -236,6 +236,27 @@ fn wechat_components_slotted_into_each_other_link_relations_and_bubble_events() 
             .expect("queried"),
         3
     );
+    // selectComponent: the page's own instances by tag, #id or .class; slot content is the
+    // page's, not the menu's.
+    let select = |expr: &str| program.evaluate(expr).expect("selects");
+    assert_eq!(
+        select("getCurrentPages()[0].selectComponent('#entry-b').data.name"),
+        "b"
+    );
+    assert_eq!(
+        select("getCurrentPages()[0].selectAllComponents('entry').length"),
+        3
+    );
+    assert_eq!(
+        select(
+            "getCurrentPages()[0].selectComponent('menu.main').selectAllComponents('entry').length"
+        ),
+        0
+    );
+    assert_eq!(
+        select("getCurrentPages()[0].selectComponent('.nope, #nope')"),
+        serde_json::Value::Null
+    );
     program
         .evaluate("getCurrentPages()[0].drop()")
         .expect("drop");
@@ -260,13 +281,15 @@ fn alipay_components_call_handler_props_of_their_owner() {
             ),
             (
                 "pages/index/index.axml",
-                r#"<counter label="A" onInc="handleInc"/><counter label="B" onInc="handleInc"/><view class="log">{{log}}</view>"#,
+                r#"<counter label="A" onInc="handleInc" ref="saveCounter"/><counter label="B" onInc="handleInc"/><view class="log">{{log}}</view>"#,
             ),
             (
                 "pages/index/index.js",
                 r#"Page({
                   data: { log: '' },
                   handleInc(label, count) { this.setData({ log: this.data.log + label + count + ';' }); },
+                  // ref="saveCounter": the mounted instance, to drive from the page.
+                  saveCounter(counter) { this.counter = counter; },
                 });"#,
             ),
             ("components/counter/counter.json", r#"{"component": true}"#),
@@ -297,7 +320,11 @@ fn alipay_components_call_handler_props_of_their_owner() {
     program
         .act(counters[0].clone(), UserAction::Tap)
         .expect("tap");
-    let snapshot = wait(&program, |s| texts(s, "log") == ["A6;"]);
+    wait(&program, |s| texts(s, "log") == ["A6;"]);
+    program
+        .evaluate("getCurrentPages()[0].counter.tap()")
+        .expect("the ref drives its instance");
+    let snapshot = wait(&program, |s| texts(s, "log") == ["A6;A7;"]);
     assert!(snapshot.errors.is_empty(), "{:?}", snapshot.errors);
 }
 

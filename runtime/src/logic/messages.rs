@@ -92,6 +92,17 @@ pub struct EventObject {
     pub mark: Option<Map<String, Value>>,
 }
 
+/// A component's host element as its owner's template writes it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HostElement {
+    /// The tag (`my-card`).
+    pub tag: String,
+    /// The `id` attribute (empty: none).
+    pub id: String,
+    /// The `class` attribute (empty: none).
+    pub class: String,
+}
+
 /// An event the view layer routes to a handler of a page or component.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -220,6 +231,10 @@ pub enum LogicCommand {
         /// `relations` look for parents and ancestors.
         #[serde(default)]
         ancestors: Vec<u64>,
+        /// The host element as its owner's template writes it (`tag`, `id`, `class`), for
+        /// `selectComponent`.
+        #[serde(default)]
+        host: HostElement,
     },
     /// The parent re-rendered with new attribute values.
     UpdateProps {

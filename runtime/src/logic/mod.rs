@@ -15,8 +15,8 @@ use std::sync::mpsc::{Receiver, Sender};
 use std::time::Duration;
 
 pub use messages::{
-    DataChange, EventObject, EventTarget, LogicCommand, LogicPageId, LogicToView, PathKey, Route,
-    Splice, Touch, ViewEvent,
+    DataChange, EventObject, EventTarget, HostElement, LogicCommand, LogicPageId, LogicToView,
+    PathKey, Route, Splice, Touch, ViewEvent,
 };
 
 use crate::{App, Container};

@@ -525,6 +525,8 @@
     inst.options = query;
     inst.$id = id;
     inst.createSelectorQuery = function () { return new SelectorQuery(id, null); };
+    inst.selectComponent = function (selector) { return selectComponents(id, null, selector)[0] || null; };
+    inst.selectAllComponents = function (selector) { return selectComponents(id, null, selector); };
     addDataMethods(inst, id, null, null);
     var record = { inst: inst, path: path, tab: tabPaths().indexOf(path) >= 0, ready: false };
     pages.set(id, record);
@@ -750,6 +752,7 @@
       id: id, page: command.page, inst: inst, parts: parts, pageLifetimes: pageLifetimes,
       observers: observers, propertySpecs: propertySpecs, owner: owner,
       relations: relations, links: [],
+      host: command.host || {}, ownerComponent: command.owner === undefined ? null : command.owner,
     };
     if (wechat) {
       for (var name in propertySpecs) data[name] = propertyDefault(propertySpecs[name]);
@@ -764,6 +767,8 @@
         });
       };
       inst.createSelectorQuery = function () { return new SelectorQuery(command.page, id); };
+      inst.selectComponent = function (selector) { return selectComponents(command.page, id, selector)[0] || null; };
+      inst.selectAllComponents = function (selector) { return selectComponents(command.page, id, selector); };
       inst.getRelationNodes = function (key) {
         return record.links
           .filter(function (link) { return link.key === key; })
@@ -787,6 +792,9 @@
       }
       native.send({ kind: 'componentCreated', component: id, data: inst.data });
       lifecycle(parts, wechat ? 'ready' : 'didMount').forEach(function (fn) { guard(fn, inst); });
+      // Alipay `ref="saveRef"`: the owner's method receives the instance once it is mounted.
+      var ref = command.props && command.props.ref;
+      if (!wechat && typeof ref === 'string' && owner && typeof owner[ref] === 'function') guard(owner[ref], owner, [inst]);
     });
   }
 
@@ -894,6 +902,30 @@
       other.links = other.links.filter(function (l) { return l.other !== record; });
       back.forEach(function (l) { relationHook(other, l, 'unlinked', record); });
       relationHook(record, link, 'unlinked', other);
+    });
+  }
+
+  // ---- selectComponent: the instances a page or component template declares, by a
+  // selector over their host elements (tag, #id, .class, compounds of those, `,` lists).
+  function selectComponents(page, owner, selector) {
+    var alternatives = String(selector).split(',').map(function (part) { return part.trim(); });
+    var found = [];
+    components.forEach(function (record) {
+      if (record.page !== page || record.ownerComponent !== owner) return;
+      if (alternatives.some(function (wanted) { return hostMatches(record.host, wanted); })) found.push(record.inst);
+    });
+    return found;
+  }
+
+  function hostMatches(host, selector) {
+    if (!/^[\w-]*(?:[#.][\w-]+)*$/.test(selector) || !selector) return false;
+    var classes = String(host.class || '').split(/\s+/);
+    return (selector.match(/[#.]?[\w-]+/g) || []).every(function (part) {
+      var name = part.slice(1);
+      if (part.charAt(0) === '#') return host.id === name;
+      // Classes inside a component's template carry its scope prefix (`scope--name`).
+      if (part.charAt(0) === '.') return classes.some(function (c) { return c === name || c.slice(-name.length - 2) === '--' + name; });
+      return host.tag === part;
     });
   }
 

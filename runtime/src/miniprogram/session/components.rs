@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::{Session, ms_since};
-use crate::logic::{EventObject, LogicCommand, LogicPageId, ViewEvent};
+use crate::logic::{EventObject, HostElement, LogicCommand, LogicPageId, ViewEvent};
 use crate::miniprogram::events::{ancestry, propagate_component_event, target_of};
 use crate::view::{ComponentInstance, VNode};
 
@@ -74,6 +74,7 @@ impl Session {
                         props: found.props,
                         owner,
                         ancestors,
+                        host: found.host,
                     });
                 }
             }
@@ -142,6 +143,7 @@ struct FoundInstance {
     props: Map<String, Value>,
     /// The identities of the instances it sits inside, nearest first.
     ancestors: Vec<String>,
+    host: HostElement,
 }
 
 /// Every component instance in `nodes`, in document order (owners and enclosing instances
@@ -162,11 +164,21 @@ fn collect_instances(nodes: &[VNode], enclosing: &mut Vec<String>, out: &mut Vec
             .iter()
             .find_map(|ext| path.strip_suffix(ext))
             .unwrap_or(path);
+        let attr = |name: &str| match element.attrs.get(name) {
+            Some(Value::String(text)) => text.clone(),
+            Some(other) => other.to_string(),
+            None => String::new(),
+        };
         out.push(FoundInstance {
             instance: instance.clone(),
             path: path.to_owned(),
             props: element.properties(),
             ancestors: enclosing.iter().rev().cloned().collect(),
+            host: HostElement {
+                tag: element.tag.clone(),
+                id: attr("id"),
+                class: attr("class"),
+            },
         });
         enclosing.push(instance.id.clone());
         collect_instances(&element.children, enclosing, out);
