@@ -257,6 +257,12 @@ fn wechat_components_slotted_into_each_other_link_relations_and_bubble_events() 
         select("getCurrentPages()[0].selectComponent('.nope, #nope')"),
         serde_json::Value::Null
     );
+    assert_eq!(
+        select(
+            "getCurrentPages()[0].selectComponent('#entry-a').selectOwnerComponent() === getCurrentPages()[0]"
+        ),
+        true
+    );
     program
         .evaluate("getCurrentPages()[0].drop()")
         .expect("drop");

@@ -769,6 +769,7 @@
       inst.createSelectorQuery = function () { return new SelectorQuery(command.page, id); };
       inst.selectComponent = function (selector) { return selectComponents(command.page, id, selector)[0] || null; };
       inst.selectAllComponents = function (selector) { return selectComponents(command.page, id, selector); };
+      inst.selectOwnerComponent = function () { return owner; };
       inst.getRelationNodes = function (key) {
         return record.links
           .filter(function (link) { return link.key === key; })
