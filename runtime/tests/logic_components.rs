@@ -93,6 +93,7 @@ fn alipay_component_lifecycle_props_and_mixins() {
     assert!(app.seen.contains(&LogicToView::ComponentCreated {
         component: 41,
         data: json!({"fromMixin": true, "open": false}),
+        shares_page_styles: false,
     }));
 
     call(&mut app, 41, "toggle", None);
@@ -141,6 +142,7 @@ fn wechat_component_properties_observers_behaviors_and_events() {
         (
             "components/item/item.js",
             "Component({
+               options: { addGlobalClass: true },
                behaviors: [require('../../behaviors/base')],
                properties: {
                  label: String,
@@ -178,6 +180,14 @@ fn wechat_component_properties_observers_behaviors_and_events() {
             "ready"
         ]
     );
+    assert!(app.seen.iter().any(|m| matches!(
+        m,
+        LogicToView::ComponentCreated {
+            component: 7,
+            shares_page_styles: true,
+            ..
+        }
+    )));
     app.eval("0").expect("barrier");
     call(&mut app, 7, "bump", None);
     assert_eq!(app.new_logs(), ["observed 1 5"]);

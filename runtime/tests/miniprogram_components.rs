@@ -97,6 +97,7 @@ fn wechat_components_keep_their_own_data_and_trigger_events_on_their_owner() {
             (
                 "components/counter/counter.js",
                 r#"Component({
+                  options: { addGlobalClass: true },
                   properties: { label: String },
                   data: { count: 0 },
                   lifetimes: { attached() { this.setData({ count: 10 }); } },
@@ -113,6 +114,14 @@ fn wechat_components_keep_their_own_data_and_trigger_events_on_their_owner() {
     let program = launch(dir.path());
     // attached() ran per instance and its setData reached that instance only.
     let snapshot = wait(&program, |s| texts(s, "c") == ["A:10", "B:10"]);
+    // addGlobalClass: the page's styles reach in, so each class is kept as written too.
+    assert!(
+        snapshot
+            .html
+            .contains(r#"class="components-counter-counter--c c""#),
+        "{}",
+        snapshot.html
+    );
     let counters = find(&snapshot, "c");
     program
         .act(counters[1].clone(), UserAction::Tap)

@@ -300,11 +300,16 @@ pub enum LogicToView {
         message: String,
     },
     /// A component instance exists; `data` is its initial data.
+    #[serde(rename_all = "camelCase")]
     ComponentCreated {
         /// The instance.
         component: u64,
         /// Its data.
         data: Value,
+        /// Its `options` let the page's styles in (WeChat `addGlobalClass: true`, or
+        /// `styleIsolation` `apply-shared` / `shared`).
+        #[serde(default)]
+        shares_page_styles: bool,
     },
     /// One `setData` call.
     #[serde(rename_all = "camelCase")]

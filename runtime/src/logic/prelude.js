@@ -791,7 +791,11 @@
         lifecycle(parts, 'onInit').forEach(function (fn) { guard(fn, inst); });
         lifecycle(parts, 'deriveDataFromProps').forEach(function (fn) { guard(fn, inst, [inst.props]); });
       }
-      native.send({ kind: 'componentCreated', component: id, data: inst.data });
+      var options = definition.options || {};
+      native.send({
+        kind: 'componentCreated', component: id, data: inst.data,
+        sharesPageStyles: options.addGlobalClass === true || options.styleIsolation === 'apply-shared' || options.styleIsolation === 'shared',
+      });
       lifecycle(parts, wechat ? 'ready' : 'didMount').forEach(function (fn) { guard(fn, inst); });
       // Alipay `ref="saveRef"`: the owner's method receives the instance once it is mounted.
       var ref = command.props && command.props.ref;

@@ -506,11 +506,21 @@ impl Session {
                     }
                 }
             }
-            LogicToView::ComponentCreated { component, data } => {
+            LogicToView::ComponentCreated {
+                component,
+                data,
+                shares_page_styles,
+            } => {
                 if let Some((page, instance)) = self.instances.get(&component).cloned()
                     && let Some(Ok(view)) = self.pages.get_mut(&page).map(|p| &mut p.view)
                 {
-                    let ops = view.set_instance_data(&instance, data);
+                    let mut ops = Vec::new();
+                    if shares_page_styles
+                        && let Some(template) = components::template_of(view.tree(), &instance)
+                    {
+                        ops = view.share_page_styles(&template);
+                    }
+                    ops.extend(view.set_instance_data(&instance, data));
                     self.show_ops(page, &ops, None);
                     self.reconcile(page);
                 }

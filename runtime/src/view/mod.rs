@@ -289,6 +289,16 @@ impl View {
         self.rerender()
     }
 
+    /// Lets the page's and app's styles reach inside component `component` (its template
+    /// path) from now on, as its logic's `options` ask; returns the patch ops.
+    pub fn share_page_styles(&mut self, component: &str) -> Vec<PatchOp> {
+        if self.page.shares_page_styles(component) {
+            return Vec::new();
+        }
+        Arc::make_mut(&mut self.page).share_styles(component);
+        self.rerender()
+    }
+
     /// The data component instance `id` renders with, once its logic has given it some.
     pub fn instance_data(&self, id: &str) -> Option<&Value> {
         self.instances.get(id)

@@ -1,6 +1,6 @@
 //! Linking: a page template with its includes, imports, components and view scripts.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value};
 
@@ -18,6 +18,9 @@ pub struct PageView {
     components: HashMap<String, HashMap<String, String>>,
     /// Per component template: the `externalClasses` its `.json` declares.
     external_classes: HashMap<String, Vec<String>>,
+    /// Component templates whose `.json` lets the page's styles in (`styleIsolation`
+    /// `apply-shared` or `shared`).
+    shared_styles: HashSet<String>,
     scripts: Vec<LinkedScript>,
     /// Every view-script file, each once, the files it requires before it.
     script_files: Vec<ScriptFile>,
@@ -60,6 +63,7 @@ impl PageView {
                 files: HashMap::new(),
                 components: HashMap::new(),
                 external_classes: HashMap::new(),
+                shared_styles: HashSet::new(),
                 scripts: Vec::new(),
                 script_files: Vec::new(),
             },
@@ -101,6 +105,17 @@ impl PageView {
 
     pub(crate) fn script_files(&self) -> &[ScriptFile] {
         &self.script_files
+    }
+
+    /// Whether the page's and app's styles reach inside `component` (`styleIsolation`
+    /// `apply-shared` or `shared` in its `.json`).
+    pub(crate) fn shares_page_styles(&self, component: &str) -> bool {
+        self.shared_styles.contains(component)
+    }
+
+    /// Lets the page's styles reach inside `component` (its logic's options ask for it).
+    pub(crate) fn share_styles(&mut self, component: &str) {
+        self.shared_styles.insert(component.to_owned());
     }
 
     /// The `externalClasses` a component's `.json` declares, if it declares them.
@@ -174,6 +189,10 @@ impl Linker<'_> {
                     .map(str::to_owned)
                     .collect();
                 self.page.external_classes.insert(path.to_owned(), names);
+            }
+            let isolation = json.get("styleIsolation").and_then(Value::as_str);
+            if matches!(isolation, Some("apply-shared" | "shared")) {
+                self.page.shared_styles.insert(path.to_owned());
             }
         }
         let mut tags = HashMap::new();

@@ -317,10 +317,11 @@ impl<'p> Renderer<'p> {
         let mut externals = Externals::new();
         for (name, value) in &el.attrs {
             let mut value = self.value(ctx, value, scope).into_owned();
+            let shared = self.page.shares_page_styles(ctx.owner);
             if let (Some(prefix), "class", Value::String(class)) =
                 (ctx.class_scope, name.as_str(), &value)
             {
-                value = Value::String(scoped_classes(prefix, class, ctx.externals));
+                value = Value::String(scoped_classes(prefix, class, ctx.externals, shared));
             }
             if component.is_none() {
                 attrs.insert(name.clone(), value);
@@ -331,7 +332,7 @@ impl<'p> Renderer<'p> {
             if external {
                 let classes = to_js_string(&value);
                 let classes = match ctx.class_scope {
-                    Some(prefix) => scoped_classes(prefix, &classes, ctx.externals),
+                    Some(prefix) => scoped_classes(prefix, &classes, ctx.externals, shared),
                     None => classes.split_whitespace().collect::<Vec<_>>().join(" "),
                 };
                 externals.insert(name.clone(), classes);
@@ -612,11 +613,14 @@ struct Instance<'i> {
 
 /// `a b` → `scope--a scope--b`, as [`crate::style::compile`] rewrites the component's
 /// selectors; an external class of the component becomes the classes its parent gave it.
-fn scoped_classes(scope: &str, class: &str, externals: Option<&Externals>) -> String {
+/// A component that shares the page's styles (`styleIsolation: apply-shared` or `shared`)
+/// keeps each class as written too: `scope--a a`.
+fn scoped_classes(scope: &str, class: &str, externals: Option<&Externals>, shared: bool) -> String {
     let mut out = String::new();
     for c in class.split_whitespace() {
         let replaced = match externals.and_then(|e| e.get(c)) {
             Some(given) => given.clone(),
+            None if shared => format!("{scope}--{c} {c}"),
             None => format!("{scope}--{c}"),
         };
         if !replaced.is_empty() {

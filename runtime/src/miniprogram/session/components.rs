@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use super::{Session, ms_since};
 use crate::logic::{EventObject, HostElement, LogicCommand, LogicPageId, ViewEvent};
 use crate::miniprogram::events::{ancestry, propagate_component_event, target_of};
-use crate::view::{ComponentInstance, VNode};
+use crate::view::{ComponentInstance, VNode, element_at};
 
 impl Session {
     /// Mounts, updates and unmounts the logic of `page`'s component instances so they match
@@ -184,6 +184,12 @@ fn collect_instances(nodes: &[VNode], enclosing: &mut Vec<String>, out: &mut Vec
         collect_instances(&element.children, enclosing, out);
         enclosing.pop();
     }
+}
+
+/// The template path of instance `id`'s component (`components/card/card.wxml`).
+pub(super) fn template_of(nodes: &[VNode], id: &str) -> Option<String> {
+    let path = path_of_instance(nodes, id)?;
+    element_at(nodes, &path)?.component.clone()
 }
 
 /// The path of the host element of instance `id`.
