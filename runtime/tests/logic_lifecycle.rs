@@ -306,3 +306,43 @@ fn routes_open_declared_pages_subpackages_and_relative_urls() {
         Ok(json!(["pages/index/index", "pages/list/list"]))
     );
 }
+
+#[test]
+fn navigate_to_opens_an_event_channel_between_the_two_pages() {
+    let mut app = Harness::start(
+        "wechat",
+        &[
+            ("app.json", r#"{"pages":["pages/a/a","pages/b/b"]}"#),
+            ("app.js", "App({})"),
+            (
+                "pages/a/a.js",
+                "Page({ go() {
+                   wx.navigateTo({
+                     url: '/pages/b/b',
+                     events: { fromB(x) { console.log('a got ' + x); } },
+                     success(res) { res.eventChannel.emit('toB', 'hello'); },
+                   });
+                 } })",
+            ),
+            (
+                "pages/b/b.js",
+                "Page({ onLoad() {
+                   const channel = this.getOpenerEventChannel();
+                   channel.once('toB', (x) => { console.log('b got ' + x); channel.emit('fromB', 'thanks'); });
+                 },
+                 again() { this.getOpenerEventChannel().emit('fromB', 'more'); } })",
+            ),
+        ],
+    );
+    app.launch();
+    app.new_logs();
+    app.eval("getCurrentPages()[0].go()").expect("navigates");
+    assert_eq!(app.new_logs(), ["b got hello", "a got thanks"]);
+    app.eval("getCurrentPages()[1].again()").expect("emits");
+    assert_eq!(app.new_logs(), ["a got more"]);
+    // A page not opened by navigateTo has a channel with nobody on the other end.
+    assert_eq!(
+        app.eval("typeof getCurrentPages()[0].getOpenerEventChannel().emit"),
+        Ok(json!("function"))
+    );
+}

@@ -512,7 +512,7 @@
   }
 
   // Creates a page on top of the stack and runs onLoad and onShow.
-  function openPage(path, query) {
+  function openPage(path, query, channel) {
     var definition = definitionOf('page', path);
     var id = nextPage++;
     var inst = {};
@@ -527,6 +527,9 @@
     inst.createSelectorQuery = function () { return new SelectorQuery(id, null); };
     inst.selectComponent = function (selector) { return selectComponents(id, null, selector)[0] || null; };
     inst.selectAllComponents = function (selector) { return selectComponents(id, null, selector); };
+    // The page that opened this one with navigateTo talks to it through this channel.
+    var opener = channel ? channel.opened : eventChannel().opened;
+    inst.getOpenerEventChannel = function () { return opener; };
     addDataMethods(inst, id, null, null);
     var record = { inst: inst, path: path, tab: tabPaths().indexOf(path) >= 0, ready: false };
     pages.set(id, record);
@@ -601,7 +604,7 @@
         if (stack.length >= MAX_STACK) throw new Error('the page stack is full (' + MAX_STACK + ' pages)');
         definitionOf('page', target.path);
         if (stack.length) hidePage(top());
-        openPage(target.path, target.query);
+        openPage(target.path, target.query, action.channel);
         break;
       case 'redirectTo':
         if (isTab(target.path)) throw new Error('redirectTo cannot open tab page ' + target.path + '; use switchTab');
@@ -1119,7 +1122,9 @@
     if (promise) (ok ? promise.resolve : promise.reject)(result);
   }
 
-  function callAsync(name, params, run) {
+  // `run`, when given, does the call here and returns null or an error message; `okValue` is
+  // then the success result.
+  function callAsync(name, params, run, okValue) {
     params = params || {};
     var promise = null;
     var result;
@@ -1131,7 +1136,7 @@
       Promise.resolve().then(function () {
         var error = run();
         withRoute(entry.route, function () {
-          settle(name, params, error === null, error === null ? {} : { error: 3, errorMessage: error }, promise);
+          settle(name, params, error === null, error === null ? okValue || {} : { error: 3, errorMessage: error }, promise);
         });
       });
     } else {
@@ -1247,9 +1252,41 @@
   // Routes run after the calling handler returns, as on the real platforms.
   function routeApi(action, params) {
     params = params || {};
+    // navigateTo's `events` listen on the opener's end of a channel to the new page.
+    var channel = action === 'navigateTo' ? eventChannel() : null;
+    var events = params.events && typeof params.events === 'object' ? params.events : {};
+    Object.keys(events).forEach(function (name) { if (channel) channel.opener.on(name, events[name]); });
     return callAsync(action, params, function () {
-      return tryRoute({ action: action, url: params.url, delta: params.delta });
-    });
+      return tryRoute({ action: action, url: params.url, delta: params.delta, channel: channel });
+    }, channel ? { eventChannel: channel.opener } : {});
+  }
+
+  // Two ends of a channel between a page and the page it opened: what one end emits, the
+  // other end's listeners get (WeChat EventChannel).
+  function eventChannel() {
+    function end() {
+      return {
+        listeners: [],
+        on: function (name, fn) { if (typeof fn === 'function') this.listeners.push({ name: name, fn: fn, once: false }); },
+        once: function (name, fn) { if (typeof fn === 'function') this.listeners.push({ name: name, fn: fn, once: true }); },
+        off: function (name, fn) {
+          this.listeners = this.listeners.filter(function (l) { return l.name !== name || (fn !== undefined && l.fn !== fn); });
+        },
+      };
+    }
+    var opener = end();
+    var opened = end();
+    function link(from, to) {
+      from.emit = function (name) {
+        var args = Array.prototype.slice.call(arguments, 1);
+        var hits = to.listeners.filter(function (l) { return l.name === name; });
+        to.listeners = to.listeners.filter(function (l) { return !(l.name === name && l.once); });
+        hits.forEach(function (l) { guard(l.fn, null, args); });
+      };
+    }
+    link(opener, opened);
+    link(opened, opener);
+    return { opener: opener, opened: opened };
   }
 
   var api = new Proxy(own, {
