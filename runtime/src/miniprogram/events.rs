@@ -214,16 +214,8 @@ mod tests {
     use std::collections::HashMap;
 
     use super::*;
+    use crate::view::test_tree as tree;
     use crate::view::{PageView, View};
-
-    fn tree(template: &str) -> Vec<VNode> {
-        let files = HashMap::from([("p.wxml".to_owned(), template.to_owned())]);
-        let page = PageView::compile(&files, "p.wxml", &Default::default()).expect("test value");
-        View::new(page, serde_json::json!({}))
-            .expect("test value")
-            .tree()
-            .to_vec()
-    }
 
     fn handlers(tree: &[VNode], path: &[u32], event: &str) -> Vec<String> {
         propagate(tree, path, event)

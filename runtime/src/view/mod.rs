@@ -304,3 +304,14 @@ impl View {
         self.instances.get(id)
     }
 }
+
+/// The tree a WeChat-dialect `template` renders to with no data (unit tests).
+#[cfg(test)]
+pub(crate) fn test_tree(template: &str) -> Vec<VNode> {
+    let files = std::collections::HashMap::from([("p.wxml".to_owned(), template.to_owned())]);
+    let page = PageView::compile(&files, "p.wxml", &Default::default()).expect("test value");
+    View::new(page, serde_json::json!({}))
+        .expect("test value")
+        .tree()
+        .to_vec()
+}

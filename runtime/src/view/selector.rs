@@ -293,17 +293,7 @@ pub fn describe(tree: &[VNode]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::view::{PageView, View};
-    use std::collections::HashMap;
-
-    fn tree(template: &str) -> Vec<VNode> {
-        let files = HashMap::from([("p.wxml".to_owned(), template.to_owned())]);
-        let page = PageView::compile(&files, "p.wxml", &Default::default()).expect("test value");
-        View::new(page, serde_json::json!({}))
-            .expect("test value")
-            .tree()
-            .to_vec()
-    }
+    use crate::view::test_tree as tree;
 
     fn find(selector: &str, tree: &[VNode]) -> Vec<NodePath> {
         Selector::parse(selector).expect("test value").find(tree)
