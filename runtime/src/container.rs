@@ -250,6 +250,12 @@ impl Container {
         self.inner.device.watch(page)
     }
 
+    /// Takes the native events of `page` (`taskProgress`, ...) from now on, instead of the
+    /// page: a mini-program's window hands them to its logic.
+    pub(crate) fn watch_events(&self, page: PageId) -> Receiver<(String, Value)> {
+        self.inner.device.watch_events(page)
+    }
+
     /// The app a page belongs to.
     pub fn app_of(&self, page: PageId) -> Option<App> {
         self.pages().get(&page).map(|open| open.app.clone())

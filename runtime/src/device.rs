@@ -126,6 +126,8 @@ pub(crate) struct SimulatedDevice {
     next_ui: AtomicU64,
     open_ui: Mutex<HashMap<u64, (PageId, Reply)>>,
     watchers: Mutex<HashMap<PageId, Sender<(u64, UiRequest)>>>,
+    /// Pages whose native events go to a receiver instead of the page.
+    event_watchers: Mutex<HashMap<PageId, Sender<(String, Value)>>>,
 }
 
 /// Whether a UI request changes the window's chrome (navigation bar, tab bar, scrolling,
@@ -151,6 +153,7 @@ impl SimulatedDevice {
             next_ui: AtomicU64::new(1),
             open_ui: Mutex::default(),
             watchers: Mutex::default(),
+            event_watchers: Mutex::default(),
         }
     }
 
@@ -169,6 +172,17 @@ impl SimulatedDevice {
     pub(crate) fn watch(&self, page: PageId) -> Receiver<(u64, UiRequest)> {
         let (sender, receiver) = mpsc::channel();
         self.watchers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(page, sender);
+        receiver
+    }
+
+    /// Sends the native events of `page` (`taskProgress`, ...) to the returned receiver from
+    /// now on, instead of to the page.
+    pub(crate) fn watch_events(&self, page: PageId) -> Receiver<(String, Value)> {
+        let (sender, receiver) = mpsc::channel();
+        self.event_watchers
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .insert(page, sender);
@@ -256,6 +270,15 @@ impl Device for SimulatedDevice {
     }
 
     fn send_event(&self, page: u64, name: &str, data: Value) {
+        let watchers = self
+            .event_watchers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(watcher) = watchers.get(&PageId(page)) {
+            let _ = watcher.send((name.to_owned(), data));
+            return;
+        }
+        drop(watchers);
         self.host.post(
             PageId(page),
             ToPage::Event {

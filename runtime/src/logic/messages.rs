@@ -248,6 +248,13 @@ pub enum LogicCommand {
         /// The instance.
         component: u64,
     },
+    /// A native event for the app's logic (`taskProgress` of a download or upload).
+    NativeEvent {
+        /// The event name.
+        name: String,
+        /// Its data.
+        data: Value,
+    },
     /// The view's answer to [`LogicToView::SelectorQuery`]: one result per request, in order
     /// (`null` where nothing matched; an array for `selectAll`).
     #[serde(rename_all = "camelCase")]

@@ -1114,6 +1114,7 @@
   }
 
   function settle(name, params, ok, value, promise) {
+    if (params && typeof params.taskId === 'string') tasks.delete(params.taskId);
     if (ok) value = withPageArea(name, value);
     var result = ok ? success(name, value) : failure(name, value);
     if (ok) hook(params, 'success', [result]);
@@ -1165,6 +1166,43 @@
   var syncResults = wechat
     ? { getStorageSync: function (value) { return value && 'data' in value ? value.data : ''; } }
     : {};
+
+  // ---- request / uploadFile / downloadFile hand back a task: abort() and progress ------
+  var TASK_APIS = ['request', 'uploadFile', 'downloadFile'];
+  var tasks = new Map();
+  var nextTask = 1;
+
+  function callTask(name, params) {
+    params = Object.assign({}, params || {});
+    var taskId = typeof params.taskId === 'string' ? params.taskId : 'logic-task-' + nextTask++;
+    params.taskId = taskId;
+    var record = { progress: [] };
+    var task = {
+      abort: function () { callAsync('abortTask', { taskId: taskId, fail: function () {} }); },
+      onProgressUpdate: function (listener) { if (typeof listener === 'function') record.progress.push(listener); },
+      offProgressUpdate: function (listener) {
+        record.progress = listener === undefined ? [] : record.progress.filter(function (l) { return l !== listener; });
+      },
+      // Headers arrive with the response here; nothing is reported earlier.
+      onHeadersReceived: function () {},
+      offHeadersReceived: function () {},
+    };
+    tasks.set(taskId, record);
+    var promise = callAsync(name, params);
+    // Without callbacks the call is also a promise of its result.
+    return promise ? Object.assign(promise, task) : task;
+  }
+
+  function nativeEvent(command) {
+    var data = command.data || {};
+    var task = command.name === 'taskProgress' ? tasks.get(data.taskId) : null;
+    if (!task) return;
+    // {progress, totalBytesWritten, totalBytesExpectedToWrite} (Sent / ToSend for uploads)
+    var update = Object.assign({}, data);
+    delete update.taskId;
+    delete update.api;
+    task.progress.slice().forEach(function (listener) { guard(listener, null, [update]); });
+  }
 
   // APIs that answer synchronously although their names do not end in Sync.
   var SYNC_WITHOUT_SUFFIX = ['getWindowInfo', 'getDeviceInfo', 'getAppBaseInfo', 'getMenuButtonBoundingClientRect'];
@@ -1298,7 +1336,9 @@
         : /^create[A-Z]|^get\w*(Manager|Context)$/.test(key)
           // These hand back an object to drive (a query, a player, a canvas): none here.
           ? function () { throw new Error(apiNamespace + '.' + key + ' is not supported'); }
-          : function (params) { return callAsync(key, params); };
+          : TASK_APIS.indexOf(key) >= 0
+            ? function (params) { return callTask(key, params); }
+            : function (params) { return callAsync(key, params); };
       target[key] = fn;
       return fn;
     },
@@ -1333,6 +1373,7 @@
       case 'event': return dispatchEvent(cmd);
       case 'setDataAck': return setDataAck(cmd.ackId);
       case 'selectorResult': return selectorResult(cmd);
+      case 'nativeEvent': return nativeEvent(cmd);
       case 'mountComponent':
         try {
           return mount(cmd);

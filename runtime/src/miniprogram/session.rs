@@ -28,6 +28,8 @@ pub(crate) enum Input {
     Logic(u64, LogicToView),
     Container(ContainerEvent),
     Ui(u64, UiRequest),
+    /// A native event of the app's window (`taskProgress`), for the logic.
+    NativeEvent(String, Value),
     Control(Control),
 }
 
@@ -86,6 +88,9 @@ pub(crate) fn start(
     let page = container.open_page_host(app.clone());
     forward(container.watch_ui(page), &inbox, |(id, request)| {
         Input::Ui(id, request)
+    });
+    forward(container.watch_events(page), &inbox, |(name, data)| {
+        Input::NativeEvent(name, data)
     });
     forward(events, &inbox, Input::Container);
     let launched = Instant::now();
@@ -395,6 +400,10 @@ impl Session {
                 Input::Container(event) => self.on_container(event),
                 Input::Ui(id, request) => {
                     self.on_ui(id, &request);
+                    true
+                }
+                Input::NativeEvent(name, data) => {
+                    self.logic(LogicCommand::NativeEvent { name, data });
                     true
                 }
                 Input::Control(control) => self.on_control(control),
