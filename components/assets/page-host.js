@@ -3,7 +3,8 @@
 // The runtime renders templates to a virtual DOM in Rust and sends it here:
 //   mpRender (whole page), mpPatch (patch ops), mpChrome (navigation bar, tab bar),
 //   mpScrollTo, mpSetValue, mpStopRefresh, mpAct (a test acting as the user), mpQuery
-//   (layout for a selector query, answered mpQueryResult).
+//   (layout for a selector query, answered mpQueryResult), mpObserve / mpUnobserve
+//   (intersection observers, reporting mpIntersection).
 // The DOM mirrors the virtual DOM one node per VNode inside a <page> element, so the child
 // indices Rust uses as paths are plain DOM child indices. Built-in components draw themselves
 // with CSS only (no extra children). User input goes back as mpEvent (one message per DOM
@@ -1273,6 +1274,7 @@
   }
 
   function render(message) {
+    unobserveAll();
     pressCancel();
     hovering.clear();
     while (root.firstChild) root.firstChild.remove();
@@ -1330,7 +1332,68 @@
       }
       case "mpAct": ensureDocument(); act(message); return;
       case "mpQuery": ensureDocument(); return answerQuery(message);
+      case "mpObserve": ensureDocument(); return observe(message);
+      case "mpUnobserve": return unobserve(message.observerId);
     }
+  }
+
+  // --- intersection observers: elements the runtime found, watched against the viewport
+  // (the page area between the bars) or another element; each crossing of a threshold goes
+  // back as mpIntersection. A page drawn anew drops them (the runtime sends them again).
+  const observers = new Map();
+  function unobserve(id) {
+    const observer = observers.get(id);
+    if (observer) observer.disconnect();
+    observers.delete(id);
+  }
+  function unobserveAll() {
+    for (const id of [...observers.keys()]) unobserve(id);
+  }
+  const rectOf = (rect, top) => rect
+    ? { left: rect.left, right: rect.right, top: rect.top - top, bottom: rect.bottom - top, width: rect.width, height: rect.height }
+    : { left: 0, right: 0, top: 0, bottom: 0, width: 0, height: 0 };
+  function observe(message) {
+    unobserve(message.observerId);
+    const margins = message.margins && typeof message.margins === "object" ? message.margins : {};
+    const px = (name) => Number(margins[name]) || 0;
+    let root = null;
+    try {
+      if (Array.isArray(message.relativeTo)) root = elementAt(message.relativeTo);
+    } catch (error) {
+      return;
+    }
+    // The viewport is the page area: the bars cover the rest of the window.
+    const top = root ? px("top") : px("top") - chromeTop();
+    const bottom = root ? px("bottom") : px("bottom") - barHeight(chrome.tabBar);
+    const thresholds = (Array.isArray(message.thresholds) ? message.thresholds : [0])
+      .map(Number).filter((n) => n >= 0 && n <= 1);
+    const initial = Number(message.initialRatio) || 0;
+    const targets = (Array.isArray(message.paths) ? message.paths : []).map((path) => {
+      try { return elementAt(path); } catch (error) { return null; }
+    });
+    const seen = new Set();
+    const observer = new IntersectionObserver((entries) => {
+      for (const entry of entries) {
+        const index = targets.indexOf(entry.target);
+        const first = !seen.has(index);
+        seen.add(index);
+        // The first report only when the element starts away from the initial ratio.
+        if (first && entry.intersectionRatio === initial) continue;
+        const shift = chromeTop();
+        post({
+          kind: "mpIntersection", observerId: message.observerId, index,
+          entry: {
+            intersectionRatio: entry.intersectionRatio,
+            intersectionRect: rectOf(entry.intersectionRect, shift),
+            boundingClientRect: rectOf(entry.boundingClientRect, shift),
+            relativeRect: rectOf(entry.rootBounds, shift),
+            time: Math.round(entry.time),
+          },
+        });
+      }
+    }, { root, rootMargin: `${top}px ${px("right")}px ${bottom}px ${px("left")}px`, threshold: thresholds.length ? thresholds : [0] });
+    targets.forEach((target) => { if (target) observer.observe(target); });
+    observers.set(message.observerId, observer);
   }
 
   // --- selector queries: layout of elements the runtime found, in page coordinates (y from

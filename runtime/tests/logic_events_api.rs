@@ -417,10 +417,10 @@ fn app_wide_apis_answer_in_the_logic_layer() {
     );
     // APIs that hand back an object to drive fail clearly when there is none.
     let error = app
-        .eval("wx.createIntersectionObserver()")
+        .eval("wx.createVideoContext('player')")
         .expect_err("not supported");
     assert!(
-        error.contains("wx.createIntersectionObserver is not supported"),
+        error.contains("wx.createVideoContext is not supported"),
         "{error}"
     );
     assert_eq!(app.eval("wx.canIUse('nextTick')"), Ok(json!(true)));

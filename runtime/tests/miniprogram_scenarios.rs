@@ -355,3 +355,50 @@ fn selector_queries_measure_the_layout_in_the_window_and_zero_headless() {
     ]);
     assert!(output.status.success(), "{}", text(&output));
 }
+
+#[test]
+fn intersection_observers_report_elements_scrolled_into_the_page_area() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("app");
+    write_one_page_app(
+        &root,
+        "observe",
+        &[
+            (
+                "js",
+                "Page({ data: { seen: 'nothing yet' },
+                   onReady() {
+                     this.observer = this.createIntersectionObserver().relativeToViewport();
+                     this.observer.observe('.target', (r) => {
+                       this.setData({ seen: (r.intersectionRatio > 0 ? 'in ' : 'out ') + r.id });
+                     });
+                   },
+                   stop() { this.observer.disconnect(); } })",
+            ),
+            (
+                "wxml",
+                r#"<view class="seen">{{seen}}</view><button class="stop" bindtap="stop">stop</button><view style="height: 1500px"></view><view class="target" id="goal" style="height: 40px">goal</view>"#,
+            ),
+        ],
+    );
+    let scenario = dir.path().join("observe.json");
+    let steps = json!({"name": "observe", "steps": [
+        {"expect": {"selector": ".seen", "text": "nothing yet"}},
+        {"scroll": {"top": 1400}},
+        {"wait": {"selector": ".seen", "text": "in goal"}},
+        {"scroll": {"top": 0}},
+        {"wait": {"selector": ".seen", "text": "out goal"}},
+        {"tap": {"selector": ".stop"}},
+        {"scroll": {"top": 1400}},
+        {"wait": {"ms": 300}},
+        {"expect": {"selector": ".seen", "text": "out goal"}}
+    ]});
+    std::fs::write(&scenario, steps.to_string()).expect("scenario");
+    let output = capsule(&[
+        "test",
+        root.to_str().expect("utf-8"),
+        scenario.to_str().expect("utf-8"),
+        "--webview",
+    ]);
+    assert!(output.status.success(), "{}", text(&output));
+}

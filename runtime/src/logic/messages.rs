@@ -248,6 +248,16 @@ pub enum LogicCommand {
         /// The instance.
         component: u64,
     },
+    /// The view saw an observed element cross a threshold (answer to
+    /// [`LogicToView::ObserveIntersection`]); `entry` is the callback's argument.
+    #[serde(rename_all = "camelCase")]
+    Intersection {
+        /// The observer.
+        observer_id: u64,
+        /// `{id, dataset, intersectionRatio, intersectionRect, boundingClientRect,
+        /// relativeRect, time}`.
+        entry: Value,
+    },
     /// A native event for the app's logic (`taskProgress` of a download or upload).
     NativeEvent {
         /// The event name.
@@ -375,6 +385,26 @@ pub enum LogicToView {
         /// names what to report: `id`, `dataset`, `rect`, `size`, `scrollOffset`,
         /// `properties: [..]`, `computedStyle: [..]`.
         requests: Vec<Value>,
+    },
+    /// `createIntersectionObserver().observe(selector, callback)`: report, with
+    /// [`LogicCommand::Intersection`], when the elements cross the thresholds.
+    #[serde(rename_all = "camelCase")]
+    ObserveIntersection {
+        /// The page observed.
+        page: LogicPageId,
+        /// The component the selectors are scoped to; `None`: the page.
+        component: Option<u64>,
+        /// The observer's number.
+        observer_id: u64,
+        /// `{selector, relativeTo (a selector, null: the viewport), margins, thresholds,
+        /// initialRatio, observeAll}`.
+        request: Value,
+    },
+    /// `disconnect()`: stop reporting for the observer.
+    #[serde(rename_all = "camelCase")]
+    DisconnectIntersection {
+        /// The observer.
+        observer_id: u64,
     },
     /// The return value of a handler called with a `reply_id`.
     #[serde(rename_all = "camelCase")]

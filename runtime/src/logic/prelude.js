@@ -525,6 +525,7 @@
     inst.options = query;
     inst.$id = id;
     inst.createSelectorQuery = function () { return new SelectorQuery(id, null); };
+    inst.createIntersectionObserver = function (options) { return new IntersectionObserver(id, null, options); };
     inst.selectComponent = function (selector) { return selectComponents(id, null, selector)[0] || null; };
     inst.selectAllComponents = function (selector) { return selectComponents(id, null, selector); };
     // The page that opened this one with navigateTo talks to it through this channel.
@@ -770,6 +771,7 @@
         });
       };
       inst.createSelectorQuery = function () { return new SelectorQuery(command.page, id); };
+      inst.createIntersectionObserver = function (options) { return new IntersectionObserver(command.page, id, options); };
       inst.selectComponent = function (selector) { return selectComponents(command.page, id, selector)[0] || null; };
       inst.selectAllComponents = function (selector) { return selectComponents(command.page, id, selector); };
       inst.selectOwnerComponent = function () { return owner; };
@@ -849,6 +851,57 @@
   NodesRef.prototype.scrollOffset = function (callback) {
     return this.fields({ id: true, dataset: true, scrollOffset: true }, callback);
   };
+
+  // ---- intersection observers: the view reports elements crossing thresholds --------
+  var observers = new Map();
+  var nextObserver = 1;
+
+  function IntersectionObserver(page, component, options) {
+    this._page = page;
+    this._component = component;
+    this._options = options || {};
+    this._relativeTo = null;
+    this._margins = {};
+    this._ids = [];
+  }
+  IntersectionObserver.prototype.relativeTo = function (selector, margins) {
+    this._relativeTo = String(selector);
+    this._margins = margins || {};
+    return this;
+  };
+  IntersectionObserver.prototype.relativeToViewport = function (margins) {
+    this._relativeTo = null;
+    this._margins = margins || {};
+    return this;
+  };
+  IntersectionObserver.prototype.observe = function (selector, callback) {
+    var id = nextObserver++;
+    var options = this._options;
+    observers.set(id, { callback: callback, route: currentRoute });
+    this._ids.push(id);
+    native.send({
+      kind: 'observeIntersection', page: this._page, component: this._component, observerId: id,
+      request: {
+        selector: String(selector), relativeTo: this._relativeTo, margins: this._margins,
+        thresholds: Array.isArray(options.thresholds) ? options.thresholds : [0],
+        initialRatio: Number(options.initialRatio) || 0, observeAll: options.observeAll === true,
+      },
+    });
+    return this;
+  };
+  IntersectionObserver.prototype.disconnect = function () {
+    this._ids.forEach(function (id) {
+      observers.delete(id);
+      native.send({ kind: 'disconnectIntersection', observerId: id });
+    });
+    this._ids = [];
+  };
+
+  function intersection(command) {
+    var observer = observers.get(command.observerId);
+    if (!observer || typeof observer.callback !== 'function') return;
+    withRoute(observer.route, function () { guard(observer.callback, null, [command.entry]); });
+  }
 
   function selectorResult(command) {
     var query = pendingQueries.get(command.queryId);
@@ -1273,6 +1326,11 @@
     getUpdateManager: updateManager,
     // On the page shown now; `this.createSelectorQuery()` in a page or component is theirs.
     createSelectorQuery: function () { return new SelectorQuery(stack.length ? top() : null, null); },
+    // WeChat passes the page or component first (`wx.createIntersectionObserver(this, options)`).
+    createIntersectionObserver: function (owner, options) {
+      if (owner && typeof owner.createIntersectionObserver === 'function') return owner.createIntersectionObserver(options);
+      return new IntersectionObserver(stack.length ? top() : null, null, owner);
+    },
     navigateTo: function (p) { return routeApi('navigateTo', p); },
     redirectTo: function (p) { return routeApi('redirectTo', p); },
     navigateBack: function (p) { return routeApi('navigateBack', p); },
@@ -1374,6 +1432,7 @@
       case 'setDataAck': return setDataAck(cmd.ackId);
       case 'selectorResult': return selectorResult(cmd);
       case 'nativeEvent': return nativeEvent(cmd);
+      case 'intersection': return intersection(cmd);
       case 'mountComponent':
         try {
           return mount(cmd);

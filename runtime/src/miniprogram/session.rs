@@ -133,6 +133,7 @@ pub(crate) fn start(
                 input_replies: HashMap::new(),
                 next_reply: 1,
                 queries: HashMap::new(),
+                observers: HashMap::new(),
                 input_values: HashMap::new(),
                 badges,
                 bar_loading: false,
@@ -371,6 +372,8 @@ struct Session {
     next_reply: u64,
     /// Selector queries waiting for the page host's measurements.
     queries: HashMap<u64, queries::PendingQuery>,
+    /// The logic's intersection observers, by number.
+    observers: HashMap<u64, queries::Observer>,
     /// What was typed into inputs, for headless sessions.
     input_values: HashMap<NodePath, String>,
     badges: Vec<Badge>,
@@ -437,6 +440,7 @@ impl Session {
             LogicToView::PageDestroyed { page } => {
                 self.pages.remove(&page);
                 self.instances.retain(|_, (owner, _)| *owner != page);
+                self.observers.retain(|_, observer| observer.page() != page);
             }
             LogicToView::Stack { pages } => {
                 self.stack = pages;
@@ -547,6 +551,13 @@ impl Session {
                 query_id,
                 requests,
             } => self.selector_query(page, component, query_id, &requests),
+            LogicToView::ObserveIntersection {
+                page,
+                component,
+                observer_id,
+                request,
+            } => self.observe(page, component, observer_id, request),
+            LogicToView::DisconnectIntersection { observer_id } => self.unobserve(observer_id),
         }
     }
 
@@ -705,6 +716,9 @@ impl Session {
         });
         let scroll_top = state.scroll_top;
         self.send_page(message);
+        if let Some(page) = self.shown {
+            self.send_observers(page);
+        }
         // A page shown again comes back where the user left it.
         if scroll_top > 0.0 {
             self.send_page(json!({"kind": "mpScrollTo", "scrollTop": scroll_top, "duration": 0}));

@@ -1,7 +1,9 @@
-//! Selector queries (`createSelectorQuery().exec()`): the elements are found on the session's
-//! virtual DOM, which also gives what they hold (id, dataset, properties); where they are
-//! (rect, size, scroll offset, computed style) comes from the page host's layout. Headless
-//! there is no layout, and those numbers are 0.
+//! Layout questions of the logic layer. Selector queries (`createSelectorQuery().exec()`):
+//! the elements are found on the session's virtual DOM, which also gives what they hold (id,
+//! dataset, properties); where they are (rect, size, scroll offset, computed style) comes
+//! from the page host's layout. Headless there is no layout, and those numbers are 0.
+//! Intersection observers: the elements are found the same way and watched by the page host
+//! (`IntersectionObserver`) while their page is drawn; headless nothing ever intersects.
 
 use serde_json::{Map, Value, json};
 
@@ -36,6 +38,16 @@ impl Target {
             Target::All(paths) => paths.clone(),
         }
     }
+}
+
+/// An intersection observer of the logic layer, sent to the page host each time its page is
+/// drawn.
+pub(super) struct Observer {
+    page: LogicPageId,
+    component: Option<u64>,
+    request: Value,
+    /// The elements watched, as last sent.
+    paths: Vec<NodePath>,
 }
 
 /// A query waiting for the page host's measurements, with its results so far.
@@ -144,6 +156,132 @@ impl Session {
             }
         }
         self.logic(LogicCommand::SelectorResult { query_id, results });
+    }
+}
+
+impl Observer {
+    pub(super) fn page(&self) -> LogicPageId {
+        self.page
+    }
+}
+
+impl Session {
+    /// Starts intersection observer `id` of `page`; the page host watches while it is drawn.
+    pub(super) fn observe(
+        &mut self,
+        page: LogicPageId,
+        component: Option<u64>,
+        id: u64,
+        request: Value,
+    ) {
+        self.observers.insert(
+            id,
+            Observer {
+                page,
+                component,
+                request,
+                paths: Vec::new(),
+            },
+        );
+        if self.shown == Some(page) {
+            self.send_observer(id);
+        }
+    }
+
+    /// Stops intersection observer `id`.
+    pub(super) fn unobserve(&mut self, id: u64) {
+        if self.observers.remove(&id).is_some() {
+            self.send_page(json!({"kind": "mpUnobserve", "observerId": id}));
+        }
+    }
+
+    /// Hands the page host every observer of `page`, which it has just drawn.
+    pub(super) fn send_observers(&mut self, page: LogicPageId) {
+        let ids: Vec<u64> = self
+            .observers
+            .iter()
+            .filter(|(_, observer)| observer.page == page)
+            .map(|(id, _)| *id)
+            .collect();
+        for id in ids {
+            self.send_observer(id);
+        }
+    }
+
+    fn send_observer(&mut self, id: u64) {
+        if !(self.webview && self.loaded) {
+            return;
+        }
+        let Some(observer) = self.observers.get(&id) else {
+            return;
+        };
+        let tree = self
+            .pages
+            .get(&observer.page)
+            .map(super::PageState::tree)
+            .unwrap_or_default();
+        let scope = observer
+            .component
+            .and_then(|n| self.instances.get(&n))
+            .and_then(|(_, instance)| path_of_instance(&tree, instance));
+        let find = |key: &str| -> Vec<NodePath> {
+            observer
+                .request
+                .get(key)
+                .and_then(Value::as_str)
+                .and_then(|text| Selector::parse(text).ok())
+                .map(|selector| matching(&selector, &tree, scope.as_deref()))
+                .unwrap_or_default()
+        };
+        let mut paths = find("selector");
+        if !flag(&observer.request, "observeAll") {
+            paths.truncate(1);
+        }
+        let relative_to = find("relativeTo").into_iter().next();
+        let message = json!({
+            "kind": "mpObserve",
+            "observerId": id,
+            "paths": paths,
+            "relativeTo": relative_to,
+            "margins": observer.request.get("margins"),
+            "thresholds": observer.request.get("thresholds"),
+            "initialRatio": observer.request.get("initialRatio"),
+        });
+        if let Some(observer) = self.observers.get_mut(&id) {
+            observer.paths = paths;
+        }
+        self.send_page(message);
+    }
+
+    /// An element of observer `observerId` (its `index`-th) crossed a threshold:
+    /// `{observerId, index, entry}` from the page host.
+    pub(super) fn intersected(&mut self, message: &Value) {
+        let id = message.get("observerId").and_then(Value::as_u64);
+        let Some((id, observer)) = id.and_then(|id| Some((id, self.observers.get(&id)?))) else {
+            return;
+        };
+        let index = message.get("index").and_then(Value::as_u64).unwrap_or(0) as usize;
+        let tree = self
+            .pages
+            .get(&observer.page)
+            .map(super::PageState::tree)
+            .unwrap_or_default();
+        let mut entry = message.get("entry").cloned().unwrap_or_else(|| json!({}));
+        if let (Some(element), Value::Object(fields)) = (
+            observer
+                .paths
+                .get(index)
+                .and_then(|path| element_at(&tree, path)),
+            &mut entry,
+        ) {
+            let target = target_of(element);
+            fields.insert("id".into(), json!(target.id));
+            fields.insert("dataset".into(), Value::Object(target.dataset));
+        }
+        self.logic(LogicCommand::Intersection {
+            observer_id: id,
+            entry,
+        });
     }
 }
 

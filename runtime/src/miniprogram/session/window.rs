@@ -109,6 +109,7 @@ impl Session {
             }
             "mpBack" => self.logic(LogicCommand::Route(Route::NavigateBack { delta: 1 })),
             "mpTitleClick" => self.page_hook("onTitleClick", json!({})),
+            "mpIntersection" => self.intersected(message),
             "mpQueryResult" => {
                 let results = message.get("results").and_then(Value::as_array);
                 let query = message.get("queryId").and_then(Value::as_u64);
