@@ -231,6 +231,7 @@
     else if (name === "class") setClass(el, value);
     else if (!(kind && kind.own && kind.own.includes(name))) reflect(el, name, value);
     if (name === "style") applyDerived(el);
+    if (name === "animation") playAnimation(el, value);
     const sync = kind && kind.attrs && kind.attrs[name];
     if (sync && ready.has(el)) sync(el);
   }
@@ -269,6 +270,53 @@
   function applyDerived(el) {
     const derived = derivedMap.get(el);
     if (derived) for (const property of Object.keys(derived)) el.style.setProperty(property, derived[property]);
+  }
+
+  // --- `animation` attribute: the steps of a logic-side Animation's export(), played in
+  // turn as CSS transitions; a newer export replaces the one playing.
+  const playing = new WeakMap();
+  const LENGTH_PROPS = new Set(["width", "height", "top", "left", "bottom", "right"]);
+  const unit = (value, fallback) => (typeof value === "number" ? value + fallback : String(value));
+  function transformOf(animate) {
+    const args = Array.isArray(animate.args) ? animate.args : [];
+    const type = animate.type;
+    if (/^rotate[XYZ]?$/.test(type) || /^skew[XY]?$/.test(type)) {
+      if (type === "skew") return `skew(${unit(args[0] || 0, "deg")}, ${unit(args[1] || 0, "deg")})`;
+      return `${type}(${unit(args[0] || 0, "deg")})`;
+    }
+    if (type === "rotate3d") return `rotate3d(${args.slice(0, 3).join(", ")}, ${unit(args[3] || 0, "deg")})`;
+    if (/^translate[XYZ]?$/.test(type) || type === "translate3d") {
+      const lengths = args.map((a) => unit(a, "px"));
+      if (type === "translate" && lengths.length < 2) lengths.push("0px");
+      return `${type}(${lengths.join(", ")})`;
+    }
+    if (type === "scale" && args.length === 1) return `scale(${args[0]}, ${args[0]})`;
+    return `${type}(${args.join(", ")})`;
+  }
+  async function playAnimation(el, value) {
+    const actions = value && typeof value === "object" && Array.isArray(value.actions) ? value.actions : [];
+    const run = {};
+    playing.set(el, run);
+    for (const action of actions) {
+      if (playing.get(el) !== run) return;
+      const option = action && typeof action.option === "object" && action.option ? action.option : {};
+      const transition = option.transition || {};
+      const duration = Math.max(0, Number(transition.duration) || 0);
+      const delay = Math.max(0, Number(transition.delay) || 0);
+      el.style.transition = `all ${duration}ms ${transition.timingFunction || "linear"} ${delay}ms`;
+      if (option.transformOrigin) el.style.transformOrigin = String(option.transformOrigin);
+      const transforms = [];
+      for (const animate of Array.isArray(action.animates) ? action.animates : []) {
+        if (!animate || typeof animate.type !== "string") continue;
+        const arg = Array.isArray(animate.args) ? animate.args[0] : undefined;
+        if (animate.type === "opacity") el.style.opacity = String(arg);
+        else if (animate.type === "backgroundColor") el.style.backgroundColor = String(arg);
+        else if (LENGTH_PROPS.has(animate.type)) el.style.setProperty(animate.type, unit(arg, "px"));
+        else transforms.push(transformOf(animate));
+      }
+      if (transforms.length) el.style.transform = transforms.join(" ");
+      await sleep(duration + delay);
+    }
   }
 
   // rpx in an inline style (`width: {{w}}rpx`) as a share of the page width, which is 750 rpx.

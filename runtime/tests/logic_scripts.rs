@@ -429,3 +429,28 @@ fn errors_name_file_and_line_and_go_to_on_error() {
     let missing = app.eval("getCurrentPages()[0].missing()");
     assert!(missing.is_err_and(|e| e.contains("cannot find module './nope'")));
 }
+
+#[test]
+fn this_in_arrows_nested_in_arrows_is_the_methods_this() {
+    let files = [
+        ("app.json", r#"{"pages":["pages/index/index"]}"#),
+        ("app.js", "App({})"),
+        (
+            "pages/index/index.js",
+            "Page({
+               data: { n: 2 },
+               nested() { return [1].map(() => { return [1].map(() => this.data.n)[0]; })[0]; },
+               timer() { setTimeout(() => { [1].forEach(() => { console.log('timer ' + this.data.n); }); }, 0); },
+             });",
+        ),
+    ];
+    let mut app = Harness::start("wechat", &files);
+    app.launch();
+    app.new_logs();
+    assert_eq!(app.eval("getCurrentPages()[0].nested()"), Ok(json!(2)));
+    app.eval("getCurrentPages()[0].timer()").expect("runs");
+    app.wait_for(
+        |m| matches!(m, LogicToView::Console { message, .. } if message.starts_with("timer")),
+    );
+    assert_eq!(app.new_logs(), ["timer 2"]);
+}

@@ -85,6 +85,24 @@ fn check_screenshot(path: &Path, size: (u32, u32)) -> (u32, u32, Vec<(u8, u8, u8
     (width, height, pixels)
 }
 
+/// Plays `steps` as a scenario on the app in `root` (in the window with `webview`); fails
+/// with the runner's output unless every step passes.
+fn play(root: &Path, steps: serde_json::Value, webview: bool) {
+    let scenario = root.with_extension("scenario.json");
+    let scenario_json = json!({"name": "steps", "steps": steps});
+    std::fs::write(&scenario, scenario_json.to_string()).expect("scenario");
+    let mut args = vec![
+        "test",
+        root.to_str().expect("utf-8"),
+        scenario.to_str().expect("utf-8"),
+    ];
+    if webview {
+        args.push("--webview");
+    }
+    let output = capsule(&args);
+    assert!(output.status.success(), "{}", text(&output));
+}
+
 /// Writes a one-page WeChat app into `root`: its manifest, app.json, app.js and the files
 /// of `pages/index/index` (named by extension: `js`, `wxml`, `wxss`).
 fn write_one_page_app(root: &Path, app_id: &str, page: &[(&str, &str)]) {
@@ -332,28 +350,10 @@ fn selector_queries_measure_the_layout_in_the_window_and_zero_headless() {
             ),
         ],
     );
-    let scenario = |name: &str, text: &str| {
-        let path = dir.path().join(name);
-        let steps = json!({"name": name, "steps": [{"wait": {"selector": ".out", "text": text}}]});
-        std::fs::write(&path, steps.to_string()).expect("scenario");
-        path
-    };
+    let wait_for = |text: &str| json!([{"wait": {"selector": ".out", "text": text}}]);
     // In the window: half the 375 px wide page, 10 px below the navigation bar.
-    let window = scenario("window.json", "187.5x40 at 0,10");
-    let output = capsule(&[
-        "test",
-        root.to_str().expect("utf-8"),
-        window.to_str().expect("utf-8"),
-        "--webview",
-    ]);
-    assert!(output.status.success(), "{}", text(&output));
-    let headless = scenario("headless.json", "0x0 at 0,0");
-    let output = capsule(&[
-        "test",
-        root.to_str().expect("utf-8"),
-        headless.to_str().expect("utf-8"),
-    ]);
-    assert!(output.status.success(), "{}", text(&output));
+    play(&root, wait_for("187.5x40 at 0,10"), true);
+    play(&root, wait_for("0x0 at 0,0"), false);
 }
 
 #[test]
@@ -381,24 +381,54 @@ fn intersection_observers_report_elements_scrolled_into_the_page_area() {
             ),
         ],
     );
-    let scenario = dir.path().join("observe.json");
-    let steps = json!({"name": "observe", "steps": [
-        {"expect": {"selector": ".seen", "text": "nothing yet"}},
-        {"scroll": {"top": 1400}},
-        {"wait": {"selector": ".seen", "text": "in goal"}},
-        {"scroll": {"top": 0}},
-        {"wait": {"selector": ".seen", "text": "out goal"}},
-        {"tap": {"selector": ".stop"}},
-        {"scroll": {"top": 1400}},
-        {"wait": {"ms": 300}},
-        {"expect": {"selector": ".seen", "text": "out goal"}}
-    ]});
-    std::fs::write(&scenario, steps.to_string()).expect("scenario");
-    let output = capsule(&[
-        "test",
-        root.to_str().expect("utf-8"),
-        scenario.to_str().expect("utf-8"),
-        "--webview",
-    ]);
-    assert!(output.status.success(), "{}", text(&output));
+    play(
+        &root,
+        json!([
+            {"expect": {"selector": ".seen", "text": "nothing yet"}},
+            {"scroll": {"top": 1400}},
+            {"wait": {"selector": ".seen", "text": "in goal"}},
+            {"scroll": {"top": 0}},
+            {"wait": {"selector": ".seen", "text": "out goal"}},
+            {"tap": {"selector": ".stop"}},
+            {"scroll": {"top": 1400}},
+            {"wait": {"ms": 300}},
+            {"expect": {"selector": ".seen", "text": "out goal"}}
+        ]),
+        true,
+    );
+}
+
+#[test]
+fn animations_built_in_logic_play_in_the_window() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("app");
+    write_one_page_app(
+        &root,
+        "animate",
+        &[
+            (
+                "js",
+                "Page({ data: { anim: {}, out: '' }, onReady() {
+                   const animation = wx.createAnimation({ duration: 100 });
+                   animation.opacity(0.25).translateX(30).step();
+                   animation.width(80).step({ duration: 50 });
+                   this.setData({ anim: animation.export() });
+                   setTimeout(() => {
+                     wx.createSelectorQuery().select('.box')
+                       .fields({ rect: true, size: true, computedStyle: ['opacity'] })
+                       .exec((r) => this.setData({ out: r[0].opacity + ' ' + r[0].left + ' ' + r[0].width }));
+                   }, 600);
+                 } })",
+            ),
+            (
+                "wxml",
+                r#"<view class="box" animation="{{anim}}" style="width: 50px; height: 50px; background: #f00"></view><view class="out">{{out}}</view>"#,
+            ),
+        ],
+    );
+    play(
+        &root,
+        json!([{"wait": {"selector": ".out", "text": "0.25 30 80"}}]),
+        true,
+    );
 }

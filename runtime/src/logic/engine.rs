@@ -651,6 +651,7 @@ fn native_compile(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsRes
     if modules::is_es_module(&source) {
         return Ok(JsValue::null());
     }
+    let source = modules::pin_arrow_this(&source);
     let wrapped =
         format!("(function (exports, require, module, __filename, __dirname) {{{source}\n}})");
     context

@@ -1,6 +1,7 @@
 //! Finding and loading an app's script files: path resolution shared by CommonJS `require`
 //! and ES `import`, and boa's module loader for the latter.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::Path;
@@ -11,6 +12,7 @@ use boa_engine::{Context, JsNativeError, JsResult, JsString, Module, Source};
 use capsule_packages::RelativePath;
 
 use crate::App;
+use crate::view::{skip_regex, skip_trivia};
 
 /// Joins `specifier` onto the folder of `referrer` (or the package root for `/x`), folding
 /// `.` and `..`; `None` when it climbs out of the package.
@@ -108,7 +110,7 @@ impl AppModuleLoader {
             Module::parse_json(JsString::from(source.as_str()), context)?
         } else {
             Module::parse(
-                Source::from_bytes(source.as_bytes()).with_path(Path::new(path)),
+                Source::from_bytes(pin_arrow_this(&source).as_bytes()).with_path(Path::new(path)),
                 None,
                 context,
             )
@@ -122,6 +124,62 @@ impl AppModuleLoader {
             .insert(path.to_owned(), module.clone());
         Ok(module)
     }
+}
+
+/// Works around a boa 0.22 bug: `this` used only in an arrow function nested in another
+/// arrow function does not make the enclosing function keep its `this` (boa marks the outer
+/// arrow instead), so the inner arrow sees the global object:
+/// `onLoad() { list.forEach((x) => { list.map(() => this.data) }) }`. A `this;` at the start
+/// of every block-bodied arrow function marks each arrow's enclosing function, as a direct
+/// use would. Positions before each insertion, and all line numbers, stay as written.
+pub(super) fn pin_arrow_this(source: &str) -> Cow<'_, str> {
+    let bytes = source.as_bytes();
+    let mut inserts = Vec::new();
+    // The last significant byte: tells a regular expression `/` from a division.
+    let mut last = b';';
+    let mut i = 0;
+    while i < bytes.len() {
+        if let Some(next) = skip_trivia(bytes, i) {
+            last = b'"';
+            i = next;
+            continue;
+        }
+        match bytes[i] {
+            b'/' if b"(,=:[!&|?{};+-*%<>~^".contains(&last) => {
+                i = skip_regex(bytes, i);
+                last = b'/';
+                continue;
+            }
+            b'=' if bytes.get(i + 1) == Some(&b'>') => {
+                let mut j = i + 2;
+                while bytes.get(j).is_some_and(u8::is_ascii_whitespace) {
+                    j += 1;
+                }
+                if bytes.get(j) == Some(&b'{') {
+                    inserts.push(j + 1);
+                }
+                last = b'>';
+                i += 2;
+                continue;
+            }
+            b if b.is_ascii_whitespace() => {}
+            b => last = b,
+        }
+        i += 1;
+    }
+    if inserts.is_empty() {
+        return Cow::Borrowed(source);
+    }
+    let mut out = String::with_capacity(source.len() + inserts.len() * 5);
+    let mut from = 0;
+    for at in inserts {
+        // Each insertion follows an ASCII `{`: a character boundary.
+        out.push_str(&source[from..at]);
+        out.push_str("this;");
+        from = at;
+    }
+    out.push_str(&source[from..]);
+    Cow::Owned(out)
 }
 
 impl ModuleLoader for AppModuleLoader {
@@ -166,6 +224,16 @@ mod tests {
                 "{referrer} + {specifier}"
             );
         }
+    }
+
+    #[test]
+    fn block_bodied_arrows_keep_their_functions_this() {
+        let source = "const f = (a) => { return () => this; }; g(x => x, () =>\n {}); s = '=> {'; r = /=> {/;";
+        assert_eq!(
+            pin_arrow_this(source),
+            "const f = (a) => {this; return () => this; }; g(x => x, () =>\n {this;}); s = '=> {'; r = /=> {/;"
+        );
+        assert!(matches!(pin_arrow_this("a => a"), Cow::Borrowed(_)));
     }
 
     #[test]

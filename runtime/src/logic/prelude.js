@@ -852,6 +852,50 @@
     return this.fields({ id: true, dataset: true, scrollOffset: true }, callback);
   };
 
+  // ---- animations: steps built in logic, played by the page host from the `animation`
+  // attribute (`{actions: [{animates: [{type, args}], option}]}`, as `export()` gives).
+  var ANIMATION_METHODS = [
+    'opacity', 'backgroundColor', 'width', 'height', 'top', 'left', 'bottom', 'right',
+    'rotate', 'rotateX', 'rotateY', 'rotateZ', 'rotate3d', 'scale', 'scaleX', 'scaleY', 'scaleZ',
+    'scale3d', 'translate', 'translateX', 'translateY', 'translateZ', 'translate3d', 'skew',
+    'skewX', 'skewY', 'matrix', 'matrix3d',
+  ];
+
+  function Animation(options) {
+    options = options || {};
+    this._defaults = {
+      duration: options.duration === undefined ? 400 : Number(options.duration),
+      timingFunction: options.timingFunction || 'linear',
+      delay: Number(options.delay) || 0,
+      transformOrigin: options.transformOrigin || '50% 50% 0',
+    };
+    this._current = [];
+    this._steps = [];
+  }
+  ANIMATION_METHODS.forEach(function (name) {
+    Animation.prototype[name] = function () {
+      this._current.push({ type: name, args: Array.prototype.slice.call(arguments) });
+      return this;
+    };
+  });
+  Animation.prototype.step = function (options) {
+    var o = Object.assign({}, this._defaults, options || {});
+    this._steps.push({
+      animates: this._current,
+      option: {
+        transition: { duration: Number(o.duration), timingFunction: o.timingFunction, delay: Number(o.delay) || 0 },
+        transformOrigin: o.transformOrigin,
+      },
+    });
+    this._current = [];
+    return this;
+  };
+  Animation.prototype.export = function () {
+    var actions = this._steps;
+    this._steps = [];
+    return { actions: actions };
+  };
+
   // ---- intersection observers: the view reports elements crossing thresholds --------
   var observers = new Map();
   var nextObserver = 1;
@@ -1326,6 +1370,7 @@
     getUpdateManager: updateManager,
     // On the page shown now; `this.createSelectorQuery()` in a page or component is theirs.
     createSelectorQuery: function () { return new SelectorQuery(stack.length ? top() : null, null); },
+    createAnimation: function (options) { return new Animation(options); },
     // WeChat passes the page or component first (`wx.createIntersectionObserver(this, options)`).
     createIntersectionObserver: function (owner, options) {
       if (owner && typeof owner.createIntersectionObserver === 'function') return owner.createIntersectionObserver(options);

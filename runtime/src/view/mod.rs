@@ -48,6 +48,7 @@ pub(crate) use expr::truthy;
 pub(crate) use page::resolve;
 use render::{Instances, Renderer};
 use script::ScriptHost;
+pub(crate) use script::{skip_regex, skip_trivia};
 
 /// Which mini-program platform a file is written for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

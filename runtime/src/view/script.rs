@@ -919,7 +919,7 @@ fn template_text(bytes: &[u8], from: usize) -> (usize, bool) {
 
 /// The index after the regular expression literal starting at `i` (a `/` in expression
 /// position): up to the closing `/` outside a class, and its flags; or the end of the line.
-fn skip_regex(bytes: &[u8], i: usize) -> usize {
+pub(crate) fn skip_regex(bytes: &[u8], i: usize) -> usize {
     let mut j = i + 1;
     let mut class = false;
     while j < bytes.len() && bytes[j] != b'\n' {
@@ -942,7 +942,7 @@ fn skip_regex(bytes: &[u8], i: usize) -> usize {
 }
 
 /// If a comment or string literal starts at `i`, the index after it.
-fn skip_trivia(bytes: &[u8], i: usize) -> Option<usize> {
+pub(crate) fn skip_trivia(bytes: &[u8], i: usize) -> Option<usize> {
     match (bytes[i], bytes.get(i + 1)) {
         (b'/', Some(b'/')) => Some(
             bytes[i..]
