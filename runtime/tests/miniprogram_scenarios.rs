@@ -87,7 +87,7 @@ fn check_screenshot(path: &Path, size: (u32, u32)) -> (u32, u32, Vec<(u8, u8, u8
 
 /// Plays `steps` as a scenario on the app in `root` (in the window with `webview`); fails
 /// with the runner's output unless every step passes.
-fn play(root: &Path, steps: serde_json::Value, webview: bool) {
+fn play(root: &Path, steps: &serde_json::Value, webview: bool) {
     let scenario = root.with_extension("scenario.json");
     let scenario_json = json!({"name": "steps", "steps": steps});
     std::fs::write(&scenario, scenario_json.to_string()).expect("scenario");
@@ -352,8 +352,8 @@ fn selector_queries_measure_the_layout_in_the_window_and_zero_headless() {
     );
     let wait_for = |text: &str| json!([{"wait": {"selector": ".out", "text": text}}]);
     // In the window: half the 375 px wide page, 10 px below the navigation bar.
-    play(&root, wait_for("187.5x40 at 0,10"), true);
-    play(&root, wait_for("0x0 at 0,0"), false);
+    play(&root, &wait_for("187.5x40 at 0,10"), true);
+    play(&root, &wait_for("0x0 at 0,0"), false);
 }
 
 #[test]
@@ -383,7 +383,7 @@ fn intersection_observers_report_elements_scrolled_into_the_page_area() {
     );
     play(
         &root,
-        json!([
+        &json!([
             {"expect": {"selector": ".seen", "text": "nothing yet"}},
             {"scroll": {"top": 1400}},
             {"wait": {"selector": ".seen", "text": "in goal"}},
@@ -428,7 +428,7 @@ fn animations_built_in_logic_play_in_the_window() {
     );
     play(
         &root,
-        json!([{"wait": {"selector": ".out", "text": "0.25 30 80"}}]),
+        &json!([{"wait": {"selector": ".out", "text": "0.25 30 80"}}]),
         true,
     );
 }
