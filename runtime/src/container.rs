@@ -250,10 +250,10 @@ impl Container {
         self.inner.device.watch(page)
     }
 
-    /// Takes the native events of `page` (`taskProgress`, ...) from now on, instead of the
-    /// page: a mini-program's window hands them to its logic.
-    pub(crate) fn watch_events(&self, page: PageId) -> Receiver<(String, Value)> {
-        self.inner.device.watch_events(page)
+    /// Hands the native events of `page` (`taskProgress`, ...) to `handler` from now on,
+    /// instead of to the page: a mini-program's window passes them to its logic.
+    pub(crate) fn watch_events(&self, page: PageId, handler: crate::device::EventHandler) {
+        self.inner.device.watch_events(page, handler);
     }
 
     /// The app a page belongs to.

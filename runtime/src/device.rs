@@ -126,9 +126,12 @@ pub(crate) struct SimulatedDevice {
     next_ui: AtomicU64,
     open_ui: Mutex<HashMap<u64, (PageId, Reply)>>,
     watchers: Mutex<HashMap<PageId, Sender<(u64, UiRequest)>>>,
-    /// Pages whose native events go to a receiver instead of the page.
-    event_watchers: Mutex<HashMap<PageId, Sender<(String, Value)>>>,
+    /// Pages whose native events go to a handler instead of the page.
+    event_watchers: Mutex<HashMap<PageId, EventHandler>>,
 }
+
+/// Takes a page's native events (name, data) in its place.
+pub(crate) type EventHandler = Box<dyn Fn(&str, Value) + Send + Sync>;
 
 /// Whether a UI request changes the window's chrome (navigation bar, tab bar, scrolling,
 /// refreshing) rather than showing something over the page.
@@ -178,15 +181,13 @@ impl SimulatedDevice {
         receiver
     }
 
-    /// Sends the native events of `page` (`taskProgress`, ...) to the returned receiver from
-    /// now on, instead of to the page.
-    pub(crate) fn watch_events(&self, page: PageId) -> Receiver<(String, Value)> {
-        let (sender, receiver) = mpsc::channel();
+    /// Hands the native events of `page` (`taskProgress`, ...) to `handler` from now on,
+    /// instead of to the page.
+    pub(crate) fn watch_events(&self, page: PageId, handler: EventHandler) {
         self.event_watchers
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .insert(page, sender);
-        receiver
+            .insert(page, handler);
     }
 
     /// Answers UI request `ui_id` of `page` with what the user chose. Answers from another
@@ -274,8 +275,8 @@ impl Device for SimulatedDevice {
             .event_watchers
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        if let Some(watcher) = watchers.get(&PageId(page)) {
-            let _ = watcher.send((name.to_owned(), data));
+        if let Some(handler) = watchers.get(&PageId(page)) {
+            handler(name, data);
             return;
         }
         drop(watchers);

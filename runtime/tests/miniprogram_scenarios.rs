@@ -413,11 +413,12 @@ fn animations_built_in_logic_play_in_the_window() {
                    animation.opacity(0.25).translateX(30).step();
                    animation.width(80).step({ duration: 50 });
                    this.setData({ anim: animation.export() });
-                   setTimeout(() => {
+                   // Measured again and again: the scenario waits for the end state.
+                   setInterval(() => {
                      wx.createSelectorQuery().select('.box')
                        .fields({ rect: true, size: true, computedStyle: ['opacity'] })
                        .exec((r) => this.setData({ out: r[0].opacity + ' ' + r[0].left + ' ' + r[0].width }));
-                   }, 600);
+                   }, 200);
                  } })",
             ),
             (

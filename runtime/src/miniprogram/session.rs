@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use capsule_jsapi::UiRequest;
@@ -28,8 +29,6 @@ pub(crate) enum Input {
     Logic(u64, LogicToView),
     Container(ContainerEvent),
     Ui(u64, UiRequest),
-    /// A native event of the app's window (`taskProgress`), for the logic.
-    NativeEvent(String, Value),
     Control(Control),
 }
 
@@ -89,9 +88,6 @@ pub(crate) fn start(
     forward(container.watch_ui(page), &inbox, |(id, request)| {
         Input::Ui(id, request)
     });
-    forward(container.watch_events(page), &inbox, |(name, data)| {
-        Input::NativeEvent(name, data)
-    });
     forward(events, &inbox, Input::Container);
     let launched = Instant::now();
     let (path, query) = match options.start_url.as_deref() {
@@ -100,6 +96,23 @@ pub(crate) fn start(
     };
     let logic =
         start_logic(container, &app, &inbox, 0, path, query).map_err(MiniProgramError::Logic)?;
+    // Native events of the window (`taskProgress`) go straight to the current logic thread,
+    // so they stay in order with the API answers that follow them.
+    let event_logic = Arc::new(Mutex::new(logic.clone()));
+    let current = Arc::clone(&event_logic);
+    container.watch_events(
+        page,
+        Box::new(move |name, data| {
+            let logic = current
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .clone();
+            let _ = logic.send(LogicCommand::NativeEvent {
+                name: name.to_owned(),
+                data,
+            });
+        }),
+    );
     let container = container.clone();
     let webview = options.webview;
     let own_inbox = inbox.clone();
@@ -114,6 +127,7 @@ pub(crate) fn start(
                 config,
                 dialect,
                 logic,
+                event_logic,
                 generation: 0,
                 inbox: own_inbox,
                 page,
@@ -348,6 +362,8 @@ struct Session {
     dialect: Dialect,
     base_window: WindowConfig,
     logic: LogicHandle,
+    /// The logic thread the window's native events go to (replaced on reload).
+    event_logic: Arc<Mutex<LogicHandle>>,
     /// Which logic thread is current: messages of earlier ones (before a reload) are dropped.
     generation: u64,
     /// The session's own inbox, for the logic threads a reload starts.
@@ -403,10 +419,6 @@ impl Session {
                 Input::Container(event) => self.on_container(event),
                 Input::Ui(id, request) => {
                     self.on_ui(id, &request);
-                    true
-                }
-                Input::NativeEvent(name, data) => {
-                    self.logic(LogicCommand::NativeEvent { name, data });
                     true
                 }
                 Input::Control(control) => self.on_control(control),
@@ -957,6 +969,10 @@ impl Session {
             Map::new(),
         )
         .map_err(MiniProgramError::Logic)?;
+        *self
+            .event_logic
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = self.logic.clone();
         self.base_window = default_window(self.dialect).overlay(&config.window);
         self.badges = vec![Badge::None; config.tab_bar.as_ref().map_or(0, |bar| bar.items.len())];
         self.config = config;
