@@ -440,6 +440,7 @@ fn this_in_arrows_nested_in_arrows_is_the_methods_this() {
             "Page({
                data: { n: 2 },
                nested() { return [1].map(() => { return [1].map(() => this.data.n)[0]; })[0]; },
+               expressions() { return [1].map(() => [1].map(() => this.data.n)[0])[0]; },
                timer() { setTimeout(() => { [1].forEach(() => { console.log('timer ' + this.data.n); }); }, 0); },
              });",
         ),
@@ -448,6 +449,7 @@ fn this_in_arrows_nested_in_arrows_is_the_methods_this() {
     app.launch();
     app.new_logs();
     assert_eq!(app.eval("getCurrentPages()[0].nested()"), Ok(json!(2)));
+    assert_eq!(app.eval("getCurrentPages()[0].expressions()"), Ok(json!(2)));
     app.eval("getCurrentPages()[0].timer()").expect("runs");
     app.wait_for(
         |m| matches!(m, LogicToView::Console { message, .. } if message.starts_with("timer")),

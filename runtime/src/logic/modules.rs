@@ -129,14 +129,22 @@ impl AppModuleLoader {
 /// Works around a boa 0.22 bug: `this` used only in an arrow function nested in another
 /// arrow function does not make the enclosing function keep its `this` (boa marks the outer
 /// arrow instead), so the inner arrow sees the global object:
-/// `onLoad() { list.forEach((x) => { list.map(() => this.data) }) }`. A `this;` at the start
-/// of every block-bodied arrow function marks each arrow's enclosing function, as a direct
-/// use would. Positions before each insertion, and all line numbers, stay as written.
+/// `onLoad() { list.forEach((x) => { x.map(() => this.data) }) }`. Every function body
+/// (declarations, expressions, methods) gets `(() => this);` at its start, which marks the
+/// function itself as an arrow's direct `this` would, and every block-bodied arrow gets
+/// `this;`. Both go after a `"use strict"` directive; positions before each insertion and
+/// all line numbers stay as written.
 pub(super) fn pin_arrow_this(source: &str) -> Cow<'_, str> {
+    /// Statements whose `(…) {` is not a function's parameters and body.
+    const CONTROL: [&[u8]; 6] = [b"if", b"for", b"while", b"switch", b"catch", b"with"];
     let bytes = source.as_bytes();
-    let mut inserts = Vec::new();
-    // The last significant byte: tells a regular expression `/` from a division.
+    let mut inserts: Vec<(usize, &str)> = Vec::new();
+    // The last significant byte: tells a regular expression `/` from a division, and a
+    // function body `) {` from an arrow's `=> {`.
     let mut last = b';';
+    // Open parentheses, and where the group that closed last opened.
+    let mut parens = Vec::new();
+    let mut closed_group = 0;
     let mut i = 0;
     while i < bytes.len() {
         if let Some(next) = skip_trivia(bytes, i) {
@@ -151,35 +159,74 @@ pub(super) fn pin_arrow_this(source: &str) -> Cow<'_, str> {
                 continue;
             }
             b'=' if bytes.get(i + 1) == Some(&b'>') => {
-                let mut j = i + 2;
-                while bytes.get(j).is_some_and(u8::is_ascii_whitespace) {
-                    j += 1;
-                }
-                if bytes.get(j) == Some(&b'{') {
-                    inserts.push(j + 1);
+                let body = skip_space(bytes, i + 2);
+                if bytes.get(body) == Some(&b'{') {
+                    inserts.push((after_directive(bytes, body + 1), "this;"));
                 }
                 last = b'>';
                 i += 2;
                 continue;
             }
-            b if b.is_ascii_whitespace() => {}
-            b => last = b,
+            b'(' => parens.push(i),
+            b')' => closed_group = parens.pop().unwrap_or(0),
+            b'{' if last == b')' => {
+                let before = &bytes[..closed_group];
+                let end = before
+                    .iter()
+                    .rposition(|b| !b.is_ascii_whitespace())
+                    .map_or(0, |p| p + 1);
+                let start = before[..end]
+                    .iter()
+                    .rposition(|&b| !(b.is_ascii_alphanumeric() || b == b'_' || b == b'$'))
+                    .map_or(0, |p| p + 1);
+                if !CONTROL.contains(&&before[start..end]) {
+                    inserts.push((after_directive(bytes, i + 1), "(() => this);"));
+                }
+            }
+            _ => {}
+        }
+        if !bytes[i].is_ascii_whitespace() {
+            last = bytes[i];
         }
         i += 1;
     }
     if inserts.is_empty() {
         return Cow::Borrowed(source);
     }
-    let mut out = String::with_capacity(source.len() + inserts.len() * 5);
+    let mut out = String::with_capacity(source.len() + inserts.len() * 13);
     let mut from = 0;
-    for at in inserts {
-        // Each insertion follows an ASCII `{`: a character boundary.
+    for (at, text) in inserts {
+        // Each insertion point follows an ASCII `{`, `;` or quote: a character boundary.
         out.push_str(&source[from..at]);
-        out.push_str("this;");
+        out.push_str(text);
         from = at;
     }
     out.push_str(&source[from..]);
     Cow::Owned(out)
+}
+
+fn skip_space(bytes: &[u8], mut i: usize) -> usize {
+    while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
+        i += 1;
+    }
+    i
+}
+
+/// Where a function body starting at `i` may take a statement without undoing a
+/// `"use strict"` directive: after the directive, if there is one.
+fn after_directive(bytes: &[u8], i: usize) -> usize {
+    let at = skip_space(bytes, i);
+    for directive in [&b"\"use strict\""[..], &b"'use strict'"[..]] {
+        if bytes[at..].starts_with(directive) {
+            let end = at + directive.len();
+            return if bytes.get(end) == Some(&b';') {
+                end + 1
+            } else {
+                end
+            };
+        }
+    }
+    i
 }
 
 impl ModuleLoader for AppModuleLoader {
@@ -227,12 +274,28 @@ mod tests {
     }
 
     #[test]
-    fn block_bodied_arrows_keep_their_functions_this() {
-        let source = "const f = (a) => { return () => this; }; g(x => x, () =>\n {}); s = '=> {'; r = /=> {/;";
-        assert_eq!(
-            pin_arrow_this(source),
-            "const f = (a) => {this; return () => this; }; g(x => x, () =>\n {this;}); s = '=> {'; r = /=> {/;"
-        );
+    fn functions_and_block_bodied_arrows_are_marked_as_keeping_this() {
+        let cases = [
+            (
+                "const f = (a) => { return () => this; }; g(x => x, () =>\n {});",
+                "const f = (a) => {this; return () => this; }; g(x => x, () =>\n {this;});",
+            ),
+            (
+                "Page({ onLoad(q) { a.map(x => x.map(() => this)); }, f: function (a) {} });",
+                "Page({ onLoad(q) {(() => this); a.map(x => x.map(() => this)); }, f: function (a) {(() => this);} });",
+            ),
+            (
+                "if (a) { for (;;) {} } else if (b) {} try {} catch (e) { while (c) {} }",
+                "if (a) { for (;;) {} } else if (b) {} try {} catch (e) { while (c) {} }",
+            ),
+            (
+                "function g() { 'use strict'; return 1; } s = '=> {'; r = /m(a) {/;",
+                "function g() { 'use strict';(() => this); return 1; } s = '=> {'; r = /m(a) {/;",
+            ),
+        ];
+        for (source, pinned) in cases {
+            assert_eq!(pin_arrow_this(source), pinned, "{source}");
+        }
         assert!(matches!(pin_arrow_this("a => a"), Cow::Borrowed(_)));
     }
 
