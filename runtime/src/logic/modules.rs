@@ -193,6 +193,7 @@ pub(super) fn pin_arrow_this(source: &str) -> Cow<'_, str> {
     if inserts.is_empty() {
         return Cow::Borrowed(source);
     }
+    inserts.sort_by_key(|(at, _)| *at);
     let mut out = String::with_capacity(source.len() + inserts.len() * 13);
     let mut from = 0;
     for (at, text) in inserts {
