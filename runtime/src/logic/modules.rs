@@ -301,6 +301,49 @@ mod tests {
     }
 
     #[test]
+    fn any_source_is_rewritten_without_a_panic() {
+        let pieces = [
+            "(",
+            ")",
+            "{",
+            "}",
+            "=>",
+            "/",
+            "'",
+            "\"",
+            "`",
+            "\\",
+            "'use strict'",
+            "if",
+            "a",
+            " ",
+            "\n",
+            "*",
+            "//",
+            "/*",
+            "é",
+            ";",
+            "function",
+            "this",
+        ];
+        // xorshift: a fixed sequence of random sources.
+        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            usize::try_from(state % 1024).unwrap_or(0)
+        };
+        for _ in 0..20_000 {
+            let source: String = (0..next() % 40)
+                .map(|_| pieces[next() % pieces.len()])
+                .collect();
+            let pinned = pin_arrow_this(&source);
+            assert!(pinned.len() >= source.len(), "{source:?}");
+        }
+    }
+
+    #[test]
     fn tells_es_modules_from_commonjs() {
         assert!(is_es_module("import a from './a'\n"));
         assert!(is_es_module("const x = 1;\nexport default x;"));
