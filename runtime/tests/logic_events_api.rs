@@ -425,3 +425,20 @@ fn app_wide_apis_answer_in_the_logic_layer() {
     );
     assert_eq!(app.eval("wx.canIUse('nextTick')"), Ok(json!(true)));
 }
+
+#[test]
+fn layout_questions_need_an_open_page() {
+    let files = [
+        ("app.json", r#"{"pages":["pages/index/index"]}"#),
+        ("app.js", "App({})"),
+        ("pages/index/index.js", "Page({})"),
+    ];
+    let mut app = Harness::start("wechat", &files);
+    for api in ["createSelectorQuery", "createIntersectionObserver"] {
+        let error = app.eval(&format!("wx.{api}()")).expect_err("no page yet");
+        assert!(
+            error.contains(&format!("wx.{api} needs an open page")),
+            "{error}"
+        );
+    }
+}

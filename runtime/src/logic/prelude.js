@@ -577,6 +577,10 @@
     });
     pages.delete(id);
     if (aliveTabs.get(record.path) === id) aliveTabs.delete(record.path);
+    // The page's observers and unanswered queries go with it.
+    [observers, pendingQueries].forEach(function (table) {
+      table.forEach(function (entry, key) { if (entry.page === id) table.delete(key); });
+    });
     native.send({ kind: 'pageDestroyed', page: id });
   }
 
@@ -828,7 +832,7 @@
     var id = nextQuery++;
     var requests = this._requests;
     this._requests = [];
-    pendingQueries.set(id, { requests: requests, callback: callback, route: currentRoute });
+    pendingQueries.set(id, { requests: requests, callback: callback, route: currentRoute, page: this._page });
     native.send({
       kind: 'selectorQuery', page: this._page, component: this._component, queryId: id,
       requests: requests.map(function (r) { return { selector: r.selector, all: r.all, fields: r.fields }; }),
@@ -921,7 +925,7 @@
   IntersectionObserver.prototype.observe = function (selector, callback) {
     var id = nextObserver++;
     var options = this._options;
-    observers.set(id, { callback: callback, route: currentRoute });
+    observers.set(id, { callback: callback, route: currentRoute, page: this._page });
     this._ids.push(id);
     native.send({
       kind: 'observeIntersection', page: this._page, component: this._component, observerId: id,
@@ -1195,8 +1199,14 @@
     return value;
   }
 
-  // A page's navigationStyle: its own .json, else app.json's window.
+  // A page's navigationStyle: its own .json, else app.json's window (read once per page).
+  var navigationStyles = new Map();
   function navigationStyle(path) {
+    if (!navigationStyles.has(path)) navigationStyles.set(path, readNavigationStyle(path));
+    return navigationStyles.get(path);
+  }
+
+  function readNavigationStyle(path) {
     var style = (appJson.window || {}).navigationStyle;
     var file = path ? native.resolve('/' + path + '.json', 'app.js') : null;
     if (file !== null) {
@@ -1325,6 +1335,12 @@
     return syncResults[name] ? syncResults[name](value) : value;
   }
 
+  // The page on top of the stack, which a layout API without a page or component asks about.
+  function shownPage(api) {
+    if (!stack.length) throw new Error(apiNamespace + '.' + api + ' needs an open page');
+    return top();
+  }
+
   function appEvent(kind, arg) {
     appListeners[kind].slice().forEach(function (listener) { guard(listener, null, arg === undefined ? [] : [arg]); });
   }
@@ -1369,12 +1385,12 @@
     offError: unlisten('error'),
     getUpdateManager: updateManager,
     // On the page shown now; `this.createSelectorQuery()` in a page or component is theirs.
-    createSelectorQuery: function () { return new SelectorQuery(stack.length ? top() : null, null); },
+    createSelectorQuery: function () { return new SelectorQuery(shownPage('createSelectorQuery'), null); },
     createAnimation: function (options) { return new Animation(options); },
     // WeChat passes the page or component first (`wx.createIntersectionObserver(this, options)`).
     createIntersectionObserver: function (owner, options) {
       if (owner && typeof owner.createIntersectionObserver === 'function') return owner.createIntersectionObserver(options);
-      return new IntersectionObserver(stack.length ? top() : null, null, owner);
+      return new IntersectionObserver(shownPage('createIntersectionObserver'), null, owner);
     },
     navigateTo: function (p) { return routeApi('navigateTo', p); },
     redirectTo: function (p) { return routeApi('redirectTo', p); },

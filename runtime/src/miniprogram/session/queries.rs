@@ -66,15 +66,7 @@ impl Session {
         query_id: u64,
         requests: &[Value],
     ) {
-        let tree = self
-            .pages
-            .get(&page)
-            .map(super::PageState::tree)
-            .unwrap_or_default();
-        let scope = component
-            .and_then(|n| self.instances.get(&n))
-            .filter(|(owner, _)| *owner == page)
-            .and_then(|(_, instance)| path_of_instance(&tree, instance));
+        let (tree, scope) = self.tree_and_scope(page, component);
         let mut targets = Vec::new();
         let mut results = Vec::new();
         let mut wants_layout = false;
@@ -86,14 +78,7 @@ impl Session {
             let target = match request.get("selector").and_then(Value::as_str) {
                 None => Target::Viewport,
                 Some(text) => {
-                    let found = match Selector::parse(text) {
-                        Ok(selector) => matching(&selector, &tree, scope.as_deref()),
-                        Err(error) => {
-                            self.console
-                                .push(format!("warn: selector query '{text}': {error}"));
-                            Vec::new()
-                        }
-                    };
+                    let found = self.matching(text, &tree, scope.as_deref());
                     if all {
                         Target::All(found)
                     } else {
@@ -215,26 +200,17 @@ impl Session {
         let Some(observer) = self.observers.get(&id) else {
             return;
         };
-        let tree = self
-            .pages
-            .get(&observer.page)
-            .map(super::PageState::tree)
-            .unwrap_or_default();
-        let scope = observer
-            .component
-            .and_then(|n| self.instances.get(&n))
-            .and_then(|(_, instance)| path_of_instance(&tree, instance));
-        let find = |key: &str| -> Vec<NodePath> {
-            observer
-                .request
+        let request = observer.request.clone();
+        let (tree, scope) = self.tree_and_scope(observer.page, observer.component);
+        let mut find = |key: &str| -> Vec<NodePath> {
+            request
                 .get(key)
                 .and_then(Value::as_str)
-                .and_then(|text| Selector::parse(text).ok())
-                .map(|selector| matching(&selector, &tree, scope.as_deref()))
+                .map(|text| self.matching(text, &tree, scope.as_deref()))
                 .unwrap_or_default()
         };
         let mut paths = find("selector");
-        if !flag(&observer.request, "observeAll") {
+        if !flag(&request, "observeAll") {
             paths.truncate(1);
         }
         let relative_to = find("relativeTo").into_iter().next();
@@ -243,9 +219,9 @@ impl Session {
             "observerId": id,
             "paths": paths,
             "relativeTo": relative_to,
-            "margins": observer.request.get("margins"),
-            "thresholds": observer.request.get("thresholds"),
-            "initialRatio": observer.request.get("initialRatio"),
+            "margins": request.get("margins"),
+            "thresholds": request.get("thresholds"),
+            "initialRatio": request.get("initialRatio"),
         });
         if let Some(observer) = self.observers.get_mut(&id) {
             observer.paths = paths;
@@ -285,19 +261,49 @@ impl Session {
     }
 }
 
-/// The paths `selector` matches in `tree`, or inside the element at `scope` only.
-fn matching(selector: &Selector, tree: &[VNode], scope: Option<&[u32]>) -> Vec<NodePath> {
-    let Some(scope) = scope else {
-        return selector.find(tree);
-    };
-    let Some(host) = element_at(tree, scope) else {
-        return Vec::new();
-    };
-    selector
-        .find(&host.children)
-        .into_iter()
-        .map(|path| scope.iter().copied().chain(path).collect())
-        .collect()
+impl Session {
+    /// The rendered tree of `page` and, for a question from `component`, the path of that
+    /// instance's host element: its questions look inside it only.
+    fn tree_and_scope(
+        &self,
+        page: LogicPageId,
+        component: Option<u64>,
+    ) -> (Vec<VNode>, Option<NodePath>) {
+        let tree = self
+            .pages
+            .get(&page)
+            .map(super::PageState::tree)
+            .unwrap_or_default();
+        let scope = component
+            .and_then(|n| self.instances.get(&n))
+            .filter(|(owner, _)| *owner == page)
+            .and_then(|(_, instance)| path_of_instance(&tree, instance));
+        (tree, scope)
+    }
+
+    /// The paths selector `text` matches in `tree`, or inside the element at `scope` only; a
+    /// selector that cannot be used matches nothing and is reported on the console.
+    fn matching(&mut self, text: &str, tree: &[VNode], scope: Option<&[u32]>) -> Vec<NodePath> {
+        let selector = match Selector::parse(text) {
+            Ok(selector) => selector,
+            Err(error) => {
+                self.console
+                    .push(format!("warn: selector '{text}': {error}"));
+                return Vec::new();
+            }
+        };
+        let Some(scope) = scope else {
+            return selector.find(tree);
+        };
+        let Some(host) = element_at(tree, scope) else {
+            return Vec::new();
+        };
+        selector
+            .find(&host.children)
+            .into_iter()
+            .map(|path| scope.iter().copied().chain(path).collect())
+            .collect()
+    }
 }
 
 /// What the virtual DOM tells of `element`: the asked-for `id`, `dataset` and `properties`,
