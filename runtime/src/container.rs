@@ -164,6 +164,17 @@ struct OpenPage {
     domains: Arc<[String]>,
 }
 
+impl OpenPage {
+    /// A page of `app`, with the APIs and domains its manifest declares.
+    fn of(app: &App) -> Self {
+        Self {
+            app: app.clone(),
+            declared: PermissionSet::from_names(app.manifest().permissions.apis.iter().cloned()),
+            domains: app.manifest().permissions.domains.iter().cloned().collect(),
+        }
+    }
+}
+
 /// Where a container keeps app data when the host names no directory: `$CAPSULE_DATA_DIR`,
 /// else `$XDG_DATA_HOME/capsule` (when absolute), else `$HOME/.local/share/capsule`.
 pub fn default_data_dir() -> Option<std::path::PathBuf> {
@@ -230,17 +241,19 @@ impl Container {
     /// Numbers a new page of `app` and remembers what it may call.
     fn register_page(&self, app: &App) -> PageId {
         let id = PageId(self.inner.next_page.fetch_add(1, Ordering::Relaxed));
-        let declared = PermissionSet::from_names(app.manifest().permissions.apis.iter().cloned());
-        let domains = app.manifest().permissions.domains.iter().cloned().collect();
-        self.pages().insert(
-            id,
-            OpenPage {
-                app: app.clone(),
-                declared,
-                domains,
-            },
-        );
+        self.pages().insert(id, OpenPage::of(app));
         id
+    }
+
+    /// Makes `page` a page of `app` from now on (a mini-program's window restarted on a new
+    /// version): what it may call and reach comes from `app`'s manifest, and the render host
+    /// serves `app`'s files to it.
+    pub(crate) fn replace_app(&self, page: PageId, app: &App) {
+        match self.pages().get_mut(&page) {
+            Some(open) => *open = OpenPage::of(app),
+            None => return,
+        }
+        self.inner.host.set_app(page, app.clone());
     }
 
     /// Follows the UI requests (toasts, dialogs, navigation and tab bar changes) of `page`

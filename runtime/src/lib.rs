@@ -46,7 +46,8 @@ pub use logic::{
     LogicOptions, LogicPageId, LogicToView, PageBars, PathKey, Route, Splice, Touch, ViewEvent,
 };
 pub use miniprogram::{
-    ColdStart, MiniProgram, MiniProgramError, MiniProgramOptions, Snapshot, UiShown, UserAction,
+    ColdStart, MiniProgram, MiniProgramError, MiniProgramOptions, PendingUpdate, Snapshot, UiShown,
+    UpdateStatus, UserAction,
 };
 pub use policy::HostPolicy;
 pub use protocol::{SCHEME, content_security_policy, serve};

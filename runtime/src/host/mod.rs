@@ -38,4 +38,7 @@ pub trait RenderHost: Send + Sync {
     fn post(&self, page: PageId, message: ToPage);
     /// Closes a page.
     fn close_page(&self, page: PageId);
+    /// Serves `page`'s `capsule://` requests from `app` from now on (a mini-program restarted
+    /// on a new version in the same window). Hosts that serve no files need not do anything.
+    fn set_app(&self, _page: PageId, _app: App) {}
 }

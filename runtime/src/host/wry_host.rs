@@ -1,6 +1,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Sender};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use serde_json::Value;
@@ -15,7 +16,7 @@ use wry::{NewWindowResponse, WebView, WebViewBuilder};
 
 use crate::bridge::{FromPage, ToPage, page_script};
 use crate::protocol::{SCHEME, origin_of, serve};
-use crate::{Container, Error, PageId, PageSpec, RenderHost, Result};
+use crate::{App, Container, Error, PageId, PageSpec, RenderHost, Result};
 
 /// How [`WryHost`] windows look. Each window opens at the size of the container's device
 /// profile ([`Container::device_profile`]) at that moment.
@@ -30,6 +31,7 @@ enum HostEvent {
     Open(PageSpec),
     Post(PageId, ToPage),
     Close(PageId),
+    SetApp(PageId, App),
     FromPage {
         page: PageId,
         origin: String,
@@ -171,11 +173,17 @@ impl RenderHost for WryHandle {
     fn close_page(&self, page: PageId) {
         self.send(HostEvent::Close(page));
     }
+
+    fn set_app(&self, page: PageId, app: App) {
+        self.send(HostEvent::SetApp(page, app));
+    }
 }
 
 struct PageView {
     window: Window,
     webview: WebView,
+    /// The app whose files the page's `capsule://` requests are served from.
+    app: Arc<Mutex<App>>,
 }
 
 /// State owned by the UI thread.
@@ -208,6 +216,11 @@ impl Ui {
                 self.pages.remove(&page);
                 if self.pages.is_empty() {
                     self.send(HostEvent::Exit(0));
+                }
+            }
+            HostEvent::SetApp(page, app) => {
+                if let Some(view) = self.pages.get(&page) {
+                    *view.app.lock().unwrap_or_else(PoisonError::into_inner) = app;
                 }
             }
             HostEvent::FromPage { page, origin, json } => match FromPage::parse(&json) {
@@ -290,7 +303,8 @@ impl Ui {
             .build(target)
             .map_err(|e| Error::Webview(e.to_string()))?;
         let page = spec.id;
-        let app = spec.app.clone();
+        let app = Arc::new(Mutex::new(spec.app.clone()));
+        let served = Arc::clone(&app);
         let ipc_proxy = self.proxy.clone();
         let title_proxy = self.proxy.clone();
         let container = self.container.clone();
@@ -298,6 +312,10 @@ impl Ui {
             .with_url(&spec.url)
             .with_initialization_script_for_main_only(page_script(), true)
             .with_asynchronous_custom_protocol(SCHEME.into(), move |_, request, responder| {
+                let app = served
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .clone();
                 let response = serve(&app, request.method().as_str(), &request.uri().to_string());
                 responder.respond(response);
             })
@@ -319,7 +337,11 @@ impl Ui {
                 title_proxy.send_event(HostEvent::Title(page, title)).ok();
             });
         let webview = build_webview(builder, &window)?;
-        Ok(PageView { window, webview })
+        Ok(PageView {
+            window,
+            webview,
+            app,
+        })
     }
 }
 

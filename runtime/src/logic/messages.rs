@@ -258,7 +258,8 @@ pub enum LogicCommand {
         /// relativeRect, time}`.
         entry: Value,
     },
-    /// A native event for the app's logic (`taskProgress` of a download or upload).
+    /// A native event for the app's logic: `taskProgress` of a download or upload, and what
+    /// the host's updater found (`updateCheck` `{hasUpdate}`, `updateReady`, `updateFailed`).
     NativeEvent {
         /// The event name.
         name: String,
@@ -435,6 +436,9 @@ pub enum LogicToView {
         /// The script's value as JSON, or the error message.
         result: Result<Value, String>,
     },
+    /// `getUpdateManager().applyUpdate()` after `onUpdateReady`: restart the app on the
+    /// version the host downloaded.
+    ApplyUpdate,
     /// The logic thread died; the app must be closed. The host keeps running.
     Crashed {
         /// What happened.

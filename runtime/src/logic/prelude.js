@@ -1302,7 +1302,17 @@
 
   function nativeEvent(command) {
     var data = command.data || {};
-    var task = command.name === 'taskProgress' ? tasks.get(data.taskId) : null;
+    switch (command.name) {
+      case 'taskProgress': return taskProgress(data);
+      case 'updateCheck': return updateEvent('check', { hasUpdate: data.hasUpdate === true });
+      case 'updateReady': return updateEvent('ready');
+      case 'updateFailed': return updateEvent('failed');
+      default: return undefined;
+    }
+  }
+
+  function taskProgress(data) {
+    var task = tasks.get(data.taskId);
     if (!task) return;
     // {progress, totalBytesWritten, totalBytesExpectedToWrite} (Sent / ToSend for uploads)
     var update = Object.assign({}, data);
@@ -1357,16 +1367,54 @@
     };
   }
 
-  // Packages come signed and whole from the host: there is never an update to apply here.
-  function updateManager() {
-    return {
-      onCheckForUpdate: function (callback) {
-        if (typeof callback === 'function') setTimeout(function () { callback({ hasUpdate: false }); }, 0);
-      },
-      onUpdateReady: function () {},
-      onUpdateFailed: function () {},
-      applyUpdate: function () {},
+  // The update manager, one per app as on both platforms. The host's updater reports what it
+  // found (native events `updateCheck` {hasUpdate}, `updateReady`, `updateFailed`); without
+  // an updater (an app folder in developer mode) nothing is ever reported. What has been
+  // reported is kept: apps add their listeners in onLaunch, when the check may be over, so a
+  // listener added later still hears the latest report, once, from a timer.
+  var updates = {
+    reported: { check: null, ready: null, failed: null },
+    listeners: { check: [], ready: [], failed: [] },
+  };
+
+  // The callbacks' argument: {hasUpdate} for a check, nothing for the others.
+  function updateArgs(kind) {
+    var report = updates.reported[kind];
+    return kind === 'check' ? [clone(report)] : [];
+  }
+
+  function updateEvent(kind, report) {
+    // A download means the check found a version, whether or not the host said so first.
+    if (kind !== 'check' && !updates.reported.check) updateEvent('check', { hasUpdate: true });
+    updates.reported[kind] = report || {};
+    updates.listeners[kind].slice().forEach(function (listener) { guard(listener, null, updateArgs(kind)); });
+  }
+
+  function onUpdate(kind) {
+    return function (listener) {
+      if (typeof listener !== 'function') return;
+      updates.listeners[kind].push(listener);
+      if (updates.reported[kind]) setTimeout(function () { guard(listener, null, updateArgs(kind)); }, 0);
     };
+  }
+
+  var theUpdateManager = {
+    onCheckForUpdate: onUpdate('check'),
+    onUpdateReady: onUpdate('ready'),
+    onUpdateFailed: onUpdate('failed'),
+    // Restarts the app on the downloaded version (the session does it); before onUpdateReady
+    // there is nothing to apply.
+    applyUpdate: function () {
+      if (!updates.reported.ready) {
+        log('warn', ['applyUpdate: no new version is ready; wait for onUpdateReady']);
+        return;
+      }
+      native.send({ kind: 'applyUpdate' });
+    },
+  };
+
+  function updateManager() {
+    return theUpdateManager;
   }
 
   var own = {

@@ -11,6 +11,7 @@
 mod config;
 mod events;
 mod session;
+mod updates;
 
 use std::sync::mpsc::{self, Sender};
 use std::time::Duration;
@@ -20,6 +21,8 @@ use serde_json::Value;
 use crate::logic::Route;
 use crate::view::{NodePath, VNode};
 use crate::{App, Container, PageId};
+
+pub use updates::{PendingUpdate, UpdateStatus};
 
 /// How long a control call waits for the session before giving up.
 const CONTROL_TIMEOUT: Duration = Duration::from_secs(30);

@@ -11,7 +11,10 @@ use capsule_packages::{AppKind, RelativePath};
 use serde_json::{Map, Value, json};
 
 use super::config::{AppConfig, BARS, Badge, ChromeState, WindowConfig, default_window};
-use super::{ColdStart, MiniProgramError, MiniProgramOptions, Snapshot, UiShown, UserAction};
+use super::{
+    ColdStart, MiniProgramError, MiniProgramOptions, PendingUpdate, Snapshot, UiShown,
+    UpdateStatus, UserAction,
+};
 use crate::bridge::{FromPage, ToPage};
 use crate::logic::{
     DataChange, LogicCommand, LogicHandle, LogicOptions, LogicPageId, LogicToView, PathKey, Route,
@@ -47,12 +50,14 @@ pub(crate) enum Control {
     Route(Route, Sender<()>),
     AnswerUi(u64, Value, Sender<()>),
     Reload(Sender<Result<(), MiniProgramError>>),
+    NotifyUpdate(UpdateStatus),
     Close,
 }
 
 mod actions;
 mod components;
 mod queries;
+mod updates;
 mod window;
 
 /// Reads package files as text for the template and style compilers.
@@ -75,10 +80,7 @@ pub(crate) fn start(
         return Err(MiniProgramError::NotMiniProgram(app.id().to_owned()));
     }
     let config = read_app_json(&app)?;
-    let dialect = match app.manifest().dialect {
-        Some(capsule_packages::Dialect::Alipay) => Dialect::Alipay,
-        _ => Dialect::WeChat,
-    };
+    let dialect = dialect_of(&app);
     if options.fresh_storage {
         clear_storage(container, &app)?;
     }
@@ -167,11 +169,20 @@ pub(crate) fn start(
                     cold_start: None,
                 },
                 crashed: false,
+                pending_update: None,
             }
             .run(&received);
         })
         .map_err(|e| MiniProgramError::Logic(e.to_string()))?;
     Ok((inbox, page))
+}
+
+/// The template dialect of `app` (WeChat unless its manifest says Alipay).
+fn dialect_of(app: &App) -> Dialect {
+    match app.manifest().dialect {
+        Some(capsule_packages::Dialect::Alipay) => Dialect::Alipay,
+        _ => Dialect::WeChat,
+    }
 }
 
 /// Reads and checks the app's `app.json`.
@@ -404,6 +415,8 @@ struct Session {
     ui: Vec<UiShown>,
     timing: Timing,
     crashed: bool,
+    /// The version the host's updater downloaded, started by the app's `applyUpdate()`.
+    pending_update: Option<PendingUpdate>,
 }
 
 impl Session {
@@ -570,6 +583,7 @@ impl Session {
                 request,
             } => self.observe(page, component, observer_id, request),
             LogicToView::DisconnectIntersection { observer_id } => self.unobserve(observer_id),
+            LogicToView::ApplyUpdate => self.apply_update(),
         }
     }
 
@@ -945,6 +959,7 @@ impl Session {
             Control::Reload(answer) => {
                 answer.send(self.reload()).ok();
             }
+            Control::NotifyUpdate(status) => self.notify_update(status),
             Control::Close => {
                 self.container.close(self.page);
                 return false;
@@ -953,13 +968,22 @@ impl Session {
         true
     }
 
-    /// Starts the app afresh from its files in the same window, on the page shown now: a new
-    /// logic thread (the old one stops), app.json read again, every page view rebuilt.
+    /// Starts the app afresh from its files in the same window, on the page shown now.
     fn reload(&mut self) -> Result<(), MiniProgramError> {
-        let config = read_app_json(&self.app)?;
         let route = self.shown_path().map(str::to_owned);
+        self.restart(self.app.clone(), route)
+    }
+
+    /// Starts `app` (the running one, or a new version of it) in the same window at `route`
+    /// (the home page when `None`), as a cold start: a new logic thread (the old one stops),
+    /// app.json read again, every page view rebuilt, the window serving `app`'s files.
+    fn restart(&mut self, app: App, route: Option<String>) -> Result<(), MiniProgramError> {
+        let config = read_app_json(&app)?;
         self.logic(LogicCommand::Shutdown);
         self.generation += 1;
+        self.container.replace_app(self.page, &app);
+        self.dialect = dialect_of(&app);
+        self.app = app;
         self.logic = start_logic(
             &self.container,
             &self.app,
@@ -981,15 +1005,18 @@ impl Session {
         self.shown = None;
         self.instances.clear();
         self.input_replies.clear();
+        self.input_values.clear();
+        self.queries.clear();
+        self.observers.clear();
         self.tapped_tab = None;
         // What the old thread owed is settled now: it will not answer.
         for (_, ack_id) in self.acks.drain(..) {
-            tracing::debug!(ack_id, "setData acknowledgement dropped by a reload");
+            tracing::debug!(ack_id, "setData acknowledgement dropped by a restart");
         }
         for (_, evaluation) in self.evaluations.drain() {
             match evaluation {
                 Evaluation::Caller(answer) => {
-                    answer.send(Err("the app was reloaded".into())).ok();
+                    answer.send(Err("the app was restarted".into())).ok();
                 }
                 Evaluation::Settle(answer, _) => {
                     answer.send(()).ok();
@@ -997,7 +1024,7 @@ impl Session {
                 Evaluation::ColdStartReady => {}
             }
         }
-        tracing::info!(app = self.app.id(), "reloaded");
+        tracing::info!(app = self.app.id(), version = %self.app.manifest().version, "restarted");
         Ok(())
     }
 
