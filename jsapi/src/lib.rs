@@ -47,7 +47,9 @@ pub use config::ApiConfig;
 pub use device::{Device, SystemInfo, TabBadge, ToastIcon, UiRequest};
 pub use dialect::Dialect;
 pub use error::{ApiError, ApiResult};
-pub use network::{ABORTED, DECODE_ERROR, DOMAIN_NOT_ALLOWED, HTTP_ERROR, NETWORK_ERROR, TIMEOUT};
+pub use network::{
+    ABORTED, DECODE_ERROR, DOMAIN_NOT_ALLOWED, HTTP_ERROR, NETWORK_ERROR, TIMEOUT, tls_config,
+};
 pub use permission::{Permission, PermissionSet};
 pub use registry::{ApiCall, Caller, JsApi, NetworkTimeout, Registry, Reply};
 pub use scan::{ImageFileSource, SCAN_CANCELLED, SCAN_FAILED, ScanImage, ScanRequest, ScanSource};

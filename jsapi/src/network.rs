@@ -159,7 +159,9 @@ impl Network {
     }
 }
 
-fn tls_config(extra: &[Vec<u8>]) -> Result<rustls::ClientConfig, String> {
+/// The TLS set-up of every HTTPS client Capsule makes: the system's root certificates plus
+/// `extra` (DER certificates a host trusts too), on rustls' ring provider.
+pub fn tls_config(extra: &[Vec<u8>]) -> Result<rustls::ClientConfig, String> {
     let mut roots = rustls::RootCertStore::empty();
     let native = rustls_native_certs::load_native_certs();
     for error in &native.errors {

@@ -278,6 +278,16 @@ impl Verifier {
         self
     }
 
+    /// The keys whose signatures it accepts.
+    pub fn trusted(&self) -> &TrustedKeys {
+        &self.trusted
+    }
+
+    /// The runtime version `minRuntimeVersion` is checked against.
+    pub fn runtime_version(&self) -> &semver::Version {
+        &self.runtime_version
+    }
+
     /// Checks the package at `path` completely (every file is decompressed and hashed).
     pub fn verify(&self, path: &Path) -> Result<VerifiedPackage> {
         self.check(path, None)
@@ -536,7 +546,9 @@ impl Archive {
             });
         }
         let mut bytes = Vec::new();
-        self.copy_entry(name, header, &mut bytes)?;
+        self.copy_entry(name, header, &mut bytes, |e| Error::Archive {
+            reason: format!("entry '{name}': {e}"),
+        })?;
         Ok(bytes)
     }
 
@@ -556,7 +568,13 @@ impl Archive {
                 None => None,
             },
         };
-        self.copy_entry(path.as_str(), header, &mut hashing)?;
+        let target = dest.map(|dest| dest.join(path.as_str()));
+        self.copy_entry(path.as_str(), header, &mut hashing, |e| match &target {
+            Some(target) => Error::io(target, e),
+            None => Error::Archive {
+                reason: format!("entry '{path}': {e}"),
+            },
+        })?;
         if hashing.hasher.finalize().as_slice() != expected {
             return Err(Error::HashMismatch {
                 entry: path.to_string(),
@@ -571,17 +589,35 @@ impl Archive {
         Ok(header.size)
     }
 
-    /// Copies an entry's data to `out`, refusing data longer than its header says.
-    fn copy_entry(&mut self, name: &str, header: EntryHeader, out: &mut dyn Write) -> Result<()> {
+    /// Copies an entry's data to `out`, refusing data longer than its header says. Reading
+    /// errors are the archive's; writing errors (a full disk) go through `write_error`.
+    fn copy_entry(
+        &mut self,
+        name: &str,
+        header: EntryHeader,
+        out: &mut dyn Write,
+        write_error: impl Fn(io::Error) -> Error,
+    ) -> Result<()> {
         let corrupt = |reason: String| Error::Archive {
             reason: format!("entry '{name}': {reason}"),
         };
-        let entry = self
+        let mut entry = self
             .zip
             .by_index(header.index)
-            .map_err(|e| corrupt(e.to_string()))?;
-        let copied =
-            io::copy(&mut entry.take(header.size + 1), out).map_err(|e| corrupt(e.to_string()))?;
+            .map_err(|e| corrupt(e.to_string()))?
+            .take(header.size + 1);
+        let mut buffer = vec![0u8; COPY_BUFFER_BYTES];
+        let mut copied = 0u64;
+        loop {
+            let read = match entry.read(&mut buffer) {
+                Ok(0) => break,
+                Ok(read) => read,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(corrupt(e.to_string())),
+            };
+            out.write_all(&buffer[..read]).map_err(&write_error)?;
+            copied += read as u64;
+        }
         if copied != header.size {
             return Err(corrupt(format!(
                 "{copied} bytes of data, the header says {}",

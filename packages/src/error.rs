@@ -215,6 +215,41 @@ pub enum Error {
         /// The app.
         app_id: String,
     },
+    /// A channel index is malformed, or a change to it does not fit.
+    #[error("channel index: {0}")]
+    ChannelIndex(String),
+    /// A channel index is past its expiry: the channel may be frozen on an old index.
+    #[error(
+        "the channel index of {app_id} expired at {expired_at} (seconds since 1970); the publisher must refresh it"
+    )]
+    IndexExpired {
+        /// The app.
+        app_id: String,
+        /// Its expiry, in seconds since the Unix epoch.
+        expired_at: u64,
+    },
+    /// A channel index older than one already seen: a replay or a stale cache.
+    #[error(
+        "the channel index of {app_id} has sequence {sequence}, older than {seen} already seen (replayed or stale)"
+    )]
+    IndexReplayed {
+        /// The app.
+        app_id: String,
+        /// The index's sequence.
+        sequence: u64,
+        /// The highest sequence seen before.
+        seen: u64,
+    },
+    /// A package published to a channel is not newer than the channel's newest release.
+    #[error("the channel has {app_id} {newest}; {package} is not newer")]
+    NotNewer {
+        /// The app.
+        app_id: String,
+        /// The channel's newest release.
+        newest: semver::Version,
+        /// The package's version.
+        package: semver::Version,
+    },
     /// The store's index or files are inconsistent or unusable.
     #[error("package store: {0}")]
     Store(String),

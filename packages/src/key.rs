@@ -169,6 +169,11 @@ impl TrustedKeys {
         Ok(())
     }
 
+    /// The trusted keys.
+    pub fn iter(&self) -> impl Iterator<Item = PublicKey> + '_ {
+        self.0.iter().copied()
+    }
+
     /// Whether no key is trusted.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()

@@ -5,6 +5,8 @@
 //! every file (`_capsule/digest`: path and SHA-256 per line) and a detached Ed25519 signature
 //! over that digest (`_capsule/signature`). [`pack`] writes one, a [`Verifier`] checks one
 //! against [`TrustedKeys`], and a [`Store`] installs verified packages side by side.
+//! [`channel`] is the update channel that delivers packages: its signed index format, staged
+//! rollouts and the publisher's side.
 //!
 //! ```
 //! use capsule_packages::{AppKind, Manifest};
@@ -19,6 +21,7 @@
 //! ```
 
 mod archive;
+pub mod channel;
 mod digest;
 mod error;
 mod key;
@@ -33,5 +36,6 @@ pub use key::{PublicKey, SecretKey, TrustedKeys};
 pub use manifest::{AppId, AppKind, Dialect, MAX_MANIFEST_BYTES, Manifest, Permissions};
 pub use path::RelativePath;
 pub use store::{
-    DEFAULT_KEEP_VERSIONS, InstallOptions, InstalledApp, InstalledVersion, PackageFiles, Store,
+    ChannelState, DEFAULT_KEEP_VERSIONS, InstallOptions, InstalledApp, InstalledVersion,
+    PackageFiles, Store,
 };

@@ -81,6 +81,15 @@ impl AppId {
     }
 }
 
+impl serde::Serialize for AppId {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
 impl TryFrom<String> for AppId {
     type Error = Error;
 

@@ -6,6 +6,11 @@
 //! in `staging/`, renamed into `apps/`, and only then made visible and active in one SQLite
 //! transaction. Folders the index does not name are leftovers of an interrupted install and
 //! are deleted when the store is opened.
+//!
+//! An update may be installed without being activated (a running app keeps its version): it
+//! is then *pending* and becomes active at [`Store::launch`] or [`Store::activate_pending`].
+//! The store also keeps what a client accepted from each app's update channel (the highest
+//! index sequence, its ETag and bytes), so an older index is refused.
 
 use std::fs::{self, File};
 use std::io;
@@ -15,6 +20,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use crate::archive::{SignedDigest, sync_dir};
+use crate::channel::VerifiedIndex;
 use crate::digest::sha256;
 use crate::{AppId, Error, FileDigest, Manifest, RelativePath, Result, VerifiedPackage, Verifier};
 
@@ -35,6 +41,17 @@ CREATE TABLE IF NOT EXISTS versions (
 CREATE TABLE IF NOT EXISTS apps (
     app_id TEXT PRIMARY KEY,
     active_version INTEGER NOT NULL REFERENCES versions (id)
+);
+CREATE TABLE IF NOT EXISTS pending (
+    app_id TEXT PRIMARY KEY,
+    version INTEGER NOT NULL REFERENCES versions (id)
+);
+CREATE TABLE IF NOT EXISTS channel_state (
+    app_id TEXT PRIMARY KEY,
+    sequence INTEGER NOT NULL,
+    url TEXT NOT NULL,
+    etag TEXT,
+    index_file BLOB NOT NULL
 );
 ";
 
@@ -61,6 +78,9 @@ pub struct InstallOptions {
     pub allow_key_change: bool,
     /// Where the package came from (a file path or URL), recorded in the index.
     pub source: String,
+    /// Leave the active version active: the package becomes the pending version, active
+    /// at the next [`Store::launch`]. An app with no active version activates it at once.
+    pub defer_activation: bool,
 }
 
 /// One installed version of an app, as the index records it.
@@ -123,6 +143,19 @@ impl PackageFiles {
         })?;
         Manifest::from_json(&bytes)
     }
+}
+
+/// What a client accepted last from an app's update channel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChannelState {
+    /// The highest index sequence accepted.
+    pub sequence: u64,
+    /// Where the index was fetched from.
+    pub url: String,
+    /// The index response's ETag, for a conditional request to the same URL next time.
+    pub etag: Option<String>,
+    /// The index file as accepted (its signature is checked again on use).
+    pub index_file: Vec<u8>,
 }
 
 /// An installed app ready to run: its manifest and hash-checked files.
@@ -219,6 +252,7 @@ impl Store {
         let reinstall = active
             .as_ref()
             .is_some_and(|active| active.package_digest == verified.package_digest);
+        let defer = options.defer_activation && active.is_some() && !reinstall;
         if let Some(active) = &active
             && active.key_id != verified.key_id
             && !options.allow_key_change
@@ -241,13 +275,17 @@ impl Store {
             });
         }
         let id = match existing {
+            Some(id) if defer => {
+                set_pending(&self.db, app_id, id)?;
+                id
+            }
             Some(id) => {
                 self.activate(app_id, id)?;
                 id
             }
             None => {
                 let dir = self.move_into_place(&verified, staging)?;
-                self.record_and_activate(&verified, &dir, &options.source)?
+                self.record(&verified, &dir, &options.source, defer)?
             }
         };
         self.collect_garbage(app_id)?;
@@ -277,12 +315,14 @@ impl Store {
         Ok(relative)
     }
 
-    /// Records a version moved into place and makes it active, in one transaction.
-    fn record_and_activate(
+    /// Records a version moved into place and makes it active (or pending, with `defer`),
+    /// in one transaction.
+    fn record(
         &mut self,
         verified: &VerifiedPackage,
         dir: &str,
         source: &str,
+        defer: bool,
     ) -> Result<i64> {
         let app_id = verified.manifest.app_id.as_str();
         let tx = self
@@ -305,7 +345,11 @@ impl Store {
             ],
         )?;
         let id = tx.last_insert_rowid();
-        set_active(&tx, app_id, id)?;
+        if defer {
+            set_pending(&tx, app_id, id)?;
+        } else {
+            set_active(&tx, app_id, id)?;
+        }
         tx.commit()?;
         Ok(id)
     }
@@ -315,6 +359,108 @@ impl Store {
             .db
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         set_active(&tx, app_id, version_id)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The version installed by a deferred update, waiting for the next launch.
+    pub fn pending_version(&self, app_id: &str) -> Result<Option<InstalledVersion>> {
+        self.pending_id(app_id)?
+            .map(|id| self.version_by_id(id))
+            .transpose()
+    }
+
+    /// Makes the pending version of `app_id` active, if there is one; returns it.
+    pub fn activate_pending(&mut self, app_id: &str) -> Result<Option<InstalledVersion>> {
+        let Some(pending) = self.pending_id(app_id)? else {
+            return Ok(None);
+        };
+        self.activate(app_id, pending)?;
+        self.collect_garbage(app_id)?;
+        self.version_by_id(pending).map(Some)
+    }
+
+    /// Forgets the pending version of `app_id` (it stays installed until collected).
+    pub fn discard_pending(&mut self, app_id: &str) -> Result<()> {
+        self.db
+            .execute("DELETE FROM pending WHERE app_id = ?1", params![app_id])?;
+        Ok(())
+    }
+
+    /// Opens `app_id` to run it now: the pending version, if any, becomes active first.
+    pub fn launch(&mut self, verifier: &Verifier, app_id: &str) -> Result<InstalledApp> {
+        self.activate_pending(app_id)?;
+        self.open_app(verifier, app_id)
+    }
+
+    fn pending_id(&self, app_id: &str) -> Result<Option<i64>> {
+        Ok(self
+            .db
+            .query_row(
+                "SELECT version FROM pending WHERE app_id = ?1",
+                params![app_id],
+                |row| row.get(0),
+            )
+            .optional()?)
+    }
+
+    /// What the client accepted last from `app_id`'s update channel.
+    pub fn channel_state(&self, app_id: &str) -> Result<Option<ChannelState>> {
+        Ok(self
+            .db
+            .query_row(
+                "SELECT sequence, url, etag, index_file FROM channel_state WHERE app_id = ?1",
+                params![app_id],
+                |row| {
+                    Ok(ChannelState {
+                        sequence: row.get(0)?,
+                        url: row.get(1)?,
+                        etag: row.get(2)?,
+                        index_file: row.get(3)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// Accepts a verified channel index (the file `index_file`, served from `url` with
+    /// `etag`): refuses it when it has expired or is older than the highest sequence
+    /// accepted for its app (a replay or a stale cache), else remembers it.
+    pub fn accept_index(
+        &mut self,
+        verified: &VerifiedIndex,
+        index_file: &[u8],
+        (url, etag): (&str, Option<&str>),
+    ) -> Result<()> {
+        verified.ensure_fresh(now())?;
+        let index = &verified.index;
+        let app_id = index.app_id.as_str();
+        let tx = self
+            .db
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let seen: Option<u64> = tx
+            .query_row(
+                "SELECT sequence FROM channel_state WHERE app_id = ?1",
+                params![app_id],
+                |row| row.get(0),
+            )
+            .optional()?;
+        if let Some(seen) = seen
+            && index.sequence < seen
+        {
+            return Err(Error::IndexReplayed {
+                app_id: app_id.to_owned(),
+                sequence: index.sequence,
+                seen,
+            });
+        }
+        tx.execute(
+            "INSERT INTO channel_state (app_id, sequence, url, etag, index_file)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (app_id) DO UPDATE SET sequence = excluded.sequence,
+                 url = excluded.url, etag = excluded.etag, index_file = excluded.index_file",
+            params![app_id, index.sequence, url, etag, index_file],
+        )?;
         tx.commit()?;
         Ok(())
     }
@@ -329,6 +475,7 @@ impl Store {
                 "SELECT dir FROM versions
                  WHERE app_id = ?1
                    AND id NOT IN (SELECT active_version FROM apps WHERE app_id = ?1)
+                   AND id NOT IN (SELECT version FROM pending WHERE app_id = ?1)
                  ORDER BY id DESC LIMIT -1 OFFSET ?2",
             )?;
             let rows = statement.query_map(params![app_id, self.keep - 1], |row| row.get(0))?;
@@ -366,6 +513,7 @@ impl Store {
         let tx = self
             .db
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute("DELETE FROM pending WHERE app_id = ?1", params![app_id])?;
         let removed = tx.execute("DELETE FROM apps WHERE app_id = ?1", params![app_id])?;
         tx.execute("DELETE FROM versions WHERE app_id = ?1", params![app_id])?;
         tx.commit()?;
@@ -522,7 +670,19 @@ impl Store {
     }
 }
 
+/// Makes `version_id` the version of `app_id` that becomes active at the next launch.
+fn set_pending(db: &Connection, app_id: &str, version_id: i64) -> Result<()> {
+    db.execute(
+        "INSERT INTO pending (app_id, version) VALUES (?1, ?2)
+         ON CONFLICT (app_id) DO UPDATE SET version = excluded.version",
+        params![app_id, version_id],
+    )?;
+    Ok(())
+}
+
+/// Makes `version_id` the active version of `app_id`; a pending version is no longer pending.
 fn set_active(tx: &rusqlite::Transaction<'_>, app_id: &str, version_id: i64) -> Result<()> {
+    tx.execute("DELETE FROM pending WHERE app_id = ?1", params![app_id])?;
     tx.execute(
         "INSERT INTO apps (app_id, active_version) VALUES (?1, ?2)
          ON CONFLICT (app_id) DO UPDATE SET active_version = excluded.active_version",
@@ -558,7 +718,8 @@ fn remove_dir(dir: &Path) -> Result<()> {
     }
 }
 
-fn now() -> u64 {
+/// Seconds since the Unix epoch.
+pub(crate) fn now() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |elapsed| elapsed.as_secs())

@@ -29,6 +29,7 @@ mod miniprogram;
 mod policy;
 mod protocol;
 pub mod style;
+mod updater;
 pub mod view;
 
 pub use app::{App, AppFiles, DirFiles};
@@ -51,3 +52,7 @@ pub use miniprogram::{
 };
 pub use policy::HostPolicy;
 pub use protocol::{SCHEME, content_security_policy, serve};
+pub use updater::{
+    Activation, BackgroundUpdates, Check, UpdateError, UpdateEvent, UpdateOutcome, Updater,
+    fetch_index,
+};

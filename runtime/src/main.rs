@@ -1,5 +1,6 @@
 //! `capsule`: the Capsule simulator and tools.
 
+mod channel_commands;
 mod mini_commands;
 mod package_commands;
 mod scenario;
@@ -11,9 +12,11 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use capsule_jsapi::ImageFileSource;
+use capsule_packages::channel::Audience;
 use capsule_packages::{AppId, AppKind, Store};
 use capsule_runtime::{
-    App, Container, ContainerEvent, DeviceProfile, PageId, WryHandle, WryHost, WryHostOptions,
+    App, Container, ContainerEvent, DeviceProfile, PageId, Updater, WryHandle, WryHost,
+    WryHostOptions,
 };
 use clap::{Parser, Subcommand};
 
@@ -21,6 +24,8 @@ use clap::{Parser, Subcommand};
 const LOAD_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long an `--exec` script may run.
 const SCRIPT_TIMEOUT: Duration = Duration::from_secs(60);
+/// How often `run --channel` checks for updates (give or take a fifth).
+pub(crate) const UPDATE_INTERVAL: Duration = Duration::from_secs(30 * 60);
 
 #[derive(Parser)]
 #[command(
@@ -116,6 +121,41 @@ enum Command {
         /// The public key file (one line, as written by keygen).
         public_key: PathBuf,
     },
+    /// Add a signed package to an update channel folder as a new release, rolled out to
+    /// the stage given. The channel's signed index is rewritten atomically.
+    Publish {
+        /// The package (signed with --key, newer than the app's releases in the channel).
+        package: PathBuf,
+        /// The channel folder (what a static web server, CDN or bucket serves).
+        #[arg(long)]
+        channel: PathBuf,
+        #[command(flatten)]
+        stage: channel_commands::StageArgs,
+        #[command(flatten)]
+        signing: channel_commands::SigningArgs,
+    },
+    /// Change a release's rollout in an update channel folder, or show a channel.
+    Channel {
+        #[command(subcommand)]
+        command: channel_commands::ChannelCommand,
+    },
+    /// Check an update channel and install the release meant for a user; it is active at
+    /// once. Exits 0 when the app is on that release.
+    Update {
+        /// The app.
+        app_id: String,
+        /// The channel's base URL.
+        #[arg(long)]
+        channel: String,
+        /// The user's id (rollouts pick users by it).
+        #[arg(long)]
+        user: String,
+        /// The user is internal (an employee or tester).
+        #[arg(long)]
+        internal: bool,
+        #[command(flatten)]
+        trust: TrustArgs,
+    },
 }
 
 #[derive(clap::Args)]
@@ -151,6 +191,17 @@ struct RunArgs {
     /// Mini-programs: run without a window and print the current page's rendered HTML.
     #[arg(long)]
     headless: bool,
+    /// An installed app: check this update channel (base URL) in the background while it
+    /// runs; an update is installed for the next launch, or at once when the app applies
+    /// it (getUpdateManager). An app not installed yet is installed from it first.
+    #[arg(long, requires = "user", value_name = "URL")]
+    channel: Option<String>,
+    /// With --channel: the user's id.
+    #[arg(long, requires = "channel")]
+    user: Option<String>,
+    /// With --channel: the user is internal (an employee or tester).
+    #[arg(long, requires = "channel")]
+    internal: bool,
 }
 
 fn device_names() -> clap::builder::PossibleValuesParser {
@@ -217,6 +268,26 @@ fn execute(command: Command, data_dir: Option<&Path>) -> Result<i32> {
         Command::Rollback { app_id } => cmd::rollback(&mut open_store()?, &app_id),
         Command::Remove { app_id } => cmd::remove(&mut open_store()?, &app_id),
         Command::Trust { public_key } => cmd::trust(&data()?, &public_key),
+        Command::Publish {
+            package,
+            channel,
+            stage,
+            signing,
+        } => channel_commands::publish(&package, &channel, &stage, &signing),
+        Command::Channel { command } => channel_commands::channel(&command, data_dir),
+        Command::Update {
+            app_id,
+            channel,
+            user,
+            internal,
+            trust,
+        } => {
+            let audience = Audience {
+                user_id: user,
+                internal,
+            };
+            channel_commands::update(&app_id, &channel, audience, &trust, data_dir)
+        }
     };
     done.map(|()| 0)
 }
@@ -224,7 +295,54 @@ fn execute(command: Command, data_dir: Option<&Path>) -> Result<i32> {
 /// Opens the app `run` names: an app folder (developer mode, unless `--signed-only`), a
 /// package (verified and unpacked into a temporary folder) or an installed app.
 fn open_app(args: &RunArgs, data_dir: Option<&Path>) -> Result<(App, Option<Unpacked>)> {
+    if let Some(channel) = &args.channel {
+        install_if_missing(args, channel, data_dir)?;
+    }
     open_app_at(&args.app, args.signed_only, &args.trust, data_dir)
+}
+
+/// `run --channel` of an app not installed yet: installs it from the channel first.
+fn install_if_missing(args: &RunArgs, channel: &str, data_dir: Option<&Path>) -> Result<()> {
+    let app_id = args
+        .app
+        .to_str()
+        .and_then(|id| AppId::new(id).ok())
+        .filter(|_| !args.app.exists())
+        .with_context(|| {
+            format!(
+                "--channel updates installed apps; {} is not an app id",
+                args.app.display()
+            )
+        })?;
+    let installed = Store::open(&package_commands::data_dir(data_dir)?)?
+        .active_version(app_id.as_str())?
+        .is_some();
+    if !installed {
+        channel_commands::update(
+            app_id.as_str(),
+            channel,
+            audience(args)?,
+            &args.trust,
+            data_dir,
+        )?;
+    }
+    Ok(())
+}
+
+/// The user `run --channel` updates for.
+fn audience(args: &RunArgs) -> Result<Audience> {
+    Ok(Audience {
+        user_id: args.user.clone().context("--channel needs --user")?,
+        internal: args.internal,
+    })
+}
+
+/// With `--channel`: the updater of the app `run` opens.
+pub(crate) fn updater(args: &RunArgs, data_dir: Option<&Path>) -> Result<Option<Updater>> {
+    args.channel
+        .as_deref()
+        .map(|channel| channel_commands::updater(channel, audience(args)?, &args.trust, data_dir))
+        .transpose()
 }
 
 /// Opens an app folder, package or installed app id (see [`open_app`]).
@@ -256,10 +374,11 @@ pub(crate) fn open_app_at(
         .to_str()
         .and_then(|id| AppId::new(id).ok())
         .with_context(|| format!("{name} is not an app folder, a package or an app id"))?;
-    let store = Store::open(&data_dir)
+    let mut store = Store::open(&data_dir)
         .with_context(|| format!("cannot open the package store {}", data_dir.display()))?;
+    // A launch: an update installed for the next launch becomes active now.
     let app = store
-        .open_app(&verifier, app_id.as_str())
+        .launch(&verifier, app_id.as_str())
         .with_context(|| format!("cannot open installed app {app_id}"))?;
     Ok((App::from_package(app), None))
 }
@@ -322,6 +441,9 @@ fn run(args: &RunArgs, data_dir: Option<&Path>) -> Result<i32> {
         display: _display,
     } = window;
     let events = container.subscribe();
+    // An H5 app has no update manager: updates are logged and start at the next launch.
+    let app_id = app.manifest().app_id.clone();
+    let _updates = updater(args, data_dir)?.map(|u| u.spawn(app_id, UPDATE_INTERVAL, |_| {}));
     let page = container.open(app)?;
     if script.is_some() || screenshot.is_some() {
         let driver = Driver {

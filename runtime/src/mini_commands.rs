@@ -13,7 +13,8 @@ use capsule_runtime::{
 
 use crate::scenario::{Outcome, Scenario, Screenshot, ScriptedScans, Target, play, write_junit};
 use crate::{
-    RunArgs, TrustArgs, Unpacked, Window, absolute, container_builder, ensure_display, open_app_at,
+    RunArgs, TrustArgs, UPDATE_INTERVAL, Unpacked, Window, absolute, container_builder,
+    ensure_display, open_app_at, updater,
 };
 
 /// How long the home page may take to be ready.
@@ -57,6 +58,11 @@ pub(crate) fn run(
     let profile = DeviceProfile::named(&args.device).context("unknown device")?;
     let builder = container_builder(args, profile, data_dir)?;
     if args.headless {
+        if args.channel.is_some() {
+            bail!(
+                "--channel checks for updates while the app runs in a window; use `capsule update` without one"
+            );
+        }
         let container = builder.build(Arc::new(HeadlessHost::new()));
         let program = MiniProgram::launch(&container, app, &MiniProgramOptions::default())?;
         let snapshot = wait_ready(&program)?;
@@ -79,7 +85,9 @@ pub(crate) fn run(
         webview: true,
         ..MiniProgramOptions::default()
     };
-    let program = MiniProgram::launch(&container, app, &options)?;
+    let program = MiniProgram::launch(&container, app.clone(), &options)?;
+    let app_id = app.manifest().app_id.clone();
+    let _updates = updater(args, data_dir)?.map(|u| u.drive(app_id, &program, UPDATE_INTERVAL));
     // An app folder someone is editing: start it afresh whenever a file changes.
     if args.app.is_dir() && screenshot.is_none() {
         let (folder, program) = (args.app.clone(), program.clone());

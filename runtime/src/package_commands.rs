@@ -143,6 +143,7 @@ pub(crate) fn install_options(
         expected_app_id: app_id.map(AppId::new).transpose()?,
         allow_downgrade: force,
         allow_key_change,
+        defer_activation: false,
         source: std::path::absolute(package)
             .unwrap_or_else(|_| package.to_owned())
             .display()
@@ -186,7 +187,7 @@ pub(crate) fn list(store: &Store) -> Result<()> {
 }
 
 /// `YYYY-MM-DD HH:MM UTC` for seconds since the Unix epoch.
-fn utc_time(seconds: u64) -> String {
+pub(crate) fn utc_time(seconds: u64) -> String {
     let (days, rest) = (seconds / 86_400, seconds % 86_400);
     // Civil date from a day count, with years starting in March so leap days come last.
     let shifted = days + 719_468;

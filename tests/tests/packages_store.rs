@@ -346,3 +346,118 @@ fn one_store_folder_has_one_user_at_a_time() {
     drop(first);
     second.join().expect("second thread");
 }
+
+#[test]
+fn a_deferred_update_waits_for_the_next_launch_and_is_never_collected() {
+    let fx = Fixture::new();
+    let mut store = fx.store_with("1.0.0").keeping(1);
+    let deferred = InstallOptions {
+        defer_activation: true,
+        ..InstallOptions::default()
+    };
+    let installed = store
+        .install(&fx.verifier, &fx.package("1.1.0"), &deferred)
+        .expect("deferred install");
+    assert!(!installed.active);
+    assert_eq!(
+        versions(&store),
+        [("1.0.0".into(), true), ("1.1.0".into(), false)],
+        "keeping 1 version still keeps the pending one"
+    );
+    let app = &installed.app_id;
+    let pending = store.pending_version(app).expect("pending").expect("one");
+    assert_eq!(pending.version.to_string(), "1.1.0");
+    assert_eq!(
+        store
+            .open_app(&fx.verifier, app)
+            .expect("opens")
+            .manifest
+            .version
+            .to_string(),
+        "1.0.0",
+        "the running version stays until the next launch"
+    );
+    let launched = store.launch(&fx.verifier, app).expect("launch");
+    assert_eq!(launched.manifest.version.to_string(), "1.1.0");
+    assert_eq!(store.pending_version(app).expect("pending"), None);
+    assert_eq!(versions(&store), [("1.1.0".into(), true)]);
+    store.check().expect("consistent");
+}
+
+#[test]
+fn a_deferred_first_install_is_active_at_once_and_a_discarded_one_never_starts() {
+    let fx = Fixture::new();
+    let mut store = fx.store();
+    let deferred = InstallOptions {
+        defer_activation: true,
+        ..InstallOptions::default()
+    };
+    let first = store
+        .install(&fx.verifier, &fx.package("1.0.0"), &deferred)
+        .expect("install");
+    assert!(first.active, "nothing else could run");
+    store
+        .install(&fx.verifier, &fx.package("1.1.0"), &deferred)
+        .expect("deferred");
+    store.discard_pending(&first.app_id).expect("discard");
+    let launched = store.launch(&fx.verifier, &first.app_id).expect("launch");
+    assert_eq!(launched.manifest.version.to_string(), "1.0.0");
+}
+
+mod channel_state {
+    use capsule_packages::channel::ChannelIndex;
+    use capsule_packages::{AppId, Error, SecretKey, Store, TrustedKeys};
+
+    fn verified(
+        key: &SecretKey,
+        sequence: u64,
+        expires: u64,
+    ) -> (Vec<u8>, capsule_packages::channel::VerifiedIndex) {
+        let mut index = ChannelIndex::new(AppId::new("demo").expect("id"));
+        index.sequence = sequence;
+        index.expires = expires;
+        let bytes = index.sign(key).expect("signed");
+        let mut trusted = TrustedKeys::new();
+        trusted.add(key.public_key());
+        let verified = ChannelIndex::verify(&bytes, &trusted).expect("verifies");
+        (bytes, verified)
+    }
+
+    #[test]
+    fn an_older_or_expired_index_is_refused_and_the_newest_remembered() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let key = SecretKey::generate().expect("key");
+        let future = 4_102_444_800;
+        let url = "https://cdn.example/apps/demo/index.json";
+        let mut store = Store::open(dir.path()).expect("store");
+        let (five, index_five) = verified(&key, 5, future);
+        store
+            .accept_index(&index_five, &five, (url, Some("\"e5\"")))
+            .expect("accepted");
+        let (four, index_four) = verified(&key, 4, future);
+        assert!(matches!(
+            store.accept_index(&index_four, &four, (url, None)),
+            Err(Error::IndexReplayed {
+                sequence: 4,
+                seen: 5,
+                ..
+            })
+        ));
+        let (expired, index_expired) = verified(&key, 6, 1);
+        assert!(matches!(
+            store.accept_index(&index_expired, &expired, (url, None)),
+            Err(Error::IndexExpired { .. })
+        ));
+        drop(store);
+        // Remembered across restarts, with what a conditional request needs.
+        let state = Store::open(dir.path())
+            .expect("store")
+            .channel_state("demo")
+            .expect("state")
+            .expect("remembered");
+        assert_eq!(state.sequence, 5);
+        assert_eq!(state.etag.as_deref(), Some("\"e5\""));
+        assert_eq!(state.url, url);
+        assert_eq!(state.index_file, five);
+    }
+}
