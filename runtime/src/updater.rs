@@ -145,7 +145,8 @@ pub enum UpdateEvent {
         /// The version that will run.
         version: semver::Version,
     },
-    /// The check or update failed; the running version is untouched.
+    /// The download or install of an update failed; the running version is untouched. (A
+    /// check that fails is logged, not reported: there is no result to tell.)
     Failed {
         /// Why.
         reason: String,
@@ -368,15 +369,14 @@ impl Updater {
         app_id: &AppId,
         ready: Option<&semver::Version>,
     ) -> Vec<UpdateEvent> {
-        let failed = |error: UpdateError| {
-            tracing::warn!(app = %app_id, %error, "update failed; the running version is kept");
-            UpdateEvent::Failed {
-                reason: error.to_string(),
-            }
-        };
         let check = match self.check(app_id) {
             Ok(check) => check,
-            Err(error) => return vec![failed(error)],
+            // No result to report: the platforms call onCheckForUpdate with one, and
+            // onUpdateFailed for a download that failed.
+            Err(error) => {
+                tracing::warn!(app = %app_id, %error, "update check failed; the running version is kept");
+                return Vec::new();
+            }
         };
         tracing::info!(app = %app_id, plan = ?plan_name(&check.plan), "update check");
         let mut events = vec![UpdateEvent::Checked {
@@ -394,7 +394,12 @@ impl Updater {
                 events.push(UpdateEvent::Ready { version });
             }
             Ok(UpdateOutcome::UpToDate(_)) => {}
-            Err(error) => events.push(failed(error)),
+            Err(error) => {
+                tracing::warn!(app = %app_id, %error, "update failed; the running version is kept");
+                events.push(UpdateEvent::Failed {
+                    reason: error.to_string(),
+                });
+            }
         }
         events
     }

@@ -336,3 +336,154 @@ fn a_full_disk_while_unpacking_leaves_the_installed_version() {
     std::fs::rename(&saved, survivor.data.path()).expect("move the saved store");
     assert_eq!(survivor.active().as_deref(), Some("1.0.0"));
 }
+
+/// `capsule run h5-demo` in the window (a virtual display), with `extra` arguments; returns
+/// the app's `version.txt` as the page reads it.
+fn version_in_the_window(client: &Client, extra: &[&str]) -> String {
+    let script = client.data.path().join("version.js");
+    std::fs::write(
+        &script,
+        "return await (await fetch(location.origin + '/version.txt')).text();",
+    )
+    .expect("script");
+    let shot = client.data.path().join("shot.png");
+    let mut args = vec![
+        "run",
+        APP,
+        "--trust",
+        path(&client.trust),
+        "--data-dir",
+        path(client.data.path()),
+        "--exec",
+        path(&script),
+        "--screenshot",
+        path(&shot),
+    ];
+    args.extend_from_slice(extra);
+    let stdout = ok(&channel_support::capsule(&args));
+    assert!(shot.exists(), "a screenshot: {stdout}");
+    // The script's value (a JSON string, one line) comes right before the screenshot line.
+    let lines: Vec<&str> = stdout.lines().collect();
+    let shot_line = lines
+        .iter()
+        .position(|line| line.starts_with("screenshot: "))
+        .expect("screenshot line");
+    serde_json::from_str(lines[shot_line - 1]).expect("the script's JSON")
+}
+
+#[test]
+fn run_with_a_channel_installs_the_app_and_a_staged_update_starts_at_the_next_launch() {
+    let publisher = Publisher::new();
+    let nginx = Nginx::serve(&publisher.channel);
+    ok(&publisher.publish(&publisher.package("1.0.0", &[]), &["--full"]));
+    let client = Client::new("gina", false, &publisher);
+    let channel = ["--channel", &nginx.url(), "--user", "gina"];
+    assert_eq!(version_in_the_window(&client, &channel), "1.0.0");
+
+    // The background check of a running app installs 1.1.0 for the next launch.
+    ok(&publisher.publish(&publisher.package("1.1.0", &[]), &["--full"]));
+    let mut trusted = capsule_packages::TrustedKeys::new();
+    trusted.add(capsule_packages::PublicKey::read(&client.trust).expect("key"));
+    let updater = capsule_runtime::Updater::new(
+        &nginx.url(),
+        capsule_packages::channel::Audience {
+            user_id: "gina".into(),
+            internal: false,
+        },
+        client.data.path(),
+        capsule_packages::Verifier::new(trusted),
+    )
+    .expect("updater");
+    let check = updater.check(&AppId::new(APP).expect("id")).expect("check");
+    let outcome = updater
+        .apply(
+            &check,
+            capsule_runtime::Activation::NextLaunch,
+            &mut |_, _| {},
+        )
+        .expect("staged");
+    assert!(
+        matches!(
+            &outcome,
+            capsule_runtime::UpdateOutcome::Installed { active: false, .. }
+        ),
+        "{outcome:?}"
+    );
+    assert_eq!(
+        client.active().as_deref(),
+        Some("1.0.0"),
+        "still running 1.0.0"
+    );
+    assert_eq!(version_in_the_window(&client, &[]), "1.1.0");
+    assert_eq!(client.active().as_deref(), Some("1.1.0"));
+}
+
+#[test]
+fn publishing_refuses_what_does_not_fit_the_channel_and_changes_nothing() {
+    let publisher = Publisher::new();
+    ok(&publisher.publish(&publisher.package("1.1.0", &[]), &["--full"]));
+    let before = std::fs::read(publisher.index()).expect("index");
+    let stranger = Publisher::new();
+    let empty = publisher.id_file("empty.txt", &["# nobody yet", ""]);
+    let cases: Vec<(std::process::Output, &str)> = vec![
+        (
+            publisher.publish(&publisher.package("1.0.0", &[]), &["--full"]),
+            "not newer",
+        ),
+        (
+            publisher.publish(&stranger.package("2.0.0", &[]), &["--full"]),
+            "not trusted",
+        ),
+        (
+            publisher.publish(&publisher.package("1.2.0", &[]), &["--percent", "0"]),
+            "between 0.01 and 100",
+        ),
+        (
+            publisher.publish(&publisher.package("1.2.0", &[]), &["--percent", "150"]),
+            "between 0.01 and 100",
+        ),
+        (
+            publisher.publish(&publisher.package("1.2.0", &[]), &[]),
+            "--whitelist",
+        ),
+        (
+            publisher.publish(&publisher.package("1.2.0", &[]), &["--full", "--internal"]),
+            "cannot be used with",
+        ),
+        (
+            publisher.publish(
+                &publisher.package("1.2.0", &[]),
+                &["--whitelist", path(&empty)],
+            ),
+            "lists no user id",
+        ),
+        (
+            publisher.channel("promote", &["--version", "9.9.9", "--full"]),
+            "no release 9.9.9",
+        ),
+        (
+            publisher.channel("promote", &["--percent", "10"]),
+            "out to everyone already",
+        ),
+        (publisher.channel("revoke", &[]), "--version"),
+    ];
+    for (output, reason) in cases {
+        let stderr = failed(&output);
+        assert!(stderr.contains(reason), "expected '{reason}' in: {stderr}");
+    }
+    assert_eq!(
+        std::fs::read(publisher.index()).expect("index"),
+        before,
+        "the index is as it was"
+    );
+    // An index signed by another key is not rewritten with this one.
+    let foreign = channel_support::capsule(&[
+        "channel",
+        "refresh",
+        path(&publisher.channel),
+        APP,
+        "--key",
+        path(&stranger.key),
+    ]);
+    assert!(failed(&foreign).contains("not trusted"));
+}

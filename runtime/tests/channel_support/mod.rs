@@ -120,6 +120,9 @@ pub fn capsule(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_capsule"))
         .args(args)
         .env_remove("CAPSULE_DATA_DIR")
+        // Windows (`run`) go to a virtual display of their own.
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
         .env("CAPSULE_LOG", "info")
         .output()
         .expect("capsule runs")
