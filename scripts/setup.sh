@@ -9,7 +9,7 @@ CAPSULE_APT_PACKAGES=(
   libgtk-3-dev
   xvfb
   xauth
-  nginx-light
+  nginx
 )
 
 capsule_install_system_packages() {

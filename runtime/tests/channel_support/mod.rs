@@ -71,7 +71,7 @@ http {{
             .arg("stderr")
             .stdout(Stdio::null())
             .spawn()
-            .expect("nginx runs (apt-get install nginx-light; scripts/test.sh does)");
+            .expect("nginx runs (apt-get install nginx; scripts/test.sh does)");
         let nginx = Self { child, port, dir };
         wait_for_port(port);
         nginx
