@@ -10,6 +10,9 @@ CAPSULE_APT_PACKAGES=(
   xvfb
   xauth
   nginx
+  # Screenshots under the virtual display show Chinese text and emoji as phones do.
+  fonts-noto-cjk
+  fonts-noto-color-emoji
 )
 
 capsule_install_system_packages() {

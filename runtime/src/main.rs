@@ -4,6 +4,7 @@ mod channel_commands;
 mod mini_commands;
 mod package_commands;
 mod scenario;
+mod visual;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -46,6 +46,10 @@ pub(crate) struct TestArgs {
     /// Refuse unsigned app folders (developer mode).
     #[arg(long)]
     signed_only: bool,
+    /// Save this run's `compare` screenshots as the approved images (in `approved/<scenario>/`
+    /// beside each scenario file) instead of comparing them. Look at them first.
+    #[arg(long)]
+    approve: bool,
 }
 
 /// `capsule run` of a mini-program.
@@ -237,6 +241,7 @@ pub(crate) fn test(args: &TestArgs, data_dir: Option<&Path>) -> Result<i32> {
         out: args.out.clone(),
         scans: ScriptedScans::default(),
         developer_mode: args.app.is_dir(),
+        approve: args.approve,
     };
     let code = if args.webview {
         run.in_window(scenarios, default_device, args.junit.clone())?
@@ -273,6 +278,8 @@ struct TestRun {
     out: PathBuf,
     scans: ScriptedScans,
     developer_mode: bool,
+    /// `--approve`.
+    approve: bool,
 }
 
 impl TestRun {
@@ -337,6 +344,8 @@ impl TestRun {
                 out_dir: &self.out,
                 screenshot,
                 scans: &self.scans,
+                approved_dir: &scenario.approved_dir,
+                approve: self.approve,
             },
         )
     }

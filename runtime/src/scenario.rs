@@ -14,6 +14,8 @@ use serde_json::{Map, Value, json};
 
 use capsule_runtime::view::{Selector, describe, element_at, text_of};
 
+use crate::visual;
+
 /// How long an `expect` step retries before it fails: updates that an action starts
 /// asynchronously (a storage call, a timer) get this long to arrive.
 const EXPECT_SETTLE: Duration = Duration::from_millis(1500);
@@ -31,6 +33,9 @@ pub(crate) struct Scenario {
     pub(crate) device: Option<DeviceProfile>,
     /// `query` for the home page.
     pub(crate) query: Option<String>,
+    /// Where the approved images of its `compare` screenshots live:
+    /// `approved/<file stem>/` beside the scenario file.
+    pub(crate) approved_dir: PathBuf,
     steps: Vec<Value>,
 }
 
@@ -64,6 +69,11 @@ impl Scenario {
                 })
                 .transpose()?,
             query: text_field("query")?,
+            approved_dir: file
+                .parent()
+                .unwrap_or(Path::new("."))
+                .join("approved")
+                .join(file.file_stem().unwrap_or_default()),
             steps,
         })
     }
@@ -138,6 +148,10 @@ pub(crate) struct Target<'a> {
     pub(crate) screenshot: Option<Screenshot<'a>>,
     /// The run's scripted camera.
     pub(crate) scans: &'a ScriptedScans,
+    /// The scenario's folder of approved screenshots.
+    pub(crate) approved_dir: &'a Path,
+    /// Whether `compare` screenshots are approved as taken instead of compared.
+    pub(crate) approve: bool,
 }
 
 /// Plays `scenario`, printing one line per step.
@@ -191,6 +205,12 @@ fn label_of(step: &Value) -> String {
 }
 
 fn run_step(step: &Value, target: &Target<'_>) -> Result<()> {
+    // The one step with options beside its key: {"screenshot": "x.png", "compare": true}.
+    if let Some(step) = step.as_object()
+        && let Some(name) = step.get("screenshot")
+    {
+        return screenshot(target, name, step);
+    }
     let Some((kind, arg)) = step
         .as_object()
         .filter(|o| o.len() == 1)
@@ -236,7 +256,6 @@ fn run_step(step: &Value, target: &Target<'_>) -> Result<()> {
         "answer" => answer(target, arg),
         "wait" => wait(target, arg),
         "expect" => expect(target, arg),
-        "screenshot" => screenshot(target, arg),
         "scroll" => {
             let top = arg
                 .get("top")
@@ -551,9 +570,32 @@ fn check_storage(target: &Target<'_>, key: &str, arg: &Map<String, Value>) -> Re
     Ok(())
 }
 
-fn screenshot(target: &Target<'_>, arg: &Value) -> Result<()> {
-    let name = arg.as_str().context("'screenshot' takes a file name")?;
-    let path = target.out_dir.join(name);
+/// Share of pixels (percent) a `compare` screenshot may differ in unless its step says.
+const DEFAULT_TOLERANCE: f64 = 0.5;
+
+/// `{"screenshot": "x.png", "compare"?: bool, "tolerance"?: percent}`: saves a screenshot
+/// (headless: the page's HTML), and with `compare` checks it against the approved one.
+fn screenshot(target: &Target<'_>, name: &Value, step: &Map<String, Value>) -> Result<()> {
+    if let Some(unknown) = step
+        .keys()
+        .find(|key| !["screenshot", "compare", "tolerance"].contains(&key.as_str()))
+    {
+        bail!("unknown key '{unknown}' in a screenshot step (it takes compare and tolerance)");
+    }
+    let name = name.as_str().context("'screenshot' takes a file name")?;
+    let compare = match step.get("compare") {
+        None => false,
+        Some(Value::Bool(compare)) => *compare,
+        Some(_) => bail!("'compare' takes true or false"),
+    };
+    let tolerance = match step.get("tolerance") {
+        None => DEFAULT_TOLERANCE,
+        Some(value) => value
+            .as_f64()
+            .filter(|t| (0.0..=100.0).contains(t))
+            .context("'tolerance' takes a percentage of pixels, 0 to 100")?,
+    };
+    let mut path = target.out_dir.join(name);
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)?;
     }
@@ -563,12 +605,98 @@ fn screenshot(target: &Target<'_>, arg: &Value) -> Result<()> {
             println!("       screenshot: {}", path.display());
         }
         None => {
-            let html = path.with_extension("html");
-            std::fs::write(&html, target.app.snapshot()?.html)?;
-            println!("       page HTML: {}", html.display());
+            path = path.with_extension("html");
+            std::fs::write(&path, target.app.snapshot()?.html)?;
+            println!("       page HTML: {}", path.display());
         }
     }
-    Ok(())
+    if !compare {
+        return Ok(());
+    }
+    let file_name = path.file_name().context("a screenshot file name")?;
+    let approved = target
+        .approved_dir
+        .join(Path::new(name).with_file_name(file_name));
+    if target.approve {
+        if let Some(parent) = approved.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::copy(&path, &approved)
+            .with_context(|| format!("cannot write {}", approved.display()))?;
+        println!("       approved: {}", approved.display());
+        return Ok(());
+    }
+    if !approved.exists() {
+        bail!(
+            "no approved image {}: look at {} and run with --approve to accept it",
+            approved.display(),
+            path.display()
+        );
+    }
+    if target.screenshot.is_some() {
+        compare_images(&path, &approved, tolerance)
+    } else {
+        compare_html(&path, &approved)
+    }
+}
+
+/// Fails when the screenshot at `path` differs from `approved` in more than `tolerance`
+/// percent of its pixels; writes `<name>.diff.png` showing where.
+fn compare_images(path: &Path, approved: &Path, tolerance: f64) -> Result<()> {
+    let actual = visual::Image::read_png(path)?;
+    let expected = visual::Image::read_png(approved)?;
+    let difference = visual::compare(&actual, &expected)
+        .with_context(|| format!("{} against {}", path.display(), approved.display()))?;
+    if difference.percent <= tolerance {
+        return Ok(());
+    }
+    let diff = path.with_extension("diff.png");
+    difference.picture.write_png(&diff)?;
+    bail!(
+        "the screenshot differs from {} in {} pixels ({:.2} %, tolerance {tolerance} %): \
+         see {} (differences in red); run with --approve if the change is meant",
+        approved.display(),
+        difference.pixels,
+        difference.percent,
+        diff.display()
+    )
+}
+
+/// Fails when the page HTML at `path` is not the approved HTML; names the first line that
+/// differs.
+fn compare_html(path: &Path, approved: &Path) -> Result<()> {
+    let read = |file: &Path| {
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))
+    };
+    let (actual, expected) = (read(path)?, read(approved)?);
+    if actual == expected {
+        return Ok(());
+    }
+    let line = actual
+        .lines()
+        .zip(expected.lines())
+        .position(|(a, b)| a != b)
+        .unwrap_or_else(|| actual.lines().count().min(expected.lines().count()));
+    bail!(
+        "the page HTML differs from {} from line {}: {:?} (approved: {:?}); run with \
+         --approve if the change is meant",
+        approved.display(),
+        line + 1,
+        actual
+            .lines()
+            .nth(line)
+            .unwrap_or("<end>")
+            .chars()
+            .take(120)
+            .collect::<String>(),
+        expected
+            .lines()
+            .nth(line)
+            .unwrap_or("<end>")
+            .chars()
+            .take(120)
+            .collect::<String>()
+    )
 }
 
 /// Writes a JUnit XML report: one test case per scenario.
