@@ -17,6 +17,10 @@ pub const SCHEME: &str = "capsule";
 /// the path is answered before any file lookup.
 pub(crate) const PAGE_HOST_PATH: &str = "__capsule__/page.html";
 
+/// The folder of a mini-program's origin the container keeps for itself: nothing under it is
+/// read from the package.
+pub(crate) const RESERVED_DIR: &str = "__capsule__/";
+
 /// The page host document: everything in it is drawn by the injected page host script.
 const PAGE_HOST_DOCUMENT: &str = "<!doctype html><html><head><meta charset=\"utf-8\">\
 <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"></head><body></body></html>";
@@ -37,8 +41,13 @@ pub fn serve(app: &App, method: &str, uri: &str) -> Response<Cow<'static, [u8]>>
         tracing::debug!(app = app.id(), uri, "refused request path");
         return plain(StatusCode::NOT_FOUND, "not found");
     };
-    let file = if path.as_str() == PAGE_HOST_PATH && app.manifest().kind == AppKind::MiniProgram {
+    let mini_program = app.manifest().kind == AppKind::MiniProgram;
+    let file = if path.as_str() == PAGE_HOST_PATH && mini_program {
         Ok(PAGE_HOST_DOCUMENT.as_bytes().to_vec())
+    } else if mini_program && path.as_str().starts_with(RESERVED_DIR) {
+        // Reserved for the container: asset paths that leave the package point here
+        // (`view`'s unresolved form), and must never name a file.
+        Err(io::ErrorKind::NotFound.into())
     } else {
         app.files().read(&path)
     };
@@ -267,6 +276,35 @@ mod tests {
             let (status, _, body) = get(&app, uri);
             assert_eq!(status, 404, "{uri}");
             assert!(!body.contains("outside"), "{uri}");
+        }
+    }
+
+    #[test]
+    fn a_mini_program_keeps_its_reserved_folder() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        for (name, body) in [
+            ("app.json", "{}"),
+            ("pages/a.png", "png"),
+            ("__capsule__/unresolved/x.png", "never served"),
+        ] {
+            let path = root.join(name);
+            fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            fs::write(path, body).expect("write");
+        }
+        let manifest = Manifest::from_json(
+            br#"{"appId":"mp","name":"Mp","version":"1.0.0","kind":"miniprogram","dialect":"wechat","entry":"app.json"}"#,
+        )
+        .expect("manifest");
+        let app = App::new(manifest, Arc::new(DirFiles::new(root).expect("root")));
+        assert_eq!(get(&app, "capsule://mp/__capsule__/page.html").0, 200);
+        assert_eq!(get(&app, "capsule://mp/pages/a.png").0, 200);
+        for uri in [
+            "capsule://mp/__capsule__/unresolved/x.png",
+            // How `view` writes a path that leaves the package (`../../x.png`).
+            "capsule://mp/__capsule__/unresolved/%2E%2E%2F%2E%2E%2Fx%2Epng",
+        ] {
+            assert_eq!(get(&app, uri).0, 404, "{uri}");
         }
     }
 

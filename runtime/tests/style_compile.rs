@@ -104,6 +104,42 @@ fn imports_are_inlined_first_and_once() {
     assert_eq!(out, ".base{margin:0}.more{padding:10px}.page{color:red}");
 }
 
+/// `url()`s are relative to the stylesheet that holds them (an imported one's too), as CSS
+/// resolves them; the window's document lives elsewhere, so they come out root-relative.
+#[test]
+fn urls_resolve_against_their_own_stylesheet() {
+    let f = files(&[
+        (
+            "pages/kind/kind.wxss",
+            "@import '../../common/icons.wxss';\n\
+             .a{background-image:url(resources/bg.png)}\n\
+             .b{background:url('../../img/b.png') no-repeat}\n\
+             .c{background-image:url(\"/img/c.png?v=2#x\")}\n\
+             .d{background-image:url(https://cdn.example.com/d.png)}\n\
+             .e{background-image:url(data:image/png;base64,iVBORw0KGgo=)}\n\
+             .f{--bg:url(f.png)}\n\
+             .g{background-image:url(../../../g.png)}\n\
+             @font-face{font-family:K;src:url(./k.woff2) format('woff2')}",
+        ),
+        ("common/icons.wxss", ".i{background:url(icons/i.svg)}"),
+    ]);
+    let out = compile(&f, "pages/kind/kind.wxss", &options(375.0)).expect("compiles");
+    for want in [
+        ".i{background:url(/common/icons/i.svg)}",
+        ".a{background-image:url(/pages/kind/resources/bg.png)}",
+        ".b{background:url(/img/b.png) no-repeat}",
+        ".c{background-image:url(/img/c.png?v=2#x)}",
+        ".d{background-image:url(https://cdn.example.com/d.png)}",
+        "url(data:image/png;base64,iVBORw0KGgo=)",
+        ".f{--bg:url(/pages/kind/f.png)}",
+        ".g{background-image:url(/__capsule__/unresolved/",
+        "src:url(/pages/kind/k.woff2)",
+    ] {
+        assert!(out.contains(want), "{want} not in {out}");
+    }
+    assert!(!out.contains("../"), "{out}");
+}
+
 #[test]
 fn import_problems_are_located_errors() {
     let f = files(&[

@@ -3,7 +3,8 @@
 //! `rpx` becomes `px` for the window width (750rpx = the width) everywhere a length can be,
 //! including `calc()`, transforms and media queries; `@import` is inlined from the package
 //! (cycles rejected); component styles are scoped by prefixing their class names (`:host`
-//! becomes the host element's class); output is
+//! becomes the host element's class); relative `url()`s resolve against the stylesheet's own
+//! folder (an imported file's too) into root-relative package paths; output is
 //! minified; syntax errors point at `file:line:col`.
 //!
 //! ```
@@ -22,10 +23,11 @@ use lightningcss::selector::{Component, Selector};
 use lightningcss::stylesheet::{MinifyOptions, ParserOptions, PrinterOptions, StyleSheet};
 use lightningcss::values::ident::Ident;
 use lightningcss::values::length::LengthValue;
+use lightningcss::values::url::Url;
 use lightningcss::visit_types;
 use lightningcss::visitor::{Visit, VisitTypes, Visitor};
 
-use crate::view::{SourceFiles, resolve};
+use crate::view::{SourceFiles, resolve, resolve_asset_path};
 
 /// How a stylesheet is compiled.
 #[derive(Debug, Clone, PartialEq)]
@@ -344,6 +346,7 @@ fn compile_one(file: &str, text: &str, options: &StyleOptions) -> Result<String,
         px_per_rpx,
         px_per_vh: options.viewport_height.map(|h| h / 100.0),
         scope: options.scope.as_deref(),
+        file,
     };
     let Ok(()) = sheet.visit(&mut visitor);
     // Print and parse once more so shorthands holding converted values collapse when minified.
@@ -365,10 +368,15 @@ fn compile_one(file: &str, text: &str, options: &StyleOptions) -> Result<String,
     Ok(css.code)
 }
 
-/// Turns an `rpx` dimension (and, with `px_per_vh`, a `vh` length) into px, descending into
-/// functions (`calc()`, transforms) and `var()` fallbacks, which the visitor does not enter
-/// by itself.
-fn convert_units(token: &mut TokenOrValue<'_>, px_per_rpx: f32, px_per_vh: Option<f32>) {
+/// Turns an `rpx` dimension (and, with `px_per_vh`, a `vh` length) into px and resolves a
+/// `url()` against stylesheet `file`, descending into functions (`calc()`, transforms) and
+/// `var()` fallbacks, which the visitor does not enter by itself.
+fn convert_units(
+    token: &mut TokenOrValue<'_>,
+    px_per_rpx: f32,
+    px_per_vh: Option<f32>,
+    file: &str,
+) {
     match token {
         TokenOrValue::Token(Token::Dimension { value, unit, .. })
             if unit.eq_ignore_ascii_case("rpx") =>
@@ -380,14 +388,15 @@ fn convert_units(token: &mut TokenOrValue<'_>, px_per_rpx: f32, px_per_vh: Optio
                 convert_vh(length, px_per_vh);
             }
         }
+        TokenOrValue::Url(url) => resolve_url(url, file),
         TokenOrValue::Function(f) => {
             for t in &mut f.arguments.0 {
-                convert_units(t, px_per_rpx, px_per_vh);
+                convert_units(t, px_per_rpx, px_per_vh, file);
             }
         }
         TokenOrValue::Var(v) => {
             for t in v.fallback.iter_mut().flat_map(|f| f.0.iter_mut()) {
-                convert_units(t, px_per_rpx, px_per_vh);
+                convert_units(t, px_per_rpx, px_per_vh, file);
             }
         }
         _ => {}
@@ -410,22 +419,38 @@ fn parser_options<'i>(file: &str) -> ParserOptions<'i> {
     }
 }
 
+/// A package path in `url()` resolved against the folder of stylesheet `file`, as CSS
+/// resolves it against the stylesheet's URL (the window's document is elsewhere): see
+/// [`crate::view`]'s asset paths for the form.
+fn resolve_url(url: &mut Url<'_>, file: &str) {
+    if let std::borrow::Cow::Owned(resolved) = resolve_asset_path(file, &url.url) {
+        url.url = resolved.into();
+    }
+}
+
 struct RpxVisitor<'s> {
     px_per_rpx: f32,
     /// Set when `vh` lengths become px (see [`StyleOptions::viewport_height`]).
     px_per_vh: Option<f32>,
     scope: Option<&'s str>,
+    /// The stylesheet's package path, for relative `url()`s.
+    file: &'s str,
 }
 
 impl<'i> Visitor<'i> for RpxVisitor<'_> {
     type Error = Infallible;
 
     fn visit_types(&self) -> VisitTypes {
-        visit_types!(TOKENS | SELECTORS | LENGTHS)
+        visit_types!(TOKENS | SELECTORS | LENGTHS | URLS)
     }
 
     fn visit_token(&mut self, token: &mut TokenOrValue<'i>) -> Result<(), Self::Error> {
-        convert_units(token, self.px_per_rpx, self.px_per_vh);
+        convert_units(token, self.px_per_rpx, self.px_per_vh, self.file);
+        Ok(())
+    }
+
+    fn visit_url(&mut self, url: &mut Url<'i>) -> Result<(), Self::Error> {
+        resolve_url(url, self.file);
         Ok(())
     }
 

@@ -18,6 +18,7 @@
 //! assert_eq!(ops.len(), 1);
 //! ```
 
+mod assets;
 mod data;
 mod diff;
 mod expr;
@@ -44,6 +45,7 @@ pub use source::{Location, Warning};
 pub use template::EventPhase;
 pub use vdom::{ComponentInstance, EventBinding, VElement, VNode, to_html};
 
+pub(crate) use assets::resolve_path as resolve_asset_path;
 pub(crate) use expr::truthy;
 pub(crate) use page::resolve;
 use render::{Instances, Renderer};

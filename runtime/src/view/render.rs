@@ -8,6 +8,7 @@ use std::time::Duration;
 use serde_json::{Map, Value};
 
 use super::Dialect;
+use super::assets;
 use super::expr::{Expr, Scope, ScriptCalls, to_js_string, truthy};
 use super::page::PageView;
 use super::source::{Location, Warning};
@@ -65,7 +66,8 @@ pub(crate) struct Renderer<'p> {
 struct Ctx<'c> {
     /// File whose templates (and imports) `<template is>` looks up.
     file: &'c str,
-    /// File the nodes being rendered were parsed from (differs from `file` in an include).
+    /// File the nodes being rendered were parsed from (differs from `file` in an include);
+    /// relative package paths in their attributes resolve against its folder.
     src: &'c str,
     /// The page or component whose `usingComponents` applies.
     owner: &'c str,
@@ -361,6 +363,9 @@ impl<'p> Renderer<'p> {
                 externals.entry(name.clone()).or_default();
             }
         }
+        // Package paths (`src`, `poster`, `url()` in `style`) as the platforms resolve them:
+        // against the folder of the template that wrote the element.
+        assets::resolve_attrs(ctx.src, &el.tag, &mut attrs, component.is_none());
         let dataset: Map<String, Value> = el
             .dataset
             .iter()
