@@ -9,11 +9,13 @@
   "use strict";
   if (window.__capsuleUi) return;
 
+  // The platforms' default fonts, the same stack as the page host's (page-host.js).
+  const FONT_STACK = `-apple-system, BlinkMacSystemFont, "PingFang SC", "Hiragino Sans GB", "Noto Sans CJK SC", "Helvetica Neue", Helvetica, Roboto, "DejaVu Sans", "Apple Color Emoji", "Noto Color Emoji", sans-serif`;
   const css = `
     :host { all: initial; }
     .layer { position: fixed; inset: 0; z-index: 2147483647; pointer-events: none;
       display: flex; align-items: center; justify-content: center;
-      font: 15px/1.4 -apple-system, "PingFang SC", "Noto Sans CJK SC", "DejaVu Sans", sans-serif; }
+      font: 15px/1.4 ${FONT_STACK}; }
     .toast { max-width: 70%; min-width: 96px; padding: 14px 18px; border-radius: 10px;
       background: rgba(17, 17, 17, 0.82); color: #fff; text-align: center;
       opacity: 0; transition: opacity 0.15s ease; }

@@ -1,10 +1,11 @@
 // Capsule page host: the webview side of a mini-program page.
 //
 // The runtime renders templates to a virtual DOM in Rust and sends it here:
-//   mpRender (whole page), mpPatch (patch ops), mpChrome (navigation bar, tab bar),
-//   mpScrollTo, mpSetValue, mpStopRefresh, mpAct (a test acting as the user), mpQuery
-//   (layout for a selector query, answered mpQueryResult), mpObserve / mpUnobserve
-//   (intersection observers, reporting mpIntersection).
+//   mpRender (whole page), mpPatch (patch ops), mpChrome (the phone around the page: status
+//   bar, navigation bar, menu button, tab bar; see the CHROME section),
+//   mpScrollTo, mpSetValue, mpStartRefresh / mpStopRefresh, mpAct (a test acting as the
+//   user), mpQuery (layout for a selector query, answered mpQueryResult), mpObserve /
+//   mpUnobserve (intersection observers, reporting mpIntersection).
 // The DOM mirrors the virtual DOM one node per VNode inside a <page> element, so the child
 // indices Rust uses as paths are plain DOM child indices. Built-in components draw themselves
 // with CSS only (no extra children). User input goes back as mpEvent (one message per DOM
@@ -24,6 +25,10 @@
   const PULL_WHEEL_PX = 120;
   const TOUCH_MOUSE_GAP_MS = 1000;
   const NAVIGATE_TYPES = ["navigate", "redirect", "switchTab", "reLaunch", "navigateBack"];
+  // The platforms' default fonts: the system UI font (iOS, macOS), PingFang / Hiragino for
+  // Chinese on Apple systems, Noto Sans CJK as on Android (and on Linux), then colour emoji.
+  // The page, the chrome and the container UI (container-ui.js) all use this stack.
+  const FONT_STACK = `-apple-system, BlinkMacSystemFont, "PingFang SC", "Hiragino Sans GB", "Noto Sans CJK SC", "Helvetica Neue", Helvetica, Roboto, "DejaVu Sans", "Apple Color Emoji", "Noto Color Emoji", sans-serif`;
   // Tags that would run code, load documents or change the document if created for real.
   const INERT_TAGS = new Set(["script", "iframe", "frame", "frameset", "object", "embed", "link", "meta", "base", "style", "template", "noscript"]);
 
@@ -34,8 +39,11 @@
 [hidden] { display: none !important; }
 @keyframes capsule-spin { to { transform: rotate(360deg); } }
 :where(html) { -webkit-text-size-adjust: 100%; -webkit-tap-highlight-color: transparent; }
-:where(body) { margin: 0; padding: var(--capsule-top, 0px) 0 var(--capsule-bottom, 0px);
-  font-family: -apple-system, "PingFang SC", "Noto Sans CJK SC", "Helvetica Neue", "DejaVu Sans", sans-serif; }
+:where(body) { margin: 0; padding: calc(var(--capsule-top, 0px) + var(--capsule-pull, 0px)) 0 var(--capsule-bottom, 0px);
+  font-family: ${FONT_STACK}; }
+/* Phones show no scrollbars; scrolling still works. */
+:where(*) { scrollbar-width: none; }
+::-webkit-scrollbar { display: none; width: 0; height: 0; }
 :where(page) { display: block; min-height: calc(100vh - var(--capsule-top, 0px) - var(--capsule-bottom, 0px));
   font-size: 16px; -webkit-user-select: none; user-select: none; }
 :where(view, cover-view, scroll-view, swiper, movable-area, form, navigator, picker, picker-view,
@@ -716,12 +724,10 @@
 
   // ---------------------------------------------------------------------------------------
   // Reporting user events.
-  // A bar's height in CSS px, as the runtime gives it with the chrome (0: no bar).
-  const barHeight = (bar) => (bar && typeof bar === "object" && Number(bar.height) > 0 ? Number(bar.height) : 0);
-  const chromeTop = () => barHeight(chrome.navigationBar);
-  // Page coordinates as the platforms give them: y starts below the navigation bar.
+  // Page coordinates as the platforms give them: y starts at the page area's top (below the
+  // navigation bar; pageTop in the chrome section).
   function pointOf(source, identifier) {
-    const top = chromeTop();
+    const top = pageTop();
     return {
       identifier: identifier === undefined ? source.identifier || 0 : identifier,
       pageX: source.clientX + window.scrollX,
@@ -1027,6 +1033,7 @@
     scrollFrame = requestAnimationFrame(() => {
       scrollFrame = 0;
       const top = Math.max(0, window.scrollY);
+      followScroll();
       post({ kind: "mpScroll", scrollTop: top });
       const rest = document.documentElement.scrollHeight - (top + window.innerHeight);
       if (rest <= REACH_BOTTOM_PX && !atBottom) post({ kind: "mpReachBottom" });
@@ -1050,9 +1057,14 @@
   }
   function startRefresh() {
     if (refreshing) return;
-    refreshing = true;
-    drawRefresh();
+    showRefresh();
     post({ kind: "mpPullDownRefresh" });
+  }
+  // The refresh animation alone (startPullDownRefresh: the page's hook runs in the logic).
+  function showRefresh() {
+    refreshing = true;
+    window.scrollTo(0, 0);
+    drawRefresh();
   }
   function stopRefresh() {
     refreshing = false;
@@ -1097,29 +1109,65 @@
     window.addEventListener("wheel", onWheel, { passive: true });
   }
 
-  // ---------------------------------------------------------------------------------------
-  // Chrome: navigation bar, tab bar, refresh indicator, in a shadow root outside <page>.
+  // =======================================================================================
+  // CHROME: the phone around the page. Everything here lives in a shadow root on a
+  // <capsule-chrome> element outside <page>, so page styles cannot reach it.
+  //
+  //   status bar        top of the screen, chrome.statusBar.height tall: the time and the
+  //                     signal / Wi-Fi / battery glyphs (inline SVG), in the navigation bar's
+  //                     front colour
+  //   navigation bar    under it (chrome.navigationBar: null with navigationStyle "custom"):
+  //                     back button, title (with loading spinner); Alipay transparentTitle
+  //   menu button       the platform's capsule (WeChat ··· / close, Alipay more / close),
+  //                     exactly at chrome.menuButton: the rect getMenuButtonBoundingClientRect
+  //                     answers; drawn on every page, custom navigation too
+  //   tab bar           at the bottom, padded by the safe-area inset under it
+  //   home indicator    iPhones without a home button (chrome.homeIndicator > 0)
+  //   pull-down refresh the window background (backgroundColorTop) with three dots
+  //                     (backgroundTextStyle), revealed above the page while refreshing
+  //
+  // Every position and size comes from the runtime with the chrome (runtime/src/miniprogram/
+  // config.rs, Frame); this section only draws. The page area is the document between
+  // chrome.pageTop and chrome.pageBottom (the body's padding), scrolled by the window.
+  // =======================================================================================
+  const PULL_BAND_PX = 56; // how far the page moves down while it refreshes
   const CHROME_CSS = `
 :host { all: initial; }
-.nav, .tabs { position: fixed; left: 0; right: 0; z-index: 2147483000; box-sizing: border-box;
-  font-family: -apple-system, "PingFang SC", "Noto Sans CJK SC", "Helvetica Neue", "DejaVu Sans", sans-serif; }
-.nav { top: 0; height: var(--capsule-top); display: flex; align-items: center; justify-content: center; padding: 0 56px;
+.status, .nav, .capsule, .tabs, .home, .refresh { position: fixed; z-index: 2147483000; box-sizing: border-box;
+  font-family: ${FONT_STACK}; -webkit-user-select: none; user-select: none; }
+.status { top: 0; left: 0; right: 0; display: flex; align-items: center; justify-content: space-between;
+  padding: 0 16px; font-size: 15px; font-weight: 600; letter-spacing: -0.2px; pointer-events: none; }
+.status .time { min-width: 54px; text-align: center; }
+.status .icons { display: flex; align-items: center; gap: 5px; }
+.status svg { display: block; fill: currentColor; }
+.status.notch { align-items: flex-end; padding: 0 26px 11px 30px; font-size: 16px; }
+.status.classic { padding: 0 6px; font-size: 12px; }
+.status.classic .time { position: absolute; left: 0; right: 0; text-align: center; }
+.status.android { padding: 0 14px; font-size: 13px; font-weight: 500; }
+.nav { left: 0; right: 0; display: flex; align-items: center; justify-content: center;
   font-size: 17px; font-weight: 600; }
-.back { position: absolute; left: 0; top: 0; width: 44px; height: 44px; padding: 0; border: 0; background: none;
+.fill { position: absolute; inset: 0; z-index: -1; }
+.back { position: absolute; left: 0; top: 0; bottom: 0; width: 44px; padding: 0; border: 0; background: none;
   color: inherit; cursor: pointer; }
-.back::before { content: ""; position: absolute; left: 18px; top: 16px; width: 11px; height: 11px;
+.back::before { content: ""; position: absolute; left: 17px; top: 50%; width: 11px; height: 11px; margin-top: -6px;
   border: solid currentColor; border-width: 0 0 2px 2px; transform: rotate(45deg); }
 .title { display: flex; align-items: center; gap: 6px; min-width: 0; }
 .title span:last-child { overflow: hidden; white-space: nowrap; text-overflow: ellipsis; }
 .spinner { flex: none; width: 16px; height: 16px; box-sizing: border-box; border: 2px solid currentColor;
   border-right-color: transparent; border-radius: 50%; animation: spin 0.8s linear infinite; }
 @keyframes spin { to { transform: rotate(360deg); } }
-.refresh { position: fixed; left: 50%; width: 32px; height: 32px; margin-left: -16px; z-index: 2147483000;
-  display: flex; align-items: center; justify-content: center; border-radius: 50%; background: #fff; color: #888;
-  box-shadow: 0 1px 4px rgba(0, 0, 0, 0.25); }
-.tabs { bottom: 0; height: var(--capsule-bottom); display: flex; border-top: 1px solid rgba(0, 0, 0, 0.33); }
+.capsule { display: flex; align-items: center; border: 1px solid; cursor: default; }
+.capsule > span { flex: 1; height: 100%; display: flex; align-items: center; justify-content: center; }
+.capsule > .divider { flex: none; width: 1px; height: 18px; }
+.capsule svg { display: block; fill: currentColor; }
+.capsule.black { color: #000; background: rgba(255, 255, 255, 0.6); border-color: rgba(0, 0, 0, 0.1); }
+.capsule.black .divider { background: rgba(0, 0, 0, 0.15); }
+.capsule.white { color: #fff; background: rgba(0, 0, 0, 0.15); border-color: rgba(255, 255, 255, 0.25); }
+.capsule.white .divider { background: rgba(255, 255, 255, 0.3); }
+.capsule.alipay.black { background: rgba(255, 255, 255, 0.8); border-color: rgba(0, 0, 0, 0.08); }
+.tabs { left: 0; right: 0; bottom: 0; display: flex; border-top: 1px solid rgba(0, 0, 0, 0.33); }
 .tab { flex: 1; min-width: 0; display: flex; flex-direction: column; align-items: center; justify-content: center;
-  gap: 2px; font-size: 10px; cursor: pointer; user-select: none; }
+  gap: 2px; font-size: 10px; cursor: pointer; }
 .tab.text-only { font-size: 14px; }
 .anchor { position: relative; display: block; max-width: 100%; }
 .icon { display: block; width: 24px; height: 24px; object-fit: contain; }
@@ -1130,7 +1178,57 @@
 .dot { position: absolute; top: -2px; left: calc(100% - 3px); width: 8px; height: 8px; border-radius: 50%; background: #fa5151; }
 .text-only .badge { top: -9px; left: calc(100% + 2px); }
 .text-only .dot { top: -3px; left: calc(100% + 2px); }
+.home { left: 50%; bottom: 8px; width: 134px; height: 5px; margin-left: -67px; border-radius: 3px; pointer-events: none; }
+.refresh { left: 0; right: 0; display: flex; align-items: center; justify-content: center; gap: 8px; z-index: 2147482999; }
+.refresh i { width: 7px; height: 7px; border-radius: 50%; background: currentColor; animation: pulse 1.2s ease-in-out infinite; }
+.refresh i:nth-child(2) { animation-delay: 0.2s; }
+.refresh i:nth-child(3) { animation-delay: 0.4s; }
+.refresh.dark { color: rgba(0, 0, 0, 0.35); }
+.refresh.light { color: rgba(255, 255, 255, 0.85); }
+@keyframes pulse { 0%, 100% { opacity: 0.25; } 50% { opacity: 1; } }
 `;
+  // Glyphs, drawn in currentColor.
+  const SVG_NS = "http://www.w3.org/2000/svg";
+  const GLYPHS = {
+    signal: [17, 11, `<rect x="0" y="7" width="3" height="4" rx="1"/><rect x="4.5" y="5" width="3" height="6" rx="1"/>
+      <rect x="9" y="2.5" width="3" height="8.5" rx="1"/><rect x="13.5" y="0" width="3" height="11" rx="1"/>`],
+    wifi: [15, 11, `<g fill="none" stroke="currentColor" stroke-width="1.7" stroke-linecap="round"><path d="M1.2 4.2a9 9 0 0 1 12.6 0"/>
+      <path d="M3.6 6.7a5.6 5.6 0 0 1 7.8 0"/></g><circle cx="7.5" cy="9.3" r="1.6"/>`],
+    battery: [25, 12, `<rect x="0.5" y="0.5" width="21" height="11" rx="3" fill="none" stroke="currentColor" stroke-opacity="0.4"/>
+      <rect x="2" y="2" width="18" height="8" rx="1.6"/><rect x="22.7" y="4" width="1.6" height="4" rx="0.8" opacity="0.4"/>`],
+    // WeChat: three dots, the middle one larger; close: a ring round a dot.
+    wechatMore: [22, 8, `<circle cx="3" cy="4" r="2.4"/><circle cx="11" cy="4" r="3.4"/><circle cx="19" cy="4" r="2.4"/>`],
+    wechatClose: [20, 20, `<circle cx="10" cy="10" r="8" fill="none" stroke="currentColor" stroke-width="2"/><circle cx="10" cy="10" r="3"/>`],
+    // Alipay: three even dots; close: a cross.
+    alipayMore: [20, 6, `<circle cx="3" cy="3" r="2.2"/><circle cx="10" cy="3" r="2.2"/><circle cx="17" cy="3" r="2.2"/>`],
+    alipayClose: [16, 16, `<path d="M2.5 2.5l11 11M13.5 2.5l-11 11" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round"/>`],
+  };
+  function glyph(name) {
+    const [width, height, body] = GLYPHS[name];
+    const svg = document.createElementNS(SVG_NS, "svg");
+    svg.setAttribute("width", width);
+    svg.setAttribute("height", height);
+    svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+    svg.setAttribute("aria-hidden", "true");
+    svg.innerHTML = body;
+    return svg;
+  }
+
+  // The page area, as the runtime measured it: where it starts under the status and
+  // navigation bars, and how much the tab bar covers at the bottom.
+  const cssPx = (value) => (Number(value) > 0 ? Number(value) : 0);
+  const pageTop = () => cssPx(chrome.pageTop);
+  const pageBottom = () => cssPx(chrome.pageBottom);
+  const isBlack = (color) => /^#0{3}(0{3})?$/.test(String(color || "").trim().toLowerCase());
+  // Perceived lightness (0..1) of a #rgb / #rrggbb colour; 1 for anything else.
+  function lightness(color) {
+    let hex = String(color || "").trim().replace(/^#/, "");
+    if (/^[0-9a-f]{3,4}$/i.test(hex)) hex = hex.replace(/./g, (c) => c + c);
+    if (!/^[0-9a-f]{6}/i.test(hex)) return 1;
+    const [r, g, b] = [0, 2, 4].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255);
+    return 0.299 * r + 0.587 * g + 0.114 * b;
+  }
+
   let chromeShadow = null;
   function chromeRoot() {
     if (chromeShadow && chromeShadow.host.isConnected) return chromeShadow;
@@ -1145,26 +1243,70 @@
     if (text !== undefined) el.textContent = text;
     return el;
   };
+  const objectOr = (value) => (value && typeof value === "object" ? value : null);
 
   function drawChrome(next) {
-    chrome = next && typeof next === "object" ? next : {};
+    chrome = objectOr(next) || {};
     const shadow = chromeRoot();
     while (shadow.firstChild) shadow.firstChild.remove();
     shadow.appendChild(make("style", "", CHROME_CSS));
-    const nav = chrome.navigationBar && typeof chrome.navigationBar === "object" ? chrome.navigationBar : null;
-    const tabs = chrome.tabBar && typeof chrome.tabBar === "object" && Array.isArray(chrome.tabBar.items) ? chrome.tabBar : null;
+    const nav = objectOr(chrome.navigationBar);
+    const tabs = objectOr(chrome.tabBar) && Array.isArray(chrome.tabBar.items) ? chrome.tabBar : null;
+    const status = objectOr(chrome.statusBar);
+    if (status) shadow.appendChild(statusBar(status, nav));
     if (nav) shadow.appendChild(navigationBar(nav));
+    const button = objectOr(chrome.menuButton);
+    if (button) shadow.appendChild(menuButton(button));
     if (tabs) shadow.appendChild(tabBar(tabs));
+    if (cssPx(chrome.homeIndicator)) shadow.appendChild(homeIndicator(tabs));
     const style = document.documentElement.style;
-    style.setProperty("--capsule-top", barHeight(nav) + "px");
-    style.setProperty("--capsule-bottom", barHeight(tabs) + "px");
-    document.body.style.backgroundColor = chrome.backgroundColor ? String(chrome.backgroundColor) : "";
+    style.setProperty("--capsule-top", pageTop() + "px");
+    style.setProperty("--capsule-bottom", pageBottom() + "px");
+    // Alipay's backgroundColor is the page's; WeChat's only shows while pulling down.
+    document.body.style.backgroundColor = chrome.pageBackgroundColor ? String(chrome.pageBackgroundColor) : "";
     drawRefresh();
+    followScroll();
+  }
+  // Sizes the element `el` at the rect `box` ({left, top, width, height}, CSS px).
+  function place(el, box) {
+    for (const side of ["left", "top", "width", "height"]) {
+      if (box[side] !== undefined) el.style[side] = cssPx(box[side]) + "px";
+    }
+  }
+  function statusBar(status, nav) {
+    const height = cssPx(status.height);
+    const platform = chrome.platform === "android" ? "android" : "ios";
+    const layout = platform === "android" ? "android" : height > 30 ? "notch" : "classic";
+    const bar = make("div", "status " + layout);
+    bar.style.height = height + "px";
+    bar.style.color = String(status.frontColor || "#000000");
+    // The navigation bar's background reaches up behind the status bar; without a
+    // navigation bar the page shows through.
+    if (nav) bar.appendChild(fill(nav));
+    const time = make("span", "time", String(status.time || ""));
+    const icons = make("span", "icons");
+    icons.append(glyph("signal"), glyph("wifi"), glyph("battery"));
+    if (layout === "classic") {
+      const left = make("span", "icons");
+      left.append(glyph("signal"), glyph("wifi"));
+      const right = make("span", "icons");
+      right.append(make("span", "", "100%"), glyph("battery"));
+      bar.append(left, time, right);
+    } else {
+      bar.append(time, icons);
+    }
+    return bar;
   }
   function navigationBar(nav) {
     const bar = make("div", "nav");
-    bar.style.backgroundColor = String(nav.backgroundColor || "#ffffff");
+    bar.style.top = cssPx(nav.top) + "px";
+    bar.style.height = cssPx(nav.height) + "px";
     bar.style.color = String(nav.frontColor || "#000000");
+    // The title keeps clear of the menu button on both sides, so it stays centred.
+    const button = objectOr(chrome.menuButton);
+    const side = button ? Math.max(44, window.innerWidth - cssPx(button.left) + 4) : 56;
+    bar.style.padding = `0 ${side}px`;
+    bar.appendChild(fill(nav));
     if (nav.showBack) {
       const back = make("button", "back");
       back.setAttribute("aria-label", "Back");
@@ -1178,14 +1320,48 @@
     bar.appendChild(title);
     return bar;
   }
+  // The navigation bar's background, a layer of its own under the status bar and the
+  // navigation bar, so that Alipay's transparentTitle can fade it.
+  function fill(nav) {
+    const layer = make("div", "fill");
+    layer.style.backgroundColor = String(nav.backgroundColor || "#ffffff");
+    return layer;
+  }
+  // Alipay transparentTitle: "always" keeps the bar's background away, "auto" fades it in
+  // over the first title bar height of scrolling.
+  function followScroll() {
+    if (!chromeShadow) return;
+    const nav = objectOr(chrome.navigationBar);
+    if (!nav) return;
+    const opacity = nav.transparent === "always" ? 0
+      : nav.transparent === "auto" ? Math.min(1, Math.max(0, window.scrollY) / Math.max(1, cssPx(nav.height))) : 1;
+    for (const layer of chromeShadow.querySelectorAll(".fill")) layer.style.opacity = String(opacity);
+  }
+  function menuButton(box) {
+    const alipay = chrome.dialect === "alipay";
+    const button = make("div", `capsule ${alipay ? "alipay" : "wechat"} ${isBlack(box.frontColor) ? "black" : "white"}`);
+    place(button, box);
+    button.style.borderRadius = cssPx(box.height) / 2 + "px";
+    button.setAttribute("role", "group");
+    button.setAttribute("aria-label", "Menu");
+    const more = make("span", "more");
+    more.appendChild(glyph(alipay ? "alipayMore" : "wechatMore"));
+    const close = make("span", "close");
+    close.appendChild(glyph(alipay ? "alipayClose" : "wechatClose"));
+    button.append(more, make("span", "divider"), close);
+    return button;
+  }
   function tabBar(tabs) {
     const bar = make("div", "tabs");
+    const inset = cssPx(tabs.safeAreaBottom);
+    bar.style.height = cssPx(tabs.height) + inset + "px";
+    bar.style.paddingBottom = inset + "px";
     bar.style.backgroundColor = String(tabs.backgroundColor || "#ffffff");
     const border = { black: "rgba(0, 0, 0, 0.33)", white: "rgba(255, 255, 255, 0.33)" }[tabs.borderStyle] || tabs.borderStyle;
     if (border) bar.style.borderTopColor = String(border);
     const withIcons = tabs.items.some((item) => item && (item.iconPath || item.selectedIconPath));
     tabs.items.forEach((item, index) => {
-      item = item && typeof item === "object" ? item : {};
+      item = objectOr(item) || {};
       const selected = index === tabs.selected;
       const tab = make("div", withIcons ? "tab" : "tab text-only");
       tab.style.color = String((selected ? tabs.selectedColor : tabs.color) || (selected ? "#1677ff" : "#999999"));
@@ -1212,16 +1388,26 @@
     });
     return bar;
   }
+  // Dark on light tab bars and pages, light on dark tab bars.
+  function homeIndicator(tabs) {
+    const home = make("div", "home");
+    home.style.backgroundColor = tabs && lightness(tabs.backgroundColor) < 0.5 ? "rgba(255, 255, 255, 0.9)" : "rgba(0, 0, 0, 0.85)";
+    return home;
+  }
   function drawRefresh() {
     if (!chromeShadow) return;
     const old = chromeShadow.querySelector(".refresh");
     if (old) old.remove();
+    document.documentElement.style.setProperty("--capsule-pull", (refreshing ? PULL_BAND_PX : 0) + "px");
     if (!refreshing) return;
-    const indicator = make("div", "refresh");
-    indicator.style.top = chromeTop() + 12 + "px";
-    indicator.appendChild(make("span", "spinner"));
-    chromeShadow.appendChild(indicator);
+    const band = make("div", "refresh " + (chrome.backgroundTextStyle === "light" ? "light" : "dark"));
+    band.style.top = pageTop() + "px";
+    band.style.height = PULL_BAND_PX + "px";
+    band.style.backgroundColor = String(chrome.backgroundColorTop || chrome.backgroundColor || "#ffffff");
+    band.append(make("i"), make("i"), make("i"));
+    chromeShadow.appendChild(band);
   }
+  // ===================================== end of chrome ===================================
 
   // ---------------------------------------------------------------------------------------
   // mpAct: a test acts as the user, through the same listeners a user's input reaches.
@@ -1360,6 +1546,7 @@
       case "mpPatch": ensureDocument(); return patch(message);
       case "mpChrome": ensureDocument(); drawChrome(message.chrome); return stopRefresh();
       case "mpStopRefresh": ensureDocument(); return stopRefresh();
+      case "mpStartRefresh": ensureDocument(); return showRefresh();
       case "mpScrollTo": {
         ensureDocument();
         const top = Math.max(0, Number(message.scrollTop) || 0);
@@ -1411,8 +1598,8 @@
       return;
     }
     // The viewport is the page area: the bars cover the rest of the window.
-    const top = root ? px("top") : px("top") - chromeTop();
-    const bottom = root ? px("bottom") : px("bottom") - barHeight(chrome.tabBar);
+    const top = root ? px("top") : px("top") - pageTop();
+    const bottom = root ? px("bottom") : px("bottom") - pageBottom();
     const thresholds = (Array.isArray(message.thresholds) ? message.thresholds : [0])
       .map(Number).filter((n) => n >= 0 && n <= 1);
     const initial = Number(message.initialRatio) || 0;
@@ -1427,7 +1614,7 @@
         seen.add(index);
         // The first report only when the element starts away from the initial ratio.
         if (first && entry.intersectionRatio === initial) continue;
-        const shift = chromeTop();
+        const shift = pageTop();
         post({
           kind: "mpIntersection", observerId: message.observerId, index,
           entry: {
@@ -1448,7 +1635,7 @@
   // below the navigation bar, as on a phone)
   function measure(el, fields) {
     const out = {};
-    const top = chromeTop();
+    const top = pageTop();
     if (fields.rect || fields.size) {
       const box = el.getBoundingClientRect();
       if (fields.rect) Object.assign(out, { left: box.left, right: box.right, top: box.top - top, bottom: box.bottom - top });
@@ -1466,7 +1653,7 @@
   function measureViewport(fields) {
     const out = {};
     const page = document.documentElement;
-    const height = window.innerHeight - chromeTop() - barHeight(chrome.tabBar);
+    const height = window.innerHeight - pageTop() - pageBottom();
     if (fields.rect) Object.assign(out, { left: 0, right: window.innerWidth, top: 0, bottom: height });
     if (fields.size) Object.assign(out, { width: window.innerWidth, height });
     if (fields.scrollOffset) {

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::{ApiCall, ApiError, ApiResult, Args, Permission, Registry};
+use crate::{ApiCall, ApiError, ApiResult, Args, MenuButton, Permission, Registry};
 
 /// Longest clipboard text accepted, in bytes.
 const MAX_CLIPBOARD_BYTES: usize = 1 << 20;
@@ -28,7 +28,7 @@ fn get_system_info(call: &ApiCall) -> ApiResult {
 }
 
 /// The window part of `getSystemInfo` (WeChat's newer split of it), with the safe area: the
-/// screen below the status bar.
+/// screen below the status bar (or notch) and above the home indicator.
 fn get_window_info(call: &ApiCall) -> ApiResult {
     Args::new(&call.api, &call.args)?;
     let info = call.device.system_info();
@@ -40,14 +40,7 @@ fn get_window_info(call: &ApiCall) -> ApiResult {
         "windowHeight": info.window_height,
         "statusBarHeight": info.status_bar_height,
         "screenTop": 0,
-        "safeArea": {
-            "left": 0,
-            "right": info.screen_width,
-            "top": info.status_bar_height,
-            "bottom": info.screen_height,
-            "width": info.screen_width,
-            "height": info.screen_height.saturating_sub(info.status_bar_height),
-        },
+        "safeArea": info.safe_area,
     }))
 }
 
@@ -77,25 +70,13 @@ fn get_app_base_info(call: &ApiCall) -> ApiResult {
     }))
 }
 
-/// Where the platforms' menu button (the "capsule" at the top right) sits: inside the
-/// title bar under the status bar, 87 × 32 px, 7 px from the right edge. Pages that draw
-/// their own navigation bar line it up with this.
+/// Where the platforms' menu button (the "capsule" at the top right) sits: see
+/// [`MenuButton::of`], which the window draws it from too. Pages that draw their own
+/// navigation bar line it up with this.
 fn get_menu_button_rect(call: &ApiCall) -> ApiResult {
-    const WIDTH: u32 = 87;
-    const HEIGHT: u32 = 32;
-    const MARGIN: u32 = 7;
     Args::new(&call.api, &call.args)?;
-    let info = call.device.system_info();
-    let top = info.status_bar_height + info.title_bar_height.saturating_sub(HEIGHT) / 2;
-    let right = info.screen_width.saturating_sub(MARGIN);
-    Ok(json!({
-        "width": WIDTH,
-        "height": HEIGHT,
-        "top": top,
-        "bottom": top + HEIGHT,
-        "right": right,
-        "left": right.saturating_sub(WIDTH),
-    }))
+    let button = MenuButton::of(&call.device.system_info(), call.caller.dialect);
+    serde_json::to_value(button).map_err(|e| ApiError::unknown(e.to_string()))
 }
 
 fn get_clipboard(call: &ApiCall) -> ApiResult {

@@ -24,8 +24,11 @@ pub struct SystemInfo {
     pub screen_height: u32,
     /// Height of the status bar in CSS pixels.
     pub status_bar_height: u32,
-    /// Height of the title (navigation) bar in CSS pixels.
+    /// Height of the title (navigation) bar in CSS pixels, below the status bar.
     pub title_bar_height: u32,
+    /// The part of the screen no system chrome covers: below the status bar (or notch) and
+    /// above the home indicator, in screen coordinates (WeChat's `safeArea`).
+    pub safe_area: SafeArea,
     /// UI language, e.g. `zh-CN`.
     pub language: String,
     /// Version of the container (the platforms' client version).
@@ -37,6 +40,41 @@ pub struct SystemInfo {
     /// Version of the mini-program base library this runtime implements.
     #[serde(rename = "SDKVersion")]
     pub sdk_version: String,
+}
+
+/// A rectangle of the screen in CSS pixels from its top left corner, in the platforms'
+/// `{left, right, top, bottom, width, height}` shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SafeArea {
+    /// Left edge.
+    pub left: u32,
+    /// Right edge.
+    pub right: u32,
+    /// Top edge: the top inset (status bar or notch).
+    pub top: u32,
+    /// Bottom edge: the screen height less the bottom inset (home indicator).
+    pub bottom: u32,
+    /// `right - left`.
+    pub width: u32,
+    /// `bottom - top`.
+    pub height: u32,
+}
+
+impl SafeArea {
+    /// The safe area of a `width` × `height` screen whose top `top_inset` and bottom
+    /// `bottom_inset` pixels are covered.
+    pub fn new(width: u32, height: u32, top_inset: u32, bottom_inset: u32) -> Self {
+        let bottom = height.saturating_sub(bottom_inset);
+        let top = top_inset.min(bottom);
+        Self {
+            left: 0,
+            right: width,
+            top,
+            bottom,
+            width,
+            height: bottom - top,
+        }
+    }
 }
 
 /// The icon of a toast.

@@ -33,6 +33,7 @@ mod device;
 mod dialect;
 mod error;
 mod files;
+mod menu_button;
 mod network;
 mod permission;
 mod registry;
@@ -44,9 +45,10 @@ pub mod value;
 
 pub use args::Args;
 pub use config::ApiConfig;
-pub use device::{Device, SystemInfo, TabBadge, ToastIcon, UiRequest};
+pub use device::{Device, SafeArea, SystemInfo, TabBadge, ToastIcon, UiRequest};
 pub use dialect::Dialect;
 pub use error::{ApiError, ApiResult};
+pub use menu_button::MenuButton;
 pub use network::{
     ABORTED, DECODE_ERROR, DOMAIN_NOT_ALLOWED, HTTP_ERROR, NETWORK_ERROR, TIMEOUT, tls_config,
 };

@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use capsule_jsapi::{ApiError, Device, Reply, SystemInfo, UiRequest};
+use capsule_jsapi::{ApiError, Device, Reply, SafeArea, SystemInfo, UiRequest};
 use serde_json::Value;
 
 use crate::bridge::ToPage;
@@ -30,8 +30,12 @@ pub struct DeviceProfile {
     pub system: &'static str,
     /// Platform reported to apps.
     pub platform: &'static str,
-    /// Status bar height in CSS pixels.
+    /// Status bar height in CSS pixels: also the top safe-area inset (on iPhones with a
+    /// notch the status bar is as tall as the notch).
     pub status_bar_height: u32,
+    /// Bottom safe-area inset in CSS pixels: the home indicator of iPhones without a home
+    /// button (0 elsewhere).
+    pub safe_area_bottom: u32,
 }
 
 impl DeviceProfile {
@@ -47,6 +51,7 @@ impl DeviceProfile {
             system: "iOS 16.0",
             platform: "ios",
             status_bar_height: 20,
+            safe_area_bottom: 0,
         },
         Self {
             name: "iphone-12",
@@ -58,6 +63,7 @@ impl DeviceProfile {
             system: "iOS 16.0",
             platform: "ios",
             status_bar_height: 47,
+            safe_area_bottom: 34,
         },
         Self {
             name: "pixel-5",
@@ -69,6 +75,7 @@ impl DeviceProfile {
             system: "Android 13",
             platform: "android",
             status_bar_height: 24,
+            safe_area_bottom: 0,
         },
         Self {
             name: "ipad",
@@ -80,12 +87,19 @@ impl DeviceProfile {
             system: "iPadOS 16.0",
             platform: "ios",
             status_bar_height: 20,
+            safe_area_bottom: 0,
         },
     ];
 
     /// The profile named `name`.
     pub fn named(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|profile| profile.name == name)
+    }
+
+    /// Height of the mini-program title (navigation) bar under the status bar: 44 px on iOS,
+    /// 48 px on Android, in both WeChat and Alipay.
+    pub fn title_bar_height(&self) -> u32 {
+        if self.platform == "android" { 48 } else { 44 }
     }
 
     /// What `getSystemInfo` answers on this device.
@@ -99,7 +113,13 @@ impl DeviceProfile {
             screen_width: self.width,
             screen_height: self.height,
             status_bar_height: self.status_bar_height,
-            title_bar_height: 44,
+            title_bar_height: self.title_bar_height(),
+            safe_area: SafeArea::new(
+                self.width,
+                self.height,
+                self.status_bar_height,
+                self.safe_area_bottom,
+            ),
             language: "zh-CN".into(),
             version: env!("CARGO_PKG_VERSION").into(),
             system: self.system.into(),

@@ -318,14 +318,15 @@ fn inline_rpx_and_vh_lay_out_against_the_device_in_the_window() {
     let (width, _, pixels) = read_png(&shot);
     let at = |x: u32, y: u32| pixels[(y * width + x) as usize];
     let (red, blue) = ((255, 0, 0), (0, 0, 255));
-    // Below the 44 px navigation bar: 375rpx is half the 375 px wide iphone-8 window.
-    assert_eq!(at(10, 64), red);
-    assert_eq!(at(180, 64), red);
-    assert_ne!(at(200, 64), red);
-    // 50vh is half the page area (667 - 44 px), not half the window: the blue box spans
-    // y = 84 .. 395.5.
-    assert_eq!(at(10, 390), blue);
-    assert_ne!(at(10, 400), blue);
+    // Below the 20 px status bar and the 44 px navigation bar: 375rpx is half the 375 px
+    // wide iphone-8 window.
+    assert_eq!(at(10, 84), red);
+    assert_eq!(at(180, 84), red);
+    assert_ne!(at(200, 84), red);
+    // 50vh is half the page area (667 - 64 px), not half the window: the blue box spans
+    // y = 104 .. 405.5.
+    assert_eq!(at(10, 400), blue);
+    assert_ne!(at(10, 410), blue);
 }
 
 #[test]

@@ -32,6 +32,9 @@ fn system_info_reflects_the_simulated_device() {
     assert_eq!(window["windowWidth"], info["windowWidth"]);
     assert_eq!(window["safeArea"]["top"], info["statusBarHeight"]);
     assert_eq!(window["safeArea"]["bottom"], 851);
+    assert_eq!(window["safeArea"], info["safeArea"]);
+    // Android: a 48 px title bar under the status bar.
+    assert_eq!(info["titleBarHeight"], 48);
     let device = harness
         .call(&page, "getDeviceInfo", json!({}))
         .expect("device");
@@ -44,13 +47,14 @@ fn system_info_reflects_the_simulated_device() {
         .expect("app");
     assert_eq!(app["SDKVersion"], info["SDKVersion"]);
     assert_eq!(app["language"], info["language"]);
-    // pixel-5: a 24 px status bar, a 44 px title bar, 393 px wide.
+    // pixel-5: a 24 px status bar, a 48 px title bar with the 87 × 32 button in its middle,
+    // 7 px from the right of 393 px.
     let menu = harness
         .call(&page, "getMenuButtonBoundingClientRect", json!({}))
         .expect("menu button");
     assert_eq!(
         menu,
-        json!({"width": 87, "height": 32, "top": 30, "bottom": 62, "right": 386, "left": 299})
+        json!({"width": 87, "height": 32, "top": 32, "bottom": 64, "right": 386, "left": 299})
     );
 }
 

@@ -52,9 +52,10 @@ pub struct LogicOptions {
 /// Heights in CSS px of the bars a window draws around a page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PageBars {
-    /// The navigation bar, over every page.
+    /// The navigation bar with the status bar above it, over every page that does not draw
+    /// under them (`navigationStyle: "custom"`, Alipay `transparentTitle`).
     pub navigation_bar: u32,
-    /// The tab bar, under tab pages.
+    /// The tab bar with the bottom safe-area inset below it, under tab pages.
     pub tab_bar: u32,
 }
 

@@ -1188,36 +1188,42 @@
   }
 
   // Settles a call with success/fail/complete, and its promise when it has no callbacks.
-  // On a phone, windowHeight is the page area: the screen without the navigation bar and,
-  // on tab pages, the tab bar. The host gives their heights when it draws them.
+  // On a phone, windowHeight is the page area: the screen without the status and navigation
+  // bars and, on tab pages, the tab bar (with the bottom safe-area inset under it). The host
+  // gives their heights when it draws them.
   function withPageArea(name, value) {
     var bars = native.bars;
     if (!bars || !/^(getSystemInfo(Sync)?|getWindowInfo)$/.test(name) || !value || typeof value.screenHeight !== 'number') return value;
     var path = stack.length ? pages.get(top()).path : '';
-    var navigationBar = navigationStyle(path) === 'custom' ? 0 : bars.navigationBar;
+    var navigationBar = underTitleBar(path) ? 0 : bars.navigationBar;
     value.windowHeight = Math.max(0, value.screenHeight - navigationBar - (isTab(path) ? bars.tabBar : 0));
     return value;
   }
 
-  // A page's navigationStyle: its own .json, else app.json's window (read once per page).
-  var navigationStyles = new Map();
-  function navigationStyle(path) {
-    if (!navigationStyles.has(path)) navigationStyles.set(path, readNavigationStyle(path));
-    return navigationStyles.get(path);
+  // Whether a page starts at the top of the screen: it draws its own navigation bar
+  // (navigationStyle "custom") or Alipay's bar is transparent over it (transparentTitle
+  // "always" / "auto"). From its own .json, else app.json's window (read once per page).
+  var underTitleBars = new Map();
+  function underTitleBar(path) {
+    if (!underTitleBars.has(path)) underTitleBars.set(path, readUnderTitleBar(path));
+    return underTitleBars.get(path);
   }
 
-  function readNavigationStyle(path) {
-    var style = (appJson.window || {}).navigationStyle;
+  function readUnderTitleBar(path) {
+    var settings = appJson.window || {};
+    var style = settings.navigationStyle;
+    var transparent = settings.transparentTitle;
     var file = path ? native.resolve('/' + path + '.json', 'app.js') : null;
     if (file !== null) {
       try {
         var own = native.loadJson(file);
         if (own && typeof own.navigationStyle === 'string') style = own.navigationStyle;
+        if (own && typeof own.transparentTitle === 'string') transparent = own.transparentTitle;
       } catch (e) {
         // A broken page .json is reported when the page renders.
       }
     }
-    return style;
+    return style === 'custom' || transparent === 'always' || transparent === 'auto';
   }
 
   function settle(name, params, ok, value, promise) {

@@ -1,17 +1,103 @@
 //! `app.json` and page `.json` window settings of both dialects, and the window chrome
-//! (navigation bar, tab bar) they describe.
+//! they describe: the phone's status bar, the navigation bar, the menu button (capsule), the
+//! tab bar and the home indicator, placed by [`Frame`].
 
+use capsule_jsapi::{Dialect as ApiDialect, MenuButton};
 use serde_json::{Map, Value, json};
 
 use super::MiniProgramError;
+use crate::App;
+use crate::device::DeviceProfile;
 use crate::logic::PageBars;
 use crate::view::Dialect;
 
-/// The bars the page host draws around each page, at these heights (sent with the chrome).
-pub(crate) const BARS: PageBars = PageBars {
-    navigation_bar: 44,
-    tab_bar: 50,
-};
+/// Height of the tab bar's buttons, above the bottom safe-area inset.
+pub(crate) const TAB_BAR_HEIGHT: u32 = 50;
+
+/// The time the status bar shows: fixed, so that screenshots stay the same.
+const STATUS_BAR_TIME: &str = "9:41";
+
+/// Where the phone's chrome sits on a simulated device for an app of one dialect, in CSS px:
+/// the one source of the numbers the page host draws with, that page styles (`100vh`) are
+/// compiled with, and that the logic layer's `getSystemInfo().windowHeight` subtracts. The
+/// status bar, title bar, safe area and menu button come from the device's [`SystemInfo`]
+/// through [`MenuButton::of`], as `getSystemInfo` and `getMenuButtonBoundingClientRect`
+/// answer them.
+///
+/// [`SystemInfo`]: capsule_jsapi::SystemInfo
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Frame {
+    /// Screen height.
+    pub(crate) height: u32,
+    /// The status bar at the top of the screen.
+    pub(crate) status_bar: u32,
+    /// The navigation (title) bar under it.
+    pub(crate) title_bar: u32,
+    /// The bottom safe-area inset (home indicator).
+    pub(crate) safe_bottom: u32,
+    /// The menu button, in screen coordinates.
+    pub(crate) menu_button: MenuButton,
+    /// `ios` or `android`: how the status bar looks.
+    pub(crate) platform: &'static str,
+    /// Whose menu button is drawn.
+    pub(crate) dialect: ApiDialect,
+}
+
+impl Frame {
+    pub(crate) fn of(profile: &DeviceProfile, dialect: ApiDialect) -> Self {
+        let info = profile.system_info();
+        Self {
+            height: info.screen_height,
+            status_bar: info.status_bar_height,
+            title_bar: info.title_bar_height,
+            safe_bottom: info.screen_height.saturating_sub(info.safe_area.bottom),
+            menu_button: MenuButton::of(&info, dialect),
+            platform: profile.platform,
+            dialect,
+        }
+    }
+
+    /// What the logic layer subtracts from the screen for `windowHeight`: the status and
+    /// navigation bars (unless the page draws under them) and, on tab pages, the tab bar
+    /// with the bottom inset under it.
+    pub(crate) fn bars(&self) -> PageBars {
+        PageBars {
+            navigation_bar: self.status_bar + self.title_bar,
+            tab_bar: TAB_BAR_HEIGHT + self.safe_bottom,
+        }
+    }
+
+    /// Where a page with `window` settings starts: under the navigation bar, or at the top
+    /// of the screen when it draws its own bar (`navigationStyle: "custom"`) or the bar is
+    /// transparent over it (Alipay `transparentTitle`).
+    pub(crate) fn page_top(&self, window: &WindowConfig) -> u32 {
+        if window.under_title_bar() {
+            0
+        } else {
+            self.bars().navigation_bar
+        }
+    }
+
+    /// How much of the screen's bottom the tab bar covers (0 on pages without one).
+    pub(crate) fn page_bottom(&self, tab_page: bool) -> u32 {
+        if tab_page { self.bars().tab_bar } else { 0 }
+    }
+
+    /// The page area's height: what `100vh` is in page styles.
+    pub(crate) fn page_height(&self, window: &WindowConfig, tab_page: bool) -> u32 {
+        self.height
+            .saturating_sub(self.page_top(window) + self.page_bottom(tab_page))
+    }
+}
+
+/// The dialect `app`'s API calls are answered in (the container's choice: WeChat only when
+/// the manifest says so).
+pub(crate) fn api_dialect(app: &App) -> ApiDialect {
+    match app.manifest().dialect {
+        Some(capsule_packages::Dialect::Wechat) => ApiDialect::Wechat,
+        _ => ApiDialect::Alipay,
+    }
+}
 
 /// What a mini-program's `app.json` says about its pages and window.
 #[derive(Debug, Clone)]
@@ -35,6 +121,19 @@ pub(crate) struct WindowConfig {
     pub(crate) pull_refresh: Option<bool>,
     /// `navigationStyle: "custom"`: the page draws its own bar; the container draws none.
     pub(crate) custom_navigation: Option<bool>,
+    /// WeChat `backgroundTextStyle`: `dark` or `light` pull-down refresh dots.
+    pub(crate) background_text_style: Option<String>,
+    /// WeChat `backgroundColorTop`, Alipay `backgroundImageColor` (both fall back to
+    /// `backgroundColor`): the window above the page, shown while pulling down.
+    pub(crate) background_top: Option<String>,
+    /// WeChat `backgroundColorBottom`: the window under the page.
+    pub(crate) background_bottom: Option<String>,
+    /// Alipay `transparentTitle`: `none`, `always` (the bar is transparent over the page)
+    /// or `auto` (transparent at the top, opaque once the page scrolls).
+    pub(crate) transparent_title: Option<String>,
+    /// Alipay `allowsBounceVertical`: whether the page may be pulled past its top (pull-down
+    /// refresh needs it).
+    pub(crate) bounce: Option<bool>,
 }
 
 /// The tab bar of `app.json`.
@@ -131,20 +230,29 @@ impl WindowConfig {
             }
             .to_owned()
         });
-        let pull_refresh = ["enablePullDownRefresh", "pullRefresh"]
-            .iter()
-            .find_map(|key| match value.get(*key)? {
+        // Alipay writes switches as "YES" / "NO" as often as booleans.
+        let switch = |keys: &[&str]| {
+            keys.iter().find_map(|key| match value.get(*key)? {
                 Value::Bool(on) => Some(*on),
                 Value::String(s) => Some(s.eq_ignore_ascii_case("yes") || s == "true"),
                 _ => None,
-            });
+            })
+        };
+        let one_of = |key: &str, allowed: &[&str]| {
+            text(&[key]).filter(|value| allowed.contains(&value.as_str()))
+        };
         Self {
             title: text(&["navigationBarTitleText", "defaultTitle"]),
             bar_background: text(&["navigationBarBackgroundColor", "titleBarColor"]),
             bar_front: front,
             background: text(&["backgroundColor"]),
-            pull_refresh,
+            pull_refresh: switch(&["enablePullDownRefresh", "pullRefresh"]),
             custom_navigation: text(&["navigationStyle"]).map(|style| style == "custom"),
+            background_text_style: one_of("backgroundTextStyle", &["dark", "light"]),
+            background_top: text(&["backgroundColorTop", "backgroundImageColor"]),
+            background_bottom: text(&["backgroundColorBottom"]),
+            transparent_title: one_of("transparentTitle", &["none", "always", "auto"]),
+            bounce: switch(&["allowsBounceVertical"]),
         }
     }
 
@@ -160,7 +268,38 @@ impl WindowConfig {
             background: over.background.clone().or_else(|| self.background.clone()),
             pull_refresh: over.pull_refresh.or(self.pull_refresh),
             custom_navigation: over.custom_navigation.or(self.custom_navigation),
+            background_text_style: over
+                .background_text_style
+                .clone()
+                .or_else(|| self.background_text_style.clone()),
+            background_top: over
+                .background_top
+                .clone()
+                .or_else(|| self.background_top.clone()),
+            background_bottom: over
+                .background_bottom
+                .clone()
+                .or_else(|| self.background_bottom.clone()),
+            transparent_title: over
+                .transparent_title
+                .clone()
+                .or_else(|| self.transparent_title.clone()),
+            bounce: over.bounce.or(self.bounce),
         }
+    }
+
+    /// Whether the page starts at the top of the screen, under where the navigation bar
+    /// would be: it draws its own (`navigationStyle: "custom"`) or the bar is transparent
+    /// (`transparentTitle` `always` or `auto`).
+    pub(crate) fn under_title_bar(&self) -> bool {
+        self.custom_navigation == Some(true)
+            || matches!(self.transparent_title.as_deref(), Some("always" | "auto"))
+    }
+
+    /// Whether pulling the page down refreshes it: enabled, and (Alipay) the page may be
+    /// pulled at all.
+    pub(crate) fn pulls_to_refresh(&self) -> bool {
+        self.pull_refresh == Some(true) && self.bounce != Some(false)
     }
 
     /// Applies a navigation bar API request (`{title, backgroundColor, frontColor}`).
@@ -233,12 +372,18 @@ pub(crate) fn default_window(dialect: Dialect) -> WindowConfig {
         background: Some("#ffffff".into()),
         pull_refresh: Some(false),
         custom_navigation: Some(false),
+        background_text_style: Some("dark".into()),
+        background_top: None,
+        background_bottom: None,
+        transparent_title: Some("none".into()),
+        bounce: Some(true),
     }
 }
 
 /// What the page host draws around a page, as its `Chrome` JSON.
 pub(crate) struct ChromeState<'a> {
     pub(crate) origin: &'a str,
+    pub(crate) frame: &'a Frame,
     pub(crate) window: &'a WindowConfig,
     pub(crate) loading: bool,
     pub(crate) show_back: bool,
@@ -246,7 +391,11 @@ pub(crate) struct ChromeState<'a> {
 }
 
 impl ChromeState<'_> {
+    /// The chrome JSON the page host draws: every position and size in it comes from the
+    /// [`Frame`], every colour and text from the window settings.
     pub(crate) fn to_json(&self) -> Value {
+        let frame = self.frame;
+        let window = self.window;
         let url = |path: &Option<String>| {
             path.as_ref()
                 .map(|p| Value::String(format!("{}/{p}", self.origin)))
@@ -269,7 +418,8 @@ impl ChromeState<'_> {
                 })
                 .collect();
             json!({
-                "height": BARS.tab_bar,
+                "height": TAB_BAR_HEIGHT,
+                "safeAreaBottom": frame.safe_bottom,
                 "color": bar.color,
                 "selectedColor": bar.selected_color,
                 "backgroundColor": bar.background_color,
@@ -278,21 +428,61 @@ impl ChromeState<'_> {
                 "items": items,
             })
         });
-        let navigation_bar = (self.window.custom_navigation != Some(true)).then(|| {
+        let transparent = window
+            .transparent_title
+            .clone()
+            .unwrap_or_else(|| "none".into());
+        let navigation_bar = (window.custom_navigation != Some(true)).then(|| {
             json!({
-                "height": BARS.navigation_bar,
-                "title": self.window.title.clone().unwrap_or_default(),
-                "backgroundColor": self.window.bar_background,
-                "frontColor": self.window.bar_front,
+                "top": frame.status_bar,
+                "height": frame.title_bar,
+                "title": window.title.clone().unwrap_or_default(),
+                "backgroundColor": window.bar_background,
+                "frontColor": window.bar_front,
+                "transparent": transparent,
                 "loading": self.loading,
                 "showBack": self.show_back,
             })
         });
+        let button = frame.menu_button;
         json!({
+            "dialect": match frame.dialect {
+                ApiDialect::Wechat => "wechat",
+                ApiDialect::Alipay => "alipay",
+            },
+            "platform": frame.platform,
+            "statusBar": {
+                "height": frame.status_bar,
+                "time": STATUS_BAR_TIME,
+                // The status bar's text and icons take the navigation bar's front colour,
+                // also when the page draws its own bar.
+                "frontColor": window.bar_front,
+            },
             "navigationBar": navigation_bar,
+            "menuButton": {
+                "width": button.width,
+                "height": button.height,
+                "top": button.top,
+                "right": button.right,
+                "bottom": button.bottom,
+                "left": button.left,
+                "frontColor": window.bar_front,
+            },
             "tabBar": tab_bar,
-            "backgroundColor": self.window.background,
-            "enablePullDownRefresh": self.window.pull_refresh == Some(true),
+            "homeIndicator": frame.safe_bottom,
+            "pageTop": frame.page_top(window),
+            "pageBottom": frame.page_bottom(self.tab_bar.is_some()),
+            "backgroundColor": window.background,
+            // WeChat's backgroundColor is the window behind the page (seen when pulling
+            // down); Alipay's is the page's own background.
+            "pageBackgroundColor": match frame.dialect {
+                ApiDialect::Wechat => Value::Null,
+                ApiDialect::Alipay => json!(window.background),
+            },
+            "backgroundColorTop": window.background_top.clone().or_else(|| window.background.clone()),
+            "backgroundColorBottom": window.background_bottom.clone().or_else(|| window.background.clone()),
+            "backgroundTextStyle": window.background_text_style.clone().unwrap_or_else(|| "dark".into()),
+            "enablePullDownRefresh": window.pulls_to_refresh(),
         })
     }
 }
@@ -359,9 +549,11 @@ mod tests {
         let custom = app.overlay(&WindowConfig::from_json(
             &json!({"navigationStyle": "custom"}),
         ));
+        let iphone_8 = Frame::of(&DeviceProfile::default(), ApiDialect::Wechat);
         let chrome = |window: &WindowConfig| {
             ChromeState {
                 origin: "capsule://a",
+                frame: &iphone_8,
                 window,
                 loading: false,
                 show_back: true,
@@ -370,11 +562,123 @@ mod tests {
             .to_json()
         };
         assert_eq!(chrome(&custom)["navigationBar"], Value::Null);
+        // The status bar and the menu button stay; the page starts at the top.
+        assert_eq!(chrome(&custom)["statusBar"]["height"], 20);
+        assert_eq!(chrome(&custom)["menuButton"]["top"], 24);
+        assert_eq!(chrome(&custom)["pageTop"], 0);
+        assert_eq!(chrome(&app)["navigationBar"]["top"], 20);
         assert_eq!(chrome(&app)["navigationBar"]["height"], 44);
+        assert_eq!(chrome(&app)["pageTop"], 64);
         let back = custom.overlay(&WindowConfig::from_json(
             &json!({"navigationStyle": "default"}),
         ));
         assert_eq!(chrome(&back)["navigationBar"]["showBack"], true);
+    }
+
+    #[test]
+    fn the_frame_places_the_bars_of_each_device() {
+        let frame =
+            |name: &str, dialect| Frame::of(&DeviceProfile::named(name).expect("preset"), dialect);
+        let plain = WindowConfig::default();
+        let iphone_12 = frame("iphone-12", ApiDialect::Alipay);
+        // 47 px status bar, 44 px title bar; the tab bar sits on the 34 px home indicator.
+        assert_eq!(
+            iphone_12.bars(),
+            PageBars {
+                navigation_bar: 91,
+                tab_bar: 84
+            }
+        );
+        assert_eq!(iphone_12.page_height(&plain, true), 844 - 91 - 84);
+        assert_eq!(iphone_12.menu_button.top, 53);
+        let pixel = frame("pixel-5", ApiDialect::Wechat);
+        assert_eq!(
+            (pixel.status_bar, pixel.title_bar, pixel.safe_bottom),
+            (24, 48, 0)
+        );
+        assert_eq!(pixel.page_height(&plain, false), 851 - 72);
+        // A page under a transparent Alipay title bar has the whole screen.
+        let transparent = WindowConfig::from_json(&json!({"transparentTitle": "auto"}));
+        assert_eq!(iphone_12.page_height(&transparent, false), 844);
+    }
+
+    #[test]
+    fn window_settings_of_both_dialects_reach_the_chrome() {
+        let frame = Frame::of(&DeviceProfile::default(), ApiDialect::Wechat);
+        let chrome = |window: &WindowConfig| {
+            ChromeState {
+                origin: "capsule://a",
+                frame: &frame,
+                window,
+                loading: false,
+                show_back: false,
+                tab_bar: None,
+            }
+            .to_json()
+        };
+        let wechat = default_window(Dialect::WeChat).overlay(&WindowConfig::from_json(&json!({
+            "navigationBarBackgroundColor": "#ffffff",
+            "navigationBarTextStyle": "black",
+            "backgroundColor": "#eeeeee",
+            "backgroundColorTop": "#111111",
+            "backgroundTextStyle": "light",
+            "enablePullDownRefresh": true,
+        })));
+        let shown = chrome(&wechat);
+        assert_eq!(shown["navigationBar"]["frontColor"], "#000000");
+        assert_eq!(shown["statusBar"]["frontColor"], "#000000");
+        assert_eq!(shown["menuButton"]["frontColor"], "#000000");
+        assert_eq!(shown["backgroundColor"], "#eeeeee");
+        assert_eq!(
+            shown["pageBackgroundColor"],
+            Value::Null,
+            "WeChat: the window's"
+        );
+        assert_eq!(shown["backgroundColorTop"], "#111111");
+        assert_eq!(shown["backgroundColorBottom"], "#eeeeee");
+        assert_eq!(shown["backgroundTextStyle"], "light");
+        assert_eq!(shown["enablePullDownRefresh"], true);
+
+        let alipay = default_window(Dialect::Alipay).overlay(&WindowConfig::from_json(&json!({
+            "defaultTitle": "Home",
+            "titleBarColor": "#1677ff",
+            "backgroundColor": "#fafafa",
+            "backgroundImageColor": "#222222",
+            "transparentTitle": "always",
+            "pullRefresh": "YES",
+            "allowsBounceVertical": "NO",
+        })));
+        let alipay_frame = Frame::of(&DeviceProfile::default(), ApiDialect::Alipay);
+        let shown = ChromeState {
+            origin: "capsule://a",
+            frame: &alipay_frame,
+            window: &alipay,
+            loading: false,
+            show_back: false,
+            tab_bar: None,
+        }
+        .to_json();
+        assert_eq!(
+            shown["pageBackgroundColor"], "#fafafa",
+            "Alipay: the page's"
+        );
+        assert_eq!(shown["backgroundColorTop"], "#222222");
+        assert_eq!(shown["navigationBar"]["title"], "Home");
+        assert_eq!(shown["navigationBar"]["backgroundColor"], "#1677ff");
+        assert_eq!(shown["navigationBar"]["transparent"], "always");
+        assert_eq!(shown["pageTop"], 0);
+        assert_eq!(
+            shown["enablePullDownRefresh"], false,
+            "no pull without bouncing"
+        );
+        // Unknown values are ignored.
+        let odd = WindowConfig::from_json(
+            &json!({"backgroundTextStyle": "purple", "transparentTitle": "sometimes"}),
+        );
+        assert_eq!(
+            (odd.background_text_style, odd.transparent_title),
+            (None, None)
+        );
     }
 
     #[test]

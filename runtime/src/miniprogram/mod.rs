@@ -133,7 +133,13 @@ pub struct Snapshot {
     pub errors: Vec<String>,
     /// Every UI request so far, oldest first.
     pub ui: Vec<UiShown>,
-    /// The navigation bar and tab bar as drawn (the page host's `Chrome` JSON).
+    /// The phone's chrome around the current page as drawn (the page host's `Chrome`
+    /// JSON): `statusBar`, `navigationBar` (null with `navigationStyle: "custom"`),
+    /// `menuButton` (the rect `getMenuButtonBoundingClientRect` answers), `tabBar`,
+    /// `homeIndicator`, the page area's `pageTop` / `pageBottom`, and the window settings
+    /// (`backgroundColor`, `pageBackgroundColor` (Alipay's), `backgroundColorTop` /
+    /// `Bottom`, `backgroundTextStyle`, `enablePullDownRefresh`) of app.json under the
+    /// page's `.json`.
     pub chrome: Value,
     /// Cold start phases, once the home page is ready.
     pub cold_start: Option<ColdStart>,

@@ -10,7 +10,9 @@ use capsule_jsapi::UiRequest;
 use capsule_packages::{AppKind, RelativePath};
 use serde_json::{Map, Value, json};
 
-use super::config::{AppConfig, BARS, Badge, ChromeState, WindowConfig, default_window};
+use super::config::{
+    AppConfig, Badge, ChromeState, Frame, WindowConfig, api_dialect, default_window,
+};
 use super::{
     ColdStart, MiniProgramError, MiniProgramOptions, PendingUpdate, Snapshot, UiShown,
     UpdateStatus, UserAction,
@@ -206,8 +208,9 @@ fn start_logic(
     path: Option<String>,
     query: Map<String, Value>,
 ) -> Result<LogicHandle, String> {
+    let frame = Frame::of(&container.device_profile(), api_dialect(app));
     let options = LogicOptions {
-        bars: Some(BARS),
+        bars: Some(frame.bars()),
         ..LogicOptions::default()
     };
     let (logic, out) =
@@ -673,22 +676,17 @@ impl Session {
         self.reconcile(page);
     }
 
-    /// The height a page at `path` with `window` settings has on a phone: the window without
-    /// the navigation bar (unless the page draws its own) and, on tab pages, the tab bar (the
-    /// sizes the page host draws them at).
+    /// The height a page at `path` with `window` settings has on a phone: the screen less
+    /// the status and navigation bars (unless the page draws under them) and, on tab pages,
+    /// the tab bar (where the page host draws them).
     fn viewport_height(&self, path: &str, window: &WindowConfig) -> Option<f32> {
-        let height = self.container.device_profile().height;
-        let navigation_bar = if window.custom_navigation == Some(true) {
-            0
-        } else {
-            BARS.navigation_bar
-        };
-        let tab_bar = if self.config.tab_of(path).is_some() {
-            BARS.tab_bar
-        } else {
-            0
-        };
-        Some(height.saturating_sub(navigation_bar + tab_bar) as f32)
+        let tab_page = self.config.tab_of(path).is_some();
+        Some(self.frame().page_height(window, tab_page) as f32)
+    }
+
+    /// Where the phone's chrome sits on the device simulated now.
+    fn frame(&self) -> Frame {
+        Frame::of(&self.container.device_profile(), api_dialect(&self.app))
     }
 
     fn show_top(&mut self) {
@@ -757,6 +755,7 @@ impl Session {
         let tab = state.and_then(|s| self.config.tab_of(&s.path));
         ChromeState {
             origin: &self.app.origin(),
+            frame: &self.frame(),
             window,
             loading: self.bar_loading,
             show_back: self.stack.len() > 1 && tab.is_none(),

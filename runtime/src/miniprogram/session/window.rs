@@ -129,7 +129,7 @@ impl Session {
                 let enabled = self
                     .shown
                     .and_then(|p| self.pages.get(&p))
-                    .is_some_and(|s| s.window.pull_refresh == Some(true));
+                    .is_some_and(|s| s.window.pulls_to_refresh());
                 if enabled {
                     self.page_hook("onPullDownRefresh", json!({}));
                 } else {
@@ -243,6 +243,8 @@ impl Session {
             })),
             "pullDownRefresh" => {
                 if value.get("start").and_then(Value::as_bool) == Some(true) {
+                    // As if the user pulled: the window shows the refresh animation.
+                    self.send_page(json!({"kind": "mpStartRefresh"}));
                     self.page_hook("onPullDownRefresh", json!({}));
                 } else {
                     self.send_page(json!({"kind": "mpStopRefresh"}));
