@@ -240,7 +240,27 @@ fn drive(handle: &WryHandle, program: &MiniProgram) -> Result<(), String> {
         return Err(format!("#escape in the window: {escape}"));
     }
 
-    // The screenshot shows each picture's colour where its element is uncovered.
+    // The screenshot shows each picture's colour where its element is uncovered (a loaded
+    // machine may paint a decoded background a few frames later: look again for a while).
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        match colours_on_screen(handle, page, &window) {
+            Err(error) if std::time::Instant::now() < deadline => {
+                println!("not yet: {error}");
+                std::thread::sleep(Duration::from_millis(200));
+            }
+            outcome => return outcome,
+        }
+    }
+}
+
+/// Takes a screenshot and checks each picture's colour at its element's uncovered point.
+fn colours_on_screen(
+    handle: &WryHandle,
+    page: capsule_runtime::PageId,
+    window: &serde_json::Value,
+) -> Result<(), String> {
+    let elements = &window["elements"];
     let shot = screenshot_path();
     handle
         .screenshot(page, &shot)
