@@ -304,3 +304,46 @@ fn alipay_window_settings_come_from_app_json_under_each_pages_json() {
     assert_eq!(fading["navigationBar"]["title"], "App", "from app.json");
     assert_eq!(fading["enablePullDownRefresh"], false);
 }
+
+/// WeChat's DarkMode: app.json's `themeLocation` file gives `@name` variables their values
+/// (light theme: the simulated device's `theme`), in app.json and in page json; a page
+/// naming an unknown variable is reported.
+#[test]
+fn theme_variables_of_theme_location_fill_in_window_settings() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_app(
+        dir.path(),
+        "wechat",
+        &json!({"navigationBarBackgroundColor": "@navBg", "navigationBarTextStyle": "@navText"}),
+        &[
+            ("home", json!({})),
+            ("themed", json!({"navigationBarBackgroundColor": "@pageBg"})),
+            ("broken", json!({"backgroundColor": "@missing"})),
+        ],
+    );
+    let app_json = dir.path().join("app.json");
+    let mut app: Value =
+        serde_json::from_str(&std::fs::read_to_string(&app_json).expect("app.json")).expect("json");
+    app["themeLocation"] = json!("theme.json");
+    std::fs::write(&app_json, app.to_string()).expect("app.json");
+    write_files(
+        dir.path(),
+        &[(
+            "theme.json",
+            r##"{"light": {"navBg": "#f7f7f7", "navText": "black", "pageBg": "#123456"},
+                 "dark": {"navBg": "#1f1f1f", "navText": "white", "pageBg": "#654321"}}"##,
+        )],
+    );
+    let program = launch(dir.path(), DeviceProfile::default());
+    let home = program.snapshot().expect("snapshot").chrome;
+    assert_eq!(home["navigationBar"]["backgroundColor"], "#f7f7f7");
+    assert_eq!(home["navigationBar"]["frontColor"], "#000000");
+    let themed = go(&program, "themed").chrome;
+    assert_eq!(themed["navigationBar"]["backgroundColor"], "#123456");
+    let broken = go(&program, "broken");
+    assert!(
+        broken.errors.iter().any(|e| e.contains("@missing")),
+        "{:?}",
+        broken.errors
+    );
+}

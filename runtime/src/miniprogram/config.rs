@@ -108,6 +108,9 @@ pub(crate) struct AppConfig {
     pub(crate) tab_bar: Option<TabBar>,
     /// App-wide `usingComponents`.
     pub(crate) components: Map<String, Value>,
+    /// The light theme's variables of the `themeLocation` file (WeChat's DarkMode), which
+    /// `@name` values in app.json and page json windows stand for.
+    pub(crate) theme: Map<String, Value>,
 }
 
 /// Navigation bar and page background settings; `None` leaves the value to whatever is
@@ -155,6 +158,51 @@ pub(crate) struct TabItem {
     pub(crate) selected_icon: Option<String>,
 }
 
+/// The `light` variables of the theme file at `location` (a package path; WeChat's
+/// DarkMode). The simulated device is in light mode, as `getSystemInfo().theme` says.
+fn read_theme(
+    location: &str,
+    read: &dyn Fn(&str) -> Option<String>,
+) -> Result<Map<String, Value>, MiniProgramError> {
+    let file = location.trim_start_matches('/').to_owned();
+    let bad = |message: String| MiniProgramError::Config {
+        file: file.clone(),
+        message,
+    };
+    let text =
+        read(&file).ok_or_else(|| bad("not found: app.json names it as themeLocation".into()))?;
+    let theme: Value = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
+    match theme.get("light") {
+        Some(Value::Object(light)) => Ok(light.clone()),
+        _ => Err(bad("needs a \"light\" object of variables".into())),
+    }
+}
+
+/// Replaces every string `@name` inside `value` with the theme's `name`; a variable the
+/// theme does not define is an error naming it.
+fn apply_theme(value: &mut Value, theme: &Map<String, Value>) -> Result<(), String> {
+    match value {
+        Value::String(text) if text.starts_with('@') => {
+            let name = &text[1..];
+            *value = theme.get(name).cloned().ok_or_else(|| {
+                format!("'@{name}' is not a variable of the theme (themeLocation, \"light\")")
+            })?;
+        }
+        Value::Array(items) => {
+            for item in items {
+                apply_theme(item, theme)?;
+            }
+        }
+        Value::Object(map) => {
+            for item in map.values_mut() {
+                apply_theme(item, theme)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
 /// A tab's badge, as the tab bar APIs set it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) enum Badge {
@@ -165,16 +213,30 @@ pub(crate) enum Badge {
 }
 
 impl AppConfig {
-    /// Reads `app.json` text (page paths are checked; the logic layer opens them).
-    pub(crate) fn parse(text: &str) -> Result<Self, MiniProgramError> {
+    /// Reads `app.json` text (page paths are checked; the logic layer opens them); `read`
+    /// gives other files of the package as text (the `themeLocation` file).
+    pub(crate) fn parse(
+        text: &str,
+        read: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Self, MiniProgramError> {
         let bad = |message: String| MiniProgramError::Config {
             file: "app.json".into(),
             message,
         };
-        let root: Value = serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
+        let mut root: Value = serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
+        let theme = match root.get("themeLocation") {
+            None => Map::new(),
+            Some(Value::String(location)) => read_theme(location, read)?,
+            Some(_) => return Err(bad("'themeLocation' must be a file path".into())),
+        };
         let root = root
-            .as_object()
+            .as_object_mut()
             .ok_or_else(|| bad("must be a JSON object".into()))?;
+        for key in ["window", "tabBar"] {
+            if let Some(value) = root.get_mut(key) {
+                apply_theme(value, &theme).map_err(|e| bad(format!("{key}: {e}")))?;
+            }
+        }
         // The logic layer opens the pages; a list it cannot use is refused here, up front.
         match root.get("pages") {
             Some(Value::Array(list)) if list.is_empty() => {
@@ -201,7 +263,13 @@ impl AppConfig {
             window,
             tab_bar,
             components,
+            theme,
         })
+    }
+
+    /// Puts the theme's values in place of the `@name` variables of a page's json.
+    pub(crate) fn apply_theme(&self, page_json: &mut Value) -> Result<(), String> {
+        apply_theme(page_json, &self.theme)
     }
 
     /// The tab index of page `path`, if it is a tab page.
@@ -497,6 +565,7 @@ mod tests {
             r##"{"pages":["pages/a/a","/pages/b/b"],
             "window":{"navigationBarTitleText":"W","navigationBarTextStyle":"black","enablePullDownRefresh":true},
             "tabBar":{"color":"#111","list":[{"pagePath":"pages/a/a","text":"A","iconPath":"i/a.png"}]}}"##,
+            &|_| None,
         )
         .expect("test value");
         assert_eq!(wechat.window.title.as_deref(), Some("W"));
@@ -512,6 +581,7 @@ mod tests {
         let alipay = AppConfig::parse(
             r##"{"pages":["pages/a/a"],"window":{"defaultTitle":"A","pullRefresh":"YES"},
             "tabBar":{"textColor":"#222","items":[{"pagePath":"pages/a/a","name":"Home","activeIcon":"x.png"}]}}"##,
+            &|_| None,
         )
         .expect("test value");
         assert_eq!(alipay.window.title.as_deref(), Some("A"));
@@ -521,6 +591,59 @@ mod tests {
             (item.text.as_str(), item.selected_icon.as_deref()),
             ("Home", Some("x.png"))
         );
+    }
+
+    /// WeChat's DarkMode: `themeLocation` names a file of `light` / `dark` variables that
+    /// app.json's window and tabBar (and page json) use as `@name`.
+    #[test]
+    fn theme_variables_stand_in_for_window_and_tab_bar_values() {
+        let theme = r##"{"light": {"navBg": "#F7F7F7", "navText": "black", "icon": "image/a.png"},
+                         "dark": {"navBg": "#1F1F1F", "navText": "white", "icon": "image/a_dark.png"}}"##;
+        let read = |path: &str| (path == "theme.json").then(|| theme.to_owned());
+        let config = AppConfig::parse(
+            r#"{"pages":["pages/a/a"], "themeLocation": "theme.json",
+                "window": {"navigationBarBackgroundColor": "@navBg", "navigationBarTextStyle": "@navText"},
+                "tabBar": {"list": [{"pagePath": "pages/a/a", "text": "A", "iconPath": "@icon"}]}}"#,
+            &read,
+        )
+        .expect("parses");
+        assert_eq!(config.window.bar_background.as_deref(), Some("#F7F7F7"));
+        assert_eq!(
+            config.window.bar_front.as_deref(),
+            Some("#000000"),
+            "black text"
+        );
+        let tab = &config.tab_bar.as_ref().expect("tab bar").items[0];
+        assert_eq!(tab.icon.as_deref(), Some("image/a.png"));
+
+        let mut page = serde_json::json!({"navigationBarBackgroundColor": "@navBg"});
+        config.apply_theme(&mut page).expect("known variable");
+        assert_eq!(page["navigationBarBackgroundColor"], "#F7F7F7");
+        let mut unknown = serde_json::json!({"backgroundColor": "@nowhere"});
+        let error = config
+            .apply_theme(&mut unknown)
+            .expect_err("unknown variable");
+        assert!(error.contains("@nowhere"), "{error}");
+
+        for (app_json, expected) in [
+            (
+                r#"{"pages":["a"],"themeLocation":"missing.json"}"#,
+                "missing.json: not found",
+            ),
+            (
+                r#"{"pages":["a"],"themeLocation":7}"#,
+                "'themeLocation' must be",
+            ),
+            (
+                r#"{"pages":["a"],"themeLocation":"theme.json","window":{"backgroundColor":"@nope"}}"#,
+                "'@nope'",
+            ),
+        ] {
+            let error = AppConfig::parse(app_json, &read)
+                .expect_err("fails")
+                .to_string();
+            assert!(error.contains(expected), "{app_json}: {error}");
+        }
     }
 
     #[test]
@@ -538,7 +661,9 @@ mod tests {
                 "needs a 'pagePath'",
             ),
         ] {
-            let error = AppConfig::parse(text).expect_err("fails").to_string();
+            let error = AppConfig::parse(text, &|_| None)
+                .expect_err("fails")
+                .to_string();
             assert!(error.contains(expected), "{text}: {error}");
         }
     }

@@ -195,7 +195,7 @@ fn read_app_json(app: &App) -> Result<AppConfig, MiniProgramError> {
             file: "app.json".into(),
             message: "missing: a mini-program needs app.json".into(),
         })?;
-    AppConfig::parse(&text)
+    AppConfig::parse(&text, &|path| AppSource(app).read_text(path))
 }
 
 /// Starts a logic thread for `app` whose messages reach `inbox` tagged `generation`, and
@@ -605,7 +605,12 @@ impl Session {
         let compiled = PageView::compile(&source, &template, &self.config.components);
         let page_json = source.read_text(&format!("{path}.json"));
         let window = match page_json.map(|text| serde_json::from_str::<Value>(&text)) {
-            Some(Ok(value)) => self.base_window.overlay(&WindowConfig::from_json(&value)),
+            Some(Ok(mut value)) => {
+                if let Err(error) = self.config.apply_theme(&mut value) {
+                    self.errors.push(format!("{path}.json: {error}"));
+                }
+                self.base_window.overlay(&WindowConfig::from_json(&value))
+            }
             Some(Err(error)) => {
                 self.errors.push(format!("{path}.json: {error}"));
                 self.base_window.clone()
