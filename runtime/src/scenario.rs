@@ -194,7 +194,10 @@ pub(crate) fn play(scenario: &Scenario, target: &Target<'_>) -> Outcome {
 
 /// A step as one line: `tap .todo .toggle [1]`.
 fn label_of(step: &Value) -> String {
-    match step.as_object().and_then(|o| o.iter().next()) {
+    let object = step.as_object();
+    // A screenshot step's options sit beside its key (and may sort before it).
+    let first = object.and_then(|o| o.get_key_value("screenshot").or_else(|| o.iter().next()));
+    match first {
         Some((kind, arg)) => {
             let arg = arg.to_string();
             let arg: String = arg.chars().take(90).collect();

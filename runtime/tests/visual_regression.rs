@@ -105,7 +105,8 @@ fn headless_compare_checks_the_page_html_against_the_approved_html() {
     passes(&test(dir.path(), &[]));
 
     write_app(&dir.path().join("app"), "你好, moon", "#333");
-    fails_with(&test(dir.path(), &[]), "moon");
+    let log = fails_with(&test(dir.path(), &[]), "moon");
+    assert!(log.contains("FAIL   2 screenshot \"home.png\""), "{log}");
 }
 
 #[test]
