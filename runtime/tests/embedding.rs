@@ -1,64 +1,37 @@
 //! A host app embedding the container in the real webview: it registers its own API as a
 //! closure, opens an app, sends native events and drives the page from another thread.
 //!
-//! GTK must own the main thread, so this test has its own `main` (`harness = false`). With
-//! no display it re-runs itself under a private Xvfb.
+//! A window test (see `window_support`).
 
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::Duration;
+
+mod window_support;
 
 use capsule_jsapi::{Permission, Registry};
-use capsule_runtime::{
-    App, Container, ContainerEvent, VirtualDisplay, WryHandle, WryHost, WryHostOptions,
-};
+use capsule_runtime::{App, Container, ContainerEvent, WryHandle};
 use serde_json::{Value, json};
-
-const TIMEOUT: Duration = Duration::from_secs(60);
+use window_support::TIMEOUT;
 
 fn main() -> ExitCode {
-    let has_display = std::env::var_os("DISPLAY").is_some_and(|value| !value.is_empty());
-    if !has_display {
-        return rerun_under_xvfb();
-    }
     let dir = fixture_app();
     let mut registry = Registry::with_builtins();
     registry.register_fn("host.greet", Permission::custom("host"), |call| {
         let name = call.args["name"].as_str().unwrap_or("nobody");
         Ok(json!({"greeting": format!("hello, {name}"), "app": call.caller.app_id}))
     });
-    let host = WryHost::new(WryHostOptions {
-        title: "embedding test".into(),
-    });
-    let handle = host.handle();
-    let container = Container::builder()
-        .registry(registry)
-        .build(Arc::new(handle.clone()));
-    let events = container.subscribe();
-    let app = App::open_dir(dir.path()).expect("fixture app");
-    let page = container.open(app).expect("opens");
-
-    let driver_container = container.clone();
-    let driver = std::thread::spawn(move || {
-        let outcome = drive(&handle, &driver_container, &events, page);
-        handle.exit(i32::from(outcome.is_err()));
-        outcome
-    });
-    let code = host.run(&container);
-    match driver.join().expect("driver thread") {
-        Ok(()) if code == 0 => {
-            println!("test embedding ... ok");
-            ExitCode::SUCCESS
-        }
-        Ok(()) => {
-            eprintln!("embedding: host exited with {code}");
-            ExitCode::FAILURE
-        }
-        Err(message) => {
-            eprintln!("embedding: FAILED: {message}");
-            ExitCode::FAILURE
-        }
-    }
+    window_support::run("embedding", (1024, 768), |handle| {
+        let container = Container::builder()
+            .registry(registry)
+            .build(Arc::new(handle.clone()));
+        let events = container.subscribe();
+        let app = App::open_dir(dir.path()).expect("fixture app");
+        let page = container.open(app).expect("opens");
+        let (handle, driving) = (handle.clone(), container.clone());
+        let driver: window_support::Driver =
+            Box::new(move || drive(&handle, &driving, &events, page));
+        (container, driver)
+    })
 }
 
 fn drive(
@@ -166,18 +139,4 @@ fn fixture_app() -> tempfile::TempDir {
     )
     .expect("script");
     dir
-}
-
-fn rerun_under_xvfb() -> ExitCode {
-    let display = VirtualDisplay::start(1024, 768).expect("Xvfb starts");
-    let status = std::process::Command::new(std::env::current_exe().expect("own path"))
-        .env("DISPLAY", display.name())
-        .env_remove("WAYLAND_DISPLAY")
-        .status()
-        .expect("re-runs itself");
-    if status.success() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    }
 }

@@ -5,8 +5,7 @@
 //! leaving the package fails to load (`binderror`), and the screenshot shows each picture's
 //! colour where its element is.
 //!
-//! GTK must own the main thread, so this test has its own `main` (`harness = false`). With
-//! no display it re-runs itself under a private Xvfb. The screenshot is kept as
+//! A window test (see `window_support`). The screenshot is kept as
 //! `miniprogram_assets_window.png` in Cargo's test scratch folder.
 
 use std::path::{Path, PathBuf};
@@ -15,15 +14,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 mod mp_support;
+mod window_support;
 
-use capsule_runtime::{
-    App, Container, MiniProgram, MiniProgramOptions, VirtualDisplay, WryHandle, WryHost,
-    WryHostOptions,
-};
+use capsule_runtime::{Container, MiniProgram, WryHandle};
 use mp_support::write_files;
 use serde_json::json;
-
-const TIMEOUT: Duration = Duration::from_secs(60);
+use window_support::{TIMEOUT, launch, write_picture};
 
 /// A picture of the package and the element that shows it.
 struct Picture {
@@ -101,47 +97,17 @@ const APP_JS: &str = r#"App({
 });"#;
 
 fn main() -> ExitCode {
-    let has_display = std::env::var_os("DISPLAY").is_some_and(|value| !value.is_empty());
-    if !has_display {
-        return rerun_under_xvfb();
-    }
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path().join("app");
     write_app(&root);
-
-    let host = WryHost::new(WryHostOptions {
-        title: "assets test".into(),
-    });
-    let handle = host.handle();
-    let container = Container::builder()
-        .data_dir(dir.path().join("data"))
-        .build(Arc::new(handle.clone()));
-    let options = MiniProgramOptions {
-        webview: true,
-        ..MiniProgramOptions::default()
-    };
-    let program = MiniProgram::launch(&container, App::open_dir(&root).expect("app"), &options)
-        .expect("launches");
-    let driver = std::thread::spawn(move || {
-        let outcome = drive(&handle, &program);
-        handle.exit(i32::from(outcome.is_err()));
-        outcome
-    });
-    let code = host.run(&container);
-    match driver.join().expect("driver thread") {
-        Ok(()) if code == 0 => {
-            println!("test miniprogram_assets_window ... ok");
-            ExitCode::SUCCESS
-        }
-        Ok(()) => {
-            eprintln!("miniprogram_assets_window: host exited with {code}");
-            ExitCode::FAILURE
-        }
-        Err(message) => {
-            eprintln!("miniprogram_assets_window: FAILED: {message}");
-            ExitCode::FAILURE
-        }
-    }
+    window_support::run("miniprogram_assets_window", (480, 800), |handle| {
+        let container = Container::builder()
+            .data_dir(dir.path().join("data"))
+            .build(Arc::new(handle.clone()));
+        let program = launch(&container, &root);
+        let handle = handle.clone();
+        (container, Box::new(move || drive(&handle, &program)))
+    })
 }
 
 fn drive(handle: &WryHandle, program: &MiniProgram) -> Result<(), String> {
@@ -348,20 +314,6 @@ fn write_app(root: &Path) {
     }
 }
 
-/// A solid picture of `size` in `colour`.
-fn write_picture(path: &Path, (width, height): (u32, u32), colour: [u8; 3]) {
-    std::fs::create_dir_all(path.parent().expect("parent")).expect("picture folder");
-    let file = std::fs::File::create(path).expect("picture file");
-    let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), width, height);
-    encoder.set_color(png::ColorType::Rgb);
-    encoder.set_depth(png::BitDepth::Eight);
-    let pixels: Vec<u8> = (0..width * height).flat_map(|_| colour).collect();
-    encoder
-        .write_header()
-        .and_then(|mut writer| writer.write_image_data(&pixels))
-        .expect("picture written");
-}
-
 type Pixel = Box<dyn Fn(u32, u32) -> [u8; 3]>;
 
 /// The width of the PNG at `path` and a reader of its pixels (black outside it).
@@ -386,18 +338,4 @@ fn read_png(path: &Path) -> Result<(u32, Pixel), String> {
 
 fn screenshot_path() -> PathBuf {
     Path::new(env!("CARGO_TARGET_TMPDIR")).join("miniprogram_assets_window.png")
-}
-
-fn rerun_under_xvfb() -> ExitCode {
-    let display = VirtualDisplay::start(480, 800).expect("Xvfb starts");
-    let status = std::process::Command::new(std::env::current_exe().expect("own path"))
-        .env("DISPLAY", display.name())
-        .env_remove("WAYLAND_DISPLAY")
-        .status()
-        .expect("re-runs itself");
-    if status.success() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    }
 }

@@ -6,24 +6,19 @@
 //! reports; the page area is the `windowHeight` the logic sees; a long page scrolls without
 //! a scrollbar; the chrome and the dialogs use the platforms' fonts, with colour emoji.
 //!
-//! GTK must own the main thread, so this test has its own `main` (`harness = false`). With
-//! no display it re-runs itself under a private Xvfb.
+//! A window test (see `window_support`).
 
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 mod mp_support;
+mod window_support;
 
-use capsule_runtime::{
-    App, Container, DeviceProfile, MiniProgram, MiniProgramOptions, PageId, Route, Snapshot,
-    VirtualDisplay, WryHandle, WryHost, WryHostOptions,
-};
+use capsule_runtime::{Container, DeviceProfile, MiniProgram, PageId, Route, WryHandle};
 use mp_support::write_files;
 use serde_json::{Value, json};
-
-const TIMEOUT: Duration = Duration::from_secs(60);
+use window_support::{TIMEOUT, launch, wait};
 
 /// Measures the chrome and the page area in the window.
 const MEASURE: &str = r#"
@@ -66,54 +61,23 @@ return out;
 "#;
 
 fn main() -> ExitCode {
-    let has_display = std::env::var_os("DISPLAY").is_some_and(|value| !value.is_empty());
-    if !has_display {
-        return rerun_under_xvfb();
-    }
     let dir = tempfile::tempdir().expect("tempdir");
     let (wechat, alipay) = (dir.path().join("wechat"), dir.path().join("alipay"));
     write_wechat(&wechat);
     write_alipay(&alipay);
-
-    let host = WryHost::new(WryHostOptions {
-        title: "chrome test".into(),
-    });
-    let handle = host.handle();
-    let container = Container::builder()
-        .data_dir(dir.path().join("data"))
-        .device(DeviceProfile::named("iphone-12").expect("preset"))
-        .build(Arc::new(handle.clone()));
-    let program = launch(&container, &wechat);
-    let driving = container.clone();
-    let shot = dir.path().join("wechat.png");
-    let driver = std::thread::spawn(move || {
-        let outcome = drive(&handle, &driving, &program, &alipay, &shot);
-        handle.exit(i32::from(outcome.is_err()));
-        outcome
-    });
-    let code = host.run(&container);
-    match driver.join().expect("driver thread") {
-        Ok(()) if code == 0 => {
-            println!("test miniprogram_chrome_window ... ok");
-            ExitCode::SUCCESS
-        }
-        Ok(()) => {
-            eprintln!("miniprogram_chrome_window: host exited with {code}");
-            ExitCode::FAILURE
-        }
-        Err(message) => {
-            eprintln!("miniprogram_chrome_window: FAILED: {message}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-fn launch(container: &Container, root: &Path) -> MiniProgram {
-    let options = MiniProgramOptions {
-        webview: true,
-        ..MiniProgramOptions::default()
-    };
-    MiniProgram::launch(container, App::open_dir(root).expect("app"), &options).expect("launches")
+    // Tall enough for the iPhone 12's 390 × 844 window.
+    window_support::run("miniprogram_chrome_window", (1024, 1200), |handle| {
+        let container = Container::builder()
+            .data_dir(dir.path().join("data"))
+            .device(DeviceProfile::named("iphone-12").expect("preset"))
+            .build(Arc::new(handle.clone()));
+        let program = launch(&container, &wechat);
+        let (handle, driving) = (handle.clone(), container.clone());
+        let shot = dir.path().join("wechat.png");
+        let driver: window_support::Driver =
+            Box::new(move || drive(&handle, &driving, &program, &alipay, &shot));
+        (container, driver)
+    })
 }
 
 fn drive(
@@ -503,42 +467,4 @@ fn write_alipay(root: &Path) {
             ),
         ],
     );
-}
-
-/// Settles and polls until `done` holds.
-fn wait(
-    program: &MiniProgram,
-    what: &str,
-    done: impl Fn(&Snapshot) -> bool,
-) -> Result<Snapshot, String> {
-    let deadline = Instant::now() + TIMEOUT;
-    loop {
-        program.settle().map_err(|error| error.to_string())?;
-        let snapshot = program.snapshot().map_err(|error| error.to_string())?;
-        if done(&snapshot) {
-            return Ok(snapshot);
-        }
-        if Instant::now() > deadline {
-            return Err(format!(
-                "no {what}: {}\nerrors: {:?}\nconsole: {:?}",
-                snapshot.html, snapshot.errors, snapshot.console
-            ));
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-fn rerun_under_xvfb() -> ExitCode {
-    // Tall enough for the iPhone 12's 390 × 844 window.
-    let display = VirtualDisplay::start(1024, 1200).expect("Xvfb starts");
-    let status = std::process::Command::new(std::env::current_exe().expect("own path"))
-        .env("DISPLAY", display.name())
-        .env_remove("WAYLAND_DISPLAY")
-        .status()
-        .expect("re-runs itself");
-    if status.success() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    }
 }

@@ -1,72 +1,38 @@
 //! An update applied in the real WebKitGTK window: the app's `applyUpdate()` (in its
 //! `onUpdateReady` listener) restarts it on version 2 in the same window, which then serves
 //! version 2's files: its page shows, and its picture (a file version 1 does not have) loads.
-//!
-//! GTK must own the main thread, so this test has its own `main` (`harness = false`). With
-//! no display it re-runs itself under a private Xvfb.
+//! (A window test: see `window_support`.)
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 mod mp_support;
+mod window_support;
 
 use capsule_runtime::{
-    App, Container, MiniProgram, MiniProgramOptions, PageId, PendingUpdate, Snapshot, UpdateStatus,
-    VirtualDisplay, WryHandle, WryHost, WryHostOptions,
+    App, Container, MiniProgram, PageId, PendingUpdate, UpdateStatus, WryHandle,
 };
 use mp_support::write_files;
 use serde_json::json;
-
-const TIMEOUT: Duration = Duration::from_secs(60);
+use window_support::{TIMEOUT, launch, wait, write_picture};
 /// The picture's size in version 2.
 const PICTURE: (u32, u32) = (4, 3);
 
 fn main() -> ExitCode {
-    let has_display = std::env::var_os("DISPLAY").is_some_and(|value| !value.is_empty());
-    if !has_display {
-        return rerun_under_xvfb();
-    }
     let dir = tempfile::tempdir().expect("tempdir");
     let (v1, v2) = (dir.path().join("v1"), dir.path().join("v2"));
     write_version(&v1, 1);
     write_version(&v2, 2);
-    write_picture(&v2.join("img.png"));
-
-    let host = WryHost::new(WryHostOptions {
-        title: "update test".into(),
-    });
-    let handle = host.handle();
-    let container = Container::builder()
-        .data_dir(dir.path().join("data"))
-        .build(Arc::new(handle.clone()));
-    let options = MiniProgramOptions {
-        webview: true,
-        ..MiniProgramOptions::default()
-    };
-    let program = MiniProgram::launch(&container, App::open_dir(&v1).expect("v1"), &options)
-        .expect("launches");
-    let driver = std::thread::spawn(move || {
-        let outcome = drive(&handle, &program, v2);
-        handle.exit(i32::from(outcome.is_err()));
-        outcome
-    });
-    let code = host.run(&container);
-    match driver.join().expect("driver thread") {
-        Ok(()) if code == 0 => {
-            println!("test miniprogram_update_window ... ok");
-            ExitCode::SUCCESS
-        }
-        Ok(()) => {
-            eprintln!("miniprogram_update_window: host exited with {code}");
-            ExitCode::FAILURE
-        }
-        Err(message) => {
-            eprintln!("miniprogram_update_window: FAILED: {message}");
-            ExitCode::FAILURE
-        }
-    }
+    write_picture(&v2.join("img.png"), PICTURE, [200, 40, 40]);
+    window_support::run("miniprogram_update_window", (480, 800), |handle| {
+        let container = Container::builder()
+            .data_dir(dir.path().join("data"))
+            .build(Arc::new(handle.clone()));
+        let program = launch(&container, &v1);
+        let handle = handle.clone();
+        (container, Box::new(move || drive(&handle, &program, v2)))
+    })
 }
 
 fn drive(handle: &WryHandle, program: &MiniProgram, v2: PathBuf) -> Result<(), String> {
@@ -170,43 +136,6 @@ fn write_version(root: &Path, n: u32) {
     write_files(root, &[("manifest.json", &manifest)]);
 }
 
-/// A small opaque PNG of [`PICTURE`]'s size.
-fn write_picture(path: &Path) {
-    let (width, height) = PICTURE;
-    let file = std::fs::File::create(path).expect("picture file");
-    let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), width, height);
-    encoder.set_color(png::ColorType::Rgb);
-    encoder.set_depth(png::BitDepth::Eight);
-    let pixels: Vec<u8> = (0..width * height).flat_map(|_| [200, 40, 40]).collect();
-    encoder
-        .write_header()
-        .and_then(|mut writer| writer.write_image_data(&pixels))
-        .expect("picture written");
-}
-
-/// Settles and polls until `done` holds.
-fn wait(
-    program: &MiniProgram,
-    what: &str,
-    done: impl Fn(&Snapshot) -> bool,
-) -> Result<Snapshot, String> {
-    let deadline = Instant::now() + TIMEOUT;
-    loop {
-        program.settle().map_err(|error| error.to_string())?;
-        let snapshot = program.snapshot().map_err(|error| error.to_string())?;
-        if done(&snapshot) {
-            return Ok(snapshot);
-        }
-        if Instant::now() > deadline {
-            return Err(format!(
-                "no {what}: {}\nerrors: {:?}\nconsole: {:?}",
-                snapshot.html, snapshot.errors, snapshot.console
-            ));
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
 /// The text of the page the window draws.
 fn window_text(handle: &WryHandle, page: PageId) -> Result<String, String> {
     let text = handle
@@ -217,18 +146,4 @@ fn window_text(handle: &WryHandle, page: PageId) -> Result<String, String> {
         )
         .map_err(|error| error.to_string())?;
     Ok(text.as_str().unwrap_or_default().to_owned())
-}
-
-fn rerun_under_xvfb() -> ExitCode {
-    let display = VirtualDisplay::start(480, 800).expect("Xvfb starts");
-    let status = std::process::Command::new(std::env::current_exe().expect("own path"))
-        .env("DISPLAY", display.name())
-        .env_remove("WAYLAND_DISPLAY")
-        .status()
-        .expect("re-runs itself");
-    if status.success() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    }
 }
