@@ -1,7 +1,7 @@
 //! libFuzzer target: bytes as the expression of an interpolation, rendered.
 #![no_main]
 
-#[path = "../../runtime/tests/fuzz_support/mod.rs"]
+#[path = "../../runtime/view/tests/fuzz_support/mod.rs"]
 mod fuzz_support;
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {

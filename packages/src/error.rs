@@ -34,6 +34,15 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// An app folder could not be opened.
+    #[error("cannot open app folder {path}: {source}")]
+    AppFolder {
+        /// The folder.
+        path: String,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
     /// A key file is malformed.
     #[error("bad key file {path}: {reason}")]
     Key {

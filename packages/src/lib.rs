@@ -20,6 +20,7 @@
 //! assert_eq!(manifest.entry.as_str(), "index.html");
 //! ```
 
+mod app;
 mod archive;
 pub mod channel;
 mod digest;
@@ -29,6 +30,7 @@ mod manifest;
 mod path;
 mod store;
 
+pub use app::{App, AppFiles, DirFiles, SCHEME};
 pub use archive::{Limits, PackSummary, PackageInfo, VerifiedPackage, Verifier, inspect, pack};
 pub use digest::FileDigest;
 pub use error::{Error, Result};

@@ -6,6 +6,7 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use capsule_jsapi::{ApiConfig, ApiError, Caller, Dialect, PermissionSet, Registry, Reply};
+use capsule_logic::ApiDispatch;
 use capsule_packages::AppKind;
 use serde_json::Value;
 
@@ -424,30 +425,6 @@ impl Container {
             .invoke(&calling, caller, api, params, reply);
     }
 
-    /// Runs a JSAPI call made by `app`'s logic scripts through the same dispatcher and
-    /// permission check as page calls. The caller's page is the app's window (0 before it
-    /// has one), so the UI the logic asks for is drawn there.
-    pub(crate) fn invoke_for_logic(&self, app: &App, api: &str, params: Value, reply: Reply) {
-        let declared = PermissionSet::from_names(app.manifest().permissions.apis.iter().cloned());
-        let origin = app.origin();
-        let dialect = match app.manifest().dialect {
-            Some(capsule_packages::Dialect::Wechat) => Dialect::Wechat,
-            Some(capsule_packages::Dialect::Alipay) | None => Dialect::Alipay,
-        };
-        let caller = Caller {
-            dialect,
-            domains: app.manifest().permissions.domains.iter().cloned().collect(),
-            ..Caller::new(app.id(), self.ui_page_of(app.id()), origin.clone())
-        };
-        let calling = CallingApp {
-            declared: &declared,
-            origin: &origin,
-        };
-        self.inner
-            .dispatcher
-            .invoke(&calling, caller, api, params, reply);
-    }
-
     fn ui_page_of(&self, app_id: &str) -> u64 {
         self.inner
             .ui_pages
@@ -479,5 +456,31 @@ impl std::fmt::Debug for Container {
         f.debug_struct("Container")
             .field("registry", &self.inner.dispatcher.registry)
             .finish_non_exhaustive()
+    }
+}
+
+impl ApiDispatch for Container {
+    /// Runs a JSAPI call made by `app`'s logic scripts through the same dispatcher and
+    /// permission check as page calls. The caller's page is the app's window (0 before it
+    /// has one), so the UI the logic asks for is drawn there.
+    fn invoke(&self, app: &App, api: &str, params: Value, reply: Reply) {
+        let declared = PermissionSet::from_names(app.manifest().permissions.apis.iter().cloned());
+        let origin = app.origin();
+        let dialect = match app.manifest().dialect {
+            Some(capsule_packages::Dialect::Wechat) => Dialect::Wechat,
+            Some(capsule_packages::Dialect::Alipay) | None => Dialect::Alipay,
+        };
+        let caller = Caller {
+            dialect,
+            domains: app.manifest().permissions.domains.iter().cloned().collect(),
+            ..Caller::new(app.id(), self.ui_page_of(app.id()), origin.clone())
+        };
+        let calling = CallingApp {
+            declared: &declared,
+            origin: &origin,
+        };
+        self.inner
+            .dispatcher
+            .invoke(&calling, caller, api, params, reply);
     }
 }

@@ -5,15 +5,6 @@ pub enum Error {
     /// A package or app folder is unusable.
     #[error(transparent)]
     Package(#[from] capsule_packages::Error),
-    /// An app folder could not be opened.
-    #[error("cannot open app folder {path}: {source}")]
-    AppFolder {
-        /// The folder.
-        path: String,
-        /// The cause.
-        #[source]
-        source: std::io::Error,
-    },
     /// The app's kind cannot run in this runtime yet.
     #[error("{0}")]
     Unsupported(String),

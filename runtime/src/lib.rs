@@ -18,22 +18,25 @@
 //! assert_eq!(host.records()[0], HostRecord::Opened { page, url: "capsule://demo/index.html".into() });
 //! ```
 
-mod app;
 mod bridge;
 mod container;
 mod device;
 mod error;
 mod host;
-mod logic;
 mod miniprogram;
 mod policy;
 mod protocol;
-pub mod style;
 mod updater;
-pub mod view;
 
-pub use app::{App, AppFiles, DirFiles};
 pub use bridge::{FromPage, ToPage};
+pub use capsule_logic::{
+    ApiDispatch, DataChange, EventObject, EventTarget, HostElement, LogicCommand, LogicError,
+    LogicHandle, LogicOptions, LogicPageId, LogicToView, PageBars, PathKey, Route, Splice, Touch,
+    ViewEvent,
+};
+pub use capsule_packages::{App, AppFiles, DirFiles};
+/// The view layer ([`capsule_view`]): templates, virtual DOM, diff, styles.
+pub use capsule_view as view;
 pub use container::{Container, ContainerBuilder, ContainerEvent, default_data_dir};
 pub use device::DeviceProfile;
 pub use error::{Error, Result};
@@ -41,10 +44,6 @@ pub use error::{Error, Result};
 pub use host::VirtualDisplay;
 pub use host::{
     HeadlessHost, HostRecord, PageId, PageSpec, RenderHost, WryHandle, WryHost, WryHostOptions,
-};
-pub use logic::{
-    DataChange, EventObject, EventTarget, HostElement, LogicCommand, LogicError, LogicHandle,
-    LogicOptions, LogicPageId, LogicToView, PageBars, PathKey, Route, Splice, Touch, ViewEvent,
 };
 pub use miniprogram::{
     ColdStart, MiniProgram, MiniProgramError, MiniProgramOptions, PendingUpdate, Snapshot, UiShown,

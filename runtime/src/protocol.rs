@@ -9,8 +9,7 @@ use wry::http::{Response, StatusCode, header};
 
 use crate::App;
 
-/// The URL scheme app files are served under.
-pub const SCHEME: &str = "capsule";
+pub use capsule_packages::SCHEME;
 
 /// Where a mini-program's window document is served (`capsule://<appId>/__capsule__/page.html`):
 /// an empty document the page host script renders pages into. Packages cannot contain it:
@@ -155,7 +154,7 @@ fn plain(status: StatusCode, text: &'static str) -> Response<Cow<'static, [u8]>>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::DirFiles;
+    use crate::DirFiles;
     use capsule_packages::Manifest;
     use std::fs;
     use std::sync::Arc;

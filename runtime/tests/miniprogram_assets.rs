@@ -160,7 +160,7 @@ fn wechat_paths_resolve_against_the_template_that_wrote_them() {
 
 #[test]
 fn stylesheet_urls_resolve_against_their_own_files() {
-    use capsule_runtime::style::{StyleOptions, compile, component_scope, page_styles};
+    use capsule_runtime::view::style::{StyleOptions, compile, component_scope, page_styles};
     let dir = tempfile::tempdir().expect("tempdir");
     wechat_app(dir.path());
     let read = |path: &str| std::fs::read_to_string(dir.path().join(path)).ok();

@@ -8,8 +8,8 @@ use serde_json::{Map, Value, json};
 use super::MiniProgramError;
 use crate::App;
 use crate::device::DeviceProfile;
-use crate::logic::PageBars;
 use crate::view::Dialect;
+use capsule_logic::PageBars;
 
 /// Height of the tab bar's buttons, above the bottom safe-area inset.
 pub(crate) const TAB_BAR_HEIGHT: u32 = 50;

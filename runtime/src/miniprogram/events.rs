@@ -3,8 +3,8 @@
 
 use serde_json::{Map, Value};
 
-use crate::logic::EventTarget;
 use crate::view::{EventBinding, EventPhase, VElement, VNode};
+use capsule_logic::EventTarget;
 
 /// The attribute prefix of WeChat's event marks (`mark:item="{{id}}"`).
 const MARK_PREFIX: &str = "mark:";
@@ -214,8 +214,17 @@ mod tests {
     use std::collections::HashMap;
 
     use super::*;
-    use crate::view::test_tree as tree;
     use crate::view::{PageView, View};
+
+    /// The tree a WeChat-dialect `template` renders to with no data.
+    fn tree(template: &str) -> Vec<VNode> {
+        let files = HashMap::from([("p.wxml".to_owned(), template.to_owned())]);
+        let page = PageView::compile(&files, "p.wxml", &Default::default()).expect("compiles");
+        View::new(page, serde_json::json!({}))
+            .expect("renders")
+            .tree()
+            .to_vec()
+    }
 
     fn handlers(tree: &[VNode], path: &[u32], event: &str) -> Vec<String> {
         propagate(tree, path, event)

@@ -18,9 +18,9 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::logic::Route;
 use crate::view::{NodePath, VNode};
 use crate::{App, Container, PageId};
+use capsule_logic::Route;
 
 pub use updates::{PendingUpdate, UpdateStatus};
 

@@ -18,15 +18,15 @@ use super::{
     UpdateStatus, UserAction,
 };
 use crate::bridge::{FromPage, ToPage};
-use crate::logic::{
-    DataChange, LogicCommand, LogicHandle, LogicOptions, LogicPageId, LogicToView, PathKey, Route,
-    Splice,
-};
-use crate::style::{StyleOptions, compile as compile_style, component_scope, page_styles};
+use crate::view::style::{StyleOptions, compile as compile_style, component_scope, page_styles};
 use crate::view::{
     Dialect, NodePath, PageView, PatchOp, SourceFiles, VElement, VNode, View, to_html,
 };
 use crate::{App, Container, ContainerEvent, PageId};
+use capsule_logic::{
+    ApiDispatch, DataChange, LogicCommand, LogicHandle, LogicOptions, LogicPageId, LogicToView,
+    PathKey, Route, Splice,
+};
 
 /// What reaches the session thread.
 pub(crate) enum Input {
@@ -213,8 +213,8 @@ fn start_logic(
         bars: Some(frame.bars()),
         ..LogicOptions::default()
     };
-    let (logic, out) =
-        LogicHandle::spawn(container, app.clone(), options).map_err(|e| e.to_string())?;
+    let (logic, out) = LogicHandle::spawn(Arc::new(container.clone()), app.clone(), options)
+        .map_err(|e| e.to_string())?;
     forward(out, inbox, move |message| Input::Logic(generation, message));
     logic
         .send(LogicCommand::Launch {
@@ -232,7 +232,7 @@ fn clear_storage(container: &Container, app: &App) -> Result<(), MiniProgramErro
     let reply = capsule_jsapi::Reply::new(move |result| {
         done.send(result).ok();
     });
-    container.invoke_for_logic(app, "clearStorage", json!({}), reply);
+    ApiDispatch::invoke(container, app, "clearStorage", json!({}), reply);
     match answered.recv() {
         Ok(Ok(_)) => Ok(()),
         // An app that may not use storage has none to empty.

@@ -72,8 +72,8 @@ impl Harness {
         let container = Container::builder()
             .registry(setup.registry)
             .build(Arc::new(HeadlessHost::new()));
-        let (logic, receiver) =
-            LogicHandle::spawn(&container, app, setup.options).expect("logic thread starts");
+        let (logic, receiver) = LogicHandle::spawn(Arc::new(container.clone()), app, setup.options)
+            .expect("logic thread starts");
         Self {
             logic,
             receiver,

@@ -6,10 +6,10 @@ use std::sync::mpsc::Sender;
 use serde_json::{Value, json};
 
 use super::{PageState, Session, ms_since, navigator_route};
-use crate::logic::{EventObject, LogicCommand, Touch};
 use crate::miniprogram::UserAction;
 use crate::miniprogram::events::ancestry;
 use crate::view::truthy;
+use capsule_logic::{EventObject, LogicCommand, Touch};
 
 impl Session {
     /// Does `action` on the element at `path` of the shown page; answers when done.

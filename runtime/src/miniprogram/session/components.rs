@@ -4,9 +4,9 @@
 use serde_json::{Map, Value};
 
 use super::{Session, ms_since};
-use crate::logic::{EventObject, HostElement, LogicCommand, LogicPageId, ViewEvent};
 use crate::miniprogram::events::{ancestry, propagate_component_event, target_of};
 use crate::view::{ComponentInstance, VNode, element_at};
+use capsule_logic::{EventObject, HostElement, LogicCommand, LogicPageId, ViewEvent};
 
 impl Session {
     /// Mounts, updates and unmounts the logic of `page`'s component instances so they match

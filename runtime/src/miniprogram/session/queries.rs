@@ -9,9 +9,9 @@ use serde_json::{Map, Value, json};
 
 use super::Session;
 use super::components::path_of_instance;
-use crate::logic::{LogicCommand, LogicPageId};
 use crate::miniprogram::events::target_of;
 use crate::view::{NodePath, Selector, VElement, VNode, element_at};
+use capsule_logic::{LogicCommand, LogicPageId};
 
 /// The layout fields a query may ask for, with the numbers each one reports.
 const LAYOUT_FIELDS: [(&str, &[&str]); 3] = [

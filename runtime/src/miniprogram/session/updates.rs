@@ -5,8 +5,8 @@ use capsule_packages::AppKind;
 use serde_json::json;
 
 use super::Session;
-use crate::logic::LogicCommand;
 use crate::miniprogram::UpdateStatus;
+use capsule_logic::LogicCommand;
 
 impl Session {
     /// Passes an updater report on to the logic layer's update manager.

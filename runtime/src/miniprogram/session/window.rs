@@ -8,9 +8,9 @@ use serde_json::{Value, json};
 
 use super::{Session, UiShown, badge_of, navigator_route};
 use crate::ContainerEvent;
-use crate::logic::{EventObject, LogicCommand, Route, Touch, ViewEvent};
 use crate::miniprogram::events::propagate;
 use crate::view::{Dialect, NodePath};
+use capsule_logic::{EventObject, LogicCommand, Route, Touch, ViewEvent};
 
 impl Session {
     /// Handles a container event; false ends the session.

@@ -1,0 +1,124 @@
+//! A loaded app: its manifest and where its files come from.
+
+use std::fmt;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::{Error, InstalledApp, Manifest, PackageFiles, RelativePath, Result};
+
+/// The URL scheme apps are served under: an app's origin is `capsule://<appId>`.
+pub const SCHEME: &str = "capsule";
+
+/// Where an app's files are read from: a source folder in developer mode ([`DirFiles`]), or
+/// a signed package, installed or unpacked ([`PackageFiles`]), which re-checks each file's
+/// hash when it is read.
+pub trait AppFiles: Send + Sync {
+    /// The bytes of file `path`; `ErrorKind::NotFound` when there is no such regular file.
+    fn read(&self, path: &RelativePath) -> io::Result<Vec<u8>>;
+}
+
+/// An unsigned app folder (developer mode). Symbolic links that lead outside the folder and
+/// anything but regular files read as not found.
+#[derive(Debug, Clone)]
+pub struct DirFiles {
+    root: PathBuf,
+}
+
+impl DirFiles {
+    /// Serves files below `root`.
+    pub fn new(root: &Path) -> io::Result<Self> {
+        Ok(Self {
+            root: root.canonicalize()?,
+        })
+    }
+}
+
+impl AppFiles for DirFiles {
+    fn read(&self, path: &RelativePath) -> io::Result<Vec<u8>> {
+        let resolved = self.root.join(path.as_str()).canonicalize()?;
+        if !resolved.starts_with(&self.root) || !resolved.is_file() {
+            return Err(io::ErrorKind::NotFound.into());
+        }
+        fs::read(resolved)
+    }
+}
+
+/// Files of a signed package: a file whose bytes no longer match the signed SHA-256 reads as
+/// `ErrorKind::InvalidData`, which the custom protocol answers with 403, never the bytes.
+impl AppFiles for PackageFiles {
+    fn read(&self, path: &RelativePath) -> io::Result<Vec<u8>> {
+        PackageFiles::read(self, path)
+    }
+}
+
+/// An app ready to open: its manifest and its files.
+#[derive(Clone)]
+pub struct App {
+    manifest: Arc<Manifest>,
+    files: Arc<dyn AppFiles>,
+}
+
+impl App {
+    /// An app from a manifest and a file source.
+    pub fn new(manifest: Manifest, files: Arc<dyn AppFiles>) -> Self {
+        Self {
+            manifest: Arc::new(manifest),
+            files,
+        }
+    }
+
+    /// Opens an app folder in developer mode: `manifest.json` at its root names the app.
+    pub fn open_dir(dir: &Path) -> Result<Self> {
+        let folder_error = |source| Error::AppFolder {
+            path: dir.display().to_string(),
+            source,
+        };
+        let files = DirFiles::new(dir).map_err(folder_error)?;
+        let manifest_path = RelativePath::new("manifest.json")?;
+        let bytes = files.read(&manifest_path).map_err(|source| Error::Io {
+            path: dir.join("manifest.json").display().to_string(),
+            source,
+        })?;
+        Ok(Self::new(Manifest::from_json(&bytes)?, Arc::new(files)))
+    }
+
+    /// A signed app from the package store (or unpacked by `Verifier::unpack`).
+    pub fn from_package(app: InstalledApp) -> Self {
+        Self::new(app.manifest, Arc::new(app.files))
+    }
+
+    /// The manifest.
+    pub fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
+
+    /// The app's file source.
+    pub fn files(&self) -> &dyn AppFiles {
+        self.files.as_ref()
+    }
+
+    /// The app's id.
+    pub fn id(&self) -> &str {
+        self.manifest.app_id.as_str()
+    }
+
+    /// The origin its pages are served from: `capsule://<appId>`.
+    pub fn origin(&self) -> String {
+        format!("{}://{}", SCHEME, self.id())
+    }
+
+    /// The URL of a file of the app.
+    pub fn url_of(&self, path: &RelativePath) -> String {
+        format!("{}/{}", self.origin(), path)
+    }
+}
+
+impl fmt::Debug for App {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("App")
+            .field("manifest", &self.manifest)
+            .finish_non_exhaustive()
+    }
+}

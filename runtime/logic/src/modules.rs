@@ -1,0 +1,330 @@
+//! Finding and loading an app's script files: path resolution shared by CommonJS `require`
+//! and ES `import`, and boa's module loader for the latter.
+
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::Path;
+use std::rc::Rc;
+
+use boa_engine::module::{ModuleLoader, ModuleRequest, Referrer};
+use boa_engine::{Context, JsNativeError, JsResult, JsString, Module, Source};
+use capsule_jsscan::{regex_may_follow, skip_regex, skip_trivia};
+use capsule_packages::{App, RelativePath};
+
+/// Joins `specifier` onto the folder of `referrer` (or the package root for `/x`), folding
+/// `.` and `..`; `None` when it climbs out of the package.
+pub(crate) fn join(referrer: &str, specifier: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    if !specifier.starts_with('/') {
+        parts.extend(referrer.split('/').filter(|p| !p.is_empty()));
+        parts.pop();
+    }
+    for part in specifier.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Reads a file of the app as text.
+pub(crate) fn read_text(app: &App, path: &str) -> Option<String> {
+    let relative = RelativePath::new(path).ok()?;
+    let bytes = app.files().read(&relative).ok()?;
+    String::from_utf8(bytes).ok()
+}
+
+fn exists(app: &App, path: &str) -> bool {
+    RelativePath::new(path)
+        .ok()
+        .is_some_and(|relative| app.files().read(&relative).is_ok())
+}
+
+/// Resolves what `require(specifier)` or `import … from specifier` means in file `referrer`:
+/// relative (`./x`, `../x`), package-absolute (`/x`), or bare (`x`: next to the file first,
+/// then `miniprogram_npm/x` and `node_modules/x`), trying the name as is, with `.js`, with
+/// `.json` and as a folder with `index.js`.
+pub(crate) fn resolve(app: &App, referrer: &str, specifier: &str) -> Option<String> {
+    let bare = !(specifier.starts_with('.') || specifier.starts_with('/'));
+    let mut bases = vec![join(referrer, specifier)];
+    if bare {
+        bases.push(Some(format!("miniprogram_npm/{specifier}")));
+        bases.push(Some(format!("node_modules/{specifier}")));
+    }
+    bases.into_iter().flatten().find_map(|base| {
+        [
+            base.clone(),
+            format!("{base}.js"),
+            format!("{base}.json"),
+            format!("{base}/index.js"),
+        ]
+        .into_iter()
+        .find(|candidate| !candidate.is_empty() && exists(app, candidate))
+    })
+}
+
+/// Loads ES modules from the app's files, each resolved path parsed once.
+pub(crate) struct AppModuleLoader {
+    app: App,
+    cache: RefCell<HashMap<String, Module>>,
+}
+
+impl AppModuleLoader {
+    pub(crate) fn new(app: App) -> Self {
+        Self {
+            app,
+            cache: RefCell::default(),
+        }
+    }
+
+    /// The module at resolved path `path`, parsed on first use.
+    pub(crate) fn module(&self, path: &str, context: &mut Context) -> JsResult<Module> {
+        if let Some(module) = self.cache.borrow().get(path) {
+            return Ok(module.clone());
+        }
+        let source = read_text(&self.app, path).ok_or_else(|| {
+            JsNativeError::error().with_message(format!("cannot read module {path}"))
+        })?;
+        crate::script::check_nesting(&source, path)?;
+        let module = if path.ends_with(".json") {
+            Module::parse_json(JsString::from(source.as_str()), context)?
+        } else {
+            Module::parse(
+                Source::from_bytes(pin_arrow_this(&source).as_bytes()).with_path(Path::new(path)),
+                None,
+                context,
+            )
+            .map_err(|error| {
+                let message = crate::script::describe(&error, context);
+                JsNativeError::syntax().with_message(format!("{path}: {message}"))
+            })?
+        };
+        self.cache
+            .borrow_mut()
+            .insert(path.to_owned(), module.clone());
+        Ok(module)
+    }
+}
+
+/// Works around a boa 0.22 bug: `this` used only in an arrow function nested in another
+/// arrow function does not make the enclosing function keep its `this` (boa marks the outer
+/// arrow instead), so the inner arrow sees the global object:
+/// `onLoad() { list.forEach((x) => { x.map(() => this.data) }) }`. Every function body
+/// (declarations, expressions, methods) gets `(() => this);` at its start, which marks the
+/// function itself as an arrow's direct `this` would, and every block-bodied arrow gets
+/// `this;`. Both go after a `"use strict"` directive; positions before each insertion and
+/// all line numbers stay as written.
+pub(crate) fn pin_arrow_this(source: &str) -> Cow<'_, str> {
+    /// Statements whose `(…) {` is not a function's parameters and body.
+    const CONTROL: [&[u8]; 6] = [b"if", b"for", b"while", b"switch", b"catch", b"with"];
+    let bytes = source.as_bytes();
+    let mut inserts: Vec<(usize, &str)> = Vec::new();
+    // The last significant byte: tells a regular expression `/` from a division, and a
+    // function body `) {` from an arrow's `=> {`.
+    let mut last = b';';
+    // Open parentheses, and where the group that closed last opened.
+    let mut parens = Vec::new();
+    let mut closed_group = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if let Some(next) = skip_trivia(bytes, i) {
+            last = b'"';
+            i = next;
+            continue;
+        }
+        match bytes[i] {
+            b'/' if regex_may_follow(last) => {
+                i = skip_regex(bytes, i);
+                last = b'/';
+                continue;
+            }
+            b'=' if bytes.get(i + 1) == Some(&b'>') => {
+                let body = skip_space(bytes, i + 2);
+                if bytes.get(body) == Some(&b'{') {
+                    inserts.push((after_directive(bytes, body + 1), "this;"));
+                }
+                last = b'>';
+                i += 2;
+                continue;
+            }
+            b'(' => parens.push(i),
+            b')' => closed_group = parens.pop().unwrap_or(0),
+            b'{' if last == b')' => {
+                let before = &bytes[..closed_group];
+                let end = before
+                    .iter()
+                    .rposition(|b| !b.is_ascii_whitespace())
+                    .map_or(0, |p| p + 1);
+                let start = before[..end]
+                    .iter()
+                    .rposition(|&b| !(b.is_ascii_alphanumeric() || b == b'_' || b == b'$'))
+                    .map_or(0, |p| p + 1);
+                if !CONTROL.contains(&&before[start..end]) {
+                    inserts.push((after_directive(bytes, i + 1), "(() => this);"));
+                }
+            }
+            _ => {}
+        }
+        if !bytes[i].is_ascii_whitespace() {
+            last = bytes[i];
+        }
+        i += 1;
+    }
+    if inserts.is_empty() {
+        return Cow::Borrowed(source);
+    }
+    inserts.sort_by_key(|(at, _)| *at);
+    let mut out = String::with_capacity(source.len() + inserts.len() * 13);
+    let mut from = 0;
+    for (at, text) in inserts {
+        // Each insertion point follows an ASCII `{`, `;` or quote: a character boundary.
+        out.push_str(&source[from..at]);
+        out.push_str(text);
+        from = at;
+    }
+    out.push_str(&source[from..]);
+    Cow::Owned(out)
+}
+
+fn skip_space(bytes: &[u8], mut i: usize) -> usize {
+    while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
+        i += 1;
+    }
+    i
+}
+
+/// Where a function body starting at `i` may take a statement without undoing a
+/// `"use strict"` directive: after the directive, if there is one.
+fn after_directive(bytes: &[u8], i: usize) -> usize {
+    let at = skip_space(bytes, i);
+    for directive in [&b"\"use strict\""[..], &b"'use strict'"[..]] {
+        if bytes[at..].starts_with(directive) {
+            let end = at + directive.len();
+            return if bytes.get(end) == Some(&b';') {
+                end + 1
+            } else {
+                end
+            };
+        }
+    }
+    i
+}
+
+impl ModuleLoader for AppModuleLoader {
+    async fn load_imported_module(
+        self: Rc<Self>,
+        referrer: Referrer,
+        request: ModuleRequest,
+        context: &RefCell<&mut Context>,
+    ) -> JsResult<Module> {
+        let from = referrer
+            .path()
+            .map(|path| path.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let specifier = request.specifier().to_std_string_escaped();
+        let resolved = resolve(&self.app, &from, &specifier).ok_or_else(|| {
+            JsNativeError::error().with_message(format!(
+                "cannot find module '{specifier}' imported from {from}"
+            ))
+        })?;
+        self.module(&resolved, &mut context.borrow_mut())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn joins_paths_inside_the_package() {
+        let cases = [
+            ("pages/a/a.js", "./b", Some("pages/a/b")),
+            ("pages/a/a.js", "../../util/x", Some("util/x")),
+            ("pages/a/a.js", "/util/x.js", Some("util/x.js")),
+            ("app.js", "./util", Some("util")),
+            ("app.js", "../x", None),
+            ("pages/a/a.js", "x", Some("pages/a/x")),
+        ];
+        for (referrer, specifier, expected) in cases {
+            assert_eq!(
+                join(referrer, specifier).as_deref(),
+                expected,
+                "{referrer} + {specifier}"
+            );
+        }
+    }
+
+    #[test]
+    fn functions_and_block_bodied_arrows_are_marked_as_keeping_this() {
+        let cases = [
+            (
+                "const f = (a) => { return () => this; }; g(x => x, () =>\n {});",
+                "const f = (a) => {this; return () => this; }; g(x => x, () =>\n {this;});",
+            ),
+            (
+                "Page({ onLoad(q) { a.map(x => x.map(() => this)); }, f: function (a) {} });",
+                "Page({ onLoad(q) {(() => this); a.map(x => x.map(() => this)); }, f: function (a) {(() => this);} });",
+            ),
+            (
+                "if (a) { for (;;) {} } else if (b) {} try {} catch (e) { while (c) {} }",
+                "if (a) { for (;;) {} } else if (b) {} try {} catch (e) { while (c) {} }",
+            ),
+            (
+                "function g() { 'use strict'; return 1; } s = '=> {'; r = /m(a) {/;",
+                "function g() { 'use strict';(() => this); return 1; } s = '=> {'; r = /m(a) {/;",
+            ),
+        ];
+        for (source, pinned) in cases {
+            assert_eq!(pin_arrow_this(source), pinned, "{source}");
+        }
+        assert!(matches!(pin_arrow_this("a => a"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn any_source_is_rewritten_without_a_panic() {
+        let pieces = [
+            "(",
+            ")",
+            "{",
+            "}",
+            "=>",
+            "/",
+            "'",
+            "\"",
+            "`",
+            "\\",
+            "'use strict'",
+            "if",
+            "a",
+            " ",
+            "\n",
+            "*",
+            "//",
+            "/*",
+            "é",
+            ";",
+            "function",
+            "this",
+        ];
+        // xorshift: a fixed sequence of random sources.
+        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            usize::try_from(state % 1024).unwrap_or(0)
+        };
+        for _ in 0..20_000 {
+            let source: String = (0..next() % 40)
+                .map(|_| pieces[next() % pieces.len()])
+                .collect();
+            let pinned = pin_arrow_this(&source);
+            assert!(pinned.len() >= source.len(), "{source:?}");
+        }
+    }
+}

@@ -1,0 +1,47 @@
+//! The view layer's error type.
+
+use crate::source::Location;
+
+/// Everything that can go wrong compiling or running a page view.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ViewError {
+    /// A template does not parse.
+    #[error("{location}: {message}")]
+    Syntax {
+        /// Where.
+        location: Location,
+        /// What is wrong.
+        message: String,
+    },
+    /// A referenced file is not in the package.
+    #[error("{path}: no such file{}", referrer.as_ref().map(|r| format!(" (referenced at {r})")).unwrap_or_default())]
+    Missing {
+        /// The package path looked for.
+        path: String,
+        /// Where it was referenced, as `file:line:col`.
+        referrer: Option<String>,
+    },
+    /// Includes or imports form a cycle.
+    #[error("include cycle: {0}")]
+    Cycle(String),
+    /// A path leaves the package.
+    #[error("path '{0}' leaves the package")]
+    Path(String),
+    /// A page or component `.json` is not valid JSON.
+    #[error("{file}: {message}")]
+    Json {
+        /// The file.
+        file: String,
+        /// The parser's message.
+        message: String,
+    },
+    /// A view script (WXS/SJS) failed to load.
+    #[error("{file}: {message}")]
+    Script {
+        /// The script file (inline scripts: `template#module`).
+        file: String,
+        /// The engine's message.
+        message: String,
+    },
+}

@@ -1,0 +1,638 @@
+//! Evaluating a linked page's IR against data into virtual DOM nodes.
+
+use std::borrow::Cow;
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, HashMap};
+use std::time::Duration;
+
+use serde_json::{Map, Value};
+
+use crate::assets;
+use crate::expr::{Expr, Scope, ScriptCalls, to_js_string, truthy};
+use crate::page::PageView;
+use crate::source::{Dialect, Location, Warning};
+use crate::style::component_scope;
+use crate::template::{Element, ForLoop, Interp, KeySpec, Node, Part, prop_name};
+use crate::vdom::{ComponentInstance, EventBinding, HOST_ATTRS, VElement, VNode};
+
+/// Elements, template calls and component instances nested deeper than this render nothing
+/// (with a warning): recursive templates must not exhaust the stack.
+const MAX_DEPTH: usize = 200;
+
+/// One render creates at most this many nodes (loop items and template calls count too);
+/// the rest of the page is left out with a warning (nested loops and recursive templates
+/// could otherwise exhaust memory and time).
+const MAX_NODES: usize = 200_000;
+
+/// One render creates at most this many bytes of text and attribute values (scripts can
+/// return long strings, and loops and slots repeat them).
+const MAX_BYTES: usize = 64 << 20;
+
+/// A `for` over a number renders at most this many items.
+const MAX_RANGE: f64 = 100_000.0;
+
+/// Data of component instances that have logic, by instance identity (see
+/// [`ComponentInstance`]).
+pub(crate) type Instances = HashMap<String, Value>;
+
+/// Rendered slot content of the component instance being rendered, by slot name.
+type Slots = HashMap<String, Vec<VNode>>;
+
+/// External classes of the component instance being rendered: class name → the classes the
+/// parent gave it (already in the parent's scope; empty when not given).
+type Externals = HashMap<String, String>;
+
+pub(crate) struct Renderer<'p> {
+    page: &'p PageView,
+    scripts: Option<&'p dyn ScriptCalls>,
+    /// The script budget of this render, for the warning when it runs out.
+    script_budget: Duration,
+    /// Nodes created so far in this render.
+    created: Cell<usize>,
+    /// Bytes of text and attribute values created so far in this render.
+    bytes: Cell<usize>,
+    /// Data of component instances that have logic, by instance identity.
+    instances: &'p Instances,
+    /// Instances numbered so far in this render, by owner, component and key.
+    seen_instances: RefCell<HashMap<String, usize>>,
+    /// Problems met while rendering (the script budget running out), each once.
+    warnings: RefCell<Vec<Warning>>,
+    budget_reported: Cell<bool>,
+}
+
+/// Where the nodes being rendered come from.
+#[derive(Clone, Copy)]
+struct Ctx<'c> {
+    /// File whose templates (and imports) `<template is>` looks up.
+    file: &'c str,
+    /// File the nodes being rendered were parsed from (differs from `file` in an include);
+    /// relative package paths in their attributes resolve against its folder.
+    src: &'c str,
+    /// The page or component whose `usingComponents` applies.
+    owner: &'c str,
+    slots: Option<&'c Slots>,
+    /// Inside a component: the prefix its class names get (its styles are scoped alike).
+    class_scope: Option<&'c str>,
+    externals: Option<&'c Externals>,
+    /// Inside a component: the identity of the instance being rendered.
+    instance: Option<&'c str>,
+    depth: usize,
+}
+
+impl<'p> Renderer<'p> {
+    pub(crate) fn new(
+        page: &'p PageView,
+        instances: &'p Instances,
+        scripts: Option<&'p dyn ScriptCalls>,
+        script_budget: Duration,
+    ) -> Self {
+        Self {
+            page,
+            scripts,
+            script_budget,
+            created: Cell::new(0),
+            bytes: Cell::new(0),
+            instances,
+            seen_instances: RefCell::default(),
+            warnings: RefCell::default(),
+            budget_reported: Cell::new(false),
+        }
+    }
+
+    /// The warnings of this render.
+    pub(crate) fn into_warnings(self) -> Vec<Warning> {
+        self.warnings.into_inner()
+    }
+
+    pub(crate) fn render_page(&self, data: &Value) -> Vec<VNode> {
+        let entry = self.page.entry();
+        let scope = Scope::Root {
+            data,
+            scripts: self.scripts,
+        };
+        let ctx = Ctx {
+            file: entry,
+            src: entry,
+            owner: entry,
+            slots: None,
+            class_scope: None,
+            externals: None,
+            instance: None,
+            depth: 0,
+        };
+        let mut out = Vec::new();
+        if let Some(file) = self.page.file(entry) {
+            self.nodes(ctx, &file.root, &scope, &mut out);
+        }
+        out
+    }
+
+    fn nodes(&self, ctx: Ctx<'_>, nodes: &[Node], scope: &Scope<'_>, out: &mut Vec<VNode>) {
+        for node in nodes {
+            self.node(ctx, node, scope, out);
+        }
+    }
+
+    /// Whether this render has created all the nodes or bytes it may.
+    fn spent(&self) -> bool {
+        self.created.get() > MAX_NODES
+    }
+
+    /// Counts `nodes` more nodes holding `bytes` of text; false (with a warning, once) when
+    /// that goes over the budget, and from then on.
+    fn charge(&self, nodes: usize, bytes: usize) -> bool {
+        if self.spent() {
+            return false;
+        }
+        let n = self.created.get().saturating_add(nodes);
+        let b = self.bytes.get().saturating_add(bytes);
+        self.bytes.set(b);
+        if n > MAX_NODES || b > MAX_BYTES {
+            self.created.set(MAX_NODES + 1);
+            tracing::warn!(target: "capsule::view", "page renders more than {MAX_NODES} nodes or {MAX_BYTES} bytes of text; the rest is left out");
+            return false;
+        }
+        self.created.set(n);
+        true
+    }
+
+    fn node(&self, ctx: Ctx<'_>, node: &Node, scope: &Scope<'_>, out: &mut Vec<VNode>) {
+        if self.spent() {
+            return;
+        }
+        match node {
+            Node::Text(interp) => {
+                let text = self.text(ctx, interp, scope);
+                if !text.is_empty() && self.charge(1, text.len()) {
+                    out.push(VNode::Text { text });
+                }
+            }
+            Node::Element(el) => self.element(ctx, el, None, scope, out),
+            Node::If(branches) => {
+                let taken = branches.iter().find(|(test, _)| {
+                    test.as_ref()
+                        .is_none_or(|t| truthy(&self.value(ctx, t, scope)))
+                });
+                if let Some((_, body)) = taken {
+                    self.node(ctx, body, scope, out);
+                }
+            }
+            Node::For(f) => self.for_loop(ctx, f, scope, out),
+            Node::Block(children) => self.nodes(ctx, children, scope, out),
+            Node::TemplateCall { is, data } => {
+                // A template call counts as a node: calls refused for depth would otherwise
+                // be free, and a template calling itself several times multiplies them.
+                if !self.charge(1, 0) {
+                    return;
+                }
+                let name = self.text(ctx, is, scope);
+                let Some((file, body)) = self.page.template(ctx.file, &name) else {
+                    tracing::warn!(target: "capsule::view", "{}: template '{name}' is not defined", ctx.file);
+                    return;
+                };
+                if ctx.depth >= MAX_DEPTH {
+                    tracing::warn!(target: "capsule::view", "template '{name}' nested too deeply");
+                    return;
+                }
+                let data = match data {
+                    Some((d, at)) => self
+                        .eval(ctx, d, *at, scope)
+                        .map_or(Value::Null, Cow::into_owned),
+                    None => Value::Object(Map::new()),
+                };
+                let inner = Scope::Root {
+                    data: &data,
+                    scripts: self.scripts,
+                };
+                let inner_ctx = Ctx {
+                    file,
+                    src: file,
+                    depth: ctx.depth + 1,
+                    ..ctx
+                };
+                self.nodes(inner_ctx, body, &inner, out);
+            }
+            Node::Slot { name } => {
+                let name = self.text(ctx, name, scope);
+                // Slot content is copied: count it again, or slots in recursive components
+                // would multiply nodes past any budget.
+                for node in ctx.slots.and_then(|s| s.get(&name)).into_iter().flatten() {
+                    let (nodes, bytes) = size(node);
+                    if !self.charge(nodes, bytes) {
+                        return;
+                    }
+                    out.push(node.clone());
+                }
+            }
+            Node::Include { src, .. } => {
+                if let Some((src, file)) = self.page.file_entry(src) {
+                    self.nodes(Ctx { src, ..ctx }, &file.root, scope, out);
+                }
+            }
+        }
+    }
+
+    fn for_loop(&self, ctx: Ctx<'_>, f: &ForLoop, scope: &Scope<'_>, out: &mut Vec<VNode>) {
+        let list = self.value(ctx, &f.list, scope);
+        let items: Vec<(Value, Cow<'_, Value>)> = match &*list {
+            Value::Array(a) => a
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (Value::from(i), Cow::Borrowed(v)))
+                .collect(),
+            Value::Object(o) => o
+                .iter()
+                .map(|(k, v)| (Value::String(k.clone()), Cow::Borrowed(v)))
+                .collect(),
+            Value::String(s) => s
+                .chars()
+                .take(MAX_NODES + 1)
+                .enumerate()
+                .map(|(i, c)| (Value::from(i), Cow::Owned(Value::String(c.into()))))
+                .collect(),
+            Value::Number(n) => {
+                let count = n.as_f64().unwrap_or(0.0).clamp(0.0, MAX_RANGE);
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                let count = count as u64;
+                (0..count)
+                    .map(|i| (Value::from(i), Cow::Owned(Value::from(i))))
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
+        for (index, item) in &items {
+            // Each item counts, even one that renders nothing: nested loops multiply.
+            if !self.charge(1, 0) {
+                return;
+            }
+            let inner = Scope::Bind {
+                parent: scope,
+                item_name: &f.item,
+                item,
+                index_name: &f.index,
+                index,
+            };
+            let key = f.key.as_ref().map(|k| self.key(ctx, k, item, &inner));
+            if let (Node::Element(el), Some(_)) = (&f.body, &key) {
+                self.element(ctx, el, key, &inner, out);
+                continue;
+            }
+            let start = out.len();
+            self.node(ctx, &f.body, &inner, out);
+            if let Some(key) = key {
+                for node in &mut out[start..] {
+                    if let VNode::Element(el) = node {
+                        el.key.get_or_insert_with(|| key.clone());
+                    }
+                }
+            }
+        }
+    }
+
+    fn key(&self, ctx: Ctx<'_>, spec: &KeySpec, item: &Value, scope: &Scope<'_>) -> String {
+        match spec {
+            KeySpec::This => to_js_string(item),
+            KeySpec::Field(field) => to_js_string(item.get(field).unwrap_or(&Value::Null)),
+            KeySpec::Expr(interp) => self.text(ctx, interp, scope),
+        }
+    }
+
+    fn element(
+        &self,
+        ctx: Ctx<'_>,
+        el: &Element,
+        key: Option<String>,
+        scope: &Scope<'_>,
+        out: &mut Vec<VNode>,
+    ) {
+        if !self.charge(1, 0) {
+            return;
+        }
+        if ctx.depth >= MAX_DEPTH {
+            tracing::warn!(target: "capsule::view", "<{}> nested too deeply; not rendered", el.tag);
+            return;
+        }
+        let component = self.page.component(ctx.owner, &el.tag);
+        let declared = component.and_then(|path| self.page.external_classes(path));
+        let mut attrs = BTreeMap::new();
+        let mut externals = Externals::new();
+        for (name, value) in &el.attrs {
+            let mut value = self.value(ctx, value, scope).into_owned();
+            let shared = self.page.shares_page_styles(ctx.owner);
+            if let (Some(prefix), "class", Value::String(class)) =
+                (ctx.class_scope, name.as_str(), &value)
+            {
+                value = Value::String(scoped_classes(prefix, class, ctx.externals, shared));
+            }
+            if component.is_none() {
+                attrs.insert(name.clone(), value);
+                continue;
+            }
+            // `my-class="a b"`: classes of this template for the component's `my-class`.
+            let external = declared.map_or(name.ends_with("-class"), |d| d.contains(name));
+            if external {
+                let classes = to_js_string(&value);
+                let classes = match ctx.class_scope {
+                    Some(prefix) => scoped_classes(prefix, &classes, ctx.externals, shared),
+                    None => classes.split_whitespace().collect::<Vec<_>>().join(" "),
+                };
+                externals.insert(name.clone(), classes);
+                if declared.is_some() {
+                    continue;
+                }
+            }
+            let name = if HOST_ATTRS.contains(&name.as_str()) {
+                name.clone()
+            } else {
+                prop_name(name)
+            };
+            attrs.insert(name, value);
+        }
+        let host_scope = component.map(component_scope);
+        if let Some(host) = &host_scope {
+            // The host element carries the scope itself: `:host` in its styles selects it.
+            let class = attrs.get("class").map(to_js_string).unwrap_or_default();
+            let class = if class.trim().is_empty() {
+                host.clone()
+            } else {
+                format!("{} {host}", class.trim())
+            };
+            attrs.insert("class".to_owned(), Value::String(class));
+            for name in declared.unwrap_or_default() {
+                externals.entry(name.clone()).or_default();
+            }
+        }
+        // Package paths (`src`, `poster`, `url()` in `style`) as the platforms resolve them:
+        // against the folder of the template that wrote the element.
+        assets::resolve_attrs(ctx.src, &el.tag, &mut attrs, component.is_none());
+        let dataset: Map<String, Value> = el
+            .dataset
+            .iter()
+            .map(|(n, v)| (n.clone(), self.value(ctx, v, scope).into_owned()))
+            .collect();
+        // An Alipay component takes `onXxx="handler"` as a property naming the handler.
+        let handler_props = component.is_some() && Dialect::of_path(ctx.src) == Dialect::Alipay;
+        let mut events = Vec::new();
+        for e in &el.events {
+            let handler = self.text(ctx, &e.handler, scope);
+            if handler_props {
+                attrs.insert(e.attr.clone(), Value::String(handler));
+            } else {
+                events.push(EventBinding {
+                    event: e.event.clone(),
+                    phase: e.phase,
+                    handler,
+                    owner: ctx.instance.map(str::to_owned),
+                });
+            }
+        }
+        let key = key.or_else(|| {
+            el.key
+                .as_ref()
+                .map(|k| self.key(ctx, k, &Value::Null, scope))
+        });
+        let bytes = attrs
+            .values()
+            .chain(dataset.values())
+            .map(value_bytes)
+            .sum();
+        if !self.charge(0, bytes) {
+            return;
+        }
+        let mut node = VElement {
+            tag: el.tag.clone(),
+            key,
+            attrs,
+            dataset,
+            events,
+            component: None,
+            instance: None,
+            children: Vec::new(),
+        };
+        let inner = Ctx {
+            depth: ctx.depth + 1,
+            ..ctx
+        };
+        match (component, &host_scope) {
+            (Some(path), Some(host)) => {
+                let instance = Instance {
+                    path,
+                    class_scope: host,
+                    externals: &externals,
+                };
+                self.component(inner, &instance, el, scope, &mut node);
+            }
+            _ => self.nodes(inner, &el.children, scope, &mut node.children),
+        }
+        out.push(VNode::Element(node));
+    }
+
+    /// Renders a component instance: its template over its data and properties, with the
+    /// instance's children (rendered in the parent's scope) placed in its slots.
+    fn component(
+        &self,
+        ctx: Ctx<'_>,
+        instance: &Instance<'_>,
+        el: &Element,
+        scope: &Scope<'_>,
+        node: &mut VElement,
+    ) {
+        let path = instance.path;
+        let mut content = Vec::new();
+        self.nodes(ctx, &el.children, scope, &mut content);
+        let mut slots: Slots = HashMap::new();
+        for child in content {
+            let name = match &child {
+                VNode::Element(c) => c.attrs.get("slot").map(to_js_string).unwrap_or_default(),
+                VNode::Text { .. } => String::new(),
+            };
+            slots.entry(name).or_default().push(child);
+        }
+        let identity = self.identity(ctx.instance, path, node.key.as_deref());
+        let mut data = self
+            .instances
+            .get(&identity)
+            .cloned()
+            .unwrap_or_else(|| Value::Object(Map::new()));
+        if let Value::Object(d) = &mut data {
+            let props = node.properties();
+            d.extend(props.clone());
+            if Dialect::of_path(path) == Dialect::Alipay {
+                // Alipay templates read properties as `props.x`.
+                d.insert("props".to_owned(), Value::Object(props));
+                // `$slots.name` / `$slots.$default`: which slots the parent filled.
+                let filled = slots
+                    .keys()
+                    .map(|name| {
+                        let name = if name.is_empty() { "$default" } else { name };
+                        (name.to_owned(), Value::Bool(true))
+                    })
+                    .collect();
+                d.insert("$slots".to_owned(), Value::Object(filled));
+            }
+        }
+        let inner = Scope::Root {
+            data: &data,
+            scripts: self.scripts,
+        };
+        let inner_ctx = Ctx {
+            file: path,
+            src: path,
+            owner: path,
+            slots: Some(&slots),
+            class_scope: Some(instance.class_scope),
+            externals: Some(instance.externals),
+            instance: Some(&identity),
+            depth: ctx.depth + 1,
+        };
+        if let Some(file) = self.page.file(path) {
+            self.nodes(inner_ctx, &file.root, &inner, &mut node.children);
+        }
+        node.component = Some(path.to_owned());
+        node.instance = Some(ComponentInstance {
+            id: identity,
+            owner: ctx.instance.map(str::to_owned),
+        });
+    }
+
+    /// The identity of a component instance, the same in every render while the instance
+    /// stays: its owner's identity, its component, and its key (`wx:key`) or else its place
+    /// among that owner's instances of the component.
+    fn identity(&self, owner: Option<&str>, path: &str, key: Option<&str>) -> String {
+        let base = match key {
+            Some(key) => format!("{}>{path}@{key}", owner.unwrap_or_default()),
+            None => format!("{}>{path}", owner.unwrap_or_default()),
+        };
+        let mut seen = self.seen_instances.borrow_mut();
+        let n = seen.entry(base.clone()).or_default();
+        *n += 1;
+        format!("{base}#{}", *n - 1)
+    }
+
+    /// The value of an interpolation: a lone `{{ }}` keeps its type; mixed text is a string.
+    fn value<'s>(&self, ctx: Ctx<'_>, interp: &Interp, scope: &Scope<'s>) -> Cow<'s, Value> {
+        if let [Part::Expr(e, at)] = interp.parts.as_slice() {
+            return self
+                .eval(ctx, e, *at, scope)
+                .unwrap_or(Cow::Owned(Value::Null));
+        }
+        Cow::Owned(Value::String(self.text(ctx, interp, scope)))
+    }
+
+    fn text(&self, ctx: Ctx<'_>, interp: &Interp, scope: &Scope<'_>) -> String {
+        let mut out = String::new();
+        for part in &interp.parts {
+            match part {
+                Part::Literal(s) => out.push_str(s),
+                Part::Expr(e, at) => {
+                    if let Some(v) = self.eval(ctx, e, *at, scope) {
+                        out.push_str(&to_js_string(&v));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Evaluates expression `e` found at byte `at` of `ctx.src`; `None` (with a warning) when
+    /// it fails.
+    fn eval<'s>(
+        &self,
+        ctx: Ctx<'_>,
+        e: &Expr,
+        at: usize,
+        scope: &Scope<'s>,
+    ) -> Option<Cow<'s, Value>> {
+        let result = e.eval(scope);
+        if !self.budget_reported.get() && self.scripts.is_some_and(ScriptCalls::budget_spent) {
+            self.budget_reported.set(true);
+            let location = self.page.file(ctx.src).map_or_else(
+                || Location {
+                    file: ctx.src.into(),
+                    line: 1,
+                    column: 1,
+                },
+                |f| f.map.locate(at),
+            );
+            let warning = Warning {
+                location,
+                message: format!(
+                    "view scripts used up this render's {:?} budget here; later calls in the render gave undefined",
+                    self.script_budget
+                ),
+            };
+            tracing::warn!(target: "capsule::view", "{warning}");
+            self.warnings.borrow_mut().push(warning);
+        }
+        result
+            .map_err(|e| {
+                tracing::warn!(target: "capsule::view", "{}: {}", ctx.src, e.0);
+            })
+            .ok()
+    }
+}
+
+/// Roughly how many bytes a value holds (its strings, and a word per other value).
+fn value_bytes(value: &Value) -> usize {
+    match value {
+        Value::String(s) => s.len(),
+        Value::Array(a) => a.iter().map(value_bytes).sum::<usize>() + 8,
+        Value::Object(o) => {
+            o.iter()
+                .map(|(k, v)| k.len() + value_bytes(v))
+                .sum::<usize>()
+                + 8
+        }
+        _ => 8,
+    }
+}
+
+/// The nodes in `node`'s subtree and the bytes of their text and attribute values.
+fn size(node: &VNode) -> (usize, usize) {
+    match node {
+        VNode::Text { text } => (1, text.len()),
+        VNode::Element(el) => {
+            let bytes = el
+                .attrs
+                .values()
+                .chain(el.dataset.values())
+                .map(value_bytes)
+                .sum();
+            el.children
+                .iter()
+                .map(size)
+                .fold((1, bytes), |(n, b), (cn, cb)| {
+                    (n.saturating_add(cn), b.saturating_add(cb))
+                })
+        }
+    }
+}
+
+/// The component instance being rendered.
+struct Instance<'i> {
+    path: &'i str,
+    class_scope: &'i str,
+    externals: &'i Externals,
+}
+
+/// `a b` → `scope--a scope--b`, as [`crate::style::compile`] rewrites the component's
+/// selectors; an external class of the component becomes the classes its parent gave it.
+/// A component that shares the page's styles (`styleIsolation: apply-shared` or `shared`)
+/// keeps each class as written too: `scope--a a`.
+fn scoped_classes(scope: &str, class: &str, externals: Option<&Externals>, shared: bool) -> String {
+    let mut out = String::new();
+    for c in class.split_whitespace() {
+        let replaced = match externals.and_then(|e| e.get(c)) {
+            Some(given) => given.clone(),
+            None if shared => format!("{scope}--{c} {c}"),
+            None => format!("{scope}--{c}"),
+        };
+        if !replaced.is_empty() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&replaced);
+        }
+    }
+    out
+}
