@@ -27,6 +27,7 @@
 
 mod args;
 mod builtins;
+mod catalog;
 mod config;
 mod cookies;
 mod device;
@@ -37,6 +38,7 @@ mod menu_button;
 mod network;
 mod permission;
 mod registry;
+mod reply;
 mod scan;
 mod storage;
 mod system;
@@ -53,7 +55,8 @@ pub use network::{
     ABORTED, DECODE_ERROR, DOMAIN_NOT_ALLOWED, HTTP_ERROR, NETWORK_ERROR, TIMEOUT, tls_config,
 };
 pub use permission::{Permission, PermissionSet};
-pub use registry::{ApiCall, Caller, JsApi, NetworkTimeout, Registry, Reply};
+pub use registry::{ApiCall, Caller, JsApi, NetworkTimeout, Registry};
+pub use reply::Reply;
 pub use scan::{ImageFileSource, SCAN_CANCELLED, SCAN_FAILED, ScanImage, ScanRequest, ScanSource};
 pub use storage::{StorageLimits, TOTAL_OVER_LIMIT, VALUE_TOO_LONG};
 pub use system::{Position, UNSUPPORTED_APIS};

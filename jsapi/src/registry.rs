@@ -4,7 +4,8 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::{ApiConfig, ApiError, ApiResult, Device, Dialect, Permission};
+use crate::reply::Reply;
+use crate::{ApiResult, Device, Dialect, Permission};
 
 /// Who made a call: the app, the page within it, the origin of the calling document, the API
 /// shapes it expects and the network domains its manifest declares.
@@ -83,46 +84,6 @@ impl fmt::Debug for ApiCall {
     }
 }
 
-/// The one-shot answer channel of a call. Answer it now or from any thread later.
-///
-/// A reply dropped without an answer answers with an unknown error, so a caller never waits
-/// forever on a handler that forgot it.
-pub struct Reply {
-    answer: Option<Box<dyn FnOnce(ApiResult) + Send>>,
-}
-
-impl Reply {
-    /// A reply that passes the result to `answer`.
-    pub fn new(answer: impl FnOnce(ApiResult) + Send + 'static) -> Self {
-        Self {
-            answer: Some(Box::new(answer)),
-        }
-    }
-
-    /// Answers the call.
-    pub fn send(mut self, result: ApiResult) {
-        if let Some(answer) = self.answer.take() {
-            answer(result);
-        }
-    }
-}
-
-impl Drop for Reply {
-    fn drop(&mut self) {
-        if let Some(answer) = self.answer.take() {
-            answer(Err(ApiError::unknown("the API ended without answering")));
-        }
-    }
-}
-
-impl fmt::Debug for Reply {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Reply")
-            .field("answered", &self.answer.is_none())
-            .finish()
-    }
-}
-
 /// A native API: the permission it needs and its handler.
 pub trait JsApi: Send + Sync {
     /// The permission a caller must hold.
@@ -161,46 +122,6 @@ impl Registry {
     /// An empty registry.
     pub fn new() -> Self {
         Self::default()
-    }
-
-    /// A registry holding Capsule's built-in APIs, with no data directory: storage and file
-    /// APIs fail until a host gives one through [`Registry::with_config`].
-    pub fn with_builtins() -> Self {
-        Self::with_config(&ApiConfig::default())
-    }
-
-    /// A registry holding Capsule's built-in APIs, configured by the host.
-    pub fn with_config(config: &ApiConfig) -> Self {
-        let mut registry = Self::new();
-        crate::builtins::register(&mut registry);
-        crate::ui::register(&mut registry);
-        let store = Arc::new(crate::storage::Store::new(
-            config.data_dir.clone(),
-            config.storage_limits,
-        ));
-        crate::storage::register(&mut registry, &store);
-        let files = Arc::new(crate::files::FileAreas::new(
-            config.data_dir.as_deref(),
-            config.file_limit_bytes,
-        ));
-        crate::files::register(&mut registry, &files);
-        let network = Arc::new(crate::network::Network::new(
-            config.developer_mode,
-            config.trusted_certificates.clone(),
-            files,
-            config.data_dir.as_deref(),
-        ));
-        crate::network::register(&mut registry, &network);
-        crate::scan::register(&mut registry, config.scan_source.as_ref());
-        crate::system::register(&mut registry, config.position);
-        registry.register_can_i_use();
-        registry
-    }
-
-    /// Registers (or refreshes) `canIUse` so that it answers for the APIs registered now.
-    /// The container calls this on the final registry, so a host's own APIs count too.
-    pub fn register_can_i_use(&mut self) {
-        crate::system::register_can_i_use(self);
     }
 
     /// Registers (or replaces) API `name`.

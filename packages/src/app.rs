@@ -1,4 +1,5 @@
-//! A loaded app: its manifest and where its files come from.
+//! A loaded app: its manifest and where its files come from (a folder, or a signed package
+//! whose files are hash-checked on every read).
 
 use std::fmt;
 use std::fs;
@@ -6,7 +7,8 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::{Error, InstalledApp, Manifest, PackageFiles, RelativePath, Result};
+use crate::digest::sha256;
+use crate::{Error, FileDigest, Manifest, RelativePath, Result};
 
 /// The URL scheme apps are served under: an app's origin is `capsule://<appId>`.
 pub const SCHEME: &str = "capsule";
@@ -43,6 +45,58 @@ impl AppFiles for DirFiles {
         }
         fs::read(resolved)
     }
+}
+
+/// The files of an installed (or unpacked) package. Every read re-checks the file's SHA-256
+/// against the signed digest, so a file changed on disk is refused.
+#[derive(Debug, Clone)]
+pub struct PackageFiles {
+    root: PathBuf,
+    digest: FileDigest,
+}
+
+impl PackageFiles {
+    pub(crate) fn new(root: PathBuf, digest: FileDigest) -> Self {
+        Self { root, digest }
+    }
+
+    /// The bytes of `path`: `NotFound` when the package has no such file, `InvalidData` when
+    /// the file on disk no longer matches its signed SHA-256.
+    pub fn read(&self, path: &RelativePath) -> io::Result<Vec<u8>> {
+        let expected = self.digest.get(path).ok_or(io::ErrorKind::NotFound)?;
+        let bytes = fs::read(self.root.join(path.as_str()))?;
+        if sha256(&bytes) != *expected {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("{path} does not match its signed SHA-256"),
+            ));
+        }
+        Ok(bytes)
+    }
+
+    /// The manifest, read (and hash-checked) from the files.
+    pub(crate) fn manifest(&self) -> Result<Manifest> {
+        let path = RelativePath::new("manifest.json")?;
+        let bytes = self.read(&path).map_err(|source| {
+            if source.kind() == io::ErrorKind::InvalidData {
+                Error::HashMismatch {
+                    entry: path.to_string(),
+                }
+            } else {
+                Error::io(&self.root.join(path.as_str()), source)
+            }
+        })?;
+        Manifest::from_json(&bytes)
+    }
+}
+
+/// An installed app ready to run: its manifest and hash-checked files.
+#[derive(Debug, Clone)]
+pub struct InstalledApp {
+    /// The manifest of the active version.
+    pub manifest: Manifest,
+    /// Its files.
+    pub files: PackageFiles,
 }
 
 /// Files of a signed package: a file whose bytes no longer match the signed SHA-256 reads as

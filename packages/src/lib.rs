@@ -30,14 +30,11 @@ mod manifest;
 mod path;
 mod store;
 
-pub use app::{App, AppFiles, DirFiles, SCHEME};
+pub use app::{App, AppFiles, DirFiles, InstalledApp, PackageFiles, SCHEME};
 pub use archive::{Limits, PackSummary, PackageInfo, VerifiedPackage, Verifier, inspect, pack};
 pub use digest::FileDigest;
 pub use error::{Error, Result};
 pub use key::{PublicKey, SecretKey, TrustedKeys};
 pub use manifest::{AppId, AppKind, Dialect, MAX_MANIFEST_BYTES, Manifest, Permissions};
 pub use path::RelativePath;
-pub use store::{
-    ChannelState, DEFAULT_KEEP_VERSIONS, InstallOptions, InstalledApp, InstalledVersion,
-    PackageFiles, Store,
-};
+pub use store::{ChannelState, DEFAULT_KEEP_VERSIONS, InstallOptions, InstalledVersion, Store};

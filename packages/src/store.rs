@@ -21,8 +21,9 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use crate::archive::{SignedDigest, sync_dir};
 use crate::channel::VerifiedIndex;
-use crate::digest::sha256;
-use crate::{AppId, Error, FileDigest, Manifest, RelativePath, Result, VerifiedPackage, Verifier};
+use crate::{
+    AppId, Error, FileDigest, InstalledApp, PackageFiles, Result, VerifiedPackage, Verifier,
+};
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS versions (
@@ -102,49 +103,6 @@ pub struct InstalledVersion {
     pub key_id: String,
 }
 
-/// The files of an installed (or unpacked) package. Every read re-checks the file's SHA-256
-/// against the signed digest, so a file changed on disk is refused.
-#[derive(Debug, Clone)]
-pub struct PackageFiles {
-    root: PathBuf,
-    digest: FileDigest,
-}
-
-impl PackageFiles {
-    pub(crate) fn new(root: PathBuf, digest: FileDigest) -> Self {
-        Self { root, digest }
-    }
-
-    /// The bytes of `path`: `NotFound` when the package has no such file, `InvalidData` when
-    /// the file on disk no longer matches its signed SHA-256.
-    pub fn read(&self, path: &RelativePath) -> io::Result<Vec<u8>> {
-        let expected = self.digest.get(path).ok_or(io::ErrorKind::NotFound)?;
-        let bytes = fs::read(self.root.join(path.as_str()))?;
-        if sha256(&bytes) != *expected {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!("{path} does not match its signed SHA-256"),
-            ));
-        }
-        Ok(bytes)
-    }
-
-    /// The manifest, read (and hash-checked) from the files.
-    fn manifest(&self) -> Result<Manifest> {
-        let path = RelativePath::new("manifest.json")?;
-        let bytes = self.read(&path).map_err(|source| {
-            if source.kind() == io::ErrorKind::InvalidData {
-                Error::HashMismatch {
-                    entry: path.to_string(),
-                }
-            } else {
-                Error::io(&self.root.join(path.as_str()), source)
-            }
-        })?;
-        Manifest::from_json(&bytes)
-    }
-}
-
 /// What a client accepted last from an app's update channel.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChannelState {
@@ -156,15 +114,6 @@ pub struct ChannelState {
     pub etag: Option<String>,
     /// The index file as accepted (its signature is checked again on use).
     pub index_file: Vec<u8>,
-}
-
-/// An installed app ready to run: its manifest and hash-checked files.
-#[derive(Debug, Clone)]
-pub struct InstalledApp {
-    /// The manifest of the active version.
-    pub manifest: Manifest,
-    /// Its files.
-    pub files: PackageFiles,
 }
 
 impl Store {
@@ -559,10 +508,7 @@ impl Store {
             .optional()?
             .ok_or_else(not_installed)?;
         let digest = verifier.check_signed(&SignedDigest { digest, signature })?;
-        let files = PackageFiles {
-            root: self.root.join(dir),
-            digest,
-        };
+        let files = PackageFiles::new(self.root.join(dir), digest);
         let manifest = files.manifest()?;
         if manifest.app_id.as_str() != app_id {
             return Err(Error::Store(format!(
@@ -592,11 +538,9 @@ impl Store {
         let mut known = Vec::new();
         for row in rows {
             let (dir, digest): (String, Vec<u8>) = row?;
-            let files = PackageFiles {
-                root: self.root.join(&dir),
-                digest: FileDigest::parse(&digest)?,
-            };
-            for path in files.digest.paths() {
+            let digest = FileDigest::parse(&digest)?;
+            let files = PackageFiles::new(self.root.join(&dir), digest.clone());
+            for path in digest.paths() {
                 if let Err(error) = files.read(path) {
                     return inconsistent(format!("{dir}/{path}: {error}"));
                 }

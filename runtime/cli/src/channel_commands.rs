@@ -12,7 +12,7 @@ use capsule_packages::channel::{
 use capsule_packages::{AppId, PublicKey, SecretKey, TrustedKeys};
 use capsule_runtime::{Activation, Check, UpdateOutcome, Updater, fetch_index};
 
-use crate::TrustArgs;
+use crate::args::TrustArgs;
 use crate::package_commands::{data_dir, utc_time, verifier};
 
 /// Who gets a release: exactly one stage.

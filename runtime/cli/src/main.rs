@@ -1,9 +1,11 @@
 //! `capsule`: the Capsule simulator and tools.
 
+mod args;
 mod channel_commands;
 mod mini_commands;
 mod package_commands;
 mod scenario;
+mod simulator;
 mod visual;
 
 use std::path::{Path, PathBuf};
@@ -12,22 +14,20 @@ use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
-use capsule_jsapi::ImageFileSource;
 use capsule_packages::channel::Audience;
 use capsule_packages::{AppId, AppKind, Store};
-use capsule_runtime::{
-    App, Container, ContainerEvent, DeviceProfile, PageId, Updater, WryHandle, WryHost,
-    WryHostOptions,
-};
+use capsule_runtime::{App, ContainerEvent, DeviceProfile, PageId, WryHandle};
 use clap::{Parser, Subcommand};
+
+use crate::args::{RunArgs, TrustArgs};
+use crate::simulator::{
+    UPDATE_INTERVAL, Unpacked, Window, absolute, audience, container_builder, open_app_at, updater,
+};
 
 /// How long a page may take to load before `run` gives up.
 const LOAD_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long an `--exec` script may run.
 const SCRIPT_TIMEOUT: Duration = Duration::from_secs(60);
-/// How often `run --channel` checks for updates (give or take a fifth).
-pub(crate) const UPDATE_INTERVAL: Duration = Duration::from_secs(30 * 60);
-
 #[derive(Parser)]
 #[command(
     name = "capsule",
@@ -159,56 +159,6 @@ enum Command {
     },
 }
 
-#[derive(clap::Args)]
-pub(crate) struct TrustArgs {
-    /// Also trust this public key file (repeatable).
-    #[arg(long = "trust", value_name = "KEY.pub")]
-    keys: Vec<PathBuf>,
-}
-
-#[derive(clap::Args)]
-struct RunArgs {
-    /// An app folder, a .capsule package, or an installed app's id.
-    app: PathBuf,
-    #[command(flatten)]
-    trust: TrustArgs,
-    /// Refuse unsigned app folders (developer mode), as a production host would.
-    #[arg(long)]
-    signed_only: bool,
-    /// Write a PNG of the window here once the page has loaded (and --exec has finished),
-    /// then exit.
-    #[arg(long)]
-    screenshot: Option<PathBuf>,
-    /// Run this JavaScript file in the page once it has loaded, as the body of an async
-    /// function; print its returned value as JSON, then exit.
-    #[arg(long)]
-    exec: Option<PathBuf>,
-    /// Simulated device.
-    #[arg(long, default_value = "iphone-8", value_parser = device_names())]
-    device: String,
-    /// The image `scan` / `scanCode` read, standing in for the camera (PNG or JPEG).
-    #[arg(long, value_name = "FILE")]
-    scan_image: Option<PathBuf>,
-    /// Mini-programs: run without a window and print the current page's rendered HTML.
-    #[arg(long)]
-    headless: bool,
-    /// An installed app: check this update channel (base URL) in the background while it
-    /// runs; an update is installed for the next launch, or at once when the app applies
-    /// it (getUpdateManager). An app not installed yet is installed from it first.
-    #[arg(long, requires = "user", value_name = "URL")]
-    channel: Option<String>,
-    /// With --channel: the user's id.
-    #[arg(long, requires = "channel")]
-    user: Option<String>,
-    /// With --channel: the user is internal (an employee or tester).
-    #[arg(long, requires = "channel")]
-    internal: bool,
-}
-
-fn device_names() -> clap::builder::PossibleValuesParser {
-    clap::builder::PossibleValuesParser::new(DeviceProfile::ALL.map(|profile| profile.name))
-}
-
 fn main() {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -330,91 +280,6 @@ fn install_if_missing(args: &RunArgs, channel: &str, data_dir: Option<&Path>) ->
     Ok(())
 }
 
-/// The user `run --channel` updates for.
-fn audience(args: &RunArgs) -> Result<Audience> {
-    Ok(Audience {
-        user_id: args.user.clone().context("--channel needs --user")?,
-        internal: args.internal,
-    })
-}
-
-/// With `--channel`: the updater of the app `run` opens.
-pub(crate) fn updater(args: &RunArgs, data_dir: Option<&Path>) -> Result<Option<Updater>> {
-    args.channel
-        .as_deref()
-        .map(|channel| channel_commands::updater(channel, audience(args)?, &args.trust, data_dir))
-        .transpose()
-}
-
-/// Opens an app folder, package or installed app id (see [`open_app`]).
-pub(crate) fn open_app_at(
-    app: &Path,
-    signed_only: bool,
-    trust: &TrustArgs,
-    data_dir: Option<&Path>,
-) -> Result<(App, Option<Unpacked>)> {
-    let name = app.display();
-    if app.is_dir() {
-        if signed_only {
-            bail!("{name} is an unsigned app folder (developer mode); --signed-only refuses it");
-        }
-        tracing::info!(app = %name, "developer mode: running an unsigned app folder");
-        let app = App::open_dir(app).with_context(|| format!("cannot open {name}"))?;
-        return Ok((app, None));
-    }
-    let data_dir = package_commands::data_dir(data_dir)?;
-    let verifier = package_commands::verifier(&data_dir, &trust.keys)?;
-    if app.is_file() {
-        let unpacked = Unpacked::new()?;
-        let app = verifier
-            .unpack(app, &unpacked.0)
-            .with_context(|| format!("{name} is refused"))?;
-        return Ok((App::from_package(app), Some(unpacked)));
-    }
-    let app_id = app
-        .to_str()
-        .and_then(|id| AppId::new(id).ok())
-        .with_context(|| format!("{name} is not an app folder, a package or an app id"))?;
-    let mut store = Store::open(&data_dir)
-        .with_context(|| format!("cannot open the package store {}", data_dir.display()))?;
-    // A launch: an update installed for the next launch becomes active now.
-    let app = store
-        .launch(&verifier, app_id.as_str())
-        .with_context(|| format!("cannot open installed app {app_id}"))?;
-    Ok((App::from_package(app), None))
-}
-
-/// A temporary folder (a package unpacked for `run`, a test run's app data); deleted when
-/// dropped.
-pub(crate) struct Unpacked(PathBuf);
-
-impl Unpacked {
-    pub(crate) fn new() -> Result<Self> {
-        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("capsule-run-{}-{n}", std::process::id()));
-        if dir.exists() {
-            std::fs::remove_dir_all(&dir)?;
-        }
-        std::fs::create_dir(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        Ok(Self(dir))
-    }
-}
-
-impl Unpacked {
-    /// The folder.
-    pub(crate) fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for Unpacked {
-    fn drop(&mut self) {
-        // Best effort: a leftover in the temporary folder is harmless.
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 fn run(args: &RunArgs, data_dir: Option<&Path>) -> Result<i32> {
     let opening = Instant::now();
     let (app, unpacked) = open_app(args, data_dir)?;
@@ -462,53 +327,6 @@ fn run(args: &RunArgs, data_dir: Option<&Path>) -> Result<i32> {
     // WebKit connections makes their I/O error handlers end the process with status 1.
     // Xvfb (started with -terminate) stops by itself once its last client is gone.
     std::process::exit(code);
-}
-
-/// The window `run` shows an app in, on a virtual display when there is no display.
-pub(crate) struct Window {
-    pub(crate) host: WryHost,
-    pub(crate) handle: WryHandle,
-    /// Where the screenshot goes: `--screenshot`, or a default on a virtual display.
-    pub(crate) screenshot: Option<PathBuf>,
-    /// Keep it until the process exits.
-    pub(crate) display: DisplayGuard,
-}
-
-impl Window {
-    pub(crate) fn open(args: &RunArgs, app: &App, profile: DeviceProfile) -> Result<Self> {
-        let display = ensure_display(profile)?;
-        let screenshot = match (&args.screenshot, display.is_some()) {
-            (Some(path), _) => Some(path.clone()),
-            (None, true) => Some(PathBuf::from(format!("capsule-{}.png", app.id()))),
-            (None, false) => None,
-        };
-        let host = WryHost::new(WryHostOptions {
-            title: app.manifest().name.clone(),
-        });
-        Ok(Self {
-            handle: host.handle(),
-            host,
-            screenshot,
-            display,
-        })
-    }
-}
-
-/// The container `run` uses: the device, the data folder, developer mode for app folders
-/// (they may also reach http://localhost) and the scan image.
-pub(crate) fn container_builder(
-    args: &RunArgs,
-    profile: DeviceProfile,
-    data_dir: Option<&Path>,
-) -> Result<capsule_runtime::ContainerBuilder> {
-    let builder = Container::builder()
-        .device(profile)
-        .data_dir(package_commands::data_dir(data_dir)?)
-        .developer_mode(args.app.is_dir());
-    Ok(match &args.scan_image {
-        Some(image) => builder.scan_source(Arc::new(ImageFileSource(image.clone()))),
-        None => builder,
-    })
 }
 
 /// Runs the scripted part of `run` off the UI thread: wait for the page, run the script,
@@ -561,50 +379,5 @@ impl Driver {
                 Err(_) => bail!("the page did not load within {} s", LOAD_TIMEOUT.as_secs()),
             }
         }
-    }
-}
-
-fn absolute(path: &Path) -> PathBuf {
-    std::path::absolute(path).unwrap_or_else(|_| path.to_owned())
-}
-
-/// The virtual display `ensure_display` started, if any; it stops when dropped.
-#[cfg(target_os = "linux")]
-pub(crate) type DisplayGuard = Option<capsule_runtime::VirtualDisplay>;
-/// The virtual display `ensure_display` started, if any; it stops when dropped.
-#[cfg(not(target_os = "linux"))]
-pub(crate) type DisplayGuard = Option<()>;
-
-/// Starts a virtual display when there is no display to draw on.
-#[cfg(target_os = "linux")]
-fn ensure_display(profile: DeviceProfile) -> Result<DisplayGuard> {
-    let has_display = ["DISPLAY", "WAYLAND_DISPLAY"]
-        .iter()
-        .any(|var| std::env::var_os(var).is_some_and(|v| !v.is_empty()));
-    if has_display {
-        return Ok(None);
-    }
-    let virtual_display =
-        capsule_runtime::VirtualDisplay::start(profile.width.max(1280), profile.height.max(1024))?;
-    let name = virtual_display.name();
-    tracing::info!(display = name, "no display found; started a virtual one");
-    set_display_variable(name);
-    Ok(Some(virtual_display))
-}
-
-#[cfg(not(target_os = "linux"))]
-fn ensure_display(_profile: DeviceProfile) -> Result<DisplayGuard> {
-    Ok(None)
-}
-
-/// Points GTK at the virtual display.
-#[cfg(target_os = "linux")]
-#[allow(unsafe_code)]
-fn set_display_variable(name: &str) {
-    // SAFETY: called from `main` before any other thread is started, so nothing reads the
-    // environment concurrently.
-    unsafe {
-        std::env::set_var("DISPLAY", name);
-        std::env::remove_var("WAYLAND_DISPLAY");
     }
 }

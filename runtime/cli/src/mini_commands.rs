@@ -11,10 +11,11 @@ use capsule_runtime::{
     Snapshot, WryHandle, WryHost, WryHostOptions,
 };
 
+use crate::args::{RunArgs, TrustArgs, device_names};
 use crate::scenario::{Outcome, Scenario, Screenshot, ScriptedScans, Target, play, write_junit};
-use crate::{
-    RunArgs, TrustArgs, UPDATE_INTERVAL, Unpacked, Window, absolute, container_builder,
-    ensure_display, open_app_at, updater,
+use crate::simulator::{
+    UPDATE_INTERVAL, Unpacked, Window, absolute, container_builder, ensure_display, open_app_at,
+    updater,
 };
 
 /// How long the home page may take to be ready.
@@ -39,7 +40,7 @@ pub(crate) struct TestArgs {
     #[arg(long, default_value = "capsule-test-out")]
     out: PathBuf,
     /// Simulated device (a scenario's own `device` wins).
-    #[arg(long, default_value = "iphone-8", value_parser = crate::device_names())]
+    #[arg(long, default_value = "iphone-8", value_parser = device_names())]
     device: String,
     #[command(flatten)]
     trust: TrustArgs,

@@ -5,7 +5,7 @@
 use capsule_jsapi::{Dialect as ApiDialect, MenuButton};
 use serde_json::{Map, Value, json};
 
-use super::MiniProgramError;
+use super::model::MiniProgramError;
 use crate::App;
 use crate::device::DeviceProfile;
 use crate::view::Dialect;

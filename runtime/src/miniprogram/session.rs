@@ -13,14 +13,15 @@ use serde_json::{Map, Value, json};
 use super::config::{
     AppConfig, Badge, ChromeState, Frame, WindowConfig, api_dialect, default_window,
 };
-use super::{
-    ColdStart, MiniProgramError, MiniProgramOptions, PendingUpdate, Snapshot, UiShown,
-    UpdateStatus, UserAction,
+use super::model::{
+    ColdStart, MiniProgramError, MiniProgramOptions, Snapshot, UiShown, UserAction,
 };
+use super::updates::{PendingUpdate, UpdateStatus};
 use crate::bridge::{FromPage, ToPage};
 use crate::view::style::{StyleOptions, compile as compile_style, component_scope, page_styles};
 use crate::view::{
-    Dialect, NodePath, PageView, PatchOp, SourceFiles, VElement, VNode, View, to_html,
+    Dialect, NodePath, PageView, PatchOp, SourceFiles, VElement, VNode, View, element_at,
+    path_of_instance, to_html,
 };
 use crate::{App, Container, ContainerEvent, PageId};
 use capsule_logic::{
@@ -58,6 +59,7 @@ pub(crate) enum Control {
 
 mod actions;
 mod components;
+mod pending;
 mod queries;
 mod updates;
 mod window;
@@ -401,9 +403,9 @@ struct Session {
     input_replies: HashMap<u64, NodePath>,
     next_reply: u64,
     /// Selector queries waiting for the page host's measurements.
-    queries: HashMap<u64, queries::PendingQuery>,
+    queries: HashMap<u64, pending::PendingQuery>,
     /// The logic's intersection observers, by number.
-    observers: HashMap<u64, queries::Observer>,
+    observers: HashMap<u64, pending::Observer>,
     /// What was typed into inputs, for headless sessions.
     input_values: HashMap<NodePath, String>,
     badges: Vec<Badge>,
@@ -557,7 +559,8 @@ impl Session {
                 {
                     let mut ops = Vec::new();
                     if shares_page_styles
-                        && let Some(template) = components::template_of(view.tree(), &instance)
+                        && let Some(template) = path_of_instance(view.tree(), &instance)
+                            .and_then(|path| element_at(view.tree(), &path)?.component.clone())
                     {
                         ops = view.share_page_styles(&template);
                     }

@@ -1,12 +1,10 @@
 //! The host's side of `wx.getUpdateManager()` / `my.getUpdateManager()`: the host's updater
-//! tells a running mini-program what it found, and the app's `applyUpdate()` restarts it on
+//! tells a running mini-program what it found (`MiniProgram::notify_update`), and the app's `applyUpdate()` restarts it on
 //! the downloaded version, in the same window, at its home page.
 
 use std::fmt;
 use std::sync::Arc;
 
-use super::MiniProgram;
-use super::session::{Control, Input};
 use crate::App;
 
 /// What the host's updater found for a running mini-program.
@@ -59,17 +57,5 @@ impl fmt::Debug for PendingUpdate {
         f.debug_struct("PendingUpdate")
             .field("version", &self.version)
             .finish_non_exhaustive()
-    }
-}
-
-impl MiniProgram {
-    /// Tells the app's update manager what the host's updater found. The app hears it through
-    /// its `onCheckForUpdate`, `onUpdateReady` and `onUpdateFailed` listeners (also those it
-    /// adds later); after [`UpdateStatus::Ready`] its `applyUpdate()` restarts it on the new
-    /// version.
-    pub fn notify_update(&self, status: UpdateStatus) {
-        self.inbox
-            .send(Input::Control(Control::NotifyUpdate(status)))
-            .ok();
     }
 }

@@ -250,6 +250,22 @@ pub fn element_at<'a>(tree: &'a [VNode], path: &[u32]) -> Option<&'a VElement> {
     }
 }
 
+/// The path of the host element of component instance `id` (see [`VElement::instance`]).
+pub fn path_of_instance(tree: &[VNode], id: &str) -> Option<NodePath> {
+    tree.iter().enumerate().find_map(|(index, node)| {
+        let VNode::Element(element) = node else {
+            return None;
+        };
+        let index = u32::try_from(index).ok()?;
+        if element.instance.as_ref().is_some_and(|i| i.id == id) {
+            return Some(vec![index]);
+        }
+        let mut path = path_of_instance(&element.children, id)?;
+        path.insert(0, index);
+        Some(path)
+    })
+}
+
 /// An element's rendered text: its text nodes in order, whitespace runs collapsed, trimmed.
 pub fn text_of(element: &VElement) -> String {
     fn collect(nodes: &[VNode], out: &mut String) {

@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use super::{Session, ms_since};
 use crate::miniprogram::events::{ancestry, propagate_component_event, target_of};
-use crate::view::{ComponentInstance, VNode, element_at};
+use crate::view::{ComponentInstance, VNode, path_of_instance};
 use capsule_logic::{EventObject, HostElement, LogicCommand, LogicPageId, ViewEvent};
 
 impl Session {
@@ -184,26 +184,4 @@ fn collect_instances(nodes: &[VNode], enclosing: &mut Vec<String>, out: &mut Vec
         collect_instances(&element.children, enclosing, out);
         enclosing.pop();
     }
-}
-
-/// The template path of instance `id`'s component (`components/card/card.wxml`).
-pub(super) fn template_of(nodes: &[VNode], id: &str) -> Option<String> {
-    let path = path_of_instance(nodes, id)?;
-    element_at(nodes, &path)?.component.clone()
-}
-
-/// The path of the host element of instance `id`.
-pub(super) fn path_of_instance(nodes: &[VNode], id: &str) -> Option<Vec<u32>> {
-    nodes.iter().enumerate().find_map(|(index, node)| {
-        let VNode::Element(element) = node else {
-            return None;
-        };
-        let index = u32::try_from(index).ok()?;
-        if element.instance.as_ref().is_some_and(|i| i.id == id) {
-            return Some(vec![index]);
-        }
-        let mut path = path_of_instance(&element.children, id)?;
-        path.insert(0, index);
-        Some(path)
-    })
 }

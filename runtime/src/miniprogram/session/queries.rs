@@ -8,9 +8,9 @@
 use serde_json::{Map, Value, json};
 
 use super::Session;
-use super::components::path_of_instance;
+use super::pending::{Observer, PendingQuery, Target};
 use crate::miniprogram::events::target_of;
-use crate::view::{NodePath, Selector, VElement, VNode, element_at};
+use crate::view::{NodePath, Selector, VElement, VNode, element_at, path_of_instance};
 use capsule_logic::{LogicCommand, LogicPageId};
 
 /// The layout fields a query may ask for, with the numbers each one reports.
@@ -22,39 +22,6 @@ const LAYOUT_FIELDS: [(&str, &[&str]); 3] = [
         &["scrollLeft", "scrollTop", "scrollWidth", "scrollHeight"],
     ),
 ];
-
-/// What one request of a query matched.
-enum Target {
-    Viewport,
-    One(Option<NodePath>),
-    All(Vec<NodePath>),
-}
-
-impl Target {
-    fn paths(&self) -> Vec<NodePath> {
-        match self {
-            Target::Viewport | Target::One(None) => Vec::new(),
-            Target::One(Some(path)) => vec![path.clone()],
-            Target::All(paths) => paths.clone(),
-        }
-    }
-}
-
-/// An intersection observer of the logic layer, sent to the page host each time its page is
-/// drawn.
-pub(super) struct Observer {
-    page: LogicPageId,
-    component: Option<u64>,
-    request: Value,
-    /// The elements watched, as last sent.
-    paths: Vec<NodePath>,
-}
-
-/// A query waiting for the page host's measurements, with its results so far.
-pub(super) struct PendingQuery {
-    targets: Vec<Target>,
-    results: Vec<Value>,
-}
 
 impl Session {
     /// Answers query `query_id` about page `page` (inside instance `component` when given):
@@ -141,12 +108,6 @@ impl Session {
             }
         }
         self.logic(LogicCommand::SelectorResult { query_id, results });
-    }
-}
-
-impl Observer {
-    pub(super) fn page(&self) -> LogicPageId {
-        self.page
     }
 }
 
