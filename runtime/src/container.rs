@@ -313,10 +313,10 @@ impl Container {
     /// Whether `page` may navigate to `url`: its app's own origin, or an origin the host
     /// allows. Blocked attempts are reported as [`ContainerEvent::NavigationBlocked`].
     pub fn allows_navigation(&self, page: PageId, url: &str) -> bool {
-        let own_origin = self.app_of(page).map(|app| app.origin());
+        let own_origin = self.app_of(page).and_then(|app| origin_of(&app.origin()));
         let allowed = match (origin_of(url), own_origin) {
             (Some(origin), Some(own)) => {
-                origin == own || self.inner.dispatcher.policy.allows_origin(origin)
+                origin == own || self.inner.dispatcher.policy.allows_origin(&origin)
             }
             _ => false,
         };

@@ -4,6 +4,8 @@ use std::collections::HashMap;
 
 use capsule_jsapi::{Permission, PermissionSet};
 
+use crate::protocol::parse_origin;
+
 /// The host's side of every permission decision.
 ///
 /// An app's own pages may call an API when the app declares it *and* the host grants it, and
@@ -14,6 +16,7 @@ use capsule_jsapi::{Permission, PermissionSet};
 pub struct HostPolicy {
     granted: PermissionSet,
     denied: PermissionSet,
+    /// By origin in [`parse_origin`]'s form.
     origins: HashMap<String, PermissionSet>,
 }
 
@@ -45,15 +48,33 @@ impl HostPolicy {
 
     /// Lets app pages navigate to `origin` (e.g. `https://m.example.com`) and lets pages of
     /// that origin call the APIs in `apis`.
+    ///
+    /// Origins compare as the URL standard serialises them: scheme and host are
+    /// case-insensitive and a default port is the same as none, so `https://M.Example.com:443`
+    /// is `https://m.example.com`; a trailing `/` is allowed. A string that is not an origin
+    /// (`scheme://host[:port]`: a path, query, fragment or user, or not a URL at all) allows
+    /// nothing: it is logged as a warning and left out, rather than widened to the origin of
+    /// the URL it names.
     #[must_use]
     pub fn allow_origin(mut self, origin: impl Into<String>, apis: PermissionSet) -> Self {
-        self.origins.insert(origin.into(), apis);
+        let origin = origin.into();
+        match parse_origin(&origin) {
+            Some(key) => {
+                self.origins.insert(key, apis);
+            }
+            None => tracing::warn!(
+                origin,
+                "not an origin (scheme://host[:port]): it allows nothing"
+            ),
+        }
         self
     }
 
-    /// Whether a page may navigate to `origin`, other than its app's own.
+    /// Whether a page may navigate to `origin`, other than its app's own. `origin` compares
+    /// as in [`allow_origin`](Self::allow_origin); a string that is not an origin is never
+    /// allowed.
     pub fn allows_origin(&self, origin: &str) -> bool {
-        self.origins.contains_key(origin)
+        parse_origin(origin).is_some_and(|key| self.origins.contains_key(&key))
     }
 
     /// Whether `origin`, a page of an app declaring `declared` with own origin `app_origin`,
@@ -69,12 +90,13 @@ impl HostPolicy {
         if self.denied.names_explicitly(api, permission) || !declared.covers(api, permission) {
             return false;
         }
-        if origin == app_origin {
-            self.granted.covers(api, permission)
-        } else {
-            self.origins
-                .get(origin)
-                .is_some_and(|set| set.covers(api, permission))
+        match (parse_origin(origin), parse_origin(app_origin)) {
+            (Some(origin), Some(own)) if origin == own => self.granted.covers(api, permission),
+            (Some(origin), _) => self
+                .origins
+                .get(&origin)
+                .is_some_and(|set| set.covers(api, permission)),
+            (None, _) => false,
         }
     }
 }
@@ -129,5 +151,78 @@ mod tests {
         assert!(!policy.permits(&declared, APP, foreign, "alert", &Permission::UI));
         assert!(policy.allows_origin(foreign));
         assert!(!policy.allows_origin("https://other.example.com"));
+    }
+
+    /// URL standard: scheme and host compare case-insensitively, a default port is no port;
+    /// a different scheme or port is another origin.
+    #[test]
+    fn origins_compare_normalised() {
+        let policy = HostPolicy::default()
+            .allow_origin(
+                "HTTPS://M.Example.com:443/",
+                PermissionSet::from_names(["ui"]),
+            )
+            .allow_origin("http://[0:0::1]:8080", PermissionSet::default());
+        for same in [
+            "https://m.example.com",
+            "https://M.EXAMPLE.COM",
+            "https://m.example.com:443",
+            "https://m.example.com/",
+            "hTTps://m.example.com",
+        ] {
+            assert!(policy.allows_origin(same), "{same}");
+        }
+        for other in [
+            "http://m.example.com",
+            "https://m.example.com:8443",
+            "https://example.com",
+            "wss://m.example.com",
+        ] {
+            assert!(!policy.allows_origin(other), "{other}");
+        }
+        assert!(policy.allows_origin("http://[::1]:8080"));
+        assert!(!policy.allows_origin("http://[::1]"));
+        // A page's origin as the webview reports it may be spelled differently.
+        let declared = PermissionSet::all();
+        assert!(policy.permits(
+            &declared,
+            APP,
+            "https://M.example.com:443",
+            "alert",
+            &Permission::UI
+        ));
+        assert!(policy.permits(
+            &declared,
+            "capsule://demo",
+            "CAPSULE://Demo",
+            "getClipboard",
+            &Permission::CLIPBOARD
+        ));
+    }
+
+    #[test]
+    fn what_is_not_an_origin_allows_nothing() {
+        let policy = HostPolicy::default()
+            .allow_origin("https://m.example.com/app", PermissionSet::all())
+            .allow_origin("https://user@n.example.com", PermissionSet::all())
+            .allow_origin("m.example.com", PermissionSet::all())
+            .allow_origin("not a url", PermissionSet::all())
+            .allow_origin("", PermissionSet::all());
+        for origin in [
+            "https://m.example.com",
+            "https://m.example.com/app",
+            "https://n.example.com",
+            "m.example.com",
+            "not a url",
+            "",
+        ] {
+            assert!(!policy.allows_origin(origin), "{origin}");
+            assert!(
+                !policy.permits(&PermissionSet::all(), APP, origin, "alert", &Permission::UI),
+                "{origin}"
+            );
+        }
+        // An app whose own origin is not one grants its pages nothing by matching it.
+        assert!(!policy.permits(&PermissionSet::all(), "", "", "alert", &Permission::UI));
     }
 }

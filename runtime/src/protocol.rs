@@ -5,6 +5,7 @@ use std::io;
 
 use capsule_packages::{AppKind, RelativePath};
 use percent_encoding::percent_decode_str;
+use url::Url;
 use wry::http::{Response, StatusCode, header};
 
 use crate::App;
@@ -131,14 +132,46 @@ pub fn content_security_policy(app: &App) -> String {
     )
 }
 
-/// The origin (`scheme://host[:port]`) of a URL, if it has one.
-pub(crate) fn origin_of(url: &str) -> Option<&str> {
-    let (scheme, rest) = url.split_once("://")?;
-    if scheme.is_empty() {
-        return None;
+/// The origin of a URL, if it has one, as origins are compared: `scheme://host[:port]` with
+/// the scheme and host lowercased (an IDN host in its ASCII form, an IPv6 host in brackets),
+/// the scheme's default port left out, no user, path, query or fragment.
+///
+/// `http`, `https`, `ws`, `wss`, `ftp` and `blob:` URLs get their origin as the URL standard
+/// defines it. The standard gives other schemes an opaque origin, equal to nothing; a URL of
+/// another scheme with a host (`capsule://<appId>/…`) gets `scheme://host[:port]` here, built
+/// the same way, so an app's pages share their app's origin. URLs without a host (`file:`,
+/// `data:`, `about:blank`, `javascript:`) and strings that are not URLs have none.
+pub(crate) fn origin_of(url: &str) -> Option<String> {
+    origin_key(&Url::parse(url).ok()?)
+}
+
+/// `origin` in the form [`origin_of`] gives, if it is an origin: a URL with a host and nothing
+/// after it but an optional `/` (no user, path, query or fragment).
+pub(crate) fn parse_origin(origin: &str) -> Option<String> {
+    let url = Url::parse(origin).ok()?;
+    let bare = url.username().is_empty()
+        && url.password().is_none()
+        && matches!(url.path(), "" | "/")
+        && url.query().is_none()
+        && url.fragment().is_none();
+    if bare { origin_key(&url) } else { None }
+}
+
+fn origin_key(url: &Url) -> Option<String> {
+    match url.origin() {
+        tuple @ url::Origin::Tuple(..) => Some(tuple.ascii_serialization()),
+        // `file:` is special but its origin is left to implementations: treated as none.
+        url::Origin::Opaque(_) if url.scheme() == "file" => None,
+        url::Origin::Opaque(_) => {
+            let host = url.host_str().filter(|host| !host.is_empty())?;
+            let mut key = format!("{}://{}", url.scheme(), host.to_ascii_lowercase());
+            if let Some(port) = url.port() {
+                key.push(':');
+                key.push_str(&port.to_string());
+            }
+            Some(key)
+        }
     }
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    Some(&url[..scheme.len() + 3 + end])
 }
 
 fn plain(status: StatusCode, text: &'static str) -> Response<Cow<'static, [u8]>> {
@@ -350,13 +383,77 @@ mod tests {
     #[test]
     fn origins() {
         assert_eq!(
-            origin_of("capsule://demo/index.html"),
+            origin_of("capsule://demo/index.html").as_deref(),
             Some("capsule://demo")
         );
         assert_eq!(
-            origin_of("https://a.example:8443?q"),
+            origin_of("https://a.example:8443?q").as_deref(),
             Some("https://a.example:8443")
         );
         assert_eq!(origin_of("about:blank"), None);
+    }
+
+    /// URL standard: an origin is (scheme, host, port); the scheme and a domain are ASCII
+    /// lowercase, a scheme's default port is no port, and user, path, query and fragment are
+    /// not part of it.
+    #[test]
+    fn origins_are_normalised_as_the_url_standard_says() {
+        let cases = [
+            ("HTTPS://Example.COM/a/b?c#d", "https://example.com"),
+            ("https://example.com:443/", "https://example.com"),
+            ("http://example.com:80", "http://example.com"),
+            ("http://example.com:443", "http://example.com:443"),
+            ("wss://chat.example:443/socket", "wss://chat.example"),
+            ("https://user:secret@example.com/", "https://example.com"),
+            ("https://[::1]:8443/x", "https://[::1]:8443"),
+            ("http://[0:0:0:0:0:0:0:1]/", "http://[::1]"),
+            ("https://bücher.example/", "https://xn--bcher-kva.example"),
+            ("blob:https://example.com/4f6a", "https://example.com"),
+            ("CAPSULE://Demo/pages/a.html", "capsule://demo"),
+            ("capsule://demo:7/x", "capsule://demo:7"),
+        ];
+        for (url, origin) in cases {
+            assert_eq!(origin_of(url).as_deref(), Some(origin), "{url}");
+        }
+        for no_origin in [
+            "file:///etc/passwd",
+            "data:text/html,hi",
+            "javascript:alert(1)",
+            "about:blank",
+            "capsule:///no-host",
+            "example.com",
+            "",
+        ] {
+            assert_eq!(origin_of(no_origin), None, "{no_origin}");
+        }
+    }
+
+    #[test]
+    fn an_origin_is_a_url_with_nothing_after_the_host() {
+        assert_eq!(
+            parse_origin("https://Example.com:443").as_deref(),
+            Some("https://example.com")
+        );
+        assert_eq!(
+            parse_origin("https://example.com/").as_deref(),
+            Some("https://example.com")
+        );
+        assert_eq!(
+            parse_origin("capsule://demo").as_deref(),
+            Some("capsule://demo")
+        );
+        for not_an_origin in [
+            "https://example.com/app",
+            "https://example.com/?q",
+            "https://example.com/#top",
+            "https://user@example.com",
+            "example.com",
+            "https://",
+            "https://exa mple.com",
+            "null",
+            "",
+        ] {
+            assert_eq!(parse_origin(not_an_origin), None, "{not_an_origin}");
+        }
     }
 }

@@ -320,9 +320,7 @@ impl Ui {
                 responder.respond(response);
             })
             .with_ipc_handler(move |request| {
-                let origin = origin_of(&request.uri().to_string())
-                    .unwrap_or_default()
-                    .to_owned();
+                let origin = origin_of(&request.uri().to_string()).unwrap_or_default();
                 let json = request.into_body();
                 ipc_proxy
                     .send_event(HostEvent::FromPage { page, origin, json })
