@@ -1,5 +1,6 @@
 //! Template IR: one parsed AXML/WXML file, lowered from the token stream.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
@@ -600,7 +601,13 @@ impl Lower<'_> {
     }
 }
 
-/// Decodes the character references templates use (`&lt;`, `&#39;`, `&#x4e2d;`, `&nbsp;`).
+/// The longest name of an HTML named character reference: `CounterClockwiseContourIntegral`.
+const LONGEST_ENTITY_NAME: usize = 31;
+
+/// Decodes character references in template text: every HTML named reference ending in `;`
+/// (`&lt;`, `&nbsp;`, `&hellip;`, `&rarr;`, ...; names are case-sensitive) and numeric ones
+/// (`&#39;`, `&#x4e2d;`). Anything else stays as written: an unknown name (`&bogus;`), a
+/// name without its `;` (HTML's legacy `&copy` form is not decoded), a bare `&`.
 pub(crate) fn decode_entities(s: &str) -> String {
     if !s.contains('&') {
         return s.to_owned();
@@ -610,27 +617,33 @@ pub(crate) fn decode_entities(s: &str) -> String {
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         rest = &rest[amp..];
-        let decoded = rest.find(';').filter(|&end| end <= 10).and_then(|end| {
+        // `;` is ASCII, so its byte position is a character boundary.
+        let semicolon = rest
+            .bytes()
+            .take(LONGEST_ENTITY_NAME + 2)
+            .position(|b| b == b';');
+        let decoded = semicolon.and_then(|end| {
             let name = &rest[1..end];
-            let c = match name {
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "amp" => Some('&'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                "nbsp" => Some('\u{a0}'),
-                _ => name
+            if name.starts_with('#') {
+                let c = name
                     .strip_prefix("#x")
                     .or_else(|| name.strip_prefix("#X"))
                     .and_then(|h| u32::from_str_radix(h, 16).ok())
                     .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
-                    .and_then(char::from_u32),
-            }?;
-            Some((c, end))
+                    .and_then(char::from_u32)
+                    .filter(|_| end <= 10)?;
+                Some((Cow::Owned(c.to_string()), end))
+            } else if !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                let reference = &rest[..=end];
+                let text = html_escape::decode_html_entities(reference);
+                (text != reference).then_some((text, end))
+            } else {
+                None
+            }
         });
         match decoded {
-            Some((c, end)) => {
-                out.push(c);
+            Some((text, end)) => {
+                out.push_str(&text);
                 rest = &rest[end + 1..];
             }
             None => {
@@ -749,5 +762,65 @@ mod tests {
         assert_eq!(dash_to_camel("Id"), "id");
         assert_eq!(prop_name("item-title"), "itemTitle");
         assert_eq!(prop_name("itemTitle"), "itemTitle");
+    }
+
+    /// Named character references as the WHATWG HTML standard lists them (names are
+    /// case-sensitive; some stand for two code points).
+    #[test]
+    fn every_html_named_reference_decodes() {
+        let cases = [
+            ("&hellip;", "\u{2026}"),
+            ("&mdash;", "\u{2014}"),
+            ("&ndash;", "\u{2013}"),
+            ("&yen;", "\u{a5}"),
+            ("&copy;", "\u{a9}"),
+            ("&COPY;", "\u{a9}"),
+            ("&times;", "\u{d7}"),
+            ("&rarr;", "\u{2192}"),
+            ("&euro;", "\u{20ac}"),
+            ("&ldquo;&rdquo;", "\u{201c}\u{201d}"),
+            ("&nbsp;", "\u{a0}"),
+            ("&AMP;", "&"),
+            ("&Aacute;&aacute;", "\u{c1}\u{e1}"),
+            ("&frac12;", "\u{bd}"),
+            ("&NotEqualTilde;", "\u{2242}\u{338}"),
+            ("&nvlt;", "<\u{20d2}"),
+            ("&CounterClockwiseContourIntegral;", "\u{2233}"),
+            (
+                "1&nbsp;&yen; &times; 3 &rarr; x&hellip;",
+                "1\u{a0}\u{a5} \u{d7} 3 \u{2192} x\u{2026}",
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(decode_entities(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn what_is_not_a_known_reference_stays_as_written() {
+        for text in [
+            "&bogus;",
+            "&Hellip;",
+            "&MDASH;",
+            "&;",
+            "& ;",
+            "a & b",
+            "&",
+            "&&",
+            "&rarr",
+            "&hel lip;",
+            "&CounterClockwiseContourIntegrals;",
+            "&#;",
+            "&#x;",
+            "&#xD800;",
+            "&#x110000;",
+        ] {
+            assert_eq!(decode_entities(text), text, "{text}");
+        }
+        // A reference's text is not decoded again.
+        assert_eq!(decode_entities("&amp;lt;"), "&lt;");
+        assert_eq!(decode_entities("&amp;hellip;"), "&hellip;");
+        assert_eq!(decode_entities("&&lt;"), "&<");
+        assert_eq!(decode_entities("&#65;&#x4e2d;&#X4E2D;"), "A中中");
     }
 }
