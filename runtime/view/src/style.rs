@@ -138,6 +138,12 @@ pub fn page_styles(
 }
 
 /// Appends `(file, source with its @imports blanked)` for `path`, its imports first.
+///
+/// lightningcss's `bundler` is not used for this: it loads a file imported twice once and
+/// silently (so no cycle error), keeps the last of repeated imports where this keeps the
+/// first, accepts `@import` only before all rules and only with a quoted path or `url()`
+/// (WXSS allows both), and its `SourceProvider` must be `Send + Sync` and lend out `&str`s it
+/// owns, which `SourceFiles` cannot give without `unsafe` or an arena.
 fn collect(
     files: &dyn SourceFiles,
     path: &str,
