@@ -167,6 +167,7 @@ impl fmt::Debug for Registry {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ApiError;
     use std::sync::mpsc;
 
     #[test]
