@@ -350,7 +350,7 @@ impl Container {
                 api,
                 params,
             } => {
-                self.invoke(page, origin, call_id, &api, params);
+                self.invoke_for_page(page, origin, call_id, &api, params);
             }
             FromPage::UiResult { ui_id, result } => {
                 self.inner.device.finish_ui(page, ui_id, result);
@@ -381,7 +381,7 @@ impl Container {
         }
     }
 
-    fn invoke(&self, page: PageId, origin: &str, call_id: u64, api: &str, params: Value) {
+    fn invoke_for_page(&self, page: PageId, origin: &str, call_id: u64, api: &str, params: Value) {
         let host = Arc::clone(&self.inner.host);
         let api_name = api.to_owned();
         let reply = Reply::new(move |result| {

@@ -234,7 +234,7 @@ fn clear_storage(container: &Container, app: &App) -> Result<(), MiniProgramErro
     let reply = capsule_jsapi::Reply::new(move |result| {
         done.send(result).ok();
     });
-    ApiDispatch::invoke(container, app, "clearStorage", json!({}), reply);
+    container.invoke(app, "clearStorage", json!({}), reply);
     match answered.recv() {
         Ok(Ok(_)) => Ok(()),
         // An app that may not use storage has none to empty.
