@@ -12,9 +12,12 @@ use std::path::{Path, PathBuf};
 
 use syn::visit::Visit;
 
-/// The workspace root, from this crate's folder.
+/// The workspace root, from this crate's folder. Cargo runs tests in the
+/// crate's folder, so the path is read then rather than baked in at build time:
+/// a test binary built from another checkout must not read that checkout.
 fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    std::env::current_dir()
+        .expect("the test's working folder")
         .parent()
         .expect("the tests crate sits in the workspace")
         .to_path_buf()
