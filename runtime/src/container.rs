@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use capsule_jsapi::{ApiConfig, ApiError, Caller, Dialect, PermissionSet, Registry, Reply};
 use capsule_logic::ApiDispatch;
@@ -13,7 +14,14 @@ use serde_json::Value;
 use crate::bridge::{CallingApp, Dispatcher, FromPage, ToPage};
 use crate::device::SimulatedDevice;
 use crate::protocol::origin_of;
-use crate::{App, DeviceProfile, Error, HostPolicy, PageId, PageSpec, RenderHost, Result};
+use crate::{
+    App, DeviceProfile, Error, HostPolicy, PageId, PageSpec, RenderHost, Result,
+    WebProcessGoneReason,
+};
+
+/// A page whose web process ends again within this time of being reloaded after an earlier
+/// end is closed rather than reloaded once more, so a page that always crashes cannot loop.
+pub const CRASH_LOOP_WINDOW: Duration = Duration::from_secs(10);
 
 /// Something that happened in the container that a host app or a test may want to follow.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,6 +52,18 @@ pub enum ContainerEvent {
         page: PageId,
         /// Where it tried to go.
         url: String,
+    },
+    /// The web process behind a page ended (it crashed, was killed, or used more memory than
+    /// its limit). The first time, the page is loaded again in a new web process
+    /// (`reloaded: true`); if that one ends too within [`CRASH_LOOP_WINDOW`], the page is
+    /// closed instead (`reloaded: false`, followed by [`ContainerEvent::PageClosed`]).
+    WebProcessGone {
+        /// The page.
+        page: PageId,
+        /// Why it ended.
+        reason: WebProcessGoneReason,
+        /// Whether the page was loaded again (else it is being closed).
+        reloaded: bool,
     },
 }
 
@@ -136,6 +156,7 @@ impl ContainerBuilder {
                 ui_pages: Mutex::default(),
                 next_page: AtomicU64::new(1),
                 listeners: Mutex::default(),
+                reloads: Mutex::default(),
             }),
         }
     }
@@ -157,6 +178,8 @@ struct Inner {
     ui_pages: Mutex<HashMap<String, PageId>>,
     next_page: AtomicU64,
     listeners: Mutex<Vec<Sender<ContainerEvent>>>,
+    /// When each page was last reloaded because its web process ended.
+    reloads: Mutex<HashMap<PageId, Instant>>,
 }
 
 struct OpenPage {
@@ -284,6 +307,11 @@ impl Container {
                 .unwrap_or_else(PoisonError::into_inner)
                 .retain(|_, ui_page| *ui_page != page);
             self.inner.device.close_page(page);
+            self.inner
+                .reloads
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .remove(&page);
             self.inner.host.close_page(page);
             self.emit(&ContainerEvent::PageClosed(page));
         }
@@ -328,6 +356,52 @@ impl Container {
             });
         }
         allowed
+    }
+
+    /// Render hosts call this when the web process behind `page` ended. The page is loaded
+    /// again, unless it was already reloaded for this less than [`CRASH_LOOP_WINDOW`] ago:
+    /// then it is closed. Either way [`ContainerEvent::WebProcessGone`] reports it.
+    pub fn web_process_gone(&self, page: PageId, reason: WebProcessGoneReason) {
+        let app = match self.app_of(page) {
+            Some(app) => app.id().to_owned(),
+            None => return,
+        };
+        let now = Instant::now();
+        let reload = {
+            let mut reloads = self
+                .inner
+                .reloads
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            let recent = reloads
+                .get(&page)
+                .is_some_and(|at| now.duration_since(*at) < CRASH_LOOP_WINDOW);
+            if !recent {
+                reloads.insert(page, now);
+            }
+            !recent
+        };
+        self.emit(&ContainerEvent::WebProcessGone {
+            page,
+            reason,
+            reloaded: reload,
+        });
+        if reload {
+            tracing::error!(
+                app,
+                page = page.0,
+                "the page's web process {reason}; reloading the page"
+            );
+            self.inner.host.reload_page(page);
+        } else {
+            tracing::error!(
+                app,
+                page = page.0,
+                "the page's web process {reason} again within {} s of a reload; closing the page",
+                CRASH_LOOP_WINDOW.as_secs()
+            );
+            self.close(page);
+        }
     }
 
     /// Subscribes to container events from now on.

@@ -23,6 +23,9 @@ pub enum Error {
     /// The host stopped before answering.
     #[error("the render host stopped")]
     HostStopped,
+    /// The page's web process ended while the host waited for the page (a script's result).
+    #[error("the page's web process {0}")]
+    WebProcessGone(crate::WebProcessGoneReason),
     /// A screenshot could not be taken or written.
     #[error("screenshot failed: {0}")]
     Screenshot(String),

@@ -37,14 +37,17 @@ pub use capsule_logic::{
 pub use capsule_packages::{App, AppFiles, DirFiles};
 /// The view layer ([`capsule_view`]): templates, virtual DOM, diff, styles.
 pub use capsule_view as view;
-pub use container::{Container, ContainerBuilder, ContainerEvent, default_data_dir};
+pub use container::{
+    CRASH_LOOP_WINDOW, Container, ContainerBuilder, ContainerEvent, default_data_dir,
+};
 pub use device::DeviceProfile;
 pub use error::{Error, Result};
-#[cfg(target_os = "linux")]
-pub use host::VirtualDisplay;
 pub use host::{
-    HeadlessHost, HostRecord, PageId, PageSpec, RenderHost, WryHandle, WryHost, WryHostOptions,
+    HeadlessHost, HostRecord, PageId, PageSpec, RenderHost, WebProcessGoneReason, WryHandle,
+    WryHost, WryHostOptions,
 };
+#[cfg(target_os = "linux")]
+pub use host::{VirtualDisplay, WEB_PROCESS_MEMORY_LIMIT};
 pub use miniprogram::{
     ColdStart, MiniProgram, MiniProgramError, MiniProgramOptions, PendingUpdate, Snapshot, UiShown,
     UpdateStatus, UserAction,

@@ -10,13 +10,14 @@ mod visual;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use capsule_packages::channel::Audience;
 use capsule_packages::{AppId, AppKind, Store};
-use capsule_runtime::{App, ContainerEvent, DeviceProfile, PageId, WryHandle};
+use capsule_runtime::{App, Container, ContainerEvent, DeviceProfile, PageId, WryHandle};
 use clap::{Parser, Subcommand};
 
 use crate::args::{RunArgs, TrustArgs};
@@ -307,6 +308,7 @@ fn run(args: &RunArgs, data_dir: Option<&Path>) -> Result<i32> {
         display: _display,
     } = window;
     let events = container.subscribe();
+    let closed_by_crash = watch_web_process(&container);
     // An H5 app has no update manager: updates are logged and start at the next launch.
     let app_id = app.manifest().app_id.clone();
     let _updates = updater(args, data_dir)?.map(|u| u.spawn(app_id, UPDATE_INTERVAL, |_| {}));
@@ -321,12 +323,41 @@ fn run(args: &RunArgs, data_dir: Option<&Path>) -> Result<i32> {
         };
         std::thread::spawn(move || driver.drive());
     }
-    let code = host.run(&container);
+    let mut code = host.run(&container);
+    if code == 0 && closed_by_crash.load(Ordering::Relaxed) {
+        code = 1;
+    }
     drop(unpacked);
     // Exit while the virtual display still runs: killing the X server under live GTK and
     // WebKit connections makes their I/O error handlers end the process with status 1.
     // Xvfb (started with -terminate) stops by itself once its last client is gone.
     std::process::exit(code);
+}
+
+/// Follows the ends of the pages' web processes (the container logs each, and reloads or
+/// closes the page); the flag tells whether a page was closed for it, so that `run` then
+/// exits with 1.
+fn watch_web_process(container: &Container) -> Arc<AtomicBool> {
+    let closed = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&closed);
+    let events = container.subscribe();
+    std::thread::spawn(move || {
+        for event in events {
+            if let ContainerEvent::WebProcessGone {
+                page,
+                reason,
+                reloaded: false,
+            } = event
+            {
+                eprintln!(
+                    "error: page {} closed: its web process {reason} again soon after a reload",
+                    page.0
+                );
+                flag.store(true, Ordering::Relaxed);
+            }
+        }
+    });
+    closed
 }
 
 /// Runs the scripted part of `run` off the UI thread: wait for the page, run the script,

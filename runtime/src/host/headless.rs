@@ -25,6 +25,11 @@ pub enum HostRecord {
         /// The page.
         page: PageId,
     },
+    /// A page was loaded again.
+    Reloaded {
+        /// The page.
+        page: PageId,
+    },
 }
 
 /// A render host with no window: it records every request, and tests play the page's part
@@ -86,6 +91,10 @@ impl RenderHost for HeadlessHost {
 
     fn post(&self, page: PageId, message: ToPage) {
         self.record(HostRecord::Posted { page, message });
+    }
+
+    fn reload_page(&self, page: PageId) {
+        self.record(HostRecord::Reloaded { page });
     }
 
     fn close_page(&self, page: PageId) {

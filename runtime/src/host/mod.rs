@@ -4,11 +4,15 @@
 mod headless;
 #[cfg(target_os = "linux")]
 mod virtual_display;
+#[cfg(target_os = "linux")]
+mod web_process;
 mod wry_host;
 
 pub use headless::{HeadlessHost, HostRecord};
 #[cfg(target_os = "linux")]
 pub use virtual_display::VirtualDisplay;
+#[cfg(target_os = "linux")]
+pub use web_process::WEB_PROCESS_MEMORY_LIMIT;
 pub use wry_host::{WryHandle, WryHost, WryHostOptions};
 
 use crate::App;
@@ -41,4 +45,29 @@ pub trait RenderHost: Send + Sync {
     /// Serves `page`'s `capsule://` requests from `app` from now on (a mini-program restarted
     /// on a new version in the same window). Hosts that serve no files need not do anything.
     fn set_app(&self, _page: PageId, _app: App) {}
+    /// Loads `page` again (its web process died and was replaced). Hosts whose pages have no
+    /// web process need not do anything.
+    fn reload_page(&self, _page: PageId) {}
+}
+
+/// Why the web process behind a page ended (see [`crate::ContainerEvent::WebProcessGone`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WebProcessGoneReason {
+    /// It crashed or was killed from outside (a signal such as `SIGKILL`, the kernel's OOM
+    /// killer).
+    Crashed,
+    /// It used more memory than its limit ([`WEB_PROCESS_MEMORY_LIMIT`] in [`WryHost`]).
+    ExceededMemoryLimit,
+    /// The host ended it on purpose.
+    TerminatedByHost,
+}
+
+impl std::fmt::Display for WebProcessGoneReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Crashed => "crashed or was killed",
+            Self::ExceededMemoryLimit => "exceeded its memory limit",
+            Self::TerminatedByHost => "was terminated by the host",
+        })
+    }
 }

@@ -2,7 +2,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Sender};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use tao::dpi::LogicalSize;
@@ -16,7 +16,10 @@ use wry::{NewWindowResponse, WebView, WebViewBuilder};
 
 use crate::bridge::{FromPage, ToPage, page_script};
 use crate::protocol::{SCHEME, origin_of, serve};
-use crate::{App, Container, Error, PageId, PageSpec, RenderHost, Result};
+use crate::{App, Container, Error, PageId, PageSpec, RenderHost, Result, WebProcessGoneReason};
+
+/// A crash reported this soon after the memory watchdog killed a web process is that kill.
+const MEMORY_KILL_REPORT_DELAY: Duration = Duration::from_secs(5);
 
 /// How [`WryHost`] windows look. Each window opens at the size of the container's device
 /// profile ([`Container::device_profile`]) at that moment.
@@ -31,7 +34,12 @@ enum HostEvent {
     Open(PageSpec),
     Post(PageId, ToPage),
     Close(PageId),
+    Reload(PageId),
     SetApp(PageId, App),
+    /// WebKit reported that the page's web process ended.
+    WebProcessGone(PageId, WebProcessGoneReason),
+    /// The memory watchdog is about to kill a web process above its limit.
+    MemoryKill,
     FromPage {
         page: PageId,
         origin: String,
@@ -94,6 +102,23 @@ impl WryHost {
             pages: HashMap::new(),
             scripts: HashMap::new(),
             next_script: 1,
+            memory_kills: Vec::new(),
+        };
+        #[cfg(target_os = "linux")]
+        let _watchdog = {
+            let proxy = self.event_loop.create_proxy();
+            super::web_process::MemoryWatchdog::start(
+                super::WEB_PROCESS_MEMORY_LIMIT,
+                move |pid, resident| {
+                    tracing::warn!(
+                        pid,
+                        resident_mib = resident >> 20,
+                        limit_mib = super::WEB_PROCESS_MEMORY_LIMIT >> 20,
+                        "a web process went over its memory limit; killing it"
+                    );
+                    proxy.send_event(HostEvent::MemoryKill).ok();
+                },
+            )
         };
         self.event_loop
             .run_return(move |event, target, control_flow| {
@@ -174,6 +199,10 @@ impl RenderHost for WryHandle {
         self.send(HostEvent::Close(page));
     }
 
+    fn reload_page(&self, page: PageId) {
+        self.send(HostEvent::Reload(page));
+    }
+
     fn set_app(&self, page: PageId, app: App) {
         self.send(HostEvent::SetApp(page, app));
     }
@@ -192,8 +221,11 @@ struct Ui {
     proxy: EventLoopProxy<HostEvent>,
     options: WryHostOptions,
     pages: HashMap<PageId, PageView>,
-    scripts: HashMap<u64, Sender<Result<Value>>>,
+    /// Scripts waiting for their result, with the page each runs in.
+    scripts: HashMap<u64, (PageId, Sender<Result<Value>>)>,
     next_script: u64,
+    /// When the memory watchdog killed web processes whose end WebKit has not reported yet.
+    memory_kills: Vec<Instant>,
 }
 
 impl Ui {
@@ -218,6 +250,16 @@ impl Ui {
                     self.send(HostEvent::Exit(0));
                 }
             }
+            HostEvent::Reload(page) => {
+                if let Some(view) = self.pages.get(&page)
+                    && let Err(error) = view.webview.reload()
+                {
+                    tracing::error!(page = page.0, %error, "cannot reload the page; closing it");
+                    self.container.close(page);
+                }
+            }
+            HostEvent::WebProcessGone(page, reason) => self.web_process_gone(page, reason),
+            HostEvent::MemoryKill => self.memory_kills.push(Instant::now()),
             HostEvent::SetApp(page, app) => {
                 if let Some(view) = self.pages.get(&page) {
                     *view.app.lock().unwrap_or_else(PoisonError::into_inner) = app;
@@ -229,7 +271,7 @@ impl Ui {
                     ok,
                     value,
                 }) => {
-                    if let Some(answer) = self.scripts.remove(&script_id) {
+                    if let Some((_, answer)) = self.scripts.remove(&script_id) {
                         let result = if ok {
                             Ok(value)
                         } else {
@@ -257,7 +299,7 @@ impl Ui {
                 }
                 let script_id = self.next_script;
                 self.next_script += 1;
-                self.scripts.insert(script_id, answer);
+                self.scripts.insert(script_id, (page, answer));
                 self.eval(page, &script_wrapper(script_id, &script));
             }
             HostEvent::Screenshot { page, path, answer } => {
@@ -273,6 +315,32 @@ impl Ui {
 
     fn send(&self, event: HostEvent) {
         self.proxy.send_event(event).ok();
+    }
+
+    /// The web process of `page` ended: its scripts fail at once instead of timing out, and
+    /// the container decides whether the page is reloaded or closed.
+    fn web_process_gone(&mut self, page: PageId, reason: WebProcessGoneReason) {
+        if !self.pages.contains_key(&page) {
+            return;
+        }
+        let now = Instant::now();
+        self.memory_kills
+            .retain(|at| now.duration_since(*at) < MEMORY_KILL_REPORT_DELAY);
+        let reason = if reason == WebProcessGoneReason::Crashed && !self.memory_kills.is_empty() {
+            self.memory_kills.remove(0);
+            WebProcessGoneReason::ExceededMemoryLimit
+        } else {
+            reason
+        };
+        let (failed, waiting): (HashMap<_, _>, HashMap<_, _>) = self
+            .scripts
+            .drain()
+            .partition(|(_, (script_page, _))| *script_page == page);
+        self.scripts = waiting;
+        for (_, answer) in failed.into_values() {
+            answer.send(Err(Error::WebProcessGone(reason))).ok();
+        }
+        self.container.web_process_gone(page, reason);
     }
 
     fn eval(&self, page: PageId, script: &str) {
@@ -335,6 +403,8 @@ impl Ui {
                 title_proxy.send_event(HostEvent::Title(page, title)).ok();
             });
         let webview = build_webview(builder, &window)?;
+        #[cfg(target_os = "linux")]
+        watch_web_process(&webview, page, self.proxy.clone());
         Ok(PageView {
             window,
             webview,
@@ -353,6 +423,29 @@ fn build_webview(builder: WebViewBuilder<'_>, window: &Window) -> Result<WebView
     builder
         .build_gtk(vbox)
         .map_err(|e| Error::Webview(e.to_string()))
+}
+
+/// Reports the end of the page's web process to the UI thread.
+#[cfg(target_os = "linux")]
+fn watch_web_process(webview: &WebView, page: PageId, proxy: EventLoopProxy<HostEvent>) {
+    use webkit2gtk::{WebProcessTerminationReason, WebViewExt};
+    use wry::WebViewExtUnix;
+    webview
+        .webview()
+        .connect_web_process_terminated(move |_, reason| {
+            let reason = match reason {
+                WebProcessTerminationReason::ExceededMemoryLimit => {
+                    WebProcessGoneReason::ExceededMemoryLimit
+                }
+                WebProcessTerminationReason::TerminatedByApi => {
+                    WebProcessGoneReason::TerminatedByHost
+                }
+                _ => WebProcessGoneReason::Crashed,
+            };
+            proxy
+                .send_event(HostEvent::WebProcessGone(page, reason))
+                .ok();
+        });
 }
 
 #[cfg(not(target_os = "linux"))]

@@ -22,6 +22,17 @@ impl Session {
                 self.render_shown();
             }
             ContainerEvent::PageClosed(page) if page == self.page => return false,
+            ContainerEvent::WebProcessGone {
+                page,
+                reason,
+                reloaded,
+            } if page == self.page => {
+                // A reloaded window loads again and is then sent the shown page whole.
+                self.loaded = false;
+                let next = if reloaded { "reloaded" } else { "closed" };
+                self.errors
+                    .push(format!("window: its web process {reason}; {next}"));
+            }
             ContainerEvent::Console {
                 page,
                 level,
