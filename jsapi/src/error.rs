@@ -1,4 +1,4 @@
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 /// What a JSAPI call answers: a JSON object on success, an [`ApiError`] otherwise.
@@ -8,7 +8,7 @@ pub type ApiResult = Result<Value, ApiError>;
 ///
 /// The generic codes are shared by every API; platform-specific APIs may use their own codes
 /// above 4 (for example Alipay storage's 12 and 14).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[error("JSAPI error {code}: {message}")]
 pub struct ApiError {
     /// Numeric code: 1 API not found, 2 invalid parameter, 3 unknown error, 4 no permission.

@@ -1,6 +1,6 @@
 use std::fmt;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::{Error, RelativePath, Result};
 
@@ -8,7 +8,8 @@ use crate::{Error, RelativePath, Result};
 pub const MAX_MANIFEST_BYTES: usize = 64 << 10;
 
 /// An app's identity and needs, read from the `manifest.json` at the root of its package.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+/// Serializes back to the same JSON shape (a logic worker process receives it that way).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Manifest {
     /// Unique id; also the host part of the app's `capsule://<appId>/` origin.
@@ -104,6 +105,15 @@ impl fmt::Display for AppId {
     }
 }
 
+impl Serialize for RelativePath {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> Deserialize<'de> for RelativePath {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -114,7 +124,7 @@ impl<'de> Deserialize<'de> for RelativePath {
 }
 
 /// What an app runs as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AppKind {
     /// A mini-program: logic in the JS engine, pages rendered from templates.
@@ -125,7 +135,7 @@ pub enum AppKind {
 }
 
 /// The mini-program dialect: file extensions, directives and the `my`/`wx` API shapes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Dialect {
     /// Alipay: `.axml`, `.acss`, `a:` directives, `my.*`.
@@ -135,7 +145,7 @@ pub enum Dialect {
 }
 
 /// The `permissions` object of a manifest.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Permissions {
     /// API names or permission groups (`ui`, `clipboard`, `system`, ...).
@@ -151,6 +161,19 @@ mod tests {
     use super::*;
 
     const GOOD: &str = r#"{"appId": "demo.app", "name": "Demo", "version": "1.2.3", "kind": "h5", "entry": "index.html"}"#;
+
+    #[test]
+    fn a_manifest_serializes_back_to_itself() {
+        let full = r#"{"appId": "demo.app", "name": "Demo", "version": "1.2.3", "kind": "miniprogram",
+            "dialect": "wechat", "entry": "pages/index/index", "keyId": "k1",
+            "permissions": {"apis": ["ui"], "domains": ["https://api.example.com"]},
+            "minRuntimeVersion": "0.3.0"}"#;
+        for text in [GOOD, full] {
+            let manifest = Manifest::from_json(text.as_bytes()).expect("valid");
+            let again = serde_json::to_vec(&manifest).expect("serializes");
+            assert_eq!(Manifest::from_json(&again).expect("reads back"), manifest);
+        }
+    }
 
     #[test]
     fn reads_a_minimal_manifest() {

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use capsule_jsapi::{ApiConfig, ApiError, Caller, Dialect, PermissionSet, Registry, Reply};
-use capsule_logic::ApiDispatch;
+use capsule_logic::{ApiDispatch, StopReason};
 use capsule_packages::AppKind;
 use serde_json::Value;
 
@@ -30,6 +30,32 @@ pub enum ContainerEvent {
     PageLoaded(PageId),
     /// A page was closed.
     PageClosed(PageId),
+    /// A mini-program's logic stopped for good: over its memory or time budget, or crashed.
+    /// Its window shows why; the rest of the container keeps running, and the app can be
+    /// launched again.
+    AppStopped {
+        /// The app's window.
+        page: PageId,
+        /// The app's id.
+        app: String,
+        /// Why it stopped.
+        reason: StopReason,
+    },
+    /// A mini-program's memory reached a warning level (see
+    /// [`LogicToView::MemoryWarning`](crate::LogicToView::MemoryWarning)); its
+    /// `onMemoryWarning` listeners hear it too.
+    MemoryWarning {
+        /// The app's window.
+        page: PageId,
+        /// The app's id.
+        app: String,
+        /// 5, 10 or 15, as `onMemoryWarning` gives it.
+        level: u8,
+        /// Bytes the app holds.
+        used: u64,
+        /// Its budget, in bytes.
+        budget: u64,
+    },
     /// A page logged to its console or threw an uncaught error.
     Console {
         /// The page.
@@ -515,7 +541,8 @@ impl Container {
             .unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn emit(&self, event: &ContainerEvent) {
+    /// Tells every subscriber about `event`.
+    pub(crate) fn emit(&self, event: &ContainerEvent) {
         let mut listeners = self
             .inner
             .listeners

@@ -36,6 +36,10 @@ pub struct DeviceProfile {
     /// Bottom safe-area inset in CSS pixels: the home indicator of iPhones without a home
     /// button (0 elsewhere).
     pub safe_area_bottom: u32,
+    /// Bytes one app's logic may hold on this device before it is stopped (see
+    /// `LogicOptions::memory_budget`): a share of the device's memory like the one a phone
+    /// leaves a mini-program before killing it.
+    pub memory_budget: u64,
 }
 
 impl DeviceProfile {
@@ -52,6 +56,7 @@ impl DeviceProfile {
             platform: "ios",
             status_bar_height: 20,
             safe_area_bottom: 0,
+            memory_budget: 256 << 20,
         },
         Self {
             name: "iphone-12",
@@ -64,6 +69,7 @@ impl DeviceProfile {
             platform: "ios",
             status_bar_height: 47,
             safe_area_bottom: 34,
+            memory_budget: 512 << 20,
         },
         Self {
             name: "pixel-5",
@@ -76,6 +82,7 @@ impl DeviceProfile {
             platform: "android",
             status_bar_height: 24,
             safe_area_bottom: 0,
+            memory_budget: 512 << 20,
         },
         Self {
             name: "ipad",
@@ -88,6 +95,7 @@ impl DeviceProfile {
             platform: "ios",
             status_bar_height: 20,
             safe_area_bottom: 0,
+            memory_budget: 1024 << 20,
         },
     ];
 

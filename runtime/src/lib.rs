@@ -30,9 +30,9 @@ mod updater;
 
 pub use bridge::{FromPage, ToPage};
 pub use capsule_logic::{
-    ApiDispatch, DataChange, EventObject, EventTarget, HostElement, LogicCommand, LogicError,
-    LogicHandle, LogicOptions, LogicPageId, LogicToView, PageBars, PathKey, Route, Splice, Touch,
-    ViewEvent,
+    ApiDispatch, BudgetAllocator, DataChange, EventObject, EventTarget, HostElement, Isolation,
+    LogicCommand, LogicError, LogicHandle, LogicOptions, LogicPageId, LogicToView, PageBars,
+    PathKey, Route, Splice, StopReason, Touch, ViewEvent, WORKER_ARG, WorkerCommand, worker_main,
 };
 pub use capsule_packages::{App, AppFiles, DirFiles};
 /// The view layer ([`capsule_view`]): templates, virtual DOM, diff, styles.
@@ -49,8 +49,8 @@ pub use host::{
 #[cfg(target_os = "linux")]
 pub use host::{VirtualDisplay, WEB_PROCESS_MEMORY_LIMIT};
 pub use miniprogram::{
-    ColdStart, MiniProgram, MiniProgramError, MiniProgramOptions, PendingUpdate, Snapshot, UiShown,
-    UpdateStatus, UserAction,
+    AppLimits, ColdStart, MiniProgram, MiniProgramError, MiniProgramOptions, PendingUpdate,
+    Snapshot, UiShown, UpdateStatus, UserAction,
 };
 pub use policy::HostPolicy;
 pub use protocol::{SCHEME, content_security_policy, serve};

@@ -160,7 +160,16 @@ enum Command {
     },
 }
 
+/// Counts what each process holds, so that a logic worker (this executable started with
+/// `capsule_runtime::WORKER_ARG`) holds its app to the app's memory budget.
+#[global_allocator]
+static ALLOCATOR: capsule_runtime::BudgetAllocator = capsule_runtime::BudgetAllocator;
+
 fn main() {
+    // Started as an app's logic worker: serve it and end (see `capsule_runtime::Isolation`).
+    if let Some(code) = capsule_runtime::worker_main() {
+        std::process::exit(code);
+    }
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("CAPSULE_LOG")

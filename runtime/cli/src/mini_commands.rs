@@ -302,6 +302,7 @@ impl TestRun {
             webview,
             start_url: scenario.query.as_ref().map(|q| format!("?{q}")),
             fresh_storage: true,
+            ..MiniProgramOptions::default()
         }
     }
 

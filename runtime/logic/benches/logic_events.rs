@@ -115,8 +115,11 @@ fn wait(
 ) -> anyhow::Result<LogicToView> {
     loop {
         let message = out.recv_timeout(Duration::from_secs(30))?;
-        if let LogicToView::ScriptError { message } | LogicToView::Crashed { message } = &message {
+        if let LogicToView::ScriptError { message } = &message {
             anyhow::bail!("script failed: {message}");
+        }
+        if let LogicToView::Stopped { reason } = &message {
+            anyhow::bail!("the app stopped: {reason}");
         }
         if pred(&message) {
             return Ok(message);

@@ -5,8 +5,9 @@ use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::path::Path;
 use std::rc::Rc;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context as TaskContext, Poll, Waker};
 use std::time::{Duration, Instant};
 
@@ -24,7 +25,7 @@ use serde_json::{Value, json};
 use crate::apis::ApiDispatch;
 use crate::messages::{LogicCommand, LogicToView};
 use crate::modules::{self, AppModuleLoader};
-use crate::options::{LogicError, LogicOptions, PageBars};
+use crate::options::{LogicError, LogicOptions, PageBars, StopReason};
 use crate::script::{PRELUDE_PATH, check_nesting, describe};
 
 /// `setData` payloads above this size are logged as a warning.
@@ -37,7 +38,57 @@ const PRELUDE: &str = include_str!("prelude.js");
 /// What reaches the logic thread.
 pub(crate) enum Inbox {
     Command(LogicCommand),
-    ApiAnswer { call_id: u64, result: ApiResult },
+    ApiAnswer {
+        call_id: u64,
+        result: ApiResult,
+    },
+    /// The app's memory has reached a warning level (`onMemoryWarning`'s 5, 10 or 15).
+    MemoryWarning {
+        level: u8,
+    },
+}
+
+/// What the logic thread is busy with, for a watchdog on another thread: a task starts when
+/// the thread takes a message or a timer and ends when it waits again.
+#[derive(Debug)]
+pub(crate) struct Activity {
+    epoch: Instant,
+    /// Milliseconds from `epoch` to the start of the running task, plus one; 0 when idle.
+    busy_since: AtomicU64,
+    task: Mutex<String>,
+}
+
+impl Activity {
+    fn new() -> Self {
+        Self {
+            epoch: Instant::now(),
+            busy_since: AtomicU64::new(0),
+            task: Mutex::new(String::new()),
+        }
+    }
+
+    fn start(&self, task: impl Into<String>) {
+        *self.task.lock().unwrap_or_else(PoisonError::into_inner) = task.into();
+        let now = u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX);
+        self.busy_since
+            .store(now.saturating_add(1), Ordering::Relaxed);
+    }
+
+    fn idle(&self) {
+        self.busy_since.store(0, Ordering::Relaxed);
+    }
+
+    /// The running task and how long it has run, unless the thread is waiting.
+    pub(crate) fn running(&self) -> Option<(String, Duration)> {
+        let since = self.busy_since.load(Ordering::Relaxed).checked_sub(1)?;
+        let now = u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let task = self
+            .task
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        Some((task, Duration::from_millis(now.saturating_sub(since))))
+    }
 }
 
 /// Everything the native functions need, kept per logic thread (one Context per thread).
@@ -50,6 +101,7 @@ struct Host {
     loader: Rc<AppModuleLoader>,
     timers: BTreeSet<(Instant, u64)>,
     timer_deadlines: HashMap<u64, Instant>,
+    activity: Arc<Activity>,
 }
 
 thread_local! {
@@ -116,26 +168,47 @@ fn run_async(job: NativeAsyncJob, context: &mut Context) -> JsResult<()> {
         .into())
 }
 
+/// A started logic thread: its inbox, what it sends, and what it is busy with.
+pub(crate) struct Spawned {
+    pub(crate) inbox: Sender<Inbox>,
+    pub(crate) out: Receiver<LogicToView>,
+    pub(crate) activity: Arc<Activity>,
+}
+
 /// Starts the logic thread for `app`.
 pub(crate) fn spawn(
     apis: Arc<dyn ApiDispatch>,
     app: App,
     options: LogicOptions,
-) -> Result<(Sender<Inbox>, Receiver<LogicToView>), LogicError> {
+) -> Result<Spawned, LogicError> {
     let (inbox_tx, inbox_rx) = mpsc::channel();
     let (out_tx, out_rx) = mpsc::channel();
     let crash_out = out_tx.clone();
     let inbox = inbox_tx.clone();
+    let activity = Arc::new(Activity::new());
+    let thread_activity = Arc::clone(&activity);
     std::thread::Builder::new()
         .name(format!("logic-{}", app.id()))
         .stack_size(options.stack_size)
         .spawn(move || {
             report_death(&crash_out, || {
-                run(apis, app, options, out_tx, inbox, &inbox_rx)
+                run(
+                    apis,
+                    app,
+                    options,
+                    out_tx,
+                    inbox,
+                    &inbox_rx,
+                    thread_activity,
+                )
             });
         })
         .map_err(LogicError::Spawn)?;
-    Ok((inbox_tx, out_rx))
+    Ok(Spawned {
+        inbox: inbox_tx,
+        out: out_rx,
+        activity,
+    })
 }
 
 /// Runs the thread's body; if it fails or panics, tells the host the app crashed (the
@@ -153,7 +226,9 @@ fn report_death(out: &Sender<LogicToView>, body: impl FnOnce() -> Result<(), Str
     };
     tracing::error!(%message, "logic thread died");
     HOST.with(|host| host.borrow_mut().take());
-    let _ = out.send(LogicToView::Crashed { message });
+    let _ = out.send(LogicToView::Stopped {
+        reason: StopReason::Crashed { message },
+    });
 }
 
 fn run(
@@ -163,6 +238,7 @@ fn run(
     out: Sender<LogicToView>,
     inbox: Sender<Inbox>,
     receiver: &Receiver<Inbox>,
+    activity: Arc<Activity>,
 ) -> Result<(), String> {
     let loader = Rc::new(AppModuleLoader::new(app.clone()));
     let jobs = Rc::new(Jobs::default());
@@ -189,13 +265,18 @@ fn run(
             loader,
             timers: BTreeSet::new(),
             timer_deadlines: HashMap::new(),
+            activity: Arc::clone(&activity),
         });
     });
     let capsule = install(&mut context, dialect, bars).map_err(|error| {
         let message = describe(&error, &mut context);
         format!("the logic prelude failed: {message}")
     })?;
-    let mut event_loop = EventLoop { context, capsule };
+    let mut event_loop = EventLoop {
+        context,
+        capsule,
+        activity,
+    };
     event_loop.run(receiver);
     HOST.with(|host| host.borrow_mut().take());
     Ok(())
@@ -252,16 +333,19 @@ fn install(context: &mut Context, dialect: &str, bars: Option<PageBars>) -> JsRe
 struct EventLoop {
     context: Context,
     capsule: JsObject,
+    activity: Arc<Activity>,
 }
 
 impl EventLoop {
     fn run(&mut self, receiver: &Receiver<Inbox>) {
+        self.activity.start("app.js");
         loop {
             self.run_jobs();
             self.fire_due_timers();
             let next = with_host(|host| host.timers.first().map(|(at, _)| *at))
                 .ok()
                 .flatten();
+            self.activity.idle();
             let message = match next {
                 Some(at) => {
                     match receiver.recv_timeout(at.saturating_duration_since(Instant::now())) {
@@ -275,6 +359,7 @@ impl EventLoop {
                     Err(_) => return,
                 },
             };
+            self.activity.start(task_of(&message));
             match message {
                 Inbox::Command(LogicCommand::Shutdown) => return,
                 Inbox::Command(LogicCommand::Evaluate { id, source }) => self.evaluate(id, &source),
@@ -289,6 +374,7 @@ impl EventLoop {
                     };
                     self.call("apiAnswer", &[json!(call_id), json!(ok), value]);
                 }
+                Inbox::MemoryWarning { level } => self.call("memoryWarning", &[json!(level)]),
             }
         }
     }
@@ -305,6 +391,7 @@ impl EventLoop {
         })
         .unwrap_or_default();
         for id in due {
+            self.activity.start("a timer");
             self.call("fireTimer", &[json!(id)]);
             self.run_jobs();
         }
@@ -365,6 +452,27 @@ impl EventLoop {
             Err(error) => Err(describe(&error, &mut self.context)),
         };
         send(LogicToView::Evaluated { id, result });
+    }
+}
+
+/// What handling `message` is, in words, for a time-budget report.
+fn task_of(message: &Inbox) -> String {
+    match message {
+        Inbox::Command(LogicCommand::Event(event)) => {
+            format!("the {} handler of '{}'", event.handler, event.event.kind)
+        }
+        Inbox::Command(LogicCommand::PageHook { hook, .. }) => format!("the page's {hook}"),
+        Inbox::Command(LogicCommand::Launch { .. }) => "the app's launch".to_owned(),
+        Inbox::Command(LogicCommand::Evaluate { .. }) => "an evaluated script".to_owned(),
+        Inbox::Command(command) => match serde_json::to_value(command) {
+            Ok(Value::Object(fields)) => match fields.get("kind").and_then(Value::as_str) {
+                Some(kind) => format!("the {kind} command"),
+                None => "a command".to_owned(),
+            },
+            _ => "a command".to_owned(),
+        },
+        Inbox::ApiAnswer { .. } => "an API callback".to_owned(),
+        Inbox::MemoryWarning { .. } => "onMemoryWarning".to_owned(),
     }
 }
 
@@ -525,8 +633,14 @@ fn native_invoke_sync(_: &JsValue, args: &[JsValue], context: &mut Context) -> J
             let _ = tx.send(result);
         }),
     )?;
-    let timeout = with_host(|host| host.options.sync_api_timeout)?;
-    let answer = match rx.recv_timeout(timeout) {
+    let (timeout, activity) =
+        with_host(|host| (host.options.sync_api_timeout, Arc::clone(&host.activity)))?;
+    // Waiting for the host is not the app's time.
+    let task = activity.running().map(|(task, _)| task);
+    activity.idle();
+    let answered = rx.recv_timeout(timeout);
+    activity.start(task.unwrap_or_default());
+    let answer = match answered {
         Ok(Ok(value)) => json!({"ok": true, "value": value}),
         Ok(Err(error)) => json!({"ok": false, "value": error.to_json()}),
         Err(_) => {
@@ -627,11 +741,15 @@ mod tests {
         assert_eq!(
             messages,
             [
-                LogicToView::Crashed {
-                    message: "boa broke".into()
+                LogicToView::Stopped {
+                    reason: StopReason::Crashed {
+                        message: "boa broke".into()
+                    }
                 },
-                LogicToView::Crashed {
-                    message: "the prelude failed".into()
+                LogicToView::Stopped {
+                    reason: StopReason::Crashed {
+                        message: "the prelude failed".into()
+                    }
                 }
             ]
         );

@@ -439,9 +439,21 @@ pub enum LogicToView {
     /// `getUpdateManager().applyUpdate()` after `onUpdateReady`: restart the app on the
     /// version the host downloaded.
     ApplyUpdate,
-    /// The logic thread died; the app must be closed. The host keeps running.
-    Crashed {
-        /// What happened.
-        message: String,
+    /// The app's memory reached a warning level: 5, 10 or 15 at 60, 75 and 90 % of its
+    /// budget (Android's `TRIM_MEMORY_RUNNING_*`, as `onMemoryWarning` reports them). The
+    /// app's own listeners have been called, or will be once its running task ends.
+    MemoryWarning {
+        /// 5, 10 or 15.
+        level: u8,
+        /// Bytes the app holds.
+        used: u64,
+        /// Its budget, in bytes.
+        budget: u64,
+    },
+    /// The logic layer stopped for good (over a budget, or it crashed); the app must be
+    /// closed or reopened. The host keeps running.
+    Stopped {
+        /// Why.
+        reason: crate::StopReason,
     },
 }

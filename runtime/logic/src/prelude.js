@@ -79,8 +79,9 @@
     });
   }
 
-  // `onAppShow` / `onAppHide` / `onError` listeners (`my.` or `wx.`), beside App's hooks.
-  var appListeners = { show: [], hide: [], error: [] };
+  // `onAppShow` / `onAppHide` / `onError` / `onMemoryWarning` listeners (`my.` or `wx.`),
+  // beside App's hooks.
+  var appListeners = { show: [], hide: [], error: [], memoryWarning: [] };
 
   // Runs app code; a throw is reported and the app keeps running.
   function guard(fn, self, args) {
@@ -1437,6 +1438,8 @@
     offAppHide: unlisten('hide'),
     onError: listen('error'),
     offError: unlisten('error'),
+    onMemoryWarning: listen('memoryWarning'),
+    offMemoryWarning: unlisten('memoryWarning'),
     getUpdateManager: updateManager,
     // On the page shown now; `this.createSelectorQuery()` in a page or component is theirs.
     createSelectorQuery: function () { return new SelectorQuery(shownPage('createSelectorQuery'), null); },
@@ -1566,6 +1569,8 @@
       fireTimer: fireTimer,
       apiAnswer: apiAnswer,
       reportError: reportError,
+      // The host's memory warning: {level} as both platforms give it.
+      memoryWarning: function (level) { appEvent('memoryWarning', { level: level }); },
     },
   });
 })(globalThis);

@@ -23,7 +23,9 @@ use crate::view::NodePath;
 use crate::{App, Container, PageId};
 use capsule_logic::Route;
 
-pub use model::{ColdStart, MiniProgramError, MiniProgramOptions, Snapshot, UiShown, UserAction};
+pub use model::{
+    AppLimits, ColdStart, MiniProgramError, MiniProgramOptions, Snapshot, UiShown, UserAction,
+};
 pub use updates::{PendingUpdate, UpdateStatus};
 
 /// How long a control call waits for the session before giving up.

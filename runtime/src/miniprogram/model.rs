@@ -1,6 +1,9 @@
 //! What a [`super::MiniProgram`] and its session exchange: launch options, user actions,
 //! snapshots of the shown page, and errors.
 
+use std::time::Duration;
+
+use capsule_logic::Isolation;
 use serde_json::Value;
 
 use crate::view::VNode;
@@ -45,6 +48,20 @@ pub struct MiniProgramOptions {
     pub start_url: Option<String>,
     /// Empties the app's storage before it launches (test runs start from a clean state).
     pub fresh_storage: bool,
+    /// Where the app's logic runs and what it may use.
+    pub limits: AppLimits,
+}
+
+/// Where a mini-program's logic runs and what it may use; each `None` takes the default.
+#[derive(Debug, Clone, Default)]
+pub struct AppLimits {
+    /// Thread or worker process (default: [`Isolation::best_available`]).
+    pub isolation: Option<Isolation>,
+    /// Bytes the logic may hold (default: the device profile's
+    /// [`DeviceProfile::memory_budget`](crate::DeviceProfile::memory_budget)).
+    pub memory_budget: Option<u64>,
+    /// How long one task of the logic may run (default: [`LogicOptions::TIME_BUDGET`](crate::LogicOptions::TIME_BUDGET)).
+    pub time_budget: Option<Duration>,
 }
 
 /// A user action on an element, as testers script it.

@@ -14,7 +14,7 @@ use super::config::{
     AppConfig, Badge, ChromeState, Frame, WindowConfig, api_dialect, default_window,
 };
 use super::model::{
-    ColdStart, MiniProgramError, MiniProgramOptions, Snapshot, UiShown, UserAction,
+    AppLimits, ColdStart, MiniProgramError, MiniProgramOptions, Snapshot, UiShown, UserAction,
 };
 use super::updates::{PendingUpdate, UpdateStatus};
 use crate::bridge::{FromPage, ToPage};
@@ -25,8 +25,8 @@ use crate::view::{
 };
 use crate::{App, Container, ContainerEvent, PageId};
 use capsule_logic::{
-    ApiDispatch, DataChange, LogicCommand, LogicHandle, LogicOptions, LogicPageId, LogicToView,
-    PathKey, Route, Splice,
+    ApiDispatch, DataChange, Isolation, LogicCommand, LogicHandle, LogicOptions, LogicPageId,
+    LogicToView, PathKey, Route, Splice, StopReason,
 };
 
 /// What reaches the session thread.
@@ -100,8 +100,9 @@ pub(crate) fn start(
         Some(url) => split_url(url),
         None => (None, Map::new()),
     };
-    let logic =
-        start_logic(container, &app, &inbox, 0, path, query).map_err(MiniProgramError::Logic)?;
+    let limits = options.limits.clone();
+    let logic = start_logic(container, &app, &limits, &inbox, 0, (path, query))
+        .map_err(MiniProgramError::Logic)?;
     // Native events of the window (`taskProgress`) go straight to the current logic thread,
     // so they stay in order with the API answers that follow them.
     let event_logic = Arc::new(Mutex::new(logic.clone()));
@@ -174,6 +175,7 @@ pub(crate) fn start(
                 },
                 crashed: false,
                 pending_update: None,
+                limits,
             }
             .run(&received);
         })
@@ -200,19 +202,27 @@ fn read_app_json(app: &App) -> Result<AppConfig, MiniProgramError> {
     AppConfig::parse(&text, &|path| AppSource(app).read_text(path))
 }
 
-/// Starts a logic thread for `app` whose messages reach `inbox` tagged `generation`, and
-/// launches the app in it at `path` (the home page when `None`).
+/// Starts a logic thread for `app` within `limits` whose messages reach `inbox` tagged
+/// `generation`, and launches the app in it at `path` (the home page when `None`) with
+/// `query`.
 fn start_logic(
     container: &Container,
     app: &App,
+    limits: &AppLimits,
     inbox: &Sender<Input>,
     generation: u64,
-    path: Option<String>,
-    query: Map<String, Value>,
+    (path, query): (Option<String>, Map<String, Value>),
 ) -> Result<LogicHandle, String> {
-    let frame = Frame::of(&container.device_profile(), api_dialect(app));
+    let profile = container.device_profile();
+    let frame = Frame::of(&profile, api_dialect(app));
     let options = LogicOptions {
         bars: Some(frame.bars()),
+        memory_budget: limits.memory_budget.unwrap_or(profile.memory_budget),
+        time_budget: limits.time_budget.unwrap_or(LogicOptions::TIME_BUDGET),
+        isolation: limits
+            .isolation
+            .clone()
+            .unwrap_or_else(Isolation::best_available),
         ..LogicOptions::default()
     };
     let (logic, out) = LogicHandle::spawn(Arc::new(container.clone()), app.clone(), options)
@@ -314,6 +324,10 @@ fn spliced(data: &Value, splice: &Splice) -> Value {
     items.splice(start..end, splice.items.iter().cloned());
     Value::Array(items)
 }
+
+/// The page that shows why an app stopped when it stopped before opening a page (logic
+/// page numbers count up from 1 and never reach it).
+const STOPPED_NOTICE_PAGE: LogicPageId = LogicPageId::MAX;
 
 /// One page of the stack as the view layer has it.
 struct PageState {
@@ -422,6 +436,8 @@ struct Session {
     crashed: bool,
     /// The version the host's updater downloaded, started by the app's `applyUpdate()`.
     pending_update: Option<PendingUpdate>,
+    /// Where the logic runs and what it may use, for each logic thread the session starts.
+    limits: AppLimits,
 }
 
 impl Session {
@@ -539,15 +555,23 @@ impl Session {
                 }
             }
             LogicToView::Evaluated { id, result } => self.evaluated(id, result),
-            LogicToView::Crashed { message } => {
-                tracing::error!(app = self.app.id(), "logic layer crashed: {message}");
-                self.errors.push(format!("crashed: {message}"));
-                self.crashed = true;
-                for (_, evaluation) in self.evaluations.drain() {
-                    if let Evaluation::Caller(answer) = evaluation {
-                        answer.send(Err(format!("crashed: {message}"))).ok();
-                    }
-                }
+            LogicToView::Stopped { reason } => self.stopped(reason),
+            LogicToView::MemoryWarning {
+                level,
+                used,
+                budget,
+            } => {
+                tracing::warn!(app = self.app.id(), level, used, budget, "memory warning");
+                self.console.push(format!(
+                    "warn: memory warning level {level}: {used} of {budget} bytes in use"
+                ));
+                self.container.emit(&ContainerEvent::MemoryWarning {
+                    page: self.page,
+                    app: self.app.id().to_owned(),
+                    level,
+                    used,
+                    budget,
+                });
             }
             LogicToView::ComponentCreated {
                 component,
@@ -591,6 +615,53 @@ impl Session {
             LogicToView::DisconnectIntersection { observer_id } => self.unobserve(observer_id),
             LogicToView::ApplyUpdate => self.apply_update(),
         }
+    }
+
+    /// The logic layer stopped for good: every page of the app shows why, callers waiting on
+    /// the logic hear it, and the host gets [`ContainerEvent::AppStopped`]. The window stays
+    /// open; the app can be reloaded or launched again.
+    fn stopped(&mut self, reason: StopReason) {
+        tracing::error!(app = self.app.id(), "the app was stopped: {reason}");
+        let message = format!("This mini-program was stopped: {reason}.");
+        self.errors.push(format!("stopped: {reason}"));
+        self.crashed = true;
+        for (_, evaluation) in self.evaluations.drain() {
+            match evaluation {
+                Evaluation::Caller(answer) => {
+                    answer.send(Err(format!("stopped: {reason}"))).ok();
+                }
+                Evaluation::Settle(answer, _) => {
+                    answer.send(()).ok();
+                }
+                Evaluation::ColdStartReady => {}
+            }
+        }
+        for state in self.pages.values_mut() {
+            state.view = Err(message.clone());
+        }
+        if self.shown.is_none() {
+            // Stopped before its first page: the window shows the notice on a page of its own.
+            self.pages.insert(
+                STOPPED_NOTICE_PAGE,
+                PageState {
+                    path: String::new(),
+                    view: Err(message),
+                    css: String::new(),
+                    window: self.base_window.clone(),
+                    ready: false,
+                    scroll_top: 0.0,
+                    mounted: HashMap::new(),
+                },
+            );
+            self.stack = vec![STOPPED_NOTICE_PAGE];
+        }
+        self.shown = None;
+        self.show_top();
+        self.container.emit(&ContainerEvent::AppStopped {
+            page: self.page,
+            app: self.app.id().to_owned(),
+            reason,
+        });
     }
 
     fn create_page(&mut self, page: LogicPageId, path: String, data: Value) {
@@ -988,16 +1059,17 @@ impl Session {
         let config = read_app_json(&app)?;
         self.logic(LogicCommand::Shutdown);
         self.generation += 1;
+        self.crashed = false;
         self.container.replace_app(self.page, &app);
         self.dialect = dialect_of(&app);
         self.app = app;
         self.logic = start_logic(
             &self.container,
             &self.app,
+            &self.limits,
             &self.inbox,
             self.generation,
-            route,
-            Map::new(),
+            (route, Map::new()),
         )
         .map_err(MiniProgramError::Logic)?;
         *self

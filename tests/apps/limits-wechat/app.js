@@ -1,0 +1,5 @@
+App({
+  onError: function (message) {
+    console.error('app onError: ' + message);
+  },
+});
