@@ -32,7 +32,7 @@ pub use bridge::{FromPage, ToPage};
 pub use capsule_logic::{
     ApiDispatch, BudgetAllocator, DataChange, EventObject, EventTarget, HostElement, Isolation,
     LogicCommand, LogicError, LogicHandle, LogicOptions, LogicPageId, LogicToView, PageBars,
-    PathKey, Route, Splice, StopReason, Touch, ViewEvent, WORKER_ARG, WorkerCommand, worker_main,
+    PathKey, Route, Splice, StopReason, Touch, ViewEvent, WORKER_ARG, WorkerCommand,
 };
 pub use capsule_packages::{App, AppFiles, DirFiles};
 /// The view layer ([`capsule_view`]): templates, virtual DOM, diff, styles.
@@ -53,6 +53,16 @@ pub use miniprogram::{
     Snapshot, UiShown, UpdateStatus, UserAction,
 };
 pub use policy::HostPolicy;
+
+/// Call this first thing in `main` of an executable that hosts apps, and install
+/// [`BudgetAllocator`] as its global allocator: started as an app's logic worker (with
+/// [`WORKER_ARG`]), the process serves that app — its logic and its pages' view scripts —
+/// and this returns its exit status for [`std::process::exit`]; otherwise it returns `None`
+/// and apps launched from now on run in workers started from this executable
+/// ([`Isolation::best_available`]).
+pub fn worker_main() -> Option<i32> {
+    capsule_logic::worker_main(miniprogram::view_script_service())
+}
 pub use protocol::{SCHEME, content_security_policy, serve};
 pub use updater::{
     Activation, BackgroundUpdates, Check, UpdateError, UpdateEvent, UpdateOutcome, Updater,

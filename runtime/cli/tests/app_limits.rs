@@ -205,6 +205,51 @@ fn alipay_memory_bombs_stop_only_their_app() {
     memory_bombs_stop_only_their_app("alipay");
 }
 
+/// A page's view script (WXS, SJS) renders in the app's worker: it works there, and when it
+/// allocates without end during a render, the app is stopped and the host goes on.
+fn a_view_script_bomb_stops_only_its_app(dialect: &str) {
+    let data = tempfile::tempdir().expect("tempdir");
+    let (container, events) = container(data.path());
+    let limits = limits(LONG);
+    let bystander = launch(&container, bystander_of(dialect), &limits);
+    let program = launch(&container, dialect, &limits);
+    assert_eq!(text_of(&program, "label"), "tapped 0 times");
+    tap(&program, ".bump");
+    wait(&program, "the view script's label", |_| {
+        text_of(&program, "label") == "tapped 1 time"
+    });
+    let before = resident_bytes();
+    tap(&program, ".render-bomb");
+    let reason = stop_of(&events, program.page(), Duration::from_secs(60));
+    assert!(
+        matches!(reason, StopReason::MemoryBudget { budget, .. } if budget == BUDGET),
+        "stopped for another reason: {reason}"
+    );
+    let snapshot = wait(&program, "the stopped notice", |s| s.crashed);
+    assert!(
+        snapshot.html.contains("This mini-program was stopped"),
+        "{}",
+        snapshot.html
+    );
+    let mut taps = 0;
+    still_answers(&bystander, &mut taps);
+    let after = resident_bytes();
+    assert!(
+        after < before + (32 << 20),
+        "the host's memory went from {before} to {after} bytes"
+    );
+}
+
+#[test]
+fn wechat_wxs_bomb_stops_only_its_app() {
+    a_view_script_bomb_stops_only_its_app("wechat");
+}
+
+#[test]
+fn alipay_sjs_bomb_stops_only_its_app() {
+    a_view_script_bomb_stops_only_its_app("alipay");
+}
+
 /// Memory past the warning levels reaches the app's `onMemoryWarning` and the host before
 /// the budget stops anything.
 fn memory_warnings_come_first(dialect: &str) {

@@ -218,17 +218,22 @@ fn report_death(out: &Sender<LogicToView>, body: impl FnOnce() -> Result<(), Str
     let message = match outcome {
         Ok(Ok(())) => return,
         Ok(Err(message)) => message,
-        Err(panic) => panic
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_owned())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "the logic thread panicked".to_owned()),
+        Err(panic) => panic_message(panic.as_ref()),
     };
     tracing::error!(%message, "logic thread died");
     HOST.with(|host| host.borrow_mut().take());
     let _ = out.send(LogicToView::Stopped {
         reason: StopReason::Crashed { message },
     });
+}
+
+/// What a caught panic says (its `&str` or `String` payload).
+pub(crate) fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".to_owned())
 }
 
 fn run(

@@ -40,7 +40,7 @@ pub use memory::BudgetAllocator;
 pub use options::{
     Isolation, LogicError, LogicOptions, PageBars, StopReason, WORKER_ARG, WorkerCommand,
 };
-pub use worker::worker_main;
+pub use worker::{WorkerService, worker_main};
 
 /// The way into a running app's logic thread. `Send + Clone`.
 #[derive(Debug, Clone)]
@@ -75,6 +75,25 @@ impl LogicHandle {
                 let inbox = Inbox::Process(inbox);
                 Ok((Self { inbox }, out))
             }
+        }
+    }
+
+    /// Whether the logic runs in a worker process ([`Isolation::Process`]).
+    pub fn in_worker(&self) -> bool {
+        matches!(self.inbox, Inbox::Process(_))
+    }
+
+    /// Asks the app's worker process for what its [`WorkerService`] does with `request`, and
+    /// waits up to `timeout` for the answer. Fails with [`LogicError::NoWorker`] when the
+    /// logic runs on a thread.
+    pub fn ask_worker(
+        &self,
+        request: serde_json::Value,
+        timeout: std::time::Duration,
+    ) -> Result<serde_json::Value, LogicError> {
+        match &self.inbox {
+            Inbox::Process(input) => input.ask(request, timeout),
+            Inbox::Thread(_) => Err(LogicError::NoWorker),
         }
     }
 

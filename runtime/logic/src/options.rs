@@ -17,6 +17,12 @@ pub enum LogicError {
     /// The logic thread has stopped (shut down or crashed).
     #[error("the logic thread has stopped")]
     Stopped,
+    /// [`crate::LogicHandle::ask_worker`] on logic that runs on a thread, not in a worker.
+    #[error("the app's logic runs on a thread of the host, not in a worker process")]
+    NoWorker,
+    /// The worker's service could not answer.
+    #[error("the worker's service: {0}")]
+    Service(String),
     /// The worker process could not be started.
     #[error("cannot start the logic worker {program}: {source}")]
     Worker {

@@ -6,15 +6,17 @@ use std::os::unix::process::ExitStatusExt;
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, PoisonError, Weak};
+use std::time::Duration;
 
 use capsule_jsapi::Reply;
 use capsule_packages::{App, RelativePath};
+use serde_json::Value;
 
 use crate::apis::ApiDispatch;
 use crate::memory::{self, EXIT_MEMORY_BUDGET};
 use crate::messages::LogicToView;
 use crate::options::{LogicError, LogicOptions, StopReason, WorkerCommand};
-use crate::wire::{self, FileError, FromWorker, ToWorker};
+use crate::wire::{self, FileError, FromWorker, ToWorker, Waiting};
 use crate::worker::EXIT_TIME_BUDGET;
 
 /// How much of the end of a worker's stderr is kept to explain its death.
@@ -22,15 +24,43 @@ const STDERR_TAIL: usize = 4096;
 
 /// The worker's stdin: each line is written whole. The last handle to drop closes it, and
 /// the worker ends.
-#[derive(Debug)]
 pub(crate) struct WorkerInput {
     stdin: Mutex<ChildStdin>,
+    /// Requests to the worker's service waiting for their answer.
+    services: Waiting<Sender<Result<Value, String>>>,
+}
+
+impl std::fmt::Debug for WorkerInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WorkerInput").finish_non_exhaustive()
+    }
 }
 
 impl WorkerInput {
     pub(crate) fn send(&self, message: &ToWorker) -> io::Result<()> {
         let mut stdin = self.stdin.lock().unwrap_or_else(PoisonError::into_inner);
         wire::write_line(&mut *stdin, message)
+    }
+
+    /// Sends `body` to the worker's service and waits up to `timeout` for the answer.
+    pub(crate) fn ask(&self, body: Value, timeout: Duration) -> Result<Value, LogicError> {
+        let (answer, answered) = mpsc::channel();
+        let request = self.services.add(answer);
+        if self.send(&ToWorker::Service { request, body }).is_err() {
+            self.services.take(request);
+            return Err(LogicError::Stopped);
+        }
+        match answered.recv_timeout(timeout) {
+            Ok(answer) => answer.map_err(LogicError::Service),
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                self.services.take(request);
+                Err(LogicError::Service(format!(
+                    "no answer within {} ms",
+                    timeout.as_millis()
+                )))
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => Err(LogicError::Stopped),
+        }
     }
 }
 
@@ -65,6 +95,7 @@ pub(crate) fn spawn(
     };
     let input = Arc::new(WorkerInput {
         stdin: Mutex::new(stdin),
+        services: Waiting::new(),
     });
     let start = ToWorker::Start {
         manifest: app.manifest().clone(),
@@ -134,6 +165,12 @@ impl Relay {
                 }
             }
         }
+        // Whoever waits on the worker's service hears that it is gone.
+        if let Some(input) = self.input.upgrade() {
+            for waiter in input.services.drain() {
+                let _ = waiter.send(Err("the worker stopped".into()));
+            }
+        }
         let status = child.wait();
         let stderr = log.join().unwrap_or_default();
         let reason = stopping.or_else(|| match status {
@@ -170,6 +207,15 @@ impl Relay {
                 let text = read_text(&self.app, &path);
                 if let Some(input) = self.input.upgrade() {
                     let _ = input.send(&ToWorker::File { request, text });
+                }
+            }
+            FromWorker::ServiceAnswer { request, answer } => {
+                let waiter = self
+                    .input
+                    .upgrade()
+                    .and_then(|input| input.services.take(request));
+                if let Some(waiter) = waiter {
+                    let _ = waiter.send(answer);
                 }
             }
             FromWorker::Stopping { .. } => {}

@@ -2,7 +2,10 @@
 //! the worker's stdin (host → worker) and stdout (worker → host). The worker's stderr is its
 //! log, and the host keeps its last lines to say why a worker died.
 
+use std::collections::HashMap;
 use std::io::{self, BufRead, Read, Write};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use capsule_jsapi::ApiResult;
 use capsule_packages::Manifest;
@@ -38,6 +41,11 @@ pub(crate) enum ToWorker {
         request: u64,
         text: Result<String, FileError>,
     },
+    /// A request for the worker's service ([`crate::WorkerService`]).
+    Service {
+        request: u64,
+        body: Value,
+    },
 }
 
 /// Why a file cannot be read, kept apart so "not found" stays an answer, not an error.
@@ -69,6 +77,45 @@ pub(crate) enum FromWorker {
     Stopping {
         reason: StopReason,
     },
+    /// The service's answer to [`ToWorker::Service`] `request`.
+    ServiceAnswer {
+        request: u64,
+        answer: Result<Value, String>,
+    },
+}
+
+/// Requests waiting for their answer from the other side, by number.
+pub(crate) struct Waiting<T> {
+    next: AtomicU64,
+    pending: Mutex<HashMap<u64, T>>,
+}
+
+impl<T> Waiting<T> {
+    pub(crate) fn new() -> Self {
+        Self {
+            next: AtomicU64::new(1),
+            pending: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub(crate) fn add(&self, waiter: T) -> u64 {
+        let id = self.next.fetch_add(1, Ordering::Relaxed);
+        self.lock().insert(id, waiter);
+        id
+    }
+
+    pub(crate) fn take(&self, id: u64) -> Option<T> {
+        self.lock().remove(&id)
+    }
+
+    /// Takes every waiter (the other side has gone).
+    pub(crate) fn drain(&self) -> Vec<T> {
+        self.lock().drain().map(|(_, waiter)| waiter).collect()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, T>> {
+        self.pending.lock().unwrap_or_else(PoisonError::into_inner)
+    }
 }
 
 /// Writes `message` as one line and flushes it.

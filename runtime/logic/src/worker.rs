@@ -7,9 +7,7 @@
 //! of the worker watch the logic thread: one enforces the time budget and the memory warning
 //! levels; the [`crate::BudgetAllocator`] enforces the memory budget.
 
-use std::collections::HashMap;
 use std::io::{self, BufReader, Write};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Sender};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -19,11 +17,11 @@ use capsule_packages::{App, AppFiles, RelativePath};
 use serde_json::Value;
 
 use crate::apis::ApiDispatch;
-use crate::engine::{self, Activity, Inbox};
+use crate::engine::{self, Activity, Inbox, panic_message};
 use crate::memory;
 use crate::messages::{LogicCommand, LogicToView};
 use crate::options::{Isolation, LogicOptions, StopReason, WORKER_ARG, serve_workers};
-use crate::wire::{self, FileError, FromWorker, ToWorker};
+use crate::wire::{self, FileError, FromWorker, ToWorker, Waiting};
 
 /// The exit status of a worker whose app ran past its time budget.
 pub(crate) const EXIT_TIME_BUDGET: i32 = 87;
@@ -40,17 +38,26 @@ const WARNING_LEVELS: [(u8, u64); 3] = [(5, 60), (10, 75), (15, 90)];
 /// Below this share of the budget, in percent, the warnings fire again.
 const WARNING_REARM_PERCENT: u64 = 50;
 
-/// Call this first thing in `main` of an executable that hosts apps. Started as a logic
-/// worker (with [`WORKER_ARG`]), the process serves one app and this returns its exit
-/// status, which `main` passes to [`std::process::exit`]; otherwise it returns `None`, and
-/// from then on [`crate::Isolation::best_available`] runs apps in workers started from this
-/// executable.
-pub fn worker_main() -> Option<i32> {
+/// What a worker offers its host besides the app's logic: it answers the requests the host
+/// sends with [`crate::LogicHandle::ask_worker`], one at a time on a thread of its own, with
+/// the app (and so its files) at hand. The runtime renders view scripts this way, so that
+/// they too run within the app's budget.
+pub type WorkerService = Box<dyn FnMut(&App, Value) -> Result<Value, String> + Send>;
+
+/// The native stack of the service thread.
+const SERVICE_STACK: usize = 64 << 20;
+
+/// Call this first thing in `main` of an executable that hosts apps (the runtime's
+/// `worker_main` does, with its service). Started as a logic worker (with [`WORKER_ARG`]),
+/// the process serves one app with `service` and this returns its exit status, which `main`
+/// passes to [`std::process::exit`]; otherwise it returns `None`, and from then on
+/// [`crate::Isolation::best_available`] runs apps in workers started from this executable.
+pub fn worker_main(service: WorkerService) -> Option<i32> {
     if std::env::args_os().nth(1).as_deref() != Some(WORKER_ARG.as_ref()) {
         serve_workers();
         return None;
     }
-    Some(match serve() {
+    Some(match serve(service) {
         Ok(()) => 0,
         Err(error) => {
             eprintln!("capsule-worker: {error}");
@@ -67,35 +74,6 @@ impl ToHost {
     fn send(&self, message: &FromWorker) -> io::Result<()> {
         let mut out = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         wire::write_line(&mut *out, message)
-    }
-}
-
-/// Requests to the host waiting for their answer, by number.
-struct Waiting<T> {
-    next: AtomicU64,
-    pending: Mutex<HashMap<u64, T>>,
-}
-
-impl<T> Waiting<T> {
-    fn new() -> Self {
-        Self {
-            next: AtomicU64::new(1),
-            pending: Mutex::new(HashMap::new()),
-        }
-    }
-
-    fn add(&self, waiter: T) -> u64 {
-        let id = self.next.fetch_add(1, Ordering::Relaxed);
-        self.lock().insert(id, waiter);
-        id
-    }
-
-    fn take(&self, id: u64) -> Option<T> {
-        self.lock().remove(&id)
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, T>> {
-        self.pending.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -152,7 +130,7 @@ impl AppFiles for RemoteFiles {
 
 /// Serves one app: reads the start line, runs the logic thread and relays until the host
 /// says to shut down or closes stdin.
-fn serve() -> io::Result<()> {
+fn serve(service: WorkerService) -> io::Result<()> {
     let mut input = BufReader::new(io::stdin().lock());
     let Some(ToWorker::Start { manifest, options }) = wire::read_line(&mut input)? else {
         return Err(io::Error::new(
@@ -179,6 +157,7 @@ fn serve() -> io::Result<()> {
         replies: Arc::clone(&replies),
     };
     let app = App::new(manifest, Arc::new(files));
+    let services = start_service(service, app.clone(), host.clone())?;
     let options = LogicOptions {
         isolation: Isolation::Thread,
         ..options
@@ -221,6 +200,11 @@ fn serve() -> io::Result<()> {
                     let _ = answer.send(text);
                 }
             }
+            ToWorker::Service { request, body } => {
+                if services.send((request, body)).is_err() {
+                    break;
+                }
+            }
         }
     }
     // Shut down or cut off: let the logic thread finish what it is doing, briefly.
@@ -231,6 +215,37 @@ fn serve() -> io::Result<()> {
         std::thread::sleep(WATCH_INTERVAL);
     }
     Ok(())
+}
+
+/// Starts the thread that runs `service` for the host's requests; returns its inbox.
+fn start_service(
+    mut service: WorkerService,
+    app: App,
+    host: ToHost,
+) -> io::Result<Sender<(u64, Value)>> {
+    let (requests, received) = mpsc::channel::<(u64, Value)>();
+    std::thread::Builder::new()
+        .name("capsule-worker-service".into())
+        .stack_size(SERVICE_STACK)
+        .spawn(move || {
+            for (request, body) in received {
+                let answer =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| service(&app, body)))
+                        .unwrap_or_else(|panic| {
+                            Err(format!(
+                                "the worker's service panicked: {}",
+                                panic_message(panic.as_ref())
+                            ))
+                        });
+                if host
+                    .send(&FromWorker::ServiceAnswer { request, answer })
+                    .is_err()
+                {
+                    break;
+                }
+            }
+        })?;
+    Ok(requests)
 }
 
 /// Watches the logic thread until the process ends: a task past the time budget ends the

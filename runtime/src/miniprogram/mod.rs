@@ -13,6 +13,7 @@ mod events;
 mod model;
 mod session;
 mod updates;
+mod worker_scripts;
 
 use std::sync::mpsc::{self, Sender};
 use std::time::Duration;
@@ -27,6 +28,7 @@ pub use model::{
     AppLimits, ColdStart, MiniProgramError, MiniProgramOptions, Snapshot, UiShown, UserAction,
 };
 pub use updates::{PendingUpdate, UpdateStatus};
+pub(crate) use worker_scripts::service as view_script_service;
 
 /// How long a control call waits for the session before giving up.
 const CONTROL_TIMEOUT: Duration = Duration::from_secs(30);

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use capsule_jsapi::UiRequest;
-use capsule_packages::{AppKind, RelativePath};
+use capsule_packages::AppKind;
 use serde_json::{Map, Value, json};
 
 use super::config::{
@@ -17,11 +17,12 @@ use super::model::{
     AppLimits, ColdStart, MiniProgramError, MiniProgramOptions, Snapshot, UiShown, UserAction,
 };
 use super::updates::{PendingUpdate, UpdateStatus};
+use super::worker_scripts::{AppSource, RemoteScripts};
 use crate::bridge::{FromPage, ToPage};
 use crate::view::style::{StyleOptions, compile as compile_style, component_scope, page_styles};
 use crate::view::{
-    Dialect, NodePath, PageView, PatchOp, SourceFiles, VElement, VNode, View, element_at,
-    path_of_instance, to_html,
+    Dialect, NodePath, PageView, PatchOp, SourceFiles, VElement, VNode, View, ViewError,
+    element_at, path_of_instance, to_html,
 };
 use crate::{App, Container, ContainerEvent, PageId};
 use capsule_logic::{
@@ -63,16 +64,6 @@ mod pending;
 mod queries;
 mod updates;
 mod window;
-
-/// Reads package files as text for the template and style compilers.
-struct AppSource<'a>(&'a App);
-
-impl SourceFiles for AppSource<'_> {
-    fn read_text(&self, path: &str) -> Option<String> {
-        let path = RelativePath::new(path).ok()?;
-        String::from_utf8(self.0.files().read(&path).ok()?).ok()
-    }
-}
 
 /// Starts the app's window, logic layer and session thread.
 pub(crate) fn start(
@@ -734,7 +725,7 @@ impl Session {
             }
         }
         let view = compiled
-            .and_then(|compiled| View::new(compiled, data))
+            .and_then(|compiled| self.new_view(compiled, data))
             .map_err(|e| e.to_string());
         if let Err(message) = &view {
             tracing::error!(app = self.app.id(), page = path, "{message}");
@@ -753,6 +744,16 @@ impl Session {
             },
         );
         self.reconcile(page);
+    }
+
+    /// The view of a compiled page: its view scripts, if it has any, run in the app's worker
+    /// process when the logic runs in one.
+    fn new_view(&self, page: PageView, data: Value) -> Result<View, ViewError> {
+        if page.has_scripts() && self.logic.in_worker() {
+            let scripts = RemoteScripts::open(&self.logic, page.entry(), &self.config.components)?;
+            return Ok(View::with_scripts(page, data, Box::new(scripts)));
+        }
+        View::new(page, data)
     }
 
     /// The height a page at `path` with `window` settings has on a phone: the screen less

@@ -100,6 +100,11 @@ impl PageView {
         self.files.get_key_value(path).map(|(k, f)| (k.as_str(), f))
     }
 
+    /// Whether the page or a template it uses declares view scripts (WXS, SJS).
+    pub fn has_scripts(&self) -> bool {
+        !self.scripts.is_empty()
+    }
+
     pub(crate) fn scripts(&self) -> &[LinkedScript] {
         &self.scripts
     }
@@ -115,8 +120,15 @@ impl PageView {
     }
 
     /// Lets the page's styles reach inside `component` (its logic's options ask for it).
-    pub(crate) fn share_styles(&mut self, component: &str) {
+    pub fn share_styles(&mut self, component: &str) {
         self.shared_styles.insert(component.to_owned());
+    }
+
+    /// The component templates the page's styles reach inside, sorted.
+    pub fn styles_shared_with(&self) -> Vec<&str> {
+        let mut shared: Vec<&str> = self.shared_styles.iter().map(String::as_str).collect();
+        shared.sort_unstable();
+        shared
     }
 
     /// The `externalClasses` a component's `.json` declares, if it declares them.

@@ -33,7 +33,8 @@ const MAX_RANGE: f64 = 100_000.0;
 
 /// Data of component instances that have logic, by instance identity (see
 /// [`ComponentInstance`]).
-pub(crate) type Instances = HashMap<String, Value>;
+/// Data of a page's component instances that have logic, by instance identity.
+pub type Instances = HashMap<String, Value>;
 
 /// Rendered slot content of the component instance being rendered, by slot name.
 type Slots = HashMap<String, Vec<VNode>>;

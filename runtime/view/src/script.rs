@@ -91,29 +91,57 @@ const REQUIRE_FACTORY: &str = "(function (registry, deps) {
   };
 })";
 
-/// A render for the engine thread: the page, its data (handed back with the result) and the
-/// script budget.
-struct RenderJob {
-    page: Arc<PageView>,
-    data: Value,
-    instances: Arc<Instances>,
-    budget: Duration,
+/// A render of a page with view scripts: the page, its data (handed back with the result),
+/// the data of its component instances and the wall time the scripts' calls may take.
+#[derive(Debug)]
+pub struct RenderJob {
+    /// The page.
+    pub page: Arc<PageView>,
+    /// The page's data.
+    pub data: Value,
+    /// Data of the page's component instances that have logic, by instance identity.
+    pub instances: Arc<Instances>,
+    /// Wall time for the render's script calls.
+    pub budget: Duration,
 }
 
-/// The rendered tree, the render's warnings and the data handed back.
-type Rendered = (Vec<VNode>, Vec<Warning>, Value);
+/// What a render gave: the tree, what went wrong without stopping it, and the job's data
+/// handed back.
+#[derive(Debug)]
+pub struct Rendered {
+    /// The page's root nodes.
+    pub tree: Vec<VNode>,
+    /// The render's warnings (a spent script budget, located).
+    pub warnings: Vec<Warning>,
+    /// The job's data, unchanged.
+    pub data: Value,
+}
 
-/// The page's view scripts, loaded on their engine thread, where the page's renders run.
-pub(crate) struct ScriptHost {
+/// Where a page's view scripts run: every render of a page that has them goes through its
+/// runner. [`ScriptHost`] runs them in this process; a host may run them elsewhere (the
+/// runtime: in the app's worker process, within the app's memory budget).
+pub trait ScriptRunner: Send {
+    /// Renders `job.page` for `job.data`.
+    fn render(&mut self, job: RenderJob) -> Rendered;
+}
+
+/// A page's view scripts loaded on an engine thread of their own, where the page's renders
+/// run.
+pub struct ScriptHost {
     jobs: Option<mpsc::Sender<RenderJob>>,
     results: mpsc::Receiver<Rendered>,
     thread: Option<JoinHandle<()>>,
 }
 
 impl ScriptHost {
+    /// Starts the engine thread and loads `page`'s view scripts.
+    pub fn load(page: &PageView) -> Result<Self, ViewError> {
+        Self::new(page.scripts(), page.script_files())
+    }
+
     /// Starts the engine thread and loads `files` (deps before the files that need them) and
     /// the `declared` modules.
-    pub(crate) fn new(declared: &[LinkedScript], files: &[ScriptFile]) -> Result<Self, ViewError> {
+    fn new(declared: &[LinkedScript], files: &[ScriptFile]) -> Result<Self, ViewError> {
         let engine_error = |message: String| ViewError::Script {
             file: "<view scripts>".into(),
             message,
@@ -141,10 +169,12 @@ impl ScriptHost {
                     let renderer =
                         Renderer::new(&job.page, &job.instances, Some(&engine), job.budget);
                     let tree = renderer.render_page(&job.data);
-                    if result_tx
-                        .send((tree, renderer.into_warnings(), job.data))
-                        .is_err()
-                    {
+                    let rendered = Rendered {
+                        tree,
+                        warnings: renderer.into_warnings(),
+                        data: job.data,
+                    };
+                    if result_tx.send(rendered).is_err() {
                         return;
                     }
                 }
@@ -172,22 +202,29 @@ impl ScriptHost {
         }
     }
 
-    /// Renders `page` for `data` on the engine thread; hands `data` back.
-    pub(crate) fn render(
-        &mut self,
-        page: Arc<PageView>,
-        data: Value,
-        instances: Arc<Instances>,
-        budget: Duration,
-    ) -> Rendered {
-        let Some(jobs) = &self.jobs else {
-            return (Vec::new(), Vec::new(), data);
-        };
-        let job = RenderJob {
-            page,
+    /// The engine thread is gone: a panic there goes on here, as if the render ran here.
+    fn stopped(&mut self, data: Value) -> Rendered {
+        self.jobs = None;
+        if let Some(Err(panic)) = self.thread.take().map(JoinHandle::join) {
+            std::panic::resume_unwind(panic);
+        }
+        Rendered {
+            tree: Vec::new(),
+            warnings: Vec::new(),
             data,
-            instances,
-            budget,
+        }
+    }
+}
+
+impl ScriptRunner for ScriptHost {
+    /// Renders on the engine thread.
+    fn render(&mut self, job: RenderJob) -> Rendered {
+        let Some(jobs) = &self.jobs else {
+            return Rendered {
+                tree: Vec::new(),
+                warnings: Vec::new(),
+                data: job.data,
+            };
         };
         if let Err(mpsc::SendError(job)) = jobs.send(job) {
             return self.stopped(job.data);
@@ -196,15 +233,6 @@ impl ScriptHost {
             Ok(rendered) => rendered,
             Err(_) => self.stopped(Value::Null),
         }
-    }
-
-    /// The engine thread is gone: a panic there goes on here, as if the render ran here.
-    fn stopped(&mut self, data: Value) -> Rendered {
-        self.jobs = None;
-        if let Some(Err(panic)) = self.thread.take().map(JoinHandle::join) {
-            std::panic::resume_unwind(panic);
-        }
-        (Vec::new(), Vec::new(), data)
     }
 }
 

@@ -10,7 +10,7 @@ use crate::diff::{PatchOp, diff};
 use crate::error::ViewError;
 use crate::page::PageView;
 use crate::render::{Instances, Renderer};
-use crate::script::ScriptHost;
+use crate::script::{RenderJob, ScriptHost, ScriptRunner};
 use crate::source::{SourceFiles, Warning};
 use crate::vdom::{VNode, to_html};
 
@@ -32,7 +32,7 @@ pub fn render_html(
 /// lives (with a large stack); a page without renders on the caller's thread.
 pub struct View {
     page: Arc<PageView>,
-    scripts: Option<ScriptHost>,
+    scripts: Option<Box<dyn ScriptRunner>>,
     script_budget: Duration,
     data: Value,
     /// Data of component instances that have logic, by instance identity.
@@ -58,11 +58,26 @@ impl View {
         data: Value,
         script_budget: Duration,
     ) -> Result<Self, ViewError> {
-        let scripts = if page.scripts().is_empty() {
-            None
+        let scripts: Option<Box<dyn ScriptRunner>> = if page.has_scripts() {
+            Some(Box::new(ScriptHost::load(&page)?))
         } else {
-            Some(ScriptHost::new(page.scripts(), page.script_files())?)
+            None
         };
+        Ok(Self::build(page, data, scripts, script_budget))
+    }
+
+    /// Renders `data` for the first time with `page`'s view scripts run by `scripts` (for a
+    /// page that [has them](PageView::has_scripts)), with [`View::SCRIPT_BUDGET`] per render.
+    pub fn with_scripts(page: PageView, data: Value, scripts: Box<dyn ScriptRunner>) -> Self {
+        Self::build(page, data, Some(scripts), Self::SCRIPT_BUDGET)
+    }
+
+    fn build(
+        page: PageView,
+        data: Value,
+        scripts: Option<Box<dyn ScriptRunner>>,
+        script_budget: Duration,
+    ) -> Self {
         let mut view = Self {
             page: Arc::new(page),
             scripts,
@@ -73,20 +88,19 @@ impl View {
             warnings: Vec::new(),
         };
         (view.tree, view.warnings) = view.render();
-        Ok(view)
+        view
     }
 
     fn render(&mut self) -> (Vec<VNode>, Vec<Warning>) {
         if let Some(scripts) = &mut self.scripts {
-            let data = std::mem::take(&mut self.data);
-            let (tree, warnings, data) = scripts.render(
-                Arc::clone(&self.page),
-                data,
-                Arc::clone(&self.instances),
-                self.script_budget,
-            );
-            self.data = data;
-            return (tree, warnings);
+            let rendered = scripts.render(RenderJob {
+                page: Arc::clone(&self.page),
+                data: std::mem::take(&mut self.data),
+                instances: Arc::clone(&self.instances),
+                budget: self.script_budget,
+            });
+            self.data = rendered.data;
+            return (rendered.tree, rendered.warnings);
         }
         let renderer = Renderer::new(&self.page, &self.instances, None, self.script_budget);
         let tree = renderer.render_page(&self.data);

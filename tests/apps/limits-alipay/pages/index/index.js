@@ -43,6 +43,11 @@ Page({
     this.setData({ held: this.kept.length });
   },
 
+  // The page's view script doubles a string 40 times while rendering.
+  renderBomb: function () {
+    this.setData({ bomb: true });
+  },
+
   // Slow without one long loop: each callback's loop stays under the iteration limit.
   slow: function () {
     var total = 0;
