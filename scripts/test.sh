@@ -13,4 +13,11 @@ cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== cargo test"
-cargo test --workspace --locked
+# Each test process (and the apps' logic workers, webviews, rustc) may hold at most 8 GiB
+# of data (RLIMIT_DATA, in KiB): a regression that lets a memory bomb reach the host makes
+# that process fail its allocation instead of taking the machine down. Not `ulimit -v`:
+# WebKit's JavaScriptCore reserves tens of GiB of address space it never touches.
+(
+  ulimit -d $((8 << 20))
+  cargo test --workspace --locked
+)

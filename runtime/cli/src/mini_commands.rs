@@ -2,17 +2,21 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use capsule_packages::{AppKind, Dialect};
 use capsule_runtime::{
-    App, Container, DeviceProfile, HeadlessHost, MiniProgram, MiniProgramError, MiniProgramOptions,
-    Snapshot, WryHandle, WryHost, WryHostOptions,
+    App, AppLimits, Container, ContainerEvent, DeviceProfile, HeadlessHost, MiniProgram,
+    MiniProgramError, MiniProgramOptions, Snapshot, WryHandle, WryHost, WryHostOptions,
 };
 
-use crate::args::{RunArgs, TrustArgs, device_names};
-use crate::scenario::{Outcome, Scenario, Screenshot, ScriptedScans, Target, play, write_junit};
+use crate::args::{LimitArgs, RunArgs, TrustArgs, device_names};
+use crate::scenario::{
+    Outcome, STOPPED, Scenario, Screenshot, ScriptedScans, Target, event_line, play, write_junit,
+};
 use crate::simulator::{
     UPDATE_INTERVAL, Unpacked, Window, absolute, container_builder, ensure_display, open_app_at,
     updater,
@@ -51,6 +55,8 @@ pub(crate) struct TestArgs {
     /// beside each scenario file) instead of comparing them. Look at them first.
     #[arg(long)]
     approve: bool,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
 /// `capsule run` of a mini-program.
@@ -69,8 +75,20 @@ pub(crate) fn run(
             );
         }
         let container = builder.build(Arc::new(HeadlessHost::new()));
-        let program = MiniProgram::launch(&container, app, &MiniProgramOptions::default())?;
-        let snapshot = wait_ready(&program)?;
+        let events = container.subscribe();
+        let options = MiniProgramOptions {
+            limits: args.limits.app_limits(),
+            ..MiniProgramOptions::default()
+        };
+        let program = MiniProgram::launch(&container, app, &options)?;
+        let snapshot = wait_ready(&program);
+        // Everything the start emitted is in the channel by now.
+        for event in events.try_iter() {
+            if let Some(line) = event_line(&event) {
+                eprintln!("{line}");
+            }
+        }
+        let snapshot = snapshot?;
         println!("{}", snapshot.html);
         report(&snapshot, package_open);
         drop(unpacked);
@@ -86,8 +104,10 @@ pub(crate) fn run(
         display: _display,
     } = Window::open(args, &app, profile)?;
     let container = builder.build(Arc::new(handle.clone()));
+    let stopped = report_events(container.subscribe());
     let options = MiniProgramOptions {
         webview: true,
+        limits: args.limits.app_limits(),
         ..MiniProgramOptions::default()
     };
     let program = MiniProgram::launch(&container, app.clone(), &options)?;
@@ -106,7 +126,8 @@ pub(crate) fn run(
                 std::thread::sleep(Duration::from_millis(300));
                 handle.screenshot(program.page(), path)?;
                 println!("screenshot: {}", absolute(path).display());
-                handle.exit(0);
+                // The window shows why the app was stopped; the run still failed.
+                handle.exit(i32::from(snapshot.crashed));
             }
             Ok(())
         });
@@ -115,10 +136,32 @@ pub(crate) fn run(
             handle.exit(1);
         }
     });
-    let code = host.run(&container);
+    let mut code = host.run(&container);
+    if code == 0 && stopped.load(Ordering::Relaxed) {
+        code = 1;
+    }
     drop(unpacked);
     // See `run` in main.rs: exit while the virtual display still runs.
     std::process::exit(code);
+}
+
+/// Prints a line for each memory warning and stop of an app as the container reports them
+/// (see [`event_line`]); the flag tells whether an app was stopped, so that the run then
+/// exits with 1.
+fn report_events(events: Receiver<ContainerEvent>) -> Arc<AtomicBool> {
+    let stopped = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&stopped);
+    std::thread::spawn(move || {
+        for event in events {
+            if let Some(line) = event_line(&event) {
+                eprintln!("{line}");
+            }
+            if matches!(event, ContainerEvent::AppStopped { .. }) {
+                flag.store(true, Ordering::Relaxed);
+            }
+        }
+    });
+    stopped
 }
 
 /// How often an app folder is checked for changes.
@@ -168,12 +211,16 @@ fn folder_state(folder: &Path) -> Vec<(PathBuf, u64, Option<std::time::SystemTim
     files
 }
 
-/// Waits until the first page is ready (or the app failed) and everything has settled.
+/// Waits until the first page is ready (or the app failed, or was stopped: its window then
+/// shows why) and everything has settled.
 fn wait_ready(program: &MiniProgram) -> Result<Snapshot> {
     let deadline = Instant::now() + READY_TIMEOUT;
     let mut failing_since: Option<Instant> = None;
     loop {
         let snapshot = program.snapshot()?;
+        if snapshot.crashed {
+            return Ok(snapshot);
+        }
         if snapshot.cold_start.is_some() {
             program.settle()?;
             return Ok(program.snapshot()?);
@@ -183,7 +230,7 @@ fn wait_ready(program: &MiniProgram) -> Result<Snapshot> {
         let no_page = snapshot.route.is_none() && !snapshot.errors.is_empty();
         let given_up =
             no_page && failing_since.get_or_insert_with(Instant::now).elapsed() > START_GRACE;
-        if snapshot.crashed || given_up {
+        if given_up {
             bail!(
                 "the mini-program did not start: {}",
                 snapshot.errors.join(" | ")
@@ -199,7 +246,8 @@ fn wait_ready(program: &MiniProgram) -> Result<Snapshot> {
     }
 }
 
-/// Prints cold start phases (after `package_open`) and errors to stderr.
+/// Prints cold start phases (after `package_open`) and errors to stderr; a stop is left to
+/// [`event_line`].
 fn report(snapshot: &Snapshot, package_open: Duration) {
     if let Some(cold) = snapshot.cold_start {
         eprintln!(
@@ -213,7 +261,9 @@ fn report(snapshot: &Snapshot, package_open: Duration) {
         );
     }
     for error in &snapshot.errors {
-        eprintln!("error: {error}");
+        if !(snapshot.crashed && error.starts_with(STOPPED)) {
+            eprintln!("error: {error}");
+        }
     }
 }
 
@@ -243,6 +293,7 @@ pub(crate) fn test(args: &TestArgs, data_dir: Option<&Path>) -> Result<i32> {
         scans: ScriptedScans::default(),
         developer_mode: args.app.is_dir(),
         approve: args.approve,
+        limits: args.limits.app_limits(),
     };
     let code = if args.webview {
         run.in_window(scenarios, default_device, args.junit.clone())?
@@ -281,6 +332,8 @@ struct TestRun {
     developer_mode: bool,
     /// `--approve`.
     approve: bool,
+    /// `--memory-budget` and `--time-budget`.
+    limits: AppLimits,
 }
 
 impl TestRun {
@@ -297,12 +350,12 @@ impl TestRun {
             .build(host)
     }
 
-    fn options(scenario: &Scenario, webview: bool) -> MiniProgramOptions {
+    fn options(&self, scenario: &Scenario, webview: bool) -> MiniProgramOptions {
         MiniProgramOptions {
             webview,
             start_url: scenario.query.as_ref().map(|q| format!("?{q}")),
             fresh_storage: true,
-            ..MiniProgramOptions::default()
+            limits: self.limits.clone(),
         }
     }
 
@@ -313,12 +366,10 @@ impl TestRun {
     /// Plays one scenario on a container of its own, without a window.
     fn headless(&self, scenario: &Scenario, device: DeviceProfile) -> Result<Outcome> {
         let container = self.container(device, Arc::new(HeadlessHost::new()));
-        let program = MiniProgram::launch(
-            &container,
-            self.app.clone(),
-            &Self::options(scenario, false),
-        )?;
-        let outcome = self.play(scenario, &program, None);
+        let events = container.subscribe();
+        let program =
+            MiniProgram::launch(&container, self.app.clone(), &self.options(scenario, false))?;
+        let outcome = self.play(scenario, &program, &events, None);
         program.close();
         Ok(outcome)
     }
@@ -327,6 +378,7 @@ impl TestRun {
         &self,
         scenario: &Scenario,
         program: &MiniProgram,
+        events: &Receiver<ContainerEvent>,
         screenshot: Option<Screenshot<'_>>,
     ) -> Outcome {
         let started = Instant::now();
@@ -348,6 +400,7 @@ impl TestRun {
                 scans: &self.scans,
                 approved_dir: &scenario.approved_dir,
                 approve: self.approve,
+                events,
             },
         )
     }
@@ -372,9 +425,16 @@ impl TestRun {
         let handle = host.handle();
         let container = self.container(device, Arc::new(handle.clone()));
         let driver_container = container.clone();
+        let events = container.subscribe();
         std::thread::spawn(move || {
             let code = self
-                .play_in_window(&driver_container, &handle, &scenarios, junit.as_deref())
+                .play_in_window(
+                    &driver_container,
+                    &handle,
+                    &events,
+                    &scenarios,
+                    junit.as_deref(),
+                )
                 .unwrap_or_else(|error| {
                     eprintln!("error: {error:#}");
                     1
@@ -390,6 +450,7 @@ impl TestRun {
         &self,
         container: &Container,
         handle: &WryHandle,
+        events: &Receiver<ContainerEvent>,
         scenarios: &[(Scenario, DeviceProfile)],
         junit: Option<&Path>,
     ) -> Result<i32> {
@@ -398,7 +459,7 @@ impl TestRun {
         for (scenario, device) in scenarios {
             container.set_device_profile(*device);
             let program =
-                MiniProgram::launch(container, self.app.clone(), &Self::options(scenario, true))?;
+                MiniProgram::launch(container, self.app.clone(), &self.options(scenario, true))?;
             // Closing the last window ends the event loop: close the previous one only now.
             if let Some(previous) = previous.take() {
                 previous.close();
@@ -409,7 +470,7 @@ impl TestRun {
                 std::thread::sleep(Duration::from_millis(250));
                 Ok(handle.screenshot(page, path)?)
             };
-            outcomes.push(self.play(scenario, &program, Some(&screenshot)));
+            outcomes.push(self.play(scenario, &program, events, Some(&screenshot)));
             previous = Some(program);
         }
         finish(&outcomes, junit)

@@ -5,17 +5,18 @@ use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::Receiver;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use capsule_jsapi::{ApiError, SCAN_FAILED, ScanImage, ScanRequest, ScanSource};
-use capsule_runtime::{DeviceProfile, MiniProgram, Route, Snapshot, UserAction};
+use capsule_runtime::{ContainerEvent, DeviceProfile, MiniProgram, Route, Snapshot, UserAction};
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, Event};
 use serde_json::{Map, Value, json};
 
-use capsule_runtime::view::{Selector, describe, element_at, text_of};
+use capsule_runtime::view::{Selector, VNode, describe, element_at, text_of};
 
 use crate::visual;
 
@@ -26,6 +27,55 @@ const EXPECT_SETTLE: Duration = Duration::from_millis(1500);
 const DEFAULT_WAIT: Duration = Duration::from_secs(5);
 /// Pause between polls.
 const POLL: Duration = Duration::from_millis(40);
+/// How the error of an app stopped for good begins (`stopped: <reason>`) in
+/// [`Snapshot::errors`].
+pub(crate) const STOPPED: &str = "stopped: ";
+
+/// Why the app was stopped for good (over its memory or time budget, crashed), if it was.
+fn stop_reason(snapshot: &Snapshot) -> Option<&str> {
+    if !snapshot.crashed {
+        return None;
+    }
+    snapshot
+        .errors
+        .iter()
+        .rev()
+        .find_map(|error| error.strip_prefix(STOPPED))
+}
+
+/// What the user is told of an app stopped for good or running low on memory:
+/// `error: mini-program <id> was stopped: <reason>` or
+/// `warn: mini-program <id> is low on memory (level 10): 75.0 of its 96.0 MiB in use`.
+pub(crate) fn event_line(event: &ContainerEvent) -> Option<String> {
+    match event {
+        ContainerEvent::AppStopped { app, reason, .. } => {
+            Some(format!("error: mini-program {app} was stopped: {reason}"))
+        }
+        ContainerEvent::MemoryWarning {
+            app,
+            level,
+            used,
+            budget,
+            ..
+        } => Some(format!(
+            "warn: mini-program {app} is low on memory (level {level}): {:.1} of its {:.1} MiB \
+             in use",
+            mib(*used),
+            mib(*budget)
+        )),
+        _ => None,
+    }
+}
+
+/// `bytes` in MiB.
+fn mib(bytes: u64) -> f64 {
+    bytes as f64 / f64::from(1 << 20)
+}
+
+/// The failure of any step once the app has been stopped: nothing it checks can change.
+fn stopped_error(reason: &str) -> anyhow::Error {
+    anyhow::anyhow!("the mini-program was stopped: {reason}")
+}
 
 /// A parsed scenario file.
 #[derive(Debug)]
@@ -155,6 +205,36 @@ pub(crate) struct Target<'a> {
     pub(crate) approved_dir: &'a Path,
     /// Whether `compare` screenshots are approved as taken instead of compared.
     pub(crate) approve: bool,
+    /// The container's events: the app's memory warnings and stop are printed among the
+    /// steps.
+    pub(crate) events: &'a Receiver<ContainerEvent>,
+}
+
+impl Target<'_> {
+    /// Prints what the container reported of this app since the last call (memory warnings,
+    /// its stop); events of other windows are dropped.
+    fn print_events(&self) {
+        let page = self.app.page();
+        for event in self.events.try_iter() {
+            let ours = match &event {
+                ContainerEvent::AppStopped { page: of, .. }
+                | ContainerEvent::MemoryWarning { page: of, .. } => *of == page,
+                _ => false,
+            };
+            if let Some(line) = event_line(&event).filter(|_| ours) {
+                println!("  {line}");
+            }
+        }
+    }
+
+    /// The error of a step that failed: once the app was stopped, the stop and its reason
+    /// (whatever the step found then, a missing element or a timeout, follows from it).
+    fn explain(&self, error: anyhow::Error) -> anyhow::Error {
+        match self.app.snapshot() {
+            Ok(snapshot) => stop_reason(&snapshot).map_or(error, stopped_error),
+            Err(_) => error,
+        }
+    }
 }
 
 /// Plays `scenario`, printing one line per step.
@@ -170,8 +250,12 @@ pub(crate) fn play(scenario: &Scenario, target: &Target<'_>) -> Outcome {
             Ok(()) => {
                 passed += 1;
                 println!("  ok   {number:>3} {label}");
+                target.print_events();
             }
             Err(error) => {
+                let error = target.explain(error);
+                // What led to the failure (the app's stop, say) first.
+                target.print_events();
                 println!("  FAIL {number:>3} {label}\n       {error:#}");
                 failure = Some(format!("step {number} ({label}): {error:#}"));
                 break;
@@ -316,6 +400,7 @@ fn act(target: &Target<'_>, arg: &Value, action: UserAction) -> Result<()> {
 }
 
 /// Retries `check` until it passes or `limit` has passed; the error is the last failure.
+/// Once the app has been stopped nothing can change: a failing check fails at once.
 fn poll(target: &Target<'_>, limit: Duration, check: impl Fn() -> Result<()>) -> Result<()> {
     let deadline = Instant::now() + limit;
     loop {
@@ -323,6 +408,9 @@ fn poll(target: &Target<'_>, limit: Duration, check: impl Fn() -> Result<()>) ->
             Ok(()) => return Ok(()),
             Err(error) if Instant::now() >= deadline => return Err(error),
             Err(_) => {
+                if let Some(reason) = stop_reason(&target.app.snapshot()?) {
+                    return Err(stopped_error(reason));
+                }
                 std::thread::sleep(POLL);
                 target.app.settle()?;
             }
@@ -358,6 +446,9 @@ fn answer(target: &Target<'_>, arg: &Value) -> Result<()> {
         if let Some(dialog) = open {
             return Ok(target.app.answer_ui(dialog.id, result)?);
         }
+        if let Some(reason) = stop_reason(&snapshot) {
+            return Err(stopped_error(reason));
+        }
         if Instant::now() >= deadline {
             bail!("no dialog opened within {} s", DEFAULT_WAIT.as_secs());
         }
@@ -365,10 +456,44 @@ fn answer(target: &Target<'_>, arg: &Value) -> Result<()> {
     }
 }
 
+/// What a `wait` step may name.
+const WAIT_KEYS: [&str; 7] = [
+    "selector",
+    "index",
+    "text",
+    "contains",
+    "page",
+    "ms",
+    "timeoutMs",
+];
+
 fn wait(target: &Target<'_>, arg: &Value) -> Result<()> {
+    let Some(fields) = arg.as_object() else {
+        bail!("'wait' takes an object");
+    };
+    if let Some(unknown) = fields.keys().find(|key| !WAIT_KEYS.contains(&key.as_str())) {
+        bail!(
+            "unknown key '{unknown}' in a wait step (it takes {})",
+            WAIT_KEYS.join(", ")
+        );
+    }
     if let Some(ms) = arg.get("ms").and_then(Value::as_u64) {
         std::thread::sleep(Duration::from_millis(ms.min(60_000)));
         return Ok(());
+    }
+    let selector = fields.contains_key("selector");
+    // Without a selector, `text` (or `contains`) may appear anywhere on the page.
+    let anywhere = if selector {
+        None
+    } else {
+        match arg.get("text").or_else(|| arg.get("contains")) {
+            Some(text) => Some(text.as_str().context("'text' takes a string")?),
+            None => None,
+        }
+    };
+    let page = arg.get("page").and_then(Value::as_str);
+    if !selector && anywhere.is_none() && page.is_none() {
+        bail!("'wait' needs selector, text, page or ms");
     }
     let limit = arg
         .get("timeoutMs")
@@ -376,15 +501,31 @@ fn wait(target: &Target<'_>, arg: &Value) -> Result<()> {
         .map_or(DEFAULT_WAIT, Duration::from_millis);
     poll(target, limit, || {
         let snapshot = target.app.snapshot()?;
-        if let Some(page) = arg.get("page").and_then(Value::as_str) {
+        if let Some(page) = page {
             check_page(&snapshot, page)?;
         }
-        if arg.get("selector").is_some() {
+        if selector {
             check_element(&snapshot, arg)?;
+        }
+        if let Some(wanted) = anywhere {
+            let text = page_text(&snapshot.tree);
+            if !text.contains(wanted) {
+                bail!("expected the text {wanted:?} on the page, found {text:?}");
+            }
         }
         Ok(())
     })
     .context("timed out")
+}
+
+/// The rendered text of the whole page.
+fn page_text(tree: &[VNode]) -> String {
+    tree.iter()
+        .map(|node| match node {
+            VNode::Text { text } => text.clone(),
+            VNode::Element(element) => text_of(element),
+        })
+        .collect()
 }
 
 fn check_page(snapshot: &Snapshot, page: &str) -> Result<()> {
