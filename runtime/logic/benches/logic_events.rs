@@ -5,6 +5,10 @@
 //! `Context` (the engine's floor, no thread, no messages), and a handler that does nothing
 //! (the message round trip without `setData`).
 //!
+//! Each figure is measured twice: with the logic on a thread of this process, and in a worker
+//! process (this executable started again as one), where every message crosses a pipe as a
+//! line of JSON — the price of holding an app to its budgets.
+//!
 //! The handlers call no JSAPI, so no container is needed: API calls would be refused.
 //!
 //! Run with `cargo bench -p capsule-logic --bench logic_events`.
@@ -16,8 +20,8 @@ use std::time::{Duration, Instant};
 use boa_engine::{Context, Source};
 use capsule_jsapi::Reply;
 use capsule_logic::{
-    ApiDispatch, EventObject, EventTarget, LogicCommand, LogicHandle, LogicOptions, LogicToView,
-    ViewEvent,
+    ApiDispatch, BudgetAllocator, EventObject, EventTarget, Isolation, LogicCommand, LogicHandle,
+    LogicOptions, LogicToView, ViewEvent,
 };
 use capsule_packages::App;
 use serde_json::{Map, Value, json};
@@ -49,7 +53,16 @@ Page({
 });
 ";
 
+/// As in the `capsule` executable, so that both sides pay for the counting.
+#[global_allocator]
+static ALLOCATOR: BudgetAllocator = BudgetAllocator;
+
 fn main() -> anyhow::Result<()> {
+    // Started again as the worker of the process-isolated half.
+    let no_service = Box::new(|_: &App, _: Value| Err("this bench offers no service".to_owned()));
+    if let Some(code) = capsule_logic::worker_main(no_service) {
+        std::process::exit(code);
+    }
     let dir = tempfile::tempdir()?;
     let manifest = json!({"appId": "bench", "name": "Bench", "version": "1.0.0",
         "kind": "miniprogram", "dialect": "wechat", "entry": "app.json"});
@@ -62,17 +75,33 @@ fn main() -> anyhow::Result<()> {
     std::fs::create_dir_all(dir.path().join("pages/index"))?;
     std::fs::write(dir.path().join("pages/index/index.js"), PAGE)?;
     let app = App::open_dir(dir.path())?;
-    let (logic, out) = LogicHandle::spawn(Arc::new(NoApis), app, LogicOptions::default())?;
+
+    println!("events/s over {EVENTS} events (higher is better)");
+    let floor = engine_floor()?;
+    println!("  baseline: same handler body in a plain boa Context   {floor:>9.0}");
+    for isolation in [Isolation::Thread, Isolation::best_available()] {
+        let name = match isolation {
+            Isolation::Thread => "logic on a thread of this process",
+            Isolation::Process(_) => "logic in a worker process",
+        };
+        println!(" {name}:");
+        let options = LogicOptions {
+            isolation,
+            ..LogicOptions::default()
+        };
+        measure(LogicHandle::spawn(Arc::new(NoApis), app.clone(), options)?)?;
+    }
+    Ok(())
+}
+
+/// The figures of one logic layer, launched here and shut down at the end.
+fn measure((logic, out): (LogicHandle, Receiver<LogicToView>)) -> anyhow::Result<()> {
     logic.send(LogicCommand::Launch {
         path: None,
         query: Map::new(),
         scene: 0,
     })?;
     wait(&out, |m| matches!(m, LogicToView::Stack { .. }))?;
-
-    println!("events/s over {EVENTS} events (higher is better)");
-    let floor = engine_floor()?;
-    println!("  baseline: same handler body in a plain boa Context   {floor:>9.0}");
     for (handler, label) in [
         ("noop", "baseline: no-op handler, full round trip"),
         ("togglePath", "setData({'list[i].done': ...}), acked"),
