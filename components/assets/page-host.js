@@ -37,6 +37,8 @@
   // goes first in <head>, so any app rule wins, as on the platforms.
   const COMPONENTS_CSS = `
 [hidden] { display: none !important; }
+/* The runtime's own notices (a page that does not compile, an app that was stopped). */
+:where(view.capsule-error) { padding: 16px; color: #b00020; font-size: 15px; line-height: 1.5; white-space: pre-wrap; }
 @keyframes capsule-spin { to { transform: rotate(360deg); } }
 :where(html) { -webkit-text-size-adjust: 100%; -webkit-tap-highlight-color: transparent; }
 :where(body) { margin: 0; padding: calc(var(--capsule-top, 0px) + var(--capsule-pull, 0px)) 0 var(--capsule-bottom, 0px);

@@ -69,6 +69,11 @@ pub(crate) struct LimitArgs {
 }
 
 impl LimitArgs {
+    /// Whether either limit was given.
+    pub(crate) fn given(&self) -> bool {
+        self.memory_budget.is_some() || self.time_budget.is_some()
+    }
+
     /// The limits to run the app with; what was not given is the default.
     pub(crate) fn app_limits(&self) -> AppLimits {
         AppLimits {

@@ -299,6 +299,13 @@ fn run(args: &RunArgs, data_dir: Option<&Path>) -> Result<i32> {
     if args.headless {
         bail!("--headless runs mini-programs; {} is an H5 app", app.id());
     }
+    if args.limits.given() {
+        bail!(
+            "--memory-budget and --time-budget limit mini-programs; {} is an H5 app (its pages' web processes are capped at {} MiB)",
+            app.id(),
+            capsule_runtime::WEB_PROCESS_MEMORY_LIMIT >> 20
+        );
+    }
     let script = match &args.exec {
         Some(path) => Some(
             std::fs::read_to_string(path)

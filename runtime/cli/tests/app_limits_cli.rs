@@ -307,13 +307,14 @@ fn read_png(path: &Path) -> (u32, u32, Vec<(u8, u8, u8)>) {
     (frame.width, frame.height, pixels)
 }
 
-/// Dark (text) pixels in rows `rows` of a screenshot.
-fn dark_pixels(image: &(u32, u32, Vec<(u8, u8, u8)>), rows: std::ops::Range<u32>) -> usize {
+/// Ink (text: black, or the notice's red) pixels in rows `rows` of a screenshot: well away
+/// from the white and light grey of the page and its buttons.
+fn ink_pixels(image: &(u32, u32, Vec<(u8, u8, u8)>), rows: std::ops::Range<u32>) -> usize {
     let (width, _, pixels) = image;
     let (start, end) = ((rows.start * width) as usize, (rows.end * width) as usize);
     pixels[start..end]
         .iter()
-        .filter(|(r, g, b)| u16::from(*r) + u16::from(*g) + u16::from(*b) < 300)
+        .filter(|(r, g, b)| u16::from(*r) + u16::from(*g) + u16::from(*b) < 540)
         .count()
 }
 
@@ -335,21 +336,20 @@ fn the_window_shows_why_the_app_was_stopped() {
     assert_eq!((before.0, before.1), iphone_8);
     assert_eq!((after.0, after.1), iphone_8);
     // The notice is drawn at the top of the page, below the navigation bar (black, down to
-    // row 64): three lines of dark glyphs (some 1500 pixels) where the app had two short
-    // labels.
-    let notice = dark_pixels(&after, 66..140);
-    assert!(notice > 800, "{notice} dark pixels where the notice is");
+    // row 64): three lines of red glyphs where the app had short labels.
+    let notice = ink_pixels(&after, 66..160);
+    assert!(notice > 800, "{notice} ink pixels where the notice is");
     assert!(
-        notice > 3 * dark_pixels(&before, 66..140),
+        notice > 2 * ink_pixels(&before, 66..160),
         "no more text than before?"
     );
     // The app's buttons were lower down and are gone: the rest of the page is empty.
     assert!(
-        dark_pixels(&before, 140..600) > 300,
+        ink_pixels(&before, 170..600) > 300,
         "no buttons before the stop?"
     );
     assert_eq!(
-        dark_pixels(&after, 140..600),
+        ink_pixels(&after, 170..600),
         0,
         "the app's page is still shown"
     );
@@ -380,7 +380,18 @@ fn run_in_a_window_prints_the_stop_screenshots_the_notice_and_exits_1() {
     let image = read_png(&png);
     assert_eq!((image.0, image.1), (375, 667));
     // The Alipay navigation bar is white: the notice is the only text below the status bar.
-    let notice = dark_pixels(&image, 66..140);
-    assert!(notice > 800, "{notice} dark pixels where the notice is");
-    assert_eq!(dark_pixels(&image, 140..600), 0);
+    let notice = ink_pixels(&image, 66..160);
+    assert!(notice > 800, "{notice} ink pixels where the notice is");
+    assert_eq!(ink_pixels(&image, 170..600), 0);
+}
+
+#[test]
+fn budgets_are_refused_for_h5_apps() {
+    let output = capsule(&["run", "../../examples/h5-demo", "--memory-budget", "64"]);
+    let log = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{log}");
+    assert!(
+        log.contains("--memory-budget and --time-budget limit mini-programs; h5-demo is an H5 app"),
+        "{log}"
+    );
 }

@@ -66,9 +66,13 @@ impl std::fmt::Display for StopReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::MemoryBudget { budget, requested } => {
-                write!(f, "it used more than its memory budget of {}", mib(*budget))?;
+                write!(
+                    f,
+                    "it used more than its memory budget of {}",
+                    size(*budget)
+                )?;
                 match requested {
-                    Some(size) => write!(f, " (it asked for {} more)", mib(*size)),
+                    Some(requested) => write!(f, " (it asked for {} more)", size(*requested)),
                     None => Ok(()),
                 }
             }
@@ -82,9 +86,14 @@ impl std::fmt::Display for StopReason {
     }
 }
 
-/// `bytes` in MiB, one decimal.
-fn mib(bytes: u64) -> String {
-    format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
+/// `bytes` in MiB or KiB with one decimal, or in bytes when fewer than a KiB.
+fn size(bytes: u64) -> String {
+    const KIB: f64 = 1024.0;
+    match bytes as f64 {
+        b if b >= KIB * KIB => format!("{:.1} MiB", b / (KIB * KIB)),
+        b if b >= KIB => format!("{:.1} KiB", b / KIB),
+        _ => format!("{bytes} bytes"),
+    }
 }
 
 /// Where an app's logic runs.
@@ -203,5 +212,38 @@ impl Default for LogicOptions {
             time_budget: Self::TIME_BUDGET,
             isolation: Isolation::best_available(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stop_reason_reads_as_a_sentence_with_readable_sizes() {
+        let over = |requested| StopReason::MemoryBudget {
+            budget: 96 << 20,
+            requested,
+        };
+        assert_eq!(
+            over(Some(8_589_934_656)).to_string(),
+            "it used more than its memory budget of 96.0 MiB (it asked for 8192.0 MiB more)"
+        );
+        assert_eq!(
+            over(Some(40_960)).to_string(),
+            "it used more than its memory budget of 96.0 MiB (it asked for 40.0 KiB more)"
+        );
+        assert_eq!(
+            over(Some(24)).to_string(),
+            "it used more than its memory budget of 96.0 MiB (it asked for 24 bytes more)"
+        );
+        let slow = StopReason::TimeBudget {
+            budget_ms: 1500,
+            task: "the slow handler of 'tap'".into(),
+        };
+        assert_eq!(
+            slow.to_string(),
+            "the slow handler of 'tap' ran longer than the time budget of 1.5 s"
+        );
     }
 }
