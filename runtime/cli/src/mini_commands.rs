@@ -219,7 +219,9 @@ fn wait_ready(program: &MiniProgram) -> Result<Snapshot> {
     loop {
         let snapshot = program.snapshot()?;
         if snapshot.crashed {
-            return Ok(snapshot);
+            // Once the window shows the notice.
+            program.settle()?;
+            return Ok(program.snapshot()?);
         }
         if snapshot.cold_start.is_some() {
             program.settle()?;

@@ -8,11 +8,15 @@ use std::sync::Arc;
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
+#[path = "../../tests/mp_support/mod.rs"]
+mod mp_support;
+
 use capsule_runtime::view::Selector;
 use capsule_runtime::{
     App, AppLimits, Container, ContainerEvent, HeadlessHost, Isolation, MiniProgram,
-    MiniProgramOptions, PageId, Snapshot, StopReason, UserAction, WORKER_ARG, WorkerCommand,
+    MiniProgramOptions, PageId, StopReason, UserAction, WORKER_ARG, WorkerCommand,
 };
+use mp_support::wait;
 
 /// A budget small enough to reach quickly and far above what the apps need to start.
 const BUDGET: u64 = 96 << 20;
@@ -61,27 +65,8 @@ fn launch(container: &Container, dialect: &str, limits: &AppLimits) -> MiniProgr
         ..MiniProgramOptions::default()
     };
     let program = MiniProgram::launch(container, app, &options).expect("launches");
-    wait(&program, "the home page", |s| s.cold_start.is_some());
+    wait(&program, |s| s.cold_start.is_some());
     program
-}
-
-/// Settles and polls until `done` holds (at most 20 s); returns the snapshot.
-fn wait(program: &MiniProgram, what: &str, done: impl Fn(&Snapshot) -> bool) -> Snapshot {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        program.settle().expect("settles");
-        let snapshot = program.snapshot().expect("snapshot");
-        if done(&snapshot) {
-            return snapshot;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "timed out waiting for {what}: {}\nerrors: {:?}",
-            snapshot.html,
-            snapshot.errors
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
 }
 
 fn tap(program: &MiniProgram, selector: &str) {
@@ -141,9 +126,7 @@ fn still_answers(bystander: &MiniProgram, taps: &mut u32) {
     tap(bystander, ".bump");
     *taps += 1;
     let expected = taps.to_string();
-    wait(bystander, "the bystander's count", |_| {
-        text_of(bystander, "count") == expected
-    });
+    wait(bystander, |_| text_of(bystander, "count") == expected);
 }
 
 /// Each memory bomb stops its own app with its reason; the host and the bystander keep
@@ -164,7 +147,7 @@ fn memory_bombs_stop_only_their_app(dialect: &str) {
             StopReason::MemoryBudget { budget, .. } => assert_eq!(*budget, BUDGET),
             other => panic!("{bomb}: stopped for another reason: {other}"),
         }
-        let snapshot = wait(&program, "the stopped notice", |s| s.crashed);
+        let snapshot = wait(&program, |s| s.crashed);
         assert!(
             snapshot.html.contains("This mini-program was stopped")
                 && snapshot.html.contains("memory budget of 96.0 MiB"),
@@ -187,9 +170,7 @@ fn memory_bombs_stop_only_their_app(dialect: &str) {
     // The app opens again and works.
     let again = launch(&container, dialect, &limits);
     tap(&again, ".bump");
-    wait(&again, "the reopened app's count", |_| {
-        text_of(&again, "count") == "1"
-    });
+    wait(&again, |_| text_of(&again, "count") == "1");
 }
 
 /// A time budget the bombs never get near.
@@ -215,9 +196,7 @@ fn a_view_script_bomb_stops_only_its_app(dialect: &str) {
     let program = launch(&container, dialect, &limits);
     assert_eq!(text_of(&program, "label"), "tapped 0 times");
     tap(&program, ".bump");
-    wait(&program, "the view script's label", |_| {
-        text_of(&program, "label") == "tapped 1 time"
-    });
+    wait(&program, |_| text_of(&program, "label") == "tapped 1 time");
     let before = resident_bytes();
     tap(&program, ".render-bomb");
     let reason = stop_of(&events, program.page(), Duration::from_secs(60));
@@ -225,7 +204,7 @@ fn a_view_script_bomb_stops_only_its_app(dialect: &str) {
         matches!(reason, StopReason::MemoryBudget { budget, .. } if budget == BUDGET),
         "stopped for another reason: {reason}"
     );
-    let snapshot = wait(&program, "the stopped notice", |s| s.crashed);
+    let snapshot = wait(&program, |s| s.crashed);
     assert!(
         snapshot.html.contains("This mini-program was stopped"),
         "{}",
@@ -282,13 +261,11 @@ fn memory_warnings_come_first(dialect: &str) {
     }
     assert!(level >= 10, "no warning of level 10 or more: {level}");
     // The app heard it too, and keeps running.
-    wait(&program, "the app's onMemoryWarning", |_| {
+    wait(&program, |_| {
         text_of(&program, "warning").parse::<u8>().unwrap_or(0) >= 10
     });
     tap(&program, ".bump");
-    wait(&program, "a tap after the warning", |_| {
-        text_of(&program, "count") == "1"
-    });
+    wait(&program, |_| text_of(&program, "count") == "1");
 }
 
 #[test]
@@ -318,7 +295,7 @@ fn a_slow_handler_is_stopped_at_the_time_budget(dialect: &str) {
     assert_eq!(*budget_ms, 1000);
     assert!(task.contains("slow"), "{task}");
     assert!(tapped.elapsed() >= Duration::from_secs(1));
-    let snapshot = wait(&program, "the stopped notice", |s| s.crashed);
+    let snapshot = wait(&program, |s| s.crashed);
     assert!(
         snapshot
             .html
@@ -400,7 +377,7 @@ fn a_killed_worker_stops_only_its_app() {
         ..MiniProgramOptions::default()
     };
     let program = MiniProgram::launch(&container, app, &options).expect("launches");
-    wait(&program, "the home page", |s| s.cold_start.is_some());
+    wait(&program, |s| s.cold_start.is_some());
     let running = workers_of("limits.killed");
     assert_eq!(running.len(), 1, "one worker for one app: {running:?}");
     let killed = std::process::Command::new("kill")
@@ -416,11 +393,9 @@ fn a_killed_worker_stops_only_its_app() {
         }
     );
     program.reload().expect("reloads");
-    wait(&program, "the reloaded app", |s| {
+    wait(&program, |s| {
         !s.crashed && s.route.as_deref() == Some("pages/index/index")
     });
     tap(&program, ".bump");
-    wait(&program, "a tap after the reload", |_| {
-        text_of(&program, "count") == "1"
-    });
+    wait(&program, |_| text_of(&program, "count") == "1");
 }

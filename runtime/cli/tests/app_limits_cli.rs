@@ -5,7 +5,10 @@
 //! `capsule run --headless` of an app stopped at its start, and bad budgets refused.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
+
+mod cli_support;
+use cli_support::{read_png, text};
 
 /// Relative to the package root, which is where cargo runs tests.
 const APPS: &str = "../../tests/apps";
@@ -14,21 +17,7 @@ const SCENARIOS: &str = "../../tests/scenarios/limits";
 const BUDGET_MIB: &str = "96";
 
 fn capsule(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_capsule"))
-        .args(args)
-        .env_remove("DISPLAY")
-        .env_remove("WAYLAND_DISPLAY")
-        .env("CAPSULE_LOG", "off")
-        .output()
-        .expect("capsule runs")
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
+    cli_support::capsule(args, "off")
 }
 
 /// `capsule test` of one scenario file of tests/scenarios/limits on the dialect's limits
@@ -289,22 +278,6 @@ fn bad_budgets_are_refused_with_a_clear_message() {
             "{help}"
         );
     }
-}
-
-/// The pixels (RGB) of a PNG, with its width and height.
-fn read_png(path: &Path) -> (u32, u32, Vec<(u8, u8, u8)>) {
-    let decoder = png::Decoder::new(std::io::BufReader::new(
-        std::fs::File::open(path).expect("screenshot written"),
-    ));
-    let mut reader = decoder.read_info().expect("a PNG");
-    let mut buffer = vec![0; reader.output_buffer_size()];
-    let frame = reader.next_frame(&mut buffer).expect("decodes");
-    let channels = frame.color_type.samples();
-    let pixels = buffer[..frame.buffer_size()]
-        .chunks(channels)
-        .map(|p| (p[0], p[1], p[2]))
-        .collect();
-    (frame.width, frame.height, pixels)
 }
 
 /// Ink (text: black, or the notice's red) pixels in rows `rows` of a screenshot: well away

@@ -5,7 +5,10 @@
 //! unchanged page passes, a changed one fails with what changed) and `capsule run --headless`.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
+
+mod cli_support;
+use cli_support::{read_png, text};
 
 #[path = "../../tests/mp_support/mod.rs"]
 mod mp_support;
@@ -19,21 +22,7 @@ const SCENARIOS: &str = "../../tests/scenarios";
 const NAMES: [&str; 5] = ["todo", "empty", "chain", "events", "clear"];
 
 fn capsule(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_capsule"))
-        .args(args)
-        .env_remove("DISPLAY")
-        .env_remove("WAYLAND_DISPLAY")
-        .env("CAPSULE_LOG", "warn")
-        .output()
-        .expect("capsule runs")
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
+    cli_support::capsule(args, "warn")
 }
 
 /// Runs every scenario of one example app; returns the output folder's files.
@@ -59,22 +48,6 @@ fn run_example(dialect: &str, webview: bool) -> tempfile::TempDir {
     let report = std::fs::read_to_string(&junit).expect("junit report");
     assert!(report.contains(r#"tests="5" failures="0""#), "{report}");
     out
-}
-
-/// The pixels (RGB) of a PNG, with its width and height.
-fn read_png(path: &Path) -> (u32, u32, Vec<(u8, u8, u8)>) {
-    let decoder = png::Decoder::new(std::io::BufReader::new(
-        std::fs::File::open(path).expect("screenshot written"),
-    ));
-    let mut reader = decoder.read_info().expect("a PNG");
-    let mut buffer = vec![0; reader.output_buffer_size()];
-    let frame = reader.next_frame(&mut buffer).expect("decodes");
-    let channels = frame.color_type.samples();
-    let pixels = buffer[..frame.buffer_size()]
-        .chunks(channels)
-        .map(|p| (p[0], p[1], p[2]))
-        .collect();
-    (frame.width, frame.height, pixels)
 }
 
 /// Checks a screenshot is a window of `size` and not blank; returns its pixels (RGB).

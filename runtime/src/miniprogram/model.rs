@@ -138,6 +138,6 @@ pub struct Snapshot {
     pub chrome: Value,
     /// Cold start phases, once the home page is ready.
     pub cold_start: Option<ColdStart>,
-    /// Whether the logic layer has crashed.
+    /// Whether the logic layer has stopped for good (over a budget, or crashed).
     pub crashed: bool,
 }

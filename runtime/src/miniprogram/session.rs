@@ -616,14 +616,13 @@ impl Session {
         let message = format!("This mini-program was stopped: {reason}.");
         self.errors.push(format!("stopped: {reason}"));
         self.crashed = true;
+        let mut settles = Vec::new();
         for (_, evaluation) in self.evaluations.drain() {
             match evaluation {
                 Evaluation::Caller(answer) => {
                     answer.send(Err(format!("stopped: {reason}"))).ok();
                 }
-                Evaluation::Settle(answer, _) => {
-                    answer.send(()).ok();
-                }
+                Evaluation::Settle(answer, _) => settles.push(answer),
                 Evaluation::ColdStartReady => {}
             }
         }
@@ -648,6 +647,9 @@ impl Session {
         }
         self.shown = None;
         self.show_top();
+        for answer in settles {
+            self.when_drawn(answer);
+        }
         self.container.emit(&ContainerEvent::AppStopped {
             page: self.page,
             app: self.app.id().to_owned(),
@@ -924,14 +926,30 @@ impl Session {
         self.send_page(json!({"kind": "mpPatch", "seq": self.sent_seq, "ops": ops}));
     }
 
+    /// Answers a settle of an app whose logic has stopped once the window shows what was
+    /// sent to it, the stop notice included (at once headless): the window may still be
+    /// loading, and then draws the notice when it has.
+    fn when_drawn(&mut self, answer: Sender<()>) {
+        if !self.webview {
+            answer.send(()).ok();
+        } else if !self.loaded {
+            // The whole page goes to the window once it has loaded, as the next update.
+            self.waiting_render.push((self.sent_seq + 1, answer));
+        } else if self.rendered_seq < self.sent_seq {
+            self.waiting_render.push((self.sent_seq, answer));
+        } else {
+            answer.send(()).ok();
+        }
+    }
+
     fn evaluate(&mut self, source: &str, purpose: Evaluation) {
         let id = self.next_evaluation;
         self.next_evaluation += 1;
         if self.crashed {
             if let Evaluation::Caller(answer) = purpose {
-                answer.send(Err("the logic layer has crashed".into())).ok();
+                answer.send(Err("the app's logic has stopped".into())).ok();
             } else if let Evaluation::Settle(answer, _) = purpose {
-                answer.send(()).ok();
+                self.when_drawn(answer);
             }
             return;
         }

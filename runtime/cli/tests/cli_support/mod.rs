@@ -1,0 +1,43 @@
+//! Shared by the tests that run the `capsule` binary and read what it wrote. (Each test file
+//! uses a part of it.)
+#![allow(dead_code, unreachable_pub)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// Runs `capsule` with `args`, with no display (a window gets a virtual one) and its log at
+/// `log` (`off`, `warn`, ...).
+pub fn capsule(args: &[&str], log: &str) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_capsule"))
+        .args(args)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env("CAPSULE_LOG", log)
+        .output()
+        .expect("capsule runs")
+}
+
+/// What a run printed: stdout, then stderr.
+pub fn text(output: &Output) -> String {
+    format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// The pixels (RGB) of a PNG, with its width and height.
+pub fn read_png(path: &Path) -> (u32, u32, Vec<(u8, u8, u8)>) {
+    let decoder = png::Decoder::new(std::io::BufReader::new(
+        std::fs::File::open(path).expect("screenshot written"),
+    ));
+    let mut reader = decoder.read_info().expect("a PNG");
+    let mut buffer = vec![0; reader.output_buffer_size()];
+    let frame = reader.next_frame(&mut buffer).expect("decodes");
+    let channels = frame.color_type.samples();
+    let pixels = buffer[..frame.buffer_size()]
+        .chunks(channels)
+        .map(|p| (p[0], p[1], p[2]))
+        .collect();
+    (frame.width, frame.height, pixels)
+}
