@@ -16,8 +16,10 @@ use serde_json::Value;
 use crate::messages::{LogicCommand, LogicToView};
 use crate::options::{LogicOptions, StopReason};
 
-/// Longest line either side reads: the largest `setData` (1 MiB) with room for escaping.
-const MAX_LINE: usize = 16 << 20;
+/// Longest line either side reads. Logic messages stay under the 1 MiB `setData` cap, but a
+/// rendered page (the view service's answer) or the page data sent for a render can be far
+/// larger: a long `wx:for` list renders to many times its data.
+const MAX_LINE: usize = 64 << 20;
 
 /// From the host to its worker.
 #[derive(Debug, Serialize, Deserialize)]
