@@ -360,6 +360,128 @@ fn es_modules_import_export() {
     );
 }
 
+/// Packages as "build npm" lays them out (WeChat: `miniprogram_npm/`, a package's own
+/// dependencies in a nested `miniprogram_npm/`) and as npm does (Alipay: `node_modules/`),
+/// found by walking up from the requiring file, nearest first, as Node does; `package.json`
+/// names the entry.
+#[test]
+fn packages_resolve_from_the_nearest_package_folder_and_their_package_json() {
+    let files = [
+        ("app.json", r#"{"pages":["pages/index/index"]}"#),
+        ("app.js", "App({})"),
+        (
+            "miniprogram_npm/tslib/index.js",
+            "exports.which = 'top tslib';",
+        ),
+        (
+            "miniprogram_npm/ui/button/index.js",
+            "exports.tslib = require('tslib').which; exports.day = require('dayjs').name;",
+        ),
+        (
+            "miniprogram_npm/ui/miniprogram_npm/tslib/index.js",
+            "exports.which = 'ui tslib';",
+        ),
+        (
+            "node_modules/dayjs/package.json",
+            r#"{"name": "dayjs", "main": "dayjs.min.js", "module": "esm/index.js"}"#,
+        ),
+        (
+            "node_modules/dayjs/dayjs.min.js",
+            "exports.name = 'dayjs main';",
+        ),
+        (
+            "node_modules/esonly/package.json",
+            r#"{"module": "es/index.js"}"#,
+        ),
+        (
+            "node_modules/esonly/es/index.js",
+            "export const kind = 'module field';",
+        ),
+        (
+            "node_modules/mp-lib/package.json",
+            r#"{"miniprogram": "dist"}"#,
+        ),
+        (
+            "node_modules/mp-lib/dist/index.js",
+            "exports.entry = 'dist index';",
+        ),
+        (
+            "node_modules/mp-lib/dist/part.js",
+            "exports.part = 'dist part';",
+        ),
+        (
+            "pages/index/index.js",
+            "
+            const ui = require('ui/button/index');
+            Page({ data: {
+              page: require('tslib').which, ui: ui.tslib, day: ui.day,
+              es: require('esonly').kind,
+              entry: require('mp-lib').entry, part: require('mp-lib/part').part,
+            } })",
+        ),
+    ];
+    let mut app = Harness::start("wechat", &files);
+    app.launch();
+    assert_eq!(
+        app.eval("getCurrentPages()[0].data"),
+        Ok(json!({
+            "page": "top tslib", "ui": "ui tslib", "day": "dayjs main",
+            "es": "module field", "entry": "dist index", "part": "dist part",
+        }))
+    );
+}
+
+/// `import` of a CommonJS file, with the interop Babel and the platforms' compilers use:
+/// named imports read `module.exports`; `default` is `module.exports` itself unless it sets
+/// `__esModule`, then its `default`. Minified ES modules (`export` mid-line) are modules.
+#[test]
+fn es_modules_import_commonjs_files_with_babel_interop() {
+    let files = [
+        ("app.json", r#"{"pages":["pages/index/index"]}"#),
+        ("app.js", "App({})"),
+        (
+            "util/catalog.js",
+            "globalThis.catalogRuns = (globalThis.catalogRuns || 0) + 1;\nmodule.exports = { items: ['a', 'b'], count: 2 };",
+        ),
+        (
+            "util/compiled.js",
+            "Object.defineProperty(exports, '__esModule', { value: true });\nexports.default = 'the default';\nexports.named = 'named';",
+        ),
+        (
+            "util/hidden.js",
+            "Object.defineProperty(exports, '__decorate', { value: function () { return 'decorated'; }, enumerable: false });",
+        ),
+        (
+            "util/fn.js",
+            "module.exports = function () { return 'called'; };",
+        ),
+        ("util/min.js", "const props={a:1};export default props;"),
+        (
+            "pages/index/index.js",
+            "import catalog, { items } from '../../util/catalog';\n\
+             import compiled, { named } from '../../util/compiled';\n\
+             import { __decorate } from '../../util/hidden';\n\
+             import * as whole from '../../util/catalog';\n\
+             import fn from '../../util/fn';\n\
+             import min from '../../util/min';\n\
+             const again = require('../../util/catalog');\n\
+             Page({ data: { items, count: catalog.count, compiled, named, decorated: __decorate(),\n\
+               wholeCount: whole.count, wholeDefault: whole.default === catalog, called: fn(), min: min.a,\n\
+               same: again === catalog } });",
+        ),
+    ];
+    let mut app = Harness::start("alipay", &files);
+    app.launch();
+    assert_eq!(
+        app.eval("[getCurrentPages()[0].data, globalThis.catalogRuns]"),
+        Ok(json!([{
+            "items": ["a", "b"], "count": 2, "compiled": "the default", "named": "named",
+            "decorated": "decorated", "wholeCount": 2, "wholeDefault": true, "called": "called",
+            "min": 1, "same": true,
+        }, 1]))
+    );
+}
+
 #[test]
 fn errors_name_file_and_line_and_go_to_on_error() {
     let files = [

@@ -2,20 +2,65 @@
 //! view layer's script loader: skipping comments, strings, template text and regular
 //! expression literals, telling ES modules from CommonJS, and finding the files a script asks
 //! for. Scanning is byte-based and never fails: malformed source scans to its end, and the
-//! engine reports the error when it parses.
+//! engine reports the error when it parses. [`resolve`] finds the files those requests (and
+//! `usingComponents` paths) lead to.
 
-/// Whether a script uses ES module syntax: a line that starts with an `import` or `export`
-/// statement (the keyword followed by a space, `{`, `*` or a quote), so it must be loaded as a
-/// module rather than wrapped as CommonJS.
+pub mod resolve;
+
+/// Whether a script uses ES module syntax: an `import` or `export` statement (the keyword,
+/// not a property name, followed by `{`, `*`, a quote or a name) anywhere outside comments,
+/// strings and regular expressions, as minified files have them mid-line, so it must be
+/// loaded as a module rather than wrapped as CommonJS. `import(…)` and `import.meta` do not
+/// count.
 pub fn is_es_module(source: &str) -> bool {
-    source.lines().any(|line| {
-        let line = line.trim_start();
-        ["import", "export"].iter().any(|keyword| {
-            line.strip_prefix(keyword)
-                .and_then(|rest| rest.chars().next())
-                .is_some_and(|next| next.is_whitespace() || matches!(next, '{' | '*' | '"' | '\''))
-        })
-    })
+    let bytes = source.as_bytes();
+    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80;
+    let mut last = b';';
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if let Some(next) = skip_trivia(bytes, i) {
+            if b != b'/' {
+                last = b'"';
+            }
+            i = next;
+            continue;
+        }
+        if b == b'/' && regex_may_follow(last) {
+            i = skip_regex(bytes, i);
+            last = b'/';
+            continue;
+        }
+        if !is_word(b) {
+            if !b.is_ascii_whitespace() {
+                last = b;
+            }
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && is_word(bytes[i]) {
+            i += 1;
+        }
+        let word = &bytes[start..i];
+        if last != b'.' && (word == b"import" || word == b"export") {
+            let next = bytes[i..]
+                .iter()
+                .copied()
+                .find(|b| !b.is_ascii_whitespace());
+            let statement = match next {
+                Some(b'{' | b'*') => true,
+                Some(b'"' | b'\'') => word == b"import",
+                Some(c) => is_word(c) && !c.is_ascii_digit(),
+                None => false,
+            };
+            if statement {
+                return true;
+            }
+        }
+        last = b'a';
+    }
+    false
 }
 
 /// Whether a `/` after the significant byte `last` starts a regular expression literal
@@ -182,6 +227,18 @@ mod tests {
         assert!(!is_es_module("module.exports = { importData() {} };"));
         assert!(!is_es_module("const exported = require('./x');"));
         assert!(!is_es_module("exports.a = 1;"));
+        assert!(is_es_module("const p={a:1};export default p;"));
+        assert!(is_es_module("var a=1;import{b}from\"b\";"));
+        assert!(!is_es_module(
+            "const m = import('./m'); x.import = 1; y.export(2);"
+        ));
+        assert!(!is_es_module(
+            "// export default x\n/* import a from 'a' */ s = 'export {a}';"
+        ));
+        assert!(!is_es_module("r = /export default/; t = `import {a}`;"));
+        assert!(!is_es_module(
+            "o = { import: 1, export: 2 }; u = import.meta;"
+        ));
     }
 
     #[test]

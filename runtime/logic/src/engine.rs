@@ -658,7 +658,7 @@ fn native_invoke_sync(_: &JsValue, args: &[JsValue], context: &mut Context) -> J
 fn native_resolve(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
     let specifier = string_arg(args, 0, context)?;
     let referrer = string_arg(args, 1, context)?;
-    let resolved = with_host(|host| modules::resolve(&host.app, &referrer, &specifier))?;
+    let resolved = with_host(|host| host.loader.resolve(&referrer, &specifier))?;
     Ok(resolved.map_or(JsValue::null(), |path| JsString::from(path.as_str()).into()))
 }
 

@@ -4,33 +4,15 @@
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use boa_engine::module::{ModuleLoader, ModuleRequest, Referrer};
-use boa_engine::{Context, JsNativeError, JsResult, JsString, Module, Source};
-use capsule_jsscan::{regex_may_follow, skip_regex, skip_trivia};
+use boa_engine::module::{ModuleLoader, ModuleRequest, Referrer, SyntheticModuleInitializer};
+use boa_engine::property::PropertyKey;
+use boa_engine::{Context, JsNativeError, JsResult, JsString, JsValue, Module, Source, js_string};
+use capsule_jsscan::resolve::{PackageTree, resolve_script};
+use capsule_jsscan::{is_es_module, regex_may_follow, requests, skip_regex, skip_trivia};
 use capsule_packages::{App, RelativePath};
-
-/// Joins `specifier` onto the folder of `referrer` (or the package root for `/x`), folding
-/// `.` and `..`; `None` when it climbs out of the package.
-pub(crate) fn join(referrer: &str, specifier: &str) -> Option<String> {
-    let mut parts: Vec<&str> = Vec::new();
-    if !specifier.starts_with('/') {
-        parts.extend(referrer.split('/').filter(|p| !p.is_empty()));
-        parts.pop();
-    }
-    for part in specifier.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            other => parts.push(other),
-        }
-    }
-    Some(parts.join("/"))
-}
 
 /// Reads a file of the app as text.
 pub(crate) fn read_text(app: &App, path: &str) -> Option<String> {
@@ -39,39 +21,28 @@ pub(crate) fn read_text(app: &App, path: &str) -> Option<String> {
     String::from_utf8(bytes).ok()
 }
 
-fn exists(app: &App, path: &str) -> bool {
-    RelativePath::new(path)
-        .ok()
-        .is_some_and(|relative| app.files().read(&relative).is_ok())
-}
+/// The app's files as module resolution sees them.
+struct AppTree<'a>(&'a App);
 
-/// Resolves what `require(specifier)` or `import … from specifier` means in file `referrer`:
-/// relative (`./x`, `../x`), package-absolute (`/x`), or bare (`x`: next to the file first,
-/// then `miniprogram_npm/x` and `node_modules/x`), trying the name as is, with `.js`, with
-/// `.json` and as a folder with `index.js`.
-pub(crate) fn resolve(app: &App, referrer: &str, specifier: &str) -> Option<String> {
-    let bare = !(specifier.starts_with('.') || specifier.starts_with('/'));
-    let mut bases = vec![join(referrer, specifier)];
-    if bare {
-        bases.push(Some(format!("miniprogram_npm/{specifier}")));
-        bases.push(Some(format!("node_modules/{specifier}")));
+impl PackageTree for AppTree<'_> {
+    fn is_file(&self, path: &str) -> bool {
+        RelativePath::new(path)
+            .ok()
+            .is_some_and(|relative| self.0.files().read(&relative).is_ok())
     }
-    bases.into_iter().flatten().find_map(|base| {
-        [
-            base.clone(),
-            format!("{base}.js"),
-            format!("{base}.json"),
-            format!("{base}/index.js"),
-        ]
-        .into_iter()
-        .find(|candidate| !candidate.is_empty() && exists(app, candidate))
-    })
+
+    fn read_text(&self, path: &str) -> Option<String> {
+        read_text(self.0, path)
+    }
 }
 
 /// Loads ES modules from the app's files, each resolved path parsed once.
 pub(crate) struct AppModuleLoader {
     app: App,
     cache: RefCell<HashMap<String, Module>>,
+    /// Resolutions by (folder of the referrer, specifier): every component of a library
+    /// requires the same few files, and each probe may be a read through the host.
+    resolved: RefCell<HashMap<(String, String), Option<String>>>,
 }
 
 impl AppModuleLoader {
@@ -79,7 +50,21 @@ impl AppModuleLoader {
         Self {
             app,
             cache: RefCell::default(),
+            resolved: RefCell::default(),
         }
+    }
+
+    /// The file `require(specifier)` or `import … from specifier` in file `referrer` means
+    /// ([`resolve_script`]).
+    pub(crate) fn resolve(&self, referrer: &str, specifier: &str) -> Option<String> {
+        let folder = referrer.rfind('/').map_or("", |at| &referrer[..at]);
+        let key = (folder.to_owned(), specifier.to_owned());
+        if let Some(known) = self.resolved.borrow().get(&key) {
+            return known.clone();
+        }
+        let found = resolve_script(&AppTree(&self.app), referrer, specifier);
+        self.resolved.borrow_mut().insert(key, found.clone());
+        found
     }
 
     /// The module at resolved path `path`, parsed on first use.
@@ -93,9 +78,22 @@ impl AppModuleLoader {
         crate::script::check_nesting(&source, path)?;
         let module = if path.ends_with(".json") {
             Module::parse_json(JsString::from(source.as_str()), context)?
+        } else if !is_es_module(&source) {
+            commonjs_module(path, context)?
         } else {
+            // The platforms compile modules to CommonJS, so their `require` works in a file
+            // that also imports; it goes before the first statement, on line 1.
+            let require = if requests(&source, false).is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "const require = __capsule.requireFrom({});",
+                    serde_json::Value::from(path)
+                )
+            };
+            let source = format!("{require}{}", pin_arrow_this(&source));
             Module::parse(
-                Source::from_bytes(pin_arrow_this(&source).as_bytes()).with_path(Path::new(path)),
+                Source::from_bytes(source.as_bytes()).with_path(Path::new(path)),
                 None,
                 context,
             )
@@ -109,6 +107,64 @@ impl AppModuleLoader {
             .insert(path.to_owned(), module.clone());
         Ok(module)
     }
+}
+
+/// CommonJS file `path` as an ES module, with the interop Babel and the platforms'
+/// compilers give `import` of a CommonJS file: the file runs (once, through the prelude's
+/// `require`) when it is linked; each own property of its `module.exports` is a named export;
+/// `default` is `module.exports` itself, or its `default` when it sets `__esModule`.
+fn commonjs_module(path: &str, context: &mut Context) -> JsResult<Module> {
+    let capsule = context
+        .global_object()
+        .get(js_string!("__capsule"), context)?;
+    let require_file = capsule
+        .as_object()
+        .map(|capsule| capsule.get(js_string!("requireFile"), context))
+        .transpose()?
+        .and_then(|function| function.as_callable())
+        .ok_or_else(|| JsNativeError::error().with_message("the prelude has no requireFile"))?;
+    let exports = require_file.call(
+        &JsValue::undefined(),
+        &[JsString::from(path).into()],
+        context,
+    )?;
+    let mut names = vec![js_string!("default")];
+    if let Some(object) = exports.as_object() {
+        for key in object.own_property_keys(context)? {
+            if let PropertyKey::String(name) = key
+                && name != js_string!("default")
+            {
+                names.push(name);
+            }
+        }
+    }
+    let export_names = names.clone();
+    Ok(Module::synthetic(
+        &export_names,
+        SyntheticModuleInitializer::from_copy_closure_with_captures(
+            |module, (exports, names), context| {
+                let object = exports.as_object();
+                let es_module = match &object {
+                    Some(object) => object.get(js_string!("__esModule"), context)?.to_boolean(),
+                    None => false,
+                };
+                for name in names {
+                    let value = match &object {
+                        Some(object) if *name != js_string!("default") || es_module => {
+                            object.get(name.clone(), context)?
+                        }
+                        _ => exports.clone(),
+                    };
+                    module.set_export(name, value)?;
+                }
+                Ok(())
+            },
+            (exports, names),
+        ),
+        Some(PathBuf::from(path)),
+        None,
+        context,
+    ))
 }
 
 /// Works around a boa 0.22 bug: `this` used only in an arrow function nested in another
@@ -227,7 +283,7 @@ impl ModuleLoader for AppModuleLoader {
             .map(|path| path.to_string_lossy().into_owned())
             .unwrap_or_default();
         let specifier = request.specifier().to_std_string_escaped();
-        let resolved = resolve(&self.app, &from, &specifier).ok_or_else(|| {
+        let resolved = self.resolve(&from, &specifier).ok_or_else(|| {
             JsNativeError::error().with_message(format!(
                 "cannot find module '{specifier}' imported from {from}"
             ))
@@ -239,25 +295,6 @@ impl ModuleLoader for AppModuleLoader {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn joins_paths_inside_the_package() {
-        let cases = [
-            ("pages/a/a.js", "./b", Some("pages/a/b")),
-            ("pages/a/a.js", "../../util/x", Some("util/x")),
-            ("pages/a/a.js", "/util/x.js", Some("util/x.js")),
-            ("app.js", "./util", Some("util")),
-            ("app.js", "../x", None),
-            ("pages/a/a.js", "x", Some("pages/a/x")),
-        ];
-        for (referrer, specifier, expected) in cases {
-            assert_eq!(
-                join(referrer, specifier).as_deref(),
-                expected,
-                "{referrer} + {specifier}"
-            );
-        }
-    }
 
     #[test]
     fn functions_and_block_bodied_arrows_are_marked_as_keeping_this() {

@@ -1569,6 +1569,10 @@
       fireTimer: fireTimer,
       apiAnswer: apiAnswer,
       reportError: reportError,
+      // What a CommonJS file exports, for an ES module importing it.
+      requireFile: function (path) { return loadModule(path).exports; },
+      // `require` inside ES module `path`.
+      requireFrom: makeRequire,
       // The host's memory warning: {level} as both platforms give it.
       memoryWarning: function (level) { appEvent('memoryWarning', { level: level }); },
     },

@@ -267,9 +267,21 @@ impl AppConfig {
         })
     }
 
-    /// Puts the theme's values in place of the `@name` variables of a page's json.
+    /// Puts the theme's values in place of the `@name` variables of a page's json window
+    /// settings; component paths (`@vant/weapp/...` is a package) are not settings.
     pub(crate) fn apply_theme(&self, page_json: &mut Value) -> Result<(), String> {
-        apply_theme(page_json, &self.theme)
+        let Value::Object(settings) = page_json else {
+            return apply_theme(page_json, &self.theme);
+        };
+        for (key, value) in settings {
+            if !matches!(
+                key.as_str(),
+                "usingComponents" | "componentPlaceholder" | "componentGenerics"
+            ) {
+                apply_theme(value, &self.theme)?;
+            }
+        }
+        Ok(())
     }
 
     /// The tab index of page `path`, if it is a tab page.
@@ -616,9 +628,14 @@ mod tests {
         let tab = &config.tab_bar.as_ref().expect("tab bar").items[0];
         assert_eq!(tab.icon.as_deref(), Some("image/a.png"));
 
-        let mut page = serde_json::json!({"navigationBarBackgroundColor": "@navBg"});
+        let mut page = serde_json::json!({"navigationBarBackgroundColor": "@navBg",
+            "usingComponents": {"van-button": "@vant/weapp/button/index"}});
         config.apply_theme(&mut page).expect("known variable");
         assert_eq!(page["navigationBarBackgroundColor"], "#F7F7F7");
+        assert_eq!(
+            page["usingComponents"]["van-button"], "@vant/weapp/button/index",
+            "a scoped npm package is a component path, not a theme variable"
+        );
         let mut unknown = serde_json::json!({"backgroundColor": "@nowhere"});
         let error = config
             .apply_theme(&mut unknown)

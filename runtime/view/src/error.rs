@@ -36,6 +36,21 @@ pub enum ViewError {
         /// The parser's message.
         message: String,
     },
+    /// A `usingComponents` entry names no component template.
+    #[error(
+        "{file}: usingComponents \"{tag}\": no component at '{target}' (looked for its .{ext} \
+         beside the file and in the miniprogram_npm/ and node_modules/ folders up to the package root)"
+    )]
+    Component {
+        /// The `.json` file (or `app.json`) with the entry.
+        file: String,
+        /// The tag it declares.
+        tag: String,
+        /// The path as written.
+        target: String,
+        /// The template extension looked for.
+        ext: String,
+    },
     /// A view script (WXS/SJS) failed to load.
     #[error("{file}: {message}")]
     Script {

@@ -8,6 +8,7 @@ use crate::error::ViewError;
 use crate::source::{Dialect, SourceFiles};
 use crate::source::{SourceMap, Warning};
 use crate::template::{Node, TemplateFile, parse_file};
+use capsule_jsscan::resolve::{PackageTree, resolve_component};
 use capsule_jsscan::{is_es_module, requests};
 
 /// A page's templates, linked and ready to render.
@@ -57,6 +58,8 @@ impl PageView {
         app_components: &Map<String, Value>,
     ) -> Result<Self, ViewError> {
         let entry = normalize(entry).ok_or_else(|| ViewError::Path(entry.to_owned()))?;
+        let ext = template_ext(&entry);
+        let app_components = resolve_components(files, "app.json", app_components, ext)?;
         let mut linker = Linker {
             files,
             page: PageView {
@@ -68,7 +71,7 @@ impl PageView {
                 scripts: Vec::new(),
                 script_files: Vec::new(),
             },
-            app_components,
+            app_components: &app_components,
             stack: Vec::new(),
             script_stack: Vec::new(),
         };
@@ -172,7 +175,8 @@ impl PageView {
 struct Linker<'a> {
     files: &'a dyn SourceFiles,
     page: PageView,
-    app_components: &'a Map<String, Value>,
+    /// The app-wide `usingComponents`: tag → component template path.
+    app_components: &'a HashMap<String, String>,
     /// Files being linked, to reject include/import cycles.
     stack: Vec<String>,
     /// View-script files being linked, to reject require/import cycles.
@@ -186,14 +190,15 @@ impl Linker<'_> {
             return Ok(());
         }
         let json_path = format!("{}.json", strip_ext(path));
-        let mut using: Map<String, Value> = self.app_components.clone();
+        let mut tags = self.app_components.clone();
         if let Some(text) = self.files.read_text(&json_path) {
             let json: Value = serde_json::from_str(&text).map_err(|e| ViewError::Json {
                 file: json_path.clone(),
                 message: e.to_string(),
             })?;
             if let Some(Value::Object(map)) = json.get("usingComponents") {
-                using.extend(map.clone());
+                let own = resolve_components(self.files, &json_path, map, template_ext(path))?;
+                tags.extend(own);
             }
             if let Some(Value::Array(names)) = json.get("externalClasses") {
                 let names = names
@@ -207,16 +212,6 @@ impl Linker<'_> {
             if matches!(isolation, Some("apply-shared" | "shared")) {
                 self.page.shared_styles.insert(path.to_owned());
             }
-        }
-        let mut tags = HashMap::new();
-        for (tag, target) in &using {
-            // Plugin components (`plugin://…`) are not files of the package.
-            let Some(target) = target.as_str().filter(|t| !t.contains("://")) else {
-                continue;
-            };
-            let resolved =
-                resolve(path, target).ok_or_else(|| ViewError::Path(target.to_owned()))?;
-            tags.insert(tag.clone(), resolved);
         }
         self.page.components.insert(path.to_owned(), tags.clone());
         self.file(path, None)?;
@@ -378,6 +373,55 @@ impl Linker<'_> {
             deps,
         });
         Ok(())
+    }
+}
+
+/// The template files of a `usingComponents` map declared in `file`: tag → template path
+/// with extension `ext`. Plugin components (`plugin://…`) are not files of the package and
+/// are left out.
+fn resolve_components(
+    files: &dyn SourceFiles,
+    file: &str,
+    using: &Map<String, Value>,
+    ext: &str,
+) -> Result<HashMap<String, String>, ViewError> {
+    let tree = Tree(files);
+    let mut tags = HashMap::new();
+    for (tag, target) in using {
+        let Some(target) = target.as_str().filter(|t| !t.contains("://")) else {
+            continue;
+        };
+        let template =
+            resolve_component(&tree, file, target, ext).ok_or_else(|| ViewError::Component {
+                file: file.to_owned(),
+                tag: tag.clone(),
+                target: target.to_owned(),
+                ext: ext.to_owned(),
+            })?;
+        tags.insert(tag.clone(), template);
+    }
+    Ok(tags)
+}
+
+/// Source files as module resolution sees them.
+struct Tree<'a>(&'a dyn SourceFiles);
+
+impl PackageTree for Tree<'_> {
+    fn is_file(&self, path: &str) -> bool {
+        self.0.read_text(path).is_some()
+    }
+
+    fn read_text(&self, path: &str) -> Option<String> {
+        self.0.read_text(path)
+    }
+}
+
+/// The template extension of a template path (`wxml` unless it ends in `.axml`).
+fn template_ext(path: &str) -> &'static str {
+    if Dialect::of_path(path) == Dialect::Alipay {
+        "axml"
+    } else {
+        "wxml"
     }
 }
 
