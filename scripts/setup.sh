@@ -16,9 +16,14 @@ CAPSULE_APT_PACKAGES=(
 )
 
 capsule_install_system_packages() {
+  capsule_apt_install "${CAPSULE_APT_PACKAGES[@]}"
+}
+
+# Installs the Debian packages named that are not installed yet.
+capsule_apt_install() {
   local missing=()
   local package
-  for package in "${CAPSULE_APT_PACKAGES[@]}"; do
+  for package in "$@"; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
       missing+=("$package")
     fi
@@ -34,6 +39,33 @@ capsule_install_system_packages() {
   export DEBIAN_FRONTEND=noninteractive
   "${sudo[@]}" apt-get update -qq
   "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# The examples built on npm component libraries (examples/*/package.json): node_modules/
+# from each package-lock.json, through Debian's Node.js and npm when the machine has none.
+capsule_install_example_packages() {
+  if ! command -v npm >/dev/null; then
+    capsule_apt_install nodejs npm
+  fi
+  local project
+  for project in examples/*/; do
+    if [ -f "$project/package-lock.json" ] &&
+      { [ ! -f "$project/node_modules/.package-lock.json" ] ||
+        [ "$project/package-lock.json" -nt "$project/node_modules/.package-lock.json" ]; }; then
+      echo "capsule: installing the npm packages of $project" >&2
+      (cd "$project" && npm ci --no-audit --no-fund --loglevel=error)
+    fi
+  done
+}
+
+# WeChat's "build npm" for the WeChat examples on npm packages, with the capsule binary.
+capsule_build_example_npm() {
+  local project
+  for project in examples/*/; do
+    if [ -f "$project/package.json" ] && [ -f "$project/project.config.json" ]; then
+      "$CARGO_TARGET_DIR/debug/capsule" build-npm "$project" >/dev/null
+    fi
+  done
 }
 
 capsule_use_shared_target_dir() {

@@ -6,12 +6,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 capsule_install_system_packages
+capsule_install_example_packages
 capsule_use_shared_target_dir
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+echo "== example apps: build npm"
+cargo build --locked -q -p capsule-cli
+capsule_build_example_npm
 echo "== cargo test"
 # Each test process (and the apps' logic workers, webviews, rustc) may hold at most 8 GiB
 # of data (RLIMIT_DATA, in KiB): a regression that lets a memory bomb reach the host makes

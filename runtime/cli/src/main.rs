@@ -3,6 +3,7 @@
 mod args;
 mod channel_commands;
 mod mini_commands;
+mod npm_command;
 mod package_commands;
 mod scenario;
 mod simulator;
@@ -56,6 +57,14 @@ enum Command {
     /// expectations, one line per step. Headless by default; --webview runs them in the
     /// real window. Exits 1 when a step fails.
     Test(mini_commands::TestArgs),
+    /// Build a WeChat project's npm packages as WeChat's developer tools do ("build npm"):
+    /// copy each dependency in package.json (and theirs) from node_modules/ into
+    /// miniprogram_npm/, a mini-program package's miniprogram folder only.
+    BuildNpm {
+        /// The project folder (with package.json and node_modules/).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
     /// Create a publisher key pair: <out> (secret, mode 0600) and <out>.pub (one line).
     Keygen {
         /// Secret key file to create.
@@ -202,6 +211,7 @@ fn execute(command: Command, data_dir: Option<&Path>) -> Result<i32> {
         Command::Test(args) => return mini_commands::test(&args, data_dir),
         Command::Keygen { out } => cmd::keygen(&out),
         Command::Pack { dir, key, out } => cmd::pack_dir(&dir, &key, &out),
+        Command::BuildNpm { dir } => npm_command::build_npm(&dir),
         Command::Verify { package, trust } => {
             cmd::verify(&cmd::verifier(&data()?, &trust.keys)?, &package)
         }
