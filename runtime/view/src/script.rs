@@ -1106,6 +1106,17 @@ mod tests {
     }
 
     #[test]
+    fn constructor_reads_are_renamed_outside_strings_comments_and_regexes() {
+        let source = "a.constructor; b ?. constructor; '.constructor'; // x.constructor\n/\\.constructor/; f(...constructor); ({constructor: 1}); `${x}.constructor`";
+        let renamed = type_names(source);
+        assert_eq!(renamed.len(), source.len());
+        assert_eq!(
+            renamed,
+            "a.__wxsType__; b ?. __wxsType__; '.constructor'; // x.constructor\n/\\.constructor/; f(...constructor); ({constructor: 1}); `${x}.constructor`"
+        );
+    }
+
+    #[test]
     fn bad_scripts_are_errors_and_runaway_ones_stop() {
         assert!(host(&[("b", "module.exports = {")]).is_err());
         assert!(host(&[("t", "throw new Error('no')")]).is_err());
