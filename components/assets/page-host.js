@@ -37,6 +37,8 @@
   // goes first in <head>, so any app rule wins, as on the platforms.
   const COMPONENTS_CSS = `
 [hidden] { display: none !important; }
+/* A virtual component host (WeChat options.virtualHost) draws no box: its children lay out in its parent. */
+[virtual-host] { display: contents !important; }
 /* The runtime's own notices (a page that does not compile, an app that was stopped). */
 :where(view.capsule-error) { padding: 16px; color: #b00020; font-size: 15px; line-height: 1.5; white-space: pre-wrap; }
 @keyframes capsule-spin { to { transform: rotate(360deg); } }
@@ -153,6 +155,7 @@
   const eventsMap = new WeakMap(); // element -> its event bindings
   const derivedMap = new WeakMap(); // element -> inline style properties the host owns
   const stateMap = new WeakMap(); // element -> component state (image, swiper, scroll-view)
+  const virtualHosts = new WeakSet(); // component hosts drawn without a box (virtualHost)
   let root = null; // the <page> element
   let pageStyle = null;
   let chrome = {};
@@ -209,6 +212,10 @@
     if (vnode.type !== "element") throw new Error("unknown node type " + JSON.stringify(vnode.type));
     const el = createElement(vnode.tag);
     mpNodes.add(el);
+    if (vnode.virtualHost === true) {
+      virtualHosts.add(el);
+      el.setAttribute("virtual-host", "");
+    }
     attrsMap.set(el, {});
     eventsMap.set(el, Array.isArray(vnode.events) ? vnode.events : []);
     for (const child of Array.isArray(vnode.children) ? vnode.children : []) el.appendChild(build(child));
@@ -248,6 +255,8 @@
 
   function reflect(el, name, value) {
     if (/^on/i.test(name)) return; // handler props never become inline DOM handlers
+    // A virtual host passes its class and style into the component instead of drawing them.
+    if (virtualHosts.has(el) && (name === "class" || name === "style")) return;
     if (name === "style" && typeof value === "string") value = inlineRpx(value);
     try {
       if (value === null || value === undefined || value === false) el.removeAttribute(name);

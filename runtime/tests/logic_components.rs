@@ -94,6 +94,7 @@ fn alipay_component_lifecycle_props_and_mixins() {
         component: 41,
         data: json!({"fromMixin": true, "open": false}),
         shares_page_styles: false,
+        virtual_host: false,
     }));
 
     call(&mut app, 41, "toggle", None);

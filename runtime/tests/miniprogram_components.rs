@@ -453,3 +453,152 @@ fn reload_runs_the_changed_files_on_the_page_shown() {
         serde_json::json!(1)
     );
 }
+
+/// The element at `path` of the snapshot's tree.
+fn element_at<'s>(snapshot: &'s Snapshot, path: &[u32]) -> &'s VElement {
+    let mut nodes = snapshot.tree.as_slice();
+    let mut element = None;
+    for &i in path {
+        if let VNode::Element(el) = &nodes[i as usize] {
+            element = Some(el);
+            nodes = &el.children;
+        }
+    }
+    element.expect("an element")
+}
+
+#[test]
+fn a_wechat_virtual_host_passes_its_class_and_style_in_and_taps_inside_reach_the_component() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_files(
+        dir.path(),
+        &[
+            (
+                "manifest.json",
+                r#"{"appId":"comp.virtual","name":"C","version":"1.0.0","kind":"miniprogram","dialect":"wechat","entry":"app.json"}"#,
+            ),
+            ("app.json", r#"{"pages":["pages/index/index"]}"#),
+            ("app.js", "App({})"),
+            (
+                "pages/index/index.json",
+                r#"{"usingComponents":{"t-cell":"/components/cell/cell"}}"#,
+            ),
+            (
+                "pages/index/index.wxml",
+                r#"<view class="row"><t-cell id="c1" class="mine" style="color: red" custom-style="margin: 1px" label="A" bind:click="onClick"/></view><view class="log">{{log}}</view>"#,
+            ),
+            (
+                "pages/index/index.js",
+                r#"Page({
+                  data: { log: '' },
+                  onClick(e) { this.setData({ log: e.detail.style + '|' + e.detail.n }); },
+                });"#,
+            ),
+            ("components/cell/cell.json", r#"{"component": true}"#),
+            (
+                "components/cell/cell.wxml",
+                r#"<view class="class cell" style="{{style}}; {{customStyle}}" bindtap="tap">{{label}}:{{n}}</view>"#,
+            ),
+            (
+                "components/cell/cell.js",
+                r#"Component({
+                  options: { virtualHost: true },
+                  externalClasses: ['class'],
+                  properties: { style: String, customStyle: String, label: String },
+                  data: { n: 0 },
+                  methods: {
+                    tap() {
+                      this.setData({ n: this.data.n + 1 });
+                      this.triggerEvent('click', { style: this.data.style, n: this.data.n });
+                    },
+                  },
+                });"#,
+            ),
+        ],
+    );
+    let program = launch(dir.path());
+    let snapshot = wait(&program, |s| {
+        find(s, "row")
+            .first()
+            .is_some_and(|row| element_at(s, &[row[0], 0]).virtual_host)
+    });
+    // The host draws no box, class or style of its own ...
+    let host = element_at(&snapshot, &[find(&snapshot, "row")[0][0], 0]);
+    assert_eq!(host.tag, "t-cell");
+    assert!(
+        snapshot.html.contains(r#"<t-cell virtual-host customStyle="margin: 1px" id="c1" label="A" bind:click="onClick">"#),
+        "{}",
+        snapshot.html
+    );
+    // ... they land on the component's root: `class` as an external class, `style` as a property.
+    let cell = element_at(&snapshot, &find(&snapshot, "cell")[0]);
+    assert_eq!(cell.attrs["class"], "mine components-cell-cell--cell");
+    assert_eq!(cell.attrs["style"], "color: red; margin: 1px");
+    assert_eq!(texts(&snapshot, "cell"), ["A:0"]);
+    // A tap inside runs the component's handler, whose event reaches the page.
+    program
+        .act(find(&snapshot, "cell")[0].clone(), UserAction::Tap)
+        .expect("tap");
+    let snapshot = wait(&program, |s| texts(s, "log") == ["color: red|1"]);
+    assert_eq!(texts(&snapshot, "cell"), ["A:1"]);
+    assert!(snapshot.errors.is_empty(), "{:?}", snapshot.errors);
+}
+
+#[test]
+fn alipay_components_get_data_attributes_as_props_for_the_events_they_fire() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_files(
+        dir.path(),
+        &[
+            (
+                "manifest.json",
+                r#"{"appId":"comp.dataset","name":"C","version":"1.0.0","kind":"miniprogram","dialect":"alipay","entry":"app.json"}"#,
+            ),
+            ("app.json", r#"{"pages":["pages/index/index"]}"#),
+            ("app.js", "App({})"),
+            (
+                "pages/index/index.json",
+                r#"{"usingComponents":{"my-button":"/components/button/button"}}"#,
+            ),
+            (
+                "pages/index/index.axml",
+                r#"<my-button data-id="{{7}}" data-item-name="x" onTap="handle"/><view class="log">{{log}}</view>"#,
+            ),
+            (
+                "pages/index/index.js",
+                r#"Page({
+                  data: { log: '' },
+                  handle(e) { const d = e.currentTarget.dataset; this.setData({ log: typeof d.id + d.id + ':' + d['item-name'] }); },
+                });"#,
+            ),
+            ("components/button/button.json", r#"{"component": true}"#),
+            (
+                "components/button/button.axml",
+                r#"<view class="b" onTap="tap">tap</view>"#,
+            ),
+            (
+                "components/button/button.js",
+                r#"Component({
+                  props: { onTap: () => {} },
+                  methods: {
+                    // As component libraries do: the event's dataset from the data-* props.
+                    tap(e) {
+                      const dataset = {};
+                      Object.keys(this.props).forEach((key) => {
+                        if (key.indexOf('data-') === 0) dataset[key.slice(5)] = this.props[key];
+                      });
+                      this.props.onTap(Object.assign({}, e, { currentTarget: { dataset } }));
+                    },
+                  },
+                });"#,
+            ),
+        ],
+    );
+    let program = launch(dir.path());
+    let snapshot = wait(&program, |s| !find(s, "b").is_empty());
+    program
+        .act(find(&snapshot, "b")[0].clone(), UserAction::Tap)
+        .expect("tap");
+    let snapshot = wait(&program, |s| texts(s, "log") == ["number7:x"]);
+    assert!(snapshot.errors.is_empty(), "{:?}", snapshot.errors);
+}

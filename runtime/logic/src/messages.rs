@@ -328,6 +328,9 @@ pub enum LogicToView {
         /// `styleIsolation` `apply-shared` / `shared`).
         #[serde(default)]
         shares_page_styles: bool,
+        /// Its `options.virtualHost` (WeChat): its host element is not a node of its own.
+        #[serde(default)]
+        virtual_host: bool,
     },
     /// One `setData` call.
     #[serde(rename_all = "camelCase")]

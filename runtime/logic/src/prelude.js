@@ -805,6 +805,7 @@
       native.send({
         kind: 'componentCreated', component: id, data: inst.data,
         sharesPageStyles: options.addGlobalClass === true || options.styleIsolation === 'apply-shared' || options.styleIsolation === 'shared',
+        virtualHost: wechat && options.virtualHost === true,
       });
       lifecycle(parts, wechat ? 'ready' : 'didMount').forEach(function (fn) { guard(fn, inst); });
       // Alipay `ref="saveRef"`: the owner's method receives the instance once it is mounted.

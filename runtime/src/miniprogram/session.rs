@@ -568,16 +568,22 @@ impl Session {
                 component,
                 data,
                 shares_page_styles,
+                virtual_host,
             } => {
                 if let Some((page, instance)) = self.instances.get(&component).cloned()
                     && let Some(Ok(view)) = self.pages.get_mut(&page).map(|p| &mut p.view)
                 {
                     let mut ops = Vec::new();
-                    if shares_page_styles
+                    if (shares_page_styles || virtual_host)
                         && let Some(template) = path_of_instance(view.tree(), &instance)
                             .and_then(|path| element_at(view.tree(), &path)?.component.clone())
                     {
-                        ops = view.share_page_styles(&template);
+                        if shares_page_styles {
+                            ops = view.share_page_styles(&template);
+                        }
+                        if virtual_host {
+                            ops.extend(view.make_virtual_host(&template));
+                        }
                     }
                     ops.extend(view.set_instance_data(&instance, data));
                     self.show_ops(page, &ops, None);

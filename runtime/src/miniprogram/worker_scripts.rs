@@ -53,6 +53,9 @@ enum Request {
         view: u64,
         /// The component templates the page's styles reach inside now.
         shared: Vec<String>,
+        /// The component templates whose host element is virtual now.
+        #[serde(default)]
+        virtual_hosts: Vec<String>,
         data: Value,
         instances: Instances,
         budget_ms: u64,
@@ -67,6 +70,7 @@ enum Request {
 struct RenderRequest<'a> {
     view: u64,
     shared: Vec<&'a str>,
+    virtual_hosts: Vec<&'a str>,
     data: &'a Value,
     instances: &'a Instances,
     budget_ms: u64,
@@ -149,6 +153,7 @@ impl ScriptRunner for RemoteScripts {
         let request = RenderRequest {
             view: self.view,
             shared: job.page.styles_shared_with(),
+            virtual_hosts: job.page.virtual_hosts(),
             data: &job.data,
             instances: &job.instances,
             budget_ms: u64::try_from(job.budget.as_millis()).unwrap_or(u64::MAX),
@@ -214,6 +219,7 @@ pub(crate) fn service() -> WorkerService {
             Request::Render {
                 view,
                 shared,
+                virtual_hosts,
                 data,
                 instances,
                 budget_ms,
@@ -224,6 +230,11 @@ pub(crate) fn service() -> WorkerService {
                 for component in &shared {
                     if !page.styles_shared_with().contains(&component.as_str()) {
                         Arc::make_mut(page).share_styles(component);
+                    }
+                }
+                for component in &virtual_hosts {
+                    if !page.virtual_hosts().contains(&component.as_str()) {
+                        Arc::make_mut(page).set_virtual_host(component);
                     }
                 }
                 let rendered = scripts.render(RenderJob {

@@ -242,7 +242,8 @@ fn diff_node(old: &VNode, new: &VNode, path: &mut NodePath, ops: &mut Vec<PatchO
             if a.tag == b.tag
                 && a.key == b.key
                 && a.component == b.component
-                && a.instance == b.instance =>
+                && a.instance == b.instance
+                && a.virtual_host == b.virtual_host =>
         {
             diff_attrs(&a.attrs, &b.attrs, path, ops);
             if a.dataset != b.dataset {

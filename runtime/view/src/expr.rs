@@ -483,28 +483,45 @@ pub(crate) fn parse_object_body(src: &str) -> PResult<Expr> {
     Ok(Expr::Object(p.properties(None)?))
 }
 
-/// Calls functions of view-script modules (`m.fn(args)` in an expression).
+/// Calls functions of view-script modules (`m.fn(args)` in an expression, or `m(args)` for a
+/// module that is a function). Modules belong to the template file that declares them.
 pub(crate) trait ScriptCalls {
-    /// `None` when no module of that name exists.
-    fn call(&self, module: &str, function: &str, args: &[Value]) -> Option<Result<Value, String>>;
+    /// Calls `module.function(args)`, or the module itself when `function` is `None`, for
+    /// module `module` of template `file`; `None` when `file` declares no such module.
+    fn call(
+        &self,
+        file: &str,
+        module: &str,
+        function: Option<&str>,
+        args: &[Value],
+    ) -> Option<Result<Value, String>>;
 
     /// Whether the running render has spent its script budget (calls now give `undefined`).
     fn budget_spent(&self) -> bool {
         false
     }
 
-    /// Module `module` as a value (`{{m.title}}`), without its functions; `None` when no
-    /// module of that name exists.
-    fn value(&self, _module: &str) -> Option<Value> {
+    /// Module `module` of template `file` as a value (`{{m.title}}`), without its functions;
+    /// `None` when `file` declares no such module.
+    fn value(&self, _file: &str, _module: &str) -> Option<Value> {
         None
     }
 }
 
-/// The names visible to an expression: `for` bindings over a data root.
+/// The view-script modules an expression sees: those of the template file it is written in.
+#[derive(Clone, Copy)]
+pub(crate) struct Modules<'a> {
+    pub(crate) scripts: &'a dyn ScriptCalls,
+    /// The template file.
+    pub(crate) file: &'a str,
+}
+
+/// The names visible to an expression: `for` bindings over a data root, and the modules of
+/// the template file it is written in.
 pub(crate) enum Scope<'a> {
     Root {
         data: &'a Value,
-        scripts: Option<&'a dyn ScriptCalls>,
+        modules: Option<Modules<'a>>,
     },
     Bind {
         parent: &'a Scope<'a>,
@@ -512,6 +529,11 @@ pub(crate) enum Scope<'a> {
         item: &'a Value,
         index_name: &'a str,
         index: &'a Value,
+    },
+    /// An included file's nodes: the includer's names, the included file's modules.
+    File {
+        parent: &'a Scope<'a>,
+        modules: Option<Modules<'a>>,
     },
 }
 
@@ -534,13 +556,14 @@ impl<'a> Scope<'a> {
                     parent.lookup(name)
                 }
             }
+            Scope::File { parent, .. } => parent.lookup(name),
         }
     }
 
-    fn scripts(&self) -> Option<&'a dyn ScriptCalls> {
+    fn modules(&self) -> Option<Modules<'a>> {
         match self {
-            Scope::Root { scripts, .. } => *scripts,
-            Scope::Bind { parent, .. } => parent.scripts(),
+            Scope::Root { modules, .. } | Scope::File { modules, .. } => *modules,
+            Scope::Bind { parent, .. } => parent.modules(),
         }
     }
 }
@@ -560,8 +583,8 @@ impl Expr {
             Expr::Ident(name) => match scope.lookup(name) {
                 Some(value) => Cow::Borrowed(value),
                 None => scope
-                    .scripts()
-                    .and_then(|scripts| scripts.value(name))
+                    .modules()
+                    .and_then(|m| m.scripts.value(m.file, name))
                     .map_or(Cow::Borrowed(&NULL), Cow::Owned),
             },
             Expr::Member(object, key) => {
@@ -650,20 +673,25 @@ impl Expr {
 }
 
 fn call(callee: &Expr, args: &[Expr], scope: &Scope<'_>) -> Result<Value, EvalError> {
-    let not_callable = || EvalError("only view-script module functions can be called".into());
-    let Expr::Member(object, key) = callee else {
-        return Err(not_callable());
-    };
-    let (Expr::Ident(module), Expr::Literal(Value::String(function))) = (&**object, &**key) else {
-        return Err(not_callable());
+    let not_callable =
+        || EvalError("only view-script modules and their functions can be called".into());
+    let (module, function) = match callee {
+        Expr::Ident(module) => (module, None),
+        Expr::Member(object, key) => match (&**object, &**key) {
+            (Expr::Ident(module), Expr::Literal(Value::String(function))) => {
+                (module, Some(function.as_str()))
+            }
+            _ => return Err(not_callable()),
+        },
+        _ => return Err(not_callable()),
     };
     let mut values = Vec::with_capacity(args.len());
     for a in args {
         values.push(a.eval(scope)?.into_owned());
     }
     match scope
-        .scripts()
-        .and_then(|s| s.call(module, function, &values))
+        .modules()
+        .and_then(|m| m.scripts.call(m.file, module, function, &values))
     {
         Some(result) => result.map_err(EvalError),
         None => Err(EvalError(format!("'{module}' is not a view-script module"))),
@@ -840,7 +868,7 @@ mod tests {
         let e = parse(src).unwrap_or_else(|e| panic!("{src}: {e:?}"));
         e.eval(&Scope::Root {
             data,
-            scripts: None,
+            modules: None,
         })
         .unwrap_or_else(|e| panic!("{src}: {e:?}"))
         .into_owned()
@@ -902,7 +930,7 @@ mod tests {
             let v = e
                 .eval(&Scope::Root {
                     data: &d,
-                    scripts: None,
+                    modules: None,
                 })
                 .expect("evaluates");
             assert_eq!(*v, json!({"a": 1, "b": 2, "c": 3, "d": 4}), "{body}");
@@ -945,7 +973,7 @@ mod tests {
         let e = parse("m.f(1)").expect("parses");
         let scope = Scope::Root {
             data: &Value::Null,
-            scripts: None,
+            modules: None,
         };
         assert!(e.eval(&scope).is_err());
         assert!(parse("f(1)").expect("parses").eval(&scope).is_err());

@@ -23,14 +23,18 @@ pub struct PageView {
     /// Component templates whose `.json` lets the page's styles in (`styleIsolation`
     /// `apply-shared` or `shared`).
     shared_styles: HashSet<String>,
+    /// Component templates whose logic makes their host virtual (`options.virtualHost`).
+    virtual_hosts: HashSet<String>,
     scripts: Vec<LinkedScript>,
     /// Every view-script file, each once, the files it requires before it.
     script_files: Vec<ScriptFile>,
 }
 
-/// A view-script module a template declares: its name and file.
+/// A view-script module a template declares: the template, the module's name and its file.
+/// Only expressions written in that template see the module.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct LinkedScript {
+    pub(crate) template: String,
     pub(crate) name: String,
     pub(crate) file: String,
 }
@@ -68,6 +72,7 @@ impl PageView {
                 components: HashMap::new(),
                 external_classes: HashMap::new(),
                 shared_styles: HashSet::new(),
+                virtual_hosts: HashSet::new(),
                 scripts: Vec::new(),
                 script_files: Vec::new(),
             },
@@ -132,6 +137,23 @@ impl PageView {
         let mut shared: Vec<&str> = self.shared_styles.iter().map(String::as_str).collect();
         shared.sort_unstable();
         shared
+    }
+
+    /// Whether `component`'s host element is virtual (WeChat `options.virtualHost`).
+    pub(crate) fn is_virtual_host(&self, component: &str) -> bool {
+        self.virtual_hosts.contains(component)
+    }
+
+    /// Makes `component`'s host element virtual (its logic's options ask for it).
+    pub fn set_virtual_host(&mut self, component: &str) {
+        self.virtual_hosts.insert(component.to_owned());
+    }
+
+    /// The component templates whose host element is virtual, sorted.
+    pub fn virtual_hosts(&self) -> Vec<&str> {
+        let mut hosts: Vec<&str> = self.virtual_hosts.iter().map(String::as_str).collect();
+        hosts.sort_unstable();
+        hosts
     }
 
     /// The `externalClasses` a component's `.json` declares, if it declares them.
@@ -278,6 +300,7 @@ impl Linker<'_> {
             };
             self.script(&file, source)?;
             self.page.scripts.push(LinkedScript {
+                template: path.to_owned(),
                 name: decl.name.clone(),
                 file,
             });
@@ -456,14 +479,17 @@ fn resolve_includes(
                 out.push((src.clone(), *offset));
             }
             Node::Element(el) => resolve_includes(&mut el.children, path, map, out)?,
-            Node::Block(children) => resolve_includes(children, path, map, out)?,
+            Node::Block(children)
+            | Node::Slot {
+                fallback: children, ..
+            } => resolve_includes(children, path, map, out)?,
             Node::If(branches) => {
                 for (_, body) in branches {
                     resolve_includes(std::slice::from_mut(body), path, map, out)?;
                 }
             }
             Node::For(f) => resolve_includes(std::slice::from_mut(&mut f.body), path, map, out)?,
-            Node::Text(_) | Node::TemplateCall { .. } | Node::Slot { .. } => {}
+            Node::Text(_) | Node::TemplateCall { .. } => {}
         }
     }
     Ok(())

@@ -8,11 +8,11 @@ use std::time::Duration;
 use serde_json::{Map, Value};
 
 use crate::assets;
-use crate::expr::{Expr, Scope, ScriptCalls, to_js_string, truthy};
+use crate::expr::{Expr, Modules, Scope, ScriptCalls, to_js_string, truthy};
 use crate::page::PageView;
 use crate::source::{Dialect, Location, Warning};
 use crate::style::component_scope;
-use crate::template::{Element, ForLoop, Interp, KeySpec, Node, Part, prop_name};
+use crate::template::{Element, ForLoop, Interp, KeySpec, Node, Part, dash_to_camel, prop_name};
 use crate::vdom::{ComponentInstance, EventBinding, HOST_ATTRS, VElement, VNode};
 
 /// Elements, template calls and component instances nested deeper than this render nothing
@@ -100,6 +100,14 @@ impl<'p> Renderer<'p> {
         }
     }
 
+    /// The view-script modules that template `file` declares.
+    fn modules<'f>(&self, file: &'f str) -> Option<Modules<'f>>
+    where
+        'p: 'f,
+    {
+        self.scripts.map(|scripts| Modules { scripts, file })
+    }
+
     /// The warnings of this render.
     pub(crate) fn into_warnings(self) -> Vec<Warning> {
         self.warnings.into_inner()
@@ -109,7 +117,7 @@ impl<'p> Renderer<'p> {
         let entry = self.page.entry();
         let scope = Scope::Root {
             data,
-            scripts: self.scripts,
+            modules: self.modules(entry),
         };
         let ctx = Ctx {
             file: entry,
@@ -203,7 +211,7 @@ impl<'p> Renderer<'p> {
                 };
                 let inner = Scope::Root {
                     data: &data,
-                    scripts: self.scripts,
+                    modules: self.modules(file),
                 };
                 let inner_ctx = Ctx {
                     file,
@@ -213,11 +221,15 @@ impl<'p> Renderer<'p> {
                 };
                 self.nodes(inner_ctx, body, &inner, out);
             }
-            Node::Slot { name } => {
+            Node::Slot { name, fallback } => {
                 let name = self.text(ctx, name, scope);
+                let Some(content) = ctx.slots.and_then(|s| s.get(&name)) else {
+                    self.nodes(ctx, fallback, scope, out);
+                    return;
+                };
                 // Slot content is copied: count it again, or slots in recursive components
                 // would multiply nodes past any budget.
-                for node in ctx.slots.and_then(|s| s.get(&name)).into_iter().flatten() {
+                for node in content {
                     let (nodes, bytes) = size(node);
                     if !self.charge(nodes, bytes) {
                         return;
@@ -227,7 +239,11 @@ impl<'p> Renderer<'p> {
             }
             Node::Include { src, .. } => {
                 if let Some((src, file)) = self.page.file_entry(src) {
-                    self.nodes(Ctx { src, ..ctx }, &file.root, scope, out);
+                    let inner = Scope::File {
+                        parent: scope,
+                        modules: self.modules(src),
+                    };
+                    self.nodes(Ctx { src, ..ctx }, &file.root, &inner, out);
                 }
             }
         }
@@ -315,6 +331,7 @@ impl<'p> Renderer<'p> {
         }
         let component = self.page.component(ctx.owner, &el.tag);
         let declared = component.and_then(|path| self.page.external_classes(path));
+        let virtual_host = component.is_some_and(|path| self.page.is_virtual_host(path));
         let mut attrs = BTreeMap::new();
         let mut externals = Externals::new();
         for (name, value) in &el.attrs {
@@ -329,16 +346,25 @@ impl<'p> Renderer<'p> {
                 attrs.insert(name.clone(), value);
                 continue;
             }
-            // `my-class="a b"`: classes of this template for the component's `my-class`.
-            let external = declared.map_or(name.ends_with("-class"), |d| d.contains(name));
+            // `my-class="a b"`: classes of this template for the component's `my-class`; a
+            // virtual host's `class` is the external class `class`.
+            let host_class = name == "class";
+            let external = (virtual_host && host_class)
+                || declared.map_or(name.ends_with("-class"), |d| d.contains(name));
             if external {
-                let classes = to_js_string(&value);
-                let classes = match ctx.class_scope {
-                    Some(prefix) => scoped_classes(prefix, &classes, ctx.externals, shared),
-                    None => classes.split_whitespace().collect::<Vec<_>>().join(" "),
+                let classes = if host_class {
+                    to_js_string(&value)
+                } else {
+                    match ctx.class_scope {
+                        Some(prefix) => {
+                            scoped_classes(prefix, &to_js_string(&value), ctx.externals, shared)
+                        }
+                        None => to_js_string(&value),
+                    }
                 };
+                let classes = classes.split_whitespace().collect::<Vec<_>>().join(" ");
                 externals.insert(name.clone(), classes);
-                if declared.is_some() {
+                if declared.is_some() && !host_class {
                     continue;
                 }
             }
@@ -351,32 +377,41 @@ impl<'p> Renderer<'p> {
         }
         let host_scope = component.map(component_scope);
         if let Some(host) = &host_scope {
-            // The host element carries the scope itself: `:host` in its styles selects it.
-            let class = attrs.get("class").map(to_js_string).unwrap_or_default();
-            let class = if class.trim().is_empty() {
-                host.clone()
-            } else {
-                format!("{} {host}", class.trim())
-            };
-            attrs.insert("class".to_owned(), Value::String(class));
-            for name in declared.unwrap_or_default() {
+            // The host element carries the scope itself: `:host` in its styles selects it
+            // (a virtual host is drawn without classes: nothing to select).
+            if !virtual_host {
+                let class = attrs.get("class").map(to_js_string).unwrap_or_default();
+                let class = if class.trim().is_empty() {
+                    host.clone()
+                } else {
+                    format!("{} {host}", class.trim())
+                };
+                attrs.insert("class".to_owned(), Value::String(class));
+            }
+            let host_class = virtual_host.then(|| "class".to_owned());
+            for name in declared.unwrap_or_default().iter().chain(&host_class) {
                 externals.entry(name.clone()).or_default();
             }
         }
         // Package paths (`src`, `poster`, `url()` in `style`) as the platforms resolve them:
         // against the folder of the template that wrote the element.
         assets::resolve_attrs(ctx.src, &el.tag, &mut attrs, component.is_none());
-        let dataset: Map<String, Value> = el
-            .dataset
-            .iter()
-            .map(|(n, v)| (n.clone(), self.value(ctx, v, scope).into_owned()))
-            .collect();
-        // An Alipay component takes `onXxx="handler"` as a property naming the handler.
-        let handler_props = component.is_some() && Dialect::of_path(ctx.src) == Dialect::Alipay;
+        // An Alipay component takes `onXxx="handler"` as a property naming the handler, and
+        // `data-x` as a property of that name.
+        let alipay_component = component.is_some() && Dialect::of_path(ctx.src) == Dialect::Alipay;
+        let mut dataset = Map::new();
+        for (name, value) in &el.dataset {
+            let value = self.value(ctx, value, scope).into_owned();
+            if alipay_component {
+                attrs.insert(format!("data-{name}"), value);
+            } else {
+                dataset.insert(dash_to_camel(name), value);
+            }
+        }
         let mut events = Vec::new();
         for e in &el.events {
             let handler = self.text(ctx, &e.handler, scope);
-            if handler_props {
+            if alipay_component {
                 attrs.insert(e.attr.clone(), Value::String(handler));
             } else {
                 events.push(EventBinding {
@@ -408,6 +443,7 @@ impl<'p> Renderer<'p> {
             events,
             component: None,
             instance: None,
+            virtual_host,
             children: Vec::new(),
         };
         let inner = Ctx {
@@ -474,7 +510,7 @@ impl<'p> Renderer<'p> {
         }
         let inner = Scope::Root {
             data: &data,
-            scripts: self.scripts,
+            modules: self.modules(path),
         };
         let inner_ctx = Ctx {
             file: path,

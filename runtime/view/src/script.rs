@@ -80,6 +80,25 @@ const RESULT_CHECK: &str = "(function (value, maxDepth, maxValues) {
   return true;
 })";
 
+/// What WXS and SJS have beyond ES5: `getRegExp(pattern, flags)`, `getDate(...)` (the
+/// arguments of `new Date(...)`), and the type's name as `x.constructor` ('Array', 'Object',
+/// 'Function', 'RegExp', 'Date', 'Number', 'String', 'Boolean'), read through [`TYPE_NAME`].
+const GLOBALS: &str = "(function (global, typeName) {
+  var toString = Object.prototype.toString;
+  Object.defineProperty(Object.prototype, typeName, {
+    get: function () { return toString.call(this).slice(8, -1); }
+  });
+  global.getRegExp = function getRegExp(pattern, flags) { return new RegExp(pattern, flags); };
+  global.getDate = function getDate() {
+    return Reflect.construct(Date, Array.prototype.slice.call(arguments));
+  };
+})";
+
+/// What view scripts read instead of `constructor` ([`GLOBALS`] defines it): as long as
+/// `constructor`, so renaming keeps every offset.
+const TYPE_NAME: &str = "__wxsType__";
+const _: () = assert!(TYPE_NAME.len() == "constructor".len());
+
 /// Builds a module's `require` from the registry of loaded CommonJS exports and the module's
 /// own specifier → path map.
 const REQUIRE_FACTORY: &str = "(function (registry, deps) {
@@ -257,14 +276,16 @@ struct Engine {
     deadline: Cell<Option<Instant>>,
     /// Whether the running render has spent its budget.
     spent: Cell<bool>,
-    /// Module objects read as values in the running render (`{{m.title}}`), by name.
-    values: RefCell<HashMap<String, Option<Value>>>,
+    /// Module objects read as values in the running render (`{{m.title}}`), by template and
+    /// name.
+    values: RefCell<HashMap<(String, String), Option<Value>>>,
 }
 
 /// A boa context with the modules loaded.
 struct Loaded {
     context: Context,
-    modules: HashMap<String, JsObject>,
+    /// Each template's modules by name.
+    modules: HashMap<String, HashMap<String, JsObject>>,
     caller: Caller,
     /// [`RESULT_CHECK`].
     result_check: JsValue,
@@ -320,17 +341,23 @@ impl Engine {
 }
 
 impl ScriptCalls for Engine {
-    fn call(&self, module: &str, function: &str, args: &[Value]) -> Option<Result<Value, String>> {
+    fn call(
+        &self,
+        file: &str,
+        module: &str,
+        function: Option<&str>,
+        args: &[Value],
+    ) -> Option<Result<Value, String>> {
         let mut slot = self.loaded.borrow_mut();
         let Some(loaded) = slot.as_mut() else {
             // Only after a cut-off call, when the budget is spent anyway.
             return self
                 .declared
                 .iter()
-                .any(|d| d.name == module)
+                .any(|d| d.template == file && d.name == module)
                 .then_some(Ok(Value::Null));
         };
-        let object = loaded.modules.get(module)?.clone();
+        let object = loaded.module(file, module)?;
         let Some(loop_limit) = self.loop_limit() else {
             return Some(Ok(Value::Null));
         };
@@ -363,23 +390,29 @@ impl ScriptCalls for Engine {
         self.spent.get()
     }
 
-    fn value(&self, module: &str) -> Option<Value> {
-        if let Some(value) = self.values.borrow().get(module) {
+    fn value(&self, file: &str, module: &str) -> Option<Value> {
+        let key = (file.to_owned(), module.to_owned());
+        if let Some(value) = self.values.borrow().get(&key) {
             return value.clone();
         }
         let mut slot = self.loaded.borrow_mut();
         let loaded = slot.as_mut()?;
-        let object = loaded.modules.get(module)?.clone();
+        let object = loaded.module(file, module)?;
         let value = loaded.module_json(&object).ok();
-        self.values
-            .borrow_mut()
-            .insert(module.to_owned(), value.clone());
+        self.values.borrow_mut().insert(key, value.clone());
         value
     }
 }
 
 impl Loaded {
     fn load(declared: &[LinkedScript], files: &[ScriptFile]) -> Result<Self, ViewError> {
+        let files: Vec<ScriptFile> = files
+            .iter()
+            .map(|f| ScriptFile {
+                source: type_names(&f.source),
+                ..f.clone()
+            })
+            .collect();
         let loader = Rc::new(ViewModuleLoader {
             files: files
                 .iter()
@@ -392,7 +425,7 @@ impl Loaded {
             let file = file.to_owned();
             move |message: String| ViewError::Script { file, message }
         };
-        for file in files {
+        for file in &files {
             check_depth(&file.source).map_err(fail(&file.file))?;
         }
         let mut context = Context::builder()
@@ -410,6 +443,7 @@ impl Loaded {
                 .eval(Source::from_bytes(source))
                 .map_err(|e| fail("<view scripts>")(e.to_string()))
         };
+        internal(&format!("{GLOBALS}(this, '{TYPE_NAME}')"), &mut context)?;
         let factory = internal(REQUIRE_FACTORY, &mut context)?;
         let result_check = internal(RESULT_CHECK, &mut context)?;
         let caller = Caller::new(&mut context).map_err(fail("<view scripts>"))?;
@@ -434,7 +468,7 @@ impl Loaded {
                 )
                 .map_err(|e| fail(&file.file)(e.to_string()))?;
         }
-        let mut modules = HashMap::new();
+        let mut modules: HashMap<String, HashMap<String, JsObject>> = HashMap::new();
         for script in declared {
             let es = files.iter().any(|f| f.file == script.file && f.es);
             let exports = if es {
@@ -448,8 +482,12 @@ impl Loaded {
             let exports = exports
                 .as_object()
                 .ok_or_else(|| fail(&script.file)("the module exports no object".to_owned()))?;
-            if modules.insert(script.name.clone(), exports).is_some() {
-                tracing::warn!(target: "capsule::view", "view-script module '{}' declared twice; {} wins", script.name, script.file);
+            let declared_before = modules
+                .entry(script.template.clone())
+                .or_default()
+                .insert(script.name.clone(), exports);
+            if declared_before.is_some() {
+                tracing::warn!(target: "capsule::view", "{}: view-script module '{}' declared twice; {} wins", script.template, script.name, script.file);
             }
         }
         Ok(Self {
@@ -460,46 +498,63 @@ impl Loaded {
         })
     }
 
-    /// Calls `name.function(...args)`; `None` when it was cut off at `deadline`.
+    /// Module `name` of template `file`.
+    fn module(&self, file: &str, name: &str) -> Option<JsObject> {
+        self.modules.get(file)?.get(name).cloned()
+    }
+
+    /// Calls `name.function(...args)`, or module `name` itself when `function` is `None`;
+    /// `None` when it was cut off at `deadline`.
     fn invoke(
         &mut self,
         object: &JsObject,
         name: &str,
-        function: &str,
+        function: Option<&str>,
         args: &[Value],
         loop_limit: u64,
         deadline: Option<Instant>,
     ) -> Option<Result<Value, String>> {
+        let label = function.map_or_else(|| name.to_owned(), |f| format!("{name}.{f}"));
         let context = &mut self.context;
         context
             .runtime_limits_mut()
             .set_loop_iteration_limit(loop_limit);
+        // The caller calls `this[key](...)`: a module that is a function sits in a holder.
         let prepared = (|| {
-            let f = object
-                .get(JsString::from(function), context)
+            let (this, key) = match function {
+                Some(function) => (object.clone(), function),
+                None => {
+                    let holder = JsObject::with_null_proto();
+                    holder
+                        .set(js_string!("module"), object.clone(), false, context)
+                        .map_err(|e| e.to_string())?;
+                    (holder, "module")
+                }
+            };
+            let f = this
+                .get(JsString::from(key), context)
                 .map_err(|e| e.to_string())?;
             if !f.is_callable() {
-                return Err(format!("{name}.{function} is not a function"));
+                return Err(format!("{label} is not a function"));
             }
-            args.iter()
+            let args = args
+                .iter()
                 .map(|a| JsValue::from_json(a, context))
                 .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| e.to_string())
+                .map_err(|e| e.to_string())?;
+            Ok((this, key, args))
         })();
-        let js_args = match prepared {
-            Ok(js_args) => js_args,
+        let (this, key, js_args) = match prepared {
+            Ok(prepared) => prepared,
             Err(e) => return Some(Err(e)),
         };
-        let result = match self
-            .caller
-            .call(context, object, function, js_args, deadline)?
-        {
+        let result = match self.caller.call(context, &this, key, js_args, deadline)? {
             Ok(result) => result,
-            Err(e) => return Some(Err(format!("{name}.{function}: {e}"))),
+            Err(e) => return Some(Err(format!("{label}: {e}"))),
         };
         Some(
             self.result_json(&result)
-                .map_err(|e| format!("{name}.{function}: {e}")),
+                .map_err(|e| format!("{label}: {e}")),
         )
     }
 
@@ -797,6 +852,55 @@ impl ModuleLoader for ViewModuleLoader {
     }
 }
 
+/// `source` with each member read of `constructor` (`x.constructor`, `x?.constructor`) renamed
+/// to [`TYPE_NAME`]: in WXS and SJS it gives the type's name, which boa's builtins must not see
+/// (`map`, `slice`, `split` look up `constructor` for a species). Strings, comments, template
+/// literals and regular expressions are left alone.
+fn type_names(source: &str) -> String {
+    const NAME: &[u8] = b"constructor";
+    let bytes = source.as_bytes();
+    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80;
+    let mut out = source.to_owned();
+    // The last byte that was not whitespace, and where it is.
+    let (mut last, mut last_at) = (b';', 0);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        if b == b'/' && !matches!(bytes.get(i + 1), Some(b'/' | b'*')) && regex_may_follow(last) {
+            i = skip_regex(bytes, i);
+            (last, last_at) = (b'/', i - 1);
+            continue;
+        }
+        if let Some(next) = skip_trivia(bytes, i) {
+            if !matches!(b, b'/') {
+                (last, last_at) = (b'"', next - 1);
+            }
+            i = next;
+            continue;
+        }
+        if !is_word(b) {
+            (last, last_at) = (b, i);
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && is_word(bytes[i]) {
+            i += 1;
+        }
+        // A member name (not `...constructor`, a spread of a variable).
+        let member = last == b'.' && !bytes[..last_at].ends_with(b"..");
+        if member && &bytes[start..i] == NAME {
+            out.replace_range(start..i, TYPE_NAME);
+        }
+        (last, last_at) = (bytes[i - 1], i - 1);
+    }
+    out
+}
+
 /// Refuses source that would take boa's recursive-descent parser deeper than the engine
 /// thread's stack allows. The estimate is an upper bound for the forms that nest: each open
 /// bracket counts [`BRACKET_DEPTH`], and each token that nests without brackets (prefix and
@@ -935,11 +1039,25 @@ mod tests {
         let declared: Vec<LinkedScript> = scripts
             .iter()
             .map(|(name, _)| LinkedScript {
+                template: TEMPLATE.to_owned(),
                 name: (*name).to_owned(),
                 file: format!("{name}.js"),
             })
             .collect();
         (declared, files)
+    }
+
+    /// The template that declares the test modules.
+    const TEMPLATE: &str = "p.wxml";
+
+    /// `module.function(args)` as written in [`TEMPLATE`].
+    fn call(
+        engine: &Engine,
+        module: &str,
+        function: &str,
+        args: &[Value],
+    ) -> Option<Result<Value, String>> {
+        engine.call(TEMPLATE, module, Some(function), args)
     }
 
     /// The engine on the test's own thread (small sources only: the stack is small).
@@ -968,17 +1086,34 @@ mod tests {
         ])
         .expect("loads");
         assert_eq!(
-            host.call("w", "add", &[json!(2), json!(3)]),
+            call(&host, "w", "add", &[json!(2), json!(3)]),
             Some(Ok(json!(5)))
         );
-        assert_eq!(host.call("w", "up", &[json!("ab")]), Some(Ok(json!("AB"))));
         assert_eq!(
-            host.call("s", "pick", &[json!({"k": [1]}), json!("k")]),
+            call(&host, "w", "up", &[json!("ab")]),
+            Some(Ok(json!("AB")))
+        );
+        assert_eq!(
+            call(&host, "s", "pick", &[json!({"k": [1]}), json!("k")]),
             Some(Ok(json!([1])))
         );
-        assert_eq!(host.call("s", "list", &[json!(2)]), Some(Ok(json!([2, 4]))));
-        assert_eq!(host.call("nope", "f", &[]), None);
-        assert!(matches!(host.call("w", "missing", &[]), Some(Err(_))));
+        assert_eq!(
+            call(&host, "s", "list", &[json!(2)]),
+            Some(Ok(json!([2, 4])))
+        );
+        assert_eq!(call(&host, "nope", "f", &[]), None);
+        assert!(matches!(call(&host, "w", "missing", &[]), Some(Err(_))));
+    }
+
+    #[test]
+    fn constructor_reads_are_renamed_outside_strings_comments_and_regexes() {
+        let source = "a.constructor; b ?. constructor; '.constructor'; // x.constructor\n/\\.constructor/; f(...constructor); ({constructor: 1}); `${x}.constructor`";
+        let renamed = type_names(source);
+        assert_eq!(renamed.len(), source.len());
+        assert_eq!(
+            renamed,
+            "a.__wxsType__; b ?. __wxsType__; '.constructor'; // x.constructor\n/\\.constructor/; f(...constructor); ({constructor: 1}); `${x}.constructor`"
+        );
     }
 
     #[test]
@@ -992,13 +1127,13 @@ mod tests {
             "module.exports = { spin: function () { while (true) {} }, deep: function f(n) { return f(n + 1); } };",
         )])
         .expect("loads");
-        assert!(matches!(runaway.call("r", "spin", &[]), Some(Err(_))));
+        assert!(matches!(call(&runaway, "r", "spin", &[]), Some(Err(_))));
         assert!(matches!(
-            runaway.call("r", "deep", &[json!(0)]),
+            call(&runaway, "r", "deep", &[json!(0)]),
             Some(Err(_))
         ));
         // The context stays usable after a runaway call.
-        assert!(matches!(runaway.call("r", "spin", &[]), Some(Err(_))));
+        assert!(matches!(call(&runaway, "r", "spin", &[]), Some(Err(_))));
         // Results too deep to convert and render safely, or cyclic, are errors.
         let nested = host(&[(
             "n",
@@ -1006,17 +1141,17 @@ mod tests {
         )])
         .expect("loads");
         assert!(matches!(
-            nested.call("n", "nest", &[json!(50)]),
+            call(&nested, "n", "nest", &[json!(50)]),
             Some(Ok(_))
         ));
         for n in [101, 1_000_000] {
-            let result = nested.call("n", "nest", &[json!(n)]);
+            let result = call(&nested, "n", "nest", &[json!(n)]);
             assert!(
                 matches!(&result, Some(Err(e)) if e.contains("nests deeper")),
                 "{result:?}"
             );
         }
-        assert!(matches!(nested.call("n", "cycle", &[]), Some(Err(_))));
+        assert!(matches!(call(&nested, "n", "cycle", &[]), Some(Err(_))));
     }
 
     #[test]
@@ -1027,13 +1162,13 @@ mod tests {
         )])
         .expect("loads");
         host.begin_render(Duration::ZERO);
-        assert_eq!(host.call("m", "slow", &[]), Some(Ok(Value::Null)));
+        assert_eq!(call(&host, "m", "slow", &[]), Some(Ok(Value::Null)));
         assert!(host.budget_spent());
         // Unknown modules are still errors, not undefined.
-        assert_eq!(host.call("x", "f", &[]), None);
+        assert_eq!(call(&host, "x", "f", &[]), None);
         host.begin_render(Duration::from_secs(60));
         assert!(!host.budget_spent());
-        assert_eq!(host.call("m", "slow", &[]), Some(Ok(json!(1))));
+        assert_eq!(call(&host, "m", "slow", &[]), Some(Ok(json!(1))));
     }
 
     #[test]
@@ -1046,15 +1181,15 @@ mod tests {
         .expect("loads");
         engine.begin_render(Duration::from_millis(200));
         let started = Instant::now();
-        assert_eq!(engine.call("m", "grow", &[]), Some(Ok(Value::Null)));
+        assert_eq!(call(&engine, "m", "grow", &[]), Some(Ok(Value::Null)));
         assert!(started.elapsed() < Duration::from_secs(30));
         assert!(engine.budget_spent());
-        assert_eq!(engine.call("m", "calls", &[]), Some(Ok(Value::Null)));
-        assert_eq!(engine.call("x", "f", &[]), None);
+        assert_eq!(call(&engine, "m", "calls", &[]), Some(Ok(Value::Null)));
+        assert_eq!(call(&engine, "x", "f", &[]), None);
         // The next render has fresh scripts: module state starts over.
         engine.begin_render(Duration::from_secs(60));
-        assert_eq!(engine.call("m", "calls", &[]), Some(Ok(json!(1))));
-        assert_eq!(engine.call("m", "calls", &[]), Some(Ok(json!(2))));
+        assert_eq!(call(&engine, "m", "calls", &[]), Some(Ok(json!(1))));
+        assert_eq!(call(&engine, "m", "calls", &[]), Some(Ok(json!(2))));
     }
 
     #[test]

@@ -72,6 +72,7 @@ pub(crate) enum KeySpec {
 pub(crate) struct Element {
     pub(crate) tag: String,
     pub(crate) attrs: Vec<(String, Interp)>,
+    /// `data-*` attributes: the name after `data-` as written, and the value.
     pub(crate) dataset: Vec<(String, Interp)>,
     pub(crate) events: Vec<EventAttr>,
     pub(crate) key: Option<KeySpec>,
@@ -102,6 +103,8 @@ pub(crate) enum Node {
     },
     Slot {
         name: Interp,
+        /// What renders when the slot gets no content (Alipay; WeChat slots have none).
+        fallback: Vec<Node>,
     },
     /// `<include src>`: the path as written, resolved to a package path when linking.
     Include {
@@ -416,7 +419,7 @@ impl Lower<'_> {
                 continue;
             }
             if let Some(name) = attr.name.strip_prefix("data-") {
-                dataset.push((dash_to_camel(name), self.attr_value(attr)?));
+                dataset.push((name.to_owned(), self.attr_value(attr)?));
                 continue;
             }
             plain.insert(attr.name, (value, attr.value_start));
@@ -473,6 +476,11 @@ impl Lower<'_> {
                     .iter()
                     .find(|(n, _)| n == "name")
                     .map_or_else(|| Interp::literal(""), |(_, v)| v.clone()),
+                fallback: if self.dialect == Dialect::Alipay {
+                    self.children(&el.children)?
+                } else {
+                    Vec::new()
+                },
             },
             "block" => Node::Block(self.children(&el.children)?),
             _ => Node::Element(Box::new(Element {

@@ -46,6 +46,11 @@ pub struct VElement {
     /// For a custom-component instance, which instance it is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance: Option<ComponentInstance>,
+    /// A WeChat virtual host (the component's `options.virtualHost`): the element draws no
+    /// box of its own (its children lay out in its parent) and neither its `class` nor its
+    /// `style`; `style` is a property instead, `class` an external class.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub virtual_host: bool,
     /// Child nodes (for a component: its rendered template with slots filled).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<VNode>,
@@ -85,11 +90,13 @@ pub(crate) const HOST_ATTRS: &[&str] = &["class", "style", "id", "slot"];
 
 impl VElement {
     /// For a component's host element: the properties it passes (every attribute but
-    /// `class`, `style`, `id` and `slot`).
+    /// `class`, `style`, `id` and `slot`; a virtual host passes `style` too).
     pub fn properties(&self) -> Map<String, Value> {
         self.attrs
             .iter()
-            .filter(|(name, _)| !HOST_ATTRS.contains(&name.as_str()))
+            .filter(|(name, _)| {
+                !HOST_ATTRS.contains(&name.as_str()) || (self.virtual_host && *name == "style")
+            })
             .map(|(name, value)| (name.clone(), value.clone()))
             .collect()
     }
@@ -104,7 +111,8 @@ impl VNode {
 
 /// Serialises nodes as HTML: attributes sorted, dataset as `data-*` (JSON for non-strings),
 /// events as `bind:tap="h"` / `catch:tap` / `capture-bind:tap` / `capture-catch:tap` /
-/// `mut-bind:tap`, `false`/`null` attributes omitted and `true` ones valueless.
+/// `mut-bind:tap`, `false`/`null` attributes omitted and `true` ones valueless; a virtual
+/// host as the page host draws it: `virtual-host`, without `class` and `style`.
 pub fn to_html(nodes: &[VNode]) -> String {
     let mut out = String::new();
     for node in nodes {
@@ -119,8 +127,13 @@ fn write_node(out: &mut String, node: &VNode) {
         VNode::Element(el) => {
             out.push('<');
             out.push_str(&el.tag);
+            if el.virtual_host {
+                out.push_str(" virtual-host");
+            }
             for (name, value) in &el.attrs {
-                write_attr(out, name, value);
+                if !(el.virtual_host && matches!(name.as_str(), "class" | "style")) {
+                    write_attr(out, name, value);
+                }
             }
             for (name, value) in &el.dataset {
                 write_attr(out, &format!("data-{}", camel_to_dash(name)), value);

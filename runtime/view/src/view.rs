@@ -181,6 +181,16 @@ impl View {
         self.rerender()
     }
 
+    /// Makes the host element of component `component` (its template path) virtual from now
+    /// on, as its logic's `options.virtualHost` asks; returns the patch ops.
+    pub fn make_virtual_host(&mut self, component: &str) -> Vec<PatchOp> {
+        if self.page.is_virtual_host(component) {
+            return Vec::new();
+        }
+        Arc::make_mut(&mut self.page).set_virtual_host(component);
+        self.rerender()
+    }
+
     /// The data component instance `id` renders with, once its logic has given it some.
     pub fn instance_data(&self, id: &str) -> Option<&Value> {
         self.instances.get(id)

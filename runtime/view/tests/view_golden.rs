@@ -11,7 +11,8 @@
 //!   `html` for the state after it;
 //! - `error`: text the compile or load error must contain; `warning`: text one warning must
 //!   contain (parser warnings, and the warnings of the latest render);
-//! - `script-budget-ms`: the view-script budget per render (default: `View::SCRIPT_BUDGET`).
+//! - `script-budget-ms`: the view-script budget per render (default: `View::SCRIPT_BUDGET`);
+//! - `virtual-hosts`: component templates whose logic asks for `options.virtualHost` (JSON).
 //!
 //! Every update is also checked against the two invariants of the diff: applying its ops to
 //! the previous tree gives the new tree, and the new tree equals a fresh render of the data.
@@ -36,6 +37,7 @@ const KEYS: &[&str] = &[
     "error",
     "warning",
     "script-budget-ms",
+    "virtual-hosts",
 ];
 
 struct Case {
@@ -124,7 +126,16 @@ fn run_case(case: &Case) -> Result<()> {
         Some((_, ms)) => Duration::from_millis(ms.parse().context("script-budget-ms")?),
         None => View::SCRIPT_BUDGET,
     };
-    let loaded = PageView::compile(&files, &entry, &app_components).and_then(|page| {
+    let virtual_hosts: Vec<String> = match case.sections.iter().find(|(k, _)| k == "virtual-hosts")
+    {
+        Some((_, hosts)) => serde_json::from_value(json(hosts, "virtual-hosts")?)
+            .context("virtual-hosts must be a list of paths")?,
+        None => Vec::new(),
+    };
+    let loaded = PageView::compile(&files, &entry, &app_components).and_then(|mut page| {
+        for host in &virtual_hosts {
+            page.set_virtual_host(host);
+        }
         Ok((
             page.clone(),
             View::with_script_budget(page, data.clone(), budget)?,
