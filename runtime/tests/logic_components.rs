@@ -410,6 +410,78 @@ fn wechat_page_lifetimes_of_every_behavior_run_on_the_instance() {
 }
 
 #[test]
+fn functions_in_data_stay_in_the_logic_and_never_reach_the_view() {
+    let files = [
+        ("app.json", r#"{"pages":["pages/index/index"]}"#),
+        (
+            "app.js",
+            "App({ onError(m) { console.log('onError ' + m.split('\\n')[0]); } })",
+        ),
+        (
+            "pages/index/index.js",
+            "Page({ data: { format: function (v) { return v; }, n: 1 } })",
+        ),
+        (
+            "components/dialog/dialog.js",
+            "Component({
+               data: { loading: { confirm: false }, callback: function () {} },
+               methods: {
+                 open() {
+                   const fn = () => 'called';
+                   this.setData({ callback: fn, obj: { a: 1, fn: fn }, list: [1, fn] });
+                   console.log(this.data.callback() + ' ' + typeof this.data.obj.fn);
+                 },
+                 loop() {
+                   const o = { name: 'o' };
+                   o.self = o;
+                   this.setData({ o: o });
+                 },
+               },
+             })",
+        ),
+    ];
+    let mut app = Harness::start("wechat", &files);
+    app.launch();
+    assert!(
+        app.seen.iter().any(
+            |m| matches!(m, LogicToView::PageCreated { data, .. } if *data == json!({"n": 1}))
+        )
+    );
+    app.new_logs();
+    mount(&mut app, 2, "components/dialog/dialog", json!({}));
+    app.eval("0").expect("barrier");
+    assert!(app.seen.contains(&LogicToView::ComponentCreated {
+        component: 2,
+        data: json!({"loading": {"confirm": false}}),
+        shares_page_styles: false,
+    }));
+    call(&mut app, 2, "open", None);
+    assert_eq!(app.new_logs(), ["called function"]);
+    let key = |k: &str| PathKey::Key(k.into());
+    assert_eq!(
+        component_changes(&app, 2),
+        [vec![
+            DataChange {
+                path: vec![key("obj")],
+                value: json!({"a": 1})
+            },
+            DataChange {
+                path: vec![key("list")],
+                value: json!([1, null])
+            },
+        ]]
+    );
+    call(&mut app, 2, "loop", None);
+    assert_eq!(
+        app.new_logs(),
+        [
+            r#"onError TypeError: setData: the value of "o" contains itself, which the view cannot be sent"#
+        ]
+    );
+    assert_eq!(component_changes(&app, 2).len(), 1, "nothing more was sent");
+}
+
+#[test]
 fn wechat_relations_link_parents_children_and_ancestors_both_ways() {
     let files = [
         ("app.json", r#"{"pages":["pages/index/index"]}"#),

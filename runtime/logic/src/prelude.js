@@ -244,6 +244,47 @@
     return value;
   }
 
+  // What of `value` reaches the view, as JSON carries it: functions and undefined are left
+  // out of objects and become null in arrays, and `toJSON` (Date) applies; undefined when
+  // nothing is left. A value that contains itself throws a TypeError naming `what`.
+  function viewValue(value, what) {
+    var holders = [];
+    function copy(v) {
+      if (v !== null && typeof v === 'object' && typeof v.toJSON === 'function') v = v.toJSON();
+      if (typeof v === 'function') return undefined;
+      if (v === null || typeof v !== 'object') return v;
+      if (holders.indexOf(v) >= 0) throw new TypeError(what + ' contains itself, which the view cannot be sent');
+      holders.push(v);
+      var out = Array.isArray(v) ? v.map(function (item) {
+        var c = copy(item);
+        return c === undefined ? null : c;
+      }) : {};
+      if (!Array.isArray(v)) {
+        Object.keys(v).forEach(function (key) {
+          var c = copy(v[key]);
+          if (c !== undefined) out[key] = c;
+        });
+      }
+      holders.pop();
+      return out;
+    }
+    return copy(value);
+  }
+
+  // The changes ({path, value}) as the view gets them: changes to a function are left out.
+  function viewChanges(changes) {
+    var sent = [];
+    changes.forEach(function (change) {
+      var value = viewValue(change.value, 'setData: the value of "' + pathText(change.path) + '"');
+      if (value !== undefined) sent.push({ path: change.path, value: value });
+    });
+    return sent;
+  }
+
+  function pathText(keys) {
+    return keys.map(function (k) { return typeof k === 'number' ? '[' + k + ']' : '.' + k; }).join('').replace(/^\./, '');
+  }
+
   // ---- setData -----------------------------------------------------------------------
   var nextAck = 1;
   var ackCallbacks = new Map();
@@ -287,7 +328,7 @@
         } else {
           var ack = nextAck++;
           // Refused (too large, not serialisable) before anything changes.
-          native.send({ kind: 'setData', page: page, component: component, changes: changes, ackId: ack });
+          native.send({ kind: 'setData', page: page, component: component, changes: viewChanges(changes), ackId: ack });
           onAck(ack, target, callback);
         }
         for (var i = 0; i < changes.length; i++) setPath(target.data, changes[i].path, changes[i].value);
@@ -321,7 +362,8 @@
           page: page,
           component: component,
           splices: splices.map(function (s) {
-            return { path: s.path, start: s.start, deleteCount: s.deleteCount, items: s.items };
+            var items = viewValue(s.items, '$spliceData: the items for "' + pathText(s.path) + '"');
+            return { path: s.path, start: s.start, deleteCount: s.deleteCount, items: items };
           }),
           ackId: ack,
         });
@@ -344,7 +386,7 @@
       }
       if (!collected.changes.length && !collected.callbacks.length) return;
       var ack = nextAck++;
-      native.send({ kind: 'setData', page: page, component: component, changes: collected.changes, ackId: ack });
+      native.send({ kind: 'setData', page: page, component: component, changes: viewChanges(collected.changes), ackId: ack });
       onAck(ack, target, function () {
         collected.callbacks.forEach(function (callback) { guard(callback, target); });
       });
@@ -539,7 +581,7 @@
     var record = { inst: inst, path: path, tab: tabPaths().indexOf(path) >= 0, ready: false };
     pages.set(id, record);
     if (record.tab) aliveTabs.set(path, id);
-    native.send({ kind: 'pageCreated', page: id, path: path, query: query, data: inst.data });
+    native.send({ kind: 'pageCreated', page: id, path: path, query: query, data: viewValue(inst.data, 'the data of ' + path) });
     // The page is already current in its onLoad (getCurrentPages() includes it).
     stack.push(id);
     withRoute(path, function () {
@@ -835,7 +877,8 @@
       inst.triggerEvent = function (name, detail, options) {
         options = options || {};
         native.send({
-          kind: 'componentEvent', component: id, name: String(name), detail: detail === undefined ? null : detail,
+          kind: 'componentEvent', component: id, name: String(name),
+          detail: detail === undefined ? null : viewValue(detail, 'triggerEvent: the detail of "' + name + '"'),
           bubbles: options.bubbles === true, composed: options.composed === true,
         });
       };
@@ -869,7 +912,7 @@
       }
       var options = definition.options || {};
       native.send({
-        kind: 'componentCreated', component: id, data: inst.data,
+        kind: 'componentCreated', component: id, data: viewValue(inst.data, 'the data of ' + command.path),
         sharesPageStyles: options.addGlobalClass === true || options.styleIsolation === 'apply-shared' || options.styleIsolation === 'shared',
       });
       lifecycle(parts, wechat ? 'ready' : 'didMount').forEach(function (fn) { guard(fn, inst); });
@@ -1244,7 +1287,8 @@
 
   function answer(replyId, value) {
     if (replyId === null || replyId === undefined) return;
-    native.send({ kind: 'eventReturn', replyId: replyId, value: value === undefined ? null : value });
+    var sent = viewValue(value, 'the value a handler returned');
+    native.send({ kind: 'eventReturn', replyId: replyId, value: sent === undefined ? null : sent });
   }
 
   function pageHook(command) {
