@@ -171,13 +171,13 @@
   }
 
   // ---- data paths --------------------------------------------------------------------
-  // 'a.b[2].c' -> ['a', 'b', 2, 'c']
-  function parsePath(path) {
+  // 'a.b[2].c' -> ['a', 'b', 2, 'c']; errors name `what` (setData unless given).
+  function parsePath(path, what) {
     var keys = [];
     var word = '';
     var i = 0;
     function bad(why) {
-      return new Error('setData: bad path "' + path + '": ' + why);
+      return new Error((what || 'setData') + ': bad path "' + path + '": ' + why);
     }
     while (i < path.length) {
       var ch = path[i];
@@ -244,6 +244,47 @@
     return value;
   }
 
+  // What of `value` reaches the view, as JSON carries it: functions and undefined are left
+  // out of objects and become null in arrays, and `toJSON` (Date) applies; undefined when
+  // nothing is left. A value that contains itself throws a TypeError naming `what`.
+  function viewValue(value, what) {
+    var holders = [];
+    function copy(v) {
+      if (v !== null && typeof v === 'object' && typeof v.toJSON === 'function') v = v.toJSON();
+      if (typeof v === 'function') return undefined;
+      if (v === null || typeof v !== 'object') return v;
+      if (holders.indexOf(v) >= 0) throw new TypeError(what + ' contains itself, which the view cannot be sent');
+      holders.push(v);
+      var out = Array.isArray(v) ? v.map(function (item) {
+        var c = copy(item);
+        return c === undefined ? null : c;
+      }) : {};
+      if (!Array.isArray(v)) {
+        Object.keys(v).forEach(function (key) {
+          var c = copy(v[key]);
+          if (c !== undefined) out[key] = c;
+        });
+      }
+      holders.pop();
+      return out;
+    }
+    return copy(value);
+  }
+
+  // The changes ({path, value}) as the view gets them: changes to a function are left out.
+  function viewChanges(changes) {
+    var sent = [];
+    changes.forEach(function (change) {
+      var value = viewValue(change.value, 'setData: the value of "' + pathText(change.path) + '"');
+      if (value !== undefined) sent.push({ path: change.path, value: value });
+    });
+    return sent;
+  }
+
+  function pathText(keys) {
+    return keys.map(function (k) { return typeof k === 'number' ? '[' + k + ']' : '.' + k; }).join('').replace(/^\./, '');
+  }
+
   // ---- setData -----------------------------------------------------------------------
   var nextAck = 1;
   var ackCallbacks = new Map();
@@ -262,8 +303,9 @@
   }
 
   // Gives `target` setData, $spliceData and $batchedUpdates for page `page` (and component
-  // `component`); `changed(keys)` runs after data changed (component observers).
-  function addDataMethods(target, page, component, changed) {
+  // `component`). `update(changes, apply)`, when given, gets each call's changes ({path,
+  // value}, or {path} for a splice) and must call `apply` once (WeChat components).
+  function addDataMethods(target, page, component, update) {
     var batch = null;
     function define(name, fn) {
       Object.defineProperty(target, name, { value: fn, writable: true, configurable: true });
@@ -279,17 +321,20 @@
         }
         changes.push({ path: parsePath(key), value: value });
       }
-      if (batch) {
-        batch.changes = batch.changes.concat(changes);
-        if (typeof callback === 'function') batch.callbacks.push(callback);
-      } else {
-        var ack = nextAck++;
-        // Refused (too large, not serialisable) before anything changes.
-        native.send({ kind: 'setData', page: page, component: component, changes: changes, ackId: ack });
-        onAck(ack, target, callback);
-      }
-      for (var i = 0; i < changes.length; i++) setPath(target.data, changes[i].path, changes[i].value);
-      if (changed && changes.length) changed(changes.map(function (c) { return c.path; }));
+      var apply = function () {
+        if (batch) {
+          batch.changes = batch.changes.concat(changes);
+          if (typeof callback === 'function') batch.callbacks.push(callback);
+        } else {
+          var ack = nextAck++;
+          // Refused (too large, not serialisable) before anything changes.
+          native.send({ kind: 'setData', page: page, component: component, changes: viewChanges(changes), ackId: ack });
+          onAck(ack, target, callback);
+        }
+        for (var i = 0; i < changes.length; i++) setPath(target.data, changes[i].path, changes[i].value);
+      };
+      if (update && changes.length) update(changes, apply);
+      else apply();
     });
     define('$spliceData', function (patch, callback) {
       if (patch === null || typeof patch !== 'object') throw new TypeError('$spliceData expects an object');
@@ -310,21 +355,25 @@
         var count = Math.min(Math.max(Number(op[1]) || 0, 0), list.length - start);
         splices.push({ path: path, start: start, deleteCount: count, items: op.slice(2), list: list });
       }
-      var ack = nextAck++;
-      native.send({
-        kind: 'spliceData',
-        page: page,
-        component: component,
-        splices: splices.map(function (s) {
-          return { path: s.path, start: s.start, deleteCount: s.deleteCount, items: s.items };
-        }),
-        ackId: ack,
-      });
-      splices.forEach(function (s) {
-        Array.prototype.splice.apply(s.list, [s.start, s.deleteCount].concat(s.items));
-      });
-      onAck(ack, target, callback);
-      if (changed && splices.length) changed(splices.map(function (s) { return s.path; }));
+      var apply = function () {
+        var ack = nextAck++;
+        native.send({
+          kind: 'spliceData',
+          page: page,
+          component: component,
+          splices: splices.map(function (s) {
+            var items = viewValue(s.items, '$spliceData: the items for "' + pathText(s.path) + '"');
+            return { path: s.path, start: s.start, deleteCount: s.deleteCount, items: items };
+          }),
+          ackId: ack,
+        });
+        splices.forEach(function (s) {
+          Array.prototype.splice.apply(s.list, [s.start, s.deleteCount].concat(s.items));
+        });
+        onAck(ack, target, callback);
+      };
+      if (update && splices.length) update(splices.map(function (s) { return { path: s.path }; }), apply);
+      else apply();
     });
     define('$batchedUpdates', function (fn) {
       if (batch) return fn();
@@ -337,7 +386,7 @@
       }
       if (!collected.changes.length && !collected.callbacks.length) return;
       var ack = nextAck++;
-      native.send({ kind: 'setData', page: page, component: component, changes: collected.changes, ackId: ack });
+      native.send({ kind: 'setData', page: page, component: component, changes: viewChanges(collected.changes), ackId: ack });
       onAck(ack, target, function () {
         collected.callbacks.forEach(function (callback) { guard(callback, target); });
       });
@@ -449,13 +498,9 @@
       Object.assign(page, part.methods || {});
     });
     for (var name in properties) {
-      if (!(name in page.data)) page.data[name] = propertyDefault(properties[name]);
+      properties[name] = propertyOf(properties[name]);
+      if (!(name in page.data)) page.data[name] = clone(properties[name].value);
     }
-    var pageLifetimes = function (name) {
-      return parts
-        .map(function (part) { return part.pageLifetimes && part.pageLifetimes[name]; })
-        .filter(function (fn) { return typeof fn === 'function'; });
-    };
     var around = function (hookName, before) {
       var own = page[hookName];
       page[hookName] = function () {
@@ -469,15 +514,15 @@
     page.onLoad = function (query) {
       var fromQuery = {};
       for (var key in properties) {
-        if (query && key in query) fromQuery[key] = query[key];
+        if (query && key in query) fromQuery[key] = coerce(properties[key], query[key]);
       }
       if (Object.keys(fromQuery).length) this.setData(fromQuery);
       var self = this;
       lifecycle(parts, 'created').concat(lifecycle(parts, 'attached')).forEach(function (fn) { guard(fn, self); });
       return typeof own === 'function' ? own.call(this, query) : undefined;
     };
-    around('onShow', pageLifetimes('show'));
-    around('onHide', pageLifetimes('hide'));
+    around('onShow', pageLifetimes(parts, 'show'));
+    around('onHide', pageLifetimes(parts, 'hide'));
     around('onReady', lifecycle(parts, 'ready'));
     around('onUnload', lifecycle(parts, 'detached'));
     return page;
@@ -536,7 +581,7 @@
     var record = { inst: inst, path: path, tab: tabPaths().indexOf(path) >= 0, ready: false };
     pages.set(id, record);
     if (record.tab) aliveTabs.set(path, id);
-    native.send({ kind: 'pageCreated', page: id, path: path, query: query, data: inst.data });
+    native.send({ kind: 'pageCreated', page: id, path: path, query: query, data: viewValue(inst.data, 'the data of ' + path) });
     // The page is already current in its onLoad (getCurrentPages() includes it).
     stack.push(id);
     withRoute(path, function () {
@@ -558,7 +603,7 @@
     var record = pages.get(id);
     withRoute(record.path, function () {
       hook(record.inst, 'onShow');
-      pageComponents(id).forEach(function (c) { hook(c.pageLifetimes, 'show'); });
+      pageComponents(id).forEach(function (c) { runPageLifetime(c, 'show'); });
     });
   }
 
@@ -566,7 +611,7 @@
     var record = pages.get(id);
     withRoute(record.path, function () {
       hook(record.inst, 'onHide');
-      pageComponents(id).forEach(function (c) { hook(c.pageLifetimes, 'hide'); });
+      pageComponents(id).forEach(function (c) { runPageLifetime(c, 'hide'); });
     });
   }
 
@@ -698,19 +743,58 @@
   // ---- components --------------------------------------------------------------------
   var components = new Map();
 
-  var propertyDefaults = [
-    [String, ''], [Number, 0], [Boolean, false], [Array, []], [Object, null],
-  ];
+  // ---- WeChat properties: `name: Type` or `{type, optionalTypes, value, observer}`.
+  // The type's default when no `value` is given (null for Object and untyped properties).
+  function typeDefault(type) {
+    switch (type) {
+      case String: return '';
+      case Number: return 0;
+      case Boolean: return false;
+      case Array: return [];
+      default: return null;
+    }
+  }
 
-  function propertyDefault(spec) {
-    if (spec && typeof spec === 'object' && !Array.isArray(spec)) {
-      if ('value' in spec) return clone(spec.value);
-      spec = spec.type;
+  // A property definition in its full form; an untyped property with optionalTypes takes
+  // the first of them as its type.
+  function propertyOf(spec) {
+    var full = spec !== null && typeof spec === 'object';
+    var optionalTypes = full && Array.isArray(spec.optionalTypes) ? spec.optionalTypes : [];
+    var type = full ? spec.type : spec;
+    if ((type === null || type === undefined) && optionalTypes.length) type = optionalTypes[0];
+    return {
+      type: type,
+      optionalTypes: optionalTypes,
+      value: full && spec.value !== undefined ? spec.value : typeDefault(type),
+      observer: full ? spec.observer : undefined,
+    };
+  }
+
+  function isOfType(type, value) {
+    switch (type) {
+      case String: return typeof value === 'string';
+      case Number: return Number.isFinite(value);
+      case Boolean: return typeof value === 'boolean';
+      case Array: return Array.isArray(value);
+      case Object: return typeof value === 'object' && !Array.isArray(value);
+      default: return value !== undefined;
     }
-    for (var i = 0; i < propertyDefaults.length; i++) {
-      if (propertyDefaults[i][0] === spec) return clone(propertyDefaults[i][1]);
+  }
+
+  // The value a property takes when given `value`, as the platform converts it: a value of
+  // one of its optionalTypes stays; otherwise String(v), Number(v), Boolean(v), an array or
+  // object kept as it is, and what cannot be converted (null, a non-numeric string for a
+  // Number, a non-array for an Array ...) becomes the type's default.
+  function coerce(property, value) {
+    if (property.optionalTypes.some(function (type) { return isOfType(type, value); })) return value;
+    switch (property.type) {
+      case String: return value === null || value === undefined ? '' : String(value);
+      case Number: return isFinite(value) ? Number(value) : 0;
+      case Boolean: return !!value;
+      case Array: return Array.isArray(value) ? value : [];
+      case Object: return typeof value === 'object' ? value : null;
+      default: return value === undefined ? null : value;
     }
-    return null;
   }
 
   function ownerOf(command) {
@@ -720,13 +804,18 @@
     return pages.has(command.page) ? pages.get(command.page).inst : null;
   }
 
-  // Merges Alipay mixins / WeChat behaviors (depth first, the component last).
+  // Merges Alipay mixins / WeChat behaviors (depth first, the component last); one included
+  // more than once counts once, where it first appears.
   function flatten(definition, key) {
+    var seen = [];
     var parts = [];
-    (definition[key] || []).forEach(function (part) {
-      if (part && typeof part === 'object') parts = parts.concat(flatten(part, key));
-    });
-    parts.push(definition);
+    (function add(part) {
+      seen.push(part);
+      (part[key] || []).forEach(function (inner) {
+        if (inner && typeof inner === 'object' && seen.indexOf(inner) < 0) add(inner);
+      });
+      parts.push(part);
+    })(definition);
     return parts;
   }
 
@@ -734,6 +823,17 @@
     return parts
       .map(function (part) { return (part.lifetimes && part.lifetimes[name]) || part[name]; })
       .filter(function (fn) { return typeof fn === 'function'; });
+  }
+
+  // WeChat `pageLifetimes[name]` of every behavior and the component (none overrides another).
+  function pageLifetimes(parts, name) {
+    return parts
+      .map(function (part) { return part.pageLifetimes && part.pageLifetimes[name]; })
+      .filter(function (fn) { return typeof fn === 'function'; });
+  }
+
+  function runPageLifetime(record, name) {
+    pageLifetimes(record.parts, name).forEach(function (fn) { guard(fn, record.inst); });
   }
 
   function mount(command) {
@@ -746,32 +846,39 @@
     var methods = {};
     var observers = [];
     var propertySpecs = {};
-    var pageLifetimes = {};
     var relations = {};
     parts.forEach(function (part) {
       Object.assign(relations, part.relations || {});
       Object.assign(data, clone(part.data || {}));
       Object.assign(methods, part.methods || {});
       Object.assign(propertySpecs, part.properties || part.props || {});
-      Object.assign(pageLifetimes, part.pageLifetimes || {});
-      for (var expr in part.observers || {}) observers.push({ expr: expr, fn: part.observers[expr] });
+      for (var expr in part.observers || {}) {
+        try {
+          observers.push({ fields: observerFields(expr), fn: part.observers[expr] });
+        } catch (e) {
+          reportError(command.path + ': ' + e.message);
+        }
+      }
     });
     Object.assign(inst, methods);
     var record = {
-      id: id, page: command.page, inst: inst, parts: parts, pageLifetimes: pageLifetimes,
-      observers: observers, propertySpecs: propertySpecs, owner: owner,
-      relations: relations, links: [],
+      id: id, page: command.page, inst: inst, parts: parts, observers: observers,
+      propertySpecs: propertySpecs, properties: Object.create(null), given: Object.create(null),
+      owner: owner, relations: relations, links: [],
       host: command.host || {}, ownerComponent: command.owner === undefined ? null : command.owner,
     };
     if (wechat) {
-      for (var name in propertySpecs) data[name] = propertyDefault(propertySpecs[name]);
-      for (var prop in command.props) data[prop] = command.props[prop];
+      for (var name in propertySpecs) {
+        record.properties[name] = propertyOf(propertySpecs[name]);
+        data[name] = clone(record.properties[name].value);
+      }
       inst.data = data;
       inst.properties = data;
       inst.triggerEvent = function (name, detail, options) {
         options = options || {};
         native.send({
-          kind: 'componentEvent', component: id, name: String(name), detail: detail === undefined ? null : detail,
+          kind: 'componentEvent', component: id, name: String(name),
+          detail: detail === undefined ? null : viewValue(detail, 'triggerEvent: the detail of "' + name + '"'),
           bubbles: options.bubbles === true, composed: options.composed === true,
         });
       };
@@ -789,12 +896,14 @@
       inst.data = data;
       inst.props = Object.assign(clone(propertySpecs), alipayProps(command.props, owner));
     }
-    addDataMethods(inst, command.page, id, wechat ? function (paths) { runObservers(record, paths); } : null);
+    addDataMethods(inst, command.page, id, wechat ? function (changes, apply) { changeData(record, changes, apply); } : null);
     components.set(id, record);
     var route = pages.has(command.page) ? pages.get(command.page).path : currentRoute;
     withRoute(route, function () {
       if (wechat) {
+        // created sees the definition's data; the parent's values are set before attached.
         lifecycle(parts, 'created').forEach(function (fn) { guard(fn, inst); });
+        giveProperties(record, command.props || {});
         lifecycle(parts, 'attached').forEach(function (fn) { guard(fn, inst); });
         linkRelations(record, command.ancestors || []);
       } else {
@@ -803,7 +912,7 @@
       }
       var options = definition.options || {};
       native.send({
-        kind: 'componentCreated', component: id, data: inst.data,
+        kind: 'componentCreated', component: id, data: viewValue(inst.data, 'the data of ' + command.path),
         sharesPageStyles: options.addGlobalClass === true || options.styleIsolation === 'apply-shared' || options.styleIsolation === 'shared',
         virtualHost: wechat && options.virtualHost === true,
       });
@@ -1054,27 +1163,73 @@
     return result;
   }
 
-  function pathText(keys) {
-    return keys.map(function (k) { return typeof k === 'number' ? '[' + k + ']' : '.' + k; }).join('').replace(/^\./, '').replace(/\.\[/g, '[');
+  // An observer expression ('a.b, list[0].x, obj.**, **') as fields {keys, wildcard}.
+  function observerFields(expr) {
+    return expr.split(',').map(function (text) {
+      var field = text.trim();
+      var wildcard = field === '**' || /\.\*\*$/.test(field);
+      var base = field === '**' ? '' : field.replace(/\.\*\*$/, '');
+      return { keys: base ? parsePath(base, 'observers') : [], wildcard: wildcard };
+    });
   }
 
-  function runObservers(record, paths) {
-    var changed = paths.map(pathText);
+  // Whether setting the data at `path` touches observer field `field`: setting the field or
+  // anything holding it does; setting something inside it only when it ends in '**'.
+  function touches(field, path) {
+    var common = Math.min(field.keys.length, path.length);
+    for (var i = 0; i < common; i++) {
+      if (String(field.keys[i]) !== String(path[i])) return false;
+    }
+    return path.length <= field.keys.length || field.wildcard;
+  }
+
+  // A function of a definition, or the name of one of the instance's methods.
+  function callable(inst, fn) {
+    return typeof fn === 'string' ? inst[fn] : fn;
+  }
+
+  // Changes a WeChat component's data: values of properties are converted to their types,
+  // `apply` stores (and sends) the changes, then each observer a changed path touches runs
+  // once (even when the values are equal), then the `observer` of each property whose value
+  // is now different runs with (new, old).
+  function changeData(record, changes, apply) {
+    var inst = record.inst;
+    var previous = [];
+    changes.forEach(function (change) {
+      var property = change.path.length === 1 ? record.properties[change.path[0]] : undefined;
+      if (!property || !('value' in change)) return;
+      change.value = coerce(property, change.value);
+      previous.push({ name: change.path[0], old: inst.data[change.path[0]] });
+    });
+    apply();
     record.observers.forEach(function (observer) {
-      var fields = observer.expr.split(',').map(function (f) { return f.trim(); });
-      var hit = fields.some(function (field) {
-        var base = field.replace(/\.\*\*$/, '');
-        return field === '**' || changed.some(function (c) {
-          return c === base || c.indexOf(base + '.') === 0 || c.indexOf(base + '[') === 0 ||
-            base.indexOf(c + '.') === 0 || base.indexOf(c + '[') === 0;
-        });
+      var hit = observer.fields.some(function (field) {
+        return changes.some(function (change) { return touches(field, change.path); });
       });
-      if (!hit) return;
-      var values = fields.map(function (field) {
-        var base = field.replace(/\.\*\*$/, '');
-        return base === '**' ? record.inst.data : getPath(record.inst.data, parsePath(base));
-      });
-      guard(observer.fn, record.inst, values);
+      var fn = callable(inst, observer.fn);
+      if (!hit || typeof fn !== 'function') return;
+      guard(fn, inst, observer.fields.map(function (field) { return getPath(inst.data, field.keys); }));
+    });
+    previous.forEach(function (entry) {
+      var now = inst.data[entry.name];
+      var fn = callable(inst, record.properties[entry.name].observer);
+      if (now !== entry.old && typeof fn === 'function') guard(fn, inst, [now, entry.old]);
+    });
+  }
+
+  // The properties a WeChat component's parent gives, when new or changed since it last gave
+  // them: set as by setData (the view has them already).
+  function giveProperties(record, props) {
+    var changes = [];
+    for (var name in props) {
+      if (!record.properties[name]) continue;
+      if (name in record.given && JSON.stringify(record.given[name]) === JSON.stringify(props[name])) continue;
+      record.given[name] = props[name];
+      changes.push({ path: [name], value: props[name] });
+    }
+    if (!changes.length) return;
+    changeData(record, changes, function () {
+      changes.forEach(function (change) { record.inst.data[change.path[0]] = change.value; });
     });
   }
 
@@ -1085,20 +1240,7 @@
     var route = pages.has(record.page) ? pages.get(record.page).path : currentRoute;
     withRoute(route, function () {
       if (wechat) {
-        var changed = [];
-        for (var key in command.props) {
-          var old = inst.data[key];
-          var value = command.props[key];
-          if (JSON.stringify(old) === JSON.stringify(value)) continue;
-          inst.data[key] = value;
-          changed.push([key]);
-          var spec = record.propertySpecs[key];
-          if (spec && typeof spec.observer === 'function') guard(spec.observer, inst, [value, old]);
-          else if (spec && typeof spec.observer === 'string' && typeof inst[spec.observer] === 'function') {
-            guard(inst[spec.observer], inst, [value, old]);
-          }
-        }
-        if (changed.length) runObservers(record, changed);
+        giveProperties(record, command.props);
       } else {
         var nextProps = Object.assign(clone(record.propertySpecs), alipayProps(command.props, record.owner));
         var prevProps = inst.props;
@@ -1146,7 +1288,8 @@
 
   function answer(replyId, value) {
     if (replyId === null || replyId === undefined) return;
-    native.send({ kind: 'eventReturn', replyId: replyId, value: value === undefined ? null : value });
+    var sent = viewValue(value, 'the value a handler returned');
+    native.send({ kind: 'eventReturn', replyId: replyId, value: sent === undefined ? null : sent });
   }
 
   function pageHook(command) {
