@@ -112,8 +112,8 @@ fn a_component_that_is_nowhere_is_an_error_naming_the_entry() {
         ),
         ("pages/a/a.wxml", "<van-button/>"),
     ]);
-    let error =
-        PageView::compile(&missing, "pages/a/a.wxml", &Map::new()).expect_err("nothing is installed");
+    let error = PageView::compile(&missing, "pages/a/a.wxml", &Map::new())
+        .expect_err("nothing is installed");
     assert!(
         matches!(&error, ViewError::Component { file, tag, .. } if file == "pages/a/a.json" && tag == "van-button"),
         "{error:?}"
