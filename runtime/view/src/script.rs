@@ -278,7 +278,7 @@ struct Engine {
     spent: Cell<bool>,
     /// Module objects read as values in the running render (`{{m.title}}`), by template and
     /// name.
-    values: RefCell<HashMap<(String, String), Option<Value>>>,
+    values: RefCell<HashMap<String, HashMap<String, Option<Value>>>>,
 }
 
 /// A boa context with the modules loaded.
@@ -391,15 +391,18 @@ impl ScriptCalls for Engine {
     }
 
     fn value(&self, file: &str, module: &str) -> Option<Value> {
-        let key = (file.to_owned(), module.to_owned());
-        if let Some(value) = self.values.borrow().get(&key) {
+        if let Some(value) = self.values.borrow().get(file).and_then(|m| m.get(module)) {
             return value.clone();
         }
         let mut slot = self.loaded.borrow_mut();
         let loaded = slot.as_mut()?;
         let object = loaded.module(file, module)?;
         let value = loaded.module_json(&object).ok();
-        self.values.borrow_mut().insert(key, value.clone());
+        self.values
+            .borrow_mut()
+            .entry(file.to_owned())
+            .or_default()
+            .insert(module.to_owned(), value.clone());
         value
     }
 }
