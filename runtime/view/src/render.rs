@@ -336,6 +336,13 @@ impl<'p> Renderer<'p> {
         let mut externals = Externals::new();
         for (name, value) in &el.attrs {
             let mut value = self.value(ctx, value, scope).into_owned();
+            // A list of class names given to `class` or an external class is the names
+            // joined by spaces, as WeChat's template engine takes it.
+            if let Value::Array(names) = &value
+                && (name == "class" || name.ends_with("-class"))
+            {
+                value = Value::String(names.iter().map(to_js_string).collect::<Vec<_>>().join(" "));
+            }
             let shared = self.page.shares_page_styles(ctx.owner);
             if let (Some(prefix), "class", Value::String(class)) =
                 (ctx.class_scope, name.as_str(), &value)
