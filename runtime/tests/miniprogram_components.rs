@@ -344,6 +344,62 @@ fn alipay_components_call_handler_props_of_their_owner() {
 }
 
 #[test]
+fn alipay_props_defaults_reach_the_template_and_component2_is_there() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_files(
+        dir.path(),
+        &[
+            (
+                "manifest.json",
+                r#"{"appId":"comp.alipay2","name":"C","version":"1.0.0","kind":"miniprogram","dialect":"alipay","entry":"app.json","permissions":{"apis":["system"]}}"#,
+            ),
+            ("app.json", r#"{"pages":["pages/index/index"]}"#),
+            ("app.js", "App({})"),
+            (
+                "pages/index/index.json",
+                r#"{"usingComponents":{"ant-tag":"/components/tag/tag"}}"#,
+            ),
+            (
+                "pages/index/index.axml",
+                r#"<ant-tag/><ant-tag size="large" type="{{kind}}"/>"#,
+            ),
+            (
+                "pages/index/index.js",
+                "Page({ data: { kind: 'danger' } });",
+            ),
+            ("components/tag/tag.json", r#"{"component": true}"#),
+            (
+                "components/tag/tag.axml",
+                r#"<view class="tag">{{size}}/{{props.size}}/{{type}}/{{props.type}}/{{shown}}</view>"#,
+            ),
+            (
+                "components/tag/tag.js",
+                // As antd-mini does before defining any component.
+                r#"if (!my.canIUse('component2')) throw new Error('needs component2');
+                Component({
+                  props: { size: 'medium', type: 'default', onTap: () => {} },
+                  data: { shown: 'yes' },
+                });"#,
+            ),
+        ],
+    );
+    let program = launch(dir.path());
+    // What the parent leaves out shows the default, as `x` and as `props.x`.
+    let snapshot = wait(&program, |s| {
+        texts(s, "tag")
+            == [
+                "medium/medium/default/default/yes",
+                "large/large/danger/danger/yes",
+            ]
+    });
+    assert!(snapshot.errors.is_empty(), "{:?}", snapshot.errors);
+    let answers = program
+        .evaluate("[my.canIUse('component2'), my.canIUse('sjs.event'), my.canIUse('vibrateShort')]")
+        .expect("evaluates");
+    assert_eq!(answers, serde_json::json!([true, false, true]));
+}
+
+#[test]
 fn a_wechat_page_written_as_a_component_runs_as_a_page() {
     let dir = tempfile::tempdir().expect("tempdir");
     write_files(
