@@ -1,6 +1,7 @@
 //! Custom components with logic, through a headless session: each instance has its own data,
 //! its own handlers and lifecycles, keeps its state while keyed lists move, and talks to its
-//! owner (`triggerEvent` in WeChat, handler properties in Alipay).
+//! owner (`triggerEvent` in WeChat, handler properties in Alipay). Also what a headless tap
+//! does to the built-in form controls.
 
 mod mp_support;
 
@@ -600,5 +601,59 @@ fn alipay_components_get_data_attributes_as_props_for_the_events_they_fire() {
         .act(find(&snapshot, "b")[0].clone(), UserAction::Tap)
         .expect("tap");
     let snapshot = wait(&program, |s| texts(s, "log") == ["number7:x"]);
+    assert!(snapshot.errors.is_empty(), "{:?}", snapshot.errors);
+}
+
+#[test]
+fn a_headless_tap_toggles_checkboxes_radios_and_switches_and_their_groups_change() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_files(
+        dir.path(),
+        &[
+            (
+                "manifest.json",
+                r#"{"appId":"controls.wechat","name":"C","version":"1.0.0","kind":"miniprogram","dialect":"wechat","entry":"app.json"}"#,
+            ),
+            ("app.json", r#"{"pages":["pages/index/index"]}"#),
+            ("app.js", "App({})"),
+            (
+                "pages/index/index.wxml",
+                r#"<checkbox-group bindchange="on" data-name="boxes">
+                     <checkbox class="a" value="a" bindchange="on" data-name="box"/>
+                     <label><checkbox value="b" checked="{{true}}"/><text class="b">B</text></label>
+                   </checkbox-group>
+                   <radio-group bindchange="on" data-name="radios">
+                     <radio class="r1" value="1" checked/>
+                     <radio class="r2" value="{{2}}"/>
+                   </radio-group>
+                   <label class="for" for="sw">switch</label>
+                   <switch id="sw" bindchange="on" data-name="switch"/>
+                   <checkbox class="off" disabled value="x" bindchange="on" data-name="off"/>
+                   <view class="log">{{log}}</view>"#,
+            ),
+            (
+                "pages/index/index.js",
+                r#"Page({
+                  data: { log: '' },
+                  on(e) {
+                    const entry = e.currentTarget.dataset.name + ':' + JSON.stringify(e.detail.value) + ';';
+                    this.setData({ log: this.data.log + entry });
+                  },
+                });"#,
+            ),
+        ],
+    );
+    let program = launch(dir.path());
+    let snapshot = wait(&program, |s| !find(s, "log").is_empty());
+    // checkbox-group: detail.value holds the values of the checked boxes; radio-group: the
+    // chosen radio's value; a checked radio stays checked; a disabled control does nothing.
+    for class in ["a", "b", "r2", "r2", "r1", "for", "off"] {
+        let path = find(&snapshot, class)[0].clone();
+        program.act(path, UserAction::Tap).expect("tap");
+    }
+    let snapshot = wait(&program, |s| {
+        texts(s, "log")
+            == [r#"box:true;boxes:["a","b"];boxes:["a"];radios:"2";radios:"1";switch:true;"#]
+    });
     assert!(snapshot.errors.is_empty(), "{:?}", snapshot.errors);
 }

@@ -912,7 +912,7 @@
       }
       var options = definition.options || {};
       native.send({
-        kind: 'componentCreated', component: id, data: viewValue(inst.data, 'the data of ' + command.path),
+        kind: 'componentCreated', component: id, data: viewValue(templateData(record), 'the data of ' + command.path),
         sharesPageStyles: options.addGlobalClass === true || options.styleIsolation === 'apply-shared' || options.styleIsolation === 'shared',
         virtualHost: wechat && options.virtualHost === true,
       });
@@ -921,6 +921,14 @@
       var ref = command.props && command.props.ref;
       if (!wechat && typeof ref === 'string' && owner && typeof owner[ref] === 'function') guard(owner[ref], owner, [inst]);
     });
+  }
+
+  // What a new instance's template starts from. Alipay: the props' defaults (as `x` and
+  // `props.x`; the view puts the parent's props over them) under the data.
+  function templateData(record) {
+    if (wechat) return record.inst.data;
+    var defaults = clone(record.propertySpecs);
+    return Object.assign({}, defaults, record.inst.data, { props: defaults });
   }
 
   // ---- selector queries: what the view reports about elements of a page -----------
@@ -1568,6 +1576,10 @@
     return theUpdateManager;
   }
 
+  // Framework features libraries probe with canIUse: Alipay's component2 is the component
+  // model with onInit, deriveDataFromProps and didUpdate (antd-mini refuses to run without).
+  var FEATURES = wechat ? [] : ['component2'];
+
   var own = {
     SDKVersion: '2.0.0',
     // After the current work, before any timer.
@@ -1598,9 +1610,12 @@
     navigateBack: function (p) { return routeApi('navigateBack', p); },
     switchTab: function (p) { return routeApi('switchTab', p); },
     reLaunch: function (p) { return routeApi('reLaunch', p); },
-    // Synchronous on both platforms: the logic layer's own APIs, then the native registry.
+    // Synchronous on both platforms: the framework's features, the logic layer's own APIs,
+    // then the native registry.
     canIUse: function (name) {
-      var api = String(name).replace(/^(my|wx)\./, '').split('.')[0];
+      var wanted = String(name).replace(/^(my|wx)\./, '');
+      if (FEATURES.indexOf(wanted) >= 0) return true;
+      var api = wanted.split('.')[0];
       if (Object.prototype.hasOwnProperty.call(own, api)) return true;
       var answer = native.invokeSync('canIUse', { name: String(name) });
       return answer.ok && answer.value.canIUse === true;

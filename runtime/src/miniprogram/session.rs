@@ -60,6 +60,7 @@ pub(crate) enum Control {
 
 mod actions;
 mod components;
+mod controls;
 mod pending;
 mod queries;
 mod updates;
@@ -147,6 +148,7 @@ pub(crate) fn start(
                 queries: HashMap::new(),
                 observers: HashMap::new(),
                 input_values: HashMap::new(),
+                checked: HashMap::new(),
                 badges,
                 bar_loading: false,
                 tapped_tab: None,
@@ -413,6 +415,9 @@ struct Session {
     observers: HashMap<u64, pending::Observer>,
     /// What was typed into inputs, for headless sessions.
     input_values: HashMap<NodePath, String>,
+    /// What taps did to switches, checkboxes and radios, for headless sessions: their
+    /// `checked` attribute then, and their state since.
+    checked: HashMap<NodePath, (bool, bool)>,
     badges: Vec<Badge>,
     bar_loading: bool,
     /// `onTabItemTap`'s argument until the tapped tab's page is shown.
@@ -1110,6 +1115,7 @@ impl Session {
         self.instances.clear();
         self.input_replies.clear();
         self.input_values.clear();
+        self.checked.clear();
         self.queries.clear();
         self.observers.clear();
         self.tapped_tab = None;

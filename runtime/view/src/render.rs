@@ -502,8 +502,14 @@ impl<'p> Renderer<'p> {
             let props = node.properties();
             d.extend(props.clone());
             if Dialect::of_path(path) == Dialect::Alipay {
-                // Alipay templates read properties as `props.x`.
-                d.insert("props".to_owned(), Value::Object(props));
+                // Alipay templates read properties as `props.x`: the parent's over the
+                // defaults the component's logic gave.
+                let mut all = match d.remove("props") {
+                    Some(Value::Object(defaults)) => defaults,
+                    _ => Map::new(),
+                };
+                all.extend(props);
+                d.insert("props".to_owned(), Value::Object(all));
                 // `$slots.name` / `$slots.$default`: which slots the parent filled.
                 let filled = slots
                     .keys()

@@ -123,6 +123,9 @@ impl Session {
         for event in events {
             self.dispatch(path, event);
         }
+        if tapped {
+            self.tap_control(path);
+        }
         if let (true, Some(navigator)) = (tapped, navigator) {
             let attr = |name: &str| {
                 navigator
