@@ -90,9 +90,14 @@ fn alipay_component_lifecycle_props_and_mixins() {
             "say hi"
         ]
     );
+    // The template starts from the props' defaults (`x` and `props.x`; the view puts the
+    // parent's props over them) under the data; handler props stay in the logic.
     assert!(app.seen.contains(&LogicToView::ComponentCreated {
         component: 41,
-        data: json!({"fromMixin": true, "open": false}),
+        data: json!({
+            "title": "untitled", "count": 0, "fromMixin": true, "open": false,
+            "props": {"title": "untitled", "count": 0}
+        }),
         shares_page_styles: false,
         virtual_host: false,
     }));
