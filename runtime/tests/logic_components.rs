@@ -460,6 +460,7 @@ fn functions_in_data_stay_in_the_logic_and_never_reach_the_view() {
         component: 2,
         data: json!({"loading": {"confirm": false}}),
         shares_page_styles: false,
+        virtual_host: false,
     }));
     call(&mut app, 2, "open", None);
     assert_eq!(app.new_logs(), ["called function"]);

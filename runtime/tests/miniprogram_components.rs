@@ -657,3 +657,73 @@ fn a_headless_tap_toggles_checkboxes_radios_and_switches_and_their_groups_change
     });
     assert!(snapshot.errors.is_empty(), "{:?}", snapshot.errors);
 }
+
+/// WeChat: a component's properties are part of its data. Its template shows them as its
+/// logic holds them (converted to the declared type), its own `setData` of a property shows
+/// until the parent gives another value, and a new value from the parent shows again.
+#[test]
+fn wechat_templates_show_properties_as_the_component_holds_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_files(
+        dir.path(),
+        &[
+            (
+                "manifest.json",
+                r#"{"appId":"comp.props","name":"C","version":"1.0.0","kind":"miniprogram","dialect":"wechat","entry":"app.json"}"#,
+            ),
+            ("app.json", r#"{"pages":["pages/index/index"]}"#),
+            ("app.js", "App({})"),
+            (
+                "pages/index/index.json",
+                r#"{"usingComponents":{"my-panel":"/components/panel/panel"}}"#,
+            ),
+            (
+                "pages/index/index.wxml",
+                r#"<my-panel count="5" show="{{shown}}"/><view class="hide" bindtap="hide">hide</view><view class="show" bindtap="show">show</view>"#,
+            ),
+            (
+                "pages/index/index.js",
+                r#"Page({
+                  data: { shown: true },
+                  hide() { this.setData({ shown: false }); },
+                  show() { this.setData({ shown: true }); },
+                });"#,
+            ),
+            ("components/panel/panel.json", r#"{"component": true}"#),
+            (
+                "components/panel/panel.wxml",
+                r#"<view class="sum">{{count + 1}}</view><view wx:if="{{show}}" class="panel" bindtap="close">open</view>"#,
+            ),
+            (
+                "components/panel/panel.js",
+                r#"Component({
+                  properties: { count: Number, show: Boolean },
+                  methods: { close() { this.setData({ show: false }); } },
+                });"#,
+            ),
+        ],
+    );
+    let program = launch(dir.path());
+    // "5" given to a Number property is 5 in the template.
+    let snapshot = wait(&program, |s| texts(s, "sum") == ["6"]);
+    assert_eq!(find(&snapshot, "panel").len(), 1);
+    // The component closes itself: its own setData of `show` wins over the parent's `true`.
+    program
+        .act(find(&snapshot, "panel")[0].clone(), UserAction::Tap)
+        .expect("tap");
+    let snapshot = wait(&program, |s| find(s, "panel").is_empty());
+    // The parent changing its value hands it over again.
+    program
+        .act(find(&snapshot, "hide")[0].clone(), UserAction::Tap)
+        .expect("tap");
+    let snapshot = wait(&program, |_| {
+        program.evaluate("getCurrentPages()[0].data.shown").ok() == Some(serde_json::json!(false))
+    });
+    assert!(find(&snapshot, "panel").is_empty());
+    program
+        .act(find(&snapshot, "show")[0].clone(), UserAction::Tap)
+        .expect("tap");
+    let snapshot = wait(&program, |s| find(s, "panel").len() == 1);
+    assert_eq!(texts(&snapshot, "sum"), ["6"]);
+    assert!(snapshot.errors.is_empty(), "{:?}", snapshot.errors);
+}

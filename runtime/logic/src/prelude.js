@@ -916,6 +916,7 @@
         sharesPageStyles: options.addGlobalClass === true || options.styleIsolation === 'apply-shared' || options.styleIsolation === 'shared',
         virtualHost: wechat && options.virtualHost === true,
       });
+      record.mounted = true;
       lifecycle(parts, wechat ? 'ready' : 'didMount').forEach(function (fn) { guard(fn, inst); });
       // Alipay `ref="saveRef"`: the owner's method receives the instance once it is mounted.
       var ref = command.props && command.props.ref;
@@ -1226,7 +1227,8 @@
   }
 
   // The properties a WeChat component's parent gives, when new or changed since it last gave
-  // them: set as by setData (the view has them already).
+  // them: set as by setData. The view learns what they became (converted to their types),
+  // which its template shows from then on instead of the parent's raw values.
   function giveProperties(record, props) {
     var changes = [];
     for (var name in props) {
@@ -1239,6 +1241,9 @@
     changeData(record, changes, function () {
       changes.forEach(function (change) { record.inst.data[change.path[0]] = change.value; });
     });
+    if (record.mounted) {
+      native.send({ kind: 'setData', page: record.page, component: record.id, changes: viewChanges(changes), ackId: nextAck++ });
+    }
   }
 
   function updateProps(command) {

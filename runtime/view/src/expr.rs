@@ -74,9 +74,19 @@ type PResult<T> = Result<T, ExprError>;
 enum Tok {
     Num(f64),
     Str(String),
+    /// A template literal: its text and `${…}` parts in order.
+    Template(Vec<TemplatePart>),
     Ident(String),
     Punct(&'static str),
     End,
+}
+
+/// A piece of a template literal.
+#[derive(Debug, Clone, PartialEq)]
+enum TemplatePart {
+    Text(String),
+    /// The source of a `${…}` expression and its byte offset in the whole expression.
+    Expr(String, usize),
 }
 
 const PUNCTS: &[&str] = &[
@@ -135,15 +145,13 @@ fn lex(src: &str) -> PResult<Vec<(Tok, usize)>> {
                     continue;
                 };
                 i += esc.len_utf8();
-                s.push(match esc {
-                    'n' => '\n',
-                    't' => '\t',
-                    'r' => '\r',
-                    '0' => '\0',
-                    other => other,
-                });
+                s.push(unescape(esc));
             }
             out.push((Tok::Str(s), start));
+        } else if c == b'`' {
+            let (parts, end) = template_literal(src, start)?;
+            i = end;
+            out.push((Tok::Template(parts), start));
         } else if c.is_ascii_alphabetic() || c == b'_' || c == b'$' || c >= 0x80 {
             let len = src[i..]
                 .char_indices()
@@ -170,6 +178,75 @@ fn lex(src: &str) -> PResult<Vec<(Tok, usize)>> {
     }
     out.push((Tok::End, src.len()));
     Ok(out)
+}
+
+/// The character an escape `\\c` in a string stands for.
+fn unescape(c: char) -> char {
+    match c {
+        'n' => '\n',
+        't' => '\t',
+        'r' => '\r',
+        '0' => '\0',
+        other => other,
+    }
+}
+
+/// Splits the template literal starting at the backtick at `start` into its parts; returns
+/// them and the offset after the closing backtick.
+fn template_literal(src: &str, start: usize) -> PResult<(Vec<TemplatePart>, usize)> {
+    let unterminated = |offset| ExprError {
+        offset,
+        message: "unterminated template literal".into(),
+    };
+    let mut parts = Vec::new();
+    let mut text = String::new();
+    let mut i = start + 1;
+    loop {
+        let ch = src[i..].chars().next().ok_or_else(|| unterminated(start))?;
+        i += ch.len_utf8();
+        match ch {
+            '`' => break,
+            '\\' => {
+                let esc = src[i..].chars().next().ok_or_else(|| unterminated(start))?;
+                i += esc.len_utf8();
+                text.push(unescape(esc));
+            }
+            '$' if src[i..].starts_with('{') => {
+                let from = i + 1;
+                let end = closing_brace(src, from).ok_or_else(|| unterminated(i - 1))?;
+                parts.push(TemplatePart::Text(std::mem::take(&mut text)));
+                parts.push(TemplatePart::Expr(src[from..end].to_owned(), from));
+                i = end + 1;
+            }
+            other => text.push(other),
+        }
+    }
+    parts.push(TemplatePart::Text(text));
+    Ok((parts, i))
+}
+
+/// The offset of the `}` that closes a `${` whose expression starts at `from`, skipping
+/// nested braces, strings and template literals.
+fn closing_brace(src: &str, from: usize) -> Option<usize> {
+    let bytes = src.as_bytes();
+    let mut depth = 0usize;
+    let mut i = from;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'{' => depth += 1,
+            b'}' if depth == 0 => return Some(i),
+            b'}' => depth -= 1,
+            quote @ (b'"' | b'\'' | b'`') => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != quote {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 struct Parser {
@@ -363,11 +440,48 @@ impl Parser {
         }
     }
 
+    /// A template literal as the string concatenation it means: `` `a${b}` `` is `'a' + b`
+    /// with the text first, so every part is joined as a string.
+    fn template(&mut self, parts: Vec<TemplatePart>) -> PResult<Expr> {
+        let mut joined = Expr::Literal(Value::String(String::new()));
+        for part in parts {
+            let next = match part {
+                TemplatePart::Text(text) => Expr::Literal(Value::String(text)),
+                TemplatePart::Expr(source, offset) => {
+                    let shift = |error: ExprError| ExprError {
+                        offset: error.offset + offset,
+                        message: error.message,
+                    };
+                    let mut inner = Parser::new(&source).map_err(shift)?;
+                    inner.depth = self.depth;
+                    if *inner.peek() == Tok::End {
+                        return Err(shift(ExprError {
+                            offset: 0,
+                            message: "empty ${} in a template literal".into(),
+                        }));
+                    }
+                    let expr = inner.expression().map_err(shift)?;
+                    if *inner.peek() != Tok::End {
+                        let found = describe(inner.peek());
+                        return Err(shift(ExprError {
+                            offset: inner.offset(),
+                            message: format!("unexpected {found} in a template literal"),
+                        }));
+                    }
+                    expr
+                }
+            };
+            joined = Expr::Binary(BinaryOp::Add, Box::new(joined), Box::new(next));
+        }
+        Ok(joined)
+    }
+
     fn primary(&mut self) -> PResult<Expr> {
         let at = self.pos;
         match self.next() {
             Tok::Num(n) => Ok(Expr::Literal(number(n))),
             Tok::Str(s) => Ok(Expr::Literal(Value::String(s))),
+            Tok::Template(parts) => self.nested(|p| p.template(parts)),
             Tok::Ident(name) => Ok(match name.as_str() {
                 "true" => Expr::Literal(Value::Bool(true)),
                 "false" => Expr::Literal(Value::Bool(false)),
@@ -451,6 +565,7 @@ fn describe(t: &Tok) -> String {
     match t {
         Tok::Num(n) => format!("number {n}"),
         Tok::Str(_) => "a string".into(),
+        Tok::Template(_) => "a template literal".into(),
         Tok::Ident(i) => format!("'{i}'"),
         Tok::Punct(p) => format!("'{p}'"),
         Tok::End => "the end of the expression".into(),

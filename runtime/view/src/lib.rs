@@ -42,7 +42,7 @@ pub use diff::{NodePath, PatchError, PatchOp, apply, diff};
 pub use error::ViewError;
 pub use expr::truthy;
 pub use page::PageView;
-pub use render::Instances;
+pub use render::{InstanceData, Instances};
 pub use script::{RenderJob, Rendered, ScriptHost, ScriptRunner};
 pub use selector::{Selector, SelectorError, describe, element_at, path_of_instance, text_of};
 pub use source::{Dialect, Location, SourceFiles, Warning};

@@ -5,6 +5,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::assets;
@@ -31,10 +32,21 @@ const MAX_BYTES: usize = 64 << 20;
 /// A `for` over a number renders at most this many items.
 const MAX_RANGE: f64 = 100_000.0;
 
-/// Data of component instances that have logic, by instance identity (see
+/// What a page's component instances that have logic render with, by instance identity (see
 /// [`ComponentInstance`]).
-/// Data of a page's component instances that have logic, by instance identity.
-pub type Instances = HashMap<String, Value>;
+pub type Instances = HashMap<String, InstanceData>;
+
+/// What a component instance that has logic renders with.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct InstanceData {
+    /// Its logic's data.
+    pub data: Value,
+    /// The parent's property values its logic has taken in, by property name: its data holds
+    /// what became of them (converted to the property's type, or set since by its own
+    /// `setData`). A property the parent has changed since is shown as the parent gives it
+    /// until the logic takes the new value in.
+    pub taken: Map<String, Value>,
+}
 
 /// Rendered slot content of the component instance being rendered, by slot name.
 type Slots = HashMap<String, Vec<VNode>>;
@@ -493,14 +505,20 @@ impl<'p> Renderer<'p> {
             slots.entry(name).or_default().push(child);
         }
         let identity = self.identity(ctx.instance, path, node.key.as_deref());
-        let mut data = self
-            .instances
-            .get(&identity)
-            .cloned()
-            .unwrap_or_else(|| Value::Object(Map::new()));
+        let state = self.instances.get(&identity);
+        let mut data = state.map_or_else(|| Value::Object(Map::new()), |s| s.data.clone());
         if let Value::Object(d) = &mut data {
             let props = node.properties();
-            d.extend(props.clone());
+            for (name, value) in &props {
+                // WeChat: a property is part of the component's data; the parent's value
+                // shows until the logic has taken it in.
+                let taken = Dialect::of_path(path) == Dialect::WeChat
+                    && d.contains_key(name)
+                    && state.and_then(|s| s.taken.get(name)) == Some(value);
+                if !taken {
+                    d.insert(name.clone(), value.clone());
+                }
+            }
             if Dialect::of_path(path) == Dialect::Alipay {
                 // Alipay templates read properties as `props.x`: the parent's over the
                 // defaults the component's logic gave.

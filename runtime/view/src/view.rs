@@ -9,10 +9,11 @@ use crate::data::set_path;
 use crate::diff::{PatchOp, diff};
 use crate::error::ViewError;
 use crate::page::PageView;
-use crate::render::{Instances, Renderer};
+use crate::render::{InstanceData, Instances, Renderer};
 use crate::script::{RenderJob, ScriptHost, ScriptRunner};
+use crate::selector::{element_at, path_of_instance};
 use crate::source::{SourceFiles, Warning};
-use crate::vdom::{VNode, to_html};
+use crate::vdom::{VElement, VNode, to_html};
 
 /// Renders page template `entry` for `data` and returns its HTML: the headless renderer used
 /// by tests and headless runs.
@@ -152,23 +153,42 @@ impl View {
     /// Gives component instance `id` (a [`ComponentInstance`] identity in the tree) the data
     /// of its logic, replacing what its template saw before; returns the patch ops.
     pub fn set_instance_data(&mut self, id: &str, data: Value) -> Vec<PatchOp> {
-        Arc::make_mut(&mut self.instances).insert(id.to_owned(), data);
+        let taken = self.parent_properties(id);
+        Arc::make_mut(&mut self.instances).insert(id.to_owned(), InstanceData { data, taken });
         self.rerender()
     }
 
     /// Applies changed paths of component instance `id`'s data (its logic's `setData`), as
     /// [`View::set_data`] does for the page.
     pub fn set_instance_changes(&mut self, id: &str, changes: &[(String, Value)]) -> Vec<PatchOp> {
+        let parent = self.parent_properties(id);
         let instances = Arc::make_mut(&mut self.instances);
-        let data = instances
+        let state = instances
             .entry(id.to_owned())
-            .or_insert_with(|| Value::Object(serde_json::Map::new()));
+            .or_insert_with(|| InstanceData {
+                data: Value::Object(serde_json::Map::new()),
+                taken: serde_json::Map::new(),
+            });
         for (path, value) in changes {
-            if let Err(e) = set_path(data, path, value.clone()) {
+            if let Err(e) = set_path(&mut state.data, path, value.clone()) {
                 tracing::warn!(target: "capsule::view", "component setData: {e}");
+            }
+            // The component set one of its properties itself: that wins over the parent's
+            // value until the parent gives another.
+            let key = path.split(['.', '[']).next().unwrap_or_default();
+            if let Some(given) = parent.get(key) {
+                state.taken.insert(key.to_owned(), given.clone());
             }
         }
         self.rerender()
+    }
+
+    /// The property values component instance `id`'s parent gives it in the current tree.
+    fn parent_properties(&self, id: &str) -> serde_json::Map<String, Value> {
+        path_of_instance(&self.tree, id)
+            .and_then(|path| element_at(&self.tree, &path))
+            .map(VElement::properties)
+            .unwrap_or_default()
     }
 
     /// Lets the page's and app's styles reach inside component `component` (its template
@@ -193,7 +213,7 @@ impl View {
 
     /// The data component instance `id` renders with, once its logic has given it some.
     pub fn instance_data(&self, id: &str) -> Option<&Value> {
-        self.instances.get(id)
+        self.instances.get(id).map(|state| &state.data)
     }
 }
 
