@@ -14,6 +14,25 @@ fn launch(root: &std::path::Path) -> MiniProgram {
 }
 
 /// Paths of elements whose class list contains `class` (scoped or not), in document order.
+/// A folder with a one-page app of `dialect` (`app.json`, `app.js`, the manifest) and `files`
+/// (the page and its components).
+fn one_page_app(app_id: &str, dialect: &str, files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let manifest = format!(
+        r#"{{"appId":"{app_id}","name":"C","version":"1.0.0","kind":"miniprogram","dialect":"{dialect}","entry":"app.json"}}"#
+    );
+    write_files(
+        dir.path(),
+        &[
+            ("manifest.json", manifest.as_str()),
+            ("app.json", r#"{"pages":["pages/index/index"]}"#),
+            ("app.js", "App({})"),
+        ],
+    );
+    write_files(dir.path(), files);
+    dir
+}
+
 fn find(snapshot: &Snapshot, class: &str) -> Vec<Vec<u32>> {
     fn walk(nodes: &[VNode], path: &mut Vec<u32>, class: &str, out: &mut Vec<Vec<u32>>) {
         for (i, node) in nodes.iter().enumerate() {
@@ -64,16 +83,10 @@ fn texts(snapshot: &Snapshot, class: &str) -> Vec<String> {
 
 #[test]
 fn wechat_components_keep_their_own_data_and_trigger_events_on_their_owner() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    write_files(
-        dir.path(),
+    let dir = one_page_app(
+        "comp.wechat",
+        "wechat",
         &[
-            (
-                "manifest.json",
-                r#"{"appId":"comp.wechat","name":"C","version":"1.0.0","kind":"miniprogram","dialect":"wechat","entry":"app.json"}"#,
-            ),
-            ("app.json", r#"{"pages":["pages/index/index"]}"#),
-            ("app.js", "App({})"),
             (
                 "pages/index/index.json",
                 r#"{"usingComponents":{"counter":"/components/counter/counter"}}"#,
@@ -281,16 +294,10 @@ fn wechat_components_slotted_into_each_other_link_relations_and_bubble_events() 
 
 #[test]
 fn alipay_components_call_handler_props_of_their_owner() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    write_files(
-        dir.path(),
+    let dir = one_page_app(
+        "comp.alipay",
+        "alipay",
         &[
-            (
-                "manifest.json",
-                r#"{"appId":"comp.alipay","name":"C","version":"1.0.0","kind":"miniprogram","dialect":"alipay","entry":"app.json"}"#,
-            ),
-            ("app.json", r#"{"pages":["pages/index/index"]}"#),
-            ("app.js", "App({})"),
             (
                 "pages/index/index.json",
                 r#"{"usingComponents":{"counter":"/components/counter/counter"}}"#,
@@ -470,16 +477,10 @@ fn element_at<'s>(snapshot: &'s Snapshot, path: &[u32]) -> &'s VElement {
 
 #[test]
 fn a_wechat_virtual_host_passes_its_class_and_style_in_and_taps_inside_reach_the_component() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    write_files(
-        dir.path(),
+    let dir = one_page_app(
+        "comp.virtual",
+        "wechat",
         &[
-            (
-                "manifest.json",
-                r#"{"appId":"comp.virtual","name":"C","version":"1.0.0","kind":"miniprogram","dialect":"wechat","entry":"app.json"}"#,
-            ),
-            ("app.json", r#"{"pages":["pages/index/index"]}"#),
-            ("app.js", "App({})"),
             (
                 "pages/index/index.json",
                 r#"{"usingComponents":{"t-cell":"/components/cell/cell"}}"#,
@@ -547,16 +548,10 @@ fn a_wechat_virtual_host_passes_its_class_and_style_in_and_taps_inside_reach_the
 
 #[test]
 fn alipay_components_get_data_attributes_as_props_for_the_events_they_fire() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    write_files(
-        dir.path(),
+    let dir = one_page_app(
+        "comp.dataset",
+        "alipay",
         &[
-            (
-                "manifest.json",
-                r#"{"appId":"comp.dataset","name":"C","version":"1.0.0","kind":"miniprogram","dialect":"alipay","entry":"app.json"}"#,
-            ),
-            ("app.json", r#"{"pages":["pages/index/index"]}"#),
-            ("app.js", "App({})"),
             (
                 "pages/index/index.json",
                 r#"{"usingComponents":{"my-button":"/components/button/button"}}"#,
@@ -606,16 +601,10 @@ fn alipay_components_get_data_attributes_as_props_for_the_events_they_fire() {
 
 #[test]
 fn a_headless_tap_toggles_checkboxes_radios_and_switches_and_their_groups_change() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    write_files(
-        dir.path(),
+    let dir = one_page_app(
+        "controls.wechat",
+        "wechat",
         &[
-            (
-                "manifest.json",
-                r#"{"appId":"controls.wechat","name":"C","version":"1.0.0","kind":"miniprogram","dialect":"wechat","entry":"app.json"}"#,
-            ),
-            ("app.json", r#"{"pages":["pages/index/index"]}"#),
-            ("app.js", "App({})"),
             (
                 "pages/index/index.wxml",
                 r#"<checkbox-group bindchange="on" data-name="boxes">
@@ -663,16 +652,10 @@ fn a_headless_tap_toggles_checkboxes_radios_and_switches_and_their_groups_change
 /// until the parent gives another value, and a new value from the parent shows again.
 #[test]
 fn wechat_templates_show_properties_as_the_component_holds_them() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    write_files(
-        dir.path(),
+    let dir = one_page_app(
+        "comp.props",
+        "wechat",
         &[
-            (
-                "manifest.json",
-                r#"{"appId":"comp.props","name":"C","version":"1.0.0","kind":"miniprogram","dialect":"wechat","entry":"app.json"}"#,
-            ),
-            ("app.json", r#"{"pages":["pages/index/index"]}"#),
-            ("app.js", "App({})"),
             (
                 "pages/index/index.json",
                 r#"{"usingComponents":{"my-panel":"/components/panel/panel"}}"#,
