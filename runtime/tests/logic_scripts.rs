@@ -578,3 +578,33 @@ fn this_in_arrows_nested_in_arrows_is_the_methods_this() {
     );
     assert_eq!(app.new_logs(), ["timer 2"]);
 }
+
+/// The same, in the forms minifiers and transpilers write: one line, a regular expression
+/// after `return`, strings holding quotes and braces, function declarations and class
+/// methods holding nested arrows, getters, and an ES module.
+#[test]
+fn this_in_nested_arrows_holds_in_minified_code_and_modules() {
+    let files = [
+        ("app.json", r#"{"pages":["pages/index/index"]}"#),
+        ("app.js", "App({})"),
+        (
+            "pages/index/index.js",
+            r#"import {twice} from "../../util.js";var q="'{",r='=> {';Page({data:{n:2},quoted(s){return/'/.test(s)?[1].map(()=>[1].map(()=>this.data.n+q.length+r.length)[0])[0]:-1},declared(){const o={n:5};return(()=>{function g(){return[1].map(()=>[1].map(()=>this.n)[0])[0]}return g.call(o)})()},classy(){return new(class{constructor(){this.n=7}get v(){return[1].map(()=>[1].map(()=>this.n)[0])[0]}})().v},imported(){return twice.call(this)}});"#,
+        ),
+        (
+            "util.js",
+            "export function twice() { return [1].map(() => [1].map(() => this.data.n * 2)[0])[0]; }",
+        ),
+    ];
+    let mut app = Harness::start("wechat", &files);
+    app.launch();
+    let page = "getCurrentPages()[0]";
+    assert_eq!(
+        app.eval(&format!("{page}.quoted(\"it's\")")),
+        Ok(json!(2 + 2 + 4))
+    );
+    assert_eq!(app.eval(&format!("{page}.quoted('its')")), Ok(json!(-1)));
+    assert_eq!(app.eval(&format!("{page}.declared()")), Ok(json!(5)));
+    assert_eq!(app.eval(&format!("{page}.classy()")), Ok(json!(7)));
+    assert_eq!(app.eval(&format!("{page}.imported()")), Ok(json!(4)));
+}

@@ -678,7 +678,6 @@ fn native_compile(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsRes
     if capsule_jsscan::is_es_module(&source) {
         return Ok(JsValue::null());
     }
-    let source = modules::pin_arrow_this(&source);
     let wrapped =
         format!("(function (exports, require, module, __filename, __dirname) {{{source}\n}})");
     context

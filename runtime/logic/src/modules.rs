@@ -1,7 +1,6 @@
 //! Finding and loading an app's script files: path resolution shared by CommonJS `require`
 //! and ES `import`, and boa's module loader for the latter.
 
-use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -11,7 +10,7 @@ use boa_engine::module::{ModuleLoader, ModuleRequest, Referrer, SyntheticModuleI
 use boa_engine::property::PropertyKey;
 use boa_engine::{Context, JsNativeError, JsResult, JsString, JsValue, Module, Source, js_string};
 use capsule_jsscan::resolve::{PackageTree, resolve_script};
-use capsule_jsscan::{is_es_module, regex_may_follow, requests, skip_regex, skip_trivia};
+use capsule_jsscan::{is_es_module, requests};
 use capsule_packages::{App, RelativePath};
 
 /// Reads a file of the app as text.
@@ -91,7 +90,7 @@ impl AppModuleLoader {
                     serde_json::Value::from(path)
                 )
             };
-            let source = format!("{require}{}", pin_arrow_this(&source));
+            let source = format!("{require}{source}");
             Module::parse(
                 Source::from_bytes(source.as_bytes()).with_path(Path::new(path)),
                 None,
@@ -167,110 +166,6 @@ fn commonjs_module(path: &str, context: &mut Context) -> JsResult<Module> {
     ))
 }
 
-/// Works around a boa 0.22 bug: `this` used only in an arrow function nested in another
-/// arrow function does not make the enclosing function keep its `this` (boa marks the outer
-/// arrow instead), so the inner arrow sees the global object:
-/// `onLoad() { list.forEach((x) => { x.map(() => this.data) }) }`. Every function body
-/// (declarations, expressions, methods) gets `(() => this);` at its start, which marks the
-/// function itself as an arrow's direct `this` would, and every block-bodied arrow gets
-/// `this;`. Both go after a `"use strict"` directive; positions before each insertion and
-/// all line numbers stay as written.
-pub(crate) fn pin_arrow_this(source: &str) -> Cow<'_, str> {
-    /// Statements whose `(…) {` is not a function's parameters and body.
-    const CONTROL: [&[u8]; 6] = [b"if", b"for", b"while", b"switch", b"catch", b"with"];
-    let bytes = source.as_bytes();
-    let mut inserts: Vec<(usize, &str)> = Vec::new();
-    // The last significant byte: tells a regular expression `/` from a division, and a
-    // function body `) {` from an arrow's `=> {`.
-    let mut last = b';';
-    // Open parentheses, and where the group that closed last opened.
-    let mut parens = Vec::new();
-    let mut closed_group = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        if let Some(next) = skip_trivia(bytes, i) {
-            last = b'"';
-            i = next;
-            continue;
-        }
-        match bytes[i] {
-            b'/' if regex_may_follow(last) => {
-                i = skip_regex(bytes, i);
-                last = b'/';
-                continue;
-            }
-            b'=' if bytes.get(i + 1) == Some(&b'>') => {
-                let body = skip_space(bytes, i + 2);
-                if bytes.get(body) == Some(&b'{') {
-                    inserts.push((after_directive(bytes, body + 1), "this;"));
-                }
-                last = b'>';
-                i += 2;
-                continue;
-            }
-            b'(' => parens.push(i),
-            b')' => closed_group = parens.pop().unwrap_or(0),
-            b'{' if last == b')' => {
-                let before = &bytes[..closed_group];
-                let end = before
-                    .iter()
-                    .rposition(|b| !b.is_ascii_whitespace())
-                    .map_or(0, |p| p + 1);
-                let start = before[..end]
-                    .iter()
-                    .rposition(|&b| !(b.is_ascii_alphanumeric() || b == b'_' || b == b'$'))
-                    .map_or(0, |p| p + 1);
-                if !CONTROL.contains(&&before[start..end]) {
-                    inserts.push((after_directive(bytes, i + 1), "(() => this);"));
-                }
-            }
-            _ => {}
-        }
-        if !bytes[i].is_ascii_whitespace() {
-            last = bytes[i];
-        }
-        i += 1;
-    }
-    if inserts.is_empty() {
-        return Cow::Borrowed(source);
-    }
-    inserts.sort_by_key(|(at, _)| *at);
-    let mut out = String::with_capacity(source.len() + inserts.len() * 13);
-    let mut from = 0;
-    for (at, text) in inserts {
-        // Each insertion point follows an ASCII `{`, `;` or quote: a character boundary.
-        out.push_str(&source[from..at]);
-        out.push_str(text);
-        from = at;
-    }
-    out.push_str(&source[from..]);
-    Cow::Owned(out)
-}
-
-fn skip_space(bytes: &[u8], mut i: usize) -> usize {
-    while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
-        i += 1;
-    }
-    i
-}
-
-/// Where a function body starting at `i` may take a statement without undoing a
-/// `"use strict"` directive: after the directive, if there is one.
-fn after_directive(bytes: &[u8], i: usize) -> usize {
-    let at = skip_space(bytes, i);
-    for directive in [&b"\"use strict\""[..], &b"'use strict'"[..]] {
-        if bytes[at..].starts_with(directive) {
-            let end = at + directive.len();
-            return if bytes.get(end) == Some(&b';') {
-                end + 1
-            } else {
-                end
-            };
-        }
-    }
-    i
-}
-
 impl ModuleLoader for AppModuleLoader {
     async fn load_imported_module(
         self: Rc<Self>,
@@ -289,79 +184,5 @@ impl ModuleLoader for AppModuleLoader {
             ))
         })?;
         self.module(&resolved, &mut context.borrow_mut())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn functions_and_block_bodied_arrows_are_marked_as_keeping_this() {
-        let cases = [
-            (
-                "const f = (a) => { return () => this; }; g(x => x, () =>\n {});",
-                "const f = (a) => {this; return () => this; }; g(x => x, () =>\n {this;});",
-            ),
-            (
-                "Page({ onLoad(q) { a.map(x => x.map(() => this)); }, f: function (a) {} });",
-                "Page({ onLoad(q) {(() => this); a.map(x => x.map(() => this)); }, f: function (a) {(() => this);} });",
-            ),
-            (
-                "if (a) { for (;;) {} } else if (b) {} try {} catch (e) { while (c) {} }",
-                "if (a) { for (;;) {} } else if (b) {} try {} catch (e) { while (c) {} }",
-            ),
-            (
-                "function g() { 'use strict'; return 1; } s = '=> {'; r = /m(a) {/;",
-                "function g() { 'use strict';(() => this); return 1; } s = '=> {'; r = /m(a) {/;",
-            ),
-        ];
-        for (source, pinned) in cases {
-            assert_eq!(pin_arrow_this(source), pinned, "{source}");
-        }
-        assert!(matches!(pin_arrow_this("a => a"), Cow::Borrowed(_)));
-    }
-
-    #[test]
-    fn any_source_is_rewritten_without_a_panic() {
-        let pieces = [
-            "(",
-            ")",
-            "{",
-            "}",
-            "=>",
-            "/",
-            "'",
-            "\"",
-            "`",
-            "\\",
-            "'use strict'",
-            "if",
-            "a",
-            " ",
-            "\n",
-            "*",
-            "//",
-            "/*",
-            "é",
-            ";",
-            "function",
-            "this",
-        ];
-        // xorshift: a fixed sequence of random sources.
-        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            usize::try_from(state % 1024).unwrap_or(0)
-        };
-        for _ in 0..20_000 {
-            let source: String = (0..next() % 40)
-                .map(|_| pieces[next() % pieces.len()])
-                .collect();
-            let pinned = pin_arrow_this(&source);
-            assert!(pinned.len() >= source.len(), "{source:?}");
-        }
     }
 }
