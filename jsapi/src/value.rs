@@ -35,6 +35,16 @@ pub fn array_buffer_bytes(value: &Value) -> Option<Result<Vec<u8>, ApiError>> {
     })
 }
 
+/// Whether `value` holds a tagged value anywhere, so that a caller turning answers back into
+/// JavaScript values need not walk the ones that hold none.
+pub fn has_tagged(value: &Value) -> bool {
+    match value {
+        Value::Object(object) => object.contains_key(TYPE_TAG) || object.values().any(has_tagged),
+        Value::Array(items) => items.iter().any(has_tagged),
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -55,5 +65,15 @@ mod tests {
             array_buffer_bytes(&json!({"__capsuleType": "ArrayBuffer"}))
                 .is_some_and(|r| r.is_err())
         );
+    }
+
+    #[test]
+    fn tagged_values_are_found_at_any_depth() {
+        let date = json!({"__capsuleType": "Date", "value": null});
+        assert!(has_tagged(&date));
+        assert!(has_tagged(&json!({"a": [1, {"b": date}]})));
+        assert!(!has_tagged(
+            &json!({"a": [1, {"b": "Date"}], "type": "__capsuleType"})
+        ));
     }
 }

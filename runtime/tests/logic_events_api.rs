@@ -322,7 +322,7 @@ fn storage_from_logic_is_real_sqlite_in_both_dialects() {
             data_dir: Some(data.path().to_owned()),
             ..capsule_jsapi::ApiConfig::default()
         });
-        setup.permissions = &["storage"];
+        setup.permissions = &["storage", "files"];
         let mut app = Harness::start_with(setup);
         app.launch();
         app
@@ -332,6 +332,47 @@ fn storage_from_logic_is_real_sqlite_in_both_dialects() {
     assert_eq!(
         wechat.eval("wx.setStorageSync('cart', { items: [1, 2] }); wx.getStorageSync('cart')"),
         Ok(json!({"items": [1, 2]}))
+    );
+    // A Date comes back as a Date (SPEC.md storage), alone or inside what is stored, from
+    // the sync and the async forms; what was stored is left as it was.
+    assert_eq!(
+        wechat.eval(
+            "const kept = { at: new Date(Date.UTC(2024, 0, 31, 8)), list: [new Date(5)], bad: new Date(NaN) };
+             wx.setStorageSync('dates', kept);
+             wx.setStorageSync('when', new Date(7));
+             const back = wx.getStorageSync('dates'), when = wx.getStorageSync('when');
+             [when instanceof Date, when.getTime(), back.at instanceof Date, back.at.toISOString(),
+              back.list[0].getTime(), back.bad instanceof Date && isNaN(back.bad), kept.at instanceof Date]"
+        ),
+        Ok(json!([true, 7, true, "2024-01-31T08:00:00.000Z", 5, true, true]))
+    );
+    wechat
+        .eval(
+            "wx.setStorage({ key: 'async', data: { d: new Date(9) }, success() {
+               wx.getStorage({ key: 'async', success: (r) => console.log('async date ' + (r.data.d instanceof Date) + ' ' + r.data.d.getTime()) });
+             } })",
+        )
+        .expect("runs");
+    wechat.wait_for(
+        |m| matches!(m, LogicToView::Console { message, .. } if message == "async date true 9"),
+    );
+    // Binary data crosses as ArrayBuffers both ways (a typed array's view of its buffer).
+    wechat
+        .eval(
+            "const bytes = new Uint8Array([0, 1, 2, 255, 7]).subarray(1, 4);
+             wx.writeFile({ filePath: 'wxfile://usr/a.bin', data: bytes, success() {
+               wx.readFile({ filePath: 'wxfile://usr/a.bin', success: (r) =>
+                 console.log('binary ' + (r.data instanceof ArrayBuffer) + ' ' + new Uint8Array(r.data).join(',')) });
+             }, fail: (e) => console.log('binary ' + e.errMsg) })",
+        )
+        .expect("runs");
+    wechat.wait_for(
+        |m| matches!(m, LogicToView::Console { message, .. } if message.starts_with("binary")),
+    );
+    assert!(
+        wechat.logs().contains(&"binary true 1,2,255".to_owned()),
+        "{:?}",
+        wechat.logs()
     );
     // A key that is not there: '' from the sync form, a failure from the async one.
     assert_eq!(wechat.eval("wx.getStorageSync('nothing')"), Ok(json!("")));
@@ -353,6 +394,13 @@ fn storage_from_logic_is_real_sqlite_in_both_dialects() {
         alipay
             .eval("my.setStorageSync({ key: 'n', data: 7 }); my.getStorageSync({ key: 'n' }).data"),
         Ok(json!(7))
+    );
+    // The Date the other dialect stored.
+    assert_eq!(
+        alipay.eval(
+            "const w = my.getStorageSync({ key: 'when' }).data; [w instanceof Date, w.getTime()]"
+        ),
+        Ok(json!([true, 7]))
     );
     assert!(
         std::fs::read_dir(data.path())
@@ -420,15 +468,62 @@ fn app_wide_apis_answer_in_the_logic_layer() {
     app.wait_for(
         |m| matches!(m, LogicToView::Console { message, .. } if message == "update false"),
     );
-    // APIs that hand back an object to drive fail clearly when there is none.
-    let error = app
-        .eval("wx.createVideoContext('player')")
-        .expect_err("not supported");
-    assert!(
-        error.contains("wx.createVideoContext is not supported"),
-        "{error}"
-    );
     assert_eq!(app.eval("wx.canIUse('nextTick')"), Ok(json!(true)));
+}
+
+/// A factory API the container lacks hands back an object whose calls fail through `fail`,
+/// `complete` and `onError` once the calling code has run; the calling code goes on.
+#[test]
+fn factory_apis_that_are_not_built_fail_through_callbacks() {
+    let mut wechat = api_app("wechat", ALL);
+    wechat.new_logs();
+    wechat
+        .eval(
+            "const audio = wx.createInnerAudioContext();
+             audio.onError((e) => console.log('onError ' + e.errMsg + ' ' + e.errno));
+             audio.onCanplay(() => console.log('never'));
+             audio.src = 'song.mp3';
+             audio.play();
+             wx.createVideoContext('player').play();
+             wx.createCanvasContext('c').draw(false, () => console.log('never drawn'));
+             wx.getRecorderManager().start({ fail: (e) => console.log('fail ' + e.errMsg), complete: () => console.log('complete') });
+             console.log('went on');",
+        )
+        .expect("no throw");
+    let logs = wechat.new_logs();
+    let unsupported = "wx.createInnerAudioContext is not supported";
+    assert_eq!(
+        logs[logs.len() - 4..],
+        [
+            "went on".to_owned(),
+            format!("onError createInnerAudioContext:fail {unsupported} 1"),
+            "fail getRecorderManager:fail wx.getRecorderManager is not supported".to_owned(),
+            "complete".to_owned(),
+        ],
+        "{logs:?}"
+    );
+    assert!(
+        wechat.seen.iter().any(|m| matches!(m, LogicToView::Console { level, message, .. }
+            if level == "warn" && message.starts_with("wx.createVideoContext is not supported here"))),
+        "a warning names each factory"
+    );
+    assert!(!logs.iter().any(|l| l.contains("never")), "{logs:?}");
+    assert_eq!(
+        wechat.eval("wx.canIUse('createInnerAudioContext')"),
+        Ok(json!(false))
+    );
+
+    let mut alipay = api_app("alipay", ALL);
+    alipay
+        .eval(
+            "my.createLivePlayerContext('live').play({ fail: (e) => console.log('alipay ' + e.error + ' ' + e.errorMessage) });",
+        )
+        .expect("no throw");
+    assert!(
+        alipay
+            .new_logs()
+            .contains(&"alipay 1 my.createLivePlayerContext is not supported".to_owned())
+    );
 }
 
 #[test]

@@ -13,11 +13,13 @@ use std::time::{Duration, Instant};
 
 use boa_engine::job::{Job, JobExecutor, NativeAsyncJob};
 use boa_engine::object::ObjectInitializer;
+use boa_engine::object::builtins::{AlignedVec, JsArrayBuffer};
 use boa_engine::property::Attribute;
 use boa_engine::{
     Context, JsError, JsNativeError, JsObject, JsResult, JsString, JsValue, NativeFunction, Source,
     js_string,
 };
+use capsule_jsapi::value::{array_buffer, array_buffer_bytes, has_tagged};
 use capsule_jsapi::{ApiResult, Reply};
 use capsule_packages::{App, Dialect};
 use serde_json::{Value, json};
@@ -290,7 +292,7 @@ fn run(
 type NativeFn = fn(&JsValue, &[JsValue], &mut Context) -> JsResult<JsValue>;
 
 fn install(context: &mut Context, dialect: &str, bars: Option<PageBars>) -> JsResult<JsObject> {
-    let natives: [(&str, usize, NativeFn); 11] = [
+    let natives: [(&str, usize, NativeFn); 13] = [
         ("send", 1, native_send),
         ("log", 3, native_log),
         ("setTimer", 2, native_set_timer),
@@ -302,6 +304,8 @@ fn install(context: &mut Context, dialect: &str, bars: Option<PageBars>) -> JsRe
         ("loadJson", 1, native_load_json),
         ("importModule", 1, native_import_module),
         ("readText", 1, native_read_text),
+        ("tagBuffer", 1, native_tag_buffer),
+        ("untagBuffer", 1, native_untag_buffer),
     ];
     let mut native = ObjectInitializer::new(context);
     for (name, length, function) in natives {
@@ -377,7 +381,11 @@ impl EventLoop {
                         Ok(value) => (true, value),
                         Err(error) => (false, error.to_json()),
                     };
-                    self.call("apiAnswer", &[json!(call_id), json!(ok), value]);
+                    let has_tags = has_tagged(&value);
+                    self.call(
+                        "apiAnswer",
+                        &[json!(call_id), json!(ok), value, json!(has_tags)],
+                    );
                 }
                 Inbox::MemoryWarning { level } => self.call("memoryWarning", &[json!(level)]),
             }
@@ -646,7 +654,7 @@ fn native_invoke_sync(_: &JsValue, args: &[JsValue], context: &mut Context) -> J
     let answered = rx.recv_timeout(timeout);
     activity.start(task.unwrap_or_default());
     let answer = match answered {
-        Ok(Ok(value)) => json!({"ok": true, "value": value}),
+        Ok(Ok(value)) => json!({"ok": true, "hasTags": has_tagged(&value), "value": value}),
         Ok(Err(error)) => json!({"ok": false, "value": error.to_json()}),
         Err(_) => {
             json!({"ok": false, "value": {"error": 3, "errorMessage": format!("{api} did not answer within {} ms", timeout.as_millis())}})
@@ -694,6 +702,36 @@ fn native_compile(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsRes
                 error
             }
         })
+}
+
+/// ArrayBuffer `args[0]` as the tagged value native APIs take (`capsule_jsapi::value`).
+fn native_tag_buffer(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
+    let buffer = arg(args, 0)
+        .as_object()
+        .and_then(|object| JsArrayBuffer::from_object(object.clone()).ok())
+        .ok_or_else(|| JsNativeError::typ().with_message("not an ArrayBuffer"))?;
+    // A detached buffer holds no bytes.
+    let bytes = buffer.data().map(|data| data.to_vec()).unwrap_or_default();
+    JsValue::from_json(&array_buffer(&bytes), context)
+}
+
+/// The ArrayBuffer a tagged value (`capsule_jsapi::value`) from a native API stands for.
+fn native_untag_buffer(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
+    let tagged = json_arg(args, 0, context)?;
+    let bytes = match array_buffer_bytes(&tagged) {
+        Some(Ok(bytes)) => bytes,
+        Some(Err(error)) => {
+            return Err(JsNativeError::typ().with_message(error.to_string()).into());
+        }
+        None => {
+            return Err(JsNativeError::typ()
+                .with_message("not a tagged ArrayBuffer")
+                .into());
+        }
+    };
+    // boa's buffers are 64-byte aligned whatever is asked for.
+    let block = AlignedVec::from_slice(64, &bytes);
+    Ok(JsArrayBuffer::from_byte_block(block, context)?.into())
 }
 
 fn native_load_json(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {

@@ -1337,12 +1337,48 @@
     return !!params && ['success', 'fail', 'complete'].some(function (k) { return typeof params[k] === 'function'; });
   }
 
+  // The parameters of a call as native APIs take them: no callbacks, and values JSON cannot
+  // carry as tagged objects (see `tagged`).
   function plainParams(params) {
     var plain = {};
     for (var key in params || {}) {
-      if (typeof params[key] !== 'function') plain[key] = params[key];
+      if (typeof params[key] !== 'function') plain[key] = tagged(params[key], []);
     }
     return plain;
+  }
+
+  // Values JSON cannot carry cross to native APIs as tagged objects (capsule_jsapi::value),
+  // as they do from H5 pages: a Date (storage keeps it) and an ArrayBuffer or typed-array
+  // view. Objects holding one are copied, never changed; `ancestors` stops at cycles.
+  var TYPE_TAG = '__capsuleType';
+  function tagged(value, ancestors) {
+    if (value instanceof Date) return { __capsuleType: 'Date', value: isNaN(value) ? null : value.toISOString() };
+    if (value instanceof ArrayBuffer) return native.tagBuffer(value);
+    if (ArrayBuffer.isView(value)) return native.tagBuffer(value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength));
+    if (value === null || typeof value !== 'object' || ancestors.indexOf(value) >= 0) return value;
+    ancestors.push(value);
+    var copy = value;
+    var keys = Object.keys(value);
+    for (var i = 0; i < keys.length; i++) {
+      var item = value[keys[i]];
+      var converted = tagged(item, ancestors);
+      if (converted === item) continue;
+      if (copy === value) copy = Array.isArray(value) ? value.slice() : Object.assign({}, value);
+      copy[keys[i]] = converted;
+    }
+    ancestors.pop();
+    return copy;
+  }
+
+  // An answer of a native API with its tagged values made real again (`hasTags`: the host
+  // found some, so answers without any are not walked).
+  function untagged(value, hasTags) {
+    if (!hasTags || value === null || typeof value !== 'object') return value;
+    if (value[TYPE_TAG] === 'Date' && Object.keys(value).length === 2) return new Date(value.value === null ? NaN : value.value);
+    if (value[TYPE_TAG] === 'ArrayBuffer') return native.untagBuffer(value);
+    var keys = Object.keys(value);
+    for (var i = 0; i < keys.length; i++) value[keys[i]] = untagged(value[keys[i]], true);
+    return value;
   }
 
   // Settles a call with success/fail/complete, and its promise when it has no callbacks.
@@ -1419,10 +1455,11 @@
     return result;
   }
 
-  function apiAnswer(id, ok, value) {
+  function apiAnswer(id, ok, value, hasTags) {
     var entry = pendingCalls.get(id);
     if (!entry) return;
     pendingCalls.delete(id);
+    value = untagged(value, hasTags);
     withRoute(entry.route, function () { settle(entry.name, entry.params, ok, value, entry.promise); });
   }
 
@@ -1505,7 +1542,7 @@
       var error = failure(name, answer.value);
       throw new Error(wechat ? error.errMsg : name + ': ' + error.errorMessage);
     }
-    var value = withPageArea(name, answer.value);
+    var value = withPageArea(name, untagged(answer.value, answer.hasTags));
     return syncResults[name] ? syncResults[name](value) : value;
   }
 
@@ -1667,18 +1704,55 @@
     return { opener: opener, opened: opened };
   }
 
+  // What a factory API this container does not have (`create…Context`, `get…Manager`)
+  // hands back: an object whose calls fail as the platforms fail an API they lack, through
+  // `fail` and `complete` and the object's `onError` listeners, after the calling code has
+  // run; never a throw that stops it. Other `on…`/`off…` calls register nothing.
+  function unsupportedObject(factory) {
+    log('warn', [apiNamespace + '.' + factory + ' is not supported here: calls on what it returns fail']);
+    var errorListeners = [];
+    var route = currentRoute;
+    function fail(params) {
+      Promise.resolve().then(function () {
+        withRoute(route, function () {
+          var callbacks = params && typeof params === 'object' ? [params.fail, params.complete] : [];
+          callbacks.concat(errorListeners).forEach(function (listener) {
+            if (typeof listener === 'function') guard(listener, null, [failure(factory, { error: API_NOT_FOUND })]);
+          });
+        });
+      });
+    }
+    var methods = {};
+    return new Proxy({}, {
+      get: function (target, key) {
+        if (key in target) return target[key];
+        if (typeof key !== 'string' || key === 'then' || key === 'toJSON') return undefined;
+        if (!methods[key]) {
+          methods[key] = key === 'onError'
+            ? function (listener) { if (typeof listener === 'function') errorListeners.push(listener); }
+            : key === 'offError'
+              ? function (listener) {
+                  errorListeners = listener === undefined ? [] : errorListeners.filter(function (l) { return l !== listener; });
+                }
+              : /^(on|off)[A-Z]/.test(key) ? function () {} : fail;
+        }
+        return methods[key];
+      },
+    });
+  }
+
   var api = new Proxy(own, {
     get: function (target, key) {
       if (key in target) return target[key];
       if (typeof key !== 'string' || key === 'then' || key === 'toJSON') return undefined;
+      // These hand back an object to drive (a player, a canvas, a recorder): none here. Not
+      // kept in `own`, which canIUse reads.
+      if (/^create[A-Z]|^get\w*(Manager|Context)$/.test(key)) return function () { return unsupportedObject(key); };
       var fn = /Sync$/.test(key) || SYNC_WITHOUT_SUFFIX.indexOf(key) >= 0
         ? function () { return callSync(key, Array.prototype.slice.call(arguments)); }
-        : /^create[A-Z]|^get\w*(Manager|Context)$/.test(key)
-          // These hand back an object to drive (a query, a player, a canvas): none here.
-          ? function () { throw new Error(apiNamespace + '.' + key + ' is not supported'); }
-          : TASK_APIS.indexOf(key) >= 0
-            ? function (params) { return callTask(key, params); }
-            : function (params) { return callAsync(key, params); };
+        : TASK_APIS.indexOf(key) >= 0
+          ? function (params) { return callTask(key, params); }
+          : function (params) { return callAsync(key, params); };
       target[key] = fn;
       return fn;
     },
