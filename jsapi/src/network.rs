@@ -183,12 +183,22 @@ pub fn tls_config(extra: &[Vec<u8>]) -> Result<rustls::ClientConfig, String> {
 
 /// Whether `url` may be reached by an app declaring `domains`: HTTPS to a declared origin
 /// (scheme, host and port), or in developer mode plain HTTP to a declared loopback origin.
+/// `*` among the domains leaves them unchecked (HTTP and HTTPS anywhere), as the platforms'
+/// tools do for a project under development.
 pub(crate) fn check_domain(
     url: &Url,
     domains: &[String],
     developer_mode: bool,
 ) -> Result<(), ApiError> {
     let refuse = |why: String| ApiError::new(DOMAIN_NOT_ALLOWED, why);
+    if domains.iter().any(|domain| domain == "*") {
+        return match url.scheme() {
+            "http" | "https" => Ok(()),
+            _ => Err(refuse(format!(
+                "url not in domain list: {url} is not HTTP or HTTPS"
+            ))),
+        };
+    }
     let host = url.host_str().unwrap_or_default();
     let loopback = matches!(host, "localhost" | "127.0.0.1" | "[::1]");
     match url.scheme() {
@@ -925,5 +935,17 @@ mod tests {
                 "{url}"
             );
         }
+    }
+
+    #[test]
+    fn a_star_leaves_http_and_https_unchecked() {
+        let domains = ["*".to_owned()];
+        let allowed = |url: &str| {
+            check_domain(&Url::parse(url).expect("url"), &domains, false).map_err(|e| e.code)
+        };
+        assert_eq!(allowed("https://anything.example.com/a"), Ok(()));
+        assert_eq!(allowed("http://192.0.2.7:8080/"), Ok(()));
+        assert_eq!(allowed("ftp://files.example.com/"), Err(DOMAIN_NOT_ALLOWED));
+        assert_eq!(allowed("file:///etc/passwd"), Err(DOMAIN_NOT_ALLOWED));
     }
 }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::digest::sha256;
-use crate::{Error, FileDigest, Manifest, RelativePath, Result};
+use crate::{Error, FileDigest, Inference, Manifest, RelativePath, Result, infer_manifest};
 
 /// The URL scheme apps are served under: an app's origin is `capsule://<appId>`.
 pub const SCHEME: &str = "capsule";
@@ -136,6 +136,22 @@ impl App {
             source,
         })?;
         Ok(Self::new(Manifest::from_json(&bytes)?, Arc::new(files)))
+    }
+
+    /// Opens an app folder in developer mode as authors have it: with a `manifest.json`, as
+    /// [`App::open_dir`]; without one, a project folder of the platforms' tools (see
+    /// [`crate::infer_manifest`]), whose manifest is inferred and its files read from the
+    /// project's `miniprogramRoot`. The [`Inference`] says how, when the manifest was inferred.
+    pub fn open_project(dir: &Path) -> Result<(Self, Option<Inference>)> {
+        if dir.join("manifest.json").exists() {
+            return Ok((Self::open_dir(dir)?, None));
+        }
+        let (manifest, inference) = infer_manifest(dir)?;
+        let files = DirFiles::new(&inference.root).map_err(|source| Error::AppFolder {
+            path: inference.root.display().to_string(),
+            source,
+        })?;
+        Ok((Self::new(manifest, Arc::new(files)), Some(inference)))
     }
 
     /// A signed app from the package store (or unpacked by `Verifier::unpack`).

@@ -13,8 +13,8 @@ use zip::{CompressionMethod, ZipArchive, ZipWriter};
 use crate::digest::{self, DIGEST_ENTRY, FileDigest, SIGNATURE_ENTRY, Sha256Hash, sha256};
 use crate::key::hex;
 use crate::{
-    Error, InstalledApp, MAX_MANIFEST_BYTES, Manifest, PackageFiles, RelativePath, Result,
-    SecretKey, TrustedKeys,
+    Error, Inference, InstalledApp, MAX_MANIFEST_BYTES, Manifest, PackageFiles, RelativePath,
+    Result, SecretKey, TrustedKeys, infer_manifest,
 };
 
 const MANIFEST: &str = "manifest.json";
@@ -62,12 +62,16 @@ pub struct PackSummary {
     pub files: usize,
     /// Their total size, in bytes.
     pub bytes: u64,
+    /// How the manifest was inferred, for a project folder without `manifest.json`.
+    pub inferred: Option<Inference>,
 }
 
 /// Packs app folder `dir` into a signed package at `out`.
 ///
 /// `manifest.json` gets the signing key's id as `keyId` (a different `keyId` already there is
-/// an error). Symbolic links, special files and a top-level `_capsule` folder are refused.
+/// an error). A project folder without `manifest.json` is packed as [`crate::App::open_project`]
+/// opens it: the files of its `miniprogramRoot` with the inferred manifest written in.
+/// Symbolic links, special files and a top-level `_capsule` folder are refused.
 /// `progress(done, total)` is called with byte counts as files are written. The package is
 /// written next to `out` and renamed into place only when complete.
 pub fn pack(
@@ -76,11 +80,19 @@ pub fn pack(
     out: &Path,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<PackSummary> {
-    let files = list_source_files(dir)?;
+    let manifest_path = dir.join(MANIFEST);
+    let (manifest_bytes, source, inferred) = if manifest_path.exists() {
+        let bytes = fs::read(&manifest_path).map_err(|e| Error::io(&manifest_path, e))?;
+        (bytes, dir.to_owned(), None)
+    } else {
+        let (manifest, inference) = infer_manifest(dir)?;
+        let bytes =
+            serde_json::to_vec_pretty(&manifest).map_err(|e| Error::Manifest(e.to_string()))?;
+        (bytes, inference.root.clone(), Some(inference))
+    };
+    let files = list_source_files(&source)?;
     let total: u64 = files.iter().map(|(_, _, size)| size).sum();
     let key_id = key.public_key().key_id();
-    let manifest_path = dir.join(MANIFEST);
-    let manifest_bytes = fs::read(&manifest_path).map_err(|e| Error::io(&manifest_path, e))?;
     let manifest = Manifest::from_json(&manifest_bytes)?;
     if manifest.key_id.as_ref().is_some_and(|id| *id != key_id) {
         return Err(Error::KeyIdMismatch {
@@ -104,6 +116,7 @@ pub fn pack(
         key_id,
         files: files.len() + 1,
         bytes: total + manifest_bytes.len() as u64,
+        inferred,
     })
 }
 

@@ -43,6 +43,15 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// A project folder without `manifest.json` cannot be opened as the platforms' tools
+    /// open it (see `project`).
+    #[error("{path}: {message}")]
+    Project {
+        /// The project file or folder.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
     /// A key file is malformed.
     #[error("bad key file {path}: {reason}")]
     Key {

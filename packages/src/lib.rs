@@ -28,6 +28,7 @@ mod error;
 mod key;
 mod manifest;
 mod path;
+mod project;
 mod store;
 
 pub use app::{App, AppFiles, DirFiles, InstalledApp, PackageFiles, SCHEME};
@@ -37,4 +38,5 @@ pub use error::{Error, Result};
 pub use key::{PublicKey, SecretKey, TrustedKeys};
 pub use manifest::{AppId, AppKind, Dialect, MAX_MANIFEST_BYTES, Manifest, Permissions};
 pub use path::RelativePath;
+pub use project::{ALIPAY_PROJECT_FILE, Inference, WECHAT_PROJECT_FILE, infer_manifest};
 pub use store::{ChannelState, DEFAULT_KEEP_VERSIONS, InstallOptions, InstalledVersion, Store};

@@ -73,7 +73,8 @@ enum Command {
     },
     /// Pack and sign an app folder into a .capsule package.
     Pack {
-        /// The app folder (with manifest.json).
+        /// The app folder: with a manifest.json, or a project folder of the platforms' tools
+        /// (project.config.json, mini.project.json), whose inferred manifest is written in.
         dir: PathBuf,
         /// The publisher's secret key file.
         #[arg(long)]

@@ -81,6 +81,9 @@ pub(crate) fn pack_dir(dir: &Path, key: &Path, out: &Path) -> Result<()> {
         out.display(),
         summary.key_id
     );
+    if let Some(inference) = &summary.inferred {
+        println!("manifest.json written into the package: {inference}");
+    }
     Ok(())
 }
 

@@ -47,7 +47,11 @@ pub(crate) fn open_app_at(
             bail!("{name} is an unsigned app folder (developer mode); --signed-only refuses it");
         }
         tracing::info!(app = %name, "developer mode: running an unsigned app folder");
-        let app = App::open_dir(app).with_context(|| format!("cannot open {name}"))?;
+        let (app, inferred) =
+            App::open_project(app).with_context(|| format!("cannot open {name}"))?;
+        if let Some(inference) = inferred {
+            eprintln!("developer mode: {name}: {inference}");
+        }
         return Ok((app, None));
     }
     let data_dir = package_commands::data_dir(data_dir)?;
