@@ -170,7 +170,8 @@ fn stylesheet_urls_resolve_against_their_own_files() {
         "pages/component/index.wxss",
         &StyleOptions::default(),
     )
-    .expect("page styles");
+    .expect("page styles")
+    .css;
     assert!(page.contains("url(/images/app-bg.png)"), "{page}");
     assert!(
         page.contains("url(/pages/component/resources/border.png)"),
@@ -180,7 +181,9 @@ fn stylesheet_urls_resolve_against_their_own_files() {
         scope: Some(component_scope("components/card/card.wxml")),
         ..StyleOptions::default()
     };
-    let card = compile(&read, "components/card/card.wxss", &options).expect("card styles");
+    let card = compile(&read, "components/card/card.wxss", &options)
+        .expect("card styles")
+        .css;
     assert!(card.contains("url(/components/card/card-bg.png)"), "{card}");
 }
 

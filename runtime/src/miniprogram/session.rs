@@ -19,7 +19,9 @@ use super::model::{
 use super::updates::{PendingUpdate, UpdateStatus};
 use super::worker_scripts::{AppSource, RemoteScripts};
 use crate::bridge::{FromPage, ToPage};
-use crate::view::style::{StyleOptions, compile as compile_style, component_scope, page_styles};
+use crate::view::style::{
+    CompiledStyle, StyleOptions, compile as compile_style, component_scope, page_styles,
+};
 use crate::view::{
     Dialect, NodePath, PageView, PatchOp, SourceFiles, VElement, VNode, View, ViewError,
     element_at, path_of_instance, to_html,
@@ -702,7 +704,7 @@ impl Session {
             scope: None,
             viewport_height,
         };
-        let mut css = page_styles(
+        let mut styles = page_styles(
             &source,
             &format!("app.{style_ext}"),
             &format!("{path}.{style_ext}"),
@@ -710,7 +712,7 @@ impl Session {
         )
         .unwrap_or_else(|error| {
             self.errors.push(error.to_string());
-            String::new()
+            CompiledStyle::default()
         });
         // Each component's own stylesheet, scoped to it as its template's classes are.
         for component in compiled
@@ -733,10 +735,19 @@ impl Session {
                 viewport_height,
             };
             match compile_style(&source, &sheet, &options) {
-                Ok(text) => css.push_str(&text),
+                Ok(compiled) => {
+                    styles.css.push_str(&compiled.css);
+                    styles.warnings.extend(compiled.warnings);
+                }
                 Err(error) => self.errors.push(error.to_string()),
             }
         }
+        // What the style compiler repaired (a dropped declaration, an `@import` without its
+        // `;`): the page still gets the rest, and the author hears where.
+        for warning in &styles.warnings {
+            tracing::warn!(app = self.app.id(), page = path, "{warning}");
+        }
+        let css = styles.css;
         let view = compiled
             .and_then(|compiled| self.new_view(compiled, data))
             .map_err(|e| e.to_string());

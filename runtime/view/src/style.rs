@@ -5,22 +5,32 @@
 //! (cycles rejected); component styles are scoped by prefixing their class names (`:host`
 //! becomes the host element's class); relative `url()`s resolve against the stylesheet's own
 //! folder (an imported file's too) into root-relative package paths; output is
-//! minified; syntax errors point at `file:line:col`.
+//! minified.
+//!
+//! Like the platforms' style compilers and the webview itself, compiling is lenient: a
+//! declaration or rule the CSS parser cannot read is dropped as a browser drops it, and an
+//! `@import` without its `;` ends at the end of its line; each such repair is a [`Warning`]
+//! at `file:line:col` in [`CompiledStyle::warnings`]. What leaves nothing usable (a sheet
+//! of which no rule survives, a missing or cyclic import) is a [`StyleError`].
 //!
 //! ```
 //! use capsule_view::style::{StyleOptions, compile};
 //! use std::collections::HashMap;
 //!
 //! let files = HashMap::from([("app.wxss".to_owned(), ".a { width: 750rpx; margin: calc(10rpx + 1px) }".to_owned())]);
-//! let css = compile(&files, "app.wxss", &StyleOptions::default()).unwrap();
-//! assert_eq!(css, ".a{width:375px;margin:6px}");
+//! let compiled = compile(&files, "app.wxss", &StyleOptions::default()).unwrap();
+//! assert_eq!(compiled.css, ".a{width:375px;margin:6px}");
+//! assert!(compiled.warnings.is_empty());
 //! ```
 
 use std::convert::Infallible;
+use std::sync::{Arc, RwLock};
 
+use lightningcss::error::{Error as CssError, ErrorLocation, ParserError};
 use lightningcss::properties::custom::{Token, TokenOrValue};
 use lightningcss::selector::{Component, Selector};
 use lightningcss::stylesheet::{MinifyOptions, ParserOptions, PrinterOptions, StyleSheet};
+use lightningcss::traits::ToCss;
 use lightningcss::values::ident::Ident;
 use lightningcss::values::length::LengthValue;
 use lightningcss::values::url::Url;
@@ -29,7 +39,7 @@ use lightningcss::visitor::{Visit, VisitTypes, Visitor};
 
 use crate::assets::resolve_path as resolve_asset_path;
 use crate::page::resolve;
-use crate::source::SourceFiles;
+use crate::source::{Location, SourceFiles, Warning};
 
 /// How a stylesheet is compiled.
 #[derive(Debug, Clone, PartialEq)]
@@ -86,6 +96,23 @@ pub enum StyleError {
     Print(String),
 }
 
+/// A compiled stylesheet: its CSS, and what the compiler repaired to get it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CompiledStyle {
+    /// The minified CSS.
+    pub css: String,
+    /// Each repair (a dropped declaration or rule, an `@import` without `;`) with where it
+    /// is, imported files first, as they come in the CSS.
+    pub warnings: Vec<Warning>,
+}
+
+impl CompiledStyle {
+    fn append(&mut self, other: CompiledStyle) {
+        self.css.push_str(&other.css);
+        self.warnings.extend(other.warnings);
+    }
+}
+
 /// The class prefix of a component's styles and elements: its path without extension, with
 /// `/` and `.` as `-` (`components/card/card.wxml` → `components-card-card`). The scope itself
 /// is the class of each instance's host element, which `:host` compiles to.
@@ -110,12 +137,19 @@ pub fn compile(
     files: &dyn SourceFiles,
     path: &str,
     options: &StyleOptions,
-) -> Result<String, StyleError> {
+) -> Result<CompiledStyle, StyleError> {
     let mut sources = Vec::new();
-    collect(files, path, None, &mut Vec::new(), &mut sources)?;
-    let mut out = String::new();
+    let mut out = CompiledStyle::default();
+    collect(
+        files,
+        path,
+        None,
+        &mut Vec::new(),
+        &mut sources,
+        &mut out.warnings,
+    )?;
     for (file, text) in &sources {
-        out.push_str(&compile_one(file, text, options)?);
+        out.append(compile_one(file, text, options)?);
     }
     Ok(out)
 }
@@ -127,17 +161,18 @@ pub fn page_styles(
     app_path: &str,
     page_path: &str,
     options: &StyleOptions,
-) -> Result<String, StyleError> {
-    let mut out = String::new();
+) -> Result<CompiledStyle, StyleError> {
+    let mut out = CompiledStyle::default();
     for path in [app_path, page_path] {
         if files.read_text(path).is_some() {
-            out.push_str(&compile(files, path, options)?);
+            out.append(compile(files, path, options)?);
         }
     }
     Ok(out)
 }
 
-/// Appends `(file, source with its @imports blanked)` for `path`, its imports first.
+/// Appends `(file, source with its @imports blanked)` for `path`, its imports first, and
+/// the warnings of reading their `@import`s to `warnings`.
 ///
 /// lightningcss's `bundler` is not used for this: it loads a file imported twice once and
 /// silently (so no cycle error), keeps the last of repeated imports where this keeps the
@@ -150,6 +185,7 @@ fn collect(
     referrer: Option<String>,
     stack: &mut Vec<String>,
     out: &mut Vec<(String, String)>,
+    warnings: &mut Vec<Warning>,
 ) -> Result<(), StyleError> {
     if stack.iter().any(|p| p == path) {
         return Err(StyleError::Cycle(format!("{} → {path}", stack.join(" → "))));
@@ -161,7 +197,7 @@ fn collect(
         path: path.to_owned(),
         referrer,
     })?;
-    let (text, imports) = extract_imports(path, &text)?;
+    let (text, imports) = extract_imports(path, &text, warnings)?;
     stack.push(path.to_owned());
     for (target, line, column) in imports {
         let resolved = resolve(path, &target).ok_or_else(|| StyleError::Syntax {
@@ -171,7 +207,7 @@ fn collect(
             message: format!("@import '{target}' leaves the package"),
         })?;
         let at = format!("{path}:{line}:{column}");
-        if let Err(e) = collect(files, &resolved, Some(at), stack, out) {
+        if let Err(e) = collect(files, &resolved, Some(at), stack, out, warnings) {
             stack.pop();
             return Err(e);
         }
@@ -190,9 +226,14 @@ type ImportRef = (String, u32, u32);
 const MAX_PAREN_DEPTH: usize = 8;
 
 /// Finds top-level `@import`s; returns the text with them blanked (lines and columns kept)
-/// and the targets with their positions. Refuses parentheses nested deeper than
-/// [`MAX_PAREN_DEPTH`].
-fn extract_imports(file: &str, text: &str) -> Result<(String, Vec<ImportRef>), StyleError> {
+/// and the targets with their positions. An `@import` without its `;` ends at the end of its
+/// line (or of the file), with a warning, as the platforms' compilers take it. Refuses
+/// parentheses nested deeper than [`MAX_PAREN_DEPTH`].
+fn extract_imports(
+    file: &str,
+    text: &str,
+    warnings: &mut Vec<Warning>,
+) -> Result<(String, Vec<ImportRef>), StyleError> {
     let bytes = text.as_bytes();
     let mut out = text.to_owned().into_bytes();
     let mut imports = Vec::new();
@@ -234,15 +275,17 @@ fn extract_imports(file: &str, text: &str) -> Result<(String, Vec<ImportRef>), S
                     .is_some_and(|s| s.eq_ignore_ascii_case("@import")) =>
             {
                 let (line, column) = line_col(text, i);
-                let end = text[i..].find([';', '\n', '{']).map(|e| i + e);
-                let Some(end) = end.filter(|&e| bytes[e] == b';') else {
+                let end = text[i..]
+                    .find([';', '\n', '{'])
+                    .map_or(bytes.len(), |e| i + e);
+                if bytes.get(end) == Some(&b'{') {
                     return Err(StyleError::Syntax {
                         file: file.to_owned(),
                         line,
                         column,
                         message: "@import must end with ';'".into(),
                     });
-                };
+                }
                 let target =
                     import_target(text[i + 7..end].trim()).ok_or_else(|| StyleError::Syntax {
                         file: file.to_owned(),
@@ -250,11 +293,32 @@ fn extract_imports(file: &str, text: &str) -> Result<(String, Vec<ImportRef>), S
                         column,
                         message: "@import needs a quoted path or url()".into(),
                     })?;
+                if bytes.get(end) != Some(&b';') {
+                    let (line, column) = line_col(text, end);
+                    warnings.push(Warning {
+                        location: Location {
+                            file: file.into(),
+                            line,
+                            column,
+                        },
+                        message: format!(
+                            "@import '{target}' has no ';'; taken to end at the end of the {}",
+                            if end == bytes.len() { "file" } else { "line" }
+                        ),
+                    });
+                }
                 imports.push((target, line, column));
-                for b in &mut out[i..=end] {
+                // Blank the rule and its `;`, keeping a newline that ended it.
+                let blank_end = if bytes.get(end) == Some(&b';') {
+                    end + 1
+                } else {
+                    end
+                };
+                for b in &mut out[i..blank_end] {
                     *b = b' ';
                 }
-                i = end;
+                i = blank_end;
+                continue;
             }
             _ => {}
         }
@@ -336,9 +400,13 @@ fn rpx_to_px(prelude: &str, px_per_rpx: f32) -> String {
     out
 }
 
-fn compile_one(file: &str, text: &str, options: &StyleOptions) -> Result<String, StyleError> {
-    let syntax = |loc: Option<lightningcss::error::ErrorLocation>, message: String| {
-        let (line, column) = loc.map_or((1, 1), |l| (l.line + 1, l.column));
+fn compile_one(
+    file: &str,
+    text: &str,
+    options: &StyleOptions,
+) -> Result<CompiledStyle, StyleError> {
+    let syntax = |loc: Option<ErrorLocation>, message: String| {
+        let (line, column) = position(loc.as_ref());
         StyleError::Syntax {
             file: file.to_owned(),
             line,
@@ -347,9 +415,39 @@ fn compile_one(file: &str, text: &str, options: &StyleOptions) -> Result<String,
         }
     };
     let px_per_rpx = options.window_width / 750.0;
-    let text = rewrite_media_rpx(text, px_per_rpx);
-    let mut sheet = StyleSheet::parse(&text, parser_options(file))
-        .map_err(|e| syntax(e.loc, e.kind.to_string()))?;
+    let mut text = rewrite_media_rpx(text, px_per_rpx);
+    // lightningcss drops a whole rule's declarations for one it cannot read, where a browser
+    // drops that one: so each bad declaration is blanked out of the text (positions kept)
+    // and the sheet read again, until only what a browser drops with its rule is left.
+    let mut warnings = Vec::new();
+    for _ in 0..MAX_REPAIR_ROUNDS {
+        let (_, recovered) = parse_lenient(file, &text)?;
+        let mut bad: Vec<std::ops::Range<usize>> = Vec::new();
+        for r in recovered {
+            if let Some(range) = r.declaration {
+                bad.push(range);
+                warnings.push(r.warning);
+            }
+        }
+        if bad.is_empty() {
+            break;
+        }
+        blank(&mut text, bad);
+    }
+    let (mut sheet, recovered) = parse_lenient(file, &text)?;
+    warnings.extend(recovered.into_iter().map(|r| r.warning));
+    warnings.sort_by_key(|w| (w.location.line, w.location.column));
+    // A sheet of which nothing survives is not a sheet: refuse it at its first problem.
+    if sheet.rules.0.is_empty()
+        && let Some(first) = warnings.first()
+    {
+        return Err(StyleError::Syntax {
+            file: file.to_owned(),
+            line: first.location.line,
+            column: first.location.column,
+            message: first.message.clone(),
+        });
+    }
     let mut visitor = RpxVisitor {
         px_per_rpx,
         px_per_vh: options.viewport_height.map(|h| h / 100.0),
@@ -373,7 +471,215 @@ fn compile_one(file: &str, text: &str, options: &StyleOptions) -> Result<String,
             ..PrinterOptions::default()
         })
         .map_err(|e| StyleError::Print(e.to_string()))?;
-    Ok(css.code)
+    Ok(CompiledStyle {
+        css: css.code,
+        warnings,
+    })
+}
+
+/// Replaces each character in `ranges` of `text` by a space, so the characters after them
+/// keep their lines and columns.
+fn blank(text: &mut String, mut ranges: Vec<std::ops::Range<usize>>) {
+    ranges.sort_by_key(|r| r.start);
+    let mut merged: Vec<std::ops::Range<usize>> = Vec::with_capacity(ranges.len());
+    for r in ranges {
+        match merged.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    // From the last, so the ranges before are still where they were.
+    for r in merged.into_iter().rev() {
+        if let Some(part) = text.get(r.clone()) {
+            let spaces = " ".repeat(part.chars().count());
+            text.replace_range(r, &spaces);
+        }
+    }
+}
+
+/// What lightningcss found wrong, with a token shown as CSS rather than as its Rust form.
+fn describe(kind: &ParserError<'_>) -> String {
+    match kind {
+        ParserError::UnexpectedToken(token) => match token.to_css_string(PrinterOptions::default())
+        {
+            Ok(css) => format!("unexpected '{css}'"),
+            Err(_) => kind.to_string(),
+        },
+        ParserError::EndOfInput => "unexpected end of the file".into(),
+        other => other.to_string(),
+    }
+}
+
+/// Line and column from 1 of a lightningcss location (its lines count from 0).
+fn position(loc: Option<&ErrorLocation>) -> (u32, u32) {
+    loc.map_or((1, 1), |l| (l.line + 1, l.column))
+}
+
+/// How many times a sheet is read again without the declarations it could not read; each
+/// round removes all it found, so one is usual (a declaration hidden by a dropped one needs
+/// another).
+const MAX_REPAIR_ROUNDS: usize = 4;
+
+/// One thing lightningcss recovered from.
+struct Recovered {
+    /// For a declaration: its byte range in the text (from the `{` or `;` before it to the
+    /// `;` or `}` after it, both excluded).
+    declaration: Option<std::ops::Range<usize>>,
+    warning: Warning,
+}
+
+/// Parses `text` dropping what cannot be read, as browsers do; returns the sheet and what
+/// was dropped, without lightningcss's second try at a bad declaration: it reads
+/// `color:var(…)` once more as a nested rule (selector `color:var(…)`), which fails too and
+/// reports a selector error just before the declaration's own.
+fn parse_lenient<'i>(
+    file: &str,
+    text: &'i str,
+) -> Result<(StyleSheet<'i>, Vec<Recovered>), StyleError> {
+    let recovered = Arc::new(RwLock::new(Vec::new()));
+    let options = ParserOptions {
+        error_recovery: true,
+        warnings: Some(Arc::clone(&recovered)),
+        ..parser_options(file)
+    };
+    let sheet = StyleSheet::parse(text, options).map_err(|e| {
+        let (line, column) = position(e.loc.as_ref());
+        StyleError::Syntax {
+            file: file.to_owned(),
+            line,
+            column,
+            message: describe(&e.kind),
+        }
+    })?;
+    let list = recovered.read().map(|l| l.clone()).unwrap_or_default();
+    let mut out = Vec::with_capacity(list.len());
+    for (n, error) in list.iter().enumerate() {
+        // lightningcss places a bad token where the whitespace before it starts.
+        let at = error.loc.as_ref().and_then(|l| offset(text, l)).map(|at| {
+            text[at..]
+                .find(|c: char| c == '\n' || !c.is_whitespace())
+                .map_or(at, |n| at + n)
+        });
+        let retried = matches!(error.kind, ParserError::SelectorError(_))
+            && list.get(n + 1).is_some_and(|next| {
+                let next_at = next.loc.as_ref().and_then(|l| offset(text, l));
+                Dropped::of(&next.kind) == Dropped::Declaration
+                    && matches!((at, next_at), (Some(a), Some(b)) if a <= b
+                        && text.get(a..b).is_some_and(|t| !t.contains(['{', '}', ';'])))
+            });
+        if retried {
+            continue;
+        }
+        out.push(Recovered {
+            declaration: at
+                .filter(|_| Dropped::of(&error.kind) == Dropped::Declaration)
+                .and_then(|at| declaration_around(text, at)),
+            warning: warning(file, error, at.map(|at| line_col(text, at))),
+        });
+    }
+    Ok((sheet, out))
+}
+
+/// The byte offset of a lightningcss location in `text` (lines from 0, columns in UTF-16
+/// units from 1).
+fn offset(text: &str, loc: &ErrorLocation) -> Option<usize> {
+    let mut line_start = 0;
+    for _ in 0..loc.line {
+        line_start += text[line_start..].find('\n')? + 1;
+    }
+    let mut units = 1;
+    for (i, c) in text[line_start..].char_indices() {
+        if units >= loc.column || c == '\n' {
+            return Some(line_start + i);
+        }
+        units += u32::try_from(c.len_utf16()).ok()?;
+    }
+    Some(text.len())
+}
+
+/// The declaration holding byte `at`: back to the `;` or `{` before it, on to the `;` or `}`
+/// after it outside parentheses and strings; `None` when that is empty.
+fn declaration_around(text: &str, at: usize) -> Option<std::ops::Range<usize>> {
+    let bytes = text.as_bytes();
+    let start = text[..at].rfind([';', '{', '}']).map_or(0, |i| i + 1);
+    let (mut i, mut parens) = (at, 0usize);
+    while i < bytes.len() {
+        match bytes[i] {
+            q @ (b'"' | b'\'') => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != q {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'(' => parens += 1,
+            b')' => parens = parens.saturating_sub(1),
+            b';' | b'}' if parens == 0 => break,
+            _ => {}
+        }
+        i += 1;
+    }
+    let end = i.min(bytes.len());
+    (start < end).then_some(start..end)
+}
+
+/// What a browser drops for a problem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Dropped {
+    Declaration,
+    Rule,
+    AtRule,
+}
+
+impl Dropped {
+    fn of(kind: &ParserError<'_>) -> Self {
+        match kind {
+            ParserError::SelectorError(_)
+            | ParserError::QualifiedRuleInvalid
+            | ParserError::InvalidPageSelector
+            | ParserError::InvalidNesting
+            | ParserError::EndOfInput => Self::Rule,
+            ParserError::AtRuleBodyInvalid
+            | ParserError::AtRulePreludeInvalid
+            | ParserError::AtRuleInvalid(_)
+            | ParserError::InvalidMediaQuery
+            | ParserError::EmptyBracketInCondition
+            | ParserError::UnexpectedImportRule
+            | ParserError::UnexpectedNamespaceRule
+            | ParserError::DeprecatedNestRule
+            | ParserError::DeprecatedCssModulesValueRule => Self::AtRule,
+            _ => Self::Declaration,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Self::Declaration => "the declaration",
+            Self::Rule => "the rule",
+            Self::AtRule => "the at-rule",
+        }
+    }
+}
+
+/// A problem lightningcss recovered from, as the author's warning: what it dropped and why,
+/// at `position_in_text` (line, column in characters) when that is known.
+fn warning(
+    file: &str,
+    error: &CssError<ParserError<'_>>,
+    position_in_text: Option<(u32, u32)>,
+) -> Warning {
+    let (line, column) = position_in_text.unwrap_or_else(|| position(error.loc.as_ref()));
+    let dropped = Dropped::of(&error.kind).name();
+    Warning {
+        location: Location {
+            file: file.into(),
+            line,
+            column,
+        },
+        message: format!(
+            "{}; {dropped} is ignored, as a browser ignores it",
+            describe(&error.kind)
+        ),
+    }
 }
 
 /// Turns an `rpx` dimension (and, with `px_per_vh`, a `vh` length) into px and resolves a

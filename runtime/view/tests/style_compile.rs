@@ -20,7 +20,14 @@ fn options(width: f32) -> StyleOptions {
 
 fn css(source: &str, width: f32) -> String {
     let f = files(&[("a.wxss", source)]);
-    compile(&f, "a.wxss", &options(width)).unwrap_or_else(|e| panic!("{source}: {e}"))
+    let compiled =
+        compile(&f, "a.wxss", &options(width)).unwrap_or_else(|e| panic!("{source}: {e}"));
+    assert!(
+        compiled.warnings.is_empty(),
+        "{source}: {:?}",
+        compiled.warnings
+    );
+    compiled.css
 }
 
 #[test]
@@ -100,7 +107,9 @@ fn imports_are_inlined_first_and_once() {
             "@import './base.wxss';\n.more{padding:20rpx}",
         ),
     ]);
-    let out = compile(&f, "pages/a/a.wxss", &options(375.0)).expect("compiles");
+    let out = compile(&f, "pages/a/a.wxss", &options(375.0))
+        .expect("compiles")
+        .css;
     assert_eq!(out, ".base{margin:0}.more{padding:10px}.page{color:red}");
 }
 
@@ -123,7 +132,9 @@ fn urls_resolve_against_their_own_stylesheet() {
         ),
         ("common/icons.wxss", ".i{background:url(icons/i.svg)}"),
     ]);
-    let out = compile(&f, "pages/kind/kind.wxss", &options(375.0)).expect("compiles");
+    let out = compile(&f, "pages/kind/kind.wxss", &options(375.0))
+        .expect("compiles")
+        .css;
     for want in [
         ".i{background:url(/common/icons/i.svg)}",
         ".a{background-image:url(/pages/kind/resources/bg.png)}",
@@ -159,8 +170,8 @@ fn import_problems_are_located_errors() {
         "x/missing.wxss: no such stylesheet (imported at x/a.wxss:2:1)"
     );
 
-    let f = files(&[("a.wxss", ".a{}\n@import 'b.wxss'\n.b{}")]);
-    let err = compile(&f, "a.wxss", &options(375.0)).expect_err("no semicolon");
+    let f = files(&[("a.wxss", ".a{}\n@import 'b.wxss' {}\n.b{}")]);
+    let err = compile(&f, "a.wxss", &options(375.0)).expect_err("a block after @import");
     assert_eq!(err.to_string(), "a.wxss:2:1: @import must end with ';'");
 
     let f = files(&[("a.wxss", "@import '../../etc/passwd';")]);
@@ -172,14 +183,11 @@ fn import_problems_are_located_errors() {
 
 #[test]
 fn syntax_errors_point_at_the_source() {
+    // A sheet of which no rule survives is refused at its first problem.
     let cases = [
-        ("a.wxss", ".a{}\n.b{} // comment\n.c{}", "a.wxss:2:6: "),
-        ("a.wxss", "a{}}}", "a.wxss:1:6: "),
-        (
-            "imported.wxss",
-            "\n\n  .x{color:red}\n  :not( {}",
-            "imported.wxss:4:",
-        ),
+        ("a.wxss", "// comment\n.c{}", "a.wxss:1:1: "),
+        ("a.wxss", "}}\n.b{color:red}", "a.wxss:1:1: "),
+        ("imported.wxss", "\n\n  :not( {}", "imported.wxss:3:"),
     ];
     for (name, source, prefix) in cases {
         let f = files(&[(name, source)]);
@@ -205,10 +213,7 @@ fn syntax_errors_point_at_the_source() {
         ".x{width:calc(var(--a,calc(2*(3px + (1px)))) + 1px)}"
     );
     // An error in an imported file names that file.
-    let f = files(&[
-        ("a.wxss", "@import 'b.wxss';"),
-        ("b.wxss", ".ok{}\n.x{} //"),
-    ]);
+    let f = files(&[("a.wxss", "@import 'b.wxss';"), ("b.wxss", "\n:not( {}")]);
     let err = compile(&f, "a.wxss", &options(375.0)).expect_err("bad import");
     assert!(err.to_string().starts_with("b.wxss:2:"), "{err}");
 }
@@ -226,7 +231,9 @@ fn component_styles_are_scoped() {
         scope: Some(component_scope(path)),
         ..StyleOptions::default()
     };
-    let out = compile(&f, "components/card/card.wxss", &scoped).expect("compiles");
+    let out = compile(&f, "components/card/card.wxss", &scoped)
+        .expect("compiles")
+        .css;
     assert_eq!(
         out,
         ".components-card-card--a .components-card-card--b:hover,view.components-card-card--c>.components-card-card--d{color:red}text{color:#00f}"
@@ -239,11 +246,14 @@ fn page_styles_come_after_app_styles() {
         ("app.acss", ".t{color:red}"),
         ("pages/p/p.acss", ".t{color:blue}"),
     ]);
-    let out = page_styles(&f, "app.acss", "pages/p/p.acss", &options(375.0)).expect("compiles");
+    let out = page_styles(&f, "app.acss", "pages/p/p.acss", &options(375.0))
+        .expect("compiles")
+        .css;
     assert_eq!(out, ".t{color:red}.t{color:#00f}");
     let only_page = files(&[("pages/p/p.acss", ".t{width:75rpx}")]);
-    let out =
-        page_styles(&only_page, "app.acss", "pages/p/p.acss", &options(375.0)).expect("compiles");
+    let out = page_styles(&only_page, "app.acss", "pages/p/p.acss", &options(375.0))
+        .expect("compiles")
+        .css;
     assert_eq!(out, ".t{width:37.5px}");
 }
 
@@ -256,7 +266,9 @@ fn host_selects_the_component_host_element() {
             scope: Some(component_scope("c/box.wxml")),
             ..StyleOptions::default()
         };
-        compile(&f, "c/box.wxss", &options).unwrap_or_else(|e| panic!("{source}: {e}"))
+        compile(&f, "c/box.wxss", &options)
+            .unwrap_or_else(|e| panic!("{source}: {e}"))
+            .css
     };
     let cases = [
         (":host{display:block}", ".c-box{display:block}"),
@@ -304,9 +316,163 @@ fn vh_is_the_page_viewport_between_the_bars_when_given() {
         ..StyleOptions::default()
     };
     assert_eq!(
-        compile(&f, "p.wxss", &page).expect("compiles"),
+        compile(&f, "p.wxss", &page).expect("compiles").css,
         ".a{min-height:573px}.b{height:281.5px}.c{width:50vw;height:57.3px}"
     );
-    let webview = compile(&f, "p.wxss", &StyleOptions::default()).expect("compiles");
+    let webview = compile(&f, "p.wxss", &StyleOptions::default())
+        .expect("compiles")
+        .css;
     assert!(webview.contains("min-height:100vh"), "{webview}");
+}
+
+/// Compiles `source` as `a.wxss` (beside `b.wxss`, which holds `.b{color:red}`); returns the
+/// CSS and the warnings as text.
+fn lenient(source: &str) -> (String, Vec<String>) {
+    let f = files(&[("a.wxss", source), ("b.wxss", ".b{color:red}")]);
+    let compiled =
+        compile(&f, "a.wxss", &options(375.0)).unwrap_or_else(|e| panic!("{source}: {e}"));
+    let warnings = compiled.warnings.iter().map(ToString::to_string).collect();
+    (compiled.css, warnings)
+}
+
+/// The platforms' compilers take an `@import` without its `;`: it ends with its line.
+#[test]
+fn an_import_without_its_semicolon_ends_with_its_line() {
+    let (css, warnings) = lenient(".a{color:#00f}\n@import './x/../b.wxss'\n.c{width:20rpx}");
+    assert_eq!(css, ".b{color:red}.a{color:#00f}.c{width:10px}");
+    assert_eq!(
+        warnings,
+        [
+            "a.wxss:2:24: warning: @import './x/../b.wxss' has no ';'; taken to end at the end of the line"
+        ]
+    );
+    let (css, warnings) = lenient(".a{color:#00f}\n  @import \"b.wxss\"");
+    assert_eq!(css, ".b{color:red}.a{color:#00f}");
+    assert_eq!(
+        warnings,
+        ["a.wxss:2:19: warning: @import 'b.wxss' has no ';'; taken to end at the end of the file"]
+    );
+    // With its `;` there is nothing to say.
+    assert_eq!(lenient("@import 'b.wxss';").1, Vec::<String>::new());
+}
+
+/// What the webview would drop is dropped with a warning at it; the rest of the sheet stays.
+#[test]
+fn declarations_and_rules_a_browser_drops_are_warnings() {
+    let cases: &[(&str, &str, &[&str])] = &[
+        // mini-ali-ui's modal: a `var()` whose name is not its first argument. The
+        // declaration before it (the fallback authors write for old webviews) stays.
+        (
+            ".m{padding:20px 12px;padding:var(20px --pad,20px 12px)}\n.n{width:750rpx}",
+            ".m{padding:20px 12px}.n{width:375px}",
+            &[
+                "a.wxss:1:34: warning: unexpected '20px'; the declaration is ignored, as a browser ignores it",
+            ],
+        ),
+        // antd-mini's Feedback: a `var()` fallback without its comma.
+        (
+            ".f{color:#333;color:var(--text #333);font-size:28rpx}",
+            ".f{color:#333;font-size:14px}",
+            &[
+                "a.wxss:1:32: warning: unexpected '#333'; the declaration is ignored, as a browser ignores it",
+            ],
+        ),
+        // mini-ali-ui's theme: a custom property holding `var(12px)`.
+        (
+            "page{--gap:var(12px);--ok:1px}",
+            "page{--ok:1px}",
+            &[
+                "a.wxss:1:16: warning: unexpected '12px'; the declaration is ignored, as a browser ignores it",
+            ],
+        ),
+        // Columns count characters; the declarations around the dropped one stay.
+        (
+            ".a{content:\"é\";color:var(1px);width:2rpx}",
+            ".a{content:\"é\";width:1px}",
+            &["a.wxss:1:26: warning: unexpected '1px'; the declaration is ignored, as a browser ignores it"],
+        ),
+        // Old IE hacks.
+        (
+            ".c{*zoom:1;overflow:hidden}",
+            ".c{overflow:hidden}",
+            &[
+                "a.wxss:1:11: warning: unexpected ';'; the declaration is ignored, as a browser ignores it",
+            ],
+        ),
+        // mini-ali-ui's tips dialog: a selector after a pseudo-element drops its rule only.
+        (
+            ".w::before .r{display:none}.x{color:red}",
+            ".x{color:red}",
+            &[
+                "a.wxss:1:12: warning: Pseudo-elements like '::before' or '::after' can't be followed by selectors like 'Delim('.')'; the rule is ignored, as a browser ignores it",
+            ],
+        ),
+        // A `//` line is no CSS comment: it becomes the next rule's selector, as in a browser.
+        (
+            ".a{color:red}\n// note\n.b{color:blue}\n.c{color:green}",
+            ".a{color:red}.c{color:green}",
+            &[
+                "a.wxss:2:1: warning: Invalid empty selector; the rule is ignored, as a browser ignores it",
+            ],
+        ),
+        // A stray `}` swallows the rule after it.
+        (
+            ".a{color:red}}\n.b{color:blue}\n.c{color:green}",
+            ".a{color:red}.c{color:green}",
+            &[
+                "a.wxss:1:14: warning: Invalid empty selector; the rule is ignored, as a browser ignores it",
+            ],
+        ),
+    ];
+    for (source, css, warnings) in cases {
+        assert_eq!(
+            lenient(source),
+            (
+                (*css).to_owned(),
+                warnings.iter().map(|w| (*w).to_owned()).collect()
+            ),
+            "{source}"
+        );
+    }
+}
+
+/// What CSS's own grammar repairs needs no warning: stray `;`, blocks the file's end closes.
+#[test]
+fn what_css_itself_repairs_is_no_warning() {
+    for (source, css) in [
+        (".a{color:red;;width:2rpx;}", ".a{color:red;width:1px}"),
+        (".a{color:red}\n.b{width:2rpx", ".a{color:red}.b{width:1px}"),
+        (
+            "@media (min-width:100px){.a{color:red}",
+            "@media (width>=100px){.a{color:red}}",
+        ),
+    ] {
+        assert_eq!(lenient(source), (css.to_owned(), Vec::new()), "{source}");
+    }
+}
+
+/// Warnings name the imported file they are in, imported files first, then page after app.
+#[test]
+fn warnings_of_imports_and_of_page_styles_come_in_css_order() {
+    let f = files(&[
+        (
+            "app.wxss",
+            "@import 'common.wxss';\n.app{width:var(--w 1px)}",
+        ),
+        ("common.wxss", ".c{color:var(1px)}"),
+        ("pages/p/p.wxss", "@import '/common.wxss'\n.p{color:red}"),
+    ]);
+    let compiled =
+        page_styles(&f, "app.wxss", "pages/p/p.wxss", &options(375.0)).expect("compiles");
+    let warnings: Vec<String> = compiled.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings,
+        [
+            "common.wxss:1:14: warning: unexpected '1px'; the declaration is ignored, as a browser ignores it",
+            "app.wxss:2:20: warning: unexpected '1px'; the declaration is ignored, as a browser ignores it",
+            "pages/p/p.wxss:1:23: warning: @import '/common.wxss' has no ';'; taken to end at the end of the line",
+            "common.wxss:1:14: warning: unexpected '1px'; the declaration is ignored, as a browser ignores it",
+        ]
+    );
+    assert_eq!(compiled.css, ".p{color:red}");
 }

@@ -69,7 +69,7 @@ fn renders_a_page_folder_headlessly() -> Result<()> {
         scope: None,
         ..StyleOptions::default()
     };
-    let css = page_styles(&files, "app.wxss", "pages/todo/todo.wxss", &options)?;
+    let css = page_styles(&files, "app.wxss", "pages/todo/todo.wxss", &options)?.css;
     assert_eq!(
         css,
         "page{font-size:14px}.title{color:#333}.title{margin:10px}"
@@ -79,7 +79,7 @@ fn renders_a_page_folder_headlessly() -> Result<()> {
         scope: Some(component_scope("components/item/item.wxml")),
         ..StyleOptions::default()
     };
-    let css = compile(&files, "components/item/item.wxss", &scoped)?;
+    let css = compile(&files, "components/item/item.wxss", &scoped)?.css;
     assert_eq!(
         css,
         ".components-item-item{display:block}.components-item-item--t{padding:5px}.components-item-item--done{opacity:.5}"
