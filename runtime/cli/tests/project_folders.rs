@@ -37,6 +37,8 @@ fn a_wechat_devtools_project_runs_as_it_is() {
         "one line says where the manifest came from:\n{log}"
     );
     assert!(log.contains("guessed: dialect wechat"), "{log}");
+    // Its app.wxss imports without a ';', which WeChat's style compiler takes.
+    assert!(log.contains("app.wxss:1:30: warning: @import"), "{log}");
     // Its app.js stored a Date in storage, which the page reads back as a Date.
     assert!(log.contains("你好，开发者"), "{log}");
     assert!(log.contains("1 launches, stored as dates: true"), "{log}");
@@ -46,7 +48,9 @@ fn a_wechat_devtools_project_runs_as_it_is() {
 fn an_alipay_studio_project_runs_as_it_is() {
     let log = run_headless("alipay-project");
     assert!(
-        log.contains("alipay-project: no manifest.json, inferred from mini.project.json (app files in "),
+        log.contains(
+            "alipay-project: no manifest.json, inferred from mini.project.json (app files in "
+        ),
         "{log}"
     );
     assert!(log.contains("热卖"), "{log}");
