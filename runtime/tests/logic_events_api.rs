@@ -356,23 +356,41 @@ fn storage_from_logic_is_real_sqlite_in_both_dialects() {
     wechat.wait_for(
         |m| matches!(m, LogicToView::Console { message, .. } if message == "async date true 9"),
     );
-    // Binary data crosses as ArrayBuffers both ways (a typed array's view of its buffer).
+    // The file system manager: binary data crosses as ArrayBuffers both ways (a typed
+    // array's view of its buffer), WeChat's sync forms take positional arguments and return
+    // one field, stats have isFile()/isDirectory(), and what the host lacks fails.
+    assert_eq!(
+        wechat.eval(
+            "const fsm = wx.getFileSystemManager();
+             fsm.writeFileSync('wxfile://usr/a.bin', new Uint8Array([0, 1, 2, 255, 7]).subarray(1, 4));
+             const binary = fsm.readFileSync('wxfile://usr/a.bin');
+             fsm.mkdirSync('wxfile://usr/d/e', true);
+             fsm.writeFileSync('wxfile://usr/d/e/t.txt', '你好', 'utf8');
+             const fileStat = fsm.statSync('wxfile://usr/d/e/t.txt');
+             let missingError = '';
+             try { fsm.readFileSync('wxfile://usr/none', 'utf8'); } catch (e) { missingError = e.message; }
+             [binary instanceof ArrayBuffer, new Uint8Array(binary).join(','),
+              fsm.readFileSync('wxfile://usr/d/e/t.txt', 'utf8'), fsm.readdirSync('wxfile://usr/d/e'),
+              fileStat.isFile(), fileStat.isDirectory(), fileStat.size, missingError.startsWith('readFileSync:fail'),
+              wx.getFileSystemManager() === fsm, wx.canIUse('getFileSystemManager')]"
+        ),
+        Ok(json!([true, "1,2,255", "你好", ["t.txt"], true, false, 6, true, true, true]))
+    );
     wechat
         .eval(
-            "const bytes = new Uint8Array([0, 1, 2, 255, 7]).subarray(1, 4);
-             wx.writeFile({ filePath: 'wxfile://usr/a.bin', data: bytes, success() {
-               wx.readFile({ filePath: 'wxfile://usr/a.bin', success: (r) =>
-                 console.log('binary ' + (r.data instanceof ArrayBuffer) + ' ' + new Uint8Array(r.data).join(',')) });
-             }, fail: (e) => console.log('binary ' + e.errMsg) })",
+            "const files = wx.getFileSystemManager();
+             files.stat({ path: 'wxfile://usr/d', success: (r) => console.log('async stat ' + r.stats.isDirectory()) });
+             files.copyFile({ srcPath: 'wxfile://usr/a.bin', destPath: 'wxfile://usr/b.bin', fail: (e) => console.log('copy ' + e.errMsg) });",
         )
         .expect("runs");
     wechat.wait_for(
-        |m| matches!(m, LogicToView::Console { message, .. } if message.starts_with("binary")),
+        |m| matches!(m, LogicToView::Console { message, .. } if message.starts_with("copy")),
     );
+    let logs = wechat.logs();
+    assert!(logs.contains(&"async stat true".to_owned()), "{logs:?}");
     assert!(
-        wechat.logs().contains(&"binary true 1,2,255".to_owned()),
-        "{:?}",
-        wechat.logs()
+        logs.contains(&"copy copyFile:fail wx.copyFile is not supported".to_owned()),
+        "{logs:?}"
     );
     // A key that is not there: '' from the sync form, a failure from the async one.
     assert_eq!(wechat.eval("wx.getStorageSync('nothing')"), Ok(json!("")));
@@ -394,6 +412,16 @@ fn storage_from_logic_is_real_sqlite_in_both_dialects() {
         alipay
             .eval("my.setStorageSync({ key: 'n', data: 7 }); my.getStorageSync({ key: 'n' }).data"),
         Ok(json!(7))
+    );
+    // Alipay's file system manager takes and returns objects, sync forms too.
+    assert_eq!(
+        alipay.eval(
+            "const fs = my.getFileSystemManager();
+             fs.writeFileSync({ filePath: 'https://usr/b.txt', data: 'ali', encoding: 'utf8' });
+             [fs.readFileSync({ filePath: 'https://usr/b.txt', encoding: 'utf8' }).data,
+              fs.statSync({ path: 'https://usr/b.txt' }).stats.isFile()]"
+        ),
+        Ok(json!(["ali", true]))
     );
     // The Date the other dialect stored.
     assert_eq!(

@@ -1618,6 +1618,64 @@
     return theUpdateManager;
   }
 
+  // FileSystemManager: its methods are the native file APIs of the same names (files.rs), so
+  // what the host lacks fails with code 1 as any missing API does. WeChat's sync forms take
+  // positional arguments and return one field of the result; Alipay's take and return objects.
+  var FS_SYNC_ARGUMENTS = {
+    readFile: ['filePath', 'encoding', 'position', 'length'],
+    writeFile: ['filePath', 'data', 'encoding'],
+    access: ['path'],
+    mkdir: ['dirPath', 'recursive'],
+    readdir: ['dirPath'],
+    unlink: ['filePath'],
+    stat: ['path', 'recursive'],
+    saveFile: ['tempFilePath', 'filePath'],
+  };
+  var FS_SYNC_RESULTS = { readFile: 'data', readdir: 'files', stat: 'stats', saveFile: 'savedFilePath' };
+
+  // A result's `stats` as the platforms hand it out: with isFile() and isDirectory().
+  function withStats(result) {
+    var raw = result && result.stats;
+    if (!raw || typeof raw !== 'object') return result;
+    var stats = Object.assign({}, raw);
+    stats.isFile = function () { return raw.isFile === true; };
+    stats.isDirectory = function () { return raw.isDirectory === true; };
+    result.stats = stats;
+    return result;
+  }
+
+  function fsMethod(name) {
+    return function (params) {
+      params = Object.assign({}, params || {});
+      var success = params.success;
+      if (typeof success === 'function') params.success = function (result) { return success.call(this, withStats(result)); };
+      var promise = callAsync(name, params);
+      return promise && promise.then(withStats);
+    };
+  }
+
+  function fsSyncMethod(name) {
+    return function () {
+      var args = Array.prototype.slice.call(arguments);
+      var params = args[0];
+      if (wechat) {
+        params = {};
+        (FS_SYNC_ARGUMENTS[name] || []).forEach(function (key, i) { if (args[i] !== undefined) params[key] = args[i]; });
+      }
+      var result = withStats(callSync(name + 'Sync', [params]));
+      if (!wechat) return result;
+      return FS_SYNC_RESULTS[name] && result ? result[FS_SYNC_RESULTS[name]] : undefined;
+    };
+  }
+
+  var fileSystemManager = new Proxy({}, {
+    get: function (target, key) {
+      if (typeof key !== 'string' || key === 'then' || key === 'toJSON') return undefined;
+      if (!target[key]) target[key] = /Sync$/.test(key) ? fsSyncMethod(key.replace(/Sync$/, '')) : fsMethod(key);
+      return target[key];
+    },
+  });
+
   // Framework features libraries probe with canIUse: Alipay's component2 is the component
   // model with onInit, deriveDataFromProps and didUpdate (antd-mini refuses to run without).
   var FEATURES = wechat ? [] : ['component2'];
@@ -1639,6 +1697,7 @@
     onMemoryWarning: listen('memoryWarning'),
     offMemoryWarning: unlisten('memoryWarning'),
     getUpdateManager: updateManager,
+    getFileSystemManager: function () { return fileSystemManager; },
     // On the page shown now; `this.createSelectorQuery()` in a page or component is theirs.
     createSelectorQuery: function () { return new SelectorQuery(shownPage('createSelectorQuery'), null); },
     createAnimation: function (options) { return new Animation(options); },
