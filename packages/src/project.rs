@@ -397,7 +397,7 @@ fn app_id_from(folder_name: &str) -> AppId {
 fn percent_decoded(name: &str) -> String {
     percent_encoding::percent_decode_str(name)
         .decode_utf8()
-        .map_or_else(|_| name.to_owned(), |decoded| decoded.into_owned())
+        .map_or_else(|_| name.to_owned(), std::borrow::Cow::into_owned)
 }
 
 /// The `version` of the project's `package.json` (beside `app.json`, else at the top).
