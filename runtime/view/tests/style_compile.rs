@@ -389,7 +389,9 @@ fn declarations_and_rules_a_browser_drops_are_warnings() {
         (
             ".a{content:\"é\";color:var(1px);width:2rpx}",
             ".a{content:\"é\";width:1px}",
-            &["a.wxss:1:26: warning: unexpected '1px'; the declaration is ignored, as a browser ignores it"],
+            &[
+                "a.wxss:1:26: warning: unexpected '1px'; the declaration is ignored, as a browser ignores it",
+            ],
         ),
         // Old IE hacks.
         (
