@@ -528,9 +528,11 @@ impl Parser {
             if self.eat("...") {
                 props.push(Property::Spread(self.expression()?));
             } else {
-                let key = match self.next() {
-                    Tok::Ident(k) | Tok::Str(k) => k,
-                    Tok::Num(n) => to_js_string(&number(n)),
+                let key_at = self.offset();
+                let (key, shorthand) = match self.next() {
+                    Tok::Ident(k) => (k, true),
+                    Tok::Str(k) => (k, false),
+                    Tok::Num(n) => (to_js_string(&number(n)), false),
                     other => {
                         self.pos -= 1;
                         return self.error(format!(
@@ -541,8 +543,14 @@ impl Parser {
                 };
                 let value = if self.eat(":") {
                     self.expression()?
-                } else {
+                } else if shorthand {
                     Expr::Ident(key.clone())
+                } else {
+                    // Only a name stands for itself (`{a}`); `{'a'}` and `{1}` need a value.
+                    return Err(ExprError {
+                        offset: key_at,
+                        message: format!("property '{key}' needs ':' and a value"),
+                    });
                 };
                 props.push(Property::KeyValue(key, value));
             }
@@ -572,11 +580,20 @@ fn describe(t: &Tok) -> String {
     }
 }
 
-/// Parses one expression.
+/// Parses one expression. As WeChat's and Alipay's compilers do, a body that starts like an
+/// object's properties (`a: 1, b`, `a, b`, `...o`) is an object without its braces:
+/// `style="{{ width: w + 'px' }}"`.
 pub(crate) fn parse(src: &str) -> PResult<Expr> {
     let mut p = Parser::new(src)?;
     if *p.peek() == Tok::End {
         return p.error("empty expression");
+    }
+    let braceless = matches!(
+        p.tokens.as_slice(),
+        [(Tok::Punct("..."), _), ..] | [(Tok::Ident(_), _), (Tok::Punct(":" | ","), _), ..]
+    );
+    if braceless {
+        return Ok(Expr::Object(p.properties(None)?));
     }
     let e = p.expression()?;
     if *p.peek() != Tok::End {
@@ -1051,6 +1068,41 @@ mod tests {
             assert_eq!(*v, json!({"a": 1, "b": 2, "c": 3, "d": 4}), "{body}");
         }
         assert!(parse_object_body("a b").is_err());
+    }
+
+    #[test]
+    fn objects_without_braces() {
+        let d = json!({"a": true, "w": 30, "item": {"x": 1, "y": 2}, "index": 4});
+        let cases = [
+            (
+                "visibility: a ? 'shown' : 'gone'",
+                json!({"visibility": "shown"}),
+            ),
+            ("width: w / 3 + '%', b", json!({"width": "10%", "b": null})),
+            ("...item, index", json!({"x": 1, "y": 2, "index": 4})),
+            ("a, w,", json!({"a": true, "w": 30})),
+            (
+                "o: {p: [1, {q: 'r'}], 's-t': w}",
+                json!({"o": {"p": [1, {"q": "r"}], "s-t": 30}}),
+            ),
+            // Not objects: a lone name, a conditional, an object with its braces.
+            ("a", json!(true)),
+            ("a ? w : 0", json!(30)),
+            ("{a: 1}", json!({"a": 1})),
+        ];
+        for (src, want) in cases {
+            assert_eq!(eval(src, &d), want, "{src}");
+        }
+        for (src, offset) in [
+            ("a: ", 3),
+            ("a: 1 b", 5),
+            ("a, 1", 3),
+            ("...", 3),
+            ("a: 1,, b", 5),
+        ] {
+            let err = parse(src).expect_err(src);
+            assert_eq!(err.offset, offset, "{src}: {err:?}");
+        }
     }
 
     #[test]

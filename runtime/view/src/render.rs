@@ -355,6 +355,13 @@ impl<'p> Renderer<'p> {
             {
                 value = Value::String(names.iter().map(to_js_string).collect::<Vec<_>>().join(" "));
             }
+            // Alipay takes a style object (`style="{{ color: c }}"`) as the CSS it stands for.
+            if let Value::Object(properties) = &value
+                && name == "style"
+                && Dialect::of_path(ctx.src) == Dialect::Alipay
+            {
+                value = Value::String(style_text(properties));
+            }
             let shared = self.page.shares_page_styles(ctx.owner);
             if let (Some(prefix), "class", Value::String(class)) =
                 (ctx.class_scope, name.as_str(), &value)
@@ -638,6 +645,107 @@ impl<'p> Renderer<'p> {
             })
             .ok()
     }
+}
+
+/// Properties whose numbers take no unit in a style object (`{zIndex: 2}`, `{flex: 1}`);
+/// others' numbers are px (`{width: 100}` is `width:100px`), as React's style objects.
+const UNITLESS: &[&str] = &[
+    "animation-iteration-count",
+    "aspect-ratio",
+    "border-image-outset",
+    "border-image-slice",
+    "border-image-width",
+    "box-flex",
+    "box-flex-group",
+    "box-ordinal-group",
+    "column-count",
+    "columns",
+    "fill-opacity",
+    "flex",
+    "flex-grow",
+    "flex-negative",
+    "flex-order",
+    "flex-positive",
+    "flex-shrink",
+    "flood-opacity",
+    "font-weight",
+    "grid-area",
+    "grid-column",
+    "grid-column-end",
+    "grid-column-span",
+    "grid-column-start",
+    "grid-row",
+    "grid-row-end",
+    "grid-row-span",
+    "grid-row-start",
+    "line-clamp",
+    "line-height",
+    "opacity",
+    "order",
+    "orphans",
+    "scale",
+    "stop-opacity",
+    "stroke-dasharray",
+    "stroke-dashoffset",
+    "stroke-miterlimit",
+    "stroke-opacity",
+    "stroke-width",
+    "tab-size",
+    "widows",
+    "z-index",
+    "zoom",
+];
+
+/// A style object as CSS declarations: camelCase names in dash-case (`fontSize` →
+/// `font-size`, `WebkitBoxOrient` → `-webkit-box-orient`, `msFlex` → `-ms-flex`; custom
+/// properties `--x` as written), numbers in px unless the property takes none (or the number
+/// is 0), and properties whose value is `null`/`undefined`, a boolean or `''` left out.
+fn style_text(properties: &Map<String, Value>) -> String {
+    let mut out = String::new();
+    for (name, value) in properties {
+        let name = if name.starts_with("--") {
+            name.clone()
+        } else {
+            let mut dashed = String::with_capacity(name.len() + 4);
+            for c in name.chars() {
+                if c.is_ascii_uppercase() {
+                    dashed.push('-');
+                    dashed.push(c.to_ascii_lowercase());
+                } else {
+                    dashed.push(c);
+                }
+            }
+            if dashed.starts_with("ms-") {
+                dashed.insert(0, '-');
+            }
+            dashed
+        };
+        let value = match value {
+            Value::Null | Value::Bool(_) => continue,
+            Value::String(s) if s.trim().is_empty() => continue,
+            Value::Number(n) => {
+                let unprefixed = name
+                    .strip_prefix('-')
+                    .and_then(|n| n.split_once('-'))
+                    .map_or(name.as_str(), |(_, rest)| rest);
+                let number = to_js_string(value);
+                if n.as_f64() == Some(0.0)
+                    || name.starts_with("--")
+                    || UNITLESS.contains(&unprefixed)
+                {
+                    number
+                } else {
+                    format!("{number}px")
+                }
+            }
+            other => to_js_string(other),
+        };
+        out.push_str(&name);
+        out.push(':');
+        out.push_str(value.trim());
+        out.push(';');
+    }
+    out
 }
 
 /// Roughly how many bytes a value holds (its strings, and a word per other value).

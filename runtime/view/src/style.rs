@@ -420,22 +420,24 @@ fn compile_one(
     // drops that one: so each bad declaration is blanked out of the text (positions kept)
     // and the sheet read again, until only what a browser drops with its rule is left.
     let mut warnings = Vec::new();
-    for _ in 0..MAX_REPAIR_ROUNDS {
-        let (_, recovered) = parse_lenient(file, &text)?;
-        let mut bad: Vec<std::ops::Range<usize>> = Vec::new();
-        for r in recovered {
-            if let Some(range) = r.declaration {
-                bad.push(range);
-                warnings.push(r.warning);
-            }
+    let mut rounds = 0;
+    let (mut sheet, rest) = loop {
+        let (sheet, recovered) = parse_lenient(file, &text)?;
+        let (bad, rest): (Vec<_>, Vec<_>) =
+            recovered.into_iter().partition(|r| r.declaration.is_some());
+        if bad.is_empty() || rounds == MAX_REPAIR_ROUNDS {
+            break (sheet, bad.into_iter().chain(rest));
         }
-        if bad.is_empty() {
-            break;
+        drop(sheet);
+        rounds += 1;
+        let mut ranges = Vec::with_capacity(bad.len());
+        for r in bad {
+            ranges.extend(r.declaration);
+            warnings.push(r.warning);
         }
-        blank(&mut text, bad);
-    }
-    let (mut sheet, recovered) = parse_lenient(file, &text)?;
-    warnings.extend(recovered.into_iter().map(|r| r.warning));
+        blank(&mut text, ranges);
+    };
+    warnings.extend(rest.map(|r| r.warning));
     warnings.sort_by_key(|w| (w.location.line, w.location.column));
     // A sheet of which nothing survives is not a sheet: refuse it at its first problem.
     if sheet.rules.0.is_empty()
