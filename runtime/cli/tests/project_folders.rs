@@ -54,7 +54,44 @@ fn an_alipay_studio_project_runs_as_it_is() {
         "{log}"
     );
     assert!(log.contains("热卖"), "{log}");
-    assert!(log.contains("2024-01-31T08:05:09.000Z"), "{log}");
+    // `data="{{ ...item, index }}"` and a style written as an object literal.
+    assert!(
+        log.contains(r#"<text class="name">1. 苹果</text>"#),
+        "{log}"
+    );
+    assert!(
+        log.contains(r#"style="font-size:12px;visibility:visible;">2024-01-31T08:05:09.000Z<"#),
+        "{log}"
+    );
+}
+
+/// The fixtures' scenarios (`tests/scenarios/projects`), headless and in the window.
+#[test]
+fn project_folders_pass_their_scenarios_in_both_modes() {
+    for project in ["wechat-project", "alipay-project"] {
+        for webview in [false, true] {
+            let out = tempfile::tempdir().expect("out dir");
+            let app = format!("{APPS}/{project}");
+            let scenario = format!("../../tests/scenarios/projects/{project}.json");
+            let mut args = vec![
+                "test",
+                app.as_str(),
+                scenario.as_str(),
+                "--out",
+                out.path().to_str().expect("utf-8"),
+            ];
+            if webview {
+                args.push("--webview");
+            }
+            let output = cli_support::capsule(&args, "warn");
+            let log = text(&output);
+            assert!(
+                output.status.success(),
+                "{project} (webview {webview}):\n{log}"
+            );
+            assert!(log.contains("1 scenarios: 1 passed, 0 failed"), "{log}");
+        }
+    }
 }
 
 #[test]
