@@ -45,10 +45,10 @@
    the app's own styles (a page that failed to compile may still have them) do not reshape them. */
 view.capsule-error { display: block; margin: 12px; padding: 12px; border: 1px solid #f1b5b5; border-left: 4px solid #d32f2f;
   border-radius: 6px; background: #fff5f5; color: #b00020; font-size: 15px; line-height: 1.5; white-space: pre-wrap;
-  text-align: left; overflow-wrap: anywhere; }
+  text-align: left; overflow-wrap: anywhere; font-family: ${FONT_STACK}; }
 view.capsule-error-location { display: block; font-family: ui-monospace, "DejaVu Sans Mono", "Noto Sans Mono", Menlo, monospace;
   font-size: 13px; font-weight: 600; color: #7f0015; }
-view.capsule-error-message { display: block; margin: 4px 0 0; color: #b00020; }
+view.capsule-error-message { display: block; margin: 4px 0 0; color: #b00020; font-family: ${FONT_STACK}; }
 view.capsule-error-source { display: block; margin: 8px 0 0; padding: 8px; border-radius: 4px; background: #fff; color: #1f1f1f;
   font-family: ui-monospace, "DejaVu Sans Mono", "Noto Sans Mono", Menlo, monospace; font-size: 13px; line-height: 1.4;
   white-space: pre; overflow-x: auto; overflow-wrap: normal; }
