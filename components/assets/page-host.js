@@ -43,8 +43,7 @@
    what, and the author's line with a caret under the column, in a monospace block that
    scrolls sideways rather than wrapping. Unlike the rules above these have specificity, so
    the app's own styles (a page that failed to compile may still have them) do not reshape them. */
-view.capsule-error { display: block; margin: 12px; padding: 12px; border: 1px solid #f1b5b5; border-left: 4px solid #d32f2f;
-  border-radius: 6px; background: #fff5f5; color: #b00020; font-size: 15px; line-height: 1.5; white-space: pre-wrap;
+view.capsule-error { display: block; margin: 8px; padding: 12px; border: 1px solid #f1b5b5; border-radius: 6px; background: #fff5f5; color: #b00020; font-size: 15px; line-height: 1.5; white-space: pre-wrap;
   text-align: left; overflow-wrap: anywhere; font-family: ${FONT_STACK}; }
 view.capsule-error-location { display: block; font-family: ui-monospace, "DejaVu Sans Mono", "Noto Sans Mono", Menlo, monospace;
   font-size: 13px; font-weight: 600; color: #7f0015; }
