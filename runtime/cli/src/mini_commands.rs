@@ -180,8 +180,13 @@ fn reload_on_change(folder: &Path, program: &MiniProgram) {
         }
     };
     while let Some(changed) = watch.next_change() {
-        let Ok(before) = program.snapshot() else {
-            return;
+        let before = match program.snapshot() {
+            Ok(snapshot) => snapshot.diagnostics.len(),
+            Err(MiniProgramError::Stopped(_)) => return,
+            Err(error) => {
+                eprintln!("error: before the reload: {error}");
+                0
+            }
         };
         let what = match changed.as_slice() {
             [] => folder.display().to_string(),
@@ -194,11 +199,7 @@ fn reload_on_change(folder: &Path, program: &MiniProgram) {
                 // The new start's page (or its errors) is there once the logic answers.
                 let after = program.settle().and_then(|()| program.snapshot());
                 match after {
-                    Ok(after) => after
-                        .diagnostics
-                        .iter()
-                        .skip(before.diagnostics.len())
-                        .for_each(eprint),
+                    Ok(after) => after.diagnostics.iter().skip(before).for_each(eprint),
                     Err(MiniProgramError::Stopped(_)) => return,
                     Err(error) => eprintln!("error: after the reload: {error}"),
                 }
