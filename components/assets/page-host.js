@@ -33,14 +33,24 @@
   const INERT_TAGS = new Set(["script", "iframe", "frame", "frameset", "object", "embed", "link", "meta", "base", "style", "template", "noscript"]);
 
   // ---------------------------------------------------------------------------------------
-  // Built-in component styles. Every rule sits in :where() (no specificity), and the sheet
+  // Built-in component styles. Every rule but the notices sits in :where() (no specificity), and the sheet
   // goes first in <head>, so any app rule wins, as on the platforms.
   const COMPONENTS_CSS = `
 [hidden] { display: none !important; }
 /* A virtual component host (WeChat options.virtualHost) draws no box: its children lay out in its parent. */
 [virtual-host] { display: contents !important; }
-/* The runtime's own notices (a page that does not compile, an app that was stopped). */
-:where(view.capsule-error) { padding: 16px; color: #b00020; font-size: 15px; line-height: 1.5; white-space: pre-wrap; }
+/* The runtime's own notices (a page that does not compile, an app that was stopped): where,
+   what, and the author's line with a caret under the column, in a monospace block that
+   scrolls sideways rather than wrapping. Unlike the rules above these have specificity, so
+   the app's own styles (a page that failed to compile may still have them) do not reshape them. */
+view.capsule-error { display: block; margin: 8px; padding: 12px; border: 1px solid #f1b5b5; border-radius: 6px; background: #fff5f5; color: #b00020; font-size: 15px; line-height: 1.5; white-space: pre-wrap;
+  text-align: left; overflow-wrap: anywhere; font-family: ${FONT_STACK}; }
+view.capsule-error-location { display: block; font-family: ui-monospace, "DejaVu Sans Mono", "Noto Sans Mono", Menlo, monospace;
+  font-size: 13px; font-weight: 600; color: #7f0015; }
+view.capsule-error-message { display: block; margin: 4px 0 0; color: #b00020; font-family: ${FONT_STACK}; }
+view.capsule-error-source { display: block; margin: 8px 0 0; padding: 8px; border-radius: 4px; background: #fff; color: #1f1f1f;
+  font-family: ui-monospace, "DejaVu Sans Mono", "Noto Sans Mono", Menlo, monospace; font-size: 13px; line-height: 1.4;
+  white-space: pre; overflow-x: auto; overflow-wrap: normal; }
 @keyframes capsule-spin { to { transform: rotate(360deg); } }
 :where(html) { -webkit-text-size-adjust: 100%; -webkit-tap-highlight-color: transparent; }
 :where(body) { margin: 0; padding: calc(var(--capsule-top, 0px) + var(--capsule-pull, 0px)) 0 var(--capsule-bottom, 0px);

@@ -49,8 +49,8 @@ pub use host::{
 #[cfg(target_os = "linux")]
 pub use host::{VirtualDisplay, WEB_PROCESS_MEMORY_LIMIT};
 pub use miniprogram::{
-    AppLimits, ColdStart, MiniProgram, MiniProgramError, MiniProgramOptions, PendingUpdate,
-    Snapshot, UiShown, UpdateStatus, UserAction,
+    AppLimits, ColdStart, Diagnostic, MiniProgram, MiniProgramError, MiniProgramOptions,
+    PendingUpdate, Snapshot, UiShown, UpdateStatus, UserAction,
 };
 pub use policy::HostPolicy;
 

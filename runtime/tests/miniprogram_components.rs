@@ -455,7 +455,7 @@ fn reload_runs_the_changed_files_on_the_page_shown() {
     // A broken app.json is refused and the app keeps running.
     std::fs::write(dir.path().join("app.json"), "{").expect("write");
     let error = program.reload().expect_err("broken app.json");
-    assert!(error.to_string().starts_with("app.json: "), "{error}");
+    assert!(error.to_string().starts_with("app.json:1:1: "), "{error}");
     assert_eq!(
         program.evaluate("getCurrentPages().length").expect("alive"),
         serde_json::json!(1)

@@ -2,12 +2,14 @@
 
 mod args;
 mod channel_commands;
+mod diagnostics;
 mod mini_commands;
 mod npm_command;
 mod package_commands;
 mod scenario;
 mod simulator;
 mod visual;
+mod watch;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -14,6 +14,7 @@ use capsule_runtime::{
 };
 
 use crate::args::{LimitArgs, RunArgs, TrustArgs, device_names};
+use crate::diagnostics::eprint;
 use crate::scenario::{
     Outcome, STOPPED, Scenario, Screenshot, ScriptedScans, Target, event_line, play, write_junit,
 };
@@ -21,6 +22,7 @@ use crate::simulator::{
     UPDATE_INTERVAL, Unpacked, Window, absolute, container_builder, ensure_display, open_app_at,
     updater,
 };
+use crate::watch::FolderWatch;
 
 /// How long the home page may take to be ready.
 const READY_TIMEOUT: Duration = Duration::from_secs(60);
@@ -80,7 +82,7 @@ pub(crate) fn run(
             limits: args.limits.app_limits(),
             ..MiniProgramOptions::default()
         };
-        let program = MiniProgram::launch(&container, app, &options)?;
+        let program = launch(&container, app, &options)?;
         let snapshot = wait_ready(&program);
         // Everything the start emitted is in the channel by now.
         for event in events.try_iter() {
@@ -110,7 +112,7 @@ pub(crate) fn run(
         limits: args.limits.app_limits(),
         ..MiniProgramOptions::default()
     };
-    let program = MiniProgram::launch(&container, app.clone(), &options)?;
+    let program = launch(&container, app.clone(), &options)?;
     let app_id = app.manifest().app_id.clone();
     let _updates = updater(args, data_dir)?.map(|u| u.drive(app_id, &program, UPDATE_INTERVAL));
     // An app folder someone is editing: start it afresh whenever a file changes.
@@ -164,55 +166,67 @@ fn report_events(events: Receiver<ContainerEvent>) -> Arc<AtomicBool> {
     stopped
 }
 
-/// How often an app folder is checked for changes.
-const WATCH_INTERVAL: Duration = Duration::from_millis(500);
-/// Files looked at in a watched folder, at most.
-const WATCH_MAX_FILES: usize = 20_000;
-
-/// Reloads `program` whenever a file under `folder` changes, until the app stops.
+/// Reloads `program` whenever a file under `folder` changes, until the app stops, and
+/// prints the errors each reload brings.
 fn reload_on_change(folder: &Path, program: &MiniProgram) {
-    let mut last = folder_state(folder);
-    loop {
-        std::thread::sleep(WATCH_INTERVAL);
-        let now = folder_state(folder);
-        if now == last {
-            continue;
+    let watch = match FolderWatch::start(folder) {
+        Ok(watch) => watch,
+        Err(error) => {
+            eprintln!(
+                "warning: {} is not watched, changes will not reload the app: {error}",
+                folder.display()
+            );
+            return;
         }
-        last = now;
-        match program.reload() {
-            Ok(()) => eprintln!("reloaded: {} changed", folder.display()),
+    };
+    while let Some(changed) = watch.next_change() {
+        let before = match program.snapshot() {
+            Ok(snapshot) => snapshot.diagnostics.len(),
             Err(MiniProgramError::Stopped(_)) => return,
+            Err(error) => {
+                eprintln!("error: before the reload: {error}");
+                0
+            }
+        };
+        let what = match changed.as_slice() {
+            [] => folder.display().to_string(),
+            [one] => one.display().to_string(),
+            [first, more @ ..] => format!("{} and {} more", first.display(), more.len()),
+        };
+        match program.reload() {
+            Ok(()) => {
+                eprintln!("reloaded: {what} changed");
+                // The new start's page (or its errors) is there once the logic answers.
+                let after = program.settle().and_then(|()| program.snapshot());
+                match after {
+                    Ok(after) => after.diagnostics.iter().skip(before).for_each(eprint),
+                    Err(MiniProgramError::Stopped(_)) => return,
+                    Err(error) => eprintln!("error: after the reload: {error}"),
+                }
+            }
+            Err(MiniProgramError::Stopped(_)) => return,
+            Err(MiniProgramError::Source(diagnostic)) => {
+                eprint(&diagnostic);
+                eprintln!("not reloaded: {what} changed");
+            }
             Err(error) => eprintln!("not reloaded: {error}"),
         }
     }
 }
 
-/// Every file under `folder` (hidden ones left out) with its size and modification time.
-fn folder_state(folder: &Path) -> Vec<(PathBuf, u64, Option<std::time::SystemTime>)> {
-    let mut files = Vec::new();
-    let mut folders = vec![folder.to_owned()];
-    while let Some(dir) = folders.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            if entry.file_name().to_string_lossy().starts_with('.') {
-                continue;
-            }
-            let Ok(meta) = entry.metadata() else { continue };
-            if meta.is_dir() {
-                folders.push(entry.path());
-            } else if files.len() < WATCH_MAX_FILES {
-                files.push((entry.path(), meta.len(), meta.modified().ok()));
-            }
+/// Launches `app`; an error in one of its files (app.json) is printed with its line first.
+fn launch(container: &Container, app: App, options: &MiniProgramOptions) -> Result<MiniProgram> {
+    MiniProgram::launch(container, app, options).map_err(|error| {
+        if let MiniProgramError::Source(diagnostic) = &error {
+            eprint(diagnostic);
         }
-    }
-    files.sort();
-    files
+        anyhow::Error::new(error).context("the mini-program did not start")
+    })
 }
 
 /// Waits until the first page is ready (or the app failed, or was stopped: its window then
-/// shows why) and everything has settled.
+/// shows why) and everything has settled. When the app is not going to start, its errors
+/// are printed (with their lines) before the error that says so.
 fn wait_ready(program: &MiniProgram) -> Result<Snapshot> {
     let deadline = Instant::now() + READY_TIMEOUT;
     let mut failing_since: Option<Instant> = None;
@@ -233,6 +247,7 @@ fn wait_ready(program: &MiniProgram) -> Result<Snapshot> {
         let given_up =
             no_page && failing_since.get_or_insert_with(Instant::now).elapsed() > START_GRACE;
         if given_up {
+            snapshot.diagnostics.iter().for_each(eprint);
             bail!(
                 "the mini-program did not start: {}",
                 snapshot.errors.join(" | ")
@@ -248,8 +263,8 @@ fn wait_ready(program: &MiniProgram) -> Result<Snapshot> {
     }
 }
 
-/// Prints cold start phases (after `package_open`) and errors to stderr; a stop is left to
-/// [`event_line`].
+/// Prints cold start phases (after `package_open`) and errors (with their lines) to stderr;
+/// a stop is left to [`event_line`].
 fn report(snapshot: &Snapshot, package_open: Duration) {
     if let Some(cold) = snapshot.cold_start {
         eprintln!(
@@ -262,9 +277,9 @@ fn report(snapshot: &Snapshot, package_open: Duration) {
             cold.ready_ms
         );
     }
-    for error in &snapshot.errors {
-        if !(snapshot.crashed && error.starts_with(STOPPED)) {
-            eprintln!("error: {error}");
+    for diagnostic in &snapshot.diagnostics {
+        if !(snapshot.crashed && diagnostic.message.starts_with(STOPPED)) {
+            eprint(diagnostic);
         }
     }
 }
@@ -369,8 +384,7 @@ impl TestRun {
     fn headless(&self, scenario: &Scenario, device: DeviceProfile) -> Result<Outcome> {
         let container = self.container(device, Arc::new(HeadlessHost::new()));
         let events = container.subscribe();
-        let program =
-            MiniProgram::launch(&container, self.app.clone(), &self.options(scenario, false))?;
+        let program = launch(&container, self.app.clone(), &self.options(scenario, false))?;
         let outcome = self.play(scenario, &program, &events, None);
         program.close();
         Ok(outcome)
@@ -392,7 +406,7 @@ impl TestRun {
                 elapsed: started.elapsed(),
             };
         }
-        play(
+        let outcome = play(
             scenario,
             &Target {
                 app: program,
@@ -404,7 +418,13 @@ impl TestRun {
                 approve: self.approve,
                 events,
             },
-        )
+        );
+        // The app's own errors of this scenario (templates, styles, scripts), with their lines.
+        match program.snapshot() {
+            Ok(snapshot) => snapshot.diagnostics.iter().for_each(eprint),
+            Err(error) => eprintln!("error: {}: no errors read: {error}", scenario.name),
+        }
+        outcome
     }
 
     /// Plays every scenario in the real window: one window per scenario, sized for the
@@ -460,8 +480,7 @@ impl TestRun {
         let mut previous: Option<MiniProgram> = None;
         for (scenario, device) in scenarios {
             container.set_device_profile(*device);
-            let program =
-                MiniProgram::launch(container, self.app.clone(), &self.options(scenario, true))?;
+            let program = launch(container, self.app.clone(), &self.options(scenario, true))?;
             // Closing the last window ends the event loop: close the previous one only now.
             if let Some(previous) = previous.take() {
                 previous.close();
@@ -476,30 +495,5 @@ impl TestRun {
             previous = Some(program);
         }
         finish(&outcomes, junit)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn folder_state_sees_new_changed_and_removed_files_but_not_hidden_ones() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let root = dir.path();
-        std::fs::create_dir_all(root.join("pages/a")).expect("dirs");
-        std::fs::write(root.join("pages/a/a.wxml"), "<view/>").expect("write");
-        let first = folder_state(root);
-        assert_eq!(first.len(), 1);
-        std::fs::create_dir_all(root.join(".git")).expect("dirs");
-        std::fs::write(root.join(".git/HEAD"), "x").expect("write");
-        assert_eq!(folder_state(root), first, "hidden folders do not count");
-        std::fs::write(root.join("pages/a/a.wxml"), "<view>changed</view>").expect("write");
-        let changed = folder_state(root);
-        assert_ne!(changed, first);
-        std::fs::write(root.join("app.js"), "App({})").expect("write");
-        assert_eq!(folder_state(root).len(), 2);
-        std::fs::remove_file(root.join("app.js")).expect("remove");
-        assert_eq!(folder_state(root), changed);
     }
 }

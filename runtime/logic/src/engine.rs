@@ -28,7 +28,7 @@ use crate::apis::ApiDispatch;
 use crate::messages::{LogicCommand, LogicToView};
 use crate::modules::{self, AppModuleLoader};
 use crate::options::{LogicError, LogicOptions, PageBars, StopReason};
-use crate::script::{PRELUDE_PATH, check_nesting, describe};
+use crate::script::{PRELUDE_PATH, check_nesting, describe, syntax_error};
 
 /// `setData` payloads above this size are logged as a warning.
 pub(crate) const SET_DATA_WARN_BYTES: usize = 256 * 1024;
@@ -676,6 +676,9 @@ fn native_read_text(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsR
     Ok(text.map_or(JsValue::null(), |text| JsString::from(text.as_str()).into()))
 }
 
+/// What a CommonJS file is wrapped in (before its first line; `\n})` after it).
+const COMMONJS_WRAPPER: &str = "(function (exports, require, module, __filename, __dirname) {";
+
 /// Compiles CommonJS file `path` (`null` for an ES module) into `function (exports, require, module, __filename,
 /// __dirname)`; the wrapper adds nothing before the first line, so lines stay right.
 fn native_compile(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
@@ -686,22 +689,10 @@ fn native_compile(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsRes
     if capsule_jsscan::is_es_module(&source) {
         return Ok(JsValue::null());
     }
-    let wrapped =
-        format!("(function (exports, require, module, __filename, __dirname) {{{source}\n}})");
+    let wrapped = format!("{COMMONJS_WRAPPER}{source}\n}})");
     context
         .eval(Source::from_bytes(wrapped.as_bytes()).with_path(Path::new(&path)))
-        .map_err(|error| {
-            if error.as_native().is_some_and(|native| {
-                matches!(native.kind(), boa_engine::JsNativeErrorKind::Syntax)
-            }) {
-                let message = describe(&error, context);
-                JsNativeError::syntax()
-                    .with_message(format!("{path}: {message}"))
-                    .into()
-            } else {
-                error
-            }
-        })
+        .map_err(|error| syntax_error(&path, COMMONJS_WRAPPER.len(), error, context))
 }
 
 /// ArrayBuffer `args[0]` as the tagged value native APIs take (`capsule_jsapi::value`).

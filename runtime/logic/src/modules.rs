@@ -97,8 +97,7 @@ impl AppModuleLoader {
                 context,
             )
             .map_err(|error| {
-                let message = crate::script::describe(&error, context);
-                JsNativeError::syntax().with_message(format!("{path}: {message}"))
+                crate::script::syntax_error(path, require.chars().count(), error, context)
             })?
         };
         self.cache

@@ -1,6 +1,8 @@
 //! Checks on script source before boa parses it, and readable messages for what it throws.
 
-use boa_engine::{Context, JsError, JsNativeError, JsResult, JsString, JsValue, js_string};
+use boa_engine::{
+    Context, JsError, JsNativeError, JsNativeErrorKind, JsResult, JsString, JsValue, js_string,
+};
 use capsule_jsscan::skip_trivia;
 
 /// The name the prelude runs under; its frames are left out of error messages.
@@ -51,6 +53,40 @@ pub(crate) fn describe(error: &JsError, context: &mut Context) -> String {
     }
 }
 
+/// A syntax error in the file at `path` as `path:line:col: what` (boa's text ends with
+/// `at line L, col C` and names no file); `prefix` is the characters the loader put before
+/// the file's first line, taken off columns of that line. Other errors pass unchanged.
+pub(crate) fn syntax_error(
+    path: &str,
+    prefix: usize,
+    error: JsError,
+    context: &mut Context,
+) -> JsError {
+    let is_syntax = error
+        .as_native()
+        .is_some_and(|native| matches!(native.kind(), JsNativeErrorKind::Syntax));
+    if !is_syntax {
+        return error;
+    }
+    let text = describe(&error, context);
+    let text = text.strip_prefix("SyntaxError: ").unwrap_or(&text);
+    let located = text.rsplit_once(" at line ").and_then(|(what, place)| {
+        let (line, column) = place.split_once(", col ")?;
+        let line: u32 = line.parse().ok()?;
+        let digits = column
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(column.len());
+        let mut column: usize = column[..digits].parse().ok()?;
+        if line == 1 {
+            column = column.saturating_sub(prefix).max(1);
+        }
+        Some(format!("{path}:{line}:{column}: {what}"))
+    });
+    JsNativeError::syntax()
+        .with_message(located.unwrap_or_else(|| format!("{path}: {text}")))
+        .into()
+}
+
 /// Source nested deeper than this is refused before parsing: boa's parser recurses per level
 /// and would overflow even a large native stack, which aborts the process.
 const MAX_SOURCE_NESTING: usize = 1_000;
@@ -88,6 +124,31 @@ pub(crate) fn check_nesting(source: &str, path: &str) -> JsResult<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn syntax_errors_name_the_file_line_and_column() {
+        let mut context = Context::default();
+        let parse = |source: &str, context: &mut Context| {
+            context
+                .eval(boa_engine::Source::from_bytes(source))
+                .expect_err("a syntax error")
+        };
+        let error = parse("var a = 1;\nvar b = ;", &mut context);
+        let error = syntax_error("pages/a/a.js", 0, error, &mut context);
+        assert!(
+            error.to_string().starts_with(
+                "SyntaxError: pages/a/a.js:2:9: unexpected token ';', primary expression"
+            ),
+            "{error}"
+        );
+        // What the loader put before line 1 is not counted.
+        let error = parse("(function () {var b = ;})", &mut context);
+        let error = syntax_error("b.js", "(function () {".len(), error, &mut context);
+        assert!(error.to_string().contains("b.js:1:9: "), "{error}");
+        let thrown = JsNativeError::typ().with_message("x").into();
+        let error = syntax_error("c.js", 0, thrown, &mut context);
+        assert!(error.to_string().starts_with("TypeError: x"), "{error}");
+    }
 
     #[test]
     fn refuses_source_nested_too_deeply() {

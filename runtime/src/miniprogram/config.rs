@@ -5,6 +5,7 @@
 use capsule_jsapi::{Dialect as ApiDialect, MenuButton};
 use serde_json::{Map, Value, json};
 
+use super::diagnostic::Diagnostic;
 use super::model::MiniProgramError;
 use crate::App;
 use crate::device::DeviceProfile;
@@ -171,7 +172,8 @@ fn read_theme(
     };
     let text =
         read(&file).ok_or_else(|| bad("not found: app.json names it as themeLocation".into()))?;
-    let theme: Value = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
+    let theme: Value = serde_json::from_str(&text)
+        .map_err(|e| MiniProgramError::Source(Diagnostic::of_json(&file, &text, &e)))?;
     match theme.get("light") {
         Some(Value::Object(light)) => Ok(light.clone()),
         _ => Err(bad("needs a \"light\" object of variables".into())),
@@ -223,7 +225,8 @@ impl AppConfig {
             file: "app.json".into(),
             message,
         };
-        let mut root: Value = serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
+        let mut root: Value = serde_json::from_str(text)
+            .map_err(|e| MiniProgramError::Source(Diagnostic::of_json("app.json", text, &e)))?;
         let theme = match root.get("themeLocation") {
             None => Map::new(),
             Some(Value::String(location)) => read_theme(location, read)?,
@@ -666,7 +669,7 @@ mod tests {
     #[test]
     fn bad_app_json_is_a_clear_error() {
         for (text, expected) in [
-            ("{", "app.json: EOF"),
+            ("{", "app.json:1:1: EOF while parsing"),
             ("[]", "must be a JSON object"),
             ("{}", "'pages' must be a list"),
             (r#"{"pages":[]}"#, "'pages' is empty"),

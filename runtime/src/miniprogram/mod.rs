@@ -9,6 +9,7 @@
 //! and the simulator make (snapshot, act on an element, evaluate in the logic layer).
 
 mod config;
+mod diagnostic;
 mod events;
 mod model;
 mod session;
@@ -24,6 +25,7 @@ use crate::view::NodePath;
 use crate::{App, Container, PageId};
 use capsule_logic::Route;
 
+pub use diagnostic::Diagnostic;
 pub use model::{
     AppLimits, ColdStart, MiniProgramError, MiniProgramOptions, Snapshot, UiShown, UserAction,
 };

@@ -6,6 +6,7 @@ use std::time::Duration;
 use capsule_logic::Isolation;
 use serde_json::Value;
 
+use super::diagnostic::Diagnostic;
 use crate::view::VNode;
 
 /// Everything that can go wrong launching or driving a mini-program.
@@ -15,6 +16,9 @@ pub enum MiniProgramError {
     /// The app is not a mini-program.
     #[error("{0} is not a mini-program")]
     NotMiniProgram(String),
+    /// A configuration file (`app.json`, its theme file) does not parse: where and why.
+    #[error("{0}")]
+    Source(Diagnostic),
     /// `app.json` (or another configuration file) is missing or wrong.
     #[error("{file}: {message}")]
     Config {
@@ -126,6 +130,9 @@ pub struct Snapshot {
     pub console: Vec<String>,
     /// Script, render and route errors so far.
     pub errors: Vec<String>,
+    /// The same errors as [`Snapshot::errors`], in the same order, with the place in the
+    /// app's files each points at (when it points at one) and that line of the file.
+    pub diagnostics: Vec<Diagnostic>,
     /// Every UI request so far, oldest first.
     pub ui: Vec<UiShown>,
     /// The phone's chrome around the current page as drawn (the page host's `Chrome`

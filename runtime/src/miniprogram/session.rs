@@ -13,6 +13,7 @@ use serde_json::{Map, Value, json};
 use super::config::{
     AppConfig, Badge, ChromeState, Frame, WindowConfig, api_dialect, default_window,
 };
+use super::diagnostic::Diagnostic;
 use super::model::{
     AppLimits, ColdStart, MiniProgramError, MiniProgramOptions, Snapshot, UiShown, UserAction,
 };
@@ -23,8 +24,8 @@ use crate::view::style::{
     CompiledStyle, StyleOptions, compile as compile_style, component_scope, page_styles,
 };
 use crate::view::{
-    Dialect, NodePath, PageView, PatchOp, SourceFiles, VElement, VNode, View, ViewError,
-    element_at, path_of_instance, to_html,
+    Dialect, NodePath, PageView, PatchOp, SourceFiles, VNode, View, ViewError, element_at,
+    path_of_instance, to_html,
 };
 use crate::{App, Container, ContainerEvent, PageId};
 use capsule_logic::{
@@ -328,7 +329,7 @@ const STOPPED_NOTICE_PAGE: LogicPageId = LogicPageId::MAX;
 struct PageState {
     path: String,
     /// The rendered page, or the error that stopped it from compiling.
-    view: Result<View, String>,
+    view: Result<View, Diagnostic>,
     css: String,
     window: WindowConfig,
     ready: bool,
@@ -342,12 +343,7 @@ impl PageState {
     fn tree(&self) -> Vec<VNode> {
         match &self.view {
             Ok(view) => view.tree().to_vec(),
-            Err(message) => vec![VNode::Element(VElement {
-                tag: "view".into(),
-                attrs: [("class".to_owned(), json!("capsule-error"))].into(),
-                children: vec![VNode::text(message.clone())],
-                ..VElement::default()
-            })],
+            Err(diagnostic) => vec![diagnostic.notice()],
         }
     }
 }
@@ -428,7 +424,7 @@ struct Session {
     instances: HashMap<u64, (LogicPageId, String)>,
     next_component: u64,
     console: Vec<String>,
-    errors: Vec<String>,
+    errors: Vec<Diagnostic>,
     ui: Vec<UiShown>,
     timing: Timing,
     crashed: bool,
@@ -542,14 +538,21 @@ impl Session {
             LogicToView::Console { level, message, .. } => {
                 self.console.push(format!("{level}: {message}"));
             }
-            LogicToView::ScriptError { message } => self.errors.push(message),
+            LogicToView::ScriptError { message } => {
+                let source = AppSource(&self.app);
+                let read = |path: &str| source.read_text(path);
+                self.errors.push(Diagnostic::of_script(message, &read));
+            }
             LogicToView::RouteFailed { message } => {
                 tracing::warn!(app = self.app.id(), "route refused: {message}");
                 self.console.push(format!("warn: route refused: {message}"));
                 // The app calls fail callbacks for refused routes; only a launch that opened
                 // no page at all is an error.
                 if self.shown.is_none() {
-                    self.errors.push(format!("no page opened: {message}"));
+                    let source = AppSource(&self.app);
+                    let read = |path: &str| source.read_text(path);
+                    let message = format!("no page opened: {message}");
+                    self.errors.push(Diagnostic::of_script(message, &read));
                 }
             }
             LogicToView::Evaluated { id, result } => self.evaluated(id, result),
@@ -627,7 +630,8 @@ impl Session {
     fn stopped(&mut self, reason: StopReason) {
         tracing::error!(app = self.app.id(), "the app was stopped: {reason}");
         let message = format!("This mini-program was stopped: {reason}.");
-        self.errors.push(format!("stopped: {reason}"));
+        self.errors
+            .push(Diagnostic::new(format!("stopped: {reason}")));
         self.crashed = true;
         let mut settles = Vec::new();
         for (_, evaluation) in self.evaluations.drain() {
@@ -639,8 +643,9 @@ impl Session {
                 Evaluation::ColdStartReady => {}
             }
         }
+        let notice = Diagnostic::new(message);
         for state in self.pages.values_mut() {
-            state.view = Err(message.clone());
+            state.view = Err(notice.clone());
         }
         if self.shown.is_none() {
             // Stopped before its first page: the window shows the notice on a page of its own.
@@ -648,7 +653,7 @@ impl Session {
                 STOPPED_NOTICE_PAGE,
                 PageState {
                     path: String::new(),
-                    view: Err(message),
+                    view: Err(notice),
                     css: String::new(),
                     window: self.base_window.clone(),
                     ready: false,
@@ -677,24 +682,32 @@ impl Session {
             self.timing.logic_ms = (created - self.timing.launched).as_secs_f64() * 1000.0;
         }
         let source = AppSource(&self.app);
+        let read = |path: &str| source.read_text(path);
         let (template_ext, style_ext) = match self.dialect {
             Dialect::Alipay => ("axml", "acss"),
             Dialect::WeChat => ("wxml", "wxss"),
         };
         let template = format!("{path}.{template_ext}");
         let compiled = PageView::compile(&source, &template, &self.config.components);
-        let page_json = source.read_text(&format!("{path}.json"));
-        let window = match page_json.map(|text| serde_json::from_str::<Value>(&text)) {
-            Some(Ok(mut value)) => {
-                if let Err(error) = self.config.apply_theme(&mut value) {
-                    self.errors.push(format!("{path}.json: {error}"));
+        let json_path = format!("{path}.json");
+        let window = match source.read_text(&json_path) {
+            Some(text) => match serde_json::from_str::<Value>(&text) {
+                Ok(mut value) => {
+                    if let Err(error) = self.config.apply_theme(&mut value) {
+                        self.errors
+                            .push(Diagnostic::new(format!("{json_path}: {error}")));
+                    }
+                    self.base_window.overlay(&WindowConfig::from_json(&value))
                 }
-                self.base_window.overlay(&WindowConfig::from_json(&value))
-            }
-            Some(Err(error)) => {
-                self.errors.push(format!("{path}.json: {error}"));
-                self.base_window.clone()
-            }
+                // The page does not compile either (the view layer reads its
+                // `usingComponents`): the page's error says it.
+                Err(_) if compiled.is_err() => self.base_window.clone(),
+                Err(error) => {
+                    self.errors
+                        .push(Diagnostic::of_json(&json_path, &text, &error));
+                    self.base_window.clone()
+                }
+            },
             None => self.base_window.clone(),
         };
         let window_width = self.container.device_profile().width as f32;
@@ -711,7 +724,7 @@ impl Session {
             &style_options,
         )
         .unwrap_or_else(|error| {
-            self.errors.push(error.to_string());
+            self.errors.push(Diagnostic::of_style(&error, &read));
             CompiledStyle::default()
         });
         // Each component's own stylesheet, scoped to it as its template's classes are.
@@ -739,7 +752,7 @@ impl Session {
                     styles.css.push_str(&compiled.css);
                     styles.warnings.extend(compiled.warnings);
                 }
-                Err(error) => self.errors.push(error.to_string()),
+                Err(error) => self.errors.push(Diagnostic::of_style(&error, &read)),
             }
         }
         // What the style compiler repaired (a dropped declaration, an `@import` without its
@@ -750,10 +763,10 @@ impl Session {
         let css = styles.css;
         let view = compiled
             .and_then(|compiled| self.new_view(compiled, data))
-            .map_err(|e| e.to_string());
-        if let Err(message) = &view {
-            tracing::error!(app = self.app.id(), page = path, "{message}");
-            self.errors.push(message.clone());
+            .map_err(|e| Diagnostic::of_view(&e, &read));
+        if let Err(diagnostic) = &view {
+            tracing::error!(app = self.app.id(), page = path, "{diagnostic}");
+            self.errors.push(diagnostic.clone());
         }
         self.pages.insert(
             page,
@@ -1163,7 +1176,8 @@ impl Session {
             tree,
             chrome: self.chrome(),
             console: self.console.clone(),
-            errors: self.errors.clone(),
+            errors: self.errors.iter().map(Diagnostic::to_string).collect(),
+            diagnostics: self.errors.clone(),
             ui: self.ui.clone(),
             cold_start: self.timing.cold_start,
             crashed: self.crashed,

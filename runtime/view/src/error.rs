@@ -29,10 +29,10 @@ pub enum ViewError {
     #[error("path '{0}' leaves the package")]
     Path(String),
     /// A page or component `.json` is not valid JSON.
-    #[error("{file}: {message}")]
+    #[error("{location}: {message}")]
     Json {
-        /// The file.
-        file: String,
+        /// Where the parser stopped.
+        location: Location,
         /// The parser's message.
         message: String,
     },

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use serde_json::{Map, Value};
 
 use crate::error::ViewError;
-use crate::source::{Dialect, SourceFiles};
+use crate::source::{Dialect, Location, SourceFiles};
 use crate::source::{SourceMap, Warning};
 use crate::template::{Node, TemplateFile, parse_file};
 use capsule_jsscan::resolve::{PackageTree, resolve_component};
@@ -214,9 +214,9 @@ impl Linker<'_> {
         let json_path = format!("{}.json", strip_ext(path));
         let mut tags = self.app_components.clone();
         if let Some(text) = self.files.read_text(&json_path) {
-            let json: Value = serde_json::from_str(&text).map_err(|e| ViewError::Json {
-                file: json_path.clone(),
-                message: e.to_string(),
+            let json: Value = serde_json::from_str(&text).map_err(|e| {
+                let (location, message) = Location::of_json_error(&json_path, &text, &e);
+                ViewError::Json { location, message }
             })?;
             if let Some(Value::Object(map)) = json.get("usingComponents") {
                 let own = resolve_components(self.files, &json_path, map, template_ext(path))?;

@@ -68,6 +68,37 @@ pub struct Location {
     pub column: u32,
 }
 
+impl Location {
+    /// Where `error` stopped serde_json reading `text` of `file`, and its message without the
+    /// position it appends (` at line 3 column 5`). serde_json counts columns in bytes; a
+    /// location counts characters.
+    pub fn of_json_error(file: &str, text: &str, error: &serde_json::Error) -> (Self, String) {
+        let line = error.line().max(1);
+        let byte_column = error.column();
+        let column = text
+            .split('\n')
+            .nth(line - 1)
+            .map_or(byte_column, |line_text| {
+                line_text
+                    .char_indices()
+                    .take_while(|(at, _)| *at < byte_column)
+                    .count()
+            })
+            .max(1);
+        let full = error.to_string();
+        let message = full
+            .strip_suffix(&format!(" at line {} column {}", error.line(), byte_column))
+            .unwrap_or(&full)
+            .to_owned();
+        let location = Self {
+            file: file.into(),
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+            column: u32::try_from(column).unwrap_or(u32::MAX),
+        };
+        (location, message)
+    }
+}
+
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}:{}", self.file, self.line, self.column)
@@ -138,5 +169,19 @@ mod tests {
         // `ç` is two bytes but one column.
         assert_eq!(map.locate(6).to_string(), "a.wxml:2:3");
         assert_eq!(map.locate(999).line, 3);
+    }
+
+    #[test]
+    fn json_errors_point_at_the_character_and_keep_their_message() {
+        let text = "{\n  \"çé\": 1,,\n}";
+        let error = serde_json::from_str::<serde_json::Value>(text).expect_err("bad JSON");
+        let (location, message) = Location::of_json_error("a.json", text, &error);
+        // `"çé": 1,` is 10 characters but 12 bytes; the second comma is character 11.
+        assert_eq!(location.to_string(), "a.json:2:11");
+        assert_eq!(message, "key must be a string");
+        let error = serde_json::from_str::<serde_json::Value>("{\n").expect_err("cut short");
+        let (location, message) = Location::of_json_error("b.json", "{\n", &error);
+        assert_eq!(location.to_string(), "b.json:2:1");
+        assert_eq!(message, "EOF while parsing an object");
     }
 }

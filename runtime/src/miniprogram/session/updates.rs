@@ -6,6 +6,7 @@ use serde_json::json;
 
 use super::Session;
 use crate::miniprogram::UpdateStatus;
+use crate::miniprogram::diagnostic::Diagnostic;
 use capsule_logic::LogicCommand;
 
 impl Session {
@@ -63,7 +64,7 @@ impl Session {
             Err(error) => {
                 let message = format!("cannot apply update {}: {error}", update.version());
                 tracing::error!(app = self.app.id(), "{message}");
-                self.errors.push(message);
+                self.errors.push(Diagnostic::new(message));
             }
         }
     }

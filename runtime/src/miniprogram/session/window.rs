@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use super::{Session, UiShown, badge_of, navigator_route};
 use crate::ContainerEvent;
+use crate::miniprogram::diagnostic::Diagnostic;
 use crate::miniprogram::events::propagate;
 use crate::view::{Dialect, NodePath};
 use capsule_logic::{EventObject, LogicCommand, Route, Touch, ViewEvent};
@@ -30,8 +31,9 @@ impl Session {
                 // A reloaded window loads again and is then sent the shown page whole.
                 self.loaded = false;
                 let next = if reloaded { "reloaded" } else { "closed" };
-                self.errors
-                    .push(format!("window: its web process {reason}; {next}"));
+                self.errors.push(Diagnostic::new(format!(
+                    "window: its web process {reason}; {next}"
+                )));
             }
             ContainerEvent::Console {
                 page,
@@ -39,7 +41,8 @@ impl Session {
                 message,
             } if page == self.page => {
                 if level == "error" {
-                    self.errors.push(format!("page: {message}"));
+                    self.errors
+                        .push(Diagnostic::new(format!("page: {message}")));
                 }
                 self.console.push(format!("{level}: {message}"));
             }
