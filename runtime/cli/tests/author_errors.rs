@@ -115,6 +115,35 @@ fn run_prints_each_kind_of_error_with_its_line_and_a_caret() {
     }
 }
 
+/// What the template parser and the style compiler take with a warning still reaches the
+/// author, with its place; the page renders.
+#[test]
+fn run_prints_what_was_repaired_as_warnings() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_app(
+        dir.path(),
+        &[
+            ("wxml", "<view>\n  <text>{{n}}\n</view>"),
+            ("wxss", ".a { color: red; color: var(--text #333); }\n"),
+        ],
+    );
+    let output = capsule(
+        &["run", "--headless", dir.path().to_str().expect("utf-8")],
+        "warn",
+    );
+    let log = text(&output);
+    assert!(output.status.success(), "{log}");
+    assert!(
+        log.contains("pages/index/index.wxml:2:3: warning: <text> is not closed"),
+        "{log}"
+    );
+    assert!(
+        log.contains("pages/index/index.wxss:1:36: warning: unexpected '#333'"),
+        "{log}"
+    );
+    assert!(log.contains("<view><text>1"), "{log}");
+}
+
 #[test]
 fn test_prints_the_errors_of_each_scenario_with_their_lines() {
     let dir = tempfile::tempdir().expect("tempdir");

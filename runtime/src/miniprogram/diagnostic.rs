@@ -72,6 +72,10 @@ impl Diagnostic {
             ViewError::Syntax { location, message } | ViewError::Json { location, message } => {
                 Self::at(location.clone(), message, read)
             }
+            ViewError::Missing {
+                path,
+                referrer: Some(referrer),
+            } => Self::at(referrer.clone(), format!("{path}: no such file"), read),
             other => Self::new(other.to_string()),
         }
     }
@@ -92,6 +96,14 @@ impl Diagnostic {
                 };
                 Self::at(location, message, read)
             }
+            StyleError::Missing {
+                path,
+                referrer: Some(referrer),
+            } => Self::at(
+                referrer.clone(),
+                format!("{path}: no such stylesheet"),
+                read,
+            ),
             other => Self::new(other.to_string()),
         }
     }

@@ -755,9 +755,14 @@ impl Session {
                 Err(error) => self.errors.push(Diagnostic::of_style(&error, &read)),
             }
         }
-        // What the style compiler repaired (a dropped declaration, an `@import` without its
-        // `;`): the page still gets the rest, and the author hears where.
-        for warning in &styles.warnings {
+        // What the template parser and the style compiler repaired (a tag left open, a
+        // dropped declaration, an `@import` without its `;`): the page still gets the rest,
+        // and the author hears where.
+        let template_warnings = compiled
+            .as_ref()
+            .map(PageView::warnings)
+            .unwrap_or_default();
+        for warning in template_warnings.iter().chain(&styles.warnings) {
             tracing::warn!(app = self.app.id(), page = path, "{warning}");
         }
         let css = styles.css;

@@ -19,8 +19,8 @@ pub enum ViewError {
     Missing {
         /// The package path looked for.
         path: String,
-        /// Where it was referenced, as `file:line:col`.
-        referrer: Option<String>,
+        /// Where it was referenced.
+        referrer: Option<Location>,
     },
     /// Includes or imports form a cycle.
     #[error("include cycle: {0}")]

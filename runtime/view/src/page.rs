@@ -257,12 +257,9 @@ impl Linker<'_> {
         if self.page.files.contains_key(path) {
             return Ok(());
         }
-        let referrer = from.map(|(f, at)| {
-            self.page
-                .files
-                .get(f)
-                .map_or_else(|| f.to_owned(), |file| file.map.locate(at).to_string())
-        });
+        // The referring file was parsed before what it refers to.
+        let referrer =
+            from.and_then(|(f, at)| self.page.files.get(f).map(|file| file.map.locate(at)));
         let text = self
             .files
             .read_text(path)
@@ -291,7 +288,7 @@ impl Linker<'_> {
                             .read_text(&resolved)
                             .ok_or_else(|| ViewError::Missing {
                                 path: resolved.clone(),
-                                referrer: Some(map.locate(decl.offset).to_string()),
+                                referrer: Some(map.locate(decl.offset)),
                             })?;
                     (resolved, source)
                 }
@@ -376,7 +373,7 @@ impl Linker<'_> {
                 .read_text(&resolved)
                 .ok_or_else(|| ViewError::Missing {
                     path: resolved.clone(),
-                    referrer: Some(map.locate(at).to_string()),
+                    referrer: Some(map.locate(at)),
                 })?;
             if !deps.iter().any(|(s, _)| *s == spec) {
                 deps.push((spec, resolved.clone()));

@@ -85,8 +85,8 @@ pub enum StyleError {
     Missing {
         /// The package path looked for.
         path: String,
-        /// Where it was imported, as `file:line:col`.
-        referrer: Option<String>,
+        /// Where it was imported.
+        referrer: Option<Location>,
     },
     /// `@import`s form a cycle.
     #[error("@import cycle: {0}")]
@@ -182,7 +182,7 @@ pub fn page_styles(
 fn collect(
     files: &dyn SourceFiles,
     path: &str,
-    referrer: Option<String>,
+    referrer: Option<Location>,
     stack: &mut Vec<String>,
     out: &mut Vec<(String, String)>,
     warnings: &mut Vec<Warning>,
@@ -206,7 +206,11 @@ fn collect(
             column,
             message: format!("@import '{target}' leaves the package"),
         })?;
-        let at = format!("{path}:{line}:{column}");
+        let at = Location {
+            file: path.into(),
+            line,
+            column,
+        };
         if let Err(e) = collect(files, &resolved, Some(at), stack, out, warnings) {
             stack.pop();
             return Err(e);
