@@ -579,6 +579,29 @@ fn this_in_arrows_nested_in_arrows_is_the_methods_this() {
     assert_eq!(app.new_logs(), ["timer 2"]);
 }
 
+/// `global` is the logic layer's global object, shared by every file (WeChat's own demo app
+/// sets `global.isDemo` in app.js), in both dialects.
+#[test]
+fn global_is_the_shared_global_object() {
+    for dialect in ["wechat", "alipay"] {
+        let files = [
+            ("app.json", r#"{"pages":["pages/index/index"]}"#),
+            ("app.js", "global.isDemo = true; App({})"),
+            (
+                "pages/index/index.js",
+                "Page({ seen() { return [global.isDemo, global === globalThis, typeof global.getApp]; } })",
+            ),
+        ];
+        let mut app = Harness::start(dialect, &files);
+        app.launch();
+        assert_eq!(
+            app.eval("getCurrentPages()[0].seen()"),
+            Ok(json!([true, true, "function"])),
+            "{dialect}"
+        );
+    }
+}
+
 /// The same, in the forms minifiers and transpilers write: one line, a regular expression
 /// after `return`, strings holding quotes and braces, function declarations and class
 /// methods holding nested arrows, getters, and an ES module.

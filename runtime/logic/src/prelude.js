@@ -397,6 +397,10 @@
   var appJson = {};
   var launchOptions = {};
 
+  // The logic layer's global object is also `global`, as in Node: WeChat's own demo app
+  // writes `global.isDemo = true` in app.js, and npm packages test `typeof global`.
+  global.global = global;
+
   global.App = function (options) {
     if (app) {
       log('warn', ['App() was called more than once; the first call wins']);
