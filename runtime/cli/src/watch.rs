@@ -95,7 +95,6 @@ fn is_change(kind: &EventKind) -> bool {
 mod tests {
     use super::*;
     use std::fs;
-    use std::time::Instant;
 
     /// The next change, or a failure after `within`.
     fn change_within(watch: FolderWatch, within: Duration) -> (FolderWatch, Vec<PathBuf>) {
@@ -129,7 +128,6 @@ mod tests {
         fs::write(root.join(".git/objects/x"), "x").expect("write");
         fs::write(root.join(".index.wxml.swp"), "x").expect("write");
         // An editor's save: a write in several parts, then the file touched again.
-        let started = Instant::now();
         fs::write(deep.join("index.wxml"), "<view>").expect("write");
         let mut file = fs::OpenOptions::new()
             .append(true)
@@ -140,7 +138,6 @@ mod tests {
 
         let (watch, changed) = change_within(watch, Duration::from_secs(10));
         assert_eq!(changed, [PathBuf::from("pages/a/b/c/d/e/f/g/h/index.wxml")]);
-        assert!(started.elapsed() < Duration::from_secs(5));
 
         // The burst was one change: nothing more until the next edit, in a new folder.
         fs::create_dir_all(root.join("components/card")).expect("dirs");
