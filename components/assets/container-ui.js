@@ -5,6 +5,7 @@
 // {image: base64} (or {} when cancelled) for the picture a scan reads.
 // An H5 page has no navigation bar or tab bar: those requests are answered {} at once.
 // answer(uiId, {confirm} | {index}) presses the matching button of an open dialog (testers).
+// homeScreen(shown, comeBack) draws the home screen over an app in the background.
 (() => {
   "use strict";
   if (window.__capsuleUi) return;
@@ -44,6 +45,10 @@
     .sheet .button { color: #111; border-top: 0; border-bottom: 1px solid #e5e5e5; }
     .sheet .cancel { margin-top: 8px; border-bottom: 0; }
     .sheet input[type=file] { display: none; }
+    .home { pointer-events: auto; flex-direction: column; gap: 8px; cursor: pointer;
+      background: linear-gradient(160deg, #3a4a6b, #1d2333); color: #fff; text-align: center; }
+    .home .title { font-size: 17px; padding: 0 24px; }
+    .home .hint { font-size: 13px; opacity: 0.75; padding: 0 24px; }
   `;
   const icons = { success: "\u2713", fail: "\u2715", exception: "!", loading: "\u25CC" };
 
@@ -233,5 +238,19 @@
       default: return Promise.reject(new Error("unknown UI request " + request.type));
     }
   };
-  Object.defineProperty(window, "__capsuleUi", { value: Object.freeze({ show, answer }) });
+  // The home screen over the app while it is in the background; a click comes back.
+  let home = null;
+  const homeScreen = (shown, comeBack) => {
+    if (home) home.remove();
+    home = null;
+    if (!shown) return;
+    home = layer("home");
+    home.setAttribute("role", "dialog");
+    home.append(
+      text("div", "title", "The app is in the background"),
+      text("div", "hint", "Click or press Ctrl+Shift+H to come back"),
+    );
+    home.addEventListener("click", comeBack);
+  };
+  Object.defineProperty(window, "__capsuleUi", { value: Object.freeze({ show, answer, homeScreen }) });
 })();

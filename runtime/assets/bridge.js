@@ -84,6 +84,17 @@
     return settled.then(({ ok, result }) => (ok ? result : Promise.reject(new BridgeError(result))));
   }
 
+  // The simulator's home key, Ctrl+Shift+H: leaves the app for the home screen and comes
+  // back (the container decides; "lifecycle" messages say where the app is).
+  let inBackground = false;
+  window.addEventListener("keydown", (event) => {
+    if (event.ctrlKey && event.shiftKey && !event.altKey && (event.key === "H" || event.key === "h")) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      post({ kind: "lifecycle", background: !inBackground });
+    }
+  }, true);
+
   function receive(message) {
     switch (message.kind) {
       case "reply": {
@@ -104,6 +115,11 @@
         window.__capsuleUi.show(message.request, message.uiId).then(done, () => done({}));
         break;
       }
+      case "lifecycle":
+        // The app left for the home screen or came back; a click on the home screen returns.
+        inBackground = message.background;
+        window.__capsuleUi.homeScreen(inBackground, () => post({ kind: "lifecycle", background: false }));
+        break;
       case "uiAnswer":
         // A tester answers an open dialog by pressing its button.
         if (!window.__capsuleUi.answer(message.uiId, message.result)) {

@@ -53,6 +53,11 @@ pub enum FromPage {
     },
     /// The page finished loading and has painted.
     Loaded,
+    /// The user pressed the simulator's home key (leaving the app) or came back to it.
+    Lifecycle {
+        /// Whether the app is now in the background.
+        background: bool,
+    },
     /// A `console.*` call or an uncaught error in the page.
     Console {
         /// `log`, `info`, `warn`, `error` or `debug`.
@@ -123,6 +128,12 @@ pub enum ToPage {
         name: String,
         /// Event data, readable as `event.data` and `event.detail`.
         data: Value,
+    },
+    /// The app went to the background (the window shows the home screen over it) or came
+    /// back.
+    Lifecycle {
+        /// Whether the app is now in the background.
+        background: bool,
     },
     /// Container UI to draw over the page; answered with `FromPage::UiResult`.
     #[serde(rename_all = "camelCase")]

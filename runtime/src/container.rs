@@ -91,6 +91,12 @@ pub enum ContainerEvent {
         /// Whether the page was loaded again (else it is being closed).
         reloaded: bool,
     },
+    /// The user left the app of a page for the home screen (see
+    /// [`Container::set_background`]): a mini-program's pages and app hear `onHide`, an H5
+    /// page the `pause` event.
+    Backgrounded(PageId),
+    /// The user came back to the app of a page: `onShow`, or the H5 `resume` event.
+    Foregrounded(PageId),
 }
 
 /// Builds a [`Container`].
@@ -212,6 +218,8 @@ struct OpenPage {
     app: App,
     declared: PermissionSet,
     domains: Arc<[String]>,
+    /// Whether the user left the app for the home screen.
+    in_background: bool,
 }
 
 impl OpenPage {
@@ -221,6 +229,7 @@ impl OpenPage {
             app: app.clone(),
             declared: PermissionSet::from_names(app.manifest().permissions.apis.iter().cloned()),
             domains: app.manifest().permissions.domains.iter().cloned().collect(),
+            in_background: false,
         }
     }
 }
@@ -300,7 +309,12 @@ impl Container {
     /// serves `app`'s files to it.
     pub(crate) fn replace_app(&self, page: PageId, app: &App) {
         match self.pages().get_mut(&page) {
-            Some(open) => *open = OpenPage::of(app),
+            Some(open) => {
+                *open = OpenPage {
+                    in_background: open.in_background,
+                    ..OpenPage::of(app)
+                }
+            }
             None => return,
         }
         self.inner.host.set_app(page, app.clone());
@@ -362,6 +376,38 @@ impl Container {
                 data,
             },
         );
+    }
+
+    /// The user leaves the app of `page` for the home screen (`background`), or comes back
+    /// to it, as the home key and the app switcher of a phone do: the window shows the home
+    /// screen over the app, an H5 page hears `pause` / `resume`, and
+    /// [`ContainerEvent::Backgrounded`] / [`ContainerEvent::Foregrounded`] tell the host and
+    /// the mini-program's session (which calls `onHide` / `onShow`). Returns false, doing
+    /// nothing, when the app already is where it is sent or the page is not open.
+    pub fn set_background(&self, page: PageId, background: bool) -> bool {
+        let h5 = {
+            let mut pages = self.pages();
+            let Some(open) = pages.get_mut(&page) else {
+                return false;
+            };
+            if open.in_background == background {
+                return false;
+            }
+            open.in_background = background;
+            open.app.manifest().kind == AppKind::H5
+        };
+        tracing::info!(page = page.0, background, "app lifecycle");
+        self.post(page, ToPage::Lifecycle { background });
+        if h5 {
+            let name = if background { "pause" } else { "resume" };
+            self.send_event(page, name, Value::Object(serde_json::Map::new()));
+        }
+        self.emit(&if background {
+            ContainerEvent::Backgrounded(page)
+        } else {
+            ContainerEvent::Foregrounded(page)
+        });
+        true
     }
 
     /// Whether `page` may navigate to `url`: its app's own origin, or an origin the host
@@ -456,6 +502,9 @@ impl Container {
                 self.inner.device.finish_ui(page, ui_id, result);
             }
             FromPage::Loaded => self.emit(&ContainerEvent::PageLoaded(page)),
+            FromPage::Lifecycle { background } => {
+                self.set_background(page, background);
+            }
             FromPage::MiniProgram(message) => {
                 self.emit(&ContainerEvent::PageMessage { page, message });
             }

@@ -44,7 +44,7 @@ pub struct DeviceProfile {
 
 impl DeviceProfile {
     /// The profiles the simulator offers; the first is the default.
-    pub const ALL: [Self; 4] = [
+    pub const ALL: [Self; 7] = [
         Self {
             name: "iphone-8",
             model: "iPhone 8",
@@ -72,12 +72,51 @@ impl DeviceProfile {
             memory_budget: 512 << 20,
         },
         Self {
+            name: "iphone-se",
+            model: "iPhone SE",
+            brand: "Apple",
+            width: 375,
+            height: 667,
+            pixel_ratio: 2.0,
+            system: "iOS 16.0",
+            platform: "ios",
+            status_bar_height: 20,
+            safe_area_bottom: 0,
+            memory_budget: 512 << 20,
+        },
+        Self {
+            name: "iphone-14",
+            model: "iPhone 14",
+            brand: "Apple",
+            width: 390,
+            height: 844,
+            pixel_ratio: 3.0,
+            system: "iOS 16.0",
+            platform: "ios",
+            status_bar_height: 47,
+            safe_area_bottom: 34,
+            memory_budget: 512 << 20,
+        },
+        Self {
             name: "pixel-5",
             model: "Pixel 5",
             brand: "Google",
             width: 393,
             height: 851,
             pixel_ratio: 2.75,
+            system: "Android 13",
+            platform: "android",
+            status_bar_height: 24,
+            safe_area_bottom: 0,
+            memory_budget: 512 << 20,
+        },
+        Self {
+            name: "pixel-7",
+            model: "Pixel 7",
+            brand: "Google",
+            width: 412,
+            height: 915,
+            pixel_ratio: 2.625,
             system: "Android 13",
             platform: "android",
             status_bar_height: 24,

@@ -1,5 +1,6 @@
 //! A host app embedding the container in the real webview: it registers its own API as a
-//! closure, opens an app, sends native events and drives the page from another thread.
+//! closure, opens an app, sends native events, sends it to the background and back, and
+//! drives the page from another thread.
 //!
 //! A window test (see `window_support`).
 
@@ -96,6 +97,43 @@ fn drive(
             ],
             "href": "capsule://embed-fixture/index.html",
         }),
+    )?;
+
+    // The simulator's home key sends the app to the background: the page hears `pause`, the
+    // window shows the home screen, the host hears `Backgrounded`; the host brings it back.
+    run(r#"
+        window.seen = [];
+        window.dispatchEvent(new KeyboardEvent("keydown", { key: "H", ctrlKey: true, shiftKey: true }));
+        return null;
+    "#)?;
+    loop {
+        match events.recv_timeout(TIMEOUT) {
+            Ok(ContainerEvent::Backgrounded(left)) if left == page => break,
+            Ok(_) => {}
+            Err(_) => return Err("the home key did not send the app to the background".into()),
+        }
+    }
+    let home = r#"
+        for (let i = 0; i < 100 && window.seen.length < WANTED; i++) await new Promise((r) => setTimeout(r, 10));
+        const ui = document.querySelector("capsule-ui");
+        const screen = ui && ui.shadowRoot.querySelector(".home");
+        return { seen: window.seen.map((e) => e.name), home: screen ? screen.textContent : null };
+    "#;
+    check(
+        "home key",
+        run(&home.replace("WANTED", "1"))?,
+        json!({"seen": ["pause"], "home": "The app is in the backgroundClick or press Ctrl+Shift+H to come back"}),
+    )?;
+    if container.set_background(page, true) {
+        return Err("an app in the background was sent there again".into());
+    }
+    if !container.set_background(page, false) {
+        return Err("the app did not come back".into());
+    }
+    check(
+        "back from the home screen",
+        run(&home.replace("WANTED", "2"))?,
+        json!({"seen": ["pause", "resume"], "home": null}),
     )?;
 
     let ready = run("return window.readyEvents;")?;

@@ -31,20 +31,20 @@ const START_GRACE: Duration = Duration::from_secs(2);
 
 #[derive(clap::Args)]
 pub(crate) struct TestArgs {
-    /// The mini-program: an app folder, a .capsule package or an installed app's id.
-    app: PathBuf,
-    /// Scenario files (JSON).
-    #[arg(required = true)]
-    scenarios: Vec<PathBuf>,
+    /// The mini-program (an app folder, a .capsule package or an installed app's id), then
+    /// the scenario files (`.json`). Without an app, the scenarios' own `app` is used.
+    #[arg(required = true, value_name = "[APP] SCENARIO")]
+    paths: Vec<PathBuf>,
     /// Run in the real window (WebKitGTK; a virtual display when there is none).
     #[arg(long)]
     webview: bool,
     /// Also write a JUnit XML report here.
     #[arg(long, value_name = "FILE")]
     junit: Option<PathBuf>,
-    /// Folder for screenshots (headless runs save the page HTML instead).
-    #[arg(long, default_value = "capsule-test-out")]
-    out: PathBuf,
+    /// Folder for screenshots (headless runs save the page HTML instead); by default each
+    /// scenario's own folder, where its paths start.
+    #[arg(long)]
+    out: Option<PathBuf>,
     /// Simulated device (a scenario's own `device` wins).
     #[arg(long, default_value = "iphone-8", value_parser = device_names())]
     device: String,
@@ -287,43 +287,125 @@ fn report(snapshot: &Snapshot, package_open: Duration) {
 /// `capsule test`.
 pub(crate) fn test(args: &TestArgs, data_dir: Option<&Path>) -> Result<i32> {
     let default_device = DeviceProfile::named(&args.device).context("unknown device")?;
-    // Each scenario with the device it runs on: its own `device`, else the command line's.
-    let scenarios = args
-        .scenarios
-        .iter()
-        .map(|file| {
-            let scenario = Scenario::load(file)?;
-            let device = scenario.device.unwrap_or(default_device);
-            Ok((scenario, device))
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let (app, unpacked) = open_app_at(&args.app, args.signed_only, &args.trust, data_dir)?;
-    if app.manifest().kind != AppKind::MiniProgram {
-        bail!("{} is an H5 app; scenarios drive mini-programs", app.id());
+    let (given_app, scenario_files) = split_app(&args.paths);
+    if scenario_files.is_empty() {
+        bail!("no scenario files: name them after the app");
+    }
+    // Each scenario with the device it runs on (its own `device`, else the command line's)
+    // and its app (the command line's, else its own `app`); each app is opened once.
+    let mut apps: Vec<TestApp> = Vec::new();
+    let mut planned = Vec::new();
+    for file in scenario_files {
+        let scenario = Scenario::load(file)?;
+        let path = match (given_app, &scenario.app) {
+            (Some(path), _) => path.to_owned(),
+            (None, Some(path)) => path.clone(),
+            (None, None) => bail!(
+                "{} names no app: give it an \"app\" or name the app before the scenarios",
+                file.display()
+            ),
+        };
+        let app = match apps.iter().position(|app| app.is_at(&path)) {
+            Some(index) => index,
+            None => {
+                apps.push(TestApp::open(&path, args, data_dir)?);
+                apps.len() - 1
+            }
+        };
+        let device = scenario.device.unwrap_or(default_device);
+        planned.push(Planned {
+            scenario,
+            device,
+            app,
+        });
     }
     // Test runs keep app data in a folder of their own, emptied before each scenario.
     let data = Unpacked::new()?;
     let run = TestRun {
-        app,
+        apps,
         data: data.path().to_owned(),
         out: args.out.clone(),
+        failures: args
+            .junit
+            .as_deref()
+            .map(|junit| junit.parent().unwrap_or(Path::new("")).to_owned())
+            .or_else(|| args.out.clone()),
         scans: ScriptedScans::default(),
-        developer_mode: args.app.is_dir(),
         approve: args.approve,
         limits: args.limits.app_limits(),
     };
-    let code = if args.webview {
-        run.in_window(scenarios, default_device, args.junit.clone())?
-    } else {
-        let outcomes = scenarios
-            .iter()
-            .map(|(scenario, device)| run.headless(scenario, *device))
-            .collect::<Result<Vec<_>>>()?;
-        finish(&outcomes, args.junit.as_deref())?
-    };
+    if args.webview {
+        // Never returns: the window's event loop ends the process.
+        return run.in_window(planned, default_device, args.junit.clone());
+    }
+    let outcomes = planned
+        .iter()
+        .map(|planned| run.headless(planned))
+        .collect::<Result<Vec<_>>>()?;
+    let code = finish(&outcomes, args.junit.as_deref())?;
+    // The apps' unpacked packages, then the run's data folder.
+    drop(run);
     drop(data);
-    drop(unpacked);
     Ok(code)
+}
+
+/// `[APP] SCENARIO...`: the app, unless the first path is a scenario file (`.json`), and the
+/// scenario files.
+fn split_app(paths: &[PathBuf]) -> (Option<&Path>, &[PathBuf]) {
+    let is_scenario = |path: &Path| {
+        path.extension()
+            .is_some_and(|ext| ext.eq_ignore_ascii_case("json"))
+            && !path.is_dir()
+    };
+    match paths.split_first() {
+        Some((first, rest)) if !is_scenario(first) => (Some(first.as_path()), rest),
+        _ => (None, paths),
+    }
+}
+
+/// An app of a test run.
+struct TestApp {
+    app: App,
+    /// Where the command line or a scenario named it.
+    path: PathBuf,
+    /// Whether it is an unsigned app folder (developer mode).
+    developer_mode: bool,
+    /// The unpacked package, removed when the run ends.
+    _unpacked: Option<Unpacked>,
+}
+
+impl TestApp {
+    fn open(path: &Path, args: &TestArgs, data_dir: Option<&Path>) -> Result<Self> {
+        let (app, unpacked) = open_app_at(path, args.signed_only, &args.trust, data_dir)?;
+        if app.manifest().kind != AppKind::MiniProgram {
+            bail!("{} is an H5 app; scenarios drive mini-programs", app.id());
+        }
+        Ok(Self {
+            app,
+            path: path.to_owned(),
+            developer_mode: path.is_dir(),
+            _unpacked: unpacked,
+        })
+    }
+
+    /// Whether `path` names this app (the same file or folder, however it is written).
+    fn is_at(&self, path: &Path) -> bool {
+        match (self.path.canonicalize(), path.canonicalize()) {
+            (Ok(own), Ok(other)) => own == other,
+            _ => self.path == path,
+        }
+    }
+
+    fn wechat(&self) -> bool {
+        self.app.manifest().dialect == Some(Dialect::Wechat)
+    }
+}
+
+/// A scenario with the device it runs on and its app (an index into [`TestRun::apps`]).
+struct Planned {
+    scenario: Scenario,
+    device: DeviceProfile,
+    app: usize,
 }
 
 /// Prints the totals, writes the JUnit report; the exit status.
@@ -342,11 +424,14 @@ fn finish(outcomes: &[Outcome], junit: Option<&Path>) -> Result<i32> {
 
 /// What every scenario of one `capsule test` run shares.
 struct TestRun {
-    app: App,
+    apps: Vec<TestApp>,
     data: PathBuf,
-    out: PathBuf,
+    /// `--out`: where screenshots go instead of each scenario's folder.
+    out: Option<PathBuf>,
+    /// Where a failed scenario's screenshot goes: beside the JUnit report, else in `--out`,
+    /// else in the scenario's folder.
+    failures: Option<PathBuf>,
     scans: ScriptedScans,
-    developer_mode: bool,
     /// `--approve`.
     approve: bool,
     /// `--memory-budget` and `--time-budget`.
@@ -357,12 +442,13 @@ impl TestRun {
     fn container(
         &self,
         device: DeviceProfile,
+        developer_mode: bool,
         host: Arc<dyn capsule_runtime::RenderHost>,
     ) -> Container {
         Container::builder()
             .device(device)
             .data_dir(&self.data)
-            .developer_mode(self.developer_mode)
+            .developer_mode(developer_mode)
             .scan_source(Arc::new(self.scans.clone()))
             .build(host)
     }
@@ -376,33 +462,40 @@ impl TestRun {
         }
     }
 
-    fn wechat(&self) -> bool {
-        self.app.manifest().dialect == Some(Dialect::Wechat)
-    }
-
     /// Plays one scenario on a container of its own, without a window.
-    fn headless(&self, scenario: &Scenario, device: DeviceProfile) -> Result<Outcome> {
-        let container = self.container(device, Arc::new(HeadlessHost::new()));
+    fn headless(&self, planned: &Planned) -> Result<Outcome> {
+        let app = &self.apps[planned.app];
+        let container = self.container(
+            planned.device,
+            app.developer_mode,
+            Arc::new(HeadlessHost::new()),
+        );
         let events = container.subscribe();
-        let program = launch(&container, self.app.clone(), &self.options(scenario, false))?;
-        let outcome = self.play(scenario, &program, &events, None);
+        let program = launch(
+            &container,
+            app.app.clone(),
+            &self.options(&planned.scenario, false),
+        )?;
+        let outcome = self.play(planned, &program, &events, None);
         program.close();
         Ok(outcome)
     }
 
     fn play(
         &self,
-        scenario: &Scenario,
+        planned: &Planned,
         program: &MiniProgram,
         events: &Receiver<ContainerEvent>,
         screenshot: Option<Screenshot<'_>>,
     ) -> Outcome {
+        let scenario = &planned.scenario;
         let started = Instant::now();
         if let Err(error) = wait_ready(program) {
             println!("{}\n  FAIL   0 launch\n       {error:#}", scenario.name);
             return Outcome {
                 name: scenario.name.clone(),
                 failure: Some(format!("launch: {error:#}")),
+                saved: None,
                 elapsed: started.elapsed(),
             };
         }
@@ -410,8 +503,9 @@ impl TestRun {
             scenario,
             &Target {
                 app: program,
-                wechat: self.wechat(),
-                out_dir: &self.out,
+                wechat: self.apps[planned.app].wechat(),
+                out_dir: self.out.as_deref().unwrap_or(scenario.folder()),
+                failure_dir: self.failures.as_deref().unwrap_or(scenario.folder()),
                 screenshot,
                 scans: &self.scans,
                 approved_dir: &scenario.approved_dir,
@@ -428,24 +522,26 @@ impl TestRun {
     }
 
     /// Plays every scenario in the real window: one window per scenario, sized for the
-    /// scenario's device, in one process.
+    /// scenario's device, in one process. The container is in developer mode when one of
+    /// the apps is an unsigned folder.
     fn in_window(
         self,
-        scenarios: Vec<(Scenario, DeviceProfile)>,
+        planned: Vec<Planned>,
         device: DeviceProfile,
         junit: Option<PathBuf>,
     ) -> Result<i32> {
-        let largest = scenarios
+        let largest = planned
             .iter()
-            .map(|(_, device)| *device)
+            .map(|planned| planned.device)
             .max_by_key(|device| device.width * device.height)
             .unwrap_or(device);
         let _display = ensure_display(largest)?;
         let host = WryHost::new(WryHostOptions {
-            title: self.app.manifest().name.clone(),
+            title: self.apps[0].app.manifest().name.clone(),
         });
         let handle = host.handle();
-        let container = self.container(device, Arc::new(handle.clone()));
+        let developer_mode = self.apps.iter().any(|app| app.developer_mode);
+        let container = self.container(device, developer_mode, Arc::new(handle.clone()));
         let driver_container = container.clone();
         let events = container.subscribe();
         std::thread::spawn(move || {
@@ -454,7 +550,7 @@ impl TestRun {
                     &driver_container,
                     &handle,
                     &events,
-                    &scenarios,
+                    &planned,
                     junit.as_deref(),
                 )
                 .unwrap_or_else(|error| {
@@ -473,14 +569,18 @@ impl TestRun {
         container: &Container,
         handle: &WryHandle,
         events: &Receiver<ContainerEvent>,
-        scenarios: &[(Scenario, DeviceProfile)],
+        planned: &[Planned],
         junit: Option<&Path>,
     ) -> Result<i32> {
         let mut outcomes = Vec::new();
         let mut previous: Option<MiniProgram> = None;
-        for (scenario, device) in scenarios {
-            container.set_device_profile(*device);
-            let program = launch(container, self.app.clone(), &self.options(scenario, true))?;
+        for planned in planned {
+            container.set_device_profile(planned.device);
+            let program = launch(
+                container,
+                self.apps[planned.app].app.clone(),
+                &self.options(&planned.scenario, true),
+            )?;
             // Closing the last window ends the event loop: close the previous one only now.
             if let Some(previous) = previous.take() {
                 previous.close();
@@ -491,7 +591,7 @@ impl TestRun {
                 std::thread::sleep(Duration::from_millis(250));
                 Ok(handle.screenshot(page, path)?)
             };
-            outcomes.push(self.play(scenario, &program, events, Some(&screenshot)));
+            outcomes.push(self.play(planned, &program, events, Some(&screenshot)));
             previous = Some(program);
         }
         finish(&outcomes, junit)

@@ -5,10 +5,12 @@
 #[allow(dead_code, unreachable_pub)]
 mod http;
 
+mod cli_support;
+
 use std::path::Path;
 use std::process::Command;
 
-use rxing::Writer as _;
+use cli_support::write_qr_png;
 use serde_json::{Value, json};
 
 /// Runs `script` in the page of the app in `app` with `env` set, and returns its value.
@@ -164,21 +166,6 @@ fn network_and_files_from_a_page() {
             "downloaded": "00010203", "progress": 100, "escape": 2, "bluetooth": true,
         })
     );
-}
-
-/// Writes a QR code of `text` as a PNG file at `path`.
-fn write_qr_png(text: &str, path: &Path) {
-    let matrix = rxing::MultiFormatWriter
-        .encode(text, &rxing::BarcodeFormat::QR_CODE, 0, 0)
-        .expect("encodable");
-    let (scale, margin) = (4, 16);
-    let side = matrix.width() * scale + 2 * margin;
-    let picture = image::GrayImage::from_fn(side, side, |x, y| {
-        let inside = |v: u32| v >= margin && v < side - margin;
-        let dark = inside(x) && inside(y) && matrix.get((x - margin) / scale, (y - margin) / scale);
-        image::Luma([if dark { 0 } else { 255 }])
-    });
-    picture.save(path).expect("PNG written");
 }
 
 #[test]

@@ -106,6 +106,21 @@ impl MiniProgram {
             .map_err(MiniProgramError::Action)
     }
 
+    /// The user leaves the app for the home screen, as the home key does: the top page's and
+    /// the app's `onHide` run, and the window shows the home screen over the app (see
+    /// [`Container::set_background`]). An error when the app already is in the background.
+    pub fn enter_background(&self) -> Result<(), MiniProgramError> {
+        self.ask(|answer| session::Control::Background(true, answer))?
+            .map_err(MiniProgramError::Action)
+    }
+
+    /// The user comes back to the app: the app's and the top page's `onShow` run. An error
+    /// when the app is not in the background.
+    pub fn enter_foreground(&self) -> Result<(), MiniProgramError> {
+        self.ask(|answer| session::Control::Background(false, answer))?
+            .map_err(MiniProgramError::Action)
+    }
+
     /// Scrolls the page to `top` (px from the top), as a user's scroll would: the page gets
     /// `onPageScroll` (and, in a window, `onReachBottom` at the end).
     pub fn scroll_page(&self, top: f64) -> Result<(), MiniProgramError> {

@@ -53,6 +53,8 @@ pub(crate) enum Control {
         answer: Sender<Result<(), String>>,
     },
     TapTab(usize, Sender<Result<(), String>>),
+    /// Leave the app for the home screen (`true`) or come back.
+    Background(bool, Sender<Result<(), String>>),
     ScrollPage(f64, Sender<()>),
     Route(Route, Sender<()>),
     AnswerUi(u64, Value, Sender<()>),
@@ -138,6 +140,7 @@ pub(crate) fn start(
                 stack: Vec::new(),
                 shown: None,
                 loaded: false,
+                in_background: false,
                 sent_seq: 0,
                 render_seq: 0,
                 rendered_seq: 0,
@@ -396,6 +399,8 @@ struct Session {
     /// The page whose document the window shows (or would show, before it has loaded).
     shown: Option<LogicPageId>,
     loaded: bool,
+    /// Whether the user left the app for the home screen (its pages heard `onHide`).
+    in_background: bool,
     sent_seq: u64,
     render_seq: u64,
     rendered_seq: u64,
@@ -1063,6 +1068,20 @@ impl Session {
             } => self.act(&path, action, answer),
             Control::TapTab(index, answer) => {
                 answer.send(self.tap_tab(index)).ok();
+            }
+            Control::Background(background, answer) => {
+                let moved = self.container.set_background(self.page, background);
+                if moved {
+                    self.moved_to_background(background);
+                }
+                let outcome = if moved {
+                    Ok(())
+                } else if background {
+                    Err("the app is already in the background".to_owned())
+                } else {
+                    Err("the app is not in the background".to_owned())
+                };
+                answer.send(outcome).ok();
             }
             Control::ScrollPage(top, answer) => {
                 if self.webview && self.loaded {

@@ -5,6 +5,8 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+use rxing::Writer as _;
+
 /// Runs `capsule` with `args`, with no display (a window gets a virtual one) and its log at
 /// `log` (`off`, `warn`, ...).
 pub fn capsule(args: &[&str], log: &str) -> Output {
@@ -40,4 +42,19 @@ pub fn read_png(path: &Path) -> (u32, u32, Vec<(u8, u8, u8)>) {
         .map(|p| (p[0], p[1], p[2]))
         .collect();
     (frame.width, frame.height, pixels)
+}
+
+/// Writes a QR code of `text` as a PNG file at `path`.
+pub fn write_qr_png(text: &str, path: &Path) {
+    let matrix = rxing::MultiFormatWriter
+        .encode(text, &rxing::BarcodeFormat::QR_CODE, 0, 0)
+        .expect("encodable");
+    let (scale, margin) = (4, 16);
+    let side = matrix.width() * scale + 2 * margin;
+    let picture = image::GrayImage::from_fn(side, side, |x, y| {
+        let inside = |v: u32| v >= margin && v < side - margin;
+        let dark = inside(x) && inside(y) && matrix.get((x - margin) / scale, (y - margin) / scale);
+        image::Luma([if dark { 0 } else { 255 }])
+    });
+    picture.save(path).expect("PNG written");
 }

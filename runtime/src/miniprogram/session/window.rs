@@ -49,6 +49,12 @@ impl Session {
             ContainerEvent::PageMessage { page, message } if page == self.page => {
                 self.on_page_message(&message);
             }
+            ContainerEvent::Backgrounded(page) if page == self.page => {
+                self.moved_to_background(true);
+            }
+            ContainerEvent::Foregrounded(page) if page == self.page => {
+                self.moved_to_background(false);
+            }
             _ => {}
         }
         true
@@ -207,6 +213,21 @@ impl Session {
                 reply_id,
             })));
         }
+    }
+
+    /// The app went to the background or came back (the home key, a tester's step, the
+    /// host): the logic calls the top page's and the app's `onHide`, or `onShow`. Nothing
+    /// happens when the session already knows.
+    pub(super) fn moved_to_background(&mut self, background: bool) {
+        if self.in_background == background {
+            return;
+        }
+        self.in_background = background;
+        self.logic(if background {
+            LogicCommand::EnterBackground
+        } else {
+            LogicCommand::EnterForeground
+        });
     }
 
     pub(super) fn tap_tab(&mut self, index: usize) -> Result<(), String> {
