@@ -16,7 +16,7 @@ use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, Event};
 use serde_json::{Map, Value, json};
 
-use capsule_runtime::view::{Selector, VNode, describe, element_at, text_of};
+use capsule_runtime::view::{Selector, VNode, closest, element_at, text_of};
 
 use crate::visual;
 
@@ -383,9 +383,9 @@ fn locate(snapshot: &Snapshot, arg: &Value) -> Result<Vec<u32>> {
     match matches.get(index) {
         Some(path) => Ok(path.clone()),
         None if matches.is_empty() => bail!(
-            "no element matches '{selector}' on {}; the page has: {}",
+            "no element matches '{selector}' on {}; {}",
             snapshot.route.as_deref().unwrap_or("no page"),
-            describe(&snapshot.tree)
+            closest(&snapshot.tree, &selector)
         ),
         None => bail!(
             "'{selector}' matches {} elements, no index {index}",
