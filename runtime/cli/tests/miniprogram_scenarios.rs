@@ -174,7 +174,9 @@ fn a_failing_step_names_the_step_what_was_expected_and_what_was_found() {
     assert!(log.contains("expected 2 × '.todo', found 0"), "{log}");
     assert!(log.contains("1 passed, 1 failed, 1 skipped"), "{log}");
     assert!(
-        log.contains("no element matches '.nope' on pages/index/index"),
+        log.contains(
+            "no element matches '.nope' on pages/index/index; nothing on the page is like it ("
+        ),
         "{log}"
     );
     assert!(log.contains("0 passed, 1 failed, 1 skipped"), "{log}");

@@ -44,7 +44,7 @@ pub use expr::truthy;
 pub use page::PageView;
 pub use render::{InstanceData, Instances};
 pub use script::{RenderJob, Rendered, ScriptHost, ScriptRunner};
-pub use selector::{Selector, SelectorError, describe, element_at, path_of_instance, text_of};
+pub use selector::{Selector, SelectorError, closest, element_at, path_of_instance, text_of};
 pub use source::{Dialect, Location, SourceFiles, Warning};
 pub use template::EventPhase;
 pub use vdom::{ComponentInstance, EventBinding, VElement, VNode, to_html};

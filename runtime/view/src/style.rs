@@ -504,7 +504,7 @@ fn blank(text: &mut String, mut ranges: Vec<std::ops::Range<usize>>) {
 }
 
 /// What lightningcss found wrong, with a token shown as CSS rather than as its Rust form.
-fn describe(kind: &ParserError<'_>) -> String {
+pub(crate) fn describe(kind: &ParserError<'_>) -> String {
     match kind {
         ParserError::UnexpectedToken(token) => match token.to_css_string(PrinterOptions::default())
         {

@@ -17,7 +17,7 @@ use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
-use capsule_runtime::view::{Selector, VNode, describe, element_at, text_of};
+use capsule_runtime::view::{Selector, VNode, closest, element_at, text_of};
 use capsule_runtime::{ContainerEvent, DeviceProfile, MiniProgram, Route, Snapshot, UserAction};
 use serde_json::{Map, Value};
 
@@ -599,9 +599,9 @@ fn locate_at(snapshot: &Snapshot, selector: &str, index: usize) -> Result<Vec<u3
     match matches.get(index) {
         Some(path) => Ok(path.clone()),
         None if matches.is_empty() => bail!(
-            "no element matches '{selector}' on {}; the page has: {}",
+            "no element matches '{selector}' on {}; {}",
             snapshot.route.as_deref().unwrap_or("no page"),
-            describe(&snapshot.tree)
+            closest(&snapshot.tree, selector)
         ),
         None => bail!(
             "'{selector}' matches {} elements, no index {index}",

@@ -297,7 +297,8 @@ impl Step {
             }
         };
         for selector in parsed.selectors() {
-            Selector::parse(selector).map_err(|error| format!("selector '{selector}': {error}"))?;
+            // The error names the selector.
+            Selector::parse(selector).map_err(|error| error.to_string())?;
         }
         Ok(parsed)
     }

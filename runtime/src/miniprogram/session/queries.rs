@@ -248,22 +248,14 @@ impl Session {
         let selector = match Selector::parse(text) {
             Ok(selector) => selector,
             Err(error) => {
-                self.console
-                    .push(format!("warn: selector '{text}': {error}"));
+                self.console.push(format!("warn: {error}"));
                 return Vec::new();
             }
         };
-        let Some(scope) = scope else {
-            return selector.find(tree);
-        };
-        let Some(host) = element_at(tree, scope) else {
-            return Vec::new();
-        };
-        selector
-            .find(&host.children)
-            .into_iter()
-            .map(|path| scope.iter().copied().chain(path).collect())
-            .collect()
+        match scope {
+            Some(scope) => selector.find_inside(tree, scope),
+            None => selector.find(tree),
+        }
     }
 }
 
