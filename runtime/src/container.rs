@@ -323,8 +323,8 @@ impl Container {
     /// Follows the UI requests (toasts, dialogs, navigation and tab bar changes) of `page`
     /// from now on. Navigation and tab bar requests are then answered at once and left to
     /// the watcher to draw instead of reaching the page.
-    pub(crate) fn watch_ui(&self, page: PageId) -> Receiver<(u64, capsule_jsapi::UiRequest)> {
-        self.inner.device.watch(page)
+    pub(crate) fn watch_ui(&self, page: PageId, watcher: crate::device::UiWatcher) {
+        self.inner.device.watch(page, watcher);
     }
 
     /// Hands the native events of `page` (`taskProgress`, ...) to `handler` from now on,

@@ -2,7 +2,6 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use capsule_jsapi::{ApiError, Device, Reply, SafeArea, SystemInfo, UiRequest};
@@ -192,10 +191,13 @@ pub(crate) struct SimulatedDevice {
     host: Arc<dyn RenderHost>,
     next_ui: AtomicU64,
     open_ui: Mutex<HashMap<u64, (PageId, Reply)>>,
-    watchers: Mutex<HashMap<PageId, Sender<(u64, UiRequest)>>>,
+    watchers: Mutex<HashMap<PageId, UiWatcher>>,
     /// Pages whose native events go to a handler instead of the page.
     event_watchers: Mutex<HashMap<PageId, EventHandler>>,
 }
+
+/// Sees a page's UI requests (id, request) as they are made; false once it is gone.
+pub(crate) type UiWatcher = Box<dyn Fn(u64, UiRequest) -> bool + Send + Sync>;
 
 /// Takes a page's native events (name, data) in its place.
 pub(crate) type EventHandler = Box<dyn Fn(&str, Value) + Send + Sync>;
@@ -237,15 +239,14 @@ impl SimulatedDevice {
         *self.profile.lock().unwrap_or_else(PoisonError::into_inner) = profile;
     }
 
-    /// Sends every later UI request of `page` to the returned receiver too; chrome requests
-    /// (see [`is_chrome`]) then go only there and are answered at once.
-    pub(crate) fn watch(&self, page: PageId) -> Receiver<(u64, UiRequest)> {
-        let (sender, receiver) = mpsc::channel();
+    /// Hands every later UI request of `page` to `watcher` too, on the thread that makes it
+    /// (so it comes in order with what that thread does next); chrome requests (see
+    /// [`is_chrome`]) then go only there and are answered at once.
+    pub(crate) fn watch(&self, page: PageId, watcher: UiWatcher) {
         self.watchers
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .insert(page, sender);
-        receiver
+            .insert(page, watcher);
     }
 
     /// Hands the native events of `page` (`taskProgress`, ...) to `handler` from now on,
@@ -322,19 +323,37 @@ impl Device for SimulatedDevice {
         let page = PageId(page);
         let ui_id = self.next_ui.fetch_add(1, Ordering::Relaxed);
         let mut watchers = self.watchers.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(watcher) = watchers.get(&page) {
-            if watcher.send((ui_id, request.clone())).is_err() {
-                watchers.remove(&page);
-            } else if is_chrome(&request) {
-                return reply.send(Ok(Value::Object(Default::default())));
-            }
+        let chrome = watchers.contains_key(&page) && is_chrome(&request);
+        // A dialog is open before its watcher hears of it, so that an answer the watcher
+        // gives at once finds it.
+        let chrome_reply = if chrome {
+            Some(reply)
+        } else {
+            self.open_ui
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(ui_id, (page, reply));
+            None
+        };
+        let watched = watchers
+            .get(&page)
+            .is_some_and(|watcher| watcher(ui_id, request.clone()));
+        if !watched {
+            watchers.remove(&page);
         }
         drop(watchers);
-        self.open_ui
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(ui_id, (page, reply));
-        self.host.post(page, ToPage::Ui { ui_id, request });
+        match chrome_reply {
+            Some(reply) if watched => reply.send(Ok(Value::Object(Default::default()))),
+            Some(reply) => {
+                // The watcher is gone: the page draws it.
+                self.open_ui
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .insert(ui_id, (page, reply));
+                self.host.post(page, ToPage::Ui { ui_id, request });
+            }
+            None => self.host.post(page, ToPage::Ui { ui_id, request }),
+        }
     }
 
     fn send_event(&self, page: u64, name: &str, data: Value) {

@@ -61,8 +61,10 @@ fn write_app(root: &Path) {
       fail: () => this.setData({ status: "sheet cancelled" }) })
   },
   scan() {
-    wx.scanCode({ success: (r) => this.setData({ status: "scanned " + r.result }),
-      fail: () => this.setData({ status: "scan failed" }) })
+    this.scans = (this.scans || 0) + 1;
+    const n = this.scans;
+    wx.scanCode({ success: (r) => this.setData({ status: "scan " + n + ": " + r.result }),
+      fail: () => this.setData({ status: "scan " + n + " failed" }) })
   },
   save() { wx.setStorageSync("k", "v") },
   delay() { setTimeout(() => this.setData({ later: true }), 300) },
@@ -117,6 +119,18 @@ fn passes(bench: &Bench, steps: &Value) -> String {
     let (passed, log) = bench.play(steps);
     assert!(passed, "should pass:\n{log}");
     log
+}
+
+/// Plays `steps` headless and in the window; both must pass.
+fn passes_in_both_modes(bench: &Bench, steps: &Value) {
+    passes(bench, steps);
+    let file = bench.scenario("window", steps);
+    let output = bench.test(&[&file], &["--webview"]);
+    assert!(
+        output.status.success(),
+        "should pass in the window:\n{}",
+        text(&output)
+    );
 }
 
 fn fails_with(bench: &Bench, steps: &Value, wanted: &str) -> String {
@@ -225,7 +239,7 @@ fn wait_for_text_without_a_selector_looks_at_the_whole_page() {
 #[test]
 fn answers_reach_their_dialog_in_either_order() {
     let bench = Bench::new();
-    passes(
+    passes_in_both_modes(
         &bench,
         &json!([
             {"answer": {"modal": "confirm"}},
@@ -256,15 +270,15 @@ fn answers_reach_their_dialog_in_either_order() {
 fn scans_wait_for_their_answer_and_answers_never_leak() {
     let bench = Bench::new();
     // The scan opens before its answer; the picture's path is relative to the scenario.
-    passes(
+    passes_in_both_modes(
         &bench,
         &json!([
             {"tap": {"selector": ".scan"}},
             {"answer": {"scanImage": "qr.png"}},
-            {"expect": {"selector": ".status", "text": "scanned gate 7"}},
+            {"expect": {"selector": ".status", "text": "scan 1: gate 7"}},
             {"answer": {"scanImage": "qr.png"}},
             {"tap": {"selector": ".scan"}},
-            {"expect": {"selector": ".status", "text": "scanned gate 7"}}
+            {"expect": {"selector": ".status", "text": "scan 2: gate 7"}}
         ]),
     );
     // A scan answer the first scenario left is not the second one's.
@@ -274,7 +288,7 @@ fn scans_wait_for_their_answer_and_answers_never_leak() {
         &json!([
             {"tap": {"selector": ".scan"}},
             {"answer": {"scanCancel": true}},
-            {"expect": {"selector": ".status", "text": "scan failed"}}
+            {"expect": {"selector": ".status", "text": "scan 1 failed"}}
         ]),
     );
     let output = bench.test(&[&left, &next], &[]);
@@ -299,10 +313,7 @@ fn background_and_foreground_hide_and_show_the_app() {
         {"expect": {"selector": ".hides", "text": "2"}},
         {"expect": {"selector": ".shows", "text": "3"}}
     ]);
-    passes(&bench, &steps);
-    let file = bench.scenario("lifecycle", &steps);
-    let output = bench.test(&[&file], &["--webview"]);
-    assert!(output.status.success(), "{}", text(&output));
+    passes_in_both_modes(&bench, &steps);
 
     fails_with(
         &bench,

@@ -88,9 +88,13 @@ pub(crate) fn start(
     let (inbox, received) = mpsc::channel();
     let events = container.subscribe();
     let page = container.open_page_host(app.clone());
-    forward(container.watch_ui(page), &inbox, |(id, request)| {
-        Input::Ui(id, request)
-    });
+    // Straight into the inbox from the thread that asks (the logic's, mostly): a dialog is
+    // in the session before the logic's next answer, so a settle sees it.
+    let ui_inbox = inbox.clone();
+    container.watch_ui(
+        page,
+        Box::new(move |id, request| ui_inbox.send(Input::Ui(id, request)).is_ok()),
+    );
     forward(events, &inbox, Input::Container);
     let launched = Instant::now();
     let (path, query) = match options.start_url.as_deref() {
