@@ -202,27 +202,11 @@ impl Step {
             "longpress" => Self::LongPress(typed(arg)?),
             "confirm" => Self::Confirm(typed(arg)?),
             "input" => {
-                #[derive(Deserialize)]
-                #[serde(deny_unknown_fields)]
-                struct Input {
-                    selector: String,
-                    #[serde(default)]
-                    index: usize,
-                    value: String,
-                }
-                let input: Input = typed(arg)?;
+                let input: WithValue<String> = typed(arg)?;
                 Self::Input(element(input.selector, input.index), input.value)
             }
             "change" => {
-                #[derive(Deserialize)]
-                #[serde(deny_unknown_fields)]
-                struct Change {
-                    selector: String,
-                    #[serde(default)]
-                    index: usize,
-                    value: Value,
-                }
-                let change: Change = typed(arg)?;
+                let change: WithValue<Value> = typed(arg)?;
                 Self::Change(element(change.selector, change.index), change.value)
             }
             "scroll" => {
@@ -344,6 +328,16 @@ impl Step {
                 | Self::Back(_)
         )
     }
+}
+
+/// The argument of a step that gives an element a value (`input`, `change`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WithValue<T> {
+    selector: String,
+    #[serde(default)]
+    index: usize,
+    value: T,
 }
 
 fn element(selector: String, index: usize) -> Element {
