@@ -779,9 +779,10 @@ view.capsule-error-source { display: block; margin: 8px 0 0; padding: 8px; borde
     return false;
   }
   // Native form controls the DOM disables swallow pointer input; user taps never reach them.
+  // A press on (or in) a disabled button, input or textarea does nothing.
   const disabledControl = (el) => {
     const control = mpClosest(el, "button, input, textarea");
-    return !!control && control.disabled === true;
+    return !!control && truthy(attrsOf(control).disabled);
   };
 
   // --- press: touchstart, touchmove, touchend, longpress/longtap, hover classes
@@ -912,7 +913,7 @@ view.capsule-error-source { display: block; margin: 8px 0 0; padding: 8px; borde
   function afterTap(target) {
     const control = mpClosest(target, "switch, checkbox, radio") || labelledControl(target);
     if (control) {
-      if (isTextField(control)) control.focus();
+      if (isTextField(control)) focusField(control);
       else if (!truthy(attrsOf(control).disabled)) toggle(control);
     }
     const button = mpClosest(target, "button");
@@ -939,11 +940,11 @@ view.capsule-error-source { display: block; margin: 8px 0 0; padding: 8px; borde
     post({ kind: "mpNavigate", openType, url: attrs.url == null ? "" : String(attrs.url), delta: delta > 0 ? delta : 1 });
   }
 
-  // switch and checkbox flip (or take `wanted`); a radio can only become checked.
-  function toggle(el, wanted) {
+  // A tap on a control: switch and checkbox flip; a radio can only become checked.
+  function toggle(el) {
     const tag = el.localName;
-    const checked = tag === "radio" ? true : wanted === undefined ? !el.hasAttribute("checked") : wanted;
-    if (tag === "radio" && el.hasAttribute("checked") && wanted === undefined) return;
+    if (tag === "radio" && el.hasAttribute("checked")) return;
+    const checked = !el.hasAttribute("checked");
     reflect(el, "checked", checked);
     emit(el, "change", { value: checked });
     if (tag === "checkbox") {
@@ -1456,10 +1457,25 @@ view.capsule-error-source { display: block; margin: 8px 0 0; padding: 8px; borde
     el.removeEventListener(type, mark);
     if (!seen) onFocus({ type, target: el, timeStamp: performance.now() });
   }
+  // A text field takes the focus as a user's tap gives it: the field focused before is
+  // blurred first, and both report their events also when the window itself has no focus
+  // (session/controls.rs focus_field does the same headless).
+  function focusField(el) {
+    if (document.activeElement === el || truthy(attrsOf(el).disabled)) return;
+    const before = document.activeElement;
+    if (before && before !== el && isMpElement(before) && isTextField(before)) focusLikeUser(before, false);
+    focusLikeUser(el, true);
+  }
+  // The runtime has checked `value` (session/controls.rs check_change): a switch or checkbox
+  // takes true or false and is tapped unless it shows that already, a radio is tapped
+  // (nothing happens when it is chosen), a radio group's value names one of its radios.
   function changeLikeUser(el, value) {
     const tag = el.localName;
-    if (tag === "switch" || tag === "checkbox") return toggle(el, value === undefined ? undefined : truthy(value));
-    if (tag === "radio") return toggle(el, true);
+    if (tag === "switch" || tag === "checkbox") {
+      if (el.hasAttribute("checked") !== (value === true)) toggle(el);
+      return;
+    }
+    if (tag === "radio") return toggle(el);
     if (tag === "checkbox-group" && Array.isArray(value)) {
       const wanted = value.map(String);
       for (const box of groupMembers(el, "checkbox")) reflect(box, "checked", wanted.includes(valueOf(box)));
@@ -1468,7 +1484,7 @@ view.capsule-error-source { display: block; margin: 8px 0 0; padding: 8px; borde
     if (tag === "radio-group") {
       const radio = groupMembers(el, "radio").find((candidate) => valueOf(candidate) === String(value));
       if (!radio) throw new Error("no radio with value " + JSON.stringify(value));
-      return toggle(radio, true);
+      return toggle(radio);
     }
     if (isTextField(el)) el.value = value == null ? "" : String(value);
     else reflect(el, "value", value);
@@ -1481,7 +1497,7 @@ view.capsule-error-source { display: block; margin: 8px 0 0; padding: 8px; borde
       switch (action) {
         case "tap":
           dispatchMouse(el, "mousedown");
-          if (isTextField(el) && !el.disabled) el.focus();
+          if (isTextField(el) && !disabledControl(el)) focusField(el);
           dispatchMouse(el, "mouseup");
           dispatchMouse(el, "click");
           break;
@@ -1498,7 +1514,9 @@ view.capsule-error-source { display: block; margin: 8px 0 0; padding: 8px; borde
           break;
         case "confirm":
           requireTextField(el);
-          el.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", code: "Enter", keyCode: 13, which: 13, bubbles: true, cancelable: true }));
+          // A textarea's Enter is a new line here; the phone's keyboard has a confirm key.
+          if (el.localName === "textarea") emit(el, "confirm", { value: el.value });
+          else el.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", code: "Enter", keyCode: 13, which: 13, bubbles: true, cancelable: true }));
           break;
         case "change": changeLikeUser(el, value); break;
         case "scroll": el.scrollTop = Math.max(0, Number(value) || 0); break;

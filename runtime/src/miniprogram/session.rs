@@ -64,6 +64,7 @@ pub(crate) enum Control {
 mod actions;
 mod components;
 mod controls;
+mod fields;
 mod pending;
 mod queries;
 mod updates;
@@ -150,8 +151,7 @@ pub(crate) fn start(
                 next_reply: 1,
                 queries: HashMap::new(),
                 observers: HashMap::new(),
-                input_values: HashMap::new(),
-                checked: HashMap::new(),
+                fields: fields::Fields::default(),
                 badges,
                 bar_loading: false,
                 tapped_tab: None,
@@ -411,11 +411,8 @@ struct Session {
     queries: HashMap<u64, pending::PendingQuery>,
     /// The logic's intersection observers, by number.
     observers: HashMap<u64, pending::Observer>,
-    /// What was typed into inputs, for headless sessions.
-    input_values: HashMap<NodePath, String>,
-    /// What taps did to switches, checkboxes and radios, for headless sessions: their
-    /// `checked` attribute then, and their state since.
-    checked: HashMap<NodePath, (bool, bool)>,
+    /// What typing and taps did to the shown page's form controls, for headless sessions.
+    fields: fields::Fields,
     badges: Vec<Badge>,
     bar_loading: bool,
     /// `onTabItemTap`'s argument until the tapped tab's page is shown.
@@ -530,7 +527,7 @@ impl Session {
                     };
                     if let Some(text) = text {
                         self.send_page(json!({"kind": "mpSetValue", "path": path, "value": text}));
-                        self.input_values.insert(path, text);
+                        self.fields.set_value(&path, text);
                     }
                 }
             }
@@ -817,12 +814,21 @@ impl Session {
             return;
         }
         self.shown = top;
+        // The window draws the page anew, from its attributes.
+        self.fields.clear();
         if self.webview {
             self.render_shown();
         } else if let Some(page) = top {
             self.rendered(page);
         }
         self.tab_item_tapped();
+    }
+
+    /// The rendered tree of the page shown.
+    fn shown_tree(&self) -> Option<Vec<VNode>> {
+        self.shown
+            .and_then(|page| self.pages.get(&page))
+            .map(PageState::tree)
     }
 
     /// The path of the page shown (`pages/index/index`).
@@ -953,6 +959,9 @@ impl Session {
     /// Sends a page's patch ops to the window when it shows that page; `ack_id` is
     /// acknowledged once the window has applied them (at once when there is nothing to show).
     fn show_ops(&mut self, page: LogicPageId, ops: &[PatchOp], ack_id: Option<u64>) {
+        if self.shown == Some(page) {
+            self.fields.follow(ops);
+        }
         if ops.is_empty() || !self.loaded || !self.webview || self.shown != Some(page) {
             if let Some(ack_id) = ack_id {
                 self.logic(LogicCommand::SetDataAck { ack_id });
@@ -1143,8 +1152,7 @@ impl Session {
         self.shown = None;
         self.instances.clear();
         self.input_replies.clear();
-        self.input_values.clear();
-        self.checked.clear();
+        self.fields.clear();
         self.queries.clear();
         self.observers.clear();
         self.tapped_tab = None;
