@@ -3,9 +3,10 @@
 // The runtime renders templates to a virtual DOM in Rust and sends it here:
 //   mpRender (whole page), mpPatch (patch ops), mpChrome (the phone around the page: status
 //   bar, navigation bar, menu button, tab bar; see the CHROME section),
-//   mpScrollTo, mpSetValue, mpStartRefresh / mpStopRefresh, mpAct (a test acting as the
-//   user), mpQuery (layout for a selector query, answered mpQueryResult), mpObserve /
-//   mpUnobserve (intersection observers, reporting mpIntersection).
+//   mpScrollTo, mpSetValue, mpStartRefresh / mpStopRefresh, mpAct and mpPress (a test acting
+//   as the user on the page or on the chrome, answered mpActed), mpQuery (layout for a
+//   selector query, answered mpQueryResult), mpObserve / mpUnobserve (intersection
+//   observers, reporting mpIntersection).
 // The DOM mirrors the virtual DOM one node per VNode inside a <page> element, so the child
 // indices Rust uses as paths are plain DOM child indices. Built-in components draw themselves
 // with CSS only (no extra children). User input goes back as mpEvent (one message per DOM
@@ -1534,6 +1535,25 @@ view.capsule-error-source { display: block; margin: 8px 0 0; padding: 8px; borde
     }
   }
 
+  // mpPress: a test presses a control of the chrome drawn (`back`: the navigation bar's back
+  // button, `tab`: tab bar item `index`) with the mouse events of a user's click, so the
+  // chrome's own listeners report it.
+  function pressChrome(message) {
+    const { control, index } = message;
+    try {
+      const shadow = chromeShadow;
+      let el = null;
+      if (control === "back") el = shadow && shadow.querySelector(".nav .back");
+      else if (control === "tab") el = shadow && shadow.querySelectorAll(".tabs .tab")[index];
+      else throw new Error("unknown control " + JSON.stringify(control));
+      if (!el) throw new Error(control === "back" ? "no back button is drawn" : "no tab " + index + " is drawn");
+      for (const type of ["mousedown", "mouseup", "click"]) dispatchMouse(el, type);
+      post({ kind: "mpActed", ok: true });
+    } catch (error) {
+      post({ kind: "mpActed", ok: false, error: String(error && error.message ? error.message : error) });
+    }
+  }
+
   // ---------------------------------------------------------------------------------------
   // Messages.
   function afterTwoFrames(fn) {
@@ -1605,6 +1625,7 @@ view.capsule-error-source { display: block; margin: 8px 0 0; padding: 8px; borde
         return;
       }
       case "mpAct": ensureDocument(); act(message); return;
+      case "mpPress": ensureDocument(); return pressChrome(message);
       case "mpQuery": ensureDocument(); return answerQuery(message);
       case "mpObserve": ensureDocument(); return observe(message);
       case "mpUnobserve": return unobserve(message.observerId);

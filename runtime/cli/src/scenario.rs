@@ -326,14 +326,21 @@ fn run_step(step: &Value, target: &Target<'_>) -> Result<()> {
             Ok(app.tap_tab(index as usize)?)
         }
         "back" => {
-            let delta = match arg {
+            let presses = match arg {
                 Value::Bool(true) => 1,
-                Value::Number(n) => n.as_u64().context("'back' takes true or a count")?,
-                _ => bail!("'back' takes true or a count"),
+                Value::Number(n) => n
+                    .as_u64()
+                    .filter(|n| *n > 0)
+                    .context("'back' takes true or a count of presses")?,
+                _ => bail!("'back' takes true or a count of presses"),
             };
-            Ok(app.route(Route::NavigateBack {
-                delta: delta as usize,
-            })?)
+            // One press after another: each page between is shown, then left.
+            for press in 1..=presses {
+                app.press_back()
+                    .with_context(|| format!("back press {press} of {presses}"))?;
+                app.settle()?;
+            }
+            Ok(())
         }
         "navigate" => {
             let url = arg.as_str().context("'navigate' takes a URL")?.to_owned();

@@ -8,8 +8,9 @@
 //! checkbox group's `detail.value` is the checked boxes' values, the radio group's the chosen
 //! radio's, a switch's a boolean), a tap focuses a text field (blurring the one before),
 //! submits or resets a form and does nothing on a disabled button, a swipe reports the item's
-//! `item-id`; a change, swipe or input a user could not make fails with the same message in
-//! both modes.
+//! `item-id`, `tapTab` and `back` press the chrome drawn (`back N`: N presses, each page
+//! between shown and left); a press, change, swipe or input a user could not make fails with
+//! the same message in both modes.
 
 use std::path::{Path, PathBuf};
 
@@ -143,11 +144,32 @@ fn alipay_actions_do_what_the_platform_documents_in_both_modes() {
     );
 }
 
-/// Changes, swipes and input a user could not make: each a failing step, with one message in both
+/// Presses, changes, swipes and input a user could not make: each a failing step, with one message in both
 /// modes.
 #[test]
 fn what_a_user_cannot_do_fails_alike_in_both_modes() {
     let cases = [
+        (
+            r#"[{"back": true}]"#,
+            "FAIL   1 back true",
+            "back press 1 of 1: nothing to go back to: pages/form/form is the only page open, \
+             no back button is drawn",
+        ),
+        (
+            r#"[{"navigate": "/pages/a/a"}, {"back": 2}]"#,
+            "FAIL   2 back 2",
+            "back press 2 of 2: nothing to go back to: pages/form/form is the only page open",
+        ),
+        (
+            r#"[{"navigate": "/pages/a/a"}, {"tapTab": 0}]"#,
+            "FAIL   2 tapTab 0",
+            "no tab bar is drawn on pages/a/a: it is not one of the tab bar's pages",
+        ),
+        (
+            r#"[{"tapTab": 2}]"#,
+            "FAIL   1 tapTab 2",
+            "the tab bar has no tab 2 (it has 2)",
+        ),
         (
             r#"[{"change": {"selector": ".box-c", "value": true}}]"#,
             "FAIL   1 change",

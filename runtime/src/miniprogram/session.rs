@@ -53,6 +53,7 @@ pub(crate) enum Control {
         answer: Sender<Result<(), String>>,
     },
     TapTab(usize, Sender<Result<(), String>>),
+    PressBack(Sender<Result<(), String>>),
     ScrollPage(f64, Sender<()>),
     Route(Route, Sender<()>),
     AnswerUi(u64, Value, Sender<()>),
@@ -886,7 +887,7 @@ impl Session {
             frame: &self.frame(),
             window,
             loading: self.bar_loading,
-            show_back: self.stack.len() > 1 && tab.is_none(),
+            show_back: self.back_drawn().is_ok(),
             tab_bar: self
                 .config
                 .tab_bar
@@ -1070,9 +1071,8 @@ impl Session {
                 action,
                 answer,
             } => self.act(&path, action, answer),
-            Control::TapTab(index, answer) => {
-                answer.send(self.tap_tab(index)).ok();
-            }
+            Control::TapTab(index, answer) => self.press_tab(index, answer),
+            Control::PressBack(answer) => self.press_back(answer),
             Control::ScrollPage(top, answer) => {
                 if self.webview && self.loaded {
                     self.send_page(json!({"kind": "mpScrollTo", "scrollTop": top, "duration": 0}));
