@@ -1,16 +1,21 @@
-//! One scenario, one result: the `actions-*` test apps' scenarios (`tests/scenarios/<name>`
-//! on `tests/apps/<name>`) played by `capsule test` headless and in the real WebKitGTK window
-//! (under its own virtual display), with the same steps passing in both. They check, in both
-//! modes, what the platforms document of the actions a scenario plays, with every event's
-//! whole `detail`: `confirm` sends what the field shows (a value the page set after typing
-//! wins, what was typed follows its field through a keyed list; an Alipay `controlled` field
-//! shows its `value`), `change` on a checkbox, radio or switch does what a tap does (the
-//! checkbox group's `detail.value` is the checked boxes' values, the radio group's the chosen
-//! radio's, a switch's a boolean), a tap focuses a text field (blurring the one before),
-//! submits or resets a form and does nothing on a disabled button, a swipe reports the item's
-//! `item-id`, `tapTab` and `back` press the chrome drawn (`back N`: N presses, each page
-//! between shown and left); a press, change, swipe or input a user could not make fails with
-//! the same message in both modes.
+//! One scenario, one result: every scenario file under `tests/scenarios` played by
+//! `capsule test` on its app headless and in the real WebKitGTK window (under its own
+//! virtual display), with the same steps passing in both and, where one fails, the same step
+//! failing with the same kind of message. `tests/scenarios/<name>` runs on `examples/<name>`
+//! or `tests/apps/<name>`, `tests/scenarios/projects/<name>.json` on `tests/apps/<name>`. The
+//! limits scenarios (`tests/scenarios/limits`) are left out: they need a memory budget, and
+//! `app_limits_cli.rs` runs them in both modes.
+//!
+//! The `actions-*` apps check, in both modes, what the platforms document of the actions a
+//! scenario plays, with every event's whole `detail`: `confirm` sends what the field shows (a
+//! value the page set after typing wins, what was typed follows its field through a keyed
+//! list; an Alipay `controlled` field shows its `value`), `change` on a checkbox, radio or
+//! switch does what a tap does (the checkbox group's `detail.value` is the checked boxes'
+//! values, the radio group's the chosen radio's, a switch's a boolean), a tap focuses a text
+//! field (blurring the one before), submits or resets a form and does nothing on a disabled
+//! button, a swipe reports the item's `item-id`, `tapTab` and `back` press the chrome drawn
+//! (`back N`: N presses, each page between shown and left), and a press, change, swipe or
+//! input a user could not make fails with the same message in both modes.
 
 use std::path::{Path, PathBuf};
 
@@ -18,6 +23,7 @@ mod cli_support;
 use cli_support::text;
 
 /// Relative to the package root, which is where cargo runs tests.
+const EXAMPLES: &str = "../../examples";
 const APPS: &str = "../../tests/apps";
 const SCENARIOS: &str = "../../tests/scenarios";
 
@@ -29,9 +35,16 @@ enum Step {
 }
 
 /// The kind of a failure message: its start, before the first quote, colon or digit (what
-/// was expected or found follows those, and may differ between a page's HTML and its
-/// pixels: `expected text "a", found "b"` is of kind `expected text`).
+/// was expected or found, and paths of the run's own folders, follow those:
+/// `expected text "a", found "b"` is of kind `expected text`). A `compare` screenshot that
+/// differs from the approved one is one kind, whether the page's HTML (headless) or its
+/// pixels (in the window) were compared.
 fn kind(message: &str) -> String {
+    if message.starts_with("the page HTML differs from")
+        || message.starts_with("the screenshot differs from")
+    {
+        return "differs from the approved".to_owned();
+    }
     let end = message
         .find(|c: char| matches!(c, '"' | '\'' | ':') || c.is_ascii_digit())
         .unwrap_or(message.len());
@@ -124,6 +137,58 @@ fn same_in_both_modes(app: &str, dir: &str, only: Option<&str>, must_pass: bool)
     );
 }
 
+/// Example `name` and its scenarios; the component library examples need their npm
+/// packages (`scripts/test.sh` installs them: npm ci, then capsule build-npm for WeChat).
+fn example(name: &str) {
+    let app = format!("{EXAMPLES}/{name}");
+    if Path::new(&app).join("package.json").exists() {
+        let installed = if name.ends_with("wechat") {
+            "miniprogram_npm"
+        } else {
+            "node_modules"
+        };
+        assert!(
+            Path::new(&app).join(installed).is_dir(),
+            "{app}/{installed} is missing: scripts/test.sh installs the examples' npm packages \
+             (npm ci, then capsule build-npm for WeChat)"
+        );
+    }
+    same_in_both_modes(&app, name, None, false);
+}
+
+#[test]
+fn todo_wechat_scenarios_give_one_result_in_both_modes() {
+    example("todo-wechat");
+}
+
+#[test]
+fn todo_alipay_scenarios_give_one_result_in_both_modes() {
+    example("todo-alipay");
+}
+
+#[test]
+fn antd_alipay_scenarios_give_one_result_in_both_modes() {
+    example("antd-alipay");
+}
+
+#[test]
+fn tdesign_wechat_scenarios_give_one_result_in_both_modes() {
+    example("tdesign-wechat");
+}
+
+#[test]
+fn vant_wechat_scenarios_give_one_result_in_both_modes() {
+    example("vant-wechat");
+}
+
+#[test]
+fn project_scenarios_give_one_result_in_both_modes() {
+    for file in scenario_files("projects") {
+        let stem = file.file_stem().and_then(|s| s.to_str()).expect("name");
+        same_in_both_modes(&format!("{APPS}/{stem}"), "projects", Some(stem), false);
+    }
+}
+
 #[test]
 fn wechat_actions_do_what_the_platform_documents_in_both_modes() {
     same_in_both_modes(
@@ -144,7 +209,7 @@ fn alipay_actions_do_what_the_platform_documents_in_both_modes() {
     );
 }
 
-/// Presses, changes, swipes and input a user could not make: each a failing step, with one message in both
+/// Presses and changes a user could not make: each a failing step, with one message in both
 /// modes.
 #[test]
 fn what_a_user_cannot_do_fails_alike_in_both_modes() {
@@ -242,4 +307,31 @@ fn what_a_user_cannot_do_fails_alike_in_both_modes() {
             );
         }
     }
+}
+
+/// Each folder of tests/scenarios is played above (or, the limits, left out on purpose): a
+/// new folder needs a line here.
+#[test]
+fn every_scenario_folder_is_covered() {
+    let mut folders: Vec<String> = std::fs::read_dir(SCENARIOS)
+        .expect("tests/scenarios")
+        .map(|entry| entry.expect("entry"))
+        .filter(|entry| entry.path().is_dir())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .collect();
+    folders.sort();
+    assert_eq!(
+        folders,
+        [
+            "actions-alipay",
+            "actions-wechat",
+            "antd-alipay",
+            "limits",
+            "projects",
+            "tdesign-wechat",
+            "todo-alipay",
+            "todo-wechat",
+            "vant-wechat"
+        ]
+    );
 }
