@@ -3,9 +3,10 @@
 // The runtime renders templates to a virtual DOM in Rust and sends it here:
 //   mpRender (whole page), mpPatch (patch ops), mpChrome (the phone around the page: status
 //   bar, navigation bar, menu button, tab bar; see the CHROME section),
-//   mpScrollTo, mpSetValue, mpStartRefresh / mpStopRefresh, mpAct (a test acting as the
-//   user), mpQuery (layout for a selector query, answered mpQueryResult), mpObserve /
-//   mpUnobserve (intersection observers, reporting mpIntersection).
+//   mpScrollTo, mpSetValue, mpStartRefresh / mpStopRefresh, mpAct and mpPress (a test acting
+//   as the user on the page or on the chrome, answered mpActed), mpQuery (layout for a
+//   selector query, answered mpQueryResult), mpObserve / mpUnobserve (intersection
+//   observers, reporting mpIntersection).
 // The DOM mirrors the virtual DOM one node per VNode inside a <page> element, so the child
 // indices Rust uses as paths are plain DOM child indices. Built-in components draw themselves
 // with CSS only (no extra children). User input goes back as mpEvent (one message per DOM
@@ -779,9 +780,10 @@ view.capsule-error-source { display: block; margin: 8px 0 0; padding: 8px; borde
     return false;
   }
   // Native form controls the DOM disables swallow pointer input; user taps never reach them.
+  // A press on (or in) a disabled button, input or textarea does nothing.
   const disabledControl = (el) => {
     const control = mpClosest(el, "button, input, textarea");
-    return !!control && control.disabled === true;
+    return !!control && truthy(attrsOf(control).disabled);
   };
 
   // --- press: touchstart, touchmove, touchend, longpress/longtap, hover classes
@@ -912,7 +914,7 @@ view.capsule-error-source { display: block; margin: 8px 0 0; padding: 8px; borde
   function afterTap(target) {
     const control = mpClosest(target, "switch, checkbox, radio") || labelledControl(target);
     if (control) {
-      if (isTextField(control)) control.focus();
+      if (isTextField(control)) focusField(control);
       else if (!truthy(attrsOf(control).disabled)) toggle(control);
     }
     const button = mpClosest(target, "button");
@@ -939,11 +941,11 @@ view.capsule-error-source { display: block; margin: 8px 0 0; padding: 8px; borde
     post({ kind: "mpNavigate", openType, url: attrs.url == null ? "" : String(attrs.url), delta: delta > 0 ? delta : 1 });
   }
 
-  // switch and checkbox flip (or take `wanted`); a radio can only become checked.
-  function toggle(el, wanted) {
+  // A tap on a control: switch and checkbox flip; a radio can only become checked.
+  function toggle(el) {
     const tag = el.localName;
-    const checked = tag === "radio" ? true : wanted === undefined ? !el.hasAttribute("checked") : wanted;
-    if (tag === "radio" && el.hasAttribute("checked") && wanted === undefined) return;
+    if (tag === "radio" && el.hasAttribute("checked")) return;
+    const checked = !el.hasAttribute("checked");
     reflect(el, "checked", checked);
     emit(el, "change", { value: checked });
     if (tag === "checkbox") {
@@ -1456,10 +1458,25 @@ view.capsule-error-source { display: block; margin: 8px 0 0; padding: 8px; borde
     el.removeEventListener(type, mark);
     if (!seen) onFocus({ type, target: el, timeStamp: performance.now() });
   }
+  // A text field takes the focus as a user's tap gives it: the field focused before is
+  // blurred first, and both report their events also when the window itself has no focus
+  // (session/controls.rs focus_field does the same headless).
+  function focusField(el) {
+    if (document.activeElement === el || truthy(attrsOf(el).disabled)) return;
+    const before = document.activeElement;
+    if (before && before !== el && isMpElement(before) && isTextField(before)) focusLikeUser(before, false);
+    focusLikeUser(el, true);
+  }
+  // The runtime has checked `value` (session/controls.rs check_change): a switch or checkbox
+  // takes true or false and is tapped unless it shows that already, a radio is tapped
+  // (nothing happens when it is chosen), a radio group's value names one of its radios.
   function changeLikeUser(el, value) {
     const tag = el.localName;
-    if (tag === "switch" || tag === "checkbox") return toggle(el, value === undefined ? undefined : truthy(value));
-    if (tag === "radio") return toggle(el, true);
+    if (tag === "switch" || tag === "checkbox") {
+      if (el.hasAttribute("checked") !== (value === true)) toggle(el);
+      return;
+    }
+    if (tag === "radio") return toggle(el);
     if (tag === "checkbox-group" && Array.isArray(value)) {
       const wanted = value.map(String);
       for (const box of groupMembers(el, "checkbox")) reflect(box, "checked", wanted.includes(valueOf(box)));
@@ -1468,7 +1485,7 @@ view.capsule-error-source { display: block; margin: 8px 0 0; padding: 8px; borde
     if (tag === "radio-group") {
       const radio = groupMembers(el, "radio").find((candidate) => valueOf(candidate) === String(value));
       if (!radio) throw new Error("no radio with value " + JSON.stringify(value));
-      return toggle(radio, true);
+      return toggle(radio);
     }
     if (isTextField(el)) el.value = value == null ? "" : String(value);
     else reflect(el, "value", value);
@@ -1481,7 +1498,7 @@ view.capsule-error-source { display: block; margin: 8px 0 0; padding: 8px; borde
       switch (action) {
         case "tap":
           dispatchMouse(el, "mousedown");
-          if (isTextField(el) && !el.disabled) el.focus();
+          if (isTextField(el) && !disabledControl(el)) focusField(el);
           dispatchMouse(el, "mouseup");
           dispatchMouse(el, "click");
           break;
@@ -1498,7 +1515,9 @@ view.capsule-error-source { display: block; margin: 8px 0 0; padding: 8px; borde
           break;
         case "confirm":
           requireTextField(el);
-          el.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", code: "Enter", keyCode: 13, which: 13, bubbles: true, cancelable: true }));
+          // A textarea's Enter is a new line here; the phone's keyboard has a confirm key.
+          if (el.localName === "textarea") emit(el, "confirm", { value: el.value });
+          else el.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", code: "Enter", keyCode: 13, which: 13, bubbles: true, cancelable: true }));
           break;
         case "change": changeLikeUser(el, value); break;
         case "scroll": el.scrollTop = Math.max(0, Number(value) || 0); break;
@@ -1513,6 +1532,25 @@ view.capsule-error-source { display: block; margin: 8px 0 0; padding: 8px; borde
       post({ kind: "mpActed", path, ok: true });
     } catch (error) {
       post({ kind: "mpActed", path, ok: false, error: String(error && error.message ? error.message : error) });
+    }
+  }
+
+  // mpPress: a test presses a control of the chrome drawn (`back`: the navigation bar's back
+  // button, `tab`: tab bar item `index`) with the mouse events of a user's click, so the
+  // chrome's own listeners report it.
+  function pressChrome(message) {
+    const { control, index } = message;
+    try {
+      const shadow = chromeShadow;
+      let el = null;
+      if (control === "back") el = shadow && shadow.querySelector(".nav .back");
+      else if (control === "tab") el = shadow && shadow.querySelectorAll(".tabs .tab")[index];
+      else throw new Error("unknown control " + JSON.stringify(control));
+      if (!el) throw new Error(control === "back" ? "no back button is drawn" : "no tab " + index + " is drawn");
+      for (const type of ["mousedown", "mouseup", "click"]) dispatchMouse(el, type);
+      post({ kind: "mpActed", ok: true });
+    } catch (error) {
+      post({ kind: "mpActed", ok: false, error: String(error && error.message ? error.message : error) });
     }
   }
 
@@ -1587,6 +1625,7 @@ view.capsule-error-source { display: block; margin: 8px 0 0; padding: 8px; borde
         return;
       }
       case "mpAct": ensureDocument(); act(message); return;
+      case "mpPress": ensureDocument(); return pressChrome(message);
       case "mpQuery": ensureDocument(); return answerQuery(message);
       case "mpObserve": ensureDocument(); return observe(message);
       case "mpUnobserve": return unobserve(message.observerId);

@@ -187,7 +187,11 @@ pub(crate) fn ensure_display(_profile: DeviceProfile) -> Result<DisplayGuard> {
     Ok(None)
 }
 
-/// Points GTK at the virtual display.
+/// Points GTK at the virtual display. It has no D-Bus session bus: unless an address is set,
+/// `DBUS_SESSION_BUS_ADDRESS` says so (`disabled:`), or libdbus tries to start one each time
+/// a window is built (tao asks the desktop portal for its theme) and waits for the end of a
+/// pipe that a logic worker started at that moment may have inherited: the window was then
+/// never built.
 #[cfg(target_os = "linux")]
 #[allow(unsafe_code)]
 fn set_display_variable(name: &str) {
@@ -196,5 +200,8 @@ fn set_display_variable(name: &str) {
     unsafe {
         std::env::set_var("DISPLAY", name);
         std::env::remove_var("WAYLAND_DISPLAY");
+        if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
+            std::env::set_var("DBUS_SESSION_BUS_ADDRESS", "disabled:");
+        }
     }
 }

@@ -100,7 +100,9 @@ impl MiniProgram {
         .map_err(MiniProgramError::Action)
     }
 
-    /// Taps tab `index` of the tab bar.
+    /// Taps tab `index` of the tab bar drawn on the current page; with a webview the page
+    /// host clicks the item it drew. A page without the tab bar (not one of its pages) has no
+    /// tab to tap: an error, as is a tab the bar does not have.
     pub fn tap_tab(&self, index: usize) -> Result<(), MiniProgramError> {
         self.ask(|answer| session::Control::TapTab(index, answer))?
             .map_err(MiniProgramError::Action)
@@ -121,14 +123,22 @@ impl MiniProgram {
             .map_err(MiniProgramError::Action)
     }
 
+    /// Presses the navigation bar's back button drawn on the current page: back by one page
+    /// (with a webview the page host clicks the button it drew). No back button drawn (the
+    /// only page open, a tab page, a page drawing its own navigation bar) is an error.
+    pub fn press_back(&self) -> Result<(), MiniProgramError> {
+        self.ask(session::Control::PressBack)?
+            .map_err(MiniProgramError::Action)
+    }
+
     /// Scrolls the page to `top` (px from the top), as a user's scroll would: the page gets
     /// `onPageScroll` (and, in a window, `onReachBottom` at the end).
     pub fn scroll_page(&self, top: f64) -> Result<(), MiniProgramError> {
         self.ask(|answer| session::Control::ScrollPage(top, answer))
     }
 
-    /// Routes as the app would (`navigateTo`, `navigateBack`, `reLaunch`, ...); the
-    /// navigation bar's back button is `Route::NavigateBack`.
+    /// Routes as the app would (`navigateTo`, `navigateBack`, `reLaunch`, ...); the user's
+    /// back button is [`MiniProgram::press_back`].
     pub fn route(&self, route: Route) -> Result<(), MiniProgramError> {
         self.ask(|answer| session::Control::Route(route, answer))
     }

@@ -55,6 +55,7 @@ pub(crate) enum Control {
     TapTab(usize, Sender<Result<(), String>>),
     /// Leave the app for the home screen (`true`) or come back.
     Background(bool, Sender<Result<(), String>>),
+    PressBack(Sender<Result<(), String>>),
     ScrollPage(f64, Sender<()>),
     Route(Route, Sender<()>),
     AnswerUi(u64, Value, Sender<()>),
@@ -66,6 +67,7 @@ pub(crate) enum Control {
 mod actions;
 mod components;
 mod controls;
+mod fields;
 mod pending;
 mod queries;
 mod updates;
@@ -157,8 +159,7 @@ pub(crate) fn start(
                 next_reply: 1,
                 queries: HashMap::new(),
                 observers: HashMap::new(),
-                input_values: HashMap::new(),
-                checked: HashMap::new(),
+                fields: fields::Fields::default(),
                 badges,
                 bar_loading: false,
                 tapped_tab: None,
@@ -420,11 +421,8 @@ struct Session {
     queries: HashMap<u64, pending::PendingQuery>,
     /// The logic's intersection observers, by number.
     observers: HashMap<u64, pending::Observer>,
-    /// What was typed into inputs, for headless sessions.
-    input_values: HashMap<NodePath, String>,
-    /// What taps did to switches, checkboxes and radios, for headless sessions: their
-    /// `checked` attribute then, and their state since.
-    checked: HashMap<NodePath, (bool, bool)>,
+    /// What typing and taps did to the shown page's form controls, for headless sessions.
+    fields: fields::Fields,
     badges: Vec<Badge>,
     bar_loading: bool,
     /// `onTabItemTap`'s argument until the tapped tab's page is shown.
@@ -539,7 +537,7 @@ impl Session {
                     };
                     if let Some(text) = text {
                         self.send_page(json!({"kind": "mpSetValue", "path": path, "value": text}));
-                        self.input_values.insert(path, text);
+                        self.fields.set_value(&path, text);
                     }
                 }
             }
@@ -826,12 +824,21 @@ impl Session {
             return;
         }
         self.shown = top;
+        // The window draws the page anew, from its attributes.
+        self.fields.clear();
         if self.webview {
             self.render_shown();
         } else if let Some(page) = top {
             self.rendered(page);
         }
         self.tab_item_tapped();
+    }
+
+    /// The rendered tree of the page shown.
+    fn shown_tree(&self) -> Option<Vec<VNode>> {
+        self.shown
+            .and_then(|page| self.pages.get(&page))
+            .map(PageState::tree)
     }
 
     /// The path of the page shown (`pages/index/index`).
@@ -889,7 +896,7 @@ impl Session {
             frame: &self.frame(),
             window,
             loading: self.bar_loading,
-            show_back: self.stack.len() > 1 && tab.is_none(),
+            show_back: self.back_drawn().is_ok(),
             tab_bar: self
                 .config
                 .tab_bar
@@ -962,6 +969,9 @@ impl Session {
     /// Sends a page's patch ops to the window when it shows that page; `ack_id` is
     /// acknowledged once the window has applied them (at once when there is nothing to show).
     fn show_ops(&mut self, page: LogicPageId, ops: &[PatchOp], ack_id: Option<u64>) {
+        if self.shown == Some(page) {
+            self.fields.follow(ops);
+        }
         if ops.is_empty() || !self.loaded || !self.webview || self.shown != Some(page) {
             if let Some(ack_id) = ack_id {
                 self.logic(LogicCommand::SetDataAck { ack_id });
@@ -1070,9 +1080,8 @@ impl Session {
                 action,
                 answer,
             } => self.act(&path, action, answer),
-            Control::TapTab(index, answer) => {
-                answer.send(self.tap_tab(index)).ok();
-            }
+            Control::TapTab(index, answer) => self.press_tab(index, answer),
+            Control::PressBack(answer) => self.press_back(answer),
             Control::Background(background, answer) => {
                 let moved = self.container.set_background(self.page, background);
                 if moved {
@@ -1166,8 +1175,7 @@ impl Session {
         self.shown = None;
         self.instances.clear();
         self.input_replies.clear();
-        self.input_values.clear();
-        self.checked.clear();
+        self.fields.clear();
         self.queries.clear();
         self.observers.clear();
         self.tapped_tab = None;

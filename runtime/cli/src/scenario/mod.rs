@@ -400,8 +400,10 @@ impl<'t, 'a> Player<'t, 'a> {
             Step::Swipe(element, to) => self.act(element, UserAction::Swipe(*to))?,
             Step::TapTab(index) => app.tap_tab(*index)?,
             Step::Back(presses) => {
-                for _ in 0..*presses {
-                    app.route(Route::NavigateBack { delta: 1 })?;
+                // One press after another: each page between is shown, then left.
+                for press in 1..=*presses {
+                    app.press_back()
+                        .with_context(|| format!("back press {press} of {presses}"))?;
                     self.settle()?;
                 }
             }

@@ -5,10 +5,11 @@ use std::sync::mpsc::Sender;
 
 use serde_json::{Value, json};
 
-use super::{PageState, Session, ms_since, navigator_route};
+use super::controls::{check_change, disabled, is_text_field, text_of_value};
+use super::{Session, ms_since, navigator_route};
 use crate::miniprogram::UserAction;
 use crate::miniprogram::events::ancestry;
-use crate::view::truthy;
+use crate::view::{VElement, VNode, truthy};
 use capsule_logic::{EventObject, LogicCommand, Touch};
 
 impl Session {
@@ -19,11 +20,7 @@ impl Session {
         action: UserAction,
         answer: Sender<Result<(), String>>,
     ) {
-        let Some(tree) = self
-            .shown
-            .and_then(|page| self.pages.get(&page))
-            .map(PageState::tree)
-        else {
+        let Some(tree) = self.shown_tree() else {
             answer.send(Err("no page is shown".into())).ok();
             return;
         };
@@ -32,12 +29,33 @@ impl Session {
             answer.send(Err(format!("no element at {path:?}"))).ok();
             return;
         };
-        let is_input = matches!(element.tag.as_str(), "input" | "textarea");
+        let is_input = is_text_field(element);
         if matches!(action, UserAction::Input(_) | UserAction::Confirm) && !is_input {
             let tag = &element.tag;
             answer
                 .send(Err(format!("<{tag}> is not an input or textarea")))
                 .ok();
+            return;
+        }
+        if matches!(action, UserAction::Input(_) | UserAction::Confirm) && disabled(element) {
+            let tag = &element.tag;
+            answer
+                .send(Err(format!(
+                    "<{tag}> is disabled: a user cannot type into it"
+                )))
+                .ok();
+            return;
+        }
+        if let UserAction::Change(value) = &action
+            && let Err(error) = check_change(&tree, path, element, value)
+        {
+            answer.send(Err(error)).ok();
+            return;
+        }
+        if let UserAction::Swipe(to) = action
+            && let Err(error) = check_swipe(element, to)
+        {
+            answer.send(Err(error)).ok();
             return;
         }
         if self.webview && self.loaded {
@@ -54,93 +72,143 @@ impl Session {
             self.send_page(json!({"kind": "mpAct", "path": path, "action": name, "value": value}));
             return;
         }
-        let navigator = chain
-            .iter()
-            .rev()
-            .find(|el| el.tag == "navigator")
-            .map(|el| (*el).clone());
-        let current_value = element
-            .attrs
-            .get("value")
-            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned));
+        let time_stamp = ms_since(self.timing.launched);
         let touch = Touch::default();
         let event = |kind: &str, detail: Value| EventObject {
             kind: kind.to_owned(),
-            time_stamp: ms_since(self.timing.launched),
+            time_stamp,
             detail,
             touches: vec![touch.clone()],
             changed_touches: vec![touch.clone()],
             ..EventObject::default()
         };
-        let events = match action {
-            UserAction::Tap => vec![
-                event("touchstart", json!({})),
-                event("touchend", json!({})),
-                event("tap", json!({"x": 0, "y": 0})),
-            ],
-            UserAction::LongPress => vec![
-                event("touchstart", json!({})),
-                event("longpress", json!({"x": 0, "y": 0})),
-                event("longtap", json!({"x": 0, "y": 0})),
-                event("touchend", json!({})),
-            ],
-            UserAction::Input(text) => {
-                let cursor = text.chars().count();
-                // An Alipay controlled field keeps showing its `value` attribute.
-                let controlled = element.attrs.get("controlled").is_some_and(truthy);
-                if !controlled {
-                    self.input_values.insert(path.to_vec(), text.clone());
+        // A press on (or in) a disabled button, input or textarea does nothing.
+        let pressed_disabled = chain
+            .iter()
+            .rev()
+            .find(|el| el.tag == "button" || is_text_field(el))
+            .is_some_and(|el| disabled(el));
+        match action {
+            UserAction::Tap | UserAction::LongPress if pressed_disabled => {}
+            UserAction::Tap => {
+                self.dispatch(path, event("touchstart", json!({})));
+                if is_input {
+                    self.focus_field(&tree, path);
                 }
-                vec![event("input", json!({"value": text, "cursor": cursor}))]
+                self.dispatch(path, event("touchend", json!({})));
+                self.dispatch(path, event("tap", json!({"x": 0, "y": 0})));
+                self.after_tap(&tree, path);
+                self.follow_navigator(&chain);
+            }
+            UserAction::LongPress => {
+                for (kind, detail) in [
+                    ("touchstart", json!({})),
+                    ("longpress", json!({"x": 0, "y": 0})),
+                    ("longtap", json!({"x": 0, "y": 0})),
+                    ("touchend", json!({})),
+                ] {
+                    self.dispatch(path, event(kind, detail));
+                }
+            }
+            UserAction::Input(text) => {
+                // The cursor at the end, counted as JavaScript counts (UTF-16 units).
+                let cursor = text.encode_utf16().count();
+                // An Alipay controlled field keeps showing its `value` attribute.
+                if !element.attrs.get("controlled").is_some_and(truthy) {
+                    self.fields.set_value(path, text.clone());
+                }
+                self.dispatch(
+                    path,
+                    event("input", json!({"value": text, "cursor": cursor})),
+                );
             }
             UserAction::Confirm => {
-                let value = self
-                    .input_values
-                    .get(path)
-                    .cloned()
-                    .or(current_value)
-                    .unwrap_or_default();
-                vec![event("confirm", json!({"value": value}))]
+                let value = self.field_value(path, element);
+                self.dispatch(path, event("confirm", json!({ "value": value })));
             }
-            UserAction::Change(value) => vec![event("change", json!({"value": value}))],
-            UserAction::Scroll(top) => vec![event(
-                "scroll",
-                json!({"scrollTop": top, "scrollLeft": 0, "deltaX": 0, "deltaY": top}),
-            )],
-            UserAction::Swipe(to) => {
-                if element.tag != "swiper" {
-                    let tag = &element.tag;
-                    answer.send(Err(format!("<{tag}> is not a swiper"))).ok();
-                    return;
-                }
-                vec![event(
-                    "change",
-                    json!({"current": to, "currentItemId": "", "source": "touch"}),
-                )]
-            }
-        };
-        let tapped = events.iter().any(|e| e.kind == "tap");
-        for event in events {
-            self.dispatch(path, event);
-        }
-        if tapped {
-            self.tap_control(path);
-        }
-        if let (true, Some(navigator)) = (tapped, navigator) {
-            let attr = |name: &str| {
-                navigator
-                    .attrs
-                    .get(name)
-                    .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
-                    .unwrap_or_default()
-            };
-            let delta = attr("delta").parse().unwrap_or(1);
-            let open_type = attr("open-type");
-            let from = self.shown_path().unwrap_or_default();
-            if let Some(route) = navigator_route(from, &open_type, &attr("url"), delta) {
-                self.logic(LogicCommand::Route(route));
-            }
+            UserAction::Change(value) => self.change_control(path, &value),
+            UserAction::Scroll(top) => self.dispatch(
+                path,
+                event(
+                    "scroll",
+                    json!({"scrollTop": top, "scrollLeft": 0, "deltaX": 0, "deltaY": top}),
+                ),
+            ),
+            UserAction::Swipe(to) => self.swipe(path, element, to),
         }
         answer.send(Ok(())).ok();
     }
+
+    /// After a tap: the `<navigator>` around the element (the last of `chain`) opens its
+    /// page.
+    fn follow_navigator(&self, chain: &[&VElement]) {
+        let Some(navigator) = chain.iter().rev().find(|el| el.tag == "navigator") else {
+            return;
+        };
+        let attr = |name: &str| {
+            navigator
+                .attrs
+                .get(name)
+                .map(text_of_value)
+                .unwrap_or_default()
+        };
+        let delta = attr("delta").parse().unwrap_or(1);
+        let from = self.shown_path().unwrap_or_default();
+        if let Some(route) = navigator_route(from, &attr("open-type"), &attr("url"), delta) {
+            self.logic(LogicCommand::Route(route));
+        }
+    }
+
+    /// Moves the swiper `element` at `path` to item `to` (checked by [`check_swipe`]), as the
+    /// page host's `swipeTo`: nothing when it shows that item, else `change` and
+    /// `animationfinish` with `{current, currentItemId, source: "touch"}`.
+    fn swipe(&mut self, path: &[u32], element: &VElement, to: u32) {
+        let items = swiper_items(element);
+        let last = u32::try_from(items.len().saturating_sub(1)).unwrap_or(u32::MAX);
+        let current = self.fields.current(path).unwrap_or_else(|| {
+            let attribute = element.attrs.get("current").map(text_of_value);
+            let number = attribute.and_then(|text| text.trim().parse::<f64>().ok());
+            // Math.max(0, Math.trunc(Number(current) || 0)), as the page host reads it.
+            number
+                .filter(|n| n.is_finite() && *n > 0.0)
+                .map_or(0, |n| n.trunc() as u32)
+        });
+        if to == current.min(last) {
+            return;
+        }
+        self.fields.set_current(path, to);
+        let item_id = items
+            .get(to as usize)
+            .and_then(|item| item.attrs.get("item-id"))
+            .map(text_of_value)
+            .unwrap_or_default();
+        let detail = json!({"current": to, "currentItemId": item_id, "source": "touch"});
+        self.emit(path, "change", detail.clone());
+        self.emit(path, "animationfinish", detail);
+    }
+}
+
+/// The `swiper-item` children of a swiper.
+fn swiper_items(swiper: &VElement) -> Vec<&VElement> {
+    swiper
+        .children
+        .iter()
+        .filter_map(|node| match node {
+            VNode::Element(el) if el.tag == "swiper-item" => Some(el),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Why a swipe of `element` to item `to` cannot be done, in either mode: it is not a swiper,
+/// or it has no such item.
+fn check_swipe(element: &VElement, to: u32) -> Result<(), String> {
+    if element.tag != "swiper" {
+        return Err(format!("<{}> is not a swiper", element.tag));
+    }
+    let count = swiper_items(element).len();
+    if to as usize >= count {
+        return Err(format!("the swiper has {count} items, no item {to}"));
+    }
+    Ok(())
 }

@@ -1,12 +1,13 @@
-//! What a tap does to the built-in form controls when there is no window (the page host does
-//! it in one): a `switch` or `checkbox` flips and a `radio` becomes checked, also when the tap
-//! is in a `label` around one or naming one with `for`; the control's `change` (`{value}`:
-//! checked or not) and its group's follow (`checkbox-group`: the checked boxes' values,
-//! `radio-group`: the chosen radio's value).
+//! What a tap and a tester's `change` do to the built-in form components when there is no
+//! window, as the page host does them in one: a tap flips a `switch` or `checkbox` and checks
+//! a `radio`, also when the tap is in a `label` around one or naming one with `for`; the
+//! control's `change` (`{value}`: checked or not) and its group's follow (`checkbox-group`:
+//! the checked boxes' values, `radio-group`: the chosen radio's value). A tap on a text field
+//! (or its label) focuses it; a `button` with `form-type` submits or resets its `form`.
 
 use serde_json::{Value, json};
 
-use super::{PageState, Session, ms_since};
+use super::{Session, ms_since};
 use crate::miniprogram::events::ancestry;
 use crate::view::{NodePath, VElement, VNode, element_at, truthy};
 use capsule_logic::EventObject;
@@ -14,102 +15,329 @@ use capsule_logic::EventObject;
 const CONTROLS: &[&str] = &["switch", "checkbox", "radio"];
 
 impl Session {
-    /// After a headless tap at `path`: the control the tap acts on changes and says so.
-    pub(super) fn tap_control(&mut self, path: &[u32]) {
-        let Some(tree) = self
-            .shown
-            .and_then(|page| self.pages.get(&page))
-            .map(PageState::tree)
-        else {
+    /// After a headless tap at `path` of `tree`, as the page host's `afterTap`: the control
+    /// the tap acts on changes and says so (a text field takes the focus), and a `button`
+    /// with `form-type` submits or resets its `form`.
+    pub(super) fn after_tap(&mut self, tree: &[VNode], path: &[u32]) {
+        if let Some(control) = control_of(tree, path)
+            && let Some(element) = element_at(tree, &control)
+        {
+            if is_text_field(element) {
+                self.focus_field(tree, &control);
+            } else if !disabled(element) {
+                self.toggle(tree, &control);
+            }
+        }
+        let chain = ancestry(tree, path);
+        let Some(button) = chain.iter().rposition(|el| el.tag == "button") else {
             return;
         };
-        let Some((control, element)) =
-            control_of(&tree, path).and_then(|at| Some((at.clone(), element_at(&tree, &at)?)))
-        else {
+        let form_type = chain[button].attrs.get("form-type").map(text_of_value);
+        let Some(form) = chain[..button].iter().rposition(|el| el.tag == "form") else {
             return;
         };
-        let was = self.is_checked(&control, element);
-        if element.attrs.get("disabled").is_some_and(truthy) || (element.tag == "radio" && was) {
+        let form = &path[..=form];
+        match form_type.as_deref() {
+            Some("submit") => {
+                let value = self.form_values(tree, form);
+                self.emit(form, "submit", json!({ "value": value }));
+            }
+            Some("reset") => {
+                self.fields.reset_under(form);
+                self.emit(form, "reset", json!({}));
+            }
+            _ => {}
+        }
+    }
+
+    /// The text field at `path` of `tree` takes the focus as a tap gives it (the page host's
+    /// `focusField`): the field focused before is blurred (`blur`, `{value, cursor}`), then
+    /// this one reports `focus` (`{value}`). Nothing happens to the field focused already or
+    /// a disabled one.
+    pub(super) fn focus_field(&mut self, tree: &[VNode], path: &[u32]) {
+        let Some(element) = element_at(tree, path) else {
+            return;
+        };
+        if self.fields.focused() == Some(path) || disabled(element) {
             return;
         }
-        self.set_checked(&control, element, !was);
-        self.change(&control, &json!(!was));
+        if let Some(before) = self.fields.focused().map(<[u32]>::to_vec)
+            && let Some(field) = element_at(tree, &before).filter(|el| is_text_field(el))
+        {
+            let value = self.field_value(&before, field);
+            let cursor = value.encode_utf16().count();
+            self.emit(&before, "blur", json!({"value": value, "cursor": cursor}));
+        }
+        self.fields.focus(path);
+        let value = self.field_value(path, element);
+        self.emit(path, "focus", json!({ "value": value }));
+    }
+
+    /// What the text field `element` at `path` shows: what was typed, unless a patch set its
+    /// `value` since.
+    pub(super) fn field_value(&self, path: &[u32], element: &VElement) -> String {
+        self.fields
+            .value(path)
+            .map_or_else(|| value_of(element), str::to_owned)
+    }
+
+    /// The form at `form` of `tree` as `submit` reports it, as the page host's `formValues`:
+    /// each element with a `name` under it by that name: a text field's text, a switch's
+    /// checked state, a checkbox group's checked values, a radio group's chosen value ('' for
+    /// none), a slider's or picker's `value`.
+    fn form_values(&self, tree: &[VNode], form: &[u32]) -> Value {
+        let mut named = Vec::new();
+        if let Some(el) = element_at(tree, form) {
+            collect_named(&el.children, &mut form.to_vec(), &mut named);
+        }
+        let mut values = serde_json::Map::new();
+        for (path, element) in named {
+            let name = element
+                .attrs
+                .get("name")
+                .map(text_of_value)
+                .unwrap_or_default();
+            let value = match element.tag.as_str() {
+                "input" | "textarea" => json!(self.field_value(&path, element)),
+                "switch" => json!(self.is_checked(&path, element)),
+                "checkbox-group" => self.checked_values(&members(tree, &path, "checkbox")),
+                "radio-group" => json!(
+                    members(tree, &path, "radio")
+                        .into_iter()
+                        .find(|(at, radio)| self.is_checked(at, radio))
+                        .map(|(_, radio)| value_of(radio))
+                        .unwrap_or_default()
+                ),
+                "slider" | "picker" | "picker-view" => match element.attrs.get("value") {
+                    Some(value) => value.clone(),
+                    None => continue,
+                },
+                _ => continue,
+            };
+            values.insert(name, value);
+        }
+        Value::Object(values)
+    }
+
+    /// A headless `change` of the element at `path` (checked by [`check_change`] first), as
+    /// the page host plays it on the element: a switch or checkbox is tapped unless it is in
+    /// the state wanted already, a radio is tapped (choosing it; nothing when it is chosen),
+    /// a checkbox group checks the boxes of the values given and a radio group chooses the
+    /// radio of the value given, a text field takes the text; then `change` with `{value}`.
+    pub(super) fn change_control(&mut self, path: &[u32], value: &Value) {
+        let Some(tree) = self.shown_tree() else {
+            return;
+        };
+        let Some(element) = element_at(&tree, path) else {
+            return;
+        };
+        match element.tag.as_str() {
+            "switch" | "checkbox" => {
+                if self.is_checked(path, element) != (value == &Value::Bool(true)) {
+                    self.toggle(&tree, path);
+                }
+            }
+            "radio" => self.toggle(&tree, path),
+            "radio-group" => {
+                let chosen = members(&tree, path, "radio")
+                    .into_iter()
+                    .find(|(_, radio)| value_of(radio) == text_of_value(value));
+                if let Some((radio, _)) = chosen {
+                    self.toggle(&tree, &radio);
+                }
+            }
+            "checkbox-group" => {
+                let wanted: Vec<String> = value
+                    .as_array()
+                    .map(|values| values.iter().map(text_of_value).collect())
+                    .unwrap_or_default();
+                let boxes = members(&tree, path, "checkbox");
+                for (at, checkbox) in &boxes {
+                    self.fields
+                        .set_checked(at, wanted.contains(&value_of(checkbox)));
+                }
+                let checked = self.checked_values(&boxes);
+                self.change(path, &checked);
+            }
+            _ => {
+                if is_text_field(element) {
+                    self.fields.set_value(path, text_of_value(value));
+                }
+                self.change(path, value);
+            }
+        }
+    }
+
+    /// What a tap does to the control at `path` of `tree`, as the page host's `toggle`: a
+    /// switch or checkbox flips, a radio not chosen yet becomes checked and the others of its
+    /// group unchecked; the control's `change` (`{value}`: checked or not) and its group's
+    /// follow.
+    fn toggle(&mut self, tree: &[VNode], control: &[u32]) {
+        let Some(element) = element_at(tree, control) else {
+            return;
+        };
+        let was = self.is_checked(control, element);
+        if element.tag == "radio" && was {
+            return;
+        }
+        self.fields.set_checked(control, !was);
+        self.change(control, &json!(!was));
         let group_tag = match element.tag.as_str() {
             "checkbox" => "checkbox-group",
             "radio" => "radio-group",
             _ => return,
         };
-        let Some(depth) = ancestry(&tree, &control)
+        let Some(depth) = ancestry(tree, control)
             .iter()
             .rposition(|el| el.tag == group_tag)
         else {
             return;
         };
         let group = &control[..=depth];
-        let mut members = Vec::new();
-        if let Some(el) = element_at(&tree, group) {
-            collect_members(&el.children, &mut group.to_vec(), element, &mut members);
-        }
+        let members = members(tree, group, &element.tag);
         let value = if element.tag == "radio" {
-            for (path, other) in &members {
-                if *path != control {
-                    self.set_checked(path, other, false);
+            for (path, _) in &members {
+                if path != control {
+                    self.fields.set_checked(path, false);
                 }
             }
             json!(value_of(element))
         } else {
-            members
-                .iter()
-                .filter(|(path, el)| self.is_checked(path, el))
-                .map(|(_, el)| json!(value_of(el)))
-                .collect()
+            self.checked_values(&members)
         };
         self.change(group, &value);
     }
 
-    /// Whether the control at `path` is checked: as a tap left it, until its `checked`
-    /// attribute changes (as a patch would set it in a window).
+    /// The values of the checked boxes among `boxes`, in page order.
+    fn checked_values(&self, boxes: &[(NodePath, &VElement)]) -> Value {
+        boxes
+            .iter()
+            .filter(|(path, el)| self.is_checked(path, el))
+            .map(|(_, el)| json!(value_of(el)))
+            .collect()
+    }
+
+    /// Whether the control at `path` is checked: as a tap left it, until a patch sets its
+    /// `checked` attribute (as the page host then does in a window).
     fn is_checked(&self, path: &[u32], element: &VElement) -> bool {
-        let attribute = element.attrs.get("checked").is_some_and(truthy);
-        match self.checked.get(path) {
-            Some(&(then, now)) if then == attribute => now,
-            _ => attribute,
-        }
+        self.fields
+            .checked(path)
+            .unwrap_or_else(|| element.attrs.get("checked").is_some_and(truthy))
     }
 
-    fn set_checked(&mut self, path: &[u32], element: &VElement, now: bool) {
-        let attribute = element.attrs.get("checked").is_some_and(truthy);
-        self.checked.insert(path.to_vec(), (attribute, now));
-    }
-
+    /// A `change` of the element at `path`, with `{value}`.
     fn change(&mut self, path: &[u32], value: &Value) {
+        self.emit(path, "change", json!({ "value": value }));
+    }
+
+    /// An event the element at `path` reports without a touch (the page host's `emit`).
+    pub(super) fn emit(&mut self, path: &[u32], kind: &str, detail: Value) {
         let event = EventObject {
-            kind: "change".to_owned(),
+            kind: kind.to_owned(),
             time_stamp: ms_since(self.timing.launched),
-            detail: json!({ "value": value }),
+            detail,
             ..EventObject::default()
         };
         self.dispatch(path, event);
     }
 }
 
-/// The control a tap at `path` acts on: the nearest around it, else the one its nearest
-/// `label` names with `for`, else the first in that label.
+/// Why a `change` of `element` at `path` of `tree` to `value` cannot be done as a user would,
+/// in either mode: a switch or checkbox takes true or false, a radio is chosen with true, a
+/// disabled control does not change, a checkbox group takes a list of its boxes' values and
+/// a radio group one of its radios' values.
+pub(super) fn check_change(
+    tree: &[VNode],
+    path: &[u32],
+    element: &VElement,
+    value: &Value,
+) -> Result<(), String> {
+    let tag = element.tag.as_str();
+    if CONTROLS.contains(&tag) && disabled(element) {
+        return Err(format!("<{tag}> is disabled: a user cannot change it"));
+    }
+    let known = |of: &str, wanted: &Value| {
+        let wanted = text_of_value(wanted);
+        if members(tree, path, of)
+            .iter()
+            .any(|(_, el)| value_of(el) == wanted)
+        {
+            Ok(())
+        } else {
+            Err(format!("<{tag}> has no <{of}> with value {wanted:?}"))
+        }
+    };
+    match (tag, value) {
+        ("switch" | "checkbox", Value::Bool(_)) | ("radio", Value::Bool(true)) => Ok(()),
+        ("switch" | "checkbox", _) => {
+            Err(format!("a <{tag}> change takes true or false, not {value}"))
+        }
+        ("radio", _) => Err(format!(
+            "a <radio> change takes true (a radio is unchecked by choosing another), not {value}"
+        )),
+        ("checkbox-group", Value::Array(values)) => {
+            values.iter().try_for_each(|v| known("checkbox", v))
+        }
+        ("checkbox-group", _) => Err(format!(
+            "a <checkbox-group> change takes the list of values to check, not {value}"
+        )),
+        ("radio-group", value) => known("radio", value),
+        _ => Ok(()),
+    }
+}
+
+/// The control a tap at `path` acts on, as the page host finds it: the nearest switch,
+/// checkbox or radio around it, else the control or text field its nearest `label` names
+/// with `for`, else the first in that label.
 fn control_of(tree: &[VNode], path: &[u32]) -> Option<NodePath> {
     let chain = ancestry(tree, path);
     let is_control = |el: &VElement| CONTROLS.contains(&el.tag.as_str());
     if let Some(depth) = chain.iter().rposition(|el| is_control(el)) {
         return Some(path[..=depth].to_vec());
     }
+    let labelled = |el: &VElement| is_control(el) || is_text_field(el);
     let depth = chain.iter().rposition(|el| el.tag == "label")?;
     match chain[depth].attrs.get("for") {
         Some(id) => find(tree, &mut Vec::new(), &|el| el.attrs.get("id") == Some(id))
-            .filter(|at| element_at(tree, at).is_some_and(is_control)),
+            .filter(|at| element_at(tree, at).is_some_and(labelled)),
         None => find(
             &chain[depth].children,
             &mut path[..=depth].to_vec(),
-            &is_control,
+            &labelled,
         ),
+    }
+}
+
+/// Whether `element` is an input or a textarea.
+pub(super) fn is_text_field(element: &VElement) -> bool {
+    matches!(element.tag.as_str(), "input" | "textarea")
+}
+
+/// Whether `element` is disabled (its `disabled` attribute is truthy).
+pub(super) fn disabled(element: &VElement) -> bool {
+    element.attrs.get("disabled").is_some_and(truthy)
+}
+
+/// The elements with a `name` under `nodes` (at `at`), in page order.
+fn collect_named<'a>(
+    nodes: &'a [VNode],
+    at: &mut NodePath,
+    out: &mut Vec<(NodePath, &'a VElement)>,
+) {
+    for (index, node) in nodes.iter().enumerate() {
+        let (VNode::Element(el), Ok(index)) = (node, u32::try_from(index)) else {
+            continue;
+        };
+        at.push(index);
+        if el
+            .attrs
+            .get("name")
+            .is_some_and(|name| !matches!(name, Value::Null | Value::Bool(false)))
+        {
+            out.push((at.clone(), el));
+        }
+        collect_named(&el.children, at, out);
+        at.pop();
     }
 }
 
@@ -135,24 +363,32 @@ fn find(
     None
 }
 
-/// The controls of `like`'s kind under `nodes` (at `at`), leaving out those of a group
-/// inside.
+/// The `tag` controls (`checkbox`, `radio`) of the group at `group` of `tree`, leaving out
+/// those of a group inside.
+fn members<'a>(tree: &'a [VNode], group: &[u32], tag: &str) -> Vec<(NodePath, &'a VElement)> {
+    let mut out = Vec::new();
+    if let Some(el) = element_at(tree, group) {
+        collect_members(&el.children, &mut group.to_vec(), tag, &mut out);
+    }
+    out
+}
+
 fn collect_members<'a>(
     nodes: &'a [VNode],
     at: &mut NodePath,
-    like: &VElement,
+    tag: &str,
     out: &mut Vec<(NodePath, &'a VElement)>,
 ) {
-    let group_tag = format!("{}-group", like.tag);
+    let group_tag = format!("{tag}-group");
     for (index, node) in nodes.iter().enumerate() {
         let (VNode::Element(el), Ok(index)) = (node, u32::try_from(index)) else {
             continue;
         };
         at.push(index);
-        if el.tag == like.tag {
+        if el.tag == tag {
             out.push((at.clone(), el));
         } else if el.tag != group_tag {
-            collect_members(&el.children, at, like, out);
+            collect_members(&el.children, at, tag, out);
         }
         at.pop();
     }
@@ -160,9 +396,18 @@ fn collect_members<'a>(
 
 /// A control's `value` attribute as the group reports it: text ('' when absent).
 fn value_of(element: &VElement) -> String {
-    match element.attrs.get("value") {
-        None | Some(Value::Null) => String::new(),
-        Some(Value::String(text)) => text.clone(),
-        Some(other) => other.to_string(),
+    element
+        .attrs
+        .get("value")
+        .map(text_of_value)
+        .unwrap_or_default()
+}
+
+/// A value as text, as the page host's `String(value)` makes it ('' for null).
+pub(super) fn text_of_value(value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
     }
 }

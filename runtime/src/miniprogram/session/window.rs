@@ -1,6 +1,7 @@
 //! What comes from the app's window: page host messages (user events, tab and back taps,
 //! scrolling, render acknowledgements), container events, and the UI requests the app makes.
 
+use std::sync::mpsc::Sender;
 use std::time::Instant;
 
 use capsule_jsapi::UiRequest;
@@ -123,11 +124,11 @@ impl Session {
             }
             "mpTab" => {
                 let index = message.get("index").and_then(Value::as_u64).unwrap_or(0);
-                if let Err(error) = self.tap_tab(index as usize) {
+                if let Err(error) = self.tab_pressed(index as usize) {
                     tracing::warn!(app = self.app.id(), "{error}");
                 }
             }
-            "mpBack" => self.logic(LogicCommand::Route(Route::NavigateBack { delta: 1 })),
+            "mpBack" => self.back_pressed(),
             "mpTitleClick" => self.page_hook("onTitleClick", json!({})),
             "mpIntersection" => self.intersected(message),
             "mpQueryResult" => {
@@ -230,7 +231,85 @@ impl Session {
         });
     }
 
-    pub(super) fn tap_tab(&mut self, index: usize) -> Result<(), String> {
+    /// Presses tab `index` of the tab bar drawn: in a window, the page host clicks the item
+    /// it drew (whose listener reports `mpTab`); headless, what that click does. No tab bar
+    /// drawn (not a tab page), or no such tab, is an error.
+    pub(super) fn press_tab(&mut self, index: usize, answer: Sender<Result<(), String>>) {
+        if let Err(error) = self.tab_drawn(index) {
+            answer.send(Err(error)).ok();
+        } else if self.webview && self.loaded {
+            self.acting = Some(answer);
+            self.send_page(json!({"kind": "mpPress", "control": "tab", "index": index}));
+        } else {
+            answer.send(self.tab_pressed(index)).ok();
+        }
+    }
+
+    /// Presses the navigation bar's back button drawn: in a window, the page host clicks it
+    /// (its listener reports `mpBack`); headless, what that click does. No back button drawn
+    /// (nothing to go back to, or a page drawing its own navigation bar) is an error.
+    pub(super) fn press_back(&mut self, answer: Sender<Result<(), String>>) {
+        if let Err(error) = self.back_drawn() {
+            answer.send(Err(error)).ok();
+        } else if self.webview && self.loaded {
+            self.acting = Some(answer);
+            self.send_page(json!({"kind": "mpPress", "control": "back"}));
+        } else {
+            self.back_pressed();
+            answer.send(Ok(())).ok();
+        }
+    }
+
+    /// Whether the shown page has a tab bar with tab `index` drawn, and if not, why.
+    fn tab_drawn(&self, index: usize) -> Result<(), String> {
+        let bar = self
+            .config
+            .tab_bar
+            .as_ref()
+            .ok_or("the app has no tab bar")?;
+        let route = self.shown_path().unwrap_or("no page");
+        if self.config.tab_of(route).is_none() {
+            return Err(format!(
+                "no tab bar is drawn on {route}: it is not one of the tab bar's pages"
+            ));
+        }
+        if index >= bar.items.len() {
+            return Err(format!(
+                "the tab bar has no tab {index} (it has {})",
+                bar.items.len()
+            ));
+        }
+        Ok(())
+    }
+
+    /// Whether the shown page has a back button drawn, and if not, why.
+    pub(super) fn back_drawn(&self) -> Result<(), String> {
+        let state = self.shown.and_then(|page| self.pages.get(&page));
+        let route = state.map_or("no page", |s| s.path.as_str());
+        if self.stack.len() <= 1 {
+            return Err(format!(
+                "nothing to go back to: {route} is the only page open, no back button is drawn"
+            ));
+        }
+        if self.config.tab_of(route).is_some() {
+            return Err(format!("no back button is drawn on tab page {route}"));
+        }
+        if state.is_some_and(|s| s.window.custom_navigation == Some(true)) {
+            return Err(format!(
+                "no back button is drawn on {route}: it draws its own navigation bar \
+                 (navigationStyle custom)"
+            ));
+        }
+        Ok(())
+    }
+
+    /// What a press on the back button does: back by one page.
+    fn back_pressed(&self) {
+        self.logic(LogicCommand::Route(Route::NavigateBack { delta: 1 }));
+    }
+
+    /// What a press on tab `index` does: that tab's page, and `onTabItemTap` once it shows.
+    fn tab_pressed(&mut self, index: usize) -> Result<(), String> {
         let item = self
             .config
             .tab_bar

@@ -1,0 +1,3 @@
+const track = require('../../utils/track');
+
+Page(track('b', {}));
