@@ -41,7 +41,9 @@ fn write_app(root: &Path) {
 <button class="sheet" bindtap="sheet">sheet</button>
 <button class="scan" bindtap="scan">scan</button>
 <button class="save" bindtap="save">save</button>
-<button class="delay" bindtap="delay">delay</button>"#,
+<button class="delay" bindtap="delay">delay</button>
+<input class="plain" />
+<input class="shout" bindinput="shout" />"#,
         ),
         (
             "pages/index/index.js",
@@ -68,6 +70,7 @@ fn write_app(root: &Path) {
   },
   save() { wx.setStorageSync("k", "v") },
   delay() { setTimeout(() => this.setData({ later: true }), 300) },
+  shout(e) { return e.detail.value.toUpperCase() },
 })"#,
         ),
     ];
@@ -375,4 +378,27 @@ fn a_failure_leaves_the_page_beside_the_report() {
     assert_eq!((width, height), (375, 667));
     let xml = std::fs::read_to_string(&junit).expect("report");
     assert!(xml.contains("broken.failure.png]]</system-out>"), "{xml}");
+}
+
+#[test]
+fn a_text_field_value_is_what_it_shows() {
+    let bench = Bench::new();
+    passes_in_both_modes(
+        &bench,
+        &json!([
+            {"input": {"selector": ".plain", "value": "typed"}},
+            {"expect": {"selector": ".plain", "attr": {"value": "typed"}}},
+            // WeChat: a bindinput handler's returned string replaces the field's content.
+            {"input": {"selector": ".shout", "value": "quiet"}},
+            {"expect": {"selector": ".shout", "attr": {"value": "QUIET"}}}
+        ]),
+    );
+    fails_with(
+        &bench,
+        &json!([
+            {"input": {"selector": ".plain", "value": "typed"}},
+            {"expect": {"selector": ".plain", "attr": {"value": ""}}}
+        ]),
+        r#"expected attribute value="", found "typed""#,
+    );
 }

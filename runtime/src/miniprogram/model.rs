@@ -1,13 +1,14 @@
 //! What a [`super::MiniProgram`] and its session exchange: launch options, user actions,
 //! snapshots of the shown page, and errors.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use capsule_logic::Isolation;
 use serde_json::Value;
 
 use super::diagnostic::Diagnostic;
-use crate::view::VNode;
+use crate::view::{NodePath, VNode};
 
 /// Everything that can go wrong launching or driving a mini-program.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -126,6 +127,10 @@ pub struct Snapshot {
     pub tree: Vec<VNode>,
     /// The current page as HTML.
     pub html: String,
+    /// What the text fields (`input`, `textarea`) of the current page hold where that is not
+    /// their `value` attribute, by path in [`Snapshot::tree`]: what the user typed, or the
+    /// value an input handler returned.
+    pub field_values: BTreeMap<NodePath, String>,
     /// Console output of the logic layer and the page, `level: message`.
     pub console: Vec<String>,
     /// Script, render and route errors so far.

@@ -1210,6 +1210,7 @@ impl Session {
                 .collect(),
             html: to_html(&tree),
             tree,
+            field_values: self.fields.values(),
             chrome: self.chrome(),
             console: self.console.clone(),
             errors: self.errors.iter().map(Diagnostic::to_string).collect(),

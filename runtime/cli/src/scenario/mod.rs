@@ -684,8 +684,17 @@ impl ElementCheck<'_> {
                 ));
             }
         }
+        let field = matches!(element.tag.as_str(), "input" | "textarea");
         for (name, wanted) in self.attr.into_iter().flatten() {
-            let actual = element.attrs.get(name).cloned().unwrap_or(Value::Null);
+            // A text field's value is what it shows: what was typed, or what a handler set.
+            let shown = snapshot
+                .field_values
+                .get(&path)
+                .filter(|_| field && name == "value");
+            let actual = match shown {
+                Some(text) => Value::String(text.clone()),
+                None => element.attrs.get(name).cloned().unwrap_or(Value::Null),
+            };
             if !loosely_equal(&actual, wanted) {
                 failures.push(anyhow::anyhow!(
                     "expected attribute {name}={wanted}, found {actual}"

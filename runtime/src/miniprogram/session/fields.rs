@@ -6,7 +6,7 @@
 //! moves with its element as patches insert, remove and move nodes, and goes with it; a page
 //! drawn anew starts from its attributes.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::view::{NodePath, PatchOp};
 
@@ -35,6 +35,14 @@ impl Fields {
     /// The text the field at `path` holds, when it is not its `value` attribute.
     pub(super) fn value(&self, path: &[u32]) -> Option<&str> {
         self.entries.get(path)?.value.as_deref()
+    }
+
+    /// Every field whose text is not its `value` attribute, with that text.
+    pub(super) fn values(&self) -> BTreeMap<NodePath, String> {
+        self.entries
+            .iter()
+            .filter_map(|(path, entry)| Some((path.clone(), entry.value.clone()?)))
+            .collect()
     }
 
     /// The field at `path` now holds `text`.

@@ -11,7 +11,7 @@ use super::{Session, UiShown, badge_of, navigator_route};
 use crate::ContainerEvent;
 use crate::miniprogram::diagnostic::Diagnostic;
 use crate::miniprogram::events::propagate;
-use crate::view::{Dialect, NodePath};
+use crate::view::{Dialect, NodePath, element_at, truthy};
 use capsule_logic::{EventObject, LogicCommand, Route, Touch, ViewEvent};
 
 impl Session {
@@ -75,6 +75,9 @@ impl Session {
                         .and_then(|t| serde_json::from_value(t.clone()).ok())
                         .unwrap_or_default()
                 };
+                if text("type") == "input" {
+                    self.typed_in_window(&path, message.pointer("/detail/value"));
+                }
                 let event = EventObject {
                     kind: text("type").to_owned(),
                     time_stamp: number("timeStamp"),
@@ -213,6 +216,21 @@ impl Session {
                 event,
                 reply_id,
             })));
+        }
+    }
+
+    /// The user typed `value` into the text field at `path` in the window: the field holds
+    /// it now (an Alipay `controlled` field keeps showing its `value` attribute).
+    fn typed_in_window(&mut self, path: &[u32], value: Option<&Value>) {
+        let (Some(tree), Some(Value::String(text))) = (self.shown_tree(), value) else {
+            return;
+        };
+        let field = element_at(&tree, path).filter(|element| {
+            matches!(element.tag.as_str(), "input" | "textarea")
+                && !element.attrs.get("controlled").is_some_and(truthy)
+        });
+        if field.is_some() {
+            self.fields.set_value(path, text.clone());
         }
     }
 
