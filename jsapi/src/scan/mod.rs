@@ -6,8 +6,11 @@ use std::path::Path;
 use std::sync::Arc;
 
 use base64::Engine as _;
-use rxing::BarcodeFormat;
 use serde_json::{Value, json};
+
+mod decode;
+
+pub use decode::{CodeFormat, DecodeOptions, ScannedCode};
 
 use crate::{ApiCall, ApiError, Args, Dialect, JsApi, Permission, Registry, Reply, UiRequest};
 
@@ -80,6 +83,34 @@ impl ScanImage {
         })?;
         Self::from_encoded(&bytes)
     }
+
+    /// Width in pixels.
+    pub fn width(&self) -> u32 {
+        self.width
+    }
+
+    /// Height in pixels.
+    pub fn height(&self) -> u32 {
+        self.height
+    }
+
+    /// The code `scan` / `scanCode` answer for this picture: of the codes the first
+    /// successful attempt finds, the one nearest the picture's centre (where a camera is
+    /// aimed); `None` when no code of `options.formats` is found within the budget.
+    pub fn decode(&self, options: &DecodeOptions) -> Option<ScannedCode> {
+        let (cx, cy) = (self.width as f32 / 2.0, self.height as f32 / 2.0);
+        let distance = |code: &ScannedCode| (code.center.0 - cx).hypot(code.center.1 - cy);
+        decode::decode_first(self.width, self.height, &self.luma, options)
+            .into_iter()
+            .min_by(|a, b| distance(a).total_cmp(&distance(b)))
+    }
+
+    /// Every code of `options.formats` in the picture, each once, in the order found
+    /// (for hosts that show all the codes in a picture). Runs the whole attempt chain
+    /// within `options.budget`.
+    pub fn decode_all(&self, options: &DecodeOptions) -> Vec<ScannedCode> {
+        decode::decode_all(self.width, self.height, &self.luma, options)
+    }
 }
 
 /// What the app asked to scan for.
@@ -139,21 +170,12 @@ impl Kind {
         }
     }
 
-    fn of(format: BarcodeFormat) -> Option<Self> {
+    fn of(format: CodeFormat) -> Self {
         match format {
-            BarcodeFormat::QR_CODE | BarcodeFormat::MICRO_QR_CODE => Some(Self::Qr),
-            BarcodeFormat::DATA_MATRIX => Some(Self::DataMatrix),
-            BarcodeFormat::PDF_417 => Some(Self::Pdf417),
-            BarcodeFormat::EAN_13
-            | BarcodeFormat::EAN_8
-            | BarcodeFormat::UPC_A
-            | BarcodeFormat::UPC_E
-            | BarcodeFormat::CODE_128
-            | BarcodeFormat::CODE_39
-            | BarcodeFormat::CODE_93
-            | BarcodeFormat::CODABAR
-            | BarcodeFormat::ITF => Some(Self::Bar),
-            _ => None,
+            CodeFormat::QrCode | CodeFormat::MicroQrCode => Self::Qr,
+            CodeFormat::DataMatrix => Self::DataMatrix,
+            CodeFormat::Pdf417 => Self::Pdf417,
+            _ => Self::Bar,
         }
     }
 
@@ -168,53 +190,18 @@ impl Kind {
     }
 }
 
-/// WeChat's `scanType` answer: the format's own name (`QR_CODE`, `EAN_13`, `CODE_128`, ...).
-fn wechat_name(format: BarcodeFormat) -> String {
-    format!("{format:?}")
-}
-
-/// Decodes the first code of one of `kinds` in `image`.
-fn decode(
-    image: &ScanImage,
-    kinds: &HashSet<Kind>,
-) -> Result<(BarcodeFormat, String, Vec<u8>), ApiError> {
-    let formats: HashSet<BarcodeFormat> = [
-        BarcodeFormat::QR_CODE,
-        BarcodeFormat::DATA_MATRIX,
-        BarcodeFormat::PDF_417,
-        BarcodeFormat::EAN_13,
-        BarcodeFormat::EAN_8,
-        BarcodeFormat::UPC_A,
-        BarcodeFormat::UPC_E,
-        BarcodeFormat::CODE_128,
-        BarcodeFormat::CODE_39,
-        BarcodeFormat::CODE_93,
-        BarcodeFormat::CODABAR,
-        BarcodeFormat::ITF,
-    ]
-    .into_iter()
-    .filter(|format| Kind::of(*format).is_some_and(|kind| kinds.contains(&kind)))
-    .collect();
-    let mut hints = rxing::DecodeHints {
-        PossibleFormats: Some(formats),
-        TryHarder: Some(true),
-        ..rxing::DecodeHints::default()
+/// Decodes the code `scan` answers of one of `kinds` in `image`.
+fn decode(image: &ScanImage, kinds: &HashSet<Kind>) -> Result<ScannedCode, ApiError> {
+    let options = DecodeOptions {
+        formats: CodeFormat::ALL
+            .into_iter()
+            .filter(|format| kinds.contains(&Kind::of(*format)))
+            .collect(),
+        ..DecodeOptions::default()
     };
-    let found = rxing::helpers::detect_in_luma_slice_with_hints(
-        &image.luma,
-        image.width,
-        image.height,
-        None,
-        &mut hints,
-    )
-    .map_err(|_| ApiError::new(SCAN_FAILED, "no code of the requested kinds in the image"))?;
-    let format = *found.getBarcodeFormat();
-    let raw = if found.getRawBytes().is_empty() {
-        found.getText().as_bytes().to_vec()
-    } else {
-        found.getRawBytes().to_vec()
-    };
-    Ok((format, found.getText().to_owned(), raw))
+    image
+        .decode(&options)
+        .ok_or_else(|| ApiError::new(SCAN_FAILED, "no code of the requested kinds in the image"))
 }
 
 struct ScanApi {
@@ -272,7 +259,7 @@ fn read_code(
     kinds: &HashSet<Kind>,
     dialect: Dialect,
 ) -> Result<Value, ApiError> {
-    decode(image, kinds).map(|(format, text, raw)| shaped(dialect, format, &text, &raw))
+    decode(image, kinds).map(|code| shaped(dialect, &code))
 }
 
 /// The picture a [`UiRequest::ScanImage`] answer carries; `None` when the user cancelled.
@@ -330,11 +317,12 @@ fn request(call: &ApiCall) -> Result<(ScanRequest, HashSet<Kind>), ApiError> {
 
 /// Alipay `{code, result, scanType, rawData, qrCode | barCode}`; WeChat `{result, scanType,
 /// charSet, rawData}`.
-fn shaped(dialect: Dialect, format: BarcodeFormat, text: &str, raw: &[u8]) -> Value {
-    let raw = base64::engine::general_purpose::STANDARD.encode(raw);
+fn shaped(dialect: Dialect, code: &ScannedCode) -> Value {
+    let raw = base64::engine::general_purpose::STANDARD.encode(&code.raw_bytes);
+    let text = &code.text;
     match dialect {
         Dialect::Alipay => {
-            let kind = Kind::of(format).unwrap_or(Kind::Bar);
+            let kind = Kind::of(code.format);
             let mut result = json!({
                 "code": text, "result": text, "scanType": kind.alipay_name(), "rawData": raw,
             });
@@ -344,7 +332,7 @@ fn shaped(dialect: Dialect, format: BarcodeFormat, text: &str, raw: &[u8]) -> Va
             result
         }
         Dialect::Wechat => json!({
-            "result": text, "scanType": wechat_name(format), "charSet": "utf-8", "rawData": raw,
+            "result": text, "scanType": code.format.wechat_name(), "charSet": "utf-8", "rawData": raw,
         }),
     }
 }
