@@ -2,13 +2,25 @@
 //! picture or page HTML saved when a scenario failed attached as CI servers read it.
 
 use std::borrow::Cow;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 
-use super::Outcome;
+/// The outcome of one scenario.
+#[derive(Debug)]
+pub(crate) struct Outcome {
+    /// The scenario's name.
+    pub(crate) name: String,
+    /// The failure that ended the run, if one did: `step N (...): message`.
+    pub(crate) failure: Option<String>,
+    /// The screenshot (headless: page HTML) saved when it failed.
+    pub(crate) saved: Option<PathBuf>,
+    /// Wall time.
+    pub(crate) elapsed: Duration,
+}
 
 /// Writes a JUnit XML report: one test case per scenario.
 ///
@@ -81,7 +93,6 @@ fn xml_chars(text: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
 
     #[test]
     fn junit_reports_escape_and_count_failures() {

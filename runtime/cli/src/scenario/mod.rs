@@ -9,21 +9,22 @@ mod junit;
 mod scans;
 mod screenshots;
 mod steps;
+mod target;
 
 use std::collections::VecDeque;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use capsule_runtime::view::{Selector, VNode, closest, element_at, text_of};
-use capsule_runtime::{ContainerEvent, DeviceProfile, MiniProgram, Route, Snapshot, UserAction};
+use capsule_runtime::{ContainerEvent, DeviceProfile, Route, Snapshot, UserAction};
 use serde_json::{Map, Value};
 
-pub(crate) use junit::write_junit;
+pub(crate) use junit::{Outcome, write_junit};
 pub(crate) use scans::ScriptedScans;
 use steps::{Answer, Element, Expect, Step, Wait};
+pub(crate) use target::{Screenshot, Target};
 
 /// How long an `expect` step retries before it fails: updates that an action starts
 /// asynchronously (a storage call, a timer) get this long to arrive.
@@ -191,45 +192,6 @@ impl Scenario {
     pub(crate) fn len(&self) -> usize {
         self.steps.len()
     }
-}
-
-/// The outcome of one scenario.
-#[derive(Debug)]
-pub(crate) struct Outcome {
-    /// The scenario's name.
-    pub(crate) name: String,
-    /// The failure that ended the run, if one did: `step N (...): message`.
-    pub(crate) failure: Option<String>,
-    /// The screenshot (headless: page HTML) saved when it failed.
-    pub(crate) saved: Option<PathBuf>,
-    /// Wall time.
-    pub(crate) elapsed: Duration,
-}
-
-/// Takes a screenshot of the window into a file.
-pub(crate) type Screenshot<'a> = &'a dyn Fn(&Path) -> Result<()>;
-
-/// What a scenario runs against.
-pub(crate) struct Target<'a> {
-    /// The running app.
-    pub(crate) app: &'a MiniProgram,
-    /// Whether the app is WeChat-dialect (storage calls differ).
-    pub(crate) wechat: bool,
-    /// Where screenshots go.
-    pub(crate) out_dir: &'a Path,
-    /// Where the screenshot (or page HTML) of a failed scenario goes.
-    pub(crate) failure_dir: &'a Path,
-    /// Takes a screenshot of the window, when there is one.
-    pub(crate) screenshot: Option<Screenshot<'a>>,
-    /// The run's scripted camera.
-    pub(crate) scans: &'a ScriptedScans,
-    /// The scenario's folder of approved screenshots.
-    pub(crate) approved_dir: &'a Path,
-    /// Whether `compare` screenshots are approved as taken instead of compared.
-    pub(crate) approve: bool,
-    /// The container's events: the app's memory warnings and stop are printed among the
-    /// steps.
-    pub(crate) events: &'a Receiver<ContainerEvent>,
 }
 
 impl Target<'_> {

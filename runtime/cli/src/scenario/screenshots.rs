@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-use super::Target;
 use super::steps::Screenshot;
+use super::target::Target;
 use crate::visual;
 
 /// Share of pixels (percent) a `compare` screenshot may differ in unless its step says.
