@@ -5,8 +5,6 @@
 //! WeChat), driven by their scenario files through `capsule test`, headless and in the real
 //! WebKitGTK window.
 
-use std::path::Path;
-
 mod cli_support;
 use cli_support::{read_png, text};
 
@@ -17,16 +15,7 @@ const SCENARIOS: &str = "../../tests/scenarios";
 /// Runs every scenario of example `name`; returns the output folder.
 fn run_example(name: &str, webview: bool) -> tempfile::TempDir {
     let app = format!("{EXAMPLES}/{name}");
-    let installed = if name.ends_with("wechat") {
-        "miniprogram_npm"
-    } else {
-        "node_modules"
-    };
-    assert!(
-        Path::new(&app).join(installed).is_dir(),
-        "{app}/{installed} is missing: scripts/test.sh installs the examples' npm packages \
-         (npm ci, then capsule build-npm for WeChat)"
-    );
+    cli_support::assert_npm_installed(&app);
     let out = tempfile::tempdir().expect("tempdir");
     let scenarios: Vec<String> = ["settings", "paper"]
         .iter()

@@ -141,18 +141,7 @@ fn same_in_both_modes(app: &str, dir: &str, only: Option<&str>, must_pass: bool)
 /// packages (`scripts/test.sh` installs them: npm ci, then capsule build-npm for WeChat).
 fn example(name: &str) {
     let app = format!("{EXAMPLES}/{name}");
-    if Path::new(&app).join("package.json").exists() {
-        let installed = if name.ends_with("wechat") {
-            "miniprogram_npm"
-        } else {
-            "node_modules"
-        };
-        assert!(
-            Path::new(&app).join(installed).is_dir(),
-            "{app}/{installed} is missing: scripts/test.sh installs the examples' npm packages \
-             (npm ci, then capsule build-npm for WeChat)"
-        );
-    }
+    cli_support::assert_npm_installed(&app);
     same_in_both_modes(&app, name, None, false);
 }
 

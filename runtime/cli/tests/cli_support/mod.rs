@@ -58,3 +58,22 @@ pub fn write_qr_png(text: &str, path: &Path) {
     });
     picture.save(path).expect("PNG written");
 }
+
+/// Fails unless the npm packages of the example app at `app` are installed, when it has a
+/// `package.json` (`scripts/test.sh` installs them: `npm ci`, then `capsule build-npm` for
+/// WeChat, whose apps read `miniprogram_npm/`).
+pub fn assert_npm_installed(app: &str) {
+    if !Path::new(app).join("package.json").exists() {
+        return;
+    }
+    let installed = if app.ends_with("wechat") {
+        "miniprogram_npm"
+    } else {
+        "node_modules"
+    };
+    assert!(
+        Path::new(app).join(installed).is_dir(),
+        "{app}/{installed} is missing: scripts/test.sh installs the examples' npm packages \
+         (npm ci, then capsule build-npm for WeChat)"
+    );
+}
