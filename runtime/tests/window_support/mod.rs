@@ -60,11 +60,16 @@ pub fn run(
 
 fn rerun_under_xvfb((width, height): (u32, u32)) -> ExitCode {
     let display = VirtualDisplay::start(width, height).expect("Xvfb starts");
-    let status = std::process::Command::new(std::env::current_exe().expect("own path"))
+    let mut command = std::process::Command::new(std::env::current_exe().expect("own path"));
+    command
         .env("DISPLAY", display.name())
-        .env_remove("WAYLAND_DISPLAY")
-        .status()
-        .expect("re-runs itself");
+        .env_remove("WAYLAND_DISPLAY");
+    // As on capsule's own virtual display: no session bus, so that libdbus does not start one
+    // each time a window is built (and wait on a pipe a logic worker may have inherited).
+    if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
+        command.env("DBUS_SESSION_BUS_ADDRESS", "disabled:");
+    }
+    let status = command.status().expect("re-runs itself");
     if status.success() {
         ExitCode::SUCCESS
     } else {
