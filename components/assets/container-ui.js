@@ -2,7 +2,9 @@
 // Requests arrive from the bridge as the JSON form of capsule_jsapi::UiRequest; show()
 // resolves with the page's answer: {} once a toast or loading is shown or hidden, {} when an
 // alert is dismissed, {confirm} for a modal, {index} (-1: cancelled) for an action sheet,
-// {image: base64} (or {} when cancelled) for the picture a scan reads.
+// {image: base64} (or {} when cancelled) for the picture a scan reads, {cancel: true} when
+// the user cancels a camera preview ({} when hideCameraPreview closes it); cameraFrame puts
+// a frame (a JPEG data URL) in the open preview and answers {} once it is drawn.
 // An H5 page has no navigation bar or tab bar: those requests are answered {} at once.
 // answer(uiId, {confirm} | {index}) presses the matching button of an open dialog (testers).
 // homeScreen(shown, comeBack) draws the home screen over an app in the background.
@@ -45,6 +47,8 @@
     .sheet .button { color: #111; border-top: 0; border-bottom: 1px solid #e5e5e5; }
     .sheet .cancel { margin-top: 8px; border-bottom: 0; }
     .sheet input[type=file] { display: none; }
+    .camera .preview { display: block; width: 100%; aspect-ratio: 4 / 3; object-fit: contain;
+      background: #000; }
     .home { pointer-events: auto; flex-direction: column; gap: 8px; cursor: pointer;
       background: linear-gradient(160deg, #3a4a6b, #1d2333); color: #fff; text-align: center; }
     .home .title { font-size: 17px; padding: 0 24px; }
@@ -213,6 +217,44 @@
     return track(uiId, box, shown);
   }
 
+  // The open camera preview of a scan: its sheet, frame and answer; one at a time.
+  let camera = null;
+  function cameraPreview(uiId, request) {
+    hideCameraPreview();
+    let box = null;
+    const shown = new Promise((resolve) => {
+      box = layer("sheet-layer");
+      box.appendChild(text("div", "mask", ""));
+      const sheet = text("div", "sheet camera", "");
+      sheet.setAttribute("role", "dialog");
+      sheet.appendChild(text("div", "title", request.title));
+      const frame = document.createElement("img");
+      frame.className = "preview";
+      frame.alt = "camera preview";
+      sheet.append(frame, button("button cancel", "Cancel", box, resolve, { cancel: true }));
+      box.appendChild(sheet);
+      camera = { box, frame, resolve };
+    });
+    shown.then(() => { if (camera && camera.box === box) camera = null; });
+    return track(uiId, box, shown);
+  }
+  function cameraFrame(request) {
+    if (!camera) return Promise.resolve({});
+    const frame = camera.frame;
+    return new Promise((resolve) => {
+      frame.onload = frame.onerror = () => resolve({});
+      frame.src = request.src;
+    });
+  }
+  function hideCameraPreview() {
+    if (camera) {
+      camera.box.remove();
+      camera.resolve({});
+      camera = null;
+    }
+    return Promise.resolve({});
+  }
+
   const show = (request, uiId) => {
     switch (request.type) {
       case "toast": return toast(request);
@@ -226,6 +268,9 @@
       ]);
       case "actionSheet": return actionSheet(uiId, request);
       case "scanImage": return scanImage(uiId, request);
+      case "cameraPreview": return cameraPreview(uiId, request);
+      case "cameraFrame": return cameraFrame(request);
+      case "hideCameraPreview": return hideCameraPreview();
       case "navigationBar":
         if (request.title != null) document.title = request.title;
         return Promise.resolve({});

@@ -34,7 +34,12 @@ impl Registry {
             config.data_dir.as_deref(),
         ));
         crate::network::register(&mut registry, &network);
-        crate::scan::register(&mut registry, config.scan_source.as_ref());
+        crate::scan::register(
+            &mut registry,
+            config.scan_source.as_ref(),
+            config.camera.as_ref(),
+            config.camera_time_limit,
+        );
         crate::system::register(&mut registry, config.position);
         registry.register_can_i_use();
         registry

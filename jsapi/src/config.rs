@@ -1,8 +1,9 @@
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
-use crate::{Position, ScanSource, StorageLimits};
+use crate::{Camera, Position, ScanSource, StorageLimits};
 
 /// What a host tells the native modules: where app data lives, how much of it an app may
 /// keep, and what the network may reach.
@@ -33,6 +34,12 @@ pub struct ApiConfig {
     /// Where `scan` / `scanCode` get their image (the camera's stand-in). Without one,
     /// scans fail with code 11.
     pub scan_source: Option<Arc<dyn ScanSource>>,
+    /// A camera `scan` / `scanCode` decode live frames of, in a preview sheet, before
+    /// [`ApiConfig::scan_source`] or the picture chooser; they stay the fallback when it
+    /// cannot be opened.
+    pub camera: Option<Arc<dyn Camera>>,
+    /// How long a camera scan looks for a code before it fails (code 11); 60 s by default.
+    pub camera_time_limit: Duration,
 }
 
 impl Default for ApiConfig {
@@ -45,6 +52,8 @@ impl Default for ApiConfig {
             trusted_certificates: Vec::new(),
             position: Position::default(),
             scan_source: None,
+            camera: None,
+            camera_time_limit: Duration::from_secs(60),
         }
     }
 }
@@ -59,6 +68,8 @@ impl fmt::Debug for ApiConfig {
             .field("trusted_certificates", &self.trusted_certificates.len())
             .field("position", &self.position)
             .field("scan_source", &self.scan_source.is_some())
+            .field("camera", &self.camera.is_some())
+            .field("camera_time_limit", &self.camera_time_limit)
             .finish()
     }
 }

@@ -160,6 +160,22 @@ pub enum UiRequest {
         /// What the sheet says the picture is for (`Scan a QR code or barcode`).
         title: String,
     },
+    /// The live camera preview of a scan: a sheet showing the frames [`UiRequest::CameraFrame`]
+    /// pushes, with a cancel button. Answered `{"cancel": true}` when the user cancels, `{}`
+    /// when [`UiRequest::HideCameraPreview`] closes it.
+    #[serde(rename_all = "camelCase")]
+    CameraPreview {
+        /// What the sheet says (`Scan: aim the camera at the code`).
+        title: String,
+    },
+    /// One frame for the open camera preview: `src` is a small JPEG `data:` URL. Answered
+    /// `{}` once drawn (also when no preview is open); the next frame waits for the answer.
+    CameraFrame {
+        /// `data:image/jpeg;base64,...`, at most 320 pixels wide.
+        src: String,
+    },
+    /// Closes the camera preview, if open; answered `{}`.
+    HideCameraPreview,
     /// Changes the page's navigation bar; `None` fields stay as they are. Answered `{}` by
     /// the host (an H5 page has no bar: its title becomes the document title).
     #[serde(rename_all = "camelCase")]

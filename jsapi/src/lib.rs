@@ -58,8 +58,8 @@ pub use permission::{Permission, PermissionSet};
 pub use registry::{ApiCall, Caller, JsApi, NetworkTimeout, Registry};
 pub use reply::Reply;
 pub use scan::{
-    CodeFormat, DecodeOptions, ImageFileSource, SCAN_CANCELLED, SCAN_FAILED, ScanImage,
-    ScanRequest, ScanSource, ScannedCode,
+    Camera, CodeFormat, DecodeOptions, FrameSource, ImageFileSource, PREVIEW_FPS, RecordedFrames,
+    SCAN_CANCELLED, SCAN_FAILED, ScanImage, ScanRequest, ScanSource, ScannedCode,
 };
 pub use storage::{StorageLimits, TOTAL_OVER_LIMIT, VALUE_TOO_LONG};
 pub use system::{Position, UNSUPPORTED_APIS};

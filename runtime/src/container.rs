@@ -156,6 +156,14 @@ impl ContainerBuilder {
         self
     }
 
+    /// The camera `scan` / `scanCode` decode live frames of, in a preview sheet (see
+    /// `ApiConfig::camera`); the scan source or the picture chooser stay the fallback.
+    #[must_use]
+    pub fn camera(mut self, camera: Arc<dyn capsule_jsapi::Camera>) -> Self {
+        self.api_config.camera = Some(camera);
+        self
+    }
+
     /// Keeps app data (storage, files) in `dir`.
     #[must_use]
     pub fn data_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {

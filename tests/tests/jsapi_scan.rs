@@ -1,18 +1,23 @@
 //! Scanning through the container's bridge: codes generated with an encoder, also scaled,
 //! rotated and noisy, decoded from the host's image source or, without one, from a picture
-//! the user picks in the page; cancel and failure codes; both dialects' shapes; a real PNG
-//! file.
+//! the user picks in the page; live scans of a recorded sequence of camera frames with their
+//! preview sheet; cancel and failure codes; both dialects' shapes; a real PNG file.
 
 mod support;
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use base64::Engine as _;
-use capsule_jsapi::{ApiConfig, Caller, Dialect, ImageFileSource, Registry, ScanImage, ScanSource};
+use capsule_jsapi::{
+    ApiConfig, ApiError, Caller, Camera, Dialect, FrameSource, ImageFileSource, RecordedFrames,
+    Registry, ScanImage, ScanSource,
+};
+use capsule_runtime::FromPage;
 use rxing::{BarcodeFormat, Writer as _};
 use serde_json::{Value, json};
-use support::{Harness, call_registry, show};
+use support::{Harness, call_registry, show, ui_requests};
 
 /// A greyscale picture of `text` encoded as `format`, `scale` pixels per module, with a
 /// white margin.
@@ -302,4 +307,183 @@ fn wechat_shape_and_a_png_file_source() {
     assert_eq!(error.code, 11);
     assert!(ScanImage::from_luma(0, 10, vec![]).is_err());
     assert!(ScanImage::from_luma(10, 10, vec![0; 99]).is_err());
+}
+
+/// A harness whose scans see `camera` and give up after `time_limit`.
+fn camera_harness(camera: Arc<dyn Camera>, time_limit: Duration) -> (Harness, support::Page) {
+    let mut harness = Harness::with(|builder| {
+        builder.api_config(ApiConfig {
+            camera: Some(camera),
+            camera_time_limit: time_limit,
+            ..ApiConfig::default()
+        })
+    });
+    let page = harness.open("camera-app", &["scan"], &[]);
+    (harness, page)
+}
+
+/// `frames` played at 20 frames a second.
+fn recorded(frames: Vec<ScanImage>) -> Arc<dyn Camera> {
+    Arc::new(RecordedFrames::new(frames, 20).expect("a valid sequence"))
+}
+
+/// The first UI request of `kind` drawn on `page`, waiting for it.
+fn drawn(harness: &Harness, page: &support::Page, kind: &str) -> (u64, Value) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let found = ui_requests(harness, page)
+            .into_iter()
+            .find(|(_, request)| request["type"] == kind);
+        if let Some(found) = found {
+            return found;
+        }
+        assert!(Instant::now() < deadline, "no {kind} drawn");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+fn blank() -> ScanImage {
+    ScanImage::from_luma(240, 240, vec![255; 240 * 240]).expect("image")
+}
+
+/// A QR code of `text` whose lower half is out of the picture.
+fn partial(text: &str) -> ScanImage {
+    let mut code = picture(text, BarcodeFormat::QR_CODE, 4);
+    let half = (code.width * code.height / 2) as usize;
+    code.luma[half..].fill(255);
+    code.image()
+}
+
+#[test]
+fn a_camera_scan_answers_the_first_readable_frame_and_shows_a_preview() {
+    let mut frames = vec![blank(), blank(), blank(), partial("half a code")];
+    frames.push(picture("seen by the camera", BarcodeFormat::QR_CODE, 4).image());
+    let (harness, page) = camera_harness(recorded(frames), Duration::from_secs(60));
+    let result = harness.call(&page, "scan", json!({})).expect("decoded");
+    assert_eq!(result["code"], "seen by the camera", "{result}");
+    let kinds: Vec<Value> = ui_requests(&harness, &page)
+        .into_iter()
+        .map(|(_, request)| request["type"].clone())
+        .collect();
+    assert_eq!(
+        kinds.first(),
+        Some(&json!("cameraPreview")),
+        "the sheet comes first: {kinds:?}"
+    );
+    assert_eq!(kinds.last(), Some(&json!("hideCameraPreview")), "{kinds:?}");
+    // The page drew no frame (nothing answers here), so exactly one frame was pushed.
+    assert_eq!(
+        kinds.iter().filter(|kind| *kind == "cameraFrame").count(),
+        1,
+        "{kinds:?}"
+    );
+    let (_, frame) = drawn(&harness, &page, "cameraFrame");
+    let jpeg = frame["src"]
+        .as_str()
+        .and_then(|src| src.strip_prefix("data:image/jpeg;base64,"))
+        .and_then(|data| base64::engine::general_purpose::STANDARD.decode(data).ok())
+        .expect("a JPEG data URL");
+    let preview = image::load_from_memory(&jpeg).expect("a JPEG");
+    assert_eq!((preview.width(), preview.height()), (240, 240));
+}
+
+#[test]
+fn drawn_frames_are_followed_by_the_next_and_wide_frames_shrink() {
+    let wide = ScanImage::from_luma(1280, 720, vec![255; 1280 * 720]).expect("image");
+    let (harness, page) = camera_harness(recorded(vec![wide]), Duration::from_secs(60));
+    let call_id = harness.send(&page, "scan", json!({}));
+    let (preview_id, _) = drawn(&harness, &page, "cameraPreview");
+    let mut answered = Vec::new();
+    while answered.len() < 3 {
+        let next = ui_requests(&harness, &page)
+            .into_iter()
+            .find(|(id, request)| request["type"] == "cameraFrame" && !answered.contains(id));
+        if let Some((ui_id, frame)) = next {
+            let jpeg = frame["src"]
+                .as_str()
+                .and_then(|src| src.strip_prefix("data:image/jpeg;base64,"))
+                .and_then(|data| base64::engine::general_purpose::STANDARD.decode(data).ok())
+                .expect("a JPEG data URL");
+            let preview = image::load_from_memory(&jpeg).expect("a JPEG");
+            assert_eq!((preview.width(), preview.height()), (320, 180));
+            answered.push(ui_id);
+            let drawn = FromPage::UiResult {
+                ui_id,
+                result: json!({}),
+            };
+            harness.container.receive(page.id, &page.origin, drawn);
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let cancel = FromPage::UiResult {
+        ui_id: preview_id,
+        result: json!({"cancel": true}),
+    };
+    harness.container.receive(page.id, &page.origin, cancel);
+    let error = harness.wait(&page, call_id).expect_err("cancelled");
+    assert_eq!(error["error"], 10, "{error}");
+}
+
+#[test]
+fn a_camera_scan_without_a_code_fails_after_its_time_limit() {
+    let (harness, page) = camera_harness(recorded(vec![blank()]), Duration::from_millis(300));
+    let error = harness
+        .call(&page, "scanCode", json!({}))
+        .expect_err("no code");
+    assert_eq!(error["error"], 11, "{error}");
+    assert!(
+        error["errorMessage"]
+            .as_str()
+            .is_some_and(|m| m.contains("within 0.3 s")),
+        "{error}"
+    );
+    let (_, last) = ui_requests(&harness, &page).pop().expect("UI drawn");
+    assert_eq!(last["type"], "hideCameraPreview");
+}
+
+/// A camera that is not there, as a V4L2 device that cannot be opened.
+struct Unplugged;
+
+impl Camera for Unplugged {
+    fn open(&self) -> Result<Box<dyn FrameSource>, ApiError> {
+        Err(ApiError::unknown(
+            "cannot open the camera /dev/video7: unplugged",
+        ))
+    }
+}
+
+#[test]
+fn a_camera_that_cannot_open_falls_back_to_the_picture_chooser() {
+    let (harness, page) = camera_harness(Arc::new(Unplugged), Duration::from_secs(60));
+    let sheet = json!({"type": "scanImage", "title": "Scan: choose a picture of the code"});
+    let error = show(&harness, &page, "scan", json!({}), &sheet, json!({}))
+        .expect_err("cancelled in the chooser");
+    assert_eq!(error["error"], 10, "{error}");
+}
+
+#[test]
+fn recorded_sequences_refuse_bad_folders_and_rates() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let missing = dir.path().join("missing");
+    let error = RecordedFrames::from_dir(&missing, 10).expect_err("no folder");
+    assert!(error.message.contains("missing"), "{}", error.message);
+    std::fs::write(dir.path().join("notes.txt"), "not a frame").expect("file");
+    let error = RecordedFrames::from_dir(dir.path(), 10).expect_err("no frames");
+    assert!(error.message.contains("no .png"), "{}", error.message);
+    std::fs::write(dir.path().join("0001.png"), "not a png").expect("file");
+    let error = RecordedFrames::from_dir(dir.path(), 10).expect_err("a broken frame");
+    assert!(
+        error.message.contains("0001.png") && error.message.contains("cannot read the image"),
+        "{}",
+        error.message
+    );
+    let code = picture("frame", BarcodeFormat::QR_CODE, 2);
+    image::GrayImage::from_raw(code.width, code.height, code.luma)
+        .expect("image")
+        .save(dir.path().join("0001.png"))
+        .expect("PNG");
+    let frames = RecordedFrames::from_dir(dir.path(), 10).expect("one frame");
+    assert_eq!(frames.len(), 1);
+    assert!(RecordedFrames::new(vec![blank()], 0).is_err());
+    assert!(RecordedFrames::new(Vec::new(), 10).is_err());
 }

@@ -1,117 +1,23 @@
 //! `scan` (Alipay) and `scanCode` (WeChat): decode a QR code or barcode from an image the
-//! host provides — the simulator's file chooser, a `--scan-image` file, or a test scenario.
+//! host provides — live frames of a camera (`camera`), the simulator's file chooser, a
+//! `--scan-image` file, or a test scenario.
 
 use std::collections::HashSet;
-use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
 use base64::Engine as _;
 use serde_json::{Value, json};
 
+mod camera;
 mod decode;
+mod picture;
 
+pub use camera::{Camera, FrameSource, PREVIEW_FPS, RecordedFrames};
 pub use decode::{CodeFormat, DecodeOptions, ScannedCode};
+pub use picture::{SCAN_CANCELLED, SCAN_FAILED, ScanImage};
 
 use crate::{ApiCall, ApiError, Args, Dialect, JsApi, Permission, Registry, Reply, UiRequest};
-
-/// Code of a scan the user cancelled (both platforms).
-pub const SCAN_CANCELLED: i64 = 10;
-/// Code of a scan that found no code of the requested kinds.
-pub const SCAN_FAILED: i64 = 11;
-
-/// Largest image accepted, in pixels.
-const MAX_PIXELS: u64 = 40_000_000;
-
-/// A greyscale image to scan.
-#[derive(Clone, PartialEq, Eq)]
-pub struct ScanImage {
-    width: u32,
-    height: u32,
-    luma: Vec<u8>,
-}
-
-impl std::fmt::Debug for ScanImage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ScanImage")
-            .field("width", &self.width)
-            .field("height", &self.height)
-            .finish_non_exhaustive()
-    }
-}
-
-impl ScanImage {
-    /// An image from 8-bit luminance rows (`width * height` bytes, top row first).
-    pub fn from_luma(width: u32, height: u32, luma: Vec<u8>) -> Result<Self, ApiError> {
-        let pixels = u64::from(width) * u64::from(height);
-        if width == 0 || height == 0 || pixels > MAX_PIXELS {
-            return Err(ApiError::new(
-                SCAN_FAILED,
-                format!(
-                    "the image is {width}x{height}; it must be non-empty and at most {MAX_PIXELS} pixels"
-                ),
-            ));
-        }
-        if luma.len() as u64 != pixels {
-            return Err(ApiError::new(
-                SCAN_FAILED,
-                format!(
-                    "{} luminance bytes for a {width}x{height} image",
-                    luma.len()
-                ),
-            ));
-        }
-        Ok(Self {
-            width,
-            height,
-            luma,
-        })
-    }
-
-    /// An image from PNG or JPEG bytes.
-    pub fn from_encoded(bytes: &[u8]) -> Result<Self, ApiError> {
-        let image = image::load_from_memory(bytes)
-            .map_err(|e| ApiError::new(SCAN_FAILED, format!("cannot read the image: {e}")))?;
-        let grey = image.into_luma8();
-        let (width, height) = grey.dimensions();
-        Self::from_luma(width, height, grey.into_raw())
-    }
-
-    /// An image from a PNG or JPEG file.
-    pub fn from_file(path: &Path) -> Result<Self, ApiError> {
-        let bytes = std::fs::read(path).map_err(|e| {
-            ApiError::new(SCAN_FAILED, format!("cannot read {}: {e}", path.display()))
-        })?;
-        Self::from_encoded(&bytes)
-    }
-
-    /// Width in pixels.
-    pub fn width(&self) -> u32 {
-        self.width
-    }
-
-    /// Height in pixels.
-    pub fn height(&self) -> u32 {
-        self.height
-    }
-
-    /// The code `scan` / `scanCode` answer for this picture: of the codes the first
-    /// successful attempt finds, the one nearest the picture's centre (where a camera is
-    /// aimed); `None` when no code of `options.formats` is found within the budget.
-    pub fn decode(&self, options: &DecodeOptions) -> Option<ScannedCode> {
-        let (cx, cy) = (self.width as f32 / 2.0, self.height as f32 / 2.0);
-        let distance = |code: &ScannedCode| (code.center.0 - cx).hypot(code.center.1 - cy);
-        decode::decode_first(self.width, self.height, &self.luma, options)
-            .into_iter()
-            .min_by(|a, b| distance(a).total_cmp(&distance(b)))
-    }
-
-    /// Every code of `options.formats` in the picture, each once, in the order found
-    /// (for hosts that show all the codes in a picture). Runs the whole attempt chain
-    /// within `options.budget`.
-    pub fn decode_all(&self, options: &DecodeOptions) -> Vec<ScannedCode> {
-        decode::decode_all(self.width, self.height, &self.luma, options)
-    }
-}
 
 /// What the app asked to scan for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -190,22 +96,28 @@ impl Kind {
     }
 }
 
-/// Decodes the code `scan` answers of one of `kinds` in `image`.
-fn decode(image: &ScanImage, kinds: &HashSet<Kind>) -> Result<ScannedCode, ApiError> {
-    let options = DecodeOptions {
+/// The decoder options for codes of `kinds`.
+fn decode_options(kinds: &HashSet<Kind>) -> DecodeOptions {
+    DecodeOptions {
         formats: CodeFormat::ALL
             .into_iter()
             .filter(|format| kinds.contains(&Kind::of(*format)))
             .collect(),
         ..DecodeOptions::default()
-    };
+    }
+}
+
+/// Decodes the code `scan` answers of one of `kinds` in `image`.
+fn decode(image: &ScanImage, kinds: &HashSet<Kind>) -> Result<ScannedCode, ApiError> {
     image
-        .decode(&options)
+        .decode(&decode_options(kinds))
         .ok_or_else(|| ApiError::new(SCAN_FAILED, "no code of the requested kinds in the image"))
 }
 
 struct ScanApi {
     source: Option<Arc<dyn ScanSource>>,
+    camera: Option<Arc<dyn Camera>>,
+    camera_time_limit: Duration,
 }
 
 impl JsApi for ScanApi {
@@ -219,38 +131,78 @@ impl JsApi for ScanApi {
             Ok(checked) => checked,
             Err(error) => return reply.send(Err(error)),
         };
-        let dialect = call.caller.dialect;
         let runtime = match crate::network::shared_runtime() {
             Ok(runtime) => runtime,
             Err(error) => return reply.send(Err(error)),
         };
-        let Some(source) = self.source.clone() else {
-            // No camera stand-in from the host: the user picks a picture on the device.
-            let title = "Scan: choose a picture of the code".to_owned();
-            let picked = Reply::new(move |answer| {
-                // Decoding blocks: off the thread that answers the UI.
-                runtime.spawn_blocking(move || {
-                    let image = answer.and_then(|answer| picked_image(&answer));
-                    reply.send(match image {
-                        Ok(None) => Err(ApiError::new(SCAN_CANCELLED, "cancel")),
-                        Ok(Some(image)) => read_code(&image, &kinds, dialect),
-                        Err(error) => Err(error),
-                    });
-                });
-            });
-            return call
-                .device
-                .show_ui(call.caller.page, UiRequest::ScanImage { title }, picked);
+        let source = self.source.clone();
+        let Some(camera) = self.camera.clone() else {
+            return pictures(source, &call, request, kinds, reply);
         };
-        // Asking the host (a file chooser) and decoding both block: off the caller's thread.
+        let time_limit = self.camera_time_limit;
+        // The camera scan blocks until a code, a cancel or the time limit: off the caller's
+        // thread.
         runtime.spawn_blocking(move || {
-            reply.send(match source.image(&request) {
-                Ok(None) => Err(ApiError::new(SCAN_CANCELLED, "cancel")),
-                Ok(Some(image)) => read_code(&image, &kinds, dialect),
-                Err(error) => Err(error),
-            });
+            let preview = camera::Preview {
+                device: call.device.clone(),
+                page: call.caller.page,
+            };
+            let dialect = call.caller.dialect;
+            match camera::scan(camera, &preview, &decode_options(&kinds), time_limit) {
+                camera::Ending::Found(code) => reply.send(Ok(shaped(dialect, &code))),
+                camera::Ending::Cancelled => {
+                    reply.send(Err(ApiError::new(SCAN_CANCELLED, "cancel")));
+                }
+                camera::Ending::Failed(error) => reply.send(Err(error)),
+                camera::Ending::Unavailable(error) => {
+                    tracing::warn!(error = %error.message, "no camera: scanning a picture instead");
+                    pictures(source, &call, request, kinds, reply);
+                }
+            }
         });
     }
+}
+
+/// Scans a picture: the host's `source`, or without one a picture the user picks on the
+/// device.
+fn pictures(
+    source: Option<Arc<dyn ScanSource>>,
+    call: &ApiCall,
+    request: ScanRequest,
+    kinds: HashSet<Kind>,
+    reply: Reply,
+) {
+    let dialect = call.caller.dialect;
+    let runtime = match crate::network::shared_runtime() {
+        Ok(runtime) => runtime,
+        Err(error) => return reply.send(Err(error)),
+    };
+    let Some(source) = source else {
+        // No camera stand-in from the host: the user picks a picture on the device.
+        let title = "Scan: choose a picture of the code".to_owned();
+        let picked = Reply::new(move |answer| {
+            // Decoding blocks: off the thread that answers the UI.
+            runtime.spawn_blocking(move || {
+                let image = answer.and_then(|answer| picked_image(&answer));
+                reply.send(match image {
+                    Ok(None) => Err(ApiError::new(SCAN_CANCELLED, "cancel")),
+                    Ok(Some(image)) => read_code(&image, &kinds, dialect),
+                    Err(error) => Err(error),
+                });
+            });
+        });
+        return call
+            .device
+            .show_ui(call.caller.page, UiRequest::ScanImage { title }, picked);
+    };
+    // Asking the host (a file chooser) and decoding both block: off the caller's thread.
+    runtime.spawn_blocking(move || {
+        reply.send(match source.image(&request) {
+            Ok(None) => Err(ApiError::new(SCAN_CANCELLED, "cancel")),
+            Ok(Some(image)) => read_code(&image, &kinds, dialect),
+            Err(error) => Err(error),
+        });
+    });
 }
 
 /// The code in `image` of one of `kinds`, as the caller's dialect shapes a scan result.
@@ -337,12 +289,19 @@ fn shaped(dialect: Dialect, code: &ScannedCode) -> Value {
     }
 }
 
-pub(crate) fn register(registry: &mut Registry, source: Option<&Arc<dyn ScanSource>>) {
+pub(crate) fn register(
+    registry: &mut Registry,
+    source: Option<&Arc<dyn ScanSource>>,
+    camera: Option<&Arc<dyn Camera>>,
+    camera_time_limit: Duration,
+) {
     for name in ["scan", "scanCode"] {
         registry.register(
             name,
             ScanApi {
                 source: source.cloned(),
+                camera: camera.cloned(),
+                camera_time_limit,
             },
         );
     }

@@ -35,6 +35,14 @@ pub(crate) struct RunArgs {
     /// The image `scan` / `scanCode` read, standing in for the camera (PNG or JPEG).
     #[arg(long, value_name = "FILE")]
     pub(crate) scan_image: Option<PathBuf>,
+    /// The V4L2 camera `scan` / `scanCode` show and decode live (default: the first
+    /// /dev/video*, unless --scan-image is given); the picture stays the fallback.
+    #[arg(long, value_name = "DEVICE", conflicts_with = "camera_frames")]
+    pub(crate) camera: Option<PathBuf>,
+    /// A folder of PNG/JPEG frames played in name order, 10 a second, in a loop, standing
+    /// in for the camera.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) camera_frames: Option<PathBuf>,
     /// Mini-programs: run without a window and print the current page's rendered HTML.
     #[arg(long)]
     pub(crate) headless: bool,

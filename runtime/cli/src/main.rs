@@ -1,6 +1,7 @@
 //! `capsule`: the Capsule simulator and tools.
 
 mod args;
+mod camera;
 mod channel_commands;
 mod diagnostics;
 mod mini_commands;
@@ -327,9 +328,10 @@ fn run(args: &RunArgs, data_dir: Option<&Path>) -> Result<i32> {
         None => None,
     };
     let profile = DeviceProfile::named(&args.device).context("unknown device")?;
+    // Bad arguments (a --camera-frames folder) fail before a window opens.
+    let builder = container_builder(args, profile, data_dir)?;
     let window = Window::open(args, &app, profile)?;
-    let container =
-        container_builder(args, profile, data_dir)?.build(Arc::new(window.handle.clone()));
+    let container = builder.build(Arc::new(window.handle.clone()));
     let Window {
         host,
         handle,

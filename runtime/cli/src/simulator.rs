@@ -138,7 +138,7 @@ impl Window {
 }
 
 /// The container `run` uses: the device, the data folder, developer mode for app folders
-/// (they may also reach http://localhost) and the scan image.
+/// (they may also reach http://localhost), the scan image and the camera.
 pub(crate) fn container_builder(
     args: &RunArgs,
     profile: DeviceProfile,
@@ -148,8 +148,17 @@ pub(crate) fn container_builder(
         .device(profile)
         .data_dir(package_commands::data_dir(data_dir)?)
         .developer_mode(args.app.is_dir());
-    Ok(match &args.scan_image {
+    let builder = match &args.scan_image {
         Some(image) => builder.scan_source(Arc::new(ImageFileSource(image.clone()))),
+        None => builder,
+    };
+    let camera = crate::camera::camera(
+        args.camera.as_deref(),
+        args.camera_frames.as_deref(),
+        args.scan_image.is_some(),
+    )?;
+    Ok(match camera {
+        Some(camera) => builder.camera(camera),
         None => builder,
     })
 }

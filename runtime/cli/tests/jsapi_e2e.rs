@@ -186,6 +186,75 @@ fn simulator_scans_the_scan_image() {
 }
 
 #[test]
+fn simulator_scans_camera_frames_in_a_preview_sheet() {
+    let frames = tempfile::tempdir().expect("tempdir");
+    // Two seconds of an empty view (10 frames a second), then the code.
+    for index in 0..20 {
+        image::GrayImage::from_pixel(200, 150, image::Luma([255]))
+            .save(frames.path().join(format!("{index:04}.png")))
+            .expect("PNG written");
+    }
+    write_qr_png("capsule-camera-e2e", &frames.path().join("0020.png"));
+    let app = app("camera-e2e", &["scan"], &[]);
+    let data = tempfile::tempdir().expect("data dir");
+    // Looks at the sheet while the scan runs, then at what is left once it has resolved.
+    let script = format!(
+        r#"{CALL}
+        const shadow = () => {{ const ui = document.querySelector("capsule-ui"); return ui && ui.shadowRoot; }};
+        const scanned = call('scan', {{ type: 'qr' }});
+        let seen = null;
+        for (let i = 0; i < 250 && !seen; i++) {{
+            const sheet = shadow() && shadow().querySelector(".camera");
+            const frame = sheet && sheet.querySelector("img.preview");
+            if (frame && frame.src.startsWith("data:image/jpeg;base64,") && frame.naturalWidth > 0) {{
+                seen = {{ title: sheet.querySelector(".title").textContent, width: frame.naturalWidth }};
+            }} else {{
+                await new Promise((resolve) => setTimeout(resolve, 20));
+            }}
+        }}
+        const result = await scanned;
+        return {{ seen, result, left: Boolean(shadow().querySelector(".camera")) }};
+        "#
+    );
+    let value = exec_with(
+        app.path(),
+        &script,
+        &[("CAPSULE_DATA_DIR", data.path())],
+        &["--camera-frames".as_ref(), frames.path().as_os_str()],
+    );
+    assert_eq!(
+        value["seen"]["title"], "Scan: aim the camera at the code",
+        "{value}"
+    );
+    assert_eq!(value["seen"]["width"], 200, "{value}");
+    assert_eq!(value["result"]["code"], "capsule-camera-e2e", "{value}");
+    assert_eq!(value["left"], false, "the sheet closes: {value}");
+}
+
+#[test]
+fn a_camera_frames_folder_without_frames_is_refused() {
+    let frames = tempfile::tempdir().expect("tempdir");
+    let app = app("camera-empty-e2e", &["scan"], &[]);
+    let data = tempfile::tempdir().expect("data dir");
+    let output = Command::new(env!("CARGO_BIN_EXE_capsule"))
+        .arg("run")
+        .arg(app.path())
+        .arg("--camera-frames")
+        .arg(frames.path())
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env("CAPSULE_DATA_DIR", data.path())
+        .output()
+        .expect("capsule runs");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("--camera-frames") && stderr.contains("no .png, .jpg or .jpeg frames"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn without_a_scan_image_the_simulator_asks_for_a_picture() {
     let dir = tempfile::tempdir().expect("tempdir");
     let code = dir.path().join("code.png");
