@@ -165,20 +165,27 @@
     return track(uiId, box, shown);
   }
 
+  // A sheet at the bottom over a mask, with its title if it has one; a tap on the mask
+  // removes it and calls `dismissed` (when given). Returns the layer and the sheet.
+  const bottomSheet = (className, role, title, dismissed) => {
+    const box = layer("sheet-layer");
+    const mask = text("div", "mask", "");
+    if (dismissed) mask.addEventListener("click", () => { box.remove(); dismissed(); });
+    const sheet = text("div", className ? "sheet " + className : "sheet", "");
+    sheet.setAttribute("role", role);
+    if (title) sheet.appendChild(text("div", "title", title));
+    box.append(mask, sheet);
+    return { box, sheet };
+  };
+
   function actionSheet(uiId, request) {
     let box = null;
     const shown = new Promise((resolve) => {
-      box = layer("sheet-layer");
-      const mask = text("div", "mask", "");
-      mask.addEventListener("click", () => { box.remove(); resolve({ index: -1 }); });
-      box.appendChild(mask);
-      const sheet = text("div", "sheet", "");
-      sheet.setAttribute("role", "menu");
-      if (request.title) sheet.appendChild(text("div", "title", request.title));
+      let sheet;
+      ({ box, sheet } = bottomSheet("", "menu", request.title, () => resolve({ index: -1 })));
       request.items.forEach((item, index) =>
         sheet.appendChild(button("button item", item, box, resolve, { index })));
       sheet.appendChild(button("button cancel", request.cancelText, box, resolve, { index: -1 }));
-      box.appendChild(sheet);
     });
     return track(uiId, box, shown);
   }
@@ -187,13 +194,8 @@
   function scanImage(uiId, request) {
     let box = null;
     const shown = new Promise((resolve) => {
-      box = layer("sheet-layer");
-      const mask = text("div", "mask", "");
-      mask.addEventListener("click", () => { box.remove(); resolve({}); });
-      box.appendChild(mask);
-      const sheet = text("div", "sheet scan", "");
-      sheet.setAttribute("role", "dialog");
-      sheet.appendChild(text("div", "title", request.title));
+      let sheet;
+      ({ box, sheet } = bottomSheet("scan", "dialog", request.title, () => resolve({})));
       const input = document.createElement("input");
       input.type = "file";
       input.accept = "image/*";
@@ -212,7 +214,6 @@
       const choose = text("button", "button choose", "Choose a picture\u2026");
       choose.addEventListener("click", () => input.click());
       sheet.append(input, choose, button("button cancel", "Cancel", box, resolve, {}));
-      box.appendChild(sheet);
     });
     return track(uiId, box, shown);
   }
@@ -223,16 +224,12 @@
     hideCameraPreview();
     let box = null;
     const shown = new Promise((resolve) => {
-      box = layer("sheet-layer");
-      box.appendChild(text("div", "mask", ""));
-      const sheet = text("div", "sheet camera", "");
-      sheet.setAttribute("role", "dialog");
-      sheet.appendChild(text("div", "title", request.title));
+      let sheet;
+      ({ box, sheet } = bottomSheet("camera", "dialog", request.title, null));
       const frame = document.createElement("img");
       frame.className = "preview";
       frame.alt = "camera preview";
       sheet.append(frame, button("button cancel", "Cancel", box, resolve, { cancel: true }));
-      box.appendChild(sheet);
       camera = { box, frame, resolve };
     });
     shown.then(() => { if (camera && camera.box === box) camera = null; });
