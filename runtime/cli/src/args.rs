@@ -66,7 +66,7 @@ pub(crate) struct RunArgs {
 #[derive(clap::Args)]
 pub(crate) struct LimitArgs {
     /// Mini-programs: the memory the app's logic may hold, in MiB (default: the device's
-    /// budget: iphone-8 256, iphone-12 and pixel-5 512, ipad 1024). An app over it is
+    /// budget: iphone-8 256, ipad 1024, the others 512). An app over it is
     /// stopped; memory warnings come at 60, 75 and 90 %.
     #[arg(long, value_name = "MiB", value_parser = parse_memory_budget)]
     memory_budget: Option<u64>,
