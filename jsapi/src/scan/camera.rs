@@ -1,8 +1,10 @@
 //! Live scanning: frames from a [`Camera`] are decoded as they come while the window shows
 //! them in a preview sheet.
 //!
-//! A capture thread opens the camera and reads frames; each frame replaces the one waiting
-//! to be decoded, so frames that arrive while a decode runs are skipped. The scan stops at
+//! A capture thread opens the camera and reads frames. From a live camera each frame replaces
+//! the one waiting to be decoded, so frames that arrive while a decode runs are skipped; a
+//! recorded sequence waits for the decoder instead, so every frame is decoded in turn and a
+//! replay gives the same result on a fast machine and a slow one. The scan stops at
 //! the first code, when the user cancels the preview, when the camera fails, or after the
 //! time limit. The preview is three [`UiRequest`]s: `CameraPreview` (the sheet, answered
 //! `{"cancel": true}` when the user cancels it), `CameraFrame` (one frame as a small JPEG
@@ -34,6 +36,12 @@ const MAX_RECORDED_FRAMES: usize = 1000;
 pub trait FrameSource {
     /// The next frame, blocking until it arrives; `None` when the source has ended.
     fn next_frame(&mut self) -> Result<Option<ScanImage>, ApiError>;
+
+    /// Whether frames keep coming while a decode runs (a camera: the decoder skips the ones it
+    /// had no time for) or the source waits until the last one was taken (a recording).
+    fn is_live(&self) -> bool {
+        true
+    }
 }
 
 /// A camera that can be opened for one scan at a time. `open` runs on the capture thread,
@@ -140,10 +148,15 @@ struct Playback {
 impl FrameSource for Playback {
     fn next_frame(&mut self) -> Result<Option<ScanImage>, ApiError> {
         std::thread::sleep(self.due.saturating_duration_since(Instant::now()));
-        self.due += self.period;
+        // After waiting for the decoder, the next frame is one period from now, not a burst.
+        self.due = self.due.max(Instant::now()) + self.period;
         let frame = self.frames[self.next % self.frames.len()].clone();
         self.next += 1;
         Ok(Some(frame))
+    }
+
+    fn is_live(&self) -> bool {
+        false
     }
 }
 
@@ -263,6 +276,8 @@ fn decode_frames(
                     return Ending::Cancelled;
                 }
                 if let Some(frame) = state.latest.take() {
+                    // A recording waits for this to read its next frame.
+                    shared.wake.notify_all();
                     break frame;
                 }
                 if let Some(error) = state.ended.take() {
@@ -326,14 +341,19 @@ fn capture(camera: &dyn Camera, shared: &Arc<Shared>, device: &dyn Device, page:
     let drawn = Arc::new(AtomicBool::new(true));
     let interval = Duration::from_secs(1) / PREVIEW_FPS;
     let mut last_preview: Option<Instant> = None;
+    let live = frames.is_live();
     loop {
-        if shared
-            .state
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .stop
         {
-            return;
+            let mut state = shared.state.lock().unwrap_or_else(PoisonError::into_inner);
+            while !live && state.latest.is_some() && !state.stop {
+                state = shared
+                    .wake
+                    .wait(state)
+                    .unwrap_or_else(PoisonError::into_inner);
+            }
+            if state.stop {
+                return;
+            }
         }
         let frame = match frames.next_frame() {
             Ok(Some(frame)) => frame,
