@@ -147,6 +147,7 @@ pub(crate) fn start(
                 shown: None,
                 loaded: false,
                 in_background: false,
+                own_moves: std::collections::VecDeque::new(),
                 sent_seq: 0,
                 render_seq: 0,
                 rendered_seq: 0,
@@ -406,6 +407,10 @@ struct Session {
     loaded: bool,
     /// Whether the user left the app for the home screen (its pages heard `onHide`).
     in_background: bool,
+    /// The [`ContainerEvent::Backgrounded`] / `Foregrounded` events this session caused
+    /// itself and has already acted on, oldest first: they arrive later, possibly after the
+    /// next move, and must not move the app again.
+    own_moves: std::collections::VecDeque<bool>,
     sent_seq: u64,
     render_seq: u64,
     rendered_seq: u64,
@@ -1085,6 +1090,7 @@ impl Session {
             Control::Background(background, answer) => {
                 let moved = self.container.set_background(self.page, background);
                 if moved {
+                    self.own_moves.push_back(background);
                     self.moved_to_background(background);
                 }
                 let outcome = if moved {

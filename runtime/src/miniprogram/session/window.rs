@@ -51,10 +51,10 @@ impl Session {
                 self.on_page_message(&message);
             }
             ContainerEvent::Backgrounded(page) if page == self.page => {
-                self.moved_to_background(true);
+                self.container_moved(true);
             }
             ContainerEvent::Foregrounded(page) if page == self.page => {
-                self.moved_to_background(false);
+                self.container_moved(false);
             }
             _ => {}
         }
@@ -237,6 +237,16 @@ impl Session {
     /// The app went to the background or came back (the home key, a tester's step, the
     /// host): the logic calls the top page's and the app's `onHide`, or `onShow`. Nothing
     /// happens when the session already knows.
+    /// The container reports the app moved (the window's home key, or a move this session
+    /// made itself, which it has already acted on).
+    fn container_moved(&mut self, background: bool) {
+        if self.own_moves.front() == Some(&background) {
+            self.own_moves.pop_front();
+        } else {
+            self.moved_to_background(background);
+        }
+    }
+
     pub(super) fn moved_to_background(&mut self, background: bool) {
         if self.in_background == background {
             return;
