@@ -136,14 +136,25 @@
     return Promise.resolve({});
   }
 
+  // A loading asked for with a delay, not shown yet: hiding it first means it never shows.
+  let delayedLoading = null;
   function loading(request) {
-    const box = layer();
-    box.appendChild(text("div", "mask clear", ""));
-    const card = text("div", "toast shown", request.content);
-    card.prepend(text("span", "spinner", ""));
-    box.appendChild(card);
-    showNotice("loading", box);
+    clearTimeout(delayedLoading);
+    const show = () => {
+      const box = layer();
+      box.appendChild(text("div", "mask clear", ""));
+      const card = text("div", "toast shown", request.content);
+      card.prepend(text("span", "spinner", ""));
+      box.appendChild(card);
+      showNotice("loading", box);
+    };
+    if (request.delayMs > 0) delayedLoading = setTimeout(show, request.delayMs);
+    else show();
     return Promise.resolve({});
+  }
+  function hideLoading() {
+    clearTimeout(delayedLoading);
+    return hideNotice("loading");
   }
 
   function dialog(uiId, title, content, buttons) {
@@ -257,7 +268,7 @@
       case "toast": return toast(request);
       case "hideToast": return hideNotice("toast");
       case "loading": return loading(request);
-      case "hideLoading": return hideNotice("loading");
+      case "hideLoading": return hideLoading();
       case "alert": return dialog(uiId, request.title, request.content, [["button", request.buttonText, {}]]);
       case "modal": return dialog(uiId, request.title, request.content, [
         ...(request.showCancel ? [["button cancel", request.cancelText, { confirm: false }]] : []),

@@ -34,6 +34,21 @@ impl<'a> Args<'a> {
             .filter(|value| !value.is_null())
     }
 
+    /// The API the arguments are for, as error messages name it.
+    pub fn api(&self) -> &'a str {
+        self.api
+    }
+
+    /// A field of any type, `None` when absent or `null`.
+    pub fn value(&self, name: &str) -> Option<&'a Value> {
+        self.field(name)
+    }
+
+    /// The whole parameter object (`None` when the call passed none).
+    pub fn fields(&self) -> Option<&'a Map<String, Value>> {
+        self.fields
+    }
+
     /// An optional string field, at most `max_len` bytes long.
     pub fn opt_str(&self, name: &str, max_len: usize) -> Result<Option<&'a str>, ApiError> {
         match self.field(name) {

@@ -17,6 +17,7 @@ impl Registry {
         let mut registry = Self::new();
         crate::builtins::register(&mut registry);
         crate::ui::register(&mut registry);
+        crate::window::register(&mut registry);
         let store = Arc::new(crate::storage::Store::new(
             config.data_dir.clone(),
             config.storage_limits,

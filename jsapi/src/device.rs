@@ -133,10 +133,13 @@ pub enum UiRequest {
         cancel_text: String,
     },
     /// A spinner with a message over a mask that blocks the page, until
-    /// [`UiRequest::HideLoading`]; answered `{}` once shown.
+    /// [`UiRequest::HideLoading`]; answered `{}` at once.
+    #[serde(rename_all = "camelCase")]
     Loading {
         /// The text under the spinner; may be empty.
         content: String,
+        /// Milliseconds before it shows; a `HideLoading` before then means it never does.
+        delay_ms: u64,
     },
     /// Hides the loading spinner, if any; answered `{}`.
     HideLoading,
@@ -244,6 +247,14 @@ pub trait Device: Send + Sync {
     /// loading, page chrome) or dismissed (alert, modal, action sheet) with the page's answer
     /// (see each [`UiRequest`] variant). A host that cannot show it answers with an error.
     fn show_ui(&self, page: u64, request: UiRequest, reply: Reply);
+
+    /// Carries out `request` on the window stack of page `page` (Nebula's H5 window APIs)
+    /// and answers `reply` with its result. Hosts without windows keep this default, which
+    /// answers that they have none.
+    fn window(&self, page: u64, request: crate::window_request::WindowRequest, reply: Reply) {
+        let _ = (page, request);
+        reply.send(Err(crate::ApiError::unknown("this host has no windows")));
+    }
 
     /// Delivers native event `name` (for example `taskProgress`) to page `page`. Hosts that
     /// cannot deliver events keep this default, which drops them.

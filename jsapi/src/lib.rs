@@ -44,6 +44,8 @@ mod storage;
 mod system;
 mod ui;
 pub mod value;
+mod window;
+mod window_request;
 
 pub use args::Args;
 pub use config::ApiConfig;
@@ -63,3 +65,7 @@ pub use scan::{
 };
 pub use storage::{StorageLimits, TOTAL_OVER_LIMIT, VALUE_TOO_LONG};
 pub use system::{Position, UNSUPPORTED_APIS};
+pub use window_request::{
+    BackBehavior, MAX_WINDOW_DATA_BYTES, OptionMenuChange, OptionMenuItem, PopTarget, Transparency,
+    WindowParams, WindowRequest,
+};

@@ -878,6 +878,8 @@ fn shaped(
 pub(crate) fn register(registry: &mut Registry, network: &Arc<Network>) {
     for (name, kind) in [
         ("request", Kind::Request),
+        // The older Alipay name, and Nebula's for H5 pages: the same call and shapes.
+        ("httpRequest", Kind::Request),
         ("downloadFile", Kind::Download),
         ("uploadFile", Kind::Upload),
     ] {

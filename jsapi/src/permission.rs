@@ -25,6 +25,11 @@ impl Permission {
     pub const FILES: Self = Self(Cow::Borrowed("files"));
     /// The device position.
     pub const LOCATION: Self = Self(Cow::Borrowed("location"));
+    /// An H5 app's windows: opening and closing them, their title bar and option menu, the
+    /// app's startup parameters and the session data its windows share.
+    pub const WINDOW: Self = Self(Cow::Borrowed("window"));
+    /// Opening another installed app (`startApp`).
+    pub const START_APP: Self = Self(Cow::Borrowed("startApp"));
 
     /// A permission for a host's own API group.
     pub fn custom(name: impl Into<String>) -> Self {

@@ -36,8 +36,14 @@ const DEFAULT_CANCEL: &str = "Cancel";
 type Build = fn(Dialect, &Args<'_>) -> Result<UiRequest, ApiError>;
 
 pub(crate) fn register(registry: &mut Registry) {
-    let apis: [(&str, Build, Answer); 20] = [
+    let apis: [(&str, Build, Answer); 21] = [
         ("showToast", toast, Answer::Done),
+        // Nebula's name for it, in Alipay's shape.
+        (
+            "toast",
+            |_, args| toast(Dialect::Alipay, args),
+            Answer::Done,
+        ),
         ("hideToast", |_, _| Ok(UiRequest::HideToast), Answer::Done),
         ("alert", alert, Answer::Done),
         ("confirm", confirm, Answer::Confirm),
@@ -100,7 +106,7 @@ pub(crate) fn register(registry: &mut Registry) {
 enum Answer {
     /// `{}`: shown, hidden or dismissed.
     Done,
-    /// Alipay `confirm`: `{confirm}`.
+    /// Alipay `confirm`: `{confirm}`, with Nebula's `ok` beside it.
     Confirm,
     /// WeChat `showModal`: `{confirm, cancel}`.
     Modal,
@@ -115,7 +121,7 @@ impl Answer {
         let confirmed = page["confirm"].as_bool().unwrap_or(false);
         match self {
             Self::Done => Ok(json!({})),
-            Self::Confirm => Ok(json!({ "confirm": confirmed })),
+            Self::Confirm => Ok(json!({ "confirm": confirmed, "ok": confirmed })),
             Self::Modal => Ok(json!({ "confirm": confirmed, "cancel": !confirmed })),
             Self::ActionSheet => match (dialect, page["index"].as_u64()) {
                 (Dialect::Alipay, index) => Ok(json!({ "index": index.map_or(-1, |i| i as i64) })),
@@ -188,7 +194,8 @@ fn toast(dialect: Dialect, args: &Args<'_>) -> Result<UiRequest, ApiError> {
                 Dialect::Wechat => "success, error, loading or none",
             };
             return Err(ApiError::invalid_param(format!(
-                "showToast: '{icon_field}' must be {allowed}, got '{other}'"
+                "{}: '{icon_field}' must be {allowed}, got '{other}'",
+                args.api()
             )));
         }
     };
@@ -201,12 +208,18 @@ fn toast(dialect: Dialect, args: &Args<'_>) -> Result<UiRequest, ApiError> {
     })
 }
 
-/// `alert({title, content, buttonText})`; Nebula's `message` and `button` are accepted too.
-fn alert(_: Dialect, args: &Args<'_>) -> Result<UiRequest, ApiError> {
-    let either = |primary: &str, alias: &str| match text(args, primary)? {
+/// The text field `primary`, else its other name `alias` (Nebula's H5 names for the fields of
+/// Alipay's mini-program APIs).
+fn either(args: &Args<'_>, primary: &str, alias: &str) -> Result<Option<String>, ApiError> {
+    match text(args, primary)? {
         Some(value) => Ok(Some(value)),
         None => text(args, alias),
-    };
+    }
+}
+
+/// `alert({title, content, buttonText})`; Nebula's `message` and `button` are accepted too.
+fn alert(_: Dialect, args: &Args<'_>) -> Result<UiRequest, ApiError> {
+    let either = |primary: &str, alias: &str| either(args, primary, alias);
     Ok(UiRequest::Alert {
         title: text(args, "title")?.unwrap_or_default(),
         content: either("content", "message")?.unwrap_or_default(),
@@ -214,14 +227,18 @@ fn alert(_: Dialect, args: &Args<'_>) -> Result<UiRequest, ApiError> {
     })
 }
 
-/// Alipay `confirm({title, content, confirmButtonText, cancelButtonText})`.
+/// Alipay `confirm({title, content, confirmButtonText, cancelButtonText})`; Nebula's
+/// `message`, `okButton` and `cancelButton` are accepted too.
 fn confirm(_: Dialect, args: &Args<'_>) -> Result<UiRequest, ApiError> {
+    let either = |primary: &str, alias: &str| either(args, primary, alias);
     Ok(UiRequest::Modal {
         title: text(args, "title")?.unwrap_or_default(),
-        content: text(args, "content")?.unwrap_or_default(),
+        content: either("content", "message")?.unwrap_or_default(),
         show_cancel: true,
-        confirm_text: text(args, "confirmButtonText")?.unwrap_or_else(|| DEFAULT_CONFIRM.into()),
-        cancel_text: text(args, "cancelButtonText")?.unwrap_or_else(|| DEFAULT_CANCEL.into()),
+        confirm_text: either("confirmButtonText", "okButton")?
+            .unwrap_or_else(|| DEFAULT_CONFIRM.into()),
+        cancel_text: either("cancelButtonText", "cancelButton")?
+            .unwrap_or_else(|| DEFAULT_CANCEL.into()),
     })
 }
 
@@ -236,13 +253,17 @@ fn modal(_: Dialect, args: &Args<'_>) -> Result<UiRequest, ApiError> {
     })
 }
 
-/// Alipay `showLoading({content})`; WeChat `showLoading({title})`, where `title` is required.
+/// Alipay `showLoading({content, delay})` (Nebula's `text` for `content`); WeChat
+/// `showLoading({title})`, where `title` is required.
 fn loading(dialect: Dialect, args: &Args<'_>) -> Result<UiRequest, ApiError> {
-    let content = match dialect {
-        Dialect::Alipay => text(args, "content")?.unwrap_or_default(),
-        Dialect::Wechat => required_text(args, "title")?,
+    let (content, delay_ms) = match dialect {
+        Dialect::Alipay => (
+            either(args, "content", "text")?.unwrap_or_default(),
+            args.opt_u64("delay", 0..=MAX_TOAST_MS)?.unwrap_or(0),
+        ),
+        Dialect::Wechat => (required_text(args, "title")?, 0),
     };
-    Ok(UiRequest::Loading { content })
+    Ok(UiRequest::Loading { content, delay_ms })
 }
 
 /// Alipay `showActionSheet({title, items, cancelButtonText})` (at most 30 items); WeChat
@@ -493,14 +514,28 @@ mod tests {
         assert_eq!(
             build(loading, Dialect::Alipay, &json!({"content": "Wait"})),
             Ok(UiRequest::Loading {
-                content: "Wait".into()
+                content: "Wait".into(),
+                delay_ms: 0
+            })
+        );
+        // Nebula's H5 names: `text`, and a delay before it shows.
+        assert_eq!(
+            build(
+                loading,
+                Dialect::Alipay,
+                &json!({"text": "Wait", "delay": 300})
+            ),
+            Ok(UiRequest::Loading {
+                content: "Wait".into(),
+                delay_ms: 300
             })
         );
         assert!(build(loading, Dialect::Alipay, &json!({})).is_ok());
         assert_eq!(
             build(loading, Dialect::Wechat, &json!({"title": "Wait"})),
             Ok(UiRequest::Loading {
-                content: "Wait".into()
+                content: "Wait".into(),
+                delay_ms: 0
             })
         );
         assert_eq!(code(loading, Dialect::Wechat, &json!({})), Some(2));
@@ -682,7 +717,7 @@ mod tests {
         let no = json!({"confirm": false});
         assert_eq!(
             Answer::Confirm.shape(Dialect::Alipay, &yes),
-            Ok(json!({"confirm": true}))
+            Ok(json!({"confirm": true, "ok": true}))
         );
         assert_eq!(
             Answer::Modal.shape(Dialect::Wechat, &no),

@@ -8,6 +8,9 @@
 (() => {
   "use strict";
   if (window.CapsuleJSBridge) return;
+  // What the container opened this page with (appId, url, the opener's parameters).
+  const startupParams = Object.freeze(window.__capsuleStartupParams || {});
+  delete window.__capsuleStartupParams;
 
   const post = (message) => window.ipc.postMessage(JSON.stringify(message));
   const pending = new Map();
@@ -85,13 +88,18 @@
   }
 
   // The simulator's home key, Ctrl+Shift+H: leaves the app for the home screen and comes
-  // back (the container decides; "lifecycle" messages say where the app is).
+  // back (the container decides; "lifecycle" messages say where the app is). Its back key,
+  // Alt+Left: the container fires the page's `back` event and goes back unless prevented.
   let inBackground = false;
   window.addEventListener("keydown", (event) => {
     if (event.ctrlKey && event.shiftKey && !event.altKey && (event.key === "H" || event.key === "h")) {
       event.preventDefault();
       event.stopImmediatePropagation();
       post({ kind: "lifecycle", background: !inBackground });
+    } else if (event.altKey && !event.ctrlKey && !event.shiftKey && event.key === "ArrowLeft") {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      post({ kind: "backKey" });
     }
   }, true);
 
@@ -107,9 +115,12 @@
         const event = new CustomEvent(message.name, { cancelable: true, detail: message.data });
         event.data = message.data;
         const proceed = document.dispatchEvent(event);
-        if (message.name === "back" && proceed && history.length > 1) history.back();
+        if (message.name === "back" && proceed) post({ kind: "backUnhandled", canGoBack: history.length > 1 });
         break;
       }
+      case "historyBack":
+        history.back();
+        break;
       case "ui": {
         const done = (result) => post({ kind: "uiResult", uiId: message.uiId, result: result || {} });
         window.__capsuleUi.show(message.request, message.uiId).then(done, () => done({}));
@@ -134,7 +145,7 @@
     }
   }
 
-  const bridge = Object.freeze({ call });
+  const bridge = Object.freeze({ call, startupParams });
   for (const name of ["CapsuleJSBridge", "AlipayJSBridge"]) {
     Object.defineProperty(window, name, { value: bridge, enumerable: true });
   }

@@ -16,11 +16,16 @@ use serde_json::Value;
 use crate::HostPolicy;
 
 /// The script every page of an app gets before its own scripts: the JSBridge
-/// (`CapsuleJSBridge`, `AlipayJSBridge`), the container UI drawn over the page and the
-/// mini-program page host (idle until the first `mp*` message).
-pub(crate) fn page_script() -> String {
+/// (`CapsuleJSBridge`, `AlipayJSBridge`, whose `startupParams` are `startup_params`), the
+/// container UI drawn over the page and the mini-program page host (idle until the first
+/// `mp*` message).
+pub(crate) fn page_script(startup_params: &Value) -> String {
+    let startup = match startup_params {
+        Value::Object(_) => startup_params.clone(),
+        _ => Value::Object(serde_json::Map::new()),
+    };
     format!(
-        "{}\n{}\n{}",
+        "window.__capsuleStartupParams = {startup};\n{}\n{}\n{}",
         include_str!("../assets/bridge.js"),
         capsule_components::CONTAINER_UI_SCRIPT,
         capsule_components::PAGE_HOST_SCRIPT
@@ -57,6 +62,15 @@ pub enum FromPage {
     Lifecycle {
         /// Whether the app is now in the background.
         background: bool,
+    },
+    /// The user pressed the back key (Alt+Left in the simulator) in the page.
+    BackKey,
+    /// The page's `back` event was not prevented: the container goes back as the window's
+    /// back behaviour says.
+    #[serde(rename_all = "camelCase")]
+    BackUnhandled {
+        /// Whether the page has history to go back to.
+        can_go_back: bool,
     },
     /// A `console.*` call or an uncaught error in the page.
     Console {
@@ -135,6 +149,8 @@ pub enum ToPage {
         /// Whether the app is now in the background.
         background: bool,
     },
+    /// Goes back one entry in the page's history.
+    HistoryBack,
     /// Container UI to draw over the page; answered with `FromPage::UiResult`.
     #[serde(rename_all = "camelCase")]
     Ui {

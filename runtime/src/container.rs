@@ -6,7 +6,10 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use capsule_jsapi::{ApiConfig, ApiError, Caller, Dialect, PermissionSet, Registry, Reply};
+use capsule_jsapi::{
+    ApiConfig, ApiError, BackBehavior, Caller, Dialect, PermissionSet, Registry, Reply,
+    WindowParams,
+};
 use capsule_logic::{ApiDispatch, StopReason};
 use capsule_packages::AppKind;
 use serde_json::Value;
@@ -15,9 +18,14 @@ use crate::bridge::{CallingApp, Dispatcher, FromPage, ToPage};
 use crate::device::SimulatedDevice;
 use crate::protocol::origin_of;
 use crate::{
-    App, DeviceProfile, Error, HostPolicy, PageId, PageSpec, RenderHost, Result,
+    App, DeviceProfile, Error, HostPolicy, PageId, PageSpec, RenderHost, Result, TitleBar,
     WebProcessGoneReason,
 };
+
+pub(crate) mod launcher;
+mod windows;
+
+use launcher::AppLauncher;
 
 /// A page whose web process ends again within this time of being reloaded after an earlier
 /// end is closed rather than reloaded once more, so a page that always crashes cannot loop.
@@ -100,12 +108,22 @@ pub enum ContainerEvent {
 }
 
 /// Builds a [`Container`].
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct ContainerBuilder {
     registry: Option<Registry>,
     policy: HostPolicy,
     profile: DeviceProfile,
     api_config: ApiConfig,
+    launcher: Option<Arc<dyn AppLauncher>>,
+}
+
+impl std::fmt::Debug for ContainerBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ContainerBuilder")
+            .field("policy", &self.policy)
+            .field("profile", &self.profile)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ContainerBuilder {
@@ -164,6 +182,14 @@ impl ContainerBuilder {
         self
     }
 
+    /// Opens the apps H5 pages ask for with `startApp`; without one, `startApp` answers
+    /// that no such app is installed.
+    #[must_use]
+    pub fn app_launcher(mut self, launcher: Arc<dyn AppLauncher>) -> Self {
+        self.launcher = Some(launcher);
+        self
+    }
+
     /// Keeps app data (storage, files) in `dir`.
     #[must_use]
     pub fn data_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
@@ -187,18 +213,25 @@ impl ContainerBuilder {
             policy: self.policy,
             device: device.clone(),
         };
-        Container {
+        let container = Container {
             inner: Arc::new(Inner {
                 dispatcher,
-                device,
+                device: device.clone(),
                 host,
                 pages: Mutex::default(),
                 ui_pages: Mutex::default(),
                 next_page: AtomicU64::new(1),
                 listeners: Mutex::default(),
                 reloads: Mutex::default(),
+                launcher: self.launcher,
             }),
-        }
+        };
+        let weak = Arc::downgrade(&container.inner);
+        device.handle_windows(Box::new(move |page, request, reply| match weak.upgrade() {
+            Some(inner) => Container { inner }.window_request(page, request, reply),
+            None => reply.send(Err(ApiError::unknown("the container has stopped"))),
+        }));
+        container
     }
 }
 
@@ -220,6 +253,8 @@ struct Inner {
     listeners: Mutex<Vec<Sender<ContainerEvent>>>,
     /// When each page was last reloaded because its web process ended.
     reloads: Mutex<HashMap<PageId, Instant>>,
+    /// Opens the apps `startApp` asks for.
+    launcher: Option<Arc<dyn AppLauncher>>,
 }
 
 struct OpenPage {
@@ -228,6 +263,8 @@ struct OpenPage {
     domains: Arc<[String]>,
     /// Whether the user left the app for the home screen.
     in_background: bool,
+    /// An H5 page's place in its app's stack of windows, and its title bar.
+    window: Option<H5Window>,
 }
 
 impl OpenPage {
@@ -238,8 +275,70 @@ impl OpenPage {
             declared: PermissionSet::from_names(app.manifest().permissions.apis.iter().cloned()),
             domains: app.manifest().permissions.domains.iter().cloned().collect(),
             in_background: false,
+            window: None,
         }
     }
+}
+
+/// An H5 page as a window of its app.
+struct H5Window {
+    /// The app's first window, which holds the stack.
+    root: PageId,
+    /// The URL the page shows (kept current as it navigates).
+    url: String,
+    title_bar: TitleBar,
+    /// Whether the title follows the document's `<title>`.
+    read_title: bool,
+    back_behavior: BackBehavior,
+    /// What the page reads as its startup parameters.
+    startup: serde_json::Map<String, Value>,
+    /// Only on the root: the app's windows, bottom first (the root among them), and the
+    /// session data they share.
+    stack: Vec<PageId>,
+    session_data: serde_json::Map<String, Value>,
+}
+
+impl H5Window {
+    /// The window of a page at `url` with `params`, over `root`'s stack (its own when it is
+    /// the first).
+    fn new(
+        root: PageId,
+        url: String,
+        params: &WindowParams,
+        startup: serde_json::Map<String, Value>,
+    ) -> Self {
+        Self {
+            root,
+            url,
+            title_bar: TitleBar {
+                visible: params.show_title_bar,
+                title: params.default_title.clone(),
+                transparent: params.transparent_title,
+                color: params.title_bar_color.clone(),
+                menu_visible: params.show_option_menu,
+                ..TitleBar::default()
+            },
+            read_title: params.read_title,
+            back_behavior: params.back_behavior,
+            startup,
+            stack: Vec::new(),
+            session_data: serde_json::Map::new(),
+        }
+    }
+}
+
+/// The `capsule://` URL of a page of `app` given as `url`: relative to the app's root, or
+/// absolute within the app's origin.
+fn page_url(app: &App, url: &str) -> std::result::Result<String, String> {
+    let root = format!("{}/", app.origin());
+    let base = url::Url::parse(&root).map_err(|e| e.to_string())?;
+    let joined = base
+        .join(url)
+        .map_err(|e| format!("'{url}' is not a URL: {e}"))?;
+    if origin_of(joined.as_str()) != origin_of(&root) {
+        return Err(format!("'{url}' is not a page of {}", app.id()));
+    }
+    Ok(joined.to_string())
 }
 
 /// Where a container keeps app data when the host names no directory: `$CAPSULE_DATA_DIR`,
@@ -275,18 +374,59 @@ impl Container {
         self.inner.device.set_profile(profile);
     }
 
-    /// Opens `app` at its entry page and returns the new page.
+    /// Opens H5 `app` at its entry page, in a window of its own, and returns the new page.
     pub fn open(&self, app: App) -> Result<PageId> {
+        self.open_with(app, serde_json::Map::new())
+    }
+
+    /// Opens H5 `app` with startup parameters `params`, as `startApp` passes them: `url`
+    /// (relative to the app) picks the page instead of the entry, the window parameters
+    /// (`defaultTitle`, `showTitleBar`, `transparentTitle`, `readTitle`, `showOptionMenu`,
+    /// `backBehavior`, `titleBarColor`) set up its title bar, and the page reads them all
+    /// with `getStartupParams`.
+    pub fn open_with(&self, app: App, params: serde_json::Map<String, Value>) -> Result<PageId> {
         if app.manifest().kind != AppKind::H5 {
             return Err(Error::Unsupported(format!(
                 "{} is a mini-program: open it with MiniProgram::launch",
                 app.id()
             )));
         }
-        let id = self.register_page(&app);
-        let url = app.url_of(&app.manifest().entry);
+        let url = match params.get("url") {
+            None | Some(Value::Null) => app.url_of(&app.manifest().entry),
+            Some(Value::String(url)) => page_url(&app, url).map_err(|message| {
+                Error::StartupParams(format!("{}: 'url': {message}", app.id()))
+            })?,
+            Some(other) => {
+                return Err(Error::StartupParams(format!(
+                    "{}: 'url' must be a string, got {other}",
+                    app.id()
+                )));
+            }
+        };
+        let mut window_params = WindowParams::from_startup("startApp", &params)
+            .map_err(|error| Error::StartupParams(format!("{}: {}", app.id(), error.message)))?;
+        if window_params.default_title.is_empty() {
+            window_params.default_title = app.manifest().name.clone();
+        }
+        let mut startup = params;
+        startup.insert("appId".into(), Value::String(app.id().to_owned()));
+        startup.insert("url".into(), Value::String(url.clone()));
+        let id = PageId(self.inner.next_page.fetch_add(1, Ordering::Relaxed));
+        let mut window = H5Window::new(id, url.clone(), &window_params, startup.clone());
+        window.stack.push(id);
+        let title_bar = window.title_bar.clone();
+        let mut page = OpenPage::of(&app);
+        page.window = Some(window);
+        self.pages().insert(id, page);
         tracing::info!(app = app.id(), page = id.0, %url, "opening page");
-        self.inner.host.open_page(PageSpec { id, app, url });
+        self.inner.host.open_page(PageSpec {
+            id,
+            app,
+            url,
+            stacked_on: None,
+            title_bar: Some(title_bar),
+            startup_params: Value::Object(startup),
+        });
         Ok(id)
     }
 
@@ -301,7 +441,14 @@ impl Container {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .insert(app.id().to_owned(), id);
-        self.inner.host.open_page(PageSpec { id, app, url });
+        self.inner.host.open_page(PageSpec {
+            id,
+            app,
+            url,
+            stacked_on: None,
+            title_bar: None,
+            startup_params: Value::Null,
+        });
         id
     }
 
@@ -346,9 +493,43 @@ impl Container {
         self.pages().get(&page).map(|open| open.app.clone())
     }
 
-    /// Closes a page; UI requests still open on it fail.
+    /// Closes a page; UI requests still open on it fail. Closing the first window of an H5
+    /// app closes the windows pushed over it too, top first.
     pub fn close(&self, page: PageId) {
-        if self.pages().remove(&page).is_some() {
+        for above in self.windows_above(page) {
+            self.close_one(above);
+        }
+        self.close_one(page);
+    }
+
+    /// The windows of `page`'s stack above it, top first, when `page` is the first window
+    /// of an H5 app (none otherwise).
+    fn windows_above(&self, page: PageId) -> Vec<PageId> {
+        let pages = self.pages();
+        match pages.get(&page).and_then(|open| open.window.as_ref()) {
+            Some(window) if window.root == page => {
+                window.stack.iter().skip(1).rev().copied().collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Closes one page, taking it off its app's stack of windows.
+    fn close_one(&self, page: PageId) {
+        let removed = {
+            let mut pages = self.pages();
+            let removed = pages.remove(&page);
+            if let Some(root) = removed
+                .as_ref()
+                .and_then(|open| open.window.as_ref())
+                .map(|w| w.root)
+                && let Some(window) = pages.get_mut(&root).and_then(|open| open.window.as_mut())
+            {
+                window.stack.retain(|member| *member != page);
+            }
+            removed
+        };
+        if removed.is_some() {
             self.inner
                 .ui_pages
                 .lock()
@@ -428,7 +609,15 @@ impl Container {
             }
             _ => false,
         };
-        if !allowed {
+        if allowed {
+            if let Some(window) = self
+                .pages()
+                .get_mut(&page)
+                .and_then(|open| open.window.as_mut())
+            {
+                window.url = url.to_owned();
+            }
+        } else {
             tracing::warn!(page = page.0, url, "navigation blocked");
             self.emit(&ContainerEvent::NavigationBlocked {
                 page,
@@ -528,6 +717,8 @@ impl Container {
                     message,
                 });
             }
+            FromPage::BackKey => self.press_back(page),
+            FromPage::BackUnhandled { can_go_back } => self.back_unhandled(page, can_go_back),
             FromPage::ScriptResult { script_id, .. } => {
                 tracing::warn!(
                     page = page.0,

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use capsule_jsapi::{ApiError, Device, Reply, SafeArea, SystemInfo, UiRequest};
+use capsule_jsapi::{ApiError, Device, Reply, SafeArea, SystemInfo, UiRequest, WindowRequest};
 use serde_json::Value;
 
 use crate::bridge::ToPage;
@@ -194,7 +194,12 @@ pub(crate) struct SimulatedDevice {
     watchers: Mutex<HashMap<PageId, UiWatcher>>,
     /// Pages whose native events go to a handler instead of the page.
     event_watchers: Mutex<HashMap<PageId, EventHandler>>,
+    /// Carries out the window requests of H5 pages (set by the container once built).
+    windows: std::sync::OnceLock<WindowHandler>,
 }
+
+/// What carries out an H5 page's [`WindowRequest`]s: the container.
+pub(crate) type WindowHandler = Box<dyn Fn(PageId, WindowRequest, Reply) + Send + Sync>;
 
 /// Sees a page's UI requests (id, request) as they are made; false once it is gone.
 pub(crate) type UiWatcher = Box<dyn Fn(u64, UiRequest) -> bool + Send + Sync>;
@@ -226,6 +231,15 @@ impl SimulatedDevice {
             open_ui: Mutex::default(),
             watchers: Mutex::default(),
             event_watchers: Mutex::default(),
+            windows: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Hands H5 pages' window requests to `handler` from now on (once; later calls are
+    /// ignored).
+    pub(crate) fn handle_windows(&self, handler: WindowHandler) {
+        if self.windows.set(handler).is_err() {
+            tracing::warn!("the window handler is already set");
         }
     }
 
@@ -353,6 +367,13 @@ impl Device for SimulatedDevice {
                 self.host.post(page, ToPage::Ui { ui_id, request });
             }
             None => self.host.post(page, ToPage::Ui { ui_id, request }),
+        }
+    }
+
+    fn window(&self, page: u64, request: WindowRequest, reply: Reply) {
+        match self.windows.get() {
+            Some(handler) => handler(PageId(page), request, reply),
+            None => reply.send(Err(ApiError::unknown("this container has no windows"))),
         }
     }
 

@@ -8,6 +8,10 @@ pub enum Error {
     /// The app's kind cannot run in this runtime yet.
     #[error("{0}")]
     Unsupported(String),
+    /// An H5 app's startup parameters are unusable (a `url` outside the app, a bad window
+    /// parameter).
+    #[error("bad startup parameters for {0}")]
+    StartupParams(String),
     /// The window system or webview failed.
     #[error("webview error: {0}")]
     Webview(String),

@@ -37,14 +37,15 @@ pub use capsule_logic::{
 pub use capsule_packages::{App, AppFiles, DirFiles};
 /// The view layer ([`capsule_view`]): templates, virtual DOM, diff, styles.
 pub use capsule_view as view;
+pub use container::launcher::{AppLauncher, Launched, StartAppError};
 pub use container::{
     CRASH_LOOP_WINDOW, Container, ContainerBuilder, ContainerEvent, default_data_dir,
 };
 pub use device::DeviceProfile;
 pub use error::{Error, Result};
 pub use host::{
-    HeadlessHost, HostRecord, PageId, PageSpec, RenderHost, WebProcessGoneReason, WryHandle,
-    WryHost, WryHostOptions,
+    HeadlessHost, HostRecord, PageId, PageSpec, RenderHost, TitleBar, TitleBarPress,
+    WebProcessGoneReason, WryHandle, WryHost, WryHostOptions,
 };
 #[cfg(target_os = "linux")]
 pub use host::{VirtualDisplay, WEB_PROCESS_MEMORY_LIMIT};

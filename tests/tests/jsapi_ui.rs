@@ -28,7 +28,7 @@ fn alipay_dialogs_and_their_answers() {
             &drawn,
             json!({"confirm": true})
         ),
-        Ok(json!({"confirm": true}))
+        Ok(json!({"confirm": true, "ok": true}))
     );
     assert_eq!(
         show(
@@ -39,7 +39,21 @@ fn alipay_dialogs_and_their_answers() {
             &drawn,
             json!({"confirm": false})
         ),
-        Ok(json!({"confirm": false}))
+        Ok(json!({"confirm": false, "ok": false}))
+    );
+    // Nebula's H5 names for the same dialog, answered with its `ok`.
+    let nebula = json!({"title": "Delete?", "message": "It is gone for good.", "okButton": "Delete", "cancelButton": "Keep"});
+    assert_eq!(
+        show(
+            &harness,
+            &page,
+            "confirm",
+            nebula,
+            &drawn,
+            json!({"confirm": true})
+        )
+        .map(|result| result["ok"].clone()),
+        Ok(json!(true))
     );
     let sheet =
         json!({"title": "Share", "items": ["Copy link", "Save"], "cancelButtonText": "Not now"});
@@ -95,7 +109,7 @@ fn alipay_dialogs_and_their_answers() {
             &page,
             "showLoading",
             json!({"content": "Loading"}),
-            &json!({"type": "loading", "content": "Loading"}),
+            &json!({"type": "loading", "content": "Loading", "delayMs": 0}),
             json!({})
         ),
         Ok(json!({}))
@@ -357,7 +371,7 @@ fn wechat_toasts_loading_and_chrome() {
         (
             "showLoading",
             json!({"title": "Uploading"}),
-            json!({"type": "loading", "content": "Uploading"}),
+            json!({"type": "loading", "content": "Uploading", "delayMs": 0}),
         ),
         ("hideLoading", json!({}), json!({"type": "hideLoading"})),
         ("hideToast", json!({}), json!({"type": "hideToast"})),

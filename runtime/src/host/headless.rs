@@ -1,7 +1,7 @@
 use std::sync::{Mutex, PoisonError};
 
 use crate::bridge::{FromPage, ToPage};
-use crate::{Container, PageId, PageSpec, RenderHost};
+use crate::{Container, PageId, PageSpec, RenderHost, TitleBar};
 
 /// What a [`HeadlessHost`] was asked to do, in order.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,6 +29,20 @@ pub enum HostRecord {
     Reloaded {
         /// The page.
         page: PageId,
+    },
+    /// An H5 page was pushed over another in the same window (`pushWindow`).
+    Stacked {
+        /// The new page.
+        page: PageId,
+        /// The page under it.
+        below: PageId,
+    },
+    /// An H5 page's title bar is drawn like this from now on (also when it opens).
+    TitleBar {
+        /// The page.
+        page: PageId,
+        /// The bar.
+        bar: TitleBar,
     },
 }
 
@@ -64,6 +78,17 @@ impl HeadlessHost {
             .collect()
     }
 
+    /// The title bar drawn last on `page`, if it has one.
+    pub fn title_bar(&self, page: PageId) -> Option<TitleBar> {
+        self.records()
+            .into_iter()
+            .rev()
+            .find_map(|record| match record {
+                HostRecord::TitleBar { page: on, bar } if on == page => Some(bar),
+                _ => None,
+            })
+    }
+
     /// Plays page `page` sending the bridge message `json` from a document of `origin`, as
     /// the webview's IPC channel would. Malformed messages are dropped with a warning, as in
     /// a real webview.
@@ -86,6 +111,22 @@ impl RenderHost for HeadlessHost {
         self.record(HostRecord::Opened {
             page: page.id,
             url: page.url,
+        });
+        if let Some(below) = page.stacked_on {
+            self.record(HostRecord::Stacked {
+                page: page.id,
+                below,
+            });
+        }
+        if let Some(bar) = page.title_bar {
+            self.record(HostRecord::TitleBar { page: page.id, bar });
+        }
+    }
+
+    fn set_title_bar(&self, page: PageId, bar: &TitleBar) {
+        self.record(HostRecord::TitleBar {
+            page,
+            bar: bar.clone(),
         });
     }
 

@@ -15,6 +15,8 @@ pub use virtual_display::VirtualDisplay;
 pub use web_process::WEB_PROCESS_MEMORY_LIMIT;
 pub use wry_host::{WryHandle, WryHost, WryHostOptions};
 
+use capsule_jsapi::{OptionMenuItem, Transparency};
+
 use crate::App;
 use crate::bridge::ToPage;
 
@@ -31,6 +33,53 @@ pub struct PageSpec {
     pub app: App,
     /// The first URL to load.
     pub url: String,
+    /// An H5 window pushed over another page of its app (`pushWindow`): shown in the same
+    /// window as `stacked_on`, over it, until it is closed. `None` for a new window.
+    pub stacked_on: Option<PageId>,
+    /// The title bar the host draws above an H5 page (kept current with
+    /// [`RenderHost::set_title_bar`]); `None` for a mini-program's window, whose page host
+    /// draws its own navigation bar.
+    pub title_bar: Option<TitleBar>,
+    /// What the page reads as `AlipayJSBridge.startupParams` (an object; `null` for none).
+    pub startup_params: serde_json::Value,
+}
+
+/// The title bar of an H5 window, as the container keeps it and the host draws it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TitleBar {
+    /// Whether the window has a title bar at all.
+    pub visible: bool,
+    /// The title.
+    pub title: String,
+    /// The smaller line under the title; empty for none.
+    pub subtitle: String,
+    /// Whether a spinner turns next to the title.
+    pub loading: bool,
+    /// Whether a back button is drawn (every window above the first of its app).
+    pub back_button: bool,
+    /// Whether the bar lets the page show through.
+    pub transparent: Transparency,
+    /// The bar's colour, `#rrggbb`; the host's own when `None`.
+    pub color: Option<String>,
+    /// The option menu's buttons, drawn at the right when [`TitleBar::menu_visible`].
+    pub menu: Vec<OptionMenuItem>,
+    /// Whether the option menu is drawn.
+    pub menu_visible: bool,
+}
+
+/// What the user touched in an H5 window's title bar, as a host reports it to
+/// [`Container::title_bar_pressed`](crate::Container::title_bar_pressed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TitleBarPress {
+    /// The back button.
+    Back,
+    /// The title.
+    Title,
+    /// The subtitle.
+    Subtitle,
+    /// The option menu button at this position of [`TitleBar::menu`].
+    Menu(usize),
 }
 
 /// What the container needs from whatever shows pages. Implementations are handles that can
@@ -48,6 +97,8 @@ pub trait RenderHost: Send + Sync {
     /// Loads `page` again (its web process died and was replaced). Hosts whose pages have no
     /// web process need not do anything.
     fn reload_page(&self, _page: PageId) {}
+    /// Draws `bar` as the title bar of H5 page `page` from now on.
+    fn set_title_bar(&self, _page: PageId, _bar: &TitleBar) {}
 }
 
 /// Why the web process behind a page ended (see [`crate::ContainerEvent::WebProcessGone`]).

@@ -378,7 +378,7 @@ impl Ui {
         let container = self.container.clone();
         let builder = WebViewBuilder::new()
             .with_url(&spec.url)
-            .with_initialization_script_for_main_only(page_script(), true)
+            .with_initialization_script_for_main_only(page_script(&spec.startup_params), true)
             .with_asynchronous_custom_protocol(SCHEME.into(), move |_, request, responder| {
                 let app = served
                     .lock()
