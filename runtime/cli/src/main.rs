@@ -1,5 +1,6 @@
 //! `capsule`: the Capsule simulator and tools.
 
+mod app_launcher;
 mod args;
 mod camera;
 mod channel_commands;
@@ -329,7 +330,12 @@ fn run(args: &RunArgs, data_dir: Option<&Path>) -> Result<i32> {
     };
     let profile = DeviceProfile::named(&args.device).context("unknown device")?;
     // Bad arguments (a --camera-frames folder) fail before a window opens.
-    let builder = container_builder(args, profile, data_dir)?;
+    let builder = container_builder(args, profile, data_dir)?.app_launcher(Arc::new(
+        app_launcher::InstalledApps {
+            data_dir: package_commands::data_dir(data_dir)?,
+            trust: args.trust.keys.clone(),
+        },
+    ));
     let window = Window::open(args, &app, profile)?;
     let container = builder.build(Arc::new(window.handle.clone()));
     let Window {

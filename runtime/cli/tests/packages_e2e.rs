@@ -121,3 +121,84 @@ fn signed_only_refuses_an_unsigned_folder() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("unsigned app folder"), "{stderr}");
 }
+
+/// Writes a one-page H5 app `app_id` (declaring the window APIs and `startApp`) in `dir`.
+fn write_h5_app(dir: &Path, app_id: &str) {
+    std::fs::create_dir_all(dir).expect("app folder");
+    let manifest = json!({
+        "appId": app_id, "name": app_id, "version": "1.0.0", "kind": "h5",
+        "entry": "index.html", "permissions": {"apis": ["window", "startApp"]},
+    });
+    std::fs::write(dir.join("manifest.json"), manifest.to_string()).expect("manifest");
+    std::fs::write(dir.join("index.html"), "<title>Home</title><p>home</p>").expect("page");
+    std::fs::write(dir.join("story.html"), "<title>Story</title><p>story</p>").expect("page");
+}
+
+#[test]
+fn an_installed_h5_app_starts_another_installed_app() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data_dir = dir.path().join("data");
+    let path = |p: &Path| p.to_str().expect("utf-8").to_owned();
+    let key = dir.path().join("publisher.key");
+    ok(capsule(&data_dir, &["keygen", "-o", &path(&key)]));
+    ok(capsule(
+        &data_dir,
+        &["trust", &format!("{}.pub", path(&key))],
+    ));
+    for app in ["h5-portal", "h5-news"] {
+        let folder = dir.path().join(app);
+        write_h5_app(&folder, app);
+        let package = dir.path().join(format!("{app}.capsule"));
+        ok(capsule(
+            &data_dir,
+            &[
+                "pack",
+                &path(&folder),
+                "--key",
+                &path(&key),
+                "-o",
+                &path(&package),
+            ],
+        ));
+        ok(capsule(&data_dir, &["install", &path(&package)]));
+    }
+    // The portal opens the news app at a page of it, then asks for one that is not there.
+    let script = dir.path().join("start.js");
+    std::fs::write(
+        &script,
+        r#"
+        const started = await AlipayJSBridge.call("startApp", {appId: "h5-news", param: {url: "story.html"}});
+        const missing = await new Promise((resolve) =>
+            AlipayJSBridge.call("startApp", {appId: "h5-weather"}, resolve));
+        return {started, missing: missing.error};
+        "#,
+    )
+    .expect("script");
+    let output = Command::new(env!("CARGO_BIN_EXE_capsule"))
+        .args([
+            "run",
+            "h5-portal",
+            "--exec",
+            &path(&script),
+            "--data-dir",
+            &path(&data_dir),
+        ])
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env("CAPSULE_LOG", "info")
+        .output()
+        .expect("capsule runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let value: Value = serde_json::Deserializer::from_str(&stdout)
+        .into_iter()
+        .next()
+        .and_then(Result::ok)
+        .unwrap_or_else(|| panic!("the script's JSON first: {stdout}"));
+    assert_eq!(value, json!({"started": {"success": true}, "missing": 10}));
+    assert!(
+        stderr.contains("capsule://h5-news/story.html") && stderr.contains("started an app"),
+        "the news app's page opened: {stderr}"
+    );
+}
