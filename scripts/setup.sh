@@ -41,14 +41,15 @@ capsule_apt_install() {
   "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
-# The examples built on npm component libraries (examples/*/package.json): node_modules/
-# from each package-lock.json, through Debian's Node.js and npm when the machine has none.
+# The examples built on npm component libraries (examples/*/package.json) and the test apps
+# built on npm libraries (tests/apps/*/package.json): node_modules/ from each
+# package-lock.json, through Debian's Node.js and npm when the machine has none.
 capsule_install_example_packages() {
   if ! command -v npm >/dev/null; then
     capsule_apt_install nodejs npm
   fi
   local project
-  for project in examples/*/; do
+  for project in examples/*/ tests/apps/*/; do
     if [ -f "$project/package-lock.json" ] &&
       { [ ! -f "$project/node_modules/.package-lock.json" ] ||
         [ "$project/package-lock.json" -nt "$project/node_modules/.package-lock.json" ]; }; then

@@ -213,8 +213,10 @@ impl ContainerBuilder {
             policy: self.policy,
             device: device.clone(),
         };
+        let data_dir = api_config.data_dir.clone();
         let container = Container {
             inner: Arc::new(Inner {
+                data_dir,
                 dispatcher,
                 device: device.clone(),
                 host,
@@ -243,6 +245,8 @@ pub struct Container {
 }
 
 struct Inner {
+    /// Where apps keep their data.
+    data_dir: Option<std::path::PathBuf>,
     dispatcher: Dispatcher,
     device: Arc<SimulatedDevice>,
     host: Arc<dyn RenderHost>,
@@ -361,6 +365,12 @@ impl Container {
     /// Starts building a container.
     pub fn builder() -> ContainerBuilder {
         ContainerBuilder::default()
+    }
+
+    /// The folder apps keep their data in (storage, files, and in a window their pages'
+    /// web storage), if there is one.
+    pub fn data_dir(&self) -> Option<&std::path::Path> {
+        self.inner.data_dir.as_deref()
     }
 
     /// The simulated device.

@@ -12,7 +12,7 @@ use tao::event_loop::{
 };
 use tao::platform::run_return::EventLoopExtRunReturn;
 use tao::window::{Window, WindowBuilder, WindowId};
-use wry::{NewWindowResponse, WebView, WebViewBuilder};
+use wry::{NewWindowResponse, WebContext, WebView, WebViewBuilder};
 
 use crate::bridge::{FromPage, ToPage, page_script};
 use crate::protocol::{SCHEME, origin_of, serve};
@@ -100,6 +100,7 @@ impl WryHost {
             proxy,
             options: self.options,
             pages: HashMap::new(),
+            contexts: HashMap::new(),
             scripts: HashMap::new(),
             next_script: 1,
             memory_kills: Vec::new(),
@@ -215,12 +216,23 @@ struct PageView {
     app: Arc<Mutex<App>>,
 }
 
+/// The web storage of one app's pages (localStorage, IndexedDB, cookies, caches): a WebKit
+/// context whose data lives in `<data dir>/webdata/<appId>`, shared by the app's pages and
+/// kept across runs, and which serves the app's `capsule://` files.
+struct AppContext {
+    context: WebContext,
+    /// The app whose files the context's `capsule://` requests are served from.
+    served: Arc<Mutex<App>>,
+}
+
 /// State owned by the UI thread.
 struct Ui {
     container: Container,
     proxy: EventLoopProxy<HostEvent>,
     options: WryHostOptions,
     pages: HashMap<PageId, PageView>,
+    /// By app id.
+    contexts: HashMap<String, AppContext>,
     /// Scripts waiting for their result, with the page each runs in.
     scripts: HashMap<u64, (PageId, Sender<Result<Value>>)>,
     next_script: u64,
@@ -233,7 +245,8 @@ impl Ui {
         match request {
             HostEvent::Open(spec) => {
                 let id = spec.id;
-                match self.open(&spec, target) {
+                let opened = self.open(&spec, target);
+                match opened {
                     Ok(view) => {
                         self.pages.insert(id, view);
                     }
@@ -361,7 +374,11 @@ impl Ui {
             .map(|(id, _)| *id)
     }
 
-    fn open(&self, spec: &PageSpec, target: &EventLoopWindowTarget<HostEvent>) -> Result<PageView> {
+    fn open(
+        &mut self,
+        spec: &PageSpec,
+        target: &EventLoopWindowTarget<HostEvent>,
+    ) -> Result<PageView> {
         let window = WindowBuilder::new()
             .with_title(&self.options.title)
             .with_inner_size({
@@ -371,22 +388,45 @@ impl Ui {
             .build(target)
             .map_err(|e| Error::Webview(e.to_string()))?;
         let page = spec.id;
-        let app = Arc::new(Mutex::new(spec.app.clone()));
-        let served = Arc::clone(&app);
+        let app_id = spec.app.id().to_owned();
+        let new_context = !self.contexts.contains_key(&app_id);
+        let web_data = self
+            .container
+            .data_dir()
+            .map(|dir| dir.join("webdata").join(&app_id));
+        let context = self.contexts.entry(app_id).or_insert_with(|| AppContext {
+            context: WebContext::new(web_data),
+            served: Arc::new(Mutex::new(spec.app.clone())),
+        });
+        // The app's newest version serves its pages from now on.
+        *context
+            .served
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = spec.app.clone();
+        let app = Arc::clone(&context.served);
         let ipc_proxy = self.proxy.clone();
         let title_proxy = self.proxy.clone();
         let container = self.container.clone();
-        let builder = WebViewBuilder::new()
+        let mut builder = WebViewBuilder::new_with_web_context(&mut context.context)
             .with_url(&spec.url)
-            .with_initialization_script_for_main_only(page_script(&spec.startup_params), true)
-            .with_asynchronous_custom_protocol(SCHEME.into(), move |_, request, responder| {
-                let app = served
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .clone();
-                let response = serve(&app, request.method().as_str(), &request.uri().to_string());
-                responder.respond(response);
-            })
+            .with_initialization_script_for_main_only(page_script(&spec.startup_params), true);
+        if new_context {
+            // A context registers the scheme once; its pages share the handler.
+            let served = Arc::clone(&app);
+            builder = builder.with_asynchronous_custom_protocol(
+                SCHEME.into(),
+                move |_, request, responder| {
+                    let app = served
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .clone();
+                    let response =
+                        serve(&app, request.method().as_str(), &request.uri().to_string());
+                    responder.respond(response);
+                },
+            );
+        }
+        let builder = builder
             .with_ipc_handler(move |request| {
                 let origin = origin_of(&request.uri().to_string()).unwrap_or_default();
                 let json = request.into_body();
