@@ -294,6 +294,8 @@ struct H5Window {
     /// Whether the title follows the document's `<title>`.
     read_title: bool,
     back_behavior: BackBehavior,
+    /// Back presses the page has prevented in a row, and when the last came.
+    prevented_backs: (u32, Option<Instant>),
     /// What the page reads as its startup parameters.
     startup: serde_json::Map<String, Value>,
     /// Only on the root: the app's windows, bottom first (the root among them), and the
@@ -324,6 +326,7 @@ impl H5Window {
             },
             read_title: params.read_title,
             back_behavior: params.back_behavior,
+            prevented_backs: (0, None),
             startup,
             stack: Vec::new(),
             session_data: serde_json::Map::new(),

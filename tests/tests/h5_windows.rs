@@ -266,6 +266,17 @@ fn the_back_key_fires_back_and_goes_back_as_the_window_says() {
     back_unhandled(&harness, &article, false);
     assert!(closed(&harness, &article));
 
+    // A page that keeps preventing back cannot trap the user: the third press in a row
+    // closes its window.
+    let trap = push(&harness, &home, json!({"url": "trap.html"}));
+    harness.container.press_back(trap.id);
+    harness.container.press_back(trap.id);
+    assert!(!closed(&harness, &trap));
+    assert_eq!(events_named(&harness, &trap, "back").len(), 2);
+    harness.container.press_back(trap.id);
+    assert!(closed(&harness, &trap));
+    assert_eq!(events_named(&harness, &trap, "back").len(), 2);
+
     // The first window has no back button; the back key there leaves the app.
     harness
         .container

@@ -19,6 +19,10 @@ use crate::{PageId, PageSpec, TitleBar, TitleBarPress};
 const NOT_FOUND: i64 = 10;
 /// Nebula's code for `startApp` failing to open the app.
 const START_FAILED: i64 = 11;
+/// A page that prevents this many back presses in a row, each within
+/// [`FORCED_BACK_WINDOW`] of the last, is left anyway: a page cannot trap the user.
+const FORCED_BACK_PRESSES: u32 = 3;
+const FORCED_BACK_WINDOW: std::time::Duration = std::time::Duration::from_secs(2);
 
 impl Container {
     /// Carries out `request` of H5 page `page` on its app's stack of windows.
@@ -97,12 +101,30 @@ impl Container {
     }
 
     /// The user pressed the back key or the title bar's back button on H5 page `page`: the
-    /// page hears `back`, and unless it prevents it the window goes back.
+    /// page hears `back`, and unless it prevents it the window goes back. When the page has
+    /// prevented the last presses, quickly one after another, the window closes anyway.
     pub fn press_back(&self, page: PageId) {
-        if self.window_root(page).is_some() {
-            self.send_event(page, "back", json!({}));
+        let forced = {
+            let mut pages = self.pages();
+            let Some(window) = pages.get_mut(&page).and_then(|open| open.window.as_mut()) else {
+                tracing::debug!(page = page.0, "back key on a page that is no H5 window");
+                return;
+            };
+            let now = std::time::Instant::now();
+            let (count, last) = window.prevented_backs;
+            let in_a_row = last.is_some_and(|last| now.duration_since(last) < FORCED_BACK_WINDOW);
+            let count = if in_a_row { count + 1 } else { 1 };
+            window.prevented_backs = (count, Some(now));
+            count >= FORCED_BACK_PRESSES
+        };
+        if forced {
+            tracing::warn!(
+                page = page.0,
+                "the page kept preventing back; closing its window"
+            );
+            self.pop_window(page, json!({}));
         } else {
-            tracing::debug!(page = page.0, "back key on a page that is no H5 window");
+            self.send_event(page, "back", json!({}));
         }
     }
 
@@ -171,9 +193,12 @@ impl Container {
     pub(super) fn back_unhandled(&self, page: PageId, can_go_back: bool) {
         let behavior = self
             .pages()
-            .get(&page)
-            .and_then(|open| open.window.as_ref())
-            .map(|window| window.back_behavior);
+            .get_mut(&page)
+            .and_then(|open| open.window.as_mut())
+            .map(|window| {
+                window.prevented_backs = (0, None);
+                window.back_behavior
+            });
         match behavior {
             Some(BackBehavior::Back) if can_go_back => self.post(page, crate::ToPage::HistoryBack),
             Some(_) => self.pop_window(page, json!({})),
