@@ -331,7 +331,9 @@ fn demo_confirm_answers_the_tapped_button() {
     assert_eq!(
         value,
         json!({
-            "title": "Capsule", "labels": ["Discard", "Keep"], "result": {"confirm": true},
+            "title": "Capsule", "labels": ["Discard", "Keep"],
+            // Alipay's `confirm` and Nebula's `ok`, for pages written for either.
+            "result": {"confirm": true, "ok": true},
             "dialogGone": true,
         })
     );
