@@ -276,6 +276,9 @@ impl Container {
     }
 
     /// Opens `app` at its entry page and returns the new page.
+    ///
+    /// An app whose own Content-Security-Policy goes beyond the host's cap
+    /// ([`HostPolicy::check_csp`]) is refused with [`Error::Csp`] before anything opens.
     pub fn open(&self, app: App) -> Result<PageId> {
         if app.manifest().kind != AppKind::H5 {
             return Err(Error::Unsupported(format!(
@@ -283,11 +286,18 @@ impl Container {
                 app.id()
             )));
         }
+        self.check_csp(&app)?;
         let id = self.register_page(&app);
         let url = app.url_of(&app.manifest().entry);
         tracing::info!(app = app.id(), page = id.0, %url, "opening page");
         self.inner.host.open_page(PageSpec { id, app, url });
         Ok(id)
+    }
+
+    /// Checks `app`'s own Content-Security-Policy against the host's cap
+    /// ([`HostPolicy::check_csp`]).
+    pub(crate) fn check_csp(&self, app: &App) -> Result<()> {
+        self.inner.dispatcher.policy.check_csp(app)
     }
 
     /// Opens the window of mini-program `app`: the page host document its pages render
