@@ -6,7 +6,8 @@
 //! over that digest (`_capsule/signature`). [`pack`] writes one, a [`Verifier`] checks one
 //! against [`TrustedKeys`], and a [`Store`] installs verified packages side by side.
 //! [`channel`] is the update channel that delivers packages: its signed index format, staged
-//! rollouts and the publisher's side.
+//! rollouts and the publisher's side. [`csp`] parses an H5 app's own Content-Security-Policy
+//! (the manifest's `csp`).
 //!
 //! ```
 //! use capsule_packages::{AppKind, Manifest};
@@ -23,6 +24,7 @@
 mod app;
 mod archive;
 pub mod channel;
+pub mod csp;
 mod digest;
 mod error;
 mod key;
@@ -33,6 +35,7 @@ mod store;
 
 pub use app::{App, AppFiles, DirFiles, InstalledApp, PackageFiles, SCHEME};
 pub use archive::{Limits, PackSummary, PackageInfo, VerifiedPackage, Verifier, inspect, pack};
+pub use csp::ContentSecurityPolicy;
 pub use digest::FileDigest;
 pub use error::{Error, Result};
 pub use key::{PublicKey, SecretKey, TrustedKeys};

@@ -2,7 +2,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Error, RelativePath, Result};
+use crate::{ContentSecurityPolicy, Error, RelativePath, Result};
 
 /// Largest `manifest.json` accepted, in bytes.
 pub const MAX_MANIFEST_BYTES: usize = 64 << 10;
@@ -34,6 +34,13 @@ pub struct Manifest {
     /// Id of the publisher key that signed the package.
     #[serde(default)]
     pub key_id: Option<String>,
+    /// An H5 app's own Content-Security-Policy for its pages, instead of the container's
+    /// default (e.g. `"default-src 'self'; script-src 'self' 'unsafe-eval'"` for a page that
+    /// compiles templates at run time). One policy of CSP Level 3, checked when the manifest
+    /// is read (see [`ContentSecurityPolicy::parse`]); the host decides what it may relax.
+    /// Mini-programs have none: their pages are the container's page host.
+    #[serde(default)]
+    pub csp: Option<String>,
 }
 
 impl Manifest {
@@ -51,6 +58,16 @@ impl Manifest {
             return Err(Error::Manifest(
                 "a mini-program needs \"dialect\": \"alipay\" or \"wechat\"".into(),
             ));
+        }
+        if let Some(csp) = &manifest.csp {
+            if manifest.kind == AppKind::MiniProgram {
+                return Err(Error::Manifest(
+                    "csp is for H5 apps: a mini-program's pages are the container's page host, \
+                     which runs under the container's own policy"
+                        .into(),
+                ));
+            }
+            ContentSecurityPolicy::parse(csp)?;
         }
         Ok(manifest)
     }
@@ -168,7 +185,9 @@ mod tests {
             "dialect": "wechat", "entry": "pages/index/index", "keyId": "k1",
             "permissions": {"apis": ["ui"], "domains": ["https://api.example.com"]},
             "minRuntimeVersion": "0.3.0"}"#;
-        for text in [GOOD, full] {
+        let with_csp = r#"{"appId": "demo.app", "name": "Demo", "version": "1.2.3", "kind": "h5",
+            "entry": "index.html", "csp": "default-src 'self'; script-src 'self' 'unsafe-eval'"}"#;
+        for text in [GOOD, full, with_csp] {
             let manifest = Manifest::from_json(text.as_bytes()).expect("valid");
             let again = serde_json::to_vec(&manifest).expect("serializes");
             assert_eq!(Manifest::from_json(&again).expect("reads back"), manifest);
@@ -213,6 +232,31 @@ mod tests {
                 "invalid type: string \"ui\", expected a sequence",
             ),
             (with("colour", r#""red""#), "unknown field `colour`"),
+            (
+                with("csp", "5"),
+                "invalid type: integer `5`, expected a string",
+            ),
+            (with("csp", r#""""#), "csp: the policy is empty"),
+            (
+                with("csp", r#""default-src 'self'; scirpt-src 'self'""#),
+                "csp: scirpt-src is not a CSP Level 3 directive (did you mean script-src?)",
+            ),
+            (
+                with("csp", r#""script-src 'self'; script-src 'unsafe-eval'""#),
+                "csp: script-src is given twice",
+            ),
+            (
+                with("csp", r#""script-src 'self' 'unsafe-everything'""#),
+                "csp: script-src: 'unsafe-everything' is not a CSP keyword",
+            ),
+            (
+                with("csp", r#""script-src 'self'\r\nX-Injected: 1""#),
+                "csp: control character U+000D",
+            ),
+            (
+                with("csp", r#""script-src 'self', script-src 'unsafe-eval'""#),
+                "csp: a comma separates policies",
+            ),
         ];
         for (json, expected) in cases {
             let error = Manifest::from_json(json.as_bytes())
@@ -220,6 +264,21 @@ mod tests {
                 .to_string();
             assert!(error.contains(expected), "{json}: {error}");
         }
+    }
+
+    #[test]
+    fn a_mini_program_has_no_csp() {
+        let manifest = r#"{"appId": "mp", "name": "Mp", "version": "1.0.0", "kind": "miniprogram",
+            "dialect": "alipay", "entry": "app.json", "csp": "script-src 'self'"}"#;
+        let error = Manifest::from_json(manifest.as_bytes())
+            .expect_err("refused")
+            .to_string();
+        assert!(
+            error.contains(
+                "csp is for H5 apps: a mini-program's pages are the container's page host"
+            ),
+            "{error}"
+        );
     }
 
     #[test]

@@ -140,6 +140,7 @@ pub fn infer_manifest(dir: &Path) -> Result<(Manifest, Inference)> {
         },
         min_runtime_version: None,
         key_id: None,
+        csp: None,
     };
     Ok((
         manifest,

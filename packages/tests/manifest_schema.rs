@@ -16,7 +16,8 @@ fn minimal() -> Value {
 fn with(changes: &[(&str, Value)]) -> Value {
     let mut manifest = minimal();
     for (key, value) in changes {
-        if value.is_null() && *key != "dialect" && *key != "keyId" && *key != "minRuntimeVersion" {
+        let nullable = ["dialect", "keyId", "minRuntimeVersion", "csp"];
+        if value.is_null() && !nullable.contains(key) {
             manifest.as_object_mut().expect("object").remove(*key);
         } else {
             manifest[*key] = value.clone();
@@ -49,6 +50,16 @@ fn schema_and_type_agree_on_every_example() {
         with(&[("entry", json!("..hidden/x.html"))]),
         with(&[("appId", json!("9lives-app.x"))]),
         with(&[("dialect", Value::Null), ("keyId", Value::Null)]),
+        with(&[(
+            "csp",
+            json!("default-src 'self';\tscript-src 'self' 'unsafe-eval'"),
+        )]),
+        with(&[("csp", Value::Null)]),
+        with(&[
+            ("kind", json!("miniprogram")),
+            ("dialect", json!("wechat")),
+            ("csp", Value::Null),
+        ]),
     ];
     let refused = [
         json!([]),
@@ -80,6 +91,17 @@ fn schema_and_type_agree_on_every_example() {
         with(&[("minRuntimeVersion", json!("latest"))]),
         with(&[("keyId", json!(7))]),
         with(&[("colour", json!("red"))]),
+        with(&[("csp", json!(""))]),
+        with(&[("csp", json!(" ; "))]),
+        with(&[("csp", json!("script-src 'self', img-src 'self'"))]),
+        with(&[("csp", json!("script-src 'self'\nimg-src 'self'"))]),
+        with(&[("csp", json!("img-src https://bücher.example"))]),
+        with(&[("csp", json!(5))]),
+        with(&[
+            ("kind", json!("miniprogram")),
+            ("dialect", json!("wechat")),
+            ("csp", json!("script-src 'self'")),
+        ]),
     ];
     for example in &accepted {
         let bytes = example.to_string();

@@ -388,6 +388,9 @@ impl Container {
     }
 
     /// Opens H5 `app` at its entry page, in a window of its own, and returns the new page.
+    ///
+    /// An app whose own Content-Security-Policy goes beyond the host's cap
+    /// ([`HostPolicy::check_csp`]) is refused with [`Error::Csp`] before anything opens.
     pub fn open(&self, app: App) -> Result<PageId> {
         self.open_with(app, serde_json::Map::new())
     }
@@ -404,6 +407,7 @@ impl Container {
                 app.id()
             )));
         }
+        self.check_csp(&app)?;
         let url = match params.get("url") {
             None | Some(Value::Null) => app.url_of(&app.manifest().entry),
             Some(Value::String(url)) => page_url(&app, url).map_err(|message| {
@@ -441,6 +445,12 @@ impl Container {
             startup_params: Value::Object(startup),
         });
         Ok(id)
+    }
+
+    /// Checks `app`'s own Content-Security-Policy against the host's cap
+    /// ([`HostPolicy::check_csp`]).
+    pub(crate) fn check_csp(&self, app: &App) -> Result<()> {
+        self.inner.dispatcher.policy.check_csp(app)
     }
 
     /// Opens the window of mini-program `app`: the page host document its pages render

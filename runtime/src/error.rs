@@ -5,6 +5,11 @@ pub enum Error {
     /// A package or app folder is unusable.
     #[error(transparent)]
     Package(#[from] capsule_packages::Error),
+    /// An app's own Content-Security-Policy (its manifest's `csp`) relaxes more than the host
+    /// allows ([`CspCap`](crate::CspCap)), or reaches hosts the app does not declare. The
+    /// message names the app, the directive and the source, and how it could be allowed.
+    #[error("{0}")]
+    Csp(String),
     /// The app's kind cannot run in this runtime yet.
     #[error("{0}")]
     Unsupported(String),

@@ -20,6 +20,7 @@
 
 mod bridge;
 mod container;
+mod csp;
 mod device;
 mod error;
 mod host;
@@ -53,7 +54,7 @@ pub use miniprogram::{
     AppLimits, ColdStart, Diagnostic, MiniProgram, MiniProgramError, MiniProgramOptions,
     PendingUpdate, Snapshot, UiShown, UpdateStatus, UserAction,
 };
-pub use policy::HostPolicy;
+pub use policy::{CspCap, HostPolicy};
 
 /// Call this first thing in `main` of an executable that hosts apps, and install
 /// [`BudgetAllocator`] as its global allocator: started as an app's logic worker (with

@@ -1,4 +1,5 @@
-//! What the host app allows: the permissions it grants and the origins it trusts.
+//! What the host app allows: the permissions it grants, the origins it trusts, and what an
+//! app's own Content-Security-Policy may relax.
 
 use std::collections::HashMap;
 
@@ -12,21 +13,29 @@ use crate::protocol::parse_origin;
 /// the host has not denied it; deny wins. Pages of other origins, which the app may navigate to
 /// only when the host allows the origin, get no APIs unless the host grants some for that
 /// origin (and the app declares them too).
+///
+/// An H5 app may bring its own Content-Security-Policy (the manifest's `csp`); the host caps
+/// what it may relax with [`csp_cap`](Self::csp_cap), and apps beyond the cap do not open
+/// ([`check_csp`](Self::check_csp)).
 #[derive(Debug, Clone)]
 pub struct HostPolicy {
     granted: PermissionSet,
     denied: PermissionSet,
     /// By origin in [`parse_origin`]'s form.
     origins: HashMap<String, PermissionSet>,
+    /// Checked by [`HostPolicy::check_csp`] (in `csp.rs`).
+    pub(crate) csp: CspCap,
 }
 
 impl Default for HostPolicy {
-    /// Grants everything apps declare, denies nothing, trusts no other origin.
+    /// Grants everything apps declare, denies nothing, trusts no other origin, and lets apps'
+    /// own policies relax what [`CspCap::default`] allows.
     fn default() -> Self {
         Self {
             granted: PermissionSet::all(),
             denied: PermissionSet::default(),
             origins: HashMap::new(),
+            csp: CspCap::default(),
         }
     }
 }
@@ -70,6 +79,14 @@ impl HostPolicy {
         self
     }
 
+    /// Caps what an app's own Content-Security-Policy may relax (by default
+    /// [`CspCap::default`]: `eval`, inline styles, hashes and nonces, not inline scripts).
+    #[must_use]
+    pub fn csp_cap(mut self, cap: CspCap) -> Self {
+        self.csp = cap;
+        self
+    }
+
     /// Whether a page may navigate to `origin`, other than its app's own. `origin` compares
     /// as in [`allow_origin`](Self::allow_origin); a string that is not an origin is never
     /// allowed.
@@ -97,6 +114,54 @@ impl HostPolicy {
                 .get(&origin)
                 .is_some_and(|set| set.covers(api, permission)),
             (None, _) => false,
+        }
+    }
+}
+
+/// What an app's own `csp` may relax, set with
+/// [`HostPolicy::csp_cap`].
+///
+/// Whatever the cap, an app's policy may name no host but the app's own origin
+/// (`capsule://<appId>`) and the domains its manifest declares (`permissions.domains`), no
+/// `*` or whole scheme (`https:`) where that would reach other hosts, and no `'strict-dynamic'`
+/// for scripts; and it must restrict every kind of load (a `default-src`, or a directive for
+/// each), since a kind it leaves out is not restricted at all. So an app cannot widen where
+/// its pages read from through its policy: that is what its declared domains say.
+///
+/// ```
+/// use capsule_runtime::{CspCap, HostPolicy};
+///
+/// // A host that also lets apps it trusts run inline scripts.
+/// let policy = HostPolicy::default().csp_cap(CspCap { inline_scripts: true, ..CspCap::default() });
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CspCap {
+    /// `'unsafe-eval'` and `'wasm-unsafe-eval'` for scripts: `eval`, `new Function`, string
+    /// timers and compiling WebAssembly, which template engines compiling at run time need.
+    /// Allowed by default.
+    pub eval: bool,
+    /// `'unsafe-inline'` for styles (`<style>` and `style` attributes). Allowed by default,
+    /// as in the default policy.
+    pub inline_styles: bool,
+    /// Nonces, hashes and `'unsafe-hashes'`: the inline scripts and styles they name. Allowed
+    /// by default. (A nonce in a manifest is the same for every load, so it is no secret: it
+    /// only marks which inline scripts the author meant.)
+    pub hashes_and_nonces: bool,
+    /// `'unsafe-inline'` for scripts (in `script-src`, `script-src-elem`, `script-src-attr`,
+    /// or `default-src` when it is their fallback) and scripts from URLs the page makes
+    /// itself (`data:`, `blob:`, `filesystem:`): markup injected into a page could then run
+    /// code. Refused by default.
+    pub inline_scripts: bool,
+}
+
+impl Default for CspCap {
+    /// `eval`, `inline_styles` and `hashes_and_nonces`; not `inline_scripts`.
+    fn default() -> Self {
+        Self {
+            eval: true,
+            inline_styles: true,
+            hashes_and_nonces: true,
+            inline_scripts: false,
         }
     }
 }

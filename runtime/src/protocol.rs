@@ -3,7 +3,8 @@
 use std::borrow::Cow;
 use std::io;
 
-use capsule_packages::{AppKind, RelativePath};
+use capsule_packages::csp::{Keyword, Source};
+use capsule_packages::{AppKind, ContentSecurityPolicy, RelativePath};
 use percent_encoding::percent_decode_str;
 use url::Url;
 use wry::http::{Response, StatusCode, header};
@@ -114,13 +115,33 @@ fn content_type(path: &RelativePath) -> String {
     }
 }
 
-/// The policy every page of `app` runs under: scripts only from the package (no inline
-/// scripts, no `eval`), no plugins, no framing, and network reads only to the app's own
-/// origin and the domains its manifest declares.
+/// The Content-Security-Policy every page of `app` runs under.
+///
+/// An H5 app whose manifest has a `csp` gets that policy, with the app's origin
+/// (`capsule://<appId>`) added next to each `'self'`: WebKit does not reliably match `'self'`
+/// for a custom scheme. (Whether the policy goes beyond what the host allows is checked when
+/// the app opens: [`HostPolicy::check_csp`](crate::HostPolicy::check_csp).)
+///
+/// Any other app gets the default: scripts only from the package (no inline scripts, no
+/// `eval`), inline styles, images, fonts and media from the package and `data:`/`blob:`, no
+/// plugins, no framing, and network reads only to the app's own origin and the domains its
+/// manifest declares.
 pub fn content_security_policy(app: &App) -> String {
     let own = app.origin();
+    let manifest = app.manifest();
+    if let (Some(text), AppKind::H5) = (&manifest.csp, manifest.kind) {
+        match ContentSecurityPolicy::parse(text) {
+            Ok(policy) => return with_own_origin(&policy, &own),
+            // Only a manifest built in code gets here (`from_json` checks the policy).
+            Err(error) => tracing::warn!(
+                app = app.id(),
+                %error,
+                "the app's csp does not parse; its pages get the default policy"
+            ),
+        }
+    }
     let mut connect = format!("'self' {own}");
-    for domain in &app.manifest().permissions.domains {
+    for domain in &manifest.permissions.domains {
         connect.push(' ');
         connect.push_str(domain);
     }
@@ -130,6 +151,28 @@ pub fn content_security_policy(app: &App) -> String {
          font-src 'self' {own} data:; media-src 'self' {own} blob:; connect-src {connect}; \
          object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )
+}
+
+/// `policy` serialized, `own` added after each `'self'` of a source list that does not name
+/// it already.
+fn with_own_origin(policy: &ContentSecurityPolicy, own: &str) -> String {
+    let mut directives = Vec::with_capacity(policy.directives().len());
+    for directive in policy.directives() {
+        let mut words = vec![directive.name()];
+        let sources = directive.sources().unwrap_or_default();
+        let names_own = directive
+            .values()
+            .iter()
+            .any(|value| value.eq_ignore_ascii_case(own));
+        for (index, value) in directive.values().iter().enumerate() {
+            words.push(value);
+            if sources.get(index) == Some(&Source::Keyword(Keyword::SelfOrigin)) && !names_own {
+                words.push(own);
+            }
+        }
+        directives.push(words.join(" "));
+    }
+    directives.join("; ")
 }
 
 /// The origin of a URL, if it has one, as origins are compared: `scheme://host[:port]` with
@@ -366,6 +409,89 @@ mod tests {
         assert_eq!(
             response.headers()[header::X_CONTENT_TYPE_OPTIONS],
             "nosniff"
+        );
+    }
+
+    /// The header `serve` sends for `path` of `app`.
+    fn csp_header(app: &App, path: &str) -> String {
+        let response = serve(app, "GET", &format!("capsule://{}/{path}", app.id()));
+        assert_eq!(response.status(), 200, "{path}");
+        response.headers()[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .expect("ascii")
+            .to_owned()
+    }
+
+    /// `demo`'s files under another manifest.
+    fn demo_with(manifest: Manifest) -> (tempfile::TempDir, App) {
+        let (dir, _) = demo();
+        let app = App::new(
+            manifest,
+            Arc::new(DirFiles::new(&dir.path().join("app")).expect("root")),
+        );
+        (dir, app)
+    }
+
+    #[test]
+    fn the_default_policy_is_unchanged() {
+        let (_dir, app) = demo();
+        let expected = "default-src 'self' capsule://demo; script-src 'self' capsule://demo; \
+             style-src 'self' capsule://demo 'unsafe-inline'; \
+             img-src 'self' capsule://demo data: blob:; font-src 'self' capsule://demo data:; \
+             media-src 'self' capsule://demo blob:; \
+             connect-src 'self' capsule://demo https://api.example.com; object-src 'none'; \
+             base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+        for path in ["index.html", "js/app.js", "style.css", "logo.png"] {
+            assert_eq!(csp_header(&app, path), expected, "{path}");
+        }
+        assert_eq!(content_security_policy(&app), expected);
+    }
+
+    /// An app's own policy replaces the default whole, and each `'self'` of a source list
+    /// gets the app's origin beside it (unless the list names it already).
+    #[test]
+    fn an_apps_own_policy_is_served_with_its_origin_beside_self() {
+        let manifest = Manifest::from_json(
+            br#"{"appId":"demo","name":"Demo","version":"1.0.0","kind":"h5","entry":"index.html",
+                "permissions":{"domains":["https://api.example.com"]},
+                "csp":"Default-Src 'self';  script-src 'SELF' 'unsafe-eval' ; img-src 'self' data: CAPSULE://demo; connect-src 'self' https://api.example.com; sandbox allow-scripts allow-same-origin; report-uri /csp"}"#,
+        )
+        .expect("manifest");
+        let (_dir, app) = demo_with(manifest);
+        let expected = "default-src 'self' capsule://demo; \
+             script-src 'SELF' capsule://demo 'unsafe-eval'; img-src 'self' data: CAPSULE://demo; \
+             connect-src 'self' capsule://demo https://api.example.com; \
+             sandbox allow-scripts allow-same-origin; report-uri /csp";
+        for path in ["index.html", "js/app.js", "style.css", "logo.png"] {
+            assert_eq!(csp_header(&app, path), expected, "{path}");
+        }
+        let head = serve(&app, "HEAD", "capsule://demo/index.html");
+        assert_eq!(head.headers()[header::CONTENT_SECURITY_POLICY], expected);
+        // Nothing of the default is added: what the app leaves out, it leaves out.
+        assert!(!expected.contains("frame-ancestors"));
+    }
+
+    /// A manifest built in code skips `from_json`'s checks: a policy that does not parse, or
+    /// one on a mini-program, leaves the default in place.
+    #[test]
+    fn a_policy_that_cannot_be_served_leaves_the_default() {
+        let (_dir, default_app) = demo();
+        let default = content_security_policy(&default_app);
+        let mut broken = default_app.manifest().clone();
+        broken.csp = Some("scirpt-src 'unsafe-inline'".into());
+        let (_dir, app) = demo_with(broken);
+        assert_eq!(csp_header(&app, "index.html"), default);
+
+        let mut mini = Manifest::from_json(
+            br#"{"appId":"mp","name":"Mp","version":"1.0.0","kind":"miniprogram","dialect":"wechat","entry":"app.json"}"#,
+        )
+        .expect("manifest");
+        mini.csp = Some("default-src *; script-src * 'unsafe-inline'".into());
+        let (_dir, app) = demo_with(mini);
+        let served = content_security_policy(&app);
+        assert!(
+            served.starts_with("default-src 'self' capsule://mp; script-src 'self' capsule://mp;"),
+            "{served}"
         );
     }
 

@@ -27,7 +27,8 @@ use clap::{Parser, Subcommand};
 
 use crate::args::{RunArgs, TrustArgs};
 use crate::simulator::{
-    UPDATE_INTERVAL, Unpacked, Window, absolute, audience, container_builder, open_app_at, updater,
+    UPDATE_INTERVAL, Unpacked, Window, absolute, audience, container_builder, host_policy,
+    open_app_at, updater,
 };
 
 /// How long a page may take to load before `run` gives up.
@@ -329,7 +330,9 @@ fn run(args: &RunArgs, data_dir: Option<&Path>) -> Result<i32> {
         None => None,
     };
     let profile = DeviceProfile::named(&args.device).context("unknown device")?;
-    // Bad arguments (a --camera-frames folder) fail before a window opens.
+    // An app whose own csp goes beyond the host's cap, and bad arguments (a --camera-frames
+    // folder), fail before a window opens (`Container::open` would refuse the app too).
+    host_policy().check_csp(&app)?;
     let builder = container_builder(args, profile, data_dir)?.app_launcher(Arc::new(
         app_launcher::InstalledApps {
             data_dir: package_commands::data_dir(data_dir)?,

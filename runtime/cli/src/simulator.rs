@@ -10,7 +10,9 @@ use anyhow::{Context, Result, bail};
 use capsule_jsapi::ImageFileSource;
 use capsule_packages::channel::Audience;
 use capsule_packages::{AppId, Store};
-use capsule_runtime::{App, Container, DeviceProfile, Updater, WryHandle, WryHost, WryHostOptions};
+use capsule_runtime::{
+    App, Container, DeviceProfile, HostPolicy, Updater, WryHandle, WryHost, WryHostOptions,
+};
 
 use crate::args::{RunArgs, TrustArgs};
 use crate::{channel_commands, package_commands};
@@ -139,12 +141,19 @@ impl Window {
 
 /// The container `run` uses: the device, the data folder, developer mode for app folders
 /// (they may also reach http://localhost), the scan image and the camera.
+/// The host policy of the simulator's container: every API apps declare, and the default
+/// cap on apps' own Content-Security-Policies (`CspCap::default`).
+pub(crate) fn host_policy() -> HostPolicy {
+    HostPolicy::default()
+}
+
 pub(crate) fn container_builder(
     args: &RunArgs,
     profile: DeviceProfile,
     data_dir: Option<&Path>,
 ) -> Result<capsule_runtime::ContainerBuilder> {
     let builder = Container::builder()
+        .policy(host_policy())
         .device(profile)
         .data_dir(package_commands::data_dir(data_dir)?)
         .developer_mode(args.app.is_dir());

@@ -200,6 +200,40 @@ fn csp_blocks_inline_scripts_and_navigation_stays_in_the_app() {
     );
 }
 
+/// An app whose own csp relaxes what the host does not allow is refused before a window (or
+/// a virtual display) opens, with the reason and how the host could allow it.
+#[test]
+fn run_refuses_an_app_whose_csp_goes_beyond_the_host() {
+    let app = fixture_app(&[], &[("index.html", "<p>never shown</p>")]);
+    let manifest = json!({
+        "appId": "e2e-fixture", "name": "E2E fixture", "version": "1.0.0",
+        "kind": "h5", "entry": "index.html",
+        "csp": "default-src 'self'; script-src 'self' 'unsafe-inline'",
+    });
+    std::fs::write(app.path().join("manifest.json"), manifest.to_string()).expect("manifest");
+    let output = Command::new(env!("CARGO_BIN_EXE_capsule"))
+        .arg("run")
+        .arg(app.path())
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env("CAPSULE_LOG", "info")
+        .output()
+        .expect("capsule runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "error: app e2e-fixture: its csp allows 'unsafe-inline' in script-src: inline \
+             scripts and event handler attributes would run"
+        ) && stderr.contains("HostPolicy::csp_cap(CspCap { inline_scripts: true"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("virtual"),
+        "no display was started: {stderr}"
+    );
+}
+
 #[test]
 fn demo_screenshot_shows_the_rendered_page() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -98,7 +98,7 @@ pub(crate) fn spawn(
         services: Waiting::new(),
     });
     let start = ToWorker::Start {
-        manifest: app.manifest().clone(),
+        manifest: Box::new(app.manifest().clone()),
         options: options.clone(),
     };
     if let Err(error) = input.send(&start) {

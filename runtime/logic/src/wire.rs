@@ -25,9 +25,10 @@ const MAX_LINE: usize = 64 << 20;
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub(crate) enum ToWorker {
-    /// The first line: the app and its limits.
+    /// The first line: the app and its limits. (Boxed: the manifest is much larger than the
+    /// other messages.)
     Start {
-        manifest: Manifest,
+        manifest: Box<Manifest>,
         options: LogicOptions,
     },
     Command {

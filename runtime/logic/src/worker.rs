@@ -156,7 +156,7 @@ fn serve(service: WorkerService) -> io::Result<()> {
         host: host.clone(),
         replies: Arc::clone(&replies),
     };
-    let app = App::new(manifest, Arc::new(files));
+    let app = App::new(*manifest, Arc::new(files));
     let services = start_service(service, app.clone(), host.clone())?;
     let options = LogicOptions {
         isolation: Isolation::Thread,

@@ -82,6 +82,13 @@ pub(crate) fn start(
     if app.manifest().kind != AppKind::MiniProgram {
         return Err(MiniProgramError::NotMiniProgram(app.id().to_owned()));
     }
+    // Only a manifest built in code can have one (`from_json` refuses it): refused here too.
+    container
+        .check_csp(&app)
+        .map_err(|error| MiniProgramError::Config {
+            file: "manifest.json".into(),
+            message: error.to_string(),
+        })?;
     let config = read_app_json(&app)?;
     let dialect = dialect_of(&app);
     if options.fresh_storage {
