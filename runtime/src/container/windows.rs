@@ -3,6 +3,7 @@
 //! `popTo`, `closeWebview`, `exitApp` and the back key, and the data and startup parameters
 //! its windows share. The handlers of [`WindowRequest`]s, which the device hands over.
 
+use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 
 use capsule_jsapi::{
@@ -178,14 +179,7 @@ impl Container {
 
     /// The windows of the H5 app `page` belongs to, bottom first.
     pub fn window_stack(&self, page: PageId) -> Vec<PageId> {
-        let pages = self.pages();
-        pages
-            .get(&page)
-            .and_then(|open| open.window.as_ref())
-            .and_then(|window| pages.get(&window.root))
-            .and_then(|root| root.window.as_ref())
-            .map(|root| root.stack.clone())
-            .unwrap_or_default()
+        with_root(&mut self.pages(), page, |_, window| window.stack.clone()).unwrap_or_default()
     }
 
     /// The page's `back` event was not prevented: back in its history when its window goes
@@ -274,31 +268,24 @@ impl Container {
             }
         }
         let id = PageId(self.inner.next_page.fetch_add(1, Ordering::Relaxed));
-        let (root, below, title_bar, startup) = {
+        let mut startup = Map::new();
+        startup.insert("appId".into(), Value::String(app.id().to_owned()));
+        startup.insert("url".into(), Value::String(target.clone()));
+        startup.insert("passData".into(), Value::Object(pass_data));
+        let (root, below, title_bar) = {
             let mut pages = self.pages();
-            let root = pages
-                .get(&page)
-                .and_then(|open| open.window.as_ref())
-                .map(|window| window.root)
-                .ok_or_else(|| ApiError::unknown("page closed"))?;
-            let stack = &mut pages
-                .get_mut(&root)
-                .and_then(|open| open.window.as_mut())
-                .ok_or_else(|| ApiError::unknown("the app's first window closed"))?
-                .stack;
-            let below = *stack.last().unwrap_or(&root);
-            stack.push(id);
-            let mut startup = Map::new();
-            startup.insert("appId".into(), Value::String(app.id().to_owned()));
-            startup.insert("url".into(), Value::String(target.clone()));
-            startup.insert("passData".into(), Value::Object(pass_data));
+            let (root, below) = with_root(&mut pages, page, |root, window| {
+                let below = *window.stack.last().unwrap_or(&root);
+                window.stack.push(id);
+                (root, below)
+            })?;
             let mut window = H5Window::new(root, target.clone(), params, startup.clone());
             window.title_bar.back_button = true;
             let title_bar = window.title_bar.clone();
             let mut open = OpenPage::of(&app);
             open.window = Some(window);
             pages.insert(id, open);
-            (root, below, title_bar, startup)
+            (root, below, title_bar)
         };
         tracing::info!(
             app = app.id(),
@@ -463,39 +450,27 @@ impl Container {
     /// `setSessionData`: stores `data`'s keys in the data the app's windows share, refused
     /// whole when the result would exceed the limit.
     fn set_session_data(&self, page: PageId, data: Map<String, Value>) -> Result<Value, ApiError> {
-        let mut pages = self.pages();
-        let root = pages
-            .get(&page)
-            .and_then(|open| open.window.as_ref())
-            .map(|window| window.root)
-            .ok_or_else(|| ApiError::unknown("page closed"))?;
-        let window = pages
-            .get_mut(&root)
-            .and_then(|open| open.window.as_mut())
-            .ok_or_else(|| ApiError::unknown("the app's first window closed"))?;
-        let mut merged = window.session_data.clone();
-        merged.extend(data);
-        let size = serde_json::to_string(&merged).map_or(usize::MAX, |json| json.len());
-        if size > capsule_jsapi::MAX_WINDOW_DATA_BYTES {
-            return Err(ApiError::invalid_param(format!(
-                "setSessionData: the session data would be {size} bytes as JSON, more than {}",
-                capsule_jsapi::MAX_WINDOW_DATA_BYTES
-            )));
-        }
-        window.session_data = merged;
-        Ok(json!({}))
+        with_root(&mut self.pages(), page, |_, window| {
+            let mut merged = window.session_data.clone();
+            merged.extend(data);
+            let size = serde_json::to_string(&merged).map_or(usize::MAX, |json| json.len());
+            if size > capsule_jsapi::MAX_WINDOW_DATA_BYTES {
+                return Err(ApiError::invalid_param(format!(
+                    "setSessionData: the session data would be {size} bytes as JSON, more than {}",
+                    capsule_jsapi::MAX_WINDOW_DATA_BYTES
+                )));
+            }
+            window.session_data = merged;
+            Ok(json!({}))
+        })?
     }
 
     /// `getSessionData`: `{data}` with the keys asked for that are set (all without keys).
     fn session_data(&self, page: PageId, keys: Option<&[String]>) -> Value {
-        let pages = self.pages();
-        let data = pages
-            .get(&page)
-            .and_then(|open| open.window.as_ref())
-            .and_then(|window| pages.get(&window.root))
-            .and_then(|root| root.window.as_ref())
-            .map(|root| root.session_data.clone())
-            .unwrap_or_default();
+        let data = with_root(&mut self.pages(), page, |_, window| {
+            window.session_data.clone()
+        })
+        .unwrap_or_default();
         let data: Map<String, Value> = match keys {
             None => data,
             Some(keys) => keys
@@ -505,4 +480,24 @@ impl Container {
         };
         json!({ "data": data })
     }
+}
+
+/// Runs `with` on the first window of `page`'s app (which holds the stack and the session
+/// data), given its page; an error when `page` is no H5 window or its app's first window is
+/// closed.
+fn with_root<T>(
+    pages: &mut HashMap<PageId, OpenPage>,
+    page: PageId,
+    with: impl FnOnce(PageId, &mut H5Window) -> T,
+) -> Result<T, ApiError> {
+    let root = pages
+        .get(&page)
+        .and_then(|open| open.window.as_ref())
+        .map(|window| window.root)
+        .ok_or_else(|| ApiError::unknown("the page is no open H5 window"))?;
+    let window = pages
+        .get_mut(&root)
+        .and_then(|open| open.window.as_mut())
+        .ok_or_else(|| ApiError::unknown("the app's first window is closed"))?;
+    Ok(with(root, window))
 }
