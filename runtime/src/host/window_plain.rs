@@ -121,7 +121,7 @@ impl HostWindow {
 
     fn set_title(&self, title: &str) {
         let title = if title.is_empty() {
-            &self.default_title
+            self.default_title.as_str()
         } else {
             title
         };
