@@ -35,6 +35,10 @@ pub enum Error {
     /// The page's web process ended while the host waited for the page (a script's result).
     #[error("the page's web process {0}")]
     WebProcessGone(crate::WebProcessGoneReason),
+    /// A tester asked to press what the window does not draw: a title bar button that is
+    /// hidden, or a page's bar covered by a page pushed over it.
+    #[error("nothing drawn to press: {0}")]
+    NotDrawn(String),
     /// A screenshot could not be taken or written.
     #[error("screenshot failed: {0}")]
     Screenshot(String),

@@ -45,8 +45,8 @@ pub use container::{
 pub use device::DeviceProfile;
 pub use error::{Error, Result};
 pub use host::{
-    HeadlessHost, HostRecord, PageId, PageSpec, RenderHost, TitleBar, TitleBarPress,
-    WebProcessGoneReason, WryHandle, WryHost, WryHostOptions,
+    DrawnMenuButton, DrawnTitleBar, HeadlessHost, HostRecord, PageId, PageSpec, RenderHost,
+    TitleBar, TitleBarPress, WebProcessGoneReason, WryHandle, WryHost, WryHostOptions,
 };
 #[cfg(target_os = "linux")]
 pub use host::{VirtualDisplay, WEB_PROCESS_MEMORY_LIMIT};

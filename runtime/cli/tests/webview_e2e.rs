@@ -269,8 +269,15 @@ fn demo_screenshot_shows_the_rendered_page() {
         let at = (y * frame.width + x) as usize * channels;
         (pixels[at], pixels[at + 1], pixels[at + 2])
     };
-    // The header is the demo's blue, the page background light grey.
+    // The window's title bar (48 px high on an Android device) is white; under it, the
+    // page's header is the demo's blue, its background light grey.
     let (red, green, blue) = pixel(5, 5);
+    assert!(
+        red > 240 && green > 240 && blue > 240,
+        "title bar colour {:?}",
+        (red, green, blue)
+    );
+    let (red, green, blue) = pixel(5, 48 + 5);
     assert!(
         blue > 200 && red < 60 && green > 80 && green < 160,
         "header colour {:?}",

@@ -3,9 +3,15 @@
 
 mod headless;
 #[cfg(target_os = "linux")]
+mod title_bar_view;
+#[cfg(target_os = "linux")]
 mod virtual_display;
 #[cfg(target_os = "linux")]
 mod web_process;
+#[cfg(not(target_os = "linux"))]
+mod window_plain;
+#[cfg(target_os = "linux")]
+mod window_stack;
 mod wry_host;
 
 pub use headless::{HeadlessHost, HostRecord};
@@ -80,6 +86,42 @@ pub enum TitleBarPress {
     Subtitle,
     /// The option menu button at this position of [`TitleBar::menu`].
     Menu(usize),
+}
+
+/// What a [`WryHost`] window draws as an H5 page's title bar, read back from its GTK widgets
+/// ([`WryHandle::drawn_title_bar`]), for tests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DrawnTitleBar {
+    /// Whether the bar is drawn at all.
+    pub visible: bool,
+    /// The title's text.
+    pub title: String,
+    /// The subtitle's text; empty when no subtitle is drawn.
+    pub subtitle: String,
+    /// Whether the spinner is shown, turning.
+    pub loading: bool,
+    /// Whether the back button is shown.
+    pub back_button: bool,
+    /// Whether the bar is drawn over the top of the page, letting it show through.
+    pub over_page: bool,
+    /// The option menu's buttons, left to right as drawn (so `menu[0]` of the
+    /// [`TitleBar`] is the last); empty when the menu is hidden.
+    pub menu: Vec<DrawnMenuButton>,
+    /// The page the window shows: the top of its stack (the visible child of the window's
+    /// `gtk::Stack`), this page or one pushed over it.
+    pub shown_page: PageId,
+}
+
+/// One option menu button as drawn (see [`DrawnTitleBar::menu`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DrawnMenuButton {
+    /// The text it shows: the item's title, the glyph of its `icontype` (or the name when
+    /// the glyph is unknown); empty when it shows a picture.
+    pub text: String,
+    /// Whether it shows a picture (its `data:` URL icon).
+    pub picture: bool,
+    /// Its red badge: `None` for none, `""` for a dot, else the badge's text.
+    pub badge: Option<String>,
 }
 
 /// What the container needs from whatever shows pages. Implementations are handles that can

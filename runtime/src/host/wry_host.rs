@@ -11,12 +11,19 @@ use tao::event_loop::{
     ControlFlow, EventLoop, EventLoopBuilder, EventLoopProxy, EventLoopWindowTarget,
 };
 use tao::platform::run_return::EventLoopExtRunReturn;
-use tao::window::{Window, WindowBuilder, WindowId};
+use tao::window::{Window, WindowId};
 use wry::{NewWindowResponse, WebContext, WebView, WebViewBuilder};
 
+#[cfg(not(target_os = "linux"))]
+use super::window_plain::HostWindow;
+#[cfg(target_os = "linux")]
+use super::window_stack::HostWindow;
 use crate::bridge::{FromPage, ToPage, page_script};
 use crate::protocol::{SCHEME, origin_of, serve};
-use crate::{App, Container, Error, PageId, PageSpec, RenderHost, Result, WebProcessGoneReason};
+use crate::{
+    App, Container, DrawnTitleBar, Error, PageId, PageSpec, RenderHost, Result, TitleBar,
+    TitleBarPress, WebProcessGoneReason,
+};
 
 /// A crash reported this soon after the memory watchdog killed a web process is that kill.
 const MEMORY_KILL_REPORT_DELAY: Duration = Duration::from_secs(5);
@@ -45,7 +52,22 @@ enum HostEvent {
         origin: String,
         json: String,
     },
+    /// The document's title changed.
     Title(PageId, String),
+    SetTitleBar(PageId, TitleBar),
+    /// The user touched the title bar drawn for the page.
+    TitleBarPressed(PageId, TitleBarPress),
+    /// A tester presses the title bar.
+    PressTitleBar {
+        page: PageId,
+        press: TitleBarPress,
+        answer: Sender<Result<()>>,
+    },
+    /// A tester reads what the title bar shows.
+    DrawnTitleBar {
+        page: PageId,
+        answer: Sender<Result<Option<DrawnTitleBar>>>,
+    },
     RunScript {
         page: PageId,
         script: String,
@@ -59,7 +81,17 @@ enum HostEvent {
     Exit(i32),
 }
 
-/// The real render host: one tao window with a wry webview per page, on the main thread.
+/// The real render host: tao windows with wry webviews, on the main thread.
+///
+/// Each window shows a stack of pages: an H5 app's first page and the pages pushed over it
+/// (a page whose [`PageSpec::stacked_on`] names a page of the window slides in over it and
+/// slides back out when it closes), or a mini-program's window. An H5 page's title bar
+/// ([`PageSpec::title_bar`], [`RenderHost::set_title_bar`]) is drawn with native GTK widgets
+/// above the page (over its top when transparent); touching it calls
+/// [`Container::title_bar_pressed`]. The window is titled after the title bar of the page it
+/// shows (a page without one: its document's title). Its close button closes the bottom page,
+/// and with it the app. (Where there is no GTK, each page has a window of its own and no title
+/// bar is drawn.)
 ///
 /// Create it on the main thread, take [`WryHost::handle`]s for other threads, build the
 /// [`Container`] on a handle, then give the main thread to [`WryHost::run`].
@@ -99,6 +131,7 @@ impl WryHost {
             container: container.clone(),
             proxy,
             options: self.options,
+            windows: HashMap::new(),
             pages: HashMap::new(),
             contexts: HashMap::new(),
             scripts: HashMap::new(),
@@ -134,7 +167,9 @@ impl WryHost {
                         event: WindowEvent::CloseRequested,
                         ..
                     } => {
-                        if let Some(page) = ui.page_of_window(window_id) {
+                        // The app's first page: the container closes the pages over it too.
+                        if let Some(page) = ui.windows.get(&window_id).and_then(HostWindow::bottom)
+                        {
                             ui.container.close(page);
                         }
                     }
@@ -170,7 +205,31 @@ impl WryHandle {
         }
     }
 
-    /// Writes a PNG of `page`'s window to `path`.
+    /// Presses what `press` names in the title bar drawn for H5 page `page`: the GTK button
+    /// is clicked (its `clicked` signal emitted, as a click does), so the container hears it
+    /// as from a user ([`Container::title_bar_pressed`]), after this returns. Fails with
+    /// [`Error::NotDrawn`] when that button is not drawn: the bar or the button is hidden,
+    /// the page has no title bar, or another page is pushed over it.
+    pub fn press_title_bar(&self, page: PageId, press: TitleBarPress) -> Result<()> {
+        let (answer, result) = mpsc::channel();
+        self.send(HostEvent::PressTitleBar {
+            page,
+            press,
+            answer,
+        });
+        result.recv().map_err(|_| Error::HostStopped)?
+    }
+
+    /// What the title bar drawn for `page` shows, read from its GTK widgets; `None` for a
+    /// page drawn without one (a mini-program's window).
+    pub fn drawn_title_bar(&self, page: PageId) -> Result<Option<DrawnTitleBar>> {
+        let (answer, result) = mpsc::channel();
+        self.send(HostEvent::DrawnTitleBar { page, answer });
+        result.recv().map_err(|_| Error::HostStopped)?
+    }
+
+    /// Writes a PNG of `page`'s window to `path`: what it shows (the top page of its stack,
+    /// with its title bar).
     pub fn screenshot(&self, page: PageId, path: &Path) -> Result<()> {
         let (answer, result) = mpsc::channel();
         self.send(HostEvent::Screenshot {
@@ -207,10 +266,15 @@ impl RenderHost for WryHandle {
     fn set_app(&self, page: PageId, app: App) {
         self.send(HostEvent::SetApp(page, app));
     }
+
+    fn set_title_bar(&self, page: PageId, bar: &TitleBar) {
+        self.send(HostEvent::SetTitleBar(page, bar.clone()));
+    }
 }
 
 struct PageView {
-    window: Window,
+    /// The window the page is in.
+    window: WindowId,
     webview: WebView,
     /// The app whose files the page's `capsule://` requests are served from.
     app: Arc<Mutex<App>>,
@@ -230,6 +294,7 @@ struct Ui {
     container: Container,
     proxy: EventLoopProxy<HostEvent>,
     options: WryHostOptions,
+    windows: HashMap<WindowId, HostWindow>,
     pages: HashMap<PageId, PageView>,
     /// By app id.
     contexts: HashMap<String, AppContext>,
@@ -244,22 +309,22 @@ impl Ui {
     fn handle(&mut self, request: HostEvent, target: &EventLoopWindowTarget<HostEvent>) {
         match request {
             HostEvent::Open(spec) => {
-                let id = spec.id;
-                let opened = self.open(&spec, target);
-                match opened {
-                    Ok(view) => {
-                        self.pages.insert(id, view);
-                    }
-                    Err(error) => {
-                        tracing::error!(page = id.0, %error, "cannot open page");
-                        self.container.close(id);
-                    }
+                if let Err(error) = self.open(&spec, target) {
+                    tracing::error!(page = spec.id.0, %error, "cannot open page");
+                    self.container.close(spec.id);
                 }
             }
             HostEvent::Post(page, message) => self.eval(page, &message.to_script()),
             HostEvent::Close(page) => {
-                self.pages.remove(&page);
-                if self.pages.is_empty() {
+                if let Some(view) = self.pages.remove(&page)
+                    && let Some(window) = self.windows.get_mut(&view.window)
+                {
+                    window.close_page(page, view.webview);
+                    if window.is_empty() {
+                        self.windows.remove(&view.window);
+                    }
+                }
+                if self.windows.is_empty() {
                     self.send(HostEvent::Exit(0));
                 }
             }
@@ -297,9 +362,36 @@ impl Ui {
                 None => {}
             },
             HostEvent::Title(page, title) => {
-                if let Some(view) = self.pages.get(&page) {
-                    view.window.set_title(&title);
+                self.container.page_title_changed(page, &title);
+                if let Some(window) = self.window_of(page) {
+                    window.set_document_title(page, &title);
                 }
+            }
+            HostEvent::SetTitleBar(page, bar) => {
+                if let Some(window) = self.window_of(page) {
+                    window.set_title_bar(page, &bar);
+                }
+            }
+            HostEvent::TitleBarPressed(page, press) => {
+                self.container.title_bar_pressed(page, press);
+            }
+            HostEvent::PressTitleBar {
+                page,
+                press,
+                answer,
+            } => {
+                let result = match self.window_of(page) {
+                    Some(window) => window.press(page, press),
+                    None => Err(Error::NoSuchPage(page.0)),
+                };
+                answer.send(result).ok();
+            }
+            HostEvent::DrawnTitleBar { page, answer } => {
+                let result = match self.window_of(page) {
+                    Some(window) => Ok(window.drawn(page)),
+                    None => Err(Error::NoSuchPage(page.0)),
+                };
+                answer.send(result).ok();
             }
             HostEvent::RunScript {
                 page,
@@ -316,8 +408,8 @@ impl Ui {
                 self.eval(page, &script_wrapper(script_id, &script));
             }
             HostEvent::Screenshot { page, path, answer } => {
-                let result = match self.pages.get(&page) {
-                    Some(view) => capture_window(&view.window, &path),
+                let result = match self.window_of(page) {
+                    Some(window) => capture_window(window.window(), &path),
                     None => Err(Error::NoSuchPage(page.0)),
                 };
                 answer.send(result).ok();
@@ -367,27 +459,42 @@ impl Ui {
         }
     }
 
-    fn page_of_window(&self, window: WindowId) -> Option<PageId> {
-        self.pages
-            .iter()
-            .find(|(_, view)| view.window.id() == window)
-            .map(|(id, _)| *id)
+    /// The window `page` is in.
+    fn window_of(&mut self, page: PageId) -> Option<&mut HostWindow> {
+        let window = self.pages.get(&page)?.window;
+        self.windows.get_mut(&window)
     }
 
-    fn open(
-        &mut self,
-        spec: &PageSpec,
-        target: &EventLoopWindowTarget<HostEvent>,
-    ) -> Result<PageView> {
-        let window = WindowBuilder::new()
-            .with_title(&self.options.title)
-            .with_inner_size({
-                let device = self.container.device_profile();
-                LogicalSize::new(device.width, device.height)
-            })
-            .build(target)
-            .map_err(|e| Error::Webview(e.to_string()))?;
+    /// Opens the page of `spec`: over the page it is stacked on, in that page's window, else in
+    /// a new window the size of the device.
+    fn open(&mut self, spec: &PageSpec, target: &EventLoopWindowTarget<HostEvent>) -> Result<()> {
         let page = spec.id;
+        let stacked = spec
+            .stacked_on
+            .and_then(|below| self.pages.get(&below))
+            .map(|below| below.window)
+            .filter(|window| self.windows.get(window).is_some_and(HostWindow::can_stack));
+        if let (Some(below), None) = (spec.stacked_on, stacked) {
+            tracing::debug!(
+                page = page.0,
+                below = below.0,
+                "the page it is pushed over is gone; it gets a window of its own"
+            );
+        }
+        let window_id = match stacked {
+            Some(window) => window,
+            None => {
+                let device = self.container.device_profile();
+                let window = HostWindow::new(
+                    target,
+                    &self.options.title,
+                    LogicalSize::new(device.width, device.height),
+                )?;
+                let id = window.id();
+                self.windows.insert(id, window);
+                id
+            }
+        };
         let app_id = spec.app.id().to_owned();
         let new_context = !self.contexts.contains_key(&app_id);
         let web_data = self
@@ -442,27 +549,39 @@ impl Ui {
             .with_document_title_changed_handler(move |title| {
                 title_proxy.send_event(HostEvent::Title(page, title)).ok();
             });
-        let webview = build_webview(builder, &window)?;
+        let press_proxy = self.proxy.clone();
+        let on_press = move |press| {
+            press_proxy
+                .send_event(HostEvent::TitleBarPressed(page, press))
+                .ok();
+        };
+        let bar_height = self.container.device_profile().title_bar_height();
+        let window = self
+            .windows
+            .get_mut(&window_id)
+            .ok_or_else(|| Error::Webview("the page's window is gone".into()))?;
+        let webview =
+            match window.push_page(page, spec.title_bar.as_ref(), bar_height, on_press, builder) {
+                Ok(webview) => webview,
+                Err(error) => {
+                    if window.is_empty() {
+                        self.windows.remove(&window_id);
+                    }
+                    return Err(error);
+                }
+            };
         #[cfg(target_os = "linux")]
         watch_web_process(&webview, page, self.proxy.clone());
-        Ok(PageView {
-            window,
-            webview,
-            app,
-        })
+        self.pages.insert(
+            page,
+            PageView {
+                window: window_id,
+                webview,
+                app,
+            },
+        );
+        Ok(())
     }
-}
-
-#[cfg(target_os = "linux")]
-fn build_webview(builder: WebViewBuilder<'_>, window: &Window) -> Result<WebView> {
-    use tao::platform::unix::WindowExtUnix;
-    use wry::WebViewBuilderExtUnix;
-    let vbox = window
-        .default_vbox()
-        .ok_or_else(|| Error::Webview("window has no GTK box".into()))?;
-    builder
-        .build_gtk(vbox)
-        .map_err(|e| Error::Webview(e.to_string()))
 }
 
 /// Reports the end of the page's web process to the UI thread.
@@ -486,13 +605,6 @@ fn watch_web_process(webview: &WebView, page: PageId, proxy: EventLoopProxy<Host
                 .send_event(HostEvent::WebProcessGone(page, reason))
                 .ok();
         });
-}
-
-#[cfg(not(target_os = "linux"))]
-fn build_webview(builder: WebViewBuilder<'_>, window: &Window) -> Result<WebView> {
-    builder
-        .build(window)
-        .map_err(|e| Error::Webview(e.to_string()))
 }
 
 /// A script that runs `body` as an async function and posts its outcome back.
