@@ -93,6 +93,10 @@ fn each_layer_builds_only_on_the_layers_below_it() {
             "capsule-packages",
             &["boa_engine", "wry", "capsule-runtime"],
         ),
+        (
+            "capsule-analytics",
+            &["boa_engine", "wry", "tokio", "capsule-runtime"],
+        ),
     ];
     for (layer, below) in forbidden {
         let dependencies = dependencies_of(layer);
