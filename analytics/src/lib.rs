@@ -5,7 +5,9 @@
 mod error;
 mod event;
 mod journal;
+mod report;
 
 pub use error::Error;
 pub use event::{Context, Event, Kind};
 pub use journal::{Filter, Journal, Limits, Recorder};
+pub use report::{ApiStats, Flow, Percentiles, Report};
