@@ -109,6 +109,19 @@ fn the_journal_survives_reopening_and_ignores_duplicate_ids() {
         recorder.flush().expect("flush");
     }
 
+    let connection = rusqlite::Connection::open(&path).expect("open");
+    let pragma = |name: &str| -> String {
+        connection
+            .query_row(&format!("PRAGMA {name}"), [], |row| {
+                row.get::<_, rusqlite::types::Value>(0)
+            })
+            .map(|value| format!("{value:?}"))
+            .expect("pragma")
+    };
+    assert_eq!(pragma("journal_mode"), r#"Text("wal")"#);
+    assert_eq!(pragma("user_version"), "Integer(1)");
+    drop(connection);
+
     let journal = open(&path);
     assert_eq!(
         journal.events(&Filter::default()).expect("read events"),
@@ -413,4 +426,79 @@ fn journal_and_recorder_are_send_and_sync() {
     fn check<T: Send + Sync>() {}
     check::<Journal>();
     check::<capsule_analytics::Recorder>();
+}
+
+#[test]
+fn a_write_error_is_kept_for_flush_and_later_events_are_still_written() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = journal_path(&dir);
+    let journal = open(&path);
+    let recorder = journal.recorder();
+    let first = Event::new(Kind::Custom, "first", &context("app", "s"));
+    recorder.record(first.clone());
+    recorder.flush().expect("flush");
+
+    // The table disappears under the writer, then comes back.
+    let other = rusqlite::Connection::open(&path).expect("open");
+    other
+        .execute_batch("ALTER TABLE events RENAME TO hidden")
+        .expect("hide table");
+    recorder.record(Event::new(Kind::Custom, "lost", &context("app", "s")));
+    let error = recorder.flush().expect_err("flush without a table");
+    assert!(matches!(error, Error::Write { .. }), "{error:?}");
+    assert!(error.to_string().contains(&path.display().to_string()));
+    assert!(error.to_string().contains("events"), "{error}");
+
+    other
+        .execute_batch("ALTER TABLE hidden RENAME TO events")
+        .expect("restore table");
+    let later = Event::new(Kind::Custom, "later", &context("app", "s"));
+    recorder.record(later.clone());
+    let kept = recorder.flush().expect_err("the first error is kept");
+    assert_eq!(kept.to_string(), error.to_string());
+    assert_eq!(
+        journal.events(&Filter::default()).expect("read"),
+        [first, later]
+    );
+}
+
+#[test]
+fn recorders_outlive_the_journal_and_queued_events_are_committed_on_drop() {
+    const RECORDED: i64 = 2_000;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = journal_path(&dir);
+    let journal = open(&path);
+    let recorder = journal.recorder();
+    drop(journal);
+    recorder.record(Event::new(Kind::AppLaunch, "app", &context("app", "s")));
+    recorder
+        .flush()
+        .expect("flush after the journal is dropped");
+
+    for i in 1..RECORDED {
+        recorder.record(Event::new(
+            Kind::Custom,
+            format!("e{i}"),
+            &context("app", "s"),
+        ));
+    }
+    assert_eq!(recorder.dropped(), 0);
+    drop(recorder);
+
+    // The writer commits what was queued, then ends.
+    let connection = rusqlite::Connection::open(&path).expect("open");
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let mut stored = 0;
+    while std::time::Instant::now() < deadline {
+        stored = connection
+            .query_row("SELECT COUNT(*) FROM events", [], |row| {
+                row.get::<_, i64>(0)
+            })
+            .expect("count");
+        if stored == RECORDED {
+            break;
+        }
+        thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(stored, RECORDED);
 }
