@@ -49,10 +49,10 @@ impl Event {
         self
     }
 
-    /// 16 random bytes in lowercase hex. Should the operating system's generator fail, the
-    /// bytes come from std's randomly keyed hasher over the time and a process-wide counter,
-    /// which still keeps ids unique.
-    fn new_id() -> String {
+    /// A fresh id, for an event or a session: 16 random bytes in lowercase hex. Should the
+    /// operating system's generator fail, the bytes come from std's randomly keyed hasher
+    /// over the time and a process-wide counter, which still keeps ids unique.
+    pub fn new_id() -> String {
         static COUNTER: AtomicU64 = AtomicU64::new(0);
         let mut bytes = [0u8; 16];
         if getrandom::fill(&mut bytes).is_err() {

@@ -6,14 +6,16 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use capsule_analytics::{Kind, Recorder};
 use capsule_jsapi::{
-    ApiConfig, ApiError, BackBehavior, Caller, Dialect, PermissionSet, Registry, Reply,
+    ApiConfig, ApiError, BackBehavior, Caller, Dialect, Permission, PermissionSet, Registry, Reply,
     WindowParams,
 };
 use capsule_logic::{ApiDispatch, StopReason};
 use capsule_packages::AppKind;
 use serde_json::Value;
 
+use crate::analytics::{Analytics, attributes, ms_since};
 use crate::bridge::{CallingApp, Dispatcher, FromPage, ToPage};
 use crate::device::SimulatedDevice;
 use crate::protocol::origin_of;
@@ -115,6 +117,7 @@ pub struct ContainerBuilder {
     profile: DeviceProfile,
     api_config: ApiConfig,
     launcher: Option<Arc<dyn AppLauncher>>,
+    recorder: Option<Recorder>,
 }
 
 impl std::fmt::Debug for ContainerBuilder {
@@ -190,6 +193,15 @@ impl ContainerBuilder {
         self
     }
 
+    /// Records what the apps do (launches, pages, API calls, performance, errors, their own
+    /// `reportAnalytics` events) through `recorder`, into its analytics journal. Without
+    /// one nothing is captured.
+    #[must_use]
+    pub fn analytics(mut self, recorder: Recorder) -> Self {
+        self.recorder = Some(recorder);
+        self
+    }
+
     /// Keeps app data (storage, files) in `dir`.
     #[must_use]
     pub fn data_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
@@ -207,6 +219,12 @@ impl ContainerBuilder {
         let mut registry = self
             .registry
             .unwrap_or_else(|| Registry::with_config(&api_config));
+        let analytics = Arc::new(Analytics::new(self.recorder));
+        // WeChat's `reportEvent` is `reportAnalytics` under another name.
+        for name in ["reportAnalytics", "reportEvent"] {
+            let reporting = Arc::clone(&analytics);
+            registry.register_fn(name, Permission::SYSTEM, move |call| reporting.report(call));
+        }
         registry.register_can_i_use();
         let dispatcher = Dispatcher {
             registry,
@@ -226,6 +244,7 @@ impl ContainerBuilder {
                 listeners: Mutex::default(),
                 reloads: Mutex::default(),
                 launcher: self.launcher,
+                analytics,
             }),
         };
         let weak = Arc::downgrade(&container.inner);
@@ -259,6 +278,7 @@ struct Inner {
     reloads: Mutex<HashMap<PageId, Instant>>,
     /// Opens the apps `startApp` asks for.
     launcher: Option<Arc<dyn AppLauncher>>,
+    analytics: Arc<Analytics>,
 }
 
 struct OpenPage {
@@ -269,6 +289,8 @@ struct OpenPage {
     in_background: bool,
     /// An H5 page's place in its app's stack of windows, and its title bar.
     window: Option<H5Window>,
+    /// When the page opened (an H5 page's dwell time runs from then).
+    opened: Instant,
 }
 
 impl OpenPage {
@@ -280,6 +302,7 @@ impl OpenPage {
             domains: app.manifest().permissions.domains.iter().cloned().collect(),
             in_background: false,
             window: None,
+            opened: Instant::now(),
         }
     }
 }
@@ -346,6 +369,14 @@ fn page_url(app: &App, url: &str) -> std::result::Result<String, String> {
         return Err(format!("'{url}' is not a page of {}", app.id()));
     }
     Ok(joined.to_string())
+}
+
+/// An H5 page's name in analytics: the path of its URL, without the query or fragment.
+fn page_path(url: &str) -> String {
+    url::Url::parse(url).map_or_else(
+        |_| url.to_owned(),
+        |url| url.path().trim_start_matches('/').to_owned(),
+    )
 }
 
 /// Where a container keeps app data when the host names no directory: `$CAPSULE_DATA_DIR`,
@@ -436,6 +467,10 @@ impl Container {
         page.window = Some(window);
         self.pages().insert(id, page);
         tracing::info!(app = app.id(), page = id.0, %url, "opening page");
+        self.inner
+            .analytics
+            .launch(&app, self.device_profile().name);
+        self.page_entered(app.id(), &url, None);
         self.inner.host.open_page(PageSpec {
             id,
             app,
@@ -445,6 +480,28 @@ impl Container {
             startup_params: Value::Object(startup),
         });
         Ok(id)
+    }
+
+    /// Records that a page of `app_id` at `url` was entered, coming from the page at `from`.
+    fn page_entered(&self, app_id: &str, url: &str, from: Option<&str>) {
+        let mut fields = serde_json::Map::new();
+        if let Some(from) = from {
+            fields.insert("from".into(), page_path(from).into());
+        }
+        self.inner
+            .analytics
+            .record(app_id, Kind::PageEnter, &page_path(url), fields);
+    }
+
+    /// The analytics of the container, for the mini-program sessions.
+    pub(crate) fn analytics(&self) -> &Analytics {
+        &self.inner.analytics
+    }
+
+    /// Sets the user that the events of apps launched from now on are about (`None`: no
+    /// one signed in). Only a hash of `id` is recorded.
+    pub fn set_user_id(&self, id: Option<&str>) {
+        self.inner.analytics.set_user_id(id);
     }
 
     /// Checks `app`'s own Content-Security-Policy against the host's cap
@@ -457,6 +514,9 @@ impl Container {
     /// into. UI that the app's logic asks for (toasts, dialogs) is drawn there.
     pub(crate) fn open_page_host(&self, app: App) -> PageId {
         let id = self.register_page(&app);
+        self.inner
+            .analytics
+            .launch(&app, self.device_profile().name);
         let url = format!("{}/{}", app.origin(), crate::protocol::PAGE_HOST_PATH);
         tracing::info!(app = app.id(), page = id.0, "opening mini-program window");
         self.inner
@@ -552,12 +612,25 @@ impl Container {
             }
             removed
         };
-        if removed.is_some() {
+        if let Some(open) = removed {
             self.inner
                 .ui_pages
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .retain(|_, ui_page| *ui_page != page);
+            // A mini-program's session records its own pages and exit.
+            if let Some(window) = &open.window {
+                let analytics = &self.inner.analytics;
+                analytics.record(
+                    open.app.id(),
+                    Kind::PageLeave,
+                    &page_path(&window.url),
+                    attributes([("dwell_ms", ms_since(open.opened).into())]),
+                );
+                if window.root == page {
+                    analytics.exit(open.app.id());
+                }
+            }
             self.inner.device.close_page(page);
             self.inner
                 .reloads
@@ -597,7 +670,7 @@ impl Container {
     /// the mini-program's session (which calls `onHide` / `onShow`). Returns false, doing
     /// nothing, when the app already is where it is sent or the page is not open.
     pub fn set_background(&self, page: PageId, background: bool) -> bool {
-        let h5 = {
+        let (h5, app_id) = {
             let mut pages = self.pages();
             let Some(open) = pages.get_mut(&page) else {
                 return false;
@@ -606,8 +679,19 @@ impl Container {
                 return false;
             }
             open.in_background = background;
-            open.app.manifest().kind == AppKind::H5
+            (
+                open.app.manifest().kind == AppKind::H5,
+                open.app.id().to_owned(),
+            )
         };
+        let kind = if background {
+            Kind::AppHide
+        } else {
+            Kind::AppShow
+        };
+        self.inner
+            .analytics
+            .record(&app_id, kind, &app_id, serde_json::Map::new());
         tracing::info!(page = page.0, background, "app lifecycle");
         self.post(page, ToPage::Lifecycle { background });
         if h5 {
@@ -791,9 +875,37 @@ impl Container {
             declared: &declared,
             origin: &app_origin,
         };
+        let reply = self.recorded(app.id(), api, &params, reply);
         self.inner
             .dispatcher
             .invoke(&calling, caller, api, params, reply);
+    }
+
+    /// `reply`, recording the call of `api` by `app_id` when it answers: its code and
+    /// duration, and for a network request its domain, method, status and size (never its
+    /// query, headers or bodies).
+    fn recorded(&self, app_id: &str, api: &str, params: &Value, reply: Reply) -> Reply {
+        if !self.inner.analytics.is_on() {
+            return reply;
+        }
+        let analytics = Arc::clone(&self.inner.analytics);
+        let (app_id, api) = (app_id.to_owned(), api.to_owned());
+        let request = crate::analytics::NetworkRequest::of(&api, params);
+        let started = Instant::now();
+        Reply::new(move |result| {
+            let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
+            let code = result.as_ref().map_or_else(|error| error.code, |_| 0);
+            analytics.record(
+                &app_id,
+                Kind::ApiCall,
+                &api,
+                attributes([("code", code.into()), ("duration_ms", duration_ms.into())]),
+            );
+            if let Some(request) = request {
+                request.record(&analytics, &app_id, &result, duration_ms);
+            }
+            reply.send(result);
+        })
     }
 
     fn ui_page_of(&self, app_id: &str) -> u64 {
@@ -851,6 +963,7 @@ impl ApiDispatch for Container {
             declared: &declared,
             origin: &origin,
         };
+        let reply = self.recorded(app.id(), api, &params, reply);
         self.inner
             .dispatcher
             .invoke(&calling, caller, api, params, reply);

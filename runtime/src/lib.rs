@@ -18,6 +18,7 @@
 //! assert_eq!(host.records()[0], HostRecord::Opened { page, url: "capsule://demo/index.html".into() });
 //! ```
 
+mod analytics;
 mod bridge;
 mod container;
 mod csp;

@@ -1,5 +1,6 @@
 //! `capsule`: the Capsule simulator and tools.
 
+mod analytics_commands;
 mod app_launcher;
 mod args;
 mod camera;
@@ -151,6 +152,11 @@ enum Command {
         #[command(flatten)]
         signing: channel_commands::SigningArgs,
     },
+    /// Read the analytics journal of the data folder, which `run` and `test` record into.
+    Analytics {
+        #[command(subcommand)]
+        command: analytics_commands::AnalyticsCommand,
+    },
     /// Change a release's rollout in an update channel folder, or show a channel.
     Channel {
         #[command(subcommand)]
@@ -252,6 +258,7 @@ fn execute(command: Command, data_dir: Option<&Path>) -> Result<i32> {
             signing,
         } => channel_commands::publish(&package, &channel, &stage, &signing),
         Command::Channel { command } => channel_commands::channel(&command, data_dir),
+        Command::Analytics { command } => analytics_commands::analytics(&command, &data()?),
         Command::Update {
             app_id,
             channel,
@@ -333,12 +340,11 @@ fn run(args: &RunArgs, data_dir: Option<&Path>) -> Result<i32> {
     // An app whose own csp goes beyond the host's cap, and bad arguments (a --camera-frames
     // folder), fail before a window opens (`Container::open` would refuse the app too).
     host_policy().check_csp(&app)?;
-    let builder = container_builder(args, profile, data_dir)?.app_launcher(Arc::new(
-        app_launcher::InstalledApps {
-            data_dir: package_commands::data_dir(data_dir)?,
-            trust: args.trust.keys.clone(),
-        },
-    ));
+    let (builder, recorder) = container_builder(args, profile, data_dir)?;
+    let builder = builder.app_launcher(Arc::new(app_launcher::InstalledApps {
+        data_dir: package_commands::data_dir(data_dir)?,
+        trust: args.trust.keys.clone(),
+    }));
     let window = Window::open(args, &app, profile)?;
     let container = builder.build(Arc::new(window.handle.clone()));
     let Window {
@@ -368,6 +374,7 @@ fn run(args: &RunArgs, data_dir: Option<&Path>) -> Result<i32> {
         code = 1;
     }
     drop(unpacked);
+    analytics_commands::save(recorder.as_ref());
     // Exit while the virtual display still runs: killing the X server under live GTK and
     // WebKit connections makes their I/O error handlers end the process with status 1.
     // Xvfb (started with -terminate) stops by itself once its last client is gone.

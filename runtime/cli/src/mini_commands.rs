@@ -7,6 +7,7 @@ use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
+use capsule_analytics::Recorder;
 use capsule_packages::{AppKind, Dialect};
 use capsule_runtime::{
     App, AppLimits, Container, ContainerEvent, DeviceProfile, HeadlessHost, MiniProgram,
@@ -23,6 +24,7 @@ use crate::simulator::{
     updater,
 };
 use crate::watch::FolderWatch;
+use crate::{analytics_commands, package_commands};
 
 /// How long the home page may take to be ready.
 const READY_TIMEOUT: Duration = Duration::from_secs(60);
@@ -69,7 +71,7 @@ pub(crate) fn run(
     data_dir: Option<&Path>,
 ) -> Result<i32> {
     let profile = DeviceProfile::named(&args.device).context("unknown device")?;
-    let builder = container_builder(args, profile, data_dir)?;
+    let (builder, recorder) = container_builder(args, profile, data_dir)?;
     if args.headless {
         if args.channel.is_some() {
             bail!(
@@ -94,6 +96,7 @@ pub(crate) fn run(
         println!("{}", snapshot.html);
         report(&snapshot, package_open);
         drop(unpacked);
+        analytics_commands::save(recorder.as_ref());
         return Ok(if snapshot.errors.is_empty() { 0 } else { 1 });
     }
     if args.exec.is_some() {
@@ -143,6 +146,7 @@ pub(crate) fn run(
         code = 1;
     }
     drop(unpacked);
+    analytics_commands::save(recorder.as_ref());
     // See `run` in main.rs: exit while the virtual display still runs.
     std::process::exit(code);
 }
@@ -324,6 +328,7 @@ pub(crate) fn test(args: &TestArgs, data_dir: Option<&Path>) -> Result<i32> {
     let run = TestRun {
         apps,
         data: data.path().to_owned(),
+        recorder: analytics_commands::recorder(&package_commands::data_dir(data_dir)?),
         out: args.out.clone(),
         failures: args
             .junit
@@ -343,6 +348,7 @@ pub(crate) fn test(args: &TestArgs, data_dir: Option<&Path>) -> Result<i32> {
         .map(|planned| run.headless(planned))
         .collect::<Result<Vec<_>>>()?;
     let code = finish(&outcomes, args.junit.as_deref())?;
+    analytics_commands::save(run.recorder.as_ref());
     // The apps' unpacked packages, then the run's data folder.
     drop(run);
     drop(data);
@@ -426,6 +432,8 @@ fn finish(outcomes: &[Outcome], junit: Option<&Path>) -> Result<i32> {
 struct TestRun {
     apps: Vec<TestApp>,
     data: PathBuf,
+    /// Records into the analytics journal of the data folder (not the test's own one).
+    recorder: Option<Recorder>,
     /// `--out`: where screenshots go instead of each scenario's folder.
     out: Option<PathBuf>,
     /// Where a failed scenario's screenshot goes: beside the JUnit report, else in `--out`,
@@ -445,12 +453,12 @@ impl TestRun {
         developer_mode: bool,
         host: Arc<dyn capsule_runtime::RenderHost>,
     ) -> Container {
-        Container::builder()
+        let builder = Container::builder()
             .device(device)
             .data_dir(&self.data)
             .developer_mode(developer_mode)
-            .scan_source(Arc::new(self.scans.clone()))
-            .build(host)
+            .scan_source(Arc::new(self.scans.clone()));
+        analytics_commands::recording(builder, self.recorder.as_ref()).build(host)
     }
 
     fn options(&self, scenario: &Scenario, webview: bool) -> MiniProgramOptions {
@@ -557,6 +565,7 @@ impl TestRun {
                     eprintln!("error: {error:#}");
                     1
                 });
+            analytics_commands::save(self.recorder.as_ref());
             handle.exit(code);
         });
         let code = host.run(&container);

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
+use capsule_analytics::Recorder;
 use capsule_jsapi::ImageFileSource;
 use capsule_packages::channel::Audience;
 use capsule_packages::{AppId, Store};
@@ -15,7 +16,7 @@ use capsule_runtime::{
 };
 
 use crate::args::{RunArgs, TrustArgs};
-use crate::{channel_commands, package_commands};
+use crate::{analytics_commands, channel_commands, package_commands};
 
 /// How often `run --channel` checks for updates (give or take a fifth).
 pub(crate) const UPDATE_INTERVAL: Duration = Duration::from_secs(30 * 60);
@@ -139,23 +140,25 @@ impl Window {
     }
 }
 
-/// The container `run` uses: the device, the data folder, developer mode for app folders
-/// (they may also reach http://localhost), the scan image and the camera.
 /// The host policy of the simulator's container: every API apps declare, and the default
 /// cap on apps' own Content-Security-Policies (`CspCap::default`).
 pub(crate) fn host_policy() -> HostPolicy {
     HostPolicy::default()
 }
 
+/// The container `run` uses: the device, the data folder and its analytics journal (the
+/// recorder is returned to be saved before exiting), developer mode for app folders (they
+/// may also reach http://localhost), the scan image and the camera.
 pub(crate) fn container_builder(
     args: &RunArgs,
     profile: DeviceProfile,
     data_dir: Option<&Path>,
-) -> Result<capsule_runtime::ContainerBuilder> {
-    let builder = Container::builder()
-        .policy(host_policy())
-        .device(profile)
-        .data_dir(package_commands::data_dir(data_dir)?)
+) -> Result<(capsule_runtime::ContainerBuilder, Option<Recorder>)> {
+    let data = package_commands::data_dir(data_dir)?;
+    let recorder = analytics_commands::recorder(&data);
+    let builder = Container::builder().policy(host_policy()).device(profile);
+    let builder = analytics_commands::recording(builder, recorder.as_ref())
+        .data_dir(data)
         .developer_mode(args.app.is_dir());
     let builder = match &args.scan_image {
         Some(image) => builder.scan_source(Arc::new(ImageFileSource(image.clone()))),
@@ -166,10 +169,11 @@ pub(crate) fn container_builder(
         args.camera_frames.as_deref(),
         args.scan_image.is_some(),
     )?;
-    Ok(match camera {
+    let builder = match camera {
         Some(camera) => builder.camera(camera),
         None => builder,
-    })
+    };
+    Ok((builder, recorder))
 }
 
 pub(crate) fn absolute(path: &Path) -> PathBuf {

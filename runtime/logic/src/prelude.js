@@ -1468,16 +1468,26 @@
   }
 
   // WeChat's positional sync storage forms, turned into the parameter objects of the APIs.
-  var syncArguments = wechat
-    ? {
-        setStorageSync: function (key, data) { return { key: key, data: data }; },
-        getStorageSync: function (key) { return { key: key }; },
-        removeStorageSync: function (key) { return { key: key }; },
-      }
-    : {};
-  var syncResults = wechat
-    ? { getStorageSync: function (value) { return value && 'data' in value ? value.data : ''; } }
-    : {};
+  // The app's own analytics events, positional in both dialects; they answer nothing.
+  function analyticsEvent(eventName, data) { return { eventName: eventName, data: data }; }
+  function nothing() { return undefined; }
+  var syncArguments = Object.assign(
+    { reportAnalytics: analyticsEvent },
+    wechat
+      ? {
+          reportEvent: analyticsEvent,
+          setStorageSync: function (key, data) { return { key: key, data: data }; },
+          getStorageSync: function (key) { return { key: key }; },
+          removeStorageSync: function (key) { return { key: key }; },
+        }
+      : {}
+  );
+  var syncResults = Object.assign(
+    { reportAnalytics: nothing },
+    wechat
+      ? { reportEvent: nothing, getStorageSync: function (value) { return value && 'data' in value ? value.data : ''; } }
+      : {}
+  );
 
   // ---- request / uploadFile / downloadFile hand back a task: abort() and progress ------
   var TASK_APIS = ['request', 'uploadFile', 'downloadFile'];
@@ -1527,7 +1537,7 @@
   }
 
   // APIs that answer synchronously although their names do not end in Sync.
-  var SYNC_WITHOUT_SUFFIX = ['getWindowInfo', 'getDeviceInfo', 'getAppBaseInfo', 'getMenuButtonBoundingClientRect'];
+  var SYNC_WITHOUT_SUFFIX = ['getWindowInfo', 'getDeviceInfo', 'getAppBaseInfo', 'getMenuButtonBoundingClientRect', 'reportAnalytics', 'reportEvent'];
 
   // The bridge's "no such API" code.
   var API_NOT_FOUND = 1;

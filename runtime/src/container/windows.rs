@@ -296,12 +296,13 @@ impl Container {
         );
         self.inner.host.open_page(PageSpec {
             id,
-            app,
-            url: target,
+            app: app.clone(),
+            url: target.clone(),
             stacked_on: Some(below),
             title_bar: Some(title_bar),
             startup_params: Value::Object(startup),
         });
+        self.page_entered(app.id(), &target, Some(&base));
         self.send_event(below, "pause", json!({}));
         Ok(json!({}))
     }

@@ -6,6 +6,7 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
+use capsule_analytics::Kind;
 use capsule_jsapi::UiRequest;
 use capsule_packages::AppKind;
 use serde_json::{Map, Value, json};
@@ -19,6 +20,7 @@ use super::model::{
 };
 use super::updates::{PendingUpdate, UpdateStatus};
 use super::worker_scripts::{AppSource, RemoteScripts};
+use crate::analytics::{attributes, ms_since};
 use crate::bridge::{FromPage, ToPage};
 use crate::view::style::{
     CompiledStyle, StyleOptions, compile as compile_style, component_scope, page_styles,
@@ -153,6 +155,7 @@ pub(crate) fn start(
                 stack: Vec::new(),
                 shown: None,
                 loaded: false,
+                entered: None,
                 in_background: false,
                 own_moves: std::collections::VecDeque::new(),
                 sent_seq: 0,
@@ -375,10 +378,6 @@ struct Timing {
     cold_start: Option<ColdStart>,
 }
 
-fn ms_since(start: Instant) -> f64 {
-    start.elapsed().as_secs_f64() * 1000.0
-}
-
 /// What an evaluation in the logic layer was for.
 enum Evaluation {
     Caller(Sender<Result<Value, String>>),
@@ -412,6 +411,8 @@ struct Session {
     /// The page whose document the window shows (or would show, before it has loaded).
     shown: Option<LogicPageId>,
     loaded: bool,
+    /// The path of the page shown and since when, for the analytics of page views.
+    entered: Option<(String, Instant)>,
     /// Whether the user left the app for the home screen (its pages heard `onHide`).
     in_background: bool,
     /// The [`ContainerEvent::Backgrounded`] / `Foregrounded` events this session caused
@@ -475,6 +476,8 @@ impl Session {
             }
         }
         self.logic.send(LogicCommand::Shutdown).ok();
+        self.record_page_change(None);
+        self.container.analytics().exit(self.app.id());
     }
 
     fn send_page(&self, message: Value) {
@@ -560,7 +563,9 @@ impl Session {
             LogicToView::ScriptError { message } => {
                 let source = AppSource(&self.app);
                 let read = |path: &str| source.read_text(path);
-                self.errors.push(Diagnostic::of_script(message, &read));
+                let diagnostic = Diagnostic::of_script(message, &read);
+                self.record_error(&diagnostic, "script");
+                self.errors.push(diagnostic);
             }
             LogicToView::RouteFailed { message } => {
                 tracing::warn!(app = self.app.id(), "route refused: {message}");
@@ -790,6 +795,7 @@ impl Session {
             .map_err(|e| Diagnostic::of_view(&e, &read));
         if let Err(diagnostic) = &view {
             tracing::error!(app = self.app.id(), page = path, "{diagnostic}");
+            self.record_error(diagnostic, "template");
             self.errors.push(diagnostic.clone());
         }
         self.pages.insert(
@@ -836,6 +842,8 @@ impl Session {
             return;
         }
         self.shown = top;
+        let path = self.shown_path().map(str::to_owned);
+        self.record_page_change(path);
         // The window draws the page anew, from its attributes.
         self.fields.clear();
         if self.webview {
@@ -844,6 +852,32 @@ impl Session {
             self.rendered(page);
         }
         self.tab_item_tapped();
+    }
+
+    /// Records leaving the page shown until now (its dwell time) and entering the page at
+    /// `path` (`None`: the app is closing).
+    fn record_page_change(&mut self, path: Option<String>) {
+        let analytics = self.container.analytics();
+        let app_id = self.app.id();
+        let previous = self.entered.take();
+        if let Some((from, since)) = &previous {
+            analytics.record(
+                app_id,
+                Kind::PageLeave,
+                from,
+                attributes([("dwell_ms", ms_since(*since).into())]),
+            );
+        }
+        // The page showing why a stopped app stopped has no path: it is no page of the app.
+        let Some(path) = path.filter(|path| !path.is_empty()) else {
+            return;
+        };
+        let mut fields = Map::new();
+        if let Some((from, _)) = previous {
+            fields.insert("from".into(), from.into());
+        }
+        analytics.record(app_id, Kind::PageEnter, &path, fields);
+        self.entered = Some((path, Instant::now()));
     }
 
     /// The rendered tree of the page shown.
@@ -967,6 +1001,7 @@ impl Session {
             },
             None => None,
         };
+        let started = Instant::now();
         let ops = match self.pages.get_mut(&page).map(|p| &mut p.view) {
             Some(Ok(view)) => match &instance {
                 Some(instance) => view.set_instance_changes(instance, &changes),
@@ -974,8 +1009,32 @@ impl Session {
             },
             _ => Vec::new(),
         };
+        let render_ms = ms_since(started);
+        self.record_set_data(page, &changes, render_ms);
         self.show_ops(page, &ops, Some(ack_id));
         self.reconcile(page);
+    }
+
+    /// Records a `setData` on `page`: the bytes of its changes and the time the view took
+    /// to apply them and diff.
+    fn record_set_data(&self, page: LogicPageId, changes: &[(String, Value)], render_ms: f64) {
+        let analytics = self.container.analytics();
+        if !analytics.is_on() {
+            return;
+        }
+        let Some(state) = self.pages.get(&page) else {
+            return;
+        };
+        let bytes: usize = changes
+            .iter()
+            .map(|(path, value)| path.len() + value.to_string().len())
+            .sum();
+        analytics.record(
+            self.app.id(),
+            Kind::SetData,
+            &state.path,
+            attributes([("bytes", bytes.into()), ("render_ms", render_ms.into())]),
+        );
     }
 
     /// Sends a page's patch ops to the window when it shows that page; `ack_id` is
@@ -1066,11 +1125,53 @@ impl Session {
                         cold.first_render_ms,
                         cold.ready_ms
                     );
+                    self.record_cold_start(&cold);
                     self.timing.cold_start = Some(cold);
                 }
             }
             None => {}
         }
+    }
+
+    /// Records an error of the app's `source` (`script` or `template`) with the place it
+    /// points at.
+    fn record_error(&self, diagnostic: &Diagnostic, source: &str) {
+        let mut fields = Map::new();
+        fields.insert("source".into(), source.into());
+        if let Some(location) = &diagnostic.location {
+            fields.insert("file".into(), location.file.to_string().into());
+            fields.insert("line".into(), location.line.into());
+            fields.insert("column".into(), location.column.into());
+        }
+        self.container.analytics().record(
+            self.app.id(),
+            Kind::ScriptError,
+            &diagnostic.message,
+            fields,
+        );
+    }
+
+    /// Records a cold start: from launch to `onReady` having run, with its phases, and the
+    /// first render.
+    fn record_cold_start(&self, cold: &ColdStart) {
+        let analytics = self.container.analytics();
+        let app_id = self.app.id();
+        let phases = serde_json::to_value(cold).unwrap_or_default();
+        analytics.record(
+            app_id,
+            Kind::ColdStart,
+            "cold_start",
+            attributes([
+                ("duration_ms", ms_since(self.timing.launched).into()),
+                ("phases", phases),
+            ]),
+        );
+        analytics.record(
+            app_id,
+            Kind::FirstRender,
+            self.shown_path().unwrap_or_default(),
+            attributes([("duration_ms", cold.first_render_ms.into())]),
+        );
     }
 
     // ---- control ----------------------------------------------------------------------

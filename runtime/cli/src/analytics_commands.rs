@@ -1,0 +1,135 @@
+//! The analytics journal of the data folder: `capsule run` and `capsule test` record into
+//! it, `capsule analytics report` summarises it.
+
+use std::path::Path;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context as _, Result, bail};
+use capsule_analytics::{Filter, Journal, Limits, Recorder, Report};
+use capsule_runtime::ContainerBuilder;
+
+/// The journal's file in the data folder.
+const JOURNAL_FILE: &str = "analytics.sqlite";
+
+/// `capsule analytics` subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub(crate) enum AnalyticsCommand {
+    /// Summarise what the journal holds: page views, the page flow, where users leave,
+    /// API error rates, cold start times, script errors and the apps' own events.
+    Report {
+        /// Only this app's events.
+        app_id: Option<String>,
+        /// Only events of the last DURATION (`90s`, `30m`, `12h`, `7d`).
+        #[arg(long, value_name = "DURATION")]
+        since: Option<String>,
+        /// Print the report as JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// The recorder into the analytics journal of the data folder `data_dir` that `run` and
+/// `test` give their container. A journal that cannot be opened (another program holds it,
+/// it is damaged) does not stop the run: it is reported, and nothing is recorded.
+pub(crate) fn recorder(data_dir: &Path) -> Option<Recorder> {
+    match open_journal(data_dir) {
+        Ok(journal) => Some(journal.recorder()),
+        Err(error) => {
+            eprintln!("warning: this run's analytics are not recorded: {error:#}");
+            None
+        }
+    }
+}
+
+/// `builder` recording through `recorder`, when there is one.
+pub(crate) fn recording(
+    builder: ContainerBuilder,
+    recorder: Option<&Recorder>,
+) -> ContainerBuilder {
+    match recorder {
+        Some(recorder) => builder.analytics(recorder.clone()),
+        None => builder,
+    }
+}
+
+/// Opens the analytics journal of the data folder `data_dir`.
+fn open_journal(data_dir: &Path) -> Result<Journal> {
+    let path = data_dir.join(JOURNAL_FILE);
+    Journal::open(&path, Limits::default())
+        .with_context(|| format!("cannot open the analytics journal {}", path.display()))
+}
+
+/// Waits until what `recorder` was given is in the journal; says so when it cannot be.
+pub(crate) fn save(recorder: Option<&Recorder>) {
+    if let Some(Err(error)) = recorder.map(Recorder::flush) {
+        eprintln!("warning: analytics events were not saved: {error}");
+    }
+}
+
+/// Runs `capsule analytics COMMAND` on the journal of `data_dir`.
+pub(crate) fn analytics(command: &AnalyticsCommand, data_dir: &Path) -> Result<()> {
+    match command {
+        AnalyticsCommand::Report {
+            app_id,
+            since,
+            json,
+        } => {
+            let since_ms = since.as_deref().map(since_ms).transpose()?;
+            let journal = open_journal(data_dir)?;
+            let events = journal.events(&Filter {
+                app_id: app_id.clone(),
+                since_ms,
+                kinds: None,
+            })?;
+            let report = Report::from_events(&events);
+            if *json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!("{report}");
+            }
+            Ok(())
+        }
+    }
+}
+
+/// The Unix time in milliseconds `duration` (`30m`) ago.
+fn since_ms(duration: &str) -> Result<i64> {
+    let ago = parse_duration(duration)
+        .with_context(|| format!("--since {duration}: expected a number and s, m, h or d"))?;
+    let now = SystemTime::now().duration_since(UNIX_EPOCH)?;
+    let since = now.saturating_sub(ago);
+    Ok(i64::try_from(since.as_millis())?)
+}
+
+/// `90s`, `30m`, `12h` or `7d` as a duration.
+fn parse_duration(text: &str) -> Result<Duration> {
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: u64 = number.parse()?;
+    let seconds = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 60 * 60,
+        "d" => 24 * 60 * 60,
+        other => bail!("unknown unit '{other}'"),
+    };
+    Ok(Duration::from_secs(number.saturating_mul(seconds)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_take_a_number_and_a_unit() {
+        for (text, seconds) in [("90s", 90), ("30m", 1800), ("2h", 7200), ("7d", 604_800)] {
+            let duration = parse_duration(text).expect(text);
+            assert_eq!(duration, Duration::from_secs(seconds), "{text}");
+        }
+        for bad in ["", "m", "5", "5w", "-5m", "1.5h"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+    }
+}

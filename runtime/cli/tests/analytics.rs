@@ -1,0 +1,203 @@
+//! `capsule test` records into the analytics journal of the data folder: a scenario walks a
+//! test app from its home page to a detail page and back, the detail page reports an event
+//! of its own and makes an API call that fails, and the journal holds those events with
+//! their fields; `capsule analytics report` summarises them.
+
+use std::path::Path;
+
+mod cli_support;
+use cli_support::{capsule, text};
+
+use capsule_analytics::{Event, Filter, Journal, Kind, Limits};
+use serde_json::{Value, json};
+
+const APP: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../tests/apps/analytics-wechat"
+);
+
+/// Plays the walk through the app with the data folder `data`, headless or in the window.
+fn play_walk(data: &Path, webview: bool) {
+    let scenario = data.join("walk.json");
+    let steps = json!({
+        "name": "home, detail and back",
+        "app": APP,
+        "steps": [
+            {"expect": {"selector": ".visits", "text": "visits: 1"}},
+            {"tap": {"selector": ".open"}},
+            {"expect": {"selector": ".result", "text": "missing"}},
+            {"tap": {"selector": ".back"}},
+            {"expect": {"selector": ".visits", "text": "visits: 1"}}
+        ]
+    });
+    std::fs::write(&scenario, steps.to_string()).expect("scenario");
+    let data_dir = data.to_str().expect("utf-8 path");
+    let mut args = vec!["--data-dir", data_dir, "test"];
+    if webview {
+        args.push("--webview");
+    }
+    args.push(scenario.to_str().expect("utf-8 path"));
+    let output = capsule(&args, "warn");
+    assert!(output.status.success(), "{}", text(&output));
+}
+
+fn journal_events(data: &Path) -> Vec<Event> {
+    Journal::open(&data.join("analytics.sqlite"), Limits::default())
+        .expect("the run's journal")
+        .events(&Filter::default())
+        .expect("events")
+}
+
+/// The events of `kind`, as (name, attribute `key`).
+fn named(events: &[Event], kind: Kind, key: &str) -> Vec<(String, Value)> {
+    events
+        .iter()
+        .filter(|event| event.kind == kind)
+        .map(|event| {
+            let value = event.attributes.get(key).cloned().unwrap_or(Value::Null);
+            (event.name.clone(), value)
+        })
+        .collect()
+}
+
+fn check_walk(events: &[Event]) {
+    let launch = &events[0];
+    assert_eq!(launch.kind, Kind::AppLaunch, "{events:#?}");
+    for event in events {
+        assert_eq!(event.context.app_id, "analytics.wechat");
+        assert_eq!(event.context.app_version, "1.2.0");
+        assert_eq!(event.context.session_id, launch.context.session_id);
+        assert_eq!(event.context.device, "iphone-8");
+        assert_eq!(event.id.len(), 32);
+    }
+    assert_eq!(
+        named(events, Kind::PageEnter, "from"),
+        [
+            ("pages/home/home".to_owned(), Value::Null),
+            ("pages/detail/detail".to_owned(), json!("pages/home/home")),
+            ("pages/home/home".to_owned(), json!("pages/detail/detail")),
+        ]
+    );
+    let left: Vec<String> = named(events, Kind::PageLeave, "dwell_ms")
+        .into_iter()
+        .map(|(page, dwell)| {
+            assert!(dwell.as_f64().is_some_and(|ms| ms >= 0.0), "{dwell}");
+            page
+        })
+        .collect();
+    assert_eq!(left[..2], ["pages/home/home", "pages/detail/detail"]);
+    assert_eq!(
+        named(events, Kind::Custom, "data"),
+        [("detail_open".to_owned(), json!({"id": 7, "from": "home"}))]
+    );
+    let calls = named(events, Kind::ApiCall, "code");
+    let code_of = |api: &str| {
+        calls
+            .iter()
+            .find(|(name, _)| name == api)
+            .map(|(_, code)| code.clone())
+    };
+    assert_eq!(code_of("reportAnalytics"), Some(json!(0)), "{calls:?}");
+    let failed = code_of("getStorage").expect("getStorage was recorded");
+    assert!(failed.as_i64().is_some_and(|code| code != 0), "{calls:?}");
+    let cold_starts = named(events, Kind::ColdStart, "duration_ms");
+    assert_eq!(cold_starts.len(), 1, "{events:#?}");
+    // Every setData of a page: onLoad's on the home page, the failure's on the detail page.
+    let set_data = named(events, Kind::SetData, "bytes");
+    assert!(
+        set_data.contains(&("pages/home/home".to_owned(), json!(7))),
+        "{set_data:?}"
+    );
+    assert!(
+        set_data.contains(&("pages/detail/detail".to_owned(), json!(15))),
+        "{set_data:?}"
+    );
+}
+
+#[test]
+fn a_scenario_run_is_recorded_in_the_data_folders_journal_and_reported() {
+    let data = tempfile::tempdir().expect("temp dir");
+    play_walk(data.path(), false);
+    let events = journal_events(data.path());
+    check_walk(&events);
+
+    let data_dir = data.path().to_str().expect("utf-8 path");
+    let report = capsule(
+        &["--data-dir", data_dir, "analytics", "report", "--json"],
+        "warn",
+    );
+    assert!(report.status.success(), "{}", text(&report));
+    let report: Value = serde_json::from_slice(&report.stdout).expect("JSON report");
+    assert_eq!(report["sessions"], 1, "{report:#}");
+    assert_eq!(
+        report["page_views"],
+        json!([["pages/home/home", 2], ["pages/detail/detail", 1]])
+    );
+    let flows = report["page_flow"].as_array().expect("flows");
+    for (from, to) in [
+        ("(launch)", "pages/home/home"),
+        ("pages/home/home", "pages/detail/detail"),
+        ("pages/detail/detail", "pages/home/home"),
+    ] {
+        assert!(
+            flows.contains(&json!({"from": from, "to": to, "count": 1})),
+            "{from} -> {to}: {flows:?}"
+        );
+    }
+    let get_storage = report["apis"]
+        .as_array()
+        .and_then(|apis| apis.iter().find(|api| api["name"] == "getStorage"))
+        .expect("getStorage in the report");
+    assert_eq!(get_storage["errors"], 1, "{get_storage}");
+    assert_eq!(get_storage["error_rate"], 1.0, "{get_storage}");
+
+    let text_report = capsule(&["--data-dir", data_dir, "analytics", "report"], "warn");
+    let printed = text(&text_report);
+    assert!(text_report.status.success(), "{printed}");
+    for expected in ["pages/detail/detail", "getStorage", "detail_open"] {
+        assert!(printed.contains(expected), "{expected}: {printed}");
+    }
+    // Another app's report is empty.
+    let other = capsule(
+        &[
+            "--data-dir",
+            data_dir,
+            "analytics",
+            "report",
+            "other.app",
+            "--json",
+        ],
+        "warn",
+    );
+    let other: Value = serde_json::from_slice(&other.stdout).expect("JSON report");
+    assert_eq!(other["events"], 0, "{other:#}");
+}
+
+#[test]
+fn the_window_records_the_same_walk() {
+    let data = tempfile::tempdir().expect("temp dir");
+    play_walk(data.path(), true);
+    check_walk(&journal_events(data.path()));
+}
+
+#[test]
+fn a_journal_that_is_no_database_is_refused_by_the_report_and_left_as_it_is() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let journal = data.path().join("analytics.sqlite");
+    std::fs::write(&journal, "not a database").expect("write");
+    let data_dir = data.path().to_str().expect("utf-8 path");
+    let output = capsule(&["--data-dir", data_dir, "analytics", "report"], "warn");
+    assert!(!output.status.success());
+    let printed = text(&output);
+    assert!(printed.contains("analytics.sqlite"), "{printed}");
+    assert_eq!(
+        std::fs::read_to_string(&journal).expect("read"),
+        "not a database"
+    );
+    // A run still runs, says that it records nothing, and leaves the file alone.
+    play_walk(data.path(), false);
+    assert_eq!(
+        std::fs::read_to_string(&journal).expect("read"),
+        "not a database"
+    );
+}

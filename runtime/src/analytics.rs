@@ -1,0 +1,232 @@
+//! What the container records about its apps (see `capsule_analytics`): the context every
+//! event carries, and the app-facing `reportAnalytics`.
+//!
+//! Nothing here blocks: events go to the journal's [`Recorder`], whose own thread writes
+//! them. Without a recorder (the host gave none) nothing is captured at all.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
+use std::time::Instant;
+
+use capsule_analytics::{Context, Event, Kind, Recorder};
+use capsule_jsapi::{ApiCall, ApiError, ApiResult, Args};
+use serde_json::{Map, Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::App;
+
+/// The longest event name `reportAnalytics` takes, in bytes.
+const MAX_EVENT_NAME_BYTES: usize = 64;
+/// The largest `data` object `reportAnalytics` takes, as JSON bytes.
+const MAX_EVENT_DATA_BYTES: usize = 16 * 1024;
+
+/// The container's analytics: where events go, and the context of each running app.
+#[derive(Default)]
+pub(crate) struct Analytics {
+    recorder: Option<Recorder>,
+    /// The host's user id, hashed.
+    user_hash: Mutex<Option<String>>,
+    /// The context of each running app's session, by app id.
+    running: Mutex<HashMap<String, Context>>,
+}
+
+impl Analytics {
+    /// Analytics recording through `recorder` (none: nothing is captured).
+    pub(crate) fn new(recorder: Option<Recorder>) -> Self {
+        Self {
+            recorder,
+            ..Self::default()
+        }
+    }
+
+    /// Whether events are captured at all (callers skip measuring what nobody records).
+    pub(crate) fn is_on(&self) -> bool {
+        self.recorder.is_some()
+    }
+
+    /// Sets the user the events of apps launched from now on are about; only a hash of
+    /// `id` is kept.
+    pub(crate) fn set_user_id(&self, id: Option<&str>) {
+        let hash = id.map(|id| {
+            let digest = Sha256::digest(format!("capsule-user:{id}").as_bytes());
+            digest[..16]
+                .iter()
+                .map(|byte| format!("{byte:02x}"))
+                .collect()
+        });
+        *self
+            .user_hash
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = hash;
+    }
+
+    /// Starts a session of `app` on `device` and records its launch.
+    pub(crate) fn launch(&self, app: &App, device: &str) {
+        if !self.is_on() {
+            return;
+        }
+        let context = Context {
+            app_id: app.id().to_owned(),
+            app_version: app.manifest().version.to_string(),
+            session_id: Event::new_id(),
+            user_hash: self
+                .user_hash
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .clone(),
+            device: device.to_owned(),
+        };
+        self.running
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(app.id().to_owned(), context);
+        self.record(app.id(), Kind::AppLaunch, app.id(), Map::new());
+    }
+
+    /// Records the exit of app `app_id` and ends its session.
+    pub(crate) fn exit(&self, app_id: &str) {
+        self.record(app_id, Kind::AppExit, app_id, Map::new());
+        self.running
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(app_id);
+    }
+
+    /// Records an event of running app `app_id` (nothing for an app not launched).
+    pub(crate) fn record(
+        &self,
+        app_id: &str,
+        kind: Kind,
+        name: &str,
+        attributes: Map<String, Value>,
+    ) {
+        let Some(recorder) = &self.recorder else {
+            return;
+        };
+        let running = self.running.lock().unwrap_or_else(PoisonError::into_inner);
+        let Some(context) = running.get(app_id) else {
+            return;
+        };
+        let mut event = Event::new(kind, name, context);
+        event.attributes = attributes;
+        drop(running);
+        recorder.record(event);
+    }
+
+    /// `reportAnalytics({eventName, data})` (the logic layer and the H5 bridge both pass
+    /// this object): the app's own event, recorded as [`Kind::Custom`]. An empty or long
+    /// name, `data` that is not an object, or `data` over [`MAX_EVENT_DATA_BYTES`] is refused
+    /// with code 2, never cut short.
+    pub(crate) fn report(&self, call: &ApiCall) -> ApiResult {
+        let args = Args::new(&call.api, &call.args)?;
+        let name = args.str("eventName", MAX_EVENT_NAME_BYTES)?;
+        if name.trim().is_empty() {
+            return Err(ApiError::invalid_param(format!(
+                "{}: 'eventName' is empty",
+                call.api
+            )));
+        }
+        let data = match args.value("data") {
+            None => Map::new(),
+            Some(Value::Object(data)) => data.clone(),
+            Some(other) => {
+                return Err(ApiError::invalid_param(format!(
+                    "{}: 'data' must be an object, got {other}",
+                    call.api
+                )));
+            }
+        };
+        let size = Value::Object(data.clone()).to_string().len();
+        if size > MAX_EVENT_DATA_BYTES {
+            return Err(ApiError::invalid_param(format!(
+                "{}: 'data' is {size} bytes, more than the {MAX_EVENT_DATA_BYTES} an event may carry",
+                call.api
+            )));
+        }
+        self.record(
+            &call.caller.app_id,
+            Kind::Custom,
+            name,
+            attributes([("data", Value::Object(data))]),
+        );
+        Ok(json!({}))
+    }
+}
+
+/// Milliseconds since `start`.
+pub(crate) fn ms_since(start: Instant) -> f64 {
+    start.elapsed().as_secs_f64() * 1000.0
+}
+
+/// Attributes from `pairs`, for [`Analytics::record`].
+pub(crate) fn attributes<const N: usize>(pairs: [(&str, Value); N]) -> Map<String, Value> {
+    pairs
+        .into_iter()
+        .map(|(key, value)| (key.to_owned(), value))
+        .collect()
+}
+
+/// The APIs that make network requests.
+const NETWORK_APIS: [&str; 4] = ["request", "httpRequest", "uploadFile", "downloadFile"];
+
+/// What is recorded of a network request: where it went and how, never its path, query,
+/// headers or bodies.
+pub(crate) struct NetworkRequest {
+    /// The host, with its port when the URL names one.
+    domain: String,
+    method: String,
+}
+
+impl NetworkRequest {
+    /// The request a call of `api` with `params` makes, if it is one. A call whose URL does
+    /// not parse is not a request: it fails as such, and its `api.call` records that.
+    pub(crate) fn of(api: &str, params: &Value) -> Option<Self> {
+        if !NETWORK_APIS.contains(&api) {
+            return None;
+        }
+        let url = url::Url::parse(params.get("url")?.as_str()?).ok()?;
+        let host = url.host_str()?;
+        let domain = match url.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_owned(),
+        };
+        let default_method = if api == "uploadFile" { "POST" } else { "GET" };
+        let method = params
+            .get("method")
+            .and_then(Value::as_str)
+            .unwrap_or(default_method)
+            .to_ascii_uppercase();
+        Some(Self { domain, method })
+    }
+
+    /// Records the request as answered by `result` after `duration_ms`: its status (none
+    /// when it failed before a response) and the bytes of the response body it returned.
+    pub(crate) fn record(
+        self,
+        analytics: &Analytics,
+        app_id: &str,
+        result: &ApiResult,
+        duration_ms: f64,
+    ) {
+        let response = result.as_ref().ok();
+        let status = response
+            .and_then(|value| value.get("statusCode").or_else(|| value.get("status")))
+            .and_then(Value::as_u64);
+        let bytes = match response.and_then(|value| value.get("data")) {
+            None | Some(Value::Null) => 0,
+            Some(Value::String(text)) => text.len(),
+            Some(other) => other.to_string().len(),
+        };
+        analytics.record(
+            app_id,
+            Kind::Network,
+            &self.domain,
+            attributes([
+                ("method", self.method.into()),
+                ("status", status.map_or(Value::Null, Value::from)),
+                ("bytes", bytes.into()),
+                ("duration_ms", duration_ms.into()),
+            ]),
+        );
+    }
+}
