@@ -28,6 +28,10 @@ const TRIM_CHUNK: i64 = 1_000;
 /// The first bytes of every SQLite database file.
 const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 
+/// The start of every query that reads whole events (see `decode`).
+const SELECT_EVENTS: &str = "SELECT seq, id, time_ms, kind, name, app_id, app_version, \
+     session_id, user_hash, device, attributes FROM events";
+
 const SCHEMA: &str = "
 CREATE TABLE events (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -41,8 +45,11 @@ CREATE TABLE events (
     user_hash TEXT,
     device TEXT NOT NULL,
     attributes TEXT NOT NULL,
-    size INTEGER NOT NULL
+    size INTEGER NOT NULL,
+    -- 1 once an exporter's collector acknowledged the event.
+    exported INTEGER NOT NULL DEFAULT 0
 );
+CREATE INDEX events_unexported ON events(exported, seq);
 CREATE INDEX events_time_ms ON events(time_ms);
 CREATE INDEX events_app_id ON events(app_id);
 ";
@@ -162,11 +169,7 @@ impl Journal {
     /// Committed events in time order (then insertion order), optionally only one app's,
     /// only since a time and only of some kinds.
     pub fn events(&self, filter: &Filter) -> Result<Vec<Event>, Error> {
-        let path = &self.recorder.shared.path;
-        let mut sql = String::from(
-            "SELECT seq, id, time_ms, kind, name, app_id, app_version, session_id, user_hash, \
-             device, attributes FROM events WHERE 1",
-        );
+        let mut sql = format!("{SELECT_EVENTS} WHERE 1");
         let mut values = Vec::new();
         if let Some(app_id) = &filter.app_id {
             sql.push_str(" AND app_id = ?");
@@ -186,13 +189,49 @@ impl Journal {
             );
         }
         sql.push_str(" ORDER BY time_ms, seq");
+        self.query(&sql, values)
+    }
 
+    /// Up to `limit` committed events no exporter has delivered yet, oldest first.
+    pub fn unexported(&self, limit: usize) -> Result<Vec<Event>, Error> {
+        let sql = format!("{SELECT_EVENTS} WHERE exported = 0 ORDER BY seq LIMIT ?");
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.query(&sql, vec![SqlValue::Integer(limit)])
+    }
+
+    /// Marks the events with these ids as delivered, once their collector acknowledged them:
+    /// [`Journal::unexported`] no longer returns them. (They stay for local reports until
+    /// the limits drop them.)
+    pub fn mark_exported(&self, ids: &[&str]) -> Result<(), Error> {
+        let path = &self.recorder.shared.path;
+        let sqlite = |source| Error::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let mut reader = self.reader.lock().unwrap_or_else(PoisonError::into_inner);
+        let transaction = reader
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(sqlite)?;
+        {
+            let mut update = transaction
+                .prepare_cached("UPDATE events SET exported = 1 WHERE id = ?")
+                .map_err(sqlite)?;
+            for id in ids {
+                update.execute([id]).map_err(sqlite)?;
+            }
+        }
+        transaction.commit().map_err(sqlite)
+    }
+
+    /// The events `sql` (a [`SELECT_EVENTS`] query) selects with `values`.
+    fn query(&self, sql: &str, values: Vec<SqlValue>) -> Result<Vec<Event>, Error> {
+        let path = &self.recorder.shared.path;
         let reader = self.reader.lock().unwrap_or_else(PoisonError::into_inner);
         let sqlite = |source| Error::Sqlite {
             path: path.clone(),
             source,
         };
-        let mut statement = reader.prepare(&sql).map_err(sqlite)?;
+        let mut statement = reader.prepare(sql).map_err(sqlite)?;
         let mut rows = statement
             .query(rusqlite::params_from_iter(values))
             .map_err(sqlite)?;

@@ -1,10 +1,11 @@
 //! What the runtime records about the apps it runs: app and page lifecycle, JSAPI calls,
 //! performance, errors and the apps' own events, kept in an SQLite journal per data folder
-//! and summarised in reports.
+//! and summarised in reports or exported to an OpenTelemetry collector ([`otlp`]).
 
 mod error;
 mod event;
 mod journal;
+pub mod otlp;
 mod report;
 
 pub use error::Error;

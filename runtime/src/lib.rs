@@ -26,6 +26,7 @@ mod device;
 mod error;
 mod host;
 mod miniprogram;
+mod otlp_export;
 mod policy;
 mod protocol;
 mod updater;
@@ -55,6 +56,7 @@ pub use miniprogram::{
     AppLimits, ColdStart, Diagnostic, MiniProgram, MiniProgramError, MiniProgramOptions,
     PendingUpdate, Snapshot, UiShown, UpdateStatus, UserAction,
 };
+pub use otlp_export::{BackgroundExport, ExportError, OTLP_BATCH_SIZE, OtlpConfig, OtlpExporter};
 pub use policy::{CspCap, HostPolicy};
 
 /// Call this first thing in `main` of an executable that hosts apps, and install

@@ -5,8 +5,8 @@ use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context as _, Result, bail};
-use capsule_analytics::{Filter, Journal, Limits, Recorder, Report};
-use capsule_runtime::ContainerBuilder;
+use capsule_analytics::{Filter, Journal, Limits, Report};
+use capsule_runtime::{OTLP_BATCH_SIZE, OtlpConfig, OtlpExporter};
 
 /// The journal's file in the data folder.
 const JOURNAL_FILE: &str = "analytics.sqlite";
@@ -26,44 +26,27 @@ pub(crate) enum AnalyticsCommand {
         #[arg(long)]
         json: bool,
     },
-}
-
-/// The recorder into the analytics journal of the data folder `data_dir` that `run` and
-/// `test` give their container. A journal that cannot be opened (another program holds it,
-/// it is damaged) does not stop the run: it is reported, and nothing is recorded.
-pub(crate) fn recorder(data_dir: &Path) -> Option<Recorder> {
-    match open_journal(data_dir) {
-        Ok(journal) => Some(journal.recorder()),
-        Err(error) => {
-            eprintln!("warning: this run's analytics are not recorded: {error:#}");
-            None
-        }
-    }
-}
-
-/// `builder` recording through `recorder`, when there is one.
-pub(crate) fn recording(
-    builder: ContainerBuilder,
-    recorder: Option<&Recorder>,
-) -> ContainerBuilder {
-    match recorder {
-        Some(recorder) => builder.analytics(recorder.clone()),
-        None => builder,
-    }
+    /// Send the events not delivered yet to an OpenTelemetry collector (OTLP/HTTP): as log
+    /// records, with API latency and cold start histograms and error counts as metrics.
+    Export {
+        /// The collector's base URL; default: `OTEL_EXPORTER_OTLP_ENDPOINT`. Headers come
+        /// from `OTEL_EXPORTER_OTLP_HEADERS`.
+        #[arg(long, value_name = "URL")]
+        endpoint: Option<String>,
+        /// Events per request.
+        #[arg(long, default_value_t = OTLP_BATCH_SIZE)]
+        batch_size: usize,
+        /// Tries before giving up, with a doubling wait between them.
+        #[arg(long, default_value_t = 5)]
+        attempts: u32,
+    },
 }
 
 /// Opens the analytics journal of the data folder `data_dir`.
-fn open_journal(data_dir: &Path) -> Result<Journal> {
+pub(crate) fn open_journal(data_dir: &Path) -> Result<Journal> {
     let path = data_dir.join(JOURNAL_FILE);
     Journal::open(&path, Limits::default())
         .with_context(|| format!("cannot open the analytics journal {}", path.display()))
-}
-
-/// Waits until what `recorder` was given is in the journal; says so when it cannot be.
-pub(crate) fn save(recorder: Option<&Recorder>) {
-    if let Some(Err(error)) = recorder.map(Recorder::flush) {
-        eprintln!("warning: analytics events were not saved: {error}");
-    }
 }
 
 /// Runs `capsule analytics COMMAND` on the journal of `data_dir`.
@@ -87,6 +70,28 @@ pub(crate) fn analytics(command: &AnalyticsCommand, data_dir: &Path) -> Result<(
             } else {
                 print!("{report}");
             }
+            Ok(())
+        }
+        AnalyticsCommand::Export {
+            endpoint,
+            batch_size,
+            attempts,
+        } => {
+            let mut config = match (endpoint, OtlpConfig::from_env()?) {
+                (Some(endpoint), from_env) => OtlpConfig {
+                    endpoint: endpoint.clone(),
+                    ..from_env.unwrap_or_else(|| OtlpConfig::new(endpoint))
+                },
+                (None, Some(from_env)) => from_env,
+                (None, None) => {
+                    bail!("no collector: give --endpoint or set OTEL_EXPORTER_OTLP_ENDPOINT")
+                }
+            };
+            config.batch_size = (*batch_size).max(1);
+            let endpoint = config.endpoint.clone();
+            let journal = open_journal(data_dir)?;
+            let delivered = OtlpExporter::new(config)?.export_with_retries(&journal, *attempts)?;
+            println!("delivered {delivered} events to {endpoint}");
             Ok(())
         }
     }

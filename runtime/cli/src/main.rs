@@ -9,6 +9,7 @@ mod diagnostics;
 mod mini_commands;
 mod npm_command;
 mod package_commands;
+mod recording;
 mod scenario;
 mod simulator;
 mod visual;
@@ -340,7 +341,7 @@ fn run(args: &RunArgs, data_dir: Option<&Path>) -> Result<i32> {
     // An app whose own csp goes beyond the host's cap, and bad arguments (a --camera-frames
     // folder), fail before a window opens (`Container::open` would refuse the app too).
     host_policy().check_csp(&app)?;
-    let (builder, recorder) = container_builder(args, profile, data_dir)?;
+    let (builder, recording) = container_builder(args, profile, data_dir)?;
     let builder = builder.app_launcher(Arc::new(app_launcher::InstalledApps {
         data_dir: package_commands::data_dir(data_dir)?,
         trust: args.trust.keys.clone(),
@@ -374,7 +375,7 @@ fn run(args: &RunArgs, data_dir: Option<&Path>) -> Result<i32> {
         code = 1;
     }
     drop(unpacked);
-    analytics_commands::save(recorder.as_ref());
+    crate::recording::finish(recording.as_ref());
     // Exit while the virtual display still runs: killing the X server under live GTK and
     // WebKit connections makes their I/O error handlers end the process with status 1.
     // Xvfb (started with -terminate) stops by itself once its last client is gone.

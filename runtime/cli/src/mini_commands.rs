@@ -7,7 +7,6 @@ use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
-use capsule_analytics::Recorder;
 use capsule_packages::{AppKind, Dialect};
 use capsule_runtime::{
     App, AppLimits, Container, ContainerEvent, DeviceProfile, HeadlessHost, MiniProgram,
@@ -16,6 +15,8 @@ use capsule_runtime::{
 
 use crate::args::{LimitArgs, RunArgs, TrustArgs, device_names};
 use crate::diagnostics::eprint;
+use crate::package_commands;
+use crate::recording::{self, Recording};
 use crate::scenario::{
     Outcome, STOPPED, Scenario, Screenshot, ScriptedScans, Target, event_line, play, write_junit,
 };
@@ -24,7 +25,6 @@ use crate::simulator::{
     updater,
 };
 use crate::watch::FolderWatch;
-use crate::{analytics_commands, package_commands};
 
 /// How long the home page may take to be ready.
 const READY_TIMEOUT: Duration = Duration::from_secs(60);
@@ -71,7 +71,7 @@ pub(crate) fn run(
     data_dir: Option<&Path>,
 ) -> Result<i32> {
     let profile = DeviceProfile::named(&args.device).context("unknown device")?;
-    let (builder, recorder) = container_builder(args, profile, data_dir)?;
+    let (builder, recording) = container_builder(args, profile, data_dir)?;
     if args.headless {
         if args.channel.is_some() {
             bail!(
@@ -96,7 +96,7 @@ pub(crate) fn run(
         println!("{}", snapshot.html);
         report(&snapshot, package_open);
         drop(unpacked);
-        analytics_commands::save(recorder.as_ref());
+        recording::finish(recording.as_ref());
         return Ok(if snapshot.errors.is_empty() { 0 } else { 1 });
     }
     if args.exec.is_some() {
@@ -146,7 +146,7 @@ pub(crate) fn run(
         code = 1;
     }
     drop(unpacked);
-    analytics_commands::save(recorder.as_ref());
+    recording::finish(recording.as_ref());
     // See `run` in main.rs: exit while the virtual display still runs.
     std::process::exit(code);
 }
@@ -328,7 +328,7 @@ pub(crate) fn test(args: &TestArgs, data_dir: Option<&Path>) -> Result<i32> {
     let run = TestRun {
         apps,
         data: data.path().to_owned(),
-        recorder: analytics_commands::recorder(&package_commands::data_dir(data_dir)?),
+        recording: Recording::open(&package_commands::data_dir(data_dir)?),
         out: args.out.clone(),
         failures: args
             .junit
@@ -348,7 +348,7 @@ pub(crate) fn test(args: &TestArgs, data_dir: Option<&Path>) -> Result<i32> {
         .map(|planned| run.headless(planned))
         .collect::<Result<Vec<_>>>()?;
     let code = finish(&outcomes, args.junit.as_deref())?;
-    analytics_commands::save(run.recorder.as_ref());
+    recording::finish(run.recording.as_ref());
     // The apps' unpacked packages, then the run's data folder.
     drop(run);
     drop(data);
@@ -433,7 +433,7 @@ struct TestRun {
     apps: Vec<TestApp>,
     data: PathBuf,
     /// Records into the analytics journal of the data folder (not the test's own one).
-    recorder: Option<Recorder>,
+    recording: Option<Recording>,
     /// `--out`: where screenshots go instead of each scenario's folder.
     out: Option<PathBuf>,
     /// Where a failed scenario's screenshot goes: beside the JUnit report, else in `--out`,
@@ -458,7 +458,7 @@ impl TestRun {
             .data_dir(&self.data)
             .developer_mode(developer_mode)
             .scan_source(Arc::new(self.scans.clone()));
-        analytics_commands::recording(builder, self.recorder.as_ref()).build(host)
+        recording::recording(builder, self.recording.as_ref()).build(host)
     }
 
     fn options(&self, scenario: &Scenario, webview: bool) -> MiniProgramOptions {
@@ -565,7 +565,7 @@ impl TestRun {
                     eprintln!("error: {error:#}");
                     1
                 });
-            analytics_commands::save(self.recorder.as_ref());
+            recording::finish(self.recording.as_ref());
             handle.exit(code);
         });
         let code = host.run(&container);

@@ -7,7 +7,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use capsule_analytics::Recorder;
 use capsule_jsapi::ImageFileSource;
 use capsule_packages::channel::Audience;
 use capsule_packages::{AppId, Store};
@@ -16,7 +15,8 @@ use capsule_runtime::{
 };
 
 use crate::args::{RunArgs, TrustArgs};
-use crate::{analytics_commands, channel_commands, package_commands};
+use crate::recording::{self, Recording};
+use crate::{channel_commands, package_commands};
 
 /// How often `run --channel` checks for updates (give or take a fifth).
 pub(crate) const UPDATE_INTERVAL: Duration = Duration::from_secs(30 * 60);
@@ -147,17 +147,17 @@ pub(crate) fn host_policy() -> HostPolicy {
 }
 
 /// The container `run` uses: the device, the data folder and its analytics journal (the
-/// recorder is returned to be saved before exiting), developer mode for app folders (they
+/// recording is returned to be finished before exiting), developer mode for app folders (they
 /// may also reach http://localhost), the scan image and the camera.
 pub(crate) fn container_builder(
     args: &RunArgs,
     profile: DeviceProfile,
     data_dir: Option<&Path>,
-) -> Result<(capsule_runtime::ContainerBuilder, Option<Recorder>)> {
+) -> Result<(capsule_runtime::ContainerBuilder, Option<Recording>)> {
     let data = package_commands::data_dir(data_dir)?;
-    let recorder = analytics_commands::recorder(&data);
+    let recording = Recording::open(&data);
     let builder = Container::builder().policy(host_policy()).device(profile);
-    let builder = analytics_commands::recording(builder, recorder.as_ref())
+    let builder = recording::recording(builder, recording.as_ref())
         .data_dir(data)
         .developer_mode(args.app.is_dir());
     let builder = match &args.scan_image {
@@ -173,7 +173,7 @@ pub(crate) fn container_builder(
         Some(camera) => builder.camera(camera),
         None => builder,
     };
-    Ok((builder, recorder))
+    Ok((builder, recording))
 }
 
 pub(crate) fn absolute(path: &Path) -> PathBuf {
