@@ -153,6 +153,60 @@ impl Analytics {
     }
 }
 
+/// The largest message a `getLogManager()` call may write, in bytes (WeChat: 100 KB).
+const MAX_LOG_BYTES: usize = 100 * 1024;
+/// The largest message a `getRealtimeLogManager()` call may write, in bytes (WeChat: 5 KB).
+const MAX_REALTIME_LOG_BYTES: usize = 5 * 1024;
+/// The longest filter keyword of a realtime log (WeChat: 1 KB).
+const MAX_FILTER_BYTES: usize = 1024;
+/// The most filter keywords a realtime log carries.
+const MAX_FILTERS: usize = 16;
+/// The levels the log managers write at.
+const LOG_LEVELS: [&str; 5] = ["debug", "info", "log", "warn", "error"];
+
+impl Analytics {
+    /// `writeLog({level, message, realtime, page, filters})`: a line of the app's log
+    /// managers (`getLogManager`, `getRealtimeLogManager`; H5 pages call it through the
+    /// bridge), recorded as [`Kind::Log`]. A message over its manager's limit (100 KB, or
+    /// 5 KB for realtime logs) or a filter keyword over 1 KB is refused with code 2, never
+    /// cut short.
+    pub(crate) fn write_log(&self, call: &ApiCall) -> ApiResult {
+        let args = Args::new(&call.api, &call.args)?;
+        let level = args.str("level", 8)?;
+        if !LOG_LEVELS.contains(&level) {
+            return Err(ApiError::invalid_param(format!(
+                "{}: 'level' must be one of {}, got '{level}'",
+                call.api,
+                LOG_LEVELS.join(", ")
+            )));
+        }
+        let realtime = args.opt_bool("realtime")?.unwrap_or(false);
+        let limit = if realtime {
+            MAX_REALTIME_LOG_BYTES
+        } else {
+            MAX_LOG_BYTES
+        };
+        let message = args.str("message", limit)?;
+        let page = args.opt_str("page", MAX_EVENT_NAME_BYTES * 4)?;
+        let filters = match args.value("filters") {
+            Some(_) => args.str_list("filters", 0..=MAX_FILTERS, MAX_FILTER_BYTES)?,
+            None => Vec::new(),
+        };
+        let mut fields = attributes([
+            ("message", message.into()),
+            ("manager", if realtime { "realtime" } else { "log" }.into()),
+        ]);
+        if let Some(page) = page.filter(|page| !page.is_empty()) {
+            fields.insert("page".into(), page.into());
+        }
+        if !filters.is_empty() {
+            fields.insert("filters".into(), filters.into());
+        }
+        self.record(&call.caller.app_id, Kind::Log, level, fields);
+        Ok(json!({}))
+    }
+}
+
 /// Milliseconds since `start`.
 pub(crate) fn ms_since(start: Instant) -> f64 {
     start.elapsed().as_secs_f64() * 1000.0

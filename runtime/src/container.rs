@@ -225,6 +225,10 @@ impl ContainerBuilder {
             let reporting = Arc::clone(&analytics);
             registry.register_fn(name, Permission::SYSTEM, move |call| reporting.report(call));
         }
+        let logging = Arc::clone(&analytics);
+        registry.register_fn("writeLog", Permission::SYSTEM, move |call| {
+            logging.write_log(call)
+        });
         registry.register_can_i_use();
         let dispatcher = Dispatcher {
             registry,

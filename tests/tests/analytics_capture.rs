@@ -218,6 +218,63 @@ fn report_analytics_records_the_apps_event_and_refuses_bad_arguments() {
 }
 
 #[test]
+fn write_log_records_the_log_managers_lines_and_refuses_what_is_too_big() {
+    let (mut harness, journal) = recording();
+    let page = harness.open(APP, &["system"], &[]);
+    harness
+        .call(
+            &page,
+            "writeLog",
+            json!({"level": "warn", "message": "slow checkout", "realtime": true, "filters": ["cart"]}),
+        )
+        .expect("written");
+    harness
+        .call(
+            &page,
+            "writeLog",
+            json!({"level": "log", "message": "y".repeat(50 * 1024)}),
+        )
+        .expect("100 KB fits a log manager's line");
+    let bad = [
+        json!({"message": "no level"}),
+        json!({"level": "fatal", "message": "m"}),
+        json!({"level": "info"}),
+        json!({"level": "info", "message": 5}),
+        json!({"level": "info", "message": "x".repeat(5 * 1024 + 1), "realtime": true}),
+        json!({"level": "info", "message": "x".repeat(100 * 1024 + 1)}),
+        json!({"level": "info", "message": "m", "realtime": "yes"}),
+        json!({"level": "info", "message": "m", "filters": "cart"}),
+        json!({"level": "info", "message": "m", "filters": ["f".repeat(1025)]}),
+    ];
+    for params in bad {
+        assert_eq!(
+            harness.error_code(&page, "writeLog", params.clone()),
+            2,
+            "{params}"
+        );
+    }
+    let lines: Vec<(String, Value, Value)> = events(&journal)
+        .into_iter()
+        .filter(|event| event.kind == Kind::Log)
+        .map(|event| {
+            let message = event.attributes["message"].as_str().map(str::len);
+            (
+                event.name,
+                json!(message),
+                event.attributes["manager"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            ("warn".to_owned(), json!(13), json!("realtime")),
+            ("log".to_owned(), json!(50 * 1024), json!("log")),
+        ]
+    );
+}
+
+#[test]
 fn without_a_recorder_nothing_is_captured_and_report_analytics_still_answers() {
     let mut harness = Harness::new();
     let page = harness.open(APP, &["system"], &[]);

@@ -90,6 +90,37 @@ fn check_walk(events: &[Event]) {
         named(events, Kind::Custom, "data"),
         [("detail_open".to_owned(), json!({"id": 7, "from": "home"}))]
     );
+    // The log managers' lines; the one over the realtime limit is not among them.
+    let logs: Vec<(String, Value, Value, Value)> = events
+        .iter()
+        .filter(|event| event.kind == Kind::Log)
+        .map(|event| {
+            let field = |key: &str| event.attributes.get(key).cloned().unwrap_or(Value::Null);
+            (
+                event.name.clone(),
+                field("message"),
+                field("manager"),
+                field("filters"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        logs,
+        [
+            (
+                "info".to_owned(),
+                json!("opened item 7"),
+                json!("realtime"),
+                json!(["detail"])
+            ),
+            (
+                "log".to_owned(),
+                json!(r#"detail {"id":"7"}"#),
+                json!("log"),
+                Value::Null
+            ),
+        ]
+    );
     let calls = named(events, Kind::ApiCall, "code");
     let code_of = |api: &str| {
         calls
@@ -199,5 +230,66 @@ fn a_journal_that_is_no_database_is_refused_by_the_report_and_left_as_it_is() {
     assert_eq!(
         std::fs::read_to_string(&journal).expect("read"),
         "not a database"
+    );
+}
+
+#[test]
+fn an_alipay_app_reports_and_logs_through_my() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let app = data.path().join("app");
+    std::fs::create_dir_all(app.join("pages/index")).expect("dirs");
+    let files = [
+        (
+            "manifest.json",
+            r#"{"appId":"analytics.alipay","name":"Analytics (alipay)","version":"3.1.0",
+               "kind":"miniprogram","dialect":"alipay","entry":"app.json",
+               "permissions":{"apis":["system"]}}"#,
+        ),
+        ("app.json", r#"{"pages":["pages/index/index"]}"#),
+        ("app.js", "App({});"),
+        (
+            "pages/index/index.axml",
+            "<view class=\"refused\">{{refused}}</view>",
+        ),
+        (
+            "pages/index/index.js",
+            r#"Page({
+  data: { refused: '' },
+  onLoad() {
+    my.reportAnalytics('alipay_open', { source: 'test' });
+    my.getRealtimeLogManager().error('failed', 2);
+    try { my.reportAnalytics(5); } catch (e) { this.setData({ refused: e.message }); }
+  },
+});"#,
+        ),
+    ];
+    for (path, content) in files {
+        std::fs::write(app.join(path), content).expect("file");
+    }
+    let data_dir = data.path().to_str().expect("utf-8 path");
+    let app_dir = app.to_str().expect("utf-8 path");
+    let output = capsule(
+        &["--data-dir", data_dir, "run", app_dir, "--headless"],
+        "warn",
+    );
+    let printed = text(&output);
+    assert!(output.status.success(), "{printed}");
+    assert!(
+        printed.contains("reportAnalytics: 'eventName' must be a string, got a number"),
+        "{printed}"
+    );
+    let events = journal_events(data.path());
+    assert_eq!(
+        named(&events, Kind::Custom, "data"),
+        [("alipay_open".to_owned(), json!({"source": "test"}))]
+    );
+    assert_eq!(
+        named(&events, Kind::Log, "message"),
+        [("error".to_owned(), json!("failed 2"))]
+    );
+    assert!(
+        events
+            .iter()
+            .all(|event| event.context.app_version == "3.1.0")
     );
 }

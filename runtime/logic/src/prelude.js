@@ -1737,6 +1737,42 @@
     },
   };
 
+  // The log managers: each call's arguments, formatted as console.log formats them, become
+  // one line of the app's log in the analytics journal (`writeLog`). A line over the
+  // manager's limit is refused with a console warning, never cut short.
+  function logManager(factory, realtime) {
+    var filters = [];
+    var page = null;
+    function writer(level) {
+      return function () {
+        var params = {
+          level: level,
+          message: Array.prototype.map.call(arguments, inspect).join(' '),
+          realtime: realtime,
+          page: page || currentRoute || '',
+        };
+        if (filters.length) params.filters = filters.slice();
+        var answer = native.invokeSync('writeLog', params);
+        if (!answer.ok) {
+          log('warn', [apiNamespace + '.' + factory + '().' + level + ' refused: ' + String(answer.value && answer.value.errorMessage)]);
+        }
+      };
+    }
+    if (!realtime) return { debug: writer('debug'), info: writer('info'), log: writer('log'), warn: writer('warn') };
+    return {
+      debug: writer('debug'),
+      info: writer('info'),
+      warn: writer('warn'),
+      error: writer('error'),
+      setFilterMsg: function (msg) { if (typeof msg === 'string') filters = [msg]; },
+      addFilterMsg: function (msg) { if (typeof msg === 'string') filters.push(msg); },
+      // The page the lines are about (a page instance), instead of the one shown.
+      in: function (pageInstance) { page = pageInstance && typeof pageInstance.route === 'string' ? pageInstance.route : null; },
+    };
+  }
+  own.getLogManager = function () { return logManager('getLogManager', false); };
+  own.getRealtimeLogManager = function () { return logManager('getRealtimeLogManager', true); };
+
   // Routes run after the calling handler returns, as on the real platforms.
   function routeApi(action, params) {
     params = params || {};
