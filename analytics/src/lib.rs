@@ -2,12 +2,14 @@
 //! performance, errors and the apps' own events, kept in an SQLite journal per data folder
 //! and summarised in reports or exported to an OpenTelemetry collector ([`otlp`]).
 
+mod capture;
 mod error;
 mod event;
 mod journal;
 pub mod otlp;
 mod report;
 
+pub use capture::Capture;
 pub use error::Error;
 pub use event::{Context, Event, Kind};
 pub use journal::{Filter, Journal, Limits, Recorder};

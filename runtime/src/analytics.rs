@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
 
-use capsule_analytics::{Context, Event, Kind, Recorder};
+use capsule_analytics::{Capture, Context, Event, Kind, Recorder};
 use capsule_jsapi::{ApiCall, ApiError, ApiResult, Args};
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
@@ -28,6 +28,8 @@ pub(crate) struct Analytics {
     user_hash: Mutex<Option<String>>,
     /// The context of each running app's session, by app id.
     running: Mutex<HashMap<String, Context>>,
+    /// What the host lets be captured.
+    capture: Mutex<Capture>,
 }
 
 impl Analytics {
@@ -92,7 +94,13 @@ impl Analytics {
             .remove(app_id);
     }
 
-    /// Records an event of running app `app_id` (nothing for an app not launched).
+    /// Sets what is captured from now on.
+    pub(crate) fn set_capture(&self, capture: Capture) {
+        *self.capture.lock().unwrap_or_else(PoisonError::into_inner) = capture;
+    }
+
+    /// Records an event of running app `app_id` (nothing for an app not launched, or one
+    /// the host's [`Capture`] leaves out).
     pub(crate) fn record(
         &self,
         app_id: &str,
@@ -103,6 +111,14 @@ impl Analytics {
         let Some(recorder) = &self.recorder else {
             return;
         };
+        let captured = self
+            .capture
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .allows(app_id, kind);
+        if !captured {
+            return;
+        }
         let running = self.running.lock().unwrap_or_else(PoisonError::into_inner);
         let Some(context) = running.get(app_id) else {
             return;

@@ -6,7 +6,7 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use capsule_analytics::{Kind, Recorder};
+use capsule_analytics::{Capture, Kind, Recorder};
 use capsule_jsapi::{
     ApiConfig, ApiError, BackBehavior, Caller, Dialect, Permission, PermissionSet, Registry, Reply,
     WindowParams,
@@ -500,6 +500,11 @@ impl Container {
     /// The analytics of the container, for the mini-program sessions.
     pub(crate) fn analytics(&self) -> &Analytics {
         &self.inner.analytics
+    }
+
+    /// Sets which apps and kinds of events are captured from now on (the default: all).
+    pub fn set_capture(&self, capture: Capture) {
+        self.inner.analytics.set_capture(capture);
     }
 
     /// Sets the user that the events of apps launched from now on are about (`None`: no

@@ -5,7 +5,7 @@
 
 mod support;
 
-use capsule_analytics::{Event, Filter, Journal, Kind, Limits};
+use capsule_analytics::{Capture, Event, Filter, Journal, Kind, Limits};
 use capsule_runtime::HostRecord;
 use serde_json::{Value, json};
 use support::http::TestServer;
@@ -270,6 +270,49 @@ fn write_log_records_the_log_managers_lines_and_refuses_what_is_too_big() {
         [
             ("warn".to_owned(), json!(13), json!("realtime")),
             ("log".to_owned(), json!(50 * 1024), json!("log")),
+        ]
+    );
+}
+
+#[test]
+fn the_host_turns_capture_off_per_app_or_per_kind() {
+    let (mut harness, journal) = recording();
+    harness.container.set_capture(
+        Capture::default()
+            .without_app("h5-private")
+            .without_kind(Kind::ApiCall),
+    );
+    let private = harness.open("h5-private", &["system"], &[]);
+    let public = harness.open(APP, &["system"], &[]);
+    for page in [&private, &public] {
+        harness
+            .call(page, "reportAnalytics", json!({"eventName": "seen"}))
+            .expect("reported");
+    }
+    let events = events(&journal);
+    assert!(
+        events.iter().all(|event| event.context.app_id == APP),
+        "{events:#?}"
+    );
+    assert_eq!(
+        kinds(&events),
+        [
+            (Kind::AppLaunch, APP.to_owned()),
+            (Kind::PageEnter, "index.html".to_owned()),
+            (Kind::Custom, "seen".to_owned()),
+        ]
+    );
+    // Back on: the next call is recorded.
+    harness.container.set_capture(Capture::default());
+    harness
+        .call(&public, "reportAnalytics", json!({"eventName": "again"}))
+        .expect("reported");
+    let last = self::events(&journal);
+    assert_eq!(
+        kinds(&last[last.len() - 2..]),
+        [
+            (Kind::Custom, "again".to_owned()),
+            (Kind::ApiCall, "reportAnalytics".to_owned()),
         ]
     );
 }
