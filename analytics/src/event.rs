@@ -3,6 +3,7 @@
 use std::fmt;
 use std::hash::{BuildHasher, RandomState};
 use std::str::FromStr;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -49,23 +50,27 @@ impl Event {
         self
     }
 
-    /// A fresh id, for an event or a session: 16 random bytes in lowercase hex. Should the
-    /// operating system's generator fail, the bytes come from std's randomly keyed hasher
-    /// over the time and a process-wide counter, which still keeps ids unique.
+    /// A fresh id, for an event or a session: 32 lowercase hex digits, a random prefix
+    /// drawn once per process and a counter, so ids are unique without a system call each.
+    /// Should the operating system's generator fail, the prefix comes from std's randomly
+    /// keyed hasher over the time and the process id.
     pub fn new_id() -> String {
+        static PREFIX: OnceLock<u64> = OnceLock::new();
         static COUNTER: AtomicU64 = AtomicU64::new(0);
-        let mut bytes = [0u8; 16];
-        if getrandom::fill(&mut bytes).is_err() {
-            let count = COUNTER.fetch_add(1, Ordering::Relaxed);
-            let nanos = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map_or(0, |elapsed| elapsed.as_nanos());
-            let high = RandomState::new().hash_one((nanos, count, std::process::id()));
-            let low = RandomState::new().hash_one((count, nanos));
-            bytes[..8].copy_from_slice(&high.to_le_bytes());
-            bytes[8..].copy_from_slice(&low.to_le_bytes());
-        }
-        bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+        let prefix = *PREFIX.get_or_init(|| {
+            let mut bytes = [0u8; 8];
+            match getrandom::fill(&mut bytes) {
+                Ok(()) => u64::from_le_bytes(bytes),
+                Err(_) => {
+                    let nanos = SystemTime::now()
+                        .duration_since(UNIX_EPOCH)
+                        .map_or(0, |elapsed| elapsed.as_nanos());
+                    RandomState::new().hash_one((nanos, std::process::id()))
+                }
+            }
+        });
+        let count = COUNTER.fetch_add(1, Ordering::Relaxed);
+        format!("{prefix:016x}{count:016x}")
     }
 }
 

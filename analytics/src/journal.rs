@@ -21,6 +21,9 @@ const SCHEMA_VERSION: i64 = 1;
 const QUEUE_CAPACITY: usize = 10_000;
 /// The most events committed in one transaction.
 const BATCH_SIZE: usize = 500;
+/// How long the writer gathers events after the first of a batch before committing them:
+/// one transaction for many events, not one each. A flush waits for it at most once.
+const BATCH_WINDOW: Duration = Duration::from_millis(100);
 /// Bytes counted for each event besides its name and attributes.
 const EVENT_OVERHEAD: i64 = 64;
 /// How many of the oldest rows are read at a time when trimming to the size limit.
@@ -302,13 +305,18 @@ impl Writer {
         while let Ok(first) = queue.recv() {
             let mut events = Vec::new();
             let mut flushes = Vec::new();
-            // Everything queued right now, up to a batch.
+            // After a first event, what comes within the batch window, up to a batch. The
+            // writer sleeps meanwhile rather than wait on the queue, so recording an event
+            // never has to wake it.
+            if matches!(first, Message::Event(_)) {
+                thread::sleep(BATCH_WINDOW);
+            }
             for message in std::iter::once(first).chain(queue.try_iter()) {
                 match message {
                     Message::Event(event) => events.push(event),
                     Message::Flush(done) => flushes.push(done),
                 }
-                if events.len() >= BATCH_SIZE {
+                if events.len() >= BATCH_SIZE || !flushes.is_empty() {
                     break;
                 }
             }

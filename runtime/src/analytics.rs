@@ -152,7 +152,7 @@ impl Analytics {
                 )));
             }
         };
-        let size = Value::Object(data.clone()).to_string().len();
+        let size = json_len(&Value::Object(data.clone()));
         if size > MAX_EVENT_DATA_BYTES {
             return Err(ApiError::invalid_param(format!(
                 "{}: 'data' is {size} bytes, more than the {MAX_EVENT_DATA_BYTES} an event may carry",
@@ -223,6 +223,25 @@ impl Analytics {
     }
 }
 
+/// The length of `value` as JSON text, counted without building the text.
+pub(crate) fn json_len(value: &Value) -> usize {
+    /// Counts what is written to it.
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0 += bytes.len();
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    // Writing a JSON value to a counter cannot fail.
+    let _ = serde_json::to_writer(&mut count, value);
+    count.0
+}
+
 /// Milliseconds since `start`.
 pub(crate) fn ms_since(start: Instant) -> f64 {
     start.elapsed().as_secs_f64() * 1000.0
@@ -285,7 +304,7 @@ impl NetworkRequest {
         let bytes = match response.and_then(|value| value.get("data")) {
             None | Some(Value::Null) => 0,
             Some(Value::String(text)) => text.len(),
-            Some(other) => other.to_string().len(),
+            Some(other) => json_len(other),
         };
         analytics.record(
             app_id,

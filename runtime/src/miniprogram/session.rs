@@ -20,7 +20,7 @@ use super::model::{
 };
 use super::updates::{PendingUpdate, UpdateStatus};
 use super::worker_scripts::{AppSource, RemoteScripts};
-use crate::analytics::{attributes, ms_since};
+use crate::analytics::{attributes, json_len, ms_since};
 use crate::bridge::{FromPage, ToPage};
 use crate::view::style::{
     CompiledStyle, StyleOptions, compile as compile_style, component_scope, page_styles,
@@ -1027,7 +1027,7 @@ impl Session {
         };
         let bytes: usize = changes
             .iter()
-            .map(|(path, value)| path.len() + value.to_string().len())
+            .map(|(path, value)| path.len() + json_len(value))
             .sum();
         analytics.record(
             self.app.id(),

@@ -1,0 +1,112 @@
+//! What analytics capture costs a mini-program, measured in one run with capture on and
+//! off: a page handler making a storage call and a `setData` per item, run in the logic
+//! layer, until the session has applied every update. With capture on, each call is an
+//! `api.call` event and each `setData` a `perf.set_data` event recorded into an SQLite
+//! journal.
+//!
+//! `cargo bench -p capsule-runtime --bench analytics_capture` (`-- --quick` for one short round)
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, Result, ensure};
+use capsule_analytics::{Filter, Journal, Limits};
+use capsule_runtime::{App, Container, HeadlessHost, MiniProgram, MiniProgramOptions};
+
+/// Handler runs per round.
+const ITEMS: u32 = 500;
+/// Rounds per measurement; the best round is reported.
+const ROUNDS: usize = 7;
+
+fn write_app(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir.join("pages/index"))?;
+    let files = [
+        (
+            "manifest.json",
+            r#"{"appId":"bench.capture","name":"Bench","version":"1.0.0","kind":"miniprogram",
+               "dialect":"wechat","entry":"app.json","permissions":{"apis":["storage"]}}"#,
+        ),
+        ("app.json", r#"{"pages":["pages/index/index"]}"#),
+        ("app.js", "App({});"),
+        (
+            "pages/index/index.wxml",
+            r#"<view wx:for="{{rows}}" wx:key="*this">{{item}}</view><text>{{count}}</text>"#,
+        ),
+        (
+            "pages/index/index.js",
+            r#"Page({
+  data: { rows: ['a', 'b', 'c'], count: 0 },
+  work(n) {
+    for (let i = 0; i < n; i++) {
+      wx.getStorageSync('count');
+      this.setData({ count: this.data.count + 1 });
+    }
+  },
+});"#,
+        ),
+    ];
+    for (path, content) in files {
+        std::fs::write(dir.join(path), content)?;
+    }
+    Ok(())
+}
+
+/// The best time of `rounds` rounds of `items` handler runs, capture on or off.
+fn measure(app_dir: &Path, capture: bool, items: u32, rounds: usize) -> Result<Duration> {
+    let data = tempfile::tempdir()?;
+    let journal = Journal::open(&data.path().join("analytics.sqlite"), Limits::default())?;
+    let mut builder = Container::builder().data_dir(data.path());
+    if capture {
+        builder = builder.analytics(journal.recorder());
+    }
+    let container = builder.build(Arc::new(HeadlessHost::new()));
+    let program = MiniProgram::launch(
+        &container,
+        App::open_dir(app_dir)?,
+        &MiniProgramOptions::default(),
+    )?;
+    program.settle()?;
+    let mut best = Duration::MAX;
+    for _ in 0..rounds {
+        let start = Instant::now();
+        program.evaluate(&format!("getCurrentPages()[0].work({items})"))?;
+        program.settle()?;
+        best = best.min(start.elapsed());
+    }
+    program.close();
+    journal.recorder().flush()?;
+    let recorded = journal.events(&Filter::default())?.len();
+    let expected = items as usize * rounds * 2;
+    if capture {
+        ensure!(
+            recorded >= expected,
+            "{recorded} events recorded, {expected} expected"
+        );
+    } else {
+        ensure!(recorded == 0, "{recorded} events recorded with capture off");
+    }
+    Ok(best)
+}
+
+fn main() -> Result<()> {
+    let quick = std::env::args().any(|arg| arg == "--quick");
+    let (items, rounds) = if quick { (20, 1) } else { (ITEMS, ROUNDS) };
+    let app = tempfile::tempdir()?;
+    write_app(app.path()).context("the bench app")?;
+    // Alternate to spread any drift of the machine over both.
+    let (mut off, mut on) = (Duration::MAX, Duration::MAX);
+    for _ in 0..if quick { 1 } else { 3 } {
+        off = off.min(measure(app.path(), false, items, rounds)?);
+        on = on.min(measure(app.path(), true, items, rounds)?);
+    }
+    let per_item = |total: Duration| total.as_secs_f64() * 1e6 / f64::from(items);
+    println!("{items} handler runs (a storage call and a setData each), best of {rounds} rounds:");
+    println!("  capture off   {:8.1} µs per run", per_item(off));
+    println!("  capture on    {:8.1} µs per run", per_item(on));
+    println!(
+        "  cost          {:+7.1} %",
+        (on.as_secs_f64() / off.as_secs_f64() - 1.0) * 100.0
+    );
+    Ok(())
+}
