@@ -293,3 +293,50 @@ fn an_alipay_app_reports_and_logs_through_my() {
             .all(|event| event.context.app_version == "3.1.0")
     );
 }
+
+#[test]
+fn a_run_killed_keeps_every_event_it_committed() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let mut run = std::process::Command::new(env!("CARGO_BIN_EXE_capsule"))
+        .args([
+            "--data-dir",
+            data.path().to_str().expect("utf-8 path"),
+            "run",
+            APP,
+        ])
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env("CAPSULE_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("capsule run starts");
+    // The window's home page is entered and its cold start measured, then committed.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(90);
+    let committed = loop {
+        let journal = data.path().join("analytics.sqlite");
+        let events = if journal.exists() {
+            journal_events(data.path())
+        } else {
+            Vec::new()
+        };
+        if events.iter().any(|event| event.kind == Kind::ColdStart) {
+            break events;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "nothing committed: {events:#?}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    run.kill().expect("SIGKILL");
+    run.wait().expect("ended");
+    let after = journal_events(data.path());
+    for event in &committed {
+        assert!(after.contains(event), "{event:?} was lost");
+    }
+    assert_eq!(
+        named(&after, Kind::PageEnter, "from")[0].0,
+        "pages/home/home"
+    );
+}
