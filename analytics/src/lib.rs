@@ -4,10 +4,11 @@
 
 mod error;
 mod event;
+mod html;
 mod journal;
 mod report;
 
 pub use error::Error;
 pub use event::{Context, Event, Kind};
 pub use journal::{Filter, Journal, Limits, Recorder};
-pub use report::{ApiStats, Flow, Percentiles, Report};
+pub use report::{ApiStats, Bucket, Flow, Percentiles, Report, TimeBucket, Timeline};
