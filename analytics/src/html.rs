@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::fmt::{self, Display, Write as _};
 
-use crate::report::{Bucket, Ms, Report, TimeBucket};
+use crate::report::{Bucket, Report, TimeBucket};
 
 /// Pages: page boxes in the flow, page events over time.
 const PAGE_BLUE: &str = "#3f6fd1";
@@ -28,6 +28,13 @@ const COLD_START_MAGENTA: &str = "#b5569b";
 /// What a flow from no page starts at, and where sessions end.
 const LAUNCH: &str = "(launch)";
 const EXIT: &str = "(exit)";
+
+/// How many pages the page flow shows; the others are one box, `(other pages)`.
+const FLOW_PAGES: usize = 10;
+const OTHER_PAGES: &str = "(other pages)";
+
+/// How many moves the moves table lists.
+const TOP_MOVES: usize = 20;
 
 /// How many APIs get a latency histogram.
 const TOP_APIS: usize = 8;
@@ -57,10 +64,10 @@ svg text{font-family:inherit}\
 .scroll{overflow-x:auto}\
 table{width:100%;border-collapse:collapse;font-size:13px}\
 th{font-size:12px;color:#616e7c;font-weight:600}\
-th,td{padding:5px 6px;text-align:left;border-bottom:1px solid #e4e7eb;vertical-align:top}\
+th,td{padding:5px 4px;text-align:left;border-bottom:1px solid #e4e7eb;vertical-align:top}\
 .n{text-align:right;font-variant-numeric:tabular-nums}td.n{white-space:nowrap}\
-td.name{overflow-wrap:anywhere}\
-.bad{color:#d9485f;font-weight:600}\
+td.name{overflow-wrap:anywhere;min-width:6.5em}\
+\
 .none{color:#7b8794;font-style:italic;margin:4px 0}\
 .label{font-size:10.5px;font-weight:600;fill:#fff}\
 .count{font-size:11px;font-weight:700;fill:#1f2933;paint-order:stroke;stroke:#fff;\
@@ -314,7 +321,7 @@ fn stack<'a>(counts: Vec<(&'a str, usize)>, unit: f64) -> Vec<Node<'a>> {
 
 /// The page flow as a two-column diagram: where moves come from on the left, where they go
 /// on the right, `(exit)` for where sessions end; bands as thick as their counts.
-fn page_flow(f: &mut fmt::Formatter<'_>, report: &Report) -> fmt::Result {
+fn page_flow<'a>(f: &mut fmt::Formatter<'_>, report: &'a Report) -> fmt::Result {
     section(
         f,
         "Page flow",
@@ -324,27 +331,43 @@ fn page_flow(f: &mut fmt::Formatter<'_>, report: &Report) -> fmt::Result {
     if report.page_flow.is_empty() && report.exits.is_empty() {
         return f.write_str("<p class=\"none\">No page views.</p></section>\n");
     }
-    // Pages in the order of their views; (launch) first on the left, (exit) last on the right.
+    // Pages in the order of their views; (launch) first on the left, (exit) last on the right,
+    // the pages after the most viewed together before it.
     let rank = |name: &str| {
         let views = report.page_views.iter().position(|(page, _)| page == name);
         (
             name != LAUNCH,
             name == EXIT,
+            name == OTHER_PAGES,
             views.unwrap_or(usize::MAX),
             name.to_owned(),
         )
     };
-    let bands: Vec<(&str, &str, usize)> = report
+    let shown = |name: &'a str| -> &'a str {
+        let views = report.page_views.iter().position(|(page, _)| page == name);
+        match (name, views) {
+            (LAUNCH | EXIT, _) => name,
+            (_, Some(views)) if views < FLOW_PAGES => name,
+            _ => OTHER_PAGES,
+        }
+    };
+    let mut merged = BTreeMap::new();
+    let moves = report
         .page_flow
         .iter()
-        .map(|flow| (flow.from.as_str(), flow.to.as_str(), flow.count))
-        .chain(
-            report
-                .exits
-                .iter()
-                .map(|(page, count)| (page.as_str(), EXIT, *count)),
-        )
-        .collect();
+        .map(|flow| (flow.from.as_str(), flow.to.as_str(), flow.count));
+    let exits = report
+        .exits
+        .iter()
+        .map(|(page, count)| (page.as_str(), EXIT, *count));
+    for (from, to, count) in moves.chain(exits) {
+        let (from, to) = (shown(from), shown(to));
+        merged
+            .entry((rank(from), rank(to)))
+            .or_insert((from, to, 0))
+            .2 += count;
+    }
+    let bands: Vec<(&str, &str, usize)> = merged.into_values().collect();
     let mut sources = BTreeMap::new();
     let mut targets = BTreeMap::new();
     for &(from, to, count) in &bands {
@@ -360,10 +383,6 @@ fn page_flow(f: &mut fmt::Formatter<'_>, report: &Report) -> fmt::Result {
     let (width, box_width) = (360.0, 128.0);
     let (x0, x1) = (box_width, width - box_width);
     let middle = (x0 + x1) / 2.0;
-    write!(
-        f,
-        "<svg viewBox=\"0 0 {width} {height:.0}\" role=\"img\" aria-label=\"Page flow\">"
-    )?;
 
     // Where each band meets its boxes: stacked in the order of the other ends, centred.
     let find = |nodes: &[Node<'_>], name: &str| nodes.iter().position(|node| node.name == name);
@@ -388,6 +407,29 @@ fn page_flow(f: &mut fmt::Formatter<'_>, report: &Report) -> fmt::Result {
         }
         ends.push(at);
     }
+    // The counts at the bands' left ends, each at least a line below the one above.
+    // A band too thin for its count next to its neighbours' goes without (its count is in
+    // its tooltip and the moves table).
+    let mut ends_at: Vec<(f64, f64, usize)> = bands
+        .iter()
+        .zip(&ends[0])
+        .map(|(&(_, _, count), &y0)| (y0, count as f64 * unit, count))
+        .collect();
+    ends_at.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut labels = Vec::new();
+    let mut lowest = f64::MIN;
+    for (y0, thick, count) in ends_at {
+        let y = (y0 + thick / 2.0 + 4.0).max(lowest + 12.0);
+        if y <= y0 + thick + 6.0 {
+            labels.push((y, count));
+            lowest = y;
+        }
+    }
+
+    write!(
+        f,
+        "<svg viewBox=\"0 0 {width} {height:.0}\" role=\"img\" aria-label=\"Page flow\">"
+    )?;
     for (band, &(from, to, count)) in bands.iter().enumerate() {
         let (y0, y1, thick) = (ends[0][band], ends[1][band], count as f64 * unit);
         let colour = match (from, to) {
@@ -408,17 +450,7 @@ fn page_flow(f: &mut fmt::Formatter<'_>, report: &Report) -> fmt::Result {
             Esc(to)
         )?;
     }
-    // The counts at the bands' left ends, each at least a line below the one above.
-    let mut labels: Vec<(f64, usize)> = bands
-        .iter()
-        .zip(&ends[0])
-        .map(|(&(_, _, count), &y0)| (y0 + count as f64 * unit / 2.0 + 4.0, count))
-        .collect();
-    labels.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let mut lowest = f64::MIN;
     for (y, count) in labels {
-        let y = y.max(lowest + 12.0);
-        lowest = y;
         write!(
             f,
             "<text class=\"count\" x=\"{:.1}\" y=\"{y:.2}\">{count}</text>",
@@ -430,6 +462,7 @@ fn page_flow(f: &mut fmt::Formatter<'_>, report: &Report) -> fmt::Result {
         let colour = match node.name {
             LAUNCH => LAUNCH_GREEN,
             EXIT => ERROR_RED,
+            OTHER_PAGES => OTHER_GREY,
             _ => PAGE_BLUE,
         };
         write!(
@@ -443,7 +476,7 @@ fn page_flow(f: &mut fmt::Formatter<'_>, report: &Report) -> fmt::Result {
             node.height,
             x + 6.0,
             node.y + node.height / 2.0 + 3.8,
-            Esc(&shortened(node.name, 20))
+            Esc(&shortened(node.name, 17))
         )?;
     }
     f.write_str("</svg></section>\n")
@@ -488,8 +521,8 @@ fn api_latency(f: &mut fmt::Formatter<'_>, report: &Report) -> fmt::Result {
             Esc(name),
             api.calls,
             api.errors,
-            Ms(api.mean_ms),
-            Ms(api.p95_ms)
+            Millis(api.mean_ms),
+            Millis(api.p95_ms)
         )?;
         histogram(f, name, buckets, LATENCY_TEAL)?;
         f.write_str("</div>")?;
@@ -508,8 +541,8 @@ fn cold_start(f: &mut fmt::Formatter<'_>, report: &Report) -> fmt::Result {
         format_args!(
             "From launch to the first page ready, in ms: {} starts, median {}, p95 {}.",
             cold.count,
-            Ms(cold.p50),
-            Ms(cold.p95)
+            Millis(cold.p50),
+            Millis(cold.p95)
         ),
     )?;
     histogram(
@@ -589,15 +622,30 @@ fn histogram(
     f.write_str("</svg>")
 }
 
-/// A number with one decimal, or none if it is whole: `25`, `12.5`.
+/// A number with at most one decimal, none if it rounds to a whole: `25`, `12.5`.
 struct Number(f64);
 
 impl Display for Number {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0.fract() == 0.0 {
-            write!(f, "{:.0}", self.0)
+        let text = format!("{:.1}", self.0);
+        f.write_str(text.strip_suffix(".0").unwrap_or(&text))
+    }
+}
+
+/// A duration in ms, short: `0.3 ms`, `817 ms`, `2.1 s`, `1.5 min`.
+struct Millis(f64);
+
+impl Display for Millis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ms = self.0;
+        if ms < 10.0 {
+            write!(f, "{} ms", Number(ms))
+        } else if ms < 1000.0 {
+            write!(f, "{ms:.0} ms")
+        } else if ms < 60_000.0 {
+            write!(f, "{} s", Number(ms / 1000.0))
         } else {
-            write!(f, "{:.1}", self.0)
+            write!(f, "{} min", Number(ms / 60_000.0))
         }
     }
 }
@@ -638,7 +686,7 @@ fn tables(f: &mut fmt::Formatter<'_>, report: &Report) -> fmt::Result {
             let exits = exits.get(page.as_str()).copied().unwrap_or(0);
             let dwell = dwell
                 .get(page.as_str())
-                .map_or_else(|| "–".to_owned(), |&ms| Ms(ms).to_string());
+                .map_or_else(|| "–".to_owned(), |&ms| Millis(ms).to_string());
             vec![page.clone(), views.to_string(), exits.to_string(), dwell]
         })
         .collect();
@@ -650,6 +698,25 @@ fn tables(f: &mut fmt::Formatter<'_>, report: &Report) -> fmt::Result {
     )?;
     f.write_str("</section>\n")?;
 
+    section(
+        f,
+        "Moves",
+        format_args!("The {TOP_MOVES} most frequent moves from page to page."),
+    )?;
+    let rows: Vec<Vec<String>> = report
+        .page_flow
+        .iter()
+        .take(TOP_MOVES)
+        .map(|flow| {
+            vec![
+                format!("{} → {}", flow.from, flow.to),
+                flow.count.to_string(),
+            ]
+        })
+        .collect();
+    table(f, &["From → to", "Count"], &rows, "No page views.")?;
+    f.write_str("</section>\n")?;
+
     section(f, "APIs", "Every JSAPI call, most called first.")?;
     let rows: Vec<Vec<String>> = report
         .apis
@@ -657,14 +724,14 @@ fn tables(f: &mut fmt::Formatter<'_>, report: &Report) -> fmt::Result {
         .map(|api| {
             let failed = match api.errors {
                 0 => "0".to_owned(),
-                errors => format!("{errors} ({}%)", Number(api.error_rate * 100.0)),
+                errors => format!("{errors} ({:.0}%)", api.error_rate * 100.0),
             };
             vec![
                 api.name.clone(),
                 api.calls.to_string(),
                 failed,
-                Ms(api.mean_ms).to_string(),
-                Ms(api.p95_ms).to_string(),
+                Millis(api.mean_ms).to_string(),
+                Millis(api.p95_ms).to_string(),
             ]
         })
         .collect();
@@ -988,6 +1055,33 @@ mod tests {
                 "{name}: {rect}"
             );
         }
+    }
+
+    #[test]
+    fn the_flow_shows_the_most_viewed_pages_and_the_others_together() {
+        let t = 1_764_971_151_000;
+        let events: Vec<Event> = (0..12)
+            .map(|session| {
+                let page = format!("pages/p{session:02}");
+                let mut enter = event(Kind::PageEnter, &page, t, json!({}));
+                enter.context.session_id = format!("s{session}");
+                enter
+            })
+            .collect();
+        let html = Report::from_events(&events).to_html();
+        for shown in [
+            "<title>(launch) → pages/p00: 1</title>",
+            "<title>pages/p09 → (exit): 1</title>",
+            "<title>(launch) → (other pages): 2</title>",
+            "<title>(other pages) → (exit): 2</title>",
+            "<title>(other pages): 2</title>",
+        ] {
+            assert!(html.contains(shown), "{shown}: {html}");
+        }
+        assert!(!html.contains("<title>pages/p10"), "{html}");
+        assert!(!html.contains("<title>(launch) → pages/p11"), "{html}");
+        // The tables still list every page.
+        assert!(html.contains("<td class=\"name\">pages/p11</td>"), "{html}");
     }
 
     #[test]

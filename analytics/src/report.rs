@@ -463,7 +463,7 @@ fn script_error_label(event: &Event) -> String {
 }
 
 /// Milliseconds without a trailing `.0`.
-pub(crate) struct Ms(pub(crate) f64);
+struct Ms(f64);
 
 impl fmt::Display for Ms {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
