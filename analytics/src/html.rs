@@ -1,7 +1,7 @@
 //! The report as one self-contained HTML page: a header with the apps, the time range and
 //! the counts; the events over time, the page flow, API and cold start latency histograms
-//! as inline SVG charts; and tables of pages, APIs, script errors and custom events. The
-//! page has no scripts and loads nothing; every string from the events is escaped.
+//! as inline SVG charts; and tables of pages, moves, APIs, script errors and custom events.
+//! The page has no scripts and loads nothing; every string from the events is escaped.
 
 use std::collections::BTreeMap;
 use std::fmt::{self, Display, Write as _};
@@ -25,12 +25,14 @@ const LATENCY_TEAL: &str = "#1fa3a3";
 /// Cold starts in their histogram.
 const COLD_START_MAGENTA: &str = "#b5569b";
 
-/// What a flow from no page starts at, and where sessions end.
+/// Where the flow starts (a page entered from no page).
 const LAUNCH: &str = "(launch)";
+/// Where sessions end.
 const EXIT: &str = "(exit)";
 
-/// How many pages the page flow shows; the others are one box, `(other pages)`.
+/// How many pages the page flow shows, the most viewed; the others are one box.
 const FLOW_PAGES: usize = 10;
+/// The box of the pages the flow does not show one by one.
 const OTHER_PAGES: &str = "(other pages)";
 
 /// How many moves the moves table lists.
@@ -67,7 +69,6 @@ th{font-size:12px;color:#616e7c;font-weight:600}\
 th,td{padding:5px 4px;text-align:left;border-bottom:1px solid #e4e7eb;vertical-align:top}\
 .n{text-align:right;font-variant-numeric:tabular-nums}td.n{white-space:nowrap}\
 td.name{overflow-wrap:anywhere;min-width:6.5em}\
-\
 .none{color:#7b8794;font-style:italic;margin:4px 0}\
 .label{font-size:10.5px;font-weight:600;fill:#fff}\
 .count{font-size:11px;font-weight:700;fill:#1f2933;paint-order:stroke;stroke:#fff;\
@@ -79,8 +80,9 @@ impl Report {
     /// The report as one self-contained HTML page, for people rather than programs: a header
     /// with the apps, the time range and the counts; charts (inline SVG, scaling to the
     /// page's width) of the events over time, the page flow with its exits, API latencies
-    /// and cold starts; and tables of the pages, APIs, script errors and custom events. The
-    /// page runs no script and loads nothing; every string from the events is escaped.
+    /// and cold starts; and tables of the pages, moves, APIs, script errors and custom
+    /// events. The page runs no script and loads nothing; every string from the events is
+    /// escaped.
     pub fn to_html(&self) -> String {
         Page(self).to_string()
     }

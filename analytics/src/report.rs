@@ -139,7 +139,7 @@ const MAX_TIME_BUCKETS: u64 = 48;
 pub struct Timeline {
     /// The width of a bucket in ms: 1 s, 5 s, 15 s, 1 min, 5 min, 15 min, 1 h, 3 h, 12 h,
     /// 1 day, 7 days or 30 days, the smallest that needs at most 48 buckets to cover the
-    /// events' time range.
+    /// events' time range (wider still if even 30 days would need more).
     pub bucket_ms: i64,
     /// The buckets from the one of the earliest event to the one of the latest, in time
     /// order, empty ones included. Buckets start at multiples of `bucket_ms` since the epoch.
