@@ -32,6 +32,8 @@ const EXIT: &str = "(exit)";
 
 /// How many pages the page flow shows, the most viewed; the others are one box.
 const FLOW_PAGES: usize = 10;
+/// How wide a page's name may be in its box of the flow, in ems.
+const LABEL_EMS: f64 = 10.8;
 /// The box of the pages the flow does not show one by one.
 const OTHER_PAGES: &str = "(other pages)";
 
@@ -478,21 +480,41 @@ fn page_flow<'a>(f: &mut fmt::Formatter<'_>, report: &'a Report) -> fmt::Result 
             node.height,
             x + 6.0,
             node.y + node.height / 2.0 + 3.8,
-            Esc(&shortened(node.name, 17))
+            Esc(&shortened(node.name, LABEL_EMS))
         )?;
     }
     f.write_str("</svg></section>\n")
 }
 
-/// `name`, or its last `chars - 1` characters after an ellipsis if it is longer.
-fn shortened(name: &str, chars: usize) -> String {
-    let count = name.chars().count();
-    if count <= chars {
-        name.to_owned()
-    } else {
-        let tail: String = name.chars().skip(count + 1 - chars).collect();
-        format!("…{tail}")
+/// Roughly how wide `c` is in a sans-serif font, in ems.
+fn char_width(c: char) -> f64 {
+    match c {
+        'i' | 'j' | 'l' | 'r' | 't' | 'f' | '.' | ',' | ':' | ';' | '/' | '(' | ')' | '|' | '!'
+        | '\'' | ' ' => 0.38,
+        'm' | 'w' | 'M' | 'W' | '@' => 0.95,
+        c if c.is_ascii_uppercase() => 0.72,
+        c if c.is_ascii() => 0.62,
+        // CJK and other wide scripts.
+        _ => 1.0,
     }
+}
+
+/// `name` if it is at most `ems` wide, else as much of its end as fits after an ellipsis.
+fn shortened(name: &str, ems: f64) -> String {
+    if name.chars().map(char_width).sum::<f64>() <= ems {
+        return name.to_owned();
+    }
+    let mut width = 1.0; // the ellipsis
+    let mut tail: Vec<char> = name
+        .chars()
+        .rev()
+        .take_while(|&c| {
+            width += char_width(c);
+            width <= ems
+        })
+        .collect();
+    tail.push('…');
+    tail.into_iter().rev().collect()
 }
 
 /// Histograms of the durations of the most called APIs' calls.
@@ -1107,16 +1129,13 @@ mod tests {
 
     #[test]
     fn long_names_keep_their_end() {
-        assert_eq!(shortened("pages/home/home", 20), "pages/home/home");
         assert_eq!(
-            shortened("pages/settings/notifications", 12),
-            "…tifications"
+            shortened("pages/detail/detail", 10.8),
+            "pages/detail/detail"
         );
-        assert_eq!(
-            shortened("pages/settings/notifications", 12)
-                .chars()
-                .count(),
-            12
-        );
+        let short = shortened("pages/checkout/checkout", 10.8);
+        assert_eq!(short, "…heckout/checkout");
+        assert!(short.chars().map(char_width).sum::<f64>() <= 10.8);
+        assert_eq!(shortened("页面/设置/通知中心", 5.0), "…通知中心");
     }
 }
