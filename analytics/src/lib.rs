@@ -5,6 +5,7 @@
 mod capture;
 mod error;
 mod event;
+mod html;
 mod journal;
 pub mod otlp;
 mod report;
@@ -13,4 +14,4 @@ pub use capture::Capture;
 pub use error::Error;
 pub use event::{Context, Event, Kind};
 pub use journal::{Filter, Journal, Limits, Recorder};
-pub use report::{ApiStats, Flow, Percentiles, Report};
+pub use report::{ApiStats, Bucket, Flow, Percentiles, Report, TimeBucket, Timeline};

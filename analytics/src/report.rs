@@ -36,6 +36,183 @@ pub struct Report {
     pub script_errors: Vec<(String, usize)>,
     /// The apps' own event names -> count.
     pub custom_events: Vec<(String, usize)>,
+    /// App id -> how many events it has.
+    pub apps: Vec<(String, usize)>,
+    /// The earliest and the latest event time (Unix ms), if there are events.
+    pub time_range_ms: Option<(i64, i64)>,
+    /// Per API, in the order of [`Report::apis`]: its calls' `duration_ms` in
+    /// [latency buckets](Bucket). All APIs share the same buckets: from the lowest to the
+    /// highest that any call falls in (none if no call has a duration).
+    pub api_latency: Vec<(String, Vec<Bucket>)>,
+    /// Cold start `duration_ms` in [latency buckets](Bucket), from the lowest to the highest
+    /// that any cold start falls in.
+    pub cold_start_latency: Vec<Bucket>,
+    /// Event counts over time.
+    pub timeline: Timeline,
+}
+
+/// Upper bounds of the latency buckets, in ms; the first bucket starts at 0 and the last,
+/// from 10 s, has no upper bound. Roughly logarithmic: 1, 2, 5 per power of ten.
+const BUCKET_BOUNDS_MS: [f64; 16] = [
+    0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0, 2000.0, 5000.0,
+    10_000.0,
+];
+
+/// How many durations fell in a range of a latency histogram.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Bucket {
+    /// The lower bound (inclusive), in ms.
+    pub from_ms: f64,
+    /// The upper bound (exclusive), in ms; `None` for the last bucket, which has none.
+    pub to_ms: Option<f64>,
+    /// How many durations fell in the range.
+    pub count: usize,
+    /// How many of them were of failed calls (a `code` other than 0).
+    pub errors: usize,
+}
+
+impl Bucket {
+    /// The `index`-th latency bucket, empty.
+    fn empty(index: usize) -> Bucket {
+        Bucket {
+            from_ms: index
+                .checked_sub(1)
+                .map_or(0.0, |below| BUCKET_BOUNDS_MS[below]),
+            to_ms: BUCKET_BOUNDS_MS.get(index).copied(),
+            count: 0,
+            errors: 0,
+        }
+    }
+
+    /// The index of the latency bucket `ms` falls in (the first for negative numbers).
+    fn index_of(ms: f64) -> usize {
+        BUCKET_BOUNDS_MS
+            .iter()
+            .take_while(|&&bound| ms >= bound)
+            .count()
+    }
+}
+
+/// Histograms of each list of (duration in ms, failed), over the same buckets: from the
+/// lowest to the highest that any of the durations falls in.
+fn histograms(lists: &[Vec<(f64, bool)>]) -> Vec<Vec<Bucket>> {
+    let indices = || lists.iter().flatten().map(|&(ms, _)| Bucket::index_of(ms));
+    let (Some(lowest), Some(highest)) = (indices().min(), indices().max()) else {
+        return vec![Vec::new(); lists.len()];
+    };
+    lists
+        .iter()
+        .map(|list| {
+            let mut buckets: Vec<Bucket> = (lowest..=highest).map(Bucket::empty).collect();
+            for &(ms, failed) in list {
+                let bucket = &mut buckets[Bucket::index_of(ms) - lowest];
+                bucket.count += 1;
+                bucket.errors += usize::from(failed);
+            }
+            buckets
+        })
+        .collect()
+}
+
+/// Bucket widths the timeline chooses from, in ms: the smallest that needs at most
+/// [`MAX_TIME_BUCKETS`] buckets is taken.
+const TIME_BUCKETS_MS: [i64; 12] = [
+    1000,
+    5 * 1000,
+    15 * 1000,
+    60 * 1000,
+    5 * 60 * 1000,
+    15 * 60 * 1000,
+    60 * 60 * 1000,
+    3 * 60 * 60 * 1000,
+    12 * 60 * 60 * 1000,
+    24 * 60 * 60 * 1000,
+    7 * 24 * 60 * 60 * 1000,
+    30 * 24 * 60 * 60 * 1000,
+];
+
+/// The most buckets a timeline has.
+const MAX_TIME_BUCKETS: u64 = 48;
+
+/// Event counts per time bucket, by kind group.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Timeline {
+    /// The width of a bucket in ms: 1 s, 5 s, 15 s, 1 min, 5 min, 15 min, 1 h, 3 h, 12 h,
+    /// 1 day, 7 days or 30 days, the smallest that needs at most 48 buckets to cover the
+    /// events' time range (wider still if even 30 days would need more).
+    pub bucket_ms: i64,
+    /// The buckets from the one of the earliest event to the one of the latest, in time
+    /// order, empty ones included. Buckets start at multiples of `bucket_ms` since the epoch.
+    pub buckets: Vec<TimeBucket>,
+}
+
+/// The events of one time bucket, counted by kind group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TimeBucket {
+    /// When the bucket starts (Unix ms).
+    pub start_ms: i64,
+    /// Page enters and leaves.
+    pub pages: usize,
+    /// API calls and network requests.
+    pub apis: usize,
+    /// Script errors.
+    pub errors: usize,
+    /// The apps' own events.
+    pub custom: usize,
+    /// Everything else: app lifecycle, performance, logs.
+    pub other: usize,
+}
+
+impl TimeBucket {
+    /// The total of the bucket's counts.
+    pub fn total(&self) -> usize {
+        self.pages + self.apis + self.errors + self.custom + self.other
+    }
+}
+
+impl Timeline {
+    /// The timeline of `events`, which lie in `range` (the earliest and latest time).
+    fn of(events: &[Event], range: Option<(i64, i64)>) -> Timeline {
+        let Some((first, last)) = range else {
+            return Timeline {
+                bucket_ms: TIME_BUCKETS_MS[0],
+                buckets: Vec::new(),
+            };
+        };
+        let buckets_of = |width: i64| last.div_euclid(width).abs_diff(first.div_euclid(width)) + 1;
+        let bucket_ms = TIME_BUCKETS_MS
+            .into_iter()
+            .find(|&width| buckets_of(width) <= MAX_TIME_BUCKETS)
+            // Beyond 48 months: as wide as it takes.
+            .unwrap_or_else(|| {
+                let width = last.abs_diff(first) / (MAX_TIME_BUCKETS - 1) + 1;
+                i64::try_from(width).unwrap_or(i64::MAX)
+            });
+        let first_bucket = first.div_euclid(bucket_ms);
+        let mut buckets: Vec<TimeBucket> = (0..buckets_of(bucket_ms))
+            .map(|index| TimeBucket {
+                start_ms: (first_bucket + index as i64).saturating_mul(bucket_ms),
+                pages: 0,
+                apis: 0,
+                errors: 0,
+                custom: 0,
+                other: 0,
+            })
+            .collect();
+        for event in events {
+            let index = event.time_ms.div_euclid(bucket_ms).abs_diff(first_bucket) as usize;
+            let bucket = &mut buckets[index];
+            let count = match event.kind {
+                Kind::PageEnter | Kind::PageLeave => &mut bucket.pages,
+                Kind::ApiCall | Kind::Network => &mut bucket.apis,
+                Kind::ScriptError => &mut bucket.errors,
+                Kind::Custom => &mut bucket.custom,
+                _ => &mut bucket.other,
+            };
+            *count += 1;
+        }
+        Timeline { bucket_ms, buckets }
+    }
 }
 
 /// How many times users went from one page to another.
@@ -116,9 +293,14 @@ impl Report {
         let mut cold_starts = Vec::new();
         let mut script_errors = Counter::default();
         let mut custom_events = Counter::default();
+        let mut apps = Counter::default();
+        let mut time_range_ms: Option<(i64, i64)> = None;
 
         for event in events {
             sessions.insert(event.context.session_id.as_str());
+            apps.add(event.context.app_id.clone());
+            let (first, last) = time_range_ms.unwrap_or((event.time_ms, event.time_ms));
+            time_range_ms = Some((first.min(event.time_ms), last.max(event.time_ms)));
             let name = event.name.as_str();
             match event.kind {
                 Kind::PageEnter => {
@@ -145,10 +327,11 @@ impl Report {
                 Kind::ApiCall => {
                     let calls = apis.entry(name).or_default();
                     calls.calls += 1;
-                    if number(event, "code").is_some_and(|code| code != 0.0) {
-                        calls.errors += 1;
-                    }
-                    calls.durations.extend(number(event, "duration_ms"));
+                    let failed = number(event, "code").is_some_and(|code| code != 0.0);
+                    calls.errors += usize::from(failed);
+                    calls
+                        .durations
+                        .extend(number(event, "duration_ms").map(|ms| (ms, failed)));
                 }
                 Kind::ColdStart => cold_starts.extend(number(event, "duration_ms")),
                 Kind::ScriptError => script_errors.add(script_error_label(event)),
@@ -173,11 +356,21 @@ impl Report {
             exits.add(page.to_owned());
         }
 
-        let mut apis: Vec<ApiStats> = apis
+        let mut apis: Vec<(ApiStats, Vec<(f64, bool)>)> = apis
             .into_iter()
             .map(|(name, calls)| calls.stats(name))
             .collect();
-        apis.sort_by_key(|api| Reverse(api.calls));
+        apis.sort_by_key(|(api, _)| Reverse(api.calls));
+        let (apis, durations): (Vec<ApiStats>, Vec<_>) = apis.into_iter().unzip();
+        let api_latency = apis
+            .iter()
+            .map(|api| api.name.clone())
+            .zip(histograms(&durations))
+            .collect();
+        let cold_start_latency = histograms(&[cold_starts.iter().map(|&ms| (ms, false)).collect()])
+            .into_iter()
+            .flatten()
+            .collect();
 
         Report {
             events: events.len(),
@@ -193,6 +386,11 @@ impl Report {
             cold_start_ms: Percentiles::of(cold_starts),
             script_errors: script_errors.ranked(),
             custom_events: custom_events.ranked(),
+            apps: apps.ranked(),
+            time_range_ms,
+            api_latency,
+            cold_start_latency,
+            timeline: Timeline::of(events, time_range_ms),
         }
     }
 }
@@ -219,20 +417,23 @@ impl Counter {
 struct ApiCalls {
     calls: usize,
     errors: usize,
-    durations: Vec<f64>,
+    /// The calls' durations, with whether the call failed.
+    durations: Vec<(f64, bool)>,
 }
 
 impl ApiCalls {
-    fn stats(self, name: &str) -> ApiStats {
-        let mean_ms = mean(&self.durations);
-        ApiStats {
+    /// The API's stats, and its calls' durations.
+    fn stats(self, name: &str) -> (ApiStats, Vec<(f64, bool)>) {
+        let durations: Vec<f64> = self.durations.iter().map(|&(ms, _)| ms).collect();
+        let stats = ApiStats {
             name: name.to_owned(),
             calls: self.calls,
             errors: self.errors,
             error_rate: self.errors as f64 / self.calls as f64,
-            mean_ms,
-            p95_ms: Percentiles::of(self.durations).map_or(0.0, |percentiles| percentiles.p95),
-        }
+            mean_ms: mean(&durations),
+            p95_ms: Percentiles::of(durations).map_or(0.0, |percentiles| percentiles.p95),
+        };
+        (stats, self.durations)
     }
 }
 
@@ -365,5 +566,175 @@ impl fmt::Display for Report {
         section(f, "Cold start", &cold_start)?;
         section(f, "Errors", &counts(&self.script_errors))?;
         section(f, "Custom events", &counts(&self.custom_events))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::Context;
+    use serde_json::json;
+
+    fn event(kind: Kind, name: &str, time_ms: i64, attributes: Value) -> Event {
+        let mut event = Event::new(kind, name, &Context::default());
+        event.time_ms = time_ms;
+        if let Value::Object(attributes) = attributes {
+            event.attributes = attributes;
+        }
+        event
+    }
+
+    fn call(name: &str, code: i64, duration_ms: f64) -> Event {
+        let attributes = json!({"code": code, "duration_ms": duration_ms});
+        event(Kind::ApiCall, name, 0, attributes)
+    }
+
+    /// A histogram as (from, to, count, errors).
+    fn rows(buckets: &[Bucket]) -> Vec<(f64, Option<f64>, usize, usize)> {
+        buckets
+            .iter()
+            .map(|b| (b.from_ms, b.to_ms, b.count, b.errors))
+            .collect()
+    }
+
+    #[test]
+    fn durations_fall_in_log_scale_buckets_with_inclusive_lower_bounds() {
+        assert_eq!(Bucket::index_of(-3.0), 0);
+        assert_eq!(Bucket::index_of(0.0), 0);
+        assert_eq!(Bucket::index_of(0.099), 0);
+        assert_eq!(Bucket::index_of(0.1), 1);
+        assert_eq!(Bucket::index_of(1.0), 4);
+        assert_eq!(Bucket::index_of(4.9), 5);
+        assert_eq!(Bucket::index_of(5.0), 6);
+        assert_eq!(Bucket::index_of(9_999.0), 15);
+        assert_eq!(Bucket::index_of(10_000.0), 16);
+        assert_eq!(Bucket::index_of(1e9), 16);
+        assert_eq!(Bucket::index_of(f64::NAN), 0);
+        assert_eq!(rows(&[Bucket::empty(0)]), [(0.0, Some(0.1), 0, 0)]);
+        assert_eq!(rows(&[Bucket::empty(6)]), [(5.0, Some(10.0), 0, 0)]);
+        assert_eq!(rows(&[Bucket::empty(16)]), [(10_000.0, None, 0, 0)]);
+    }
+
+    #[test]
+    fn apis_share_histogram_buckets_from_the_lowest_to_the_highest_used() {
+        let report = Report::from_events(&[
+            call("a", 0, 1.5),
+            call("a", 0, 1.0),
+            call("a", 7, 1.9),
+            call("a", 0, 3.0),
+            call("b", 9, 12.0),
+            // No duration: counted as a call, in no bucket.
+            event(Kind::ApiCall, "c", 0, json!({"code": 0})),
+        ]);
+        let names: Vec<&str> = report.api_latency.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["a", "b", "c"]);
+        let empty = |from, to| (from, Some(to), 0, 0);
+        assert_eq!(
+            rows(&report.api_latency[0].1),
+            [
+                (1.0, Some(2.0), 3, 1),
+                (2.0, Some(5.0), 1, 0),
+                empty(5.0, 10.0),
+                empty(10.0, 20.0)
+            ]
+        );
+        assert_eq!(
+            rows(&report.api_latency[1].1),
+            [
+                empty(1.0, 2.0),
+                empty(2.0, 5.0),
+                empty(5.0, 10.0),
+                (10.0, Some(20.0), 1, 1)
+            ]
+        );
+        assert_eq!(
+            rows(&report.api_latency[2].1),
+            [
+                empty(1.0, 2.0),
+                empty(2.0, 5.0),
+                empty(5.0, 10.0),
+                empty(10.0, 20.0)
+            ]
+        );
+    }
+
+    #[test]
+    fn cold_starts_have_their_own_histogram() {
+        let start = |ms: f64| event(Kind::ColdStart, "cold_start", 0, json!({"duration_ms": ms}));
+        let report =
+            Report::from_events(&[start(120.0), start(480.0), start(150.0), call("a", 0, 0.05)]);
+        assert_eq!(
+            rows(&report.cold_start_latency),
+            [(100.0, Some(200.0), 2, 0), (200.0, Some(500.0), 1, 0)]
+        );
+        assert_eq!(rows(&report.api_latency[0].1), [(0.0, Some(0.1), 1, 0)]);
+        let none = Report::from_events(&[call("a", 0, 1.0)]);
+        assert!(none.cold_start_latency.is_empty());
+    }
+
+    #[test]
+    fn the_timeline_takes_the_smallest_bucket_that_needs_at_most_48() {
+        let at = |kind: Kind, time_ms: i64| event(kind, "x", time_ms, json!({}));
+        let base = 1_700_000_000_000; // a multiple of 5 s
+        let report = Report::from_events(&[
+            at(Kind::AppLaunch, base + 200),
+            at(Kind::PageEnter, base + 900),
+            at(Kind::ApiCall, base + 1_000),
+            at(Kind::Network, base + 1_999),
+            at(Kind::ScriptError, base + 3_500),
+            at(Kind::Custom, base + 3_000),
+            at(Kind::PageLeave, base + 3_999),
+        ]);
+        assert_eq!(report.time_range_ms, Some((base + 200, base + 3_999)));
+        let timeline = &report.timeline;
+        assert_eq!(timeline.bucket_ms, 1_000);
+        let counts: Vec<(i64, [usize; 5])> = timeline
+            .buckets
+            .iter()
+            .map(|b| {
+                (
+                    b.start_ms - base,
+                    [b.pages, b.apis, b.errors, b.custom, b.other],
+                )
+            })
+            .collect();
+        assert_eq!(
+            counts,
+            [
+                (0, [1, 0, 0, 0, 1]),
+                (1_000, [0, 2, 0, 0, 0]),
+                (2_000, [0, 0, 0, 0, 0]),
+                (3_000, [1, 0, 1, 1, 0]),
+            ]
+        );
+        assert_eq!(timeline.buckets[3].total(), 3);
+
+        let width = |span_ms: i64| {
+            let events = [at(Kind::Log, base), at(Kind::Log, base + span_ms)];
+            let timeline = Report::from_events(&events).timeline;
+            (timeline.bucket_ms, timeline.buckets.len())
+        };
+        assert_eq!(width(0), (1_000, 1));
+        assert_eq!(width(47_999), (1_000, 48));
+        assert_eq!(width(48_000), (5_000, 10));
+        assert_eq!(width(60 * 60 * 1000), (5 * 60 * 1000, 13));
+        assert_eq!(width(3 * 24 * 60 * 60 * 1000), (3 * 60 * 60 * 1000, 25));
+        // Beyond 48 months, the buckets widen to fit 48.
+        let (bucket_ms, buckets) = width(10 * 365 * 24 * 60 * 60 * 1000);
+        assert!(bucket_ms > 30 * 24 * 60 * 60 * 1000, "{bucket_ms}");
+        assert!(buckets <= 48, "{buckets}");
+        // Times far apart do not make a huge timeline.
+        let events = [at(Kind::Log, i64::MIN), at(Kind::Log, i64::MAX)];
+        assert!(Report::from_events(&events).timeline.buckets.len() <= 48);
+    }
+
+    #[test]
+    fn no_events_no_range_no_buckets() {
+        let report = Report::from_events(&[]);
+        assert_eq!(report.time_range_ms, None);
+        assert!(report.timeline.buckets.is_empty());
+        assert!(report.api_latency.is_empty());
+        assert!(report.cold_start_latency.is_empty());
+        assert!(report.apps.is_empty());
     }
 }

@@ -1,7 +1,7 @@
 //! The analytics journal of the data folder: `capsule run` and `capsule test` record into
 //! it, `capsule analytics report` summarises it.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context as _, Result, bail};
@@ -25,6 +25,10 @@ pub(crate) enum AnalyticsCommand {
         /// Print the report as JSON instead of text.
         #[arg(long)]
         json: bool,
+        /// Write the report as one self-contained HTML page to FILE, with charts of the
+        /// events over time, the page flow and the latencies, and print its path.
+        #[arg(long, value_name = "FILE", conflicts_with = "json")]
+        html: Option<PathBuf>,
     },
     /// Send the events not delivered yet to an OpenTelemetry collector (OTLP/HTTP): as log
     /// records, with API latency and cold start histograms and error counts as metrics.
@@ -56,6 +60,7 @@ pub(crate) fn analytics(command: &AnalyticsCommand, data_dir: &Path) -> Result<(
             app_id,
             since,
             json,
+            html,
         } => {
             let since_ms = since.as_deref().map(since_ms).transpose()?;
             let journal = open_journal(data_dir)?;
@@ -65,7 +70,11 @@ pub(crate) fn analytics(command: &AnalyticsCommand, data_dir: &Path) -> Result<(
                 kinds: None,
             })?;
             let report = Report::from_events(&events);
-            if *json {
+            if let Some(path) = html {
+                std::fs::write(path, report.to_html())
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+                println!("{}", std::path::absolute(path)?.display());
+            } else if *json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else {
                 print!("{report}");
