@@ -6,7 +6,6 @@
 mod support;
 
 use capsule_analytics::{Capture, Event, Filter, Journal, Kind, Limits};
-use capsule_runtime::HostRecord;
 use serde_json::{Value, json};
 use support::http::TestServer;
 use support::{Harness, Page};
@@ -39,20 +38,7 @@ fn kinds(events: &[Event]) -> Vec<(Kind, String)> {
 
 /// The page the last `pushWindow` opened.
 fn pushed(harness: &Harness) -> Page {
-    let id = harness
-        .host
-        .records()
-        .into_iter()
-        .rev()
-        .find_map(|record| match record {
-            HostRecord::Stacked { page, .. } => Some(page),
-            _ => None,
-        })
-        .expect("a window was pushed");
-    Page {
-        id,
-        origin: format!("capsule://{APP}"),
-    }
+    support::last_pushed(harness, APP)
 }
 
 #[test]

@@ -25,20 +25,7 @@ fn shop(harness: &mut Harness) -> Page {
 
 /// The page the last `pushWindow` opened.
 fn pushed(harness: &Harness) -> Page {
-    let id = harness
-        .host
-        .records()
-        .into_iter()
-        .rev()
-        .find_map(|record| match record {
-            HostRecord::Stacked { page, .. } => Some(page),
-            _ => None,
-        })
-        .expect("a window was pushed");
-    Page {
-        id,
-        origin: format!("capsule://{APP}"),
-    }
+    support::last_pushed(harness, APP)
 }
 
 fn push(harness: &Harness, from: &Page, params: Value) -> Page {

@@ -6,40 +6,10 @@
 use std::path::Path;
 
 mod cli_support;
-use cli_support::{capsule, text};
+use cli_support::{ANALYTICS_APP as APP, capsule, play_analytics_walk, text};
 
 use capsule_analytics::{Event, Filter, Journal, Kind, Limits};
 use serde_json::{Value, json};
-
-const APP: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../tests/apps/analytics-wechat"
-);
-
-/// Plays the walk through the app with the data folder `data`, headless or in the window.
-fn play_walk(data: &Path, webview: bool) {
-    let scenario = data.join("walk.json");
-    let steps = json!({
-        "name": "home, detail and back",
-        "app": APP,
-        "steps": [
-            {"expect": {"selector": ".visits", "text": "visits: 1"}},
-            {"tap": {"selector": ".open"}},
-            {"expect": {"selector": ".result", "text": "missing"}},
-            {"tap": {"selector": ".back"}},
-            {"expect": {"selector": ".visits", "text": "visits: 1"}}
-        ]
-    });
-    std::fs::write(&scenario, steps.to_string()).expect("scenario");
-    let data_dir = data.to_str().expect("utf-8 path");
-    let mut args = vec!["--data-dir", data_dir, "test"];
-    if webview {
-        args.push("--webview");
-    }
-    args.push(scenario.to_str().expect("utf-8 path"));
-    let output = capsule(&args, "warn");
-    assert!(output.status.success(), "{}", text(&output));
-}
 
 fn journal_events(data: &Path) -> Vec<Event> {
     Journal::open(&data.join("analytics.sqlite"), Limits::default())
@@ -148,7 +118,7 @@ fn check_walk(events: &[Event]) {
 #[test]
 fn a_scenario_run_is_recorded_in_the_data_folders_journal_and_reported() {
     let data = tempfile::tempdir().expect("temp dir");
-    play_walk(data.path(), false);
+    play_analytics_walk(data.path(), false);
     let events = journal_events(data.path());
     check_walk(&events);
 
@@ -207,7 +177,7 @@ fn a_scenario_run_is_recorded_in_the_data_folders_journal_and_reported() {
 #[test]
 fn the_window_records_the_same_walk() {
     let data = tempfile::tempdir().expect("temp dir");
-    play_walk(data.path(), true);
+    play_analytics_walk(data.path(), true);
     check_walk(&journal_events(data.path()));
 }
 
@@ -226,7 +196,7 @@ fn a_journal_that_is_no_database_is_refused_by_the_report_and_left_as_it_is() {
         "not a database"
     );
     // A run still runs, says that it records nothing, and leaves the file alone.
-    play_walk(data.path(), false);
+    play_analytics_walk(data.path(), false);
     assert_eq!(
         std::fs::read_to_string(&journal).expect("read"),
         "not a database"

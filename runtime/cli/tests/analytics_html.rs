@@ -5,14 +5,9 @@
 use std::path::Path;
 
 mod cli_support;
-use cli_support::{capsule, read_png, text};
+use cli_support::{capsule, play_analytics_walk, read_png, text};
 
 use serde_json::json;
-
-const APP: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../tests/apps/analytics-wechat"
-);
 
 /// The charts' colours (see `analytics/src/html.rs`).
 const PAGE_BLUE: (u8, u8, u8) = (0x3f, 0x6f, 0xd1);
@@ -20,27 +15,6 @@ const API_ORANGE: (u8, u8, u8) = (0xf0, 0x8c, 0x2e);
 const LAUNCH_GREEN: (u8, u8, u8) = (0x2e, 0x9d, 0x5b);
 const LATENCY_TEAL: (u8, u8, u8) = (0x1f, 0xa3, 0xa3);
 const ERROR_RED: (u8, u8, u8) = (0xd9, 0x48, 0x5f);
-
-/// Plays the walk from the home page to the detail page and back with the data folder `data`.
-fn play_walk(data: &Path) {
-    let scenario = data.join("walk.json");
-    let steps = json!({
-        "name": "home, detail and back",
-        "app": APP,
-        "steps": [
-            {"expect": {"selector": ".visits", "text": "visits: 1"}},
-            {"tap": {"selector": ".open"}},
-            {"expect": {"selector": ".result", "text": "missing"}},
-            {"tap": {"selector": ".back"}},
-            {"expect": {"selector": ".visits", "text": "visits: 1"}}
-        ]
-    });
-    std::fs::write(&scenario, steps.to_string()).expect("scenario");
-    let data_dir = data.to_str().expect("utf-8 path");
-    let scenario = scenario.to_str().expect("utf-8 path");
-    let output = capsule(&["--data-dir", data_dir, "test", scenario], "warn");
-    assert!(output.status.success(), "{}", text(&output));
-}
 
 /// Opens the H5 app `app` in the simulator with the data folder `data`, after running the
 /// script `exec` in it if there is one, and returns the screenshot's pixels.
@@ -76,8 +50,8 @@ fn count(pixels: &[(u8, u8, u8)], colour: (u8, u8, u8)) -> usize {
 #[test]
 fn the_html_report_is_one_self_contained_page_that_the_webview_shows_with_its_charts() {
     let data = tempfile::tempdir().expect("temp dir");
-    play_walk(data.path());
-    play_walk(data.path());
+    play_analytics_walk(data.path(), false);
+    play_analytics_walk(data.path(), false);
 
     let data_dir = data.path().to_str().expect("utf-8 path");
     let page = data.path().join("report.html");

@@ -22,6 +22,24 @@ pub struct Harness {
     next_call: AtomicU64,
 }
 
+/// The page of app `app_id` that the last `pushWindow` opened.
+pub fn last_pushed(harness: &Harness, app_id: &str) -> Page {
+    let id = harness
+        .host
+        .records()
+        .into_iter()
+        .rev()
+        .find_map(|record| match record {
+            capsule_runtime::HostRecord::Stacked { page, .. } => Some(page),
+            _ => None,
+        })
+        .expect("a window was pushed");
+    Page {
+        id,
+        origin: format!("capsule://{app_id}"),
+    }
+}
+
 /// One open page of an app.
 #[derive(Debug, Clone)]
 pub struct Page {

@@ -77,3 +77,36 @@ pub fn assert_npm_installed(app: &str) {
          (npm ci, then capsule build-npm for WeChat)"
     );
 }
+
+/// The test app the analytics tests walk through.
+pub const ANALYTICS_APP: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../tests/apps/analytics-wechat"
+);
+
+/// Plays the walk from the analytics test app's home page to its detail page and back with
+/// the data folder `data` (`capsule test`, headless or in the window), so that the folder's
+/// analytics journal records it.
+pub fn play_analytics_walk(data: &Path, webview: bool) {
+    let scenario = data.join("walk.json");
+    let steps = serde_json::json!({
+        "name": "home, detail and back",
+        "app": ANALYTICS_APP,
+        "steps": [
+            {"expect": {"selector": ".visits", "text": "visits: 1"}},
+            {"tap": {"selector": ".open"}},
+            {"expect": {"selector": ".result", "text": "missing"}},
+            {"tap": {"selector": ".back"}},
+            {"expect": {"selector": ".visits", "text": "visits: 1"}}
+        ]
+    });
+    std::fs::write(&scenario, steps.to_string()).expect("scenario");
+    let data_dir = data.to_str().expect("utf-8 path");
+    let mut args = vec!["--data-dir", data_dir, "test"];
+    if webview {
+        args.push("--webview");
+    }
+    args.push(scenario.to_str().expect("utf-8 path"));
+    let output = capsule(&args, "warn");
+    assert!(output.status.success(), "{}", text(&output));
+}
