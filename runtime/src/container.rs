@@ -295,6 +295,8 @@ struct OpenPage {
     window: Option<H5Window>,
     /// When the page opened (an H5 page's dwell time runs from then).
     opened: Instant,
+    /// Whether the page has painted since it opened.
+    painted: bool,
 }
 
 impl OpenPage {
@@ -307,6 +309,7 @@ impl OpenPage {
             in_background: false,
             window: None,
             opened: Instant::now(),
+            painted: false,
         }
     }
 }
@@ -495,6 +498,36 @@ impl Container {
         self.inner
             .analytics
             .record(app_id, Kind::PageEnter, &page_path(url), fields);
+    }
+
+    /// Records an H5 page's first paint after it opened: its first render, and for the
+    /// app's first window the cold start (a mini-program's session records its own).
+    fn record_first_paint(&self, page: PageId) {
+        let painted = {
+            let mut pages = self.pages();
+            let Some(open) = pages.get_mut(&page).filter(|open| !open.painted) else {
+                return;
+            };
+            open.painted = true;
+            open.window.as_ref().map(|window| {
+                let app_id = open.app.id().to_owned();
+                (
+                    app_id,
+                    page_path(&window.url),
+                    window.root == page,
+                    ms_since(open.opened),
+                )
+            })
+        };
+        let Some((app_id, path, first_window, ms)) = painted else {
+            return;
+        };
+        let analytics = &self.inner.analytics;
+        let duration = || attributes([("duration_ms", ms.into())]);
+        analytics.record(&app_id, Kind::FirstRender, &path, duration());
+        if first_window {
+            analytics.record(&app_id, Kind::ColdStart, "cold_start", duration());
+        }
     }
 
     /// The analytics of the container, for the mini-program sessions.
@@ -814,7 +847,10 @@ impl Container {
             FromPage::UiResult { ui_id, result } => {
                 self.inner.device.finish_ui(page, ui_id, result);
             }
-            FromPage::Loaded => self.emit(&ContainerEvent::PageLoaded(page)),
+            FromPage::Loaded => {
+                self.record_first_paint(page);
+                self.emit(&ContainerEvent::PageLoaded(page));
+            }
             FromPage::Lifecycle { background } => {
                 self.set_background(page, background);
             }

@@ -6,6 +6,7 @@
 mod support;
 
 use capsule_analytics::{Capture, Event, Filter, Journal, Kind, Limits};
+use capsule_runtime::FromPage;
 use serde_json::{Value, json};
 use support::http::TestServer;
 use support::{Harness, Page};
@@ -46,6 +47,12 @@ fn an_h5_app_is_recorded_from_launch_to_exit() {
     let (mut harness, journal) = recording();
     harness.container.set_user_id(Some("alice@example.com"));
     let page = harness.open(APP, &["window", "system", "storage"], &[]);
+    // The page paints (twice: its web process was replaced): one first render.
+    for _ in 0..2 {
+        harness
+            .container
+            .receive(page.id, &page.origin, FromPage::Loaded);
+    }
     harness
         .call(
             &page,
@@ -72,6 +79,8 @@ fn an_h5_app_is_recorded_from_launch_to_exit() {
         [
             (Kind::AppLaunch, APP.to_owned()),
             (Kind::PageEnter, "index.html".to_owned()),
+            (Kind::FirstRender, "index.html".to_owned()),
+            (Kind::ColdStart, "cold_start".to_owned()),
             (Kind::ApiCall, "setStorage".to_owned()),
             (Kind::ApiCall, "getStorage".to_owned()),
             (Kind::PageEnter, "detail.html".to_owned()),
@@ -89,7 +98,7 @@ fn an_h5_app_is_recorded_from_launch_to_exit() {
         .map(|event| &event.attributes["code"])
         .collect();
     assert_eq!(codes, [&json!(0), &json!(2), &json!(0), &json!(0)]);
-    assert_eq!(events[4].attributes["from"], "index.html");
+    assert_eq!(events[6].attributes["from"], "index.html");
     let session = &events[0].context.session_id;
     let user = events[0].context.user_hash.clone().expect("a user hash");
     assert_eq!(user.len(), 32, "{user}");
