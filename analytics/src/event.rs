@@ -3,8 +3,8 @@
 use std::fmt;
 use std::hash::{BuildHasher, RandomState};
 use std::str::FromStr;
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -25,7 +25,8 @@ pub struct Event {
     /// (see [`Kind`] for each kind's convention).
     pub name: String,
     /// The app, session and device the event happened in.
-    pub context: Context,
+    /// Shared by the events of a session: recording one clones no strings.
+    pub context: Arc<Context>,
     /// Kind-specific fields (see [`Kind`]); never personal data.
     pub attributes: Map<String, Value>,
 }
@@ -33,12 +34,18 @@ pub struct Event {
 impl Event {
     /// An event of `kind` about `name` happening now, with a fresh id and no attributes.
     pub fn new(kind: Kind, name: impl Into<String>, context: &Context) -> Event {
+        Event::in_session(kind, name, Arc::new(context.clone()))
+    }
+
+    /// An event of `kind` about `name` happening now in the session of `context`, with a
+    /// fresh id and no attributes.
+    pub fn in_session(kind: Kind, name: impl Into<String>, context: Arc<Context>) -> Event {
         Event {
             id: Event::new_id(),
             time_ms: now_ms(),
             kind,
             name: name.into(),
-            context: context.clone(),
+            context,
             attributes: Map::new(),
         }
     }
@@ -252,7 +259,7 @@ mod tests {
         assert_eq!(event.id.len(), 32);
         assert!(event.id.chars().all(|c| matches!(c, '0'..='9' | 'a'..='f')));
         assert_ne!(event.id, Event::new(Kind::Log, "info", &context).id);
-        assert_eq!(event.context, context);
+        assert_eq!(*event.context, context);
         assert_eq!(event.attributes["code"], 0);
         assert_eq!(event.attributes["duration_ms"], 12.5);
         let json = serde_json::to_value(&event).expect("serialise");

@@ -911,6 +911,7 @@ mod tests {
     use super::*;
     use crate::event::{Context, Event, Kind};
     use serde_json::{Value, json};
+    use std::sync::Arc;
 
     fn event(kind: Kind, name: &str, time_ms: i64, attributes: Value) -> Event {
         let context = Context {
@@ -1049,7 +1050,7 @@ mod tests {
         let mut events = Vec::new();
         for session in 0..10 {
             let mut enter = event(Kind::PageEnter, "pages/a", t, json!({}));
-            enter.context.session_id = format!("s{session}");
+            Arc::make_mut(&mut enter.context).session_id = format!("s{session}");
             events.push(enter.clone());
             if session < 4 {
                 let mut next = event(
@@ -1058,7 +1059,7 @@ mod tests {
                     t + 1,
                     json!({"from": "pages/a"}),
                 );
-                next.context.session_id = enter.context.session_id;
+                next.context = enter.context;
                 events.push(next);
             }
         }
@@ -1088,7 +1089,7 @@ mod tests {
             .map(|session| {
                 let page = format!("pages/p{session:02}");
                 let mut enter = event(Kind::PageEnter, &page, t, json!({}));
-                enter.context.session_id = format!("s{session}");
+                Arc::make_mut(&mut enter.context).session_id = format!("s{session}");
                 enter
             })
             .collect();

@@ -559,13 +559,13 @@ fn decode(row: &Row<'_>, path: &Path) -> Result<Event, Error> {
         time_ms: row.get(2).map_err(sqlite)?,
         kind,
         name: row.get(4).map_err(sqlite)?,
-        context: Context {
+        context: Arc::new(Context {
             app_id: row.get(5).map_err(sqlite)?,
             app_version: row.get(6).map_err(sqlite)?,
             session_id: row.get(7).map_err(sqlite)?,
             user_hash: row.get(8).map_err(sqlite)?,
             device: row.get(9).map_err(sqlite)?,
-        },
+        }),
         attributes,
     })
 }

@@ -86,7 +86,7 @@ fn by_session(events: &[Event]) -> Vec<(&Context, Vec<&Event>)> {
     for event in events {
         match sessions
             .iter_mut()
-            .find(|(context, _)| **context == event.context)
+            .find(|(context, _)| **context == *event.context)
         {
             Some((_, members)) => members.push(event),
             None => sessions.push((&event.context, vec![event])),

@@ -54,7 +54,7 @@ fn events_recorded_from_several_threads_read_back_in_time_order() {
                         .with("nested", json!({"list": [1, "two", null], "flag": true}));
                     event.time_ms = base + i * THREADS + thread_index;
                     if i % 2 == 0 {
-                        event.context.user_hash = None;
+                        std::sync::Arc::make_mut(&mut event.context).user_hash = None;
                     }
                     recorder.record(event.clone());
                     recorded.push(event);

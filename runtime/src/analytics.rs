@@ -5,7 +5,7 @@
 //! them. Without a recorder (the host gave none) nothing is captured at all.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use capsule_analytics::{Capture, Context, Event, Kind, Recorder};
@@ -27,7 +27,7 @@ pub(crate) struct Analytics {
     /// The host's user id, hashed.
     user_hash: Mutex<Option<String>>,
     /// The context of each running app's session, by app id.
-    running: Mutex<HashMap<String, Context>>,
+    running: Mutex<HashMap<String, Arc<Context>>>,
     /// What the host lets be captured.
     capture: Mutex<Capture>,
 }
@@ -81,7 +81,7 @@ impl Analytics {
         self.running
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .insert(app.id().to_owned(), context);
+            .insert(app.id().to_owned(), Arc::new(context));
         self.record(app.id(), Kind::AppLaunch, app.id(), Map::new());
     }
 
@@ -123,9 +123,9 @@ impl Analytics {
         let Some(context) = running.get(app_id) else {
             return;
         };
-        let mut event = Event::new(kind, name, context);
-        event.attributes = attributes;
+        let mut event = Event::in_session(kind, name, Arc::clone(context));
         drop(running);
+        event.attributes = attributes;
         recorder.record(event);
     }
 
