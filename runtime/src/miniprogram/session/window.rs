@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use super::{Session, UiShown, badge_of, navigator_route};
 use crate::ContainerEvent;
+use crate::bridge::FromPage;
 use crate::miniprogram::diagnostic::Diagnostic;
 use crate::miniprogram::events::propagate;
 use crate::view::{Dialect, NodePath, element_at, truthy};
@@ -391,6 +392,19 @@ impl Session {
                 } else {
                     self.send_page(json!({"kind": "mpStopRefresh"}));
                 }
+            }
+            // Without a window nothing draws a toast or a loading indicator: it counts as
+            // shown at once, as the window answers it once drawn, so `success` runs.
+            "toast" | "loading" | "hideToast" | "hideLoading" if !self.webview => {
+                let origin = self.app.origin();
+                self.container.receive(
+                    self.page,
+                    &origin,
+                    FromPage::UiResult {
+                        ui_id: id,
+                        result: Value::Null,
+                    },
+                );
             }
             _ => {}
         }
