@@ -6,6 +6,8 @@
 use std::collections::BTreeMap;
 use std::fmt::{self, Display, Write as _};
 
+use time::{OffsetDateTime, PrimitiveDateTime};
+
 use crate::report::{Bucket, Report, TimeBucket};
 
 /// Pages: page boxes in the flow, page events over time.
@@ -860,31 +862,22 @@ struct Utc {
 }
 
 impl Utc {
-    /// The UTC date and time of `time_ms` (Unix ms).
+    /// The UTC date and time of `time_ms` (Unix ms); times beyond what a calendar date can
+    /// show (years past ±9999) show as their nearest limit.
     fn of(time_ms: i64) -> Utc {
-        let days = time_ms.div_euclid(DAY_MS);
-        let seconds = time_ms.rem_euclid(DAY_MS) / 1000;
-        // Days since 0000-03-01, in 400-year eras of 146 097 days: with the year starting in
-        // March, the leap day is the year's last.
-        let shifted = days + 719_468;
-        let era = shifted.div_euclid(146_097);
-        let day_of_era = shifted.rem_euclid(146_097);
-        let year_of_era =
-            (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-        let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-        let march_month = (5 * day_of_year + 2) / 153;
-        let day = day_of_year - (153 * march_month + 2) / 5 + 1;
-        let month = if march_month < 10 {
-            march_month + 3
+        let seconds = time_ms.div_euclid(1000);
+        let at = OffsetDateTime::from_unix_timestamp(seconds).unwrap_or(if seconds < 0 {
+            PrimitiveDateTime::MIN.assume_utc()
         } else {
-            march_month - 9
-        };
-        let year = era * 400 + year_of_era + i64::from(month <= 2);
+            PrimitiveDateTime::MAX.assume_utc()
+        });
         Utc {
-            year,
-            month,
-            day,
-            seconds,
+            year: i64::from(at.year()),
+            month: i64::from(u8::from(at.month())),
+            day: i64::from(at.day()),
+            seconds: i64::from(at.hour()) * 3600
+                + i64::from(at.minute()) * 60
+                + i64::from(at.second()),
         }
     }
 
