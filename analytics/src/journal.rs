@@ -7,10 +7,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rusqlite::types::Value as SqlValue;
-use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
+use rusqlite::{Connection, ErrorCode, OptionalExtension, Row, TransactionBehavior, params};
 
 use crate::error::Error;
 use crate::event::{Context, Event, Kind, now_ms};
@@ -137,9 +137,9 @@ impl Journal {
             fs::create_dir_all(parent).map_err(io)?;
         }
         check_header(path)?;
-        let reader = connect(path)?;
+        let mut reader = connect(path)?;
         check_integrity(&reader, path)?;
-        prepare_schema(&reader, path)?;
+        prepare_schema(&mut reader, path)?;
         let writer = connect(path)?;
 
         let shared = Arc::new(Shared {
@@ -481,8 +481,63 @@ fn check_integrity(connection: &Connection, path: &Path) -> Result<(), Error> {
     }
 }
 
+/// How long opening a journal waits for other connections creating or switching the same
+/// new database (SQLite answers some of those moves "busy" without waiting itself).
+const OPEN_PATIENCE: Duration = Duration::from_secs(10);
+
 /// Switches to WAL and creates the schema in a new database, or checks an existing one's.
-fn prepare_schema(connection: &Connection, path: &Path) -> Result<(), Error> {
+/// Several processes may open the same new journal at once: a busy answer is tried again.
+fn prepare_schema(connection: &mut Connection, path: &Path) -> Result<(), Error> {
+    let deadline = Instant::now() + OPEN_PATIENCE;
+    loop {
+        match try_prepare_schema(connection, path) {
+            Err(Error::Sqlite { source, .. })
+                if source.sqlite_error_code() == Some(ErrorCode::DatabaseBusy)
+                    && Instant::now() < deadline =>
+            {
+                thread::sleep(Duration::from_millis(10));
+            }
+            result => return result,
+        }
+    }
+}
+
+fn try_prepare_schema(connection: &mut Connection, path: &Path) -> Result<(), Error> {
+    let sqlite = |source| Error::Sqlite {
+        path: path.to_owned(),
+        source,
+    };
+    // One read transaction, so that the version and the tables are seen at the same moment.
+    let snapshot = connection.transaction().map_err(sqlite)?;
+    let version = schema_version(&snapshot, path)?;
+    snapshot.commit().map_err(sqlite)?;
+    let mode: String = connection
+        .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
+        .map_err(sqlite)?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(Error::Schema {
+            path: path.to_owned(),
+            detail: format!("journal mode {mode} instead of WAL"),
+        });
+    }
+    if version == 0 {
+        // Another process may have created the schema since: decide again under the write lock.
+        let creation = connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(sqlite)?;
+        if schema_version(&creation, path)? == 0 {
+            creation
+                .execute_batch(&format!("{SCHEMA} PRAGMA user_version = {SCHEMA_VERSION};"))
+                .map_err(sqlite)?;
+        }
+        creation.commit().map_err(sqlite)?;
+    }
+    Ok(())
+}
+
+/// The journal's schema version: [`SCHEMA_VERSION`], or 0 for a database with nothing in it.
+/// Anything else (another version, tables of another program) is an error.
+fn schema_version(connection: &Connection, path: &Path) -> Result<i64, Error> {
     let sqlite = |source| Error::Sqlite {
         path: path.to_owned(),
         source,
@@ -520,20 +575,7 @@ fn prepare_schema(connection: &Connection, path: &Path) -> Result<(), Error> {
         }
         other => return Err(schema_error(format!("version {other}"))),
     }
-    let mode: String = connection
-        .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
-        .map_err(sqlite)?;
-    if !mode.eq_ignore_ascii_case("wal") {
-        return Err(schema_error(format!("journal mode {mode} instead of WAL")));
-    }
-    if version == 0 {
-        connection
-            .execute_batch(&format!(
-                "BEGIN IMMEDIATE; {SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
-            ))
-            .map_err(sqlite)?;
-    }
-    Ok(())
+    Ok(version)
 }
 
 fn decode(row: &Row<'_>, path: &Path) -> Result<Event, Error> {

@@ -141,6 +141,28 @@ fn the_journal_survives_reopening_and_ignores_duplicate_ids() {
 }
 
 #[test]
+fn processes_opening_the_same_new_journal_at_once_share_one_schema() {
+    // Each opening has its own connections, as two `capsule` processes on one data folder do.
+    for _ in 0..20 {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = journal_path(&dir);
+        let openings: Vec<_> = (0..4)
+            .map(|_| {
+                let path = path.clone();
+                thread::spawn(move || Journal::open(&path, Limits::default()).map(|_| ()))
+            })
+            .collect();
+        for opening in openings {
+            opening
+                .join()
+                .expect("no panic")
+                .expect("every opening succeeds");
+        }
+        assert_eq!(open(&path).events(&Filter::default()).expect("read"), []);
+    }
+}
+
+#[test]
 fn events_older_than_the_age_limit_are_deleted_after_the_next_batch() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = journal_path(&dir);
