@@ -8,7 +8,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use serde_json::{Map, Value};
+use serde_json::{Map, Number, Value};
 
 use crate::error::Error;
 
@@ -78,6 +78,58 @@ impl Event {
         });
         let count = COUNTER.fetch_add(1, Ordering::Relaxed);
         format!("{prefix:016x}{count:016x}")
+    }
+}
+
+/// A figure measured on a hot path (an API call, a `setData`), recorded with
+/// [`Recorder::measure`](crate::Recorder::measure): made only of shared and plain values, so
+/// that recording one allocates nothing on the measuring thread; the journal's writer thread
+/// makes it an [`Event`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measurement {
+    /// What was measured.
+    pub kind: Kind,
+    /// What it is about, as [`Event::name`].
+    pub name: Arc<str>,
+    /// The session it happened in.
+    pub context: Arc<Context>,
+    /// When it happened, in milliseconds since the Unix epoch.
+    pub time_ms: i64,
+    /// Its two figures, as attribute names and values.
+    pub figures: [(&'static str, Number); 2],
+}
+
+impl Measurement {
+    /// A measurement of `kind` about `name` in the session of `context`, happening now.
+    pub fn now(
+        kind: Kind,
+        name: Arc<str>,
+        context: Arc<Context>,
+        figures: [(&'static str, Number); 2],
+    ) -> Measurement {
+        Measurement {
+            kind,
+            name,
+            context,
+            time_ms: now_ms(),
+            figures,
+        }
+    }
+
+    /// The event this measurement is, with a fresh id.
+    pub fn into_event(self) -> Event {
+        Event {
+            id: Event::new_id(),
+            time_ms: self.time_ms,
+            kind: self.kind,
+            name: self.name.as_ref().to_owned(),
+            context: self.context,
+            attributes: self
+                .figures
+                .into_iter()
+                .map(|(key, value)| (key.to_owned(), Value::Number(value)))
+                .collect(),
+        }
     }
 }
 

@@ -13,7 +13,7 @@ use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, ErrorCode, OptionalExtension, Row, TransactionBehavior, params};
 
 use crate::error::Error;
-use crate::event::{Context, Event, Kind, now_ms};
+use crate::event::{Context, Event, Kind, Measurement, now_ms};
 
 /// The schema version kept in `PRAGMA user_version`.
 const SCHEMA_VERSION: i64 = 1;
@@ -118,6 +118,7 @@ struct Shared {
 #[derive(Debug)]
 enum Message {
     Event(Box<Event>),
+    Measurement(Measurement),
     Flush(SyncSender<()>),
 }
 
@@ -251,7 +252,17 @@ impl Recorder {
     /// The queue holds at most 10,000 events: when it is full (the disk stalls) the event is
     /// dropped and counted in [`Recorder::dropped`].
     pub fn record(&self, event: Event) {
-        match self.queue.try_send(Message::Event(Box::new(event))) {
+        self.send(Message::Event(Box::new(event)));
+    }
+
+    /// Queues a measurement as [`Recorder::record`] queues an event, without allocating:
+    /// the writer thread makes it an event.
+    pub fn measure(&self, measurement: Measurement) {
+        self.send(Message::Measurement(measurement));
+    }
+
+    fn send(&self, message: Message) {
+        match self.queue.try_send(message) {
             Ok(()) => {}
             Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) => {
                 self.shared.dropped.fetch_add(1, Ordering::Relaxed);
@@ -308,12 +319,15 @@ impl Writer {
             // After a first event, what comes within the batch window, up to a batch. The
             // writer sleeps meanwhile rather than wait on the queue, so recording an event
             // never has to wake it.
-            if matches!(first, Message::Event(_)) {
+            if !matches!(first, Message::Flush(_)) {
                 thread::sleep(BATCH_WINDOW);
             }
             for message in std::iter::once(first).chain(queue.try_iter()) {
                 match message {
                     Message::Event(event) => events.push(event),
+                    Message::Measurement(measurement) => {
+                        events.push(Box::new(measurement.into_event()));
+                    }
                     Message::Flush(done) => flushes.push(done),
                 }
                 if events.len() >= BATCH_SIZE || !flushes.is_empty() {

@@ -12,6 +12,6 @@ mod report;
 
 pub use capture::Capture;
 pub use error::Error;
-pub use event::{Context, Event, Kind};
+pub use event::{Context, Event, Kind, Measurement};
 pub use journal::{Filter, Journal, Limits, Recorder};
 pub use report::{ApiStats, Bucket, Flow, Percentiles, Report, TimeBucket, Timeline};

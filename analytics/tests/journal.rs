@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::thread;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use capsule_analytics::{Context, Error, Event, Filter, Journal, Kind, Limits};
+use capsule_analytics::{Context, Error, Event, Filter, Journal, Kind, Limits, Measurement};
 use serde_json::json;
 
 fn now_ms() -> i64 {
@@ -74,6 +74,45 @@ fn events_recorded_from_several_threads_read_back_in_time_order() {
     let stored = journal.events(&Filter::default()).expect("read events");
     assert_eq!(stored.len(), expected.len());
     assert_eq!(stored, expected);
+}
+
+#[test]
+fn measurements_are_committed_as_events_with_their_figures() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let journal = open(&journal_path(&dir));
+    let recorder = journal.recorder();
+    let session = std::sync::Arc::new(context("app", "s"));
+    let name: std::sync::Arc<str> = "getStorageSync".into();
+    let before = now_ms();
+    for code in [0, 1002] {
+        recorder.measure(Measurement::now(
+            Kind::ApiCall,
+            std::sync::Arc::clone(&name),
+            std::sync::Arc::clone(&session),
+            [
+                ("code", code.into()),
+                (
+                    "duration_ms",
+                    serde_json::Number::from_f64(0.25).expect("finite"),
+                ),
+            ],
+        ));
+    }
+    recorder.flush().expect("flush");
+    let stored = journal.events(&Filter::default()).expect("read events");
+    assert_eq!(stored.len(), 2, "{stored:#?}");
+    for (event, code) in stored.iter().zip([0, 1002]) {
+        assert_eq!(event.kind, Kind::ApiCall);
+        assert_eq!(event.name, "getStorageSync");
+        assert_eq!(*event.context, *session);
+        assert!(event.time_ms >= before && event.time_ms <= now_ms());
+        assert_eq!(event.id.len(), 32);
+        assert_eq!(
+            serde_json::Value::Object(event.attributes.clone()),
+            json!({"code": code, "duration_ms": 0.25})
+        );
+    }
+    assert_ne!(stored[0].id, stored[1].id);
 }
 
 #[test]

@@ -178,7 +178,7 @@
   else setTimeout(announce);
 
   // "loaded" once the page has loaded and painted twice, so a screenshot shows it.
-  const loaded = () => requestAnimationFrame(() => requestAnimationFrame(() => post({ kind: "loaded" })));
+  const loaded = () => requestAnimationFrame(() => requestAnimationFrame(() => post({ kind: "loaded", url: location.href })));
   if (document.readyState === "complete") loaded();
   else window.addEventListener("load", loaded);
 })();

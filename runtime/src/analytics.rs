@@ -4,13 +4,13 @@
 //! Nothing here blocks: events go to the journal's [`Recorder`], whose own thread writes
 //! them. Without a recorder (the host gave none) nothing is captured at all.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
-use capsule_analytics::{Capture, Context, Event, Kind, Recorder};
+use capsule_analytics::{Capture, Context, Event, Kind, Measurement, Recorder};
 use capsule_jsapi::{ApiCall, ApiError, ApiResult, Args};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Number, Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::App;
@@ -30,7 +30,14 @@ pub(crate) struct Analytics {
     running: Mutex<HashMap<String, Arc<Context>>>,
     /// What the host lets be captured.
     capture: Mutex<Capture>,
+    /// The names of measurements (API names, page paths), shared so that recording one
+    /// allocates nothing.
+    names: Mutex<HashSet<Arc<str>>>,
 }
+
+/// The most measurement names [`Analytics`] keeps shared; beyond, each is allocated (an app
+/// calling APIs by made-up names cannot grow the set without bound).
+const MAX_SHARED_NAMES: usize = 4096;
 
 impl Analytics {
     /// Analytics recording through `recorder` (none: nothing is captured).
@@ -108,25 +115,61 @@ impl Analytics {
         name: &str,
         attributes: Map<String, Value>,
     ) {
-        let Some(recorder) = &self.recorder else {
+        let Some((recorder, context)) = self.capturing(app_id, kind) else {
             return;
         };
+        let mut event = Event::in_session(kind, name, context);
+        event.attributes = attributes;
+        recorder.record(event);
+    }
+
+    /// Records a measurement of running app `app_id`, as [`Analytics::record`] records an
+    /// event but without allocating on the caller's thread (for the hot paths: API calls,
+    /// `setData`).
+    pub(crate) fn measure(
+        &self,
+        app_id: &str,
+        kind: Kind,
+        name: &str,
+        figures: [(&'static str, Number); 2],
+    ) {
+        let Some((recorder, context)) = self.capturing(app_id, kind) else {
+            return;
+        };
+        recorder.measure(Measurement::now(
+            kind,
+            self.shared_name(name),
+            context,
+            figures,
+        ));
+    }
+
+    /// Where events of `kind` of app `app_id` go and their session, if they are captured.
+    fn capturing(&self, app_id: &str, kind: Kind) -> Option<(&Recorder, Arc<Context>)> {
+        let recorder = self.recorder.as_ref()?;
         let captured = self
             .capture
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .allows(app_id, kind);
         if !captured {
-            return;
+            return None;
         }
         let running = self.running.lock().unwrap_or_else(PoisonError::into_inner);
-        let Some(context) = running.get(app_id) else {
-            return;
-        };
-        let mut event = Event::in_session(kind, name, Arc::clone(context));
-        drop(running);
-        event.attributes = attributes;
-        recorder.record(event);
+        Some((recorder, Arc::clone(running.get(app_id)?)))
+    }
+
+    /// `name`, shared with earlier measurements of the same name.
+    fn shared_name(&self, name: &str) -> Arc<str> {
+        let mut names = self.names.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(shared) = names.get(name) {
+            return Arc::clone(shared);
+        }
+        let shared: Arc<str> = Arc::from(name);
+        if names.len() < MAX_SHARED_NAMES {
+            names.insert(Arc::clone(&shared));
+        }
+        shared
     }
 
     /// `reportAnalytics({eventName, data})` (the logic layer and the H5 bridge both pass
@@ -242,6 +285,11 @@ pub(crate) fn json_len(value: &Value) -> usize {
     count.0
 }
 
+/// `value` as a JSON number (0 for the NaN and infinities no measurement makes).
+pub(crate) fn figure(value: f64) -> Number {
+    Number::from_f64(value).unwrap_or_else(|| Number::from(0))
+}
+
 /// Milliseconds since `start`.
 pub(crate) fn ms_since(start: Instant) -> f64 {
     start.elapsed().as_secs_f64() * 1000.0
@@ -288,15 +336,9 @@ impl NetworkRequest {
         Some(Self { domain, method })
     }
 
-    /// Records the request as answered by `result` after `duration_ms`: its status (none
-    /// when it failed before a response) and the bytes of the response body it returned.
-    pub(crate) fn record(
-        self,
-        analytics: &Analytics,
-        app_id: &str,
-        result: &ApiResult,
-        duration_ms: f64,
-    ) {
+    /// The request as answered by `result`: its status (none when it failed before a
+    /// response) and the bytes of the response body it returned.
+    pub(crate) fn answered(self, result: &ApiResult) -> AnsweredRequest {
         let response = result.as_ref().ok();
         let status = response
             .and_then(|value| value.get("statusCode").or_else(|| value.get("status")))
@@ -306,14 +348,32 @@ impl NetworkRequest {
             Some(Value::String(text)) => text.len(),
             Some(other) => json_len(other),
         };
+        AnsweredRequest {
+            request: self,
+            status,
+            bytes,
+        }
+    }
+}
+
+/// A [`NetworkRequest`] and what its answer was, ready to be recorded.
+pub(crate) struct AnsweredRequest {
+    request: NetworkRequest,
+    status: Option<u64>,
+    bytes: usize,
+}
+
+impl AnsweredRequest {
+    /// Records the request, answered after `duration_ms`.
+    pub(crate) fn record(self, analytics: &Analytics, app_id: &str, duration_ms: f64) {
         analytics.record(
             app_id,
             Kind::Network,
-            &self.domain,
+            &self.request.domain,
             attributes([
-                ("method", self.method.into()),
-                ("status", status.map_or(Value::Null, Value::from)),
-                ("bytes", bytes.into()),
+                ("method", self.request.method.into()),
+                ("status", self.status.map_or(Value::Null, Value::from)),
+                ("bytes", self.bytes.into()),
                 ("duration_ms", duration_ms.into()),
             ]),
         );

@@ -56,8 +56,12 @@ pub enum FromPage {
         #[serde(default)]
         result: Value,
     },
-    /// The page finished loading and has painted.
-    Loaded,
+    /// The page's document finished loading and has painted.
+    Loaded {
+        /// The document's URL (absent from bridges older than this field).
+        #[serde(default)]
+        url: Option<String>,
+    },
     /// The user pressed the simulator's home key (leaving the app) or came back to it.
     Lifecycle {
         /// Whether the app is now in the background.

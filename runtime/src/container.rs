@@ -15,7 +15,7 @@ use capsule_logic::{ApiDispatch, StopReason};
 use capsule_packages::AppKind;
 use serde_json::Value;
 
-use crate::analytics::{Analytics, attributes, ms_since};
+use crate::analytics::{Analytics, attributes, figure, ms_since};
 use crate::bridge::{CallingApp, Dispatcher, FromPage, ToPage};
 use crate::device::SimulatedDevice;
 use crate::protocol::origin_of;
@@ -293,10 +293,14 @@ struct OpenPage {
     in_background: bool,
     /// An H5 page's place in its app's stack of windows, and its title bar.
     window: Option<H5Window>,
-    /// When the page opened (an H5 page's dwell time runs from then).
+    /// When the page opened, or an H5 page last navigated to another page in its window
+    /// (its dwell time and first render run from then).
     opened: Instant,
-    /// Whether the page has painted since it opened.
+    /// Whether the page has painted since then.
     painted: bool,
+    /// When an H5 page began navigating to another page in its window, until that page
+    /// loads.
+    navigating_since: Option<Instant>,
 }
 
 impl OpenPage {
@@ -310,6 +314,7 @@ impl OpenPage {
             window: None,
             opened: Instant::now(),
             painted: false,
+            navigating_since: None,
         }
     }
 }
@@ -318,8 +323,11 @@ impl OpenPage {
 struct H5Window {
     /// The app's first window, which holds the stack.
     root: PageId,
-    /// The URL the page shows (kept current as it navigates).
+    /// The URL of the document the page shows (kept current as documents load).
     url: String,
+    /// Whether the page still shows the document it opened with (its app's cold start
+    /// ends when the first window's first document paints).
+    first_document: bool,
     title_bar: TitleBar,
     /// Whether the title follows the document's `<title>`.
     read_title: bool,
@@ -346,6 +354,7 @@ impl H5Window {
         Self {
             root,
             url,
+            first_document: true,
             title_bar: TitleBar {
                 visible: params.show_title_bar,
                 title: params.default_title.clone(),
@@ -378,12 +387,18 @@ fn page_url(app: &App, url: &str) -> std::result::Result<String, String> {
     Ok(joined.to_string())
 }
 
-/// An H5 page's name in analytics: the path of its URL, without the query or fragment.
+/// An H5 page's name in analytics: the path of its URL within its app, without the query
+/// or fragment; a page of another origin keeps its origin.
 fn page_path(url: &str) -> String {
-    url::Url::parse(url).map_or_else(
-        |_| url.to_owned(),
-        |url| url.path().trim_start_matches('/').to_owned(),
-    )
+    let Ok(parsed) = url::Url::parse(url) else {
+        return url.to_owned();
+    };
+    let path = parsed.path().trim_start_matches('/');
+    if parsed.scheme() == crate::protocol::SCHEME {
+        path.to_owned()
+    } else {
+        format!("{}/{path}", parsed.origin().ascii_serialization())
+    }
 }
 
 /// Where a container keeps app data when the host names no directory: `$CAPSULE_DATA_DIR`,
@@ -489,11 +504,12 @@ impl Container {
         Ok(id)
     }
 
-    /// Records that a page of `app_id` at `url` was entered, coming from the page at `from`.
+    /// Records that a page of `app_id` at `url` was entered, coming from the page at path
+    /// `from`.
     fn page_entered(&self, app_id: &str, url: &str, from: Option<&str>) {
         let mut fields = serde_json::Map::new();
         if let Some(from) = from {
-            fields.insert("from".into(), page_path(from).into());
+            fields.insert("from".into(), from.into());
         }
         self.inner
             .analytics
@@ -514,7 +530,7 @@ impl Container {
                 (
                     app_id,
                     page_path(&window.url),
-                    window.root == page,
+                    window.root == page && window.first_document,
                     ms_since(open.opened),
                 )
             })
@@ -759,13 +775,7 @@ impl Container {
             _ => false,
         };
         if allowed {
-            if let Some(window) = self
-                .pages()
-                .get_mut(&page)
-                .and_then(|open| open.window.as_mut())
-            {
-                window.url = url.to_owned();
-            }
+            self.navigation_started(page, url);
         } else {
             tracing::warn!(page = page.0, url, "navigation blocked");
             self.emit(&ContainerEvent::NavigationBlocked {
@@ -774,6 +784,52 @@ impl Container {
             });
         }
         allowed
+    }
+
+    /// Notes when an H5 window begins navigating to a page at another path than its own
+    /// (a frame inside it may navigate too: only a document loading in the window itself,
+    /// [`Container::document_loaded`], changes its page).
+    fn navigation_started(&self, page: PageId, url: &str) {
+        let mut pages = self.pages();
+        if let Some(open) = pages.get_mut(&page)
+            && let Some(window) = &open.window
+            && page_path(&window.url) != page_path(url)
+        {
+            open.navigating_since = Some(Instant::now());
+        }
+    }
+
+    /// Keeps an H5 window's URL current as its documents load, and records leaving its page
+    /// and entering another when the path changes (not for a new query or fragment).
+    fn document_loaded(&self, page: PageId, url: &str) {
+        let left = {
+            let mut pages = self.pages();
+            let Some(open) = pages.get_mut(&page) else {
+                return;
+            };
+            let navigating_since = open.navigating_since.take();
+            let Some(window) = open.window.as_mut() else {
+                return;
+            };
+            let from = page_path(&window.url);
+            window.url = url.to_owned();
+            if from == page_path(url) {
+                return;
+            }
+            window.first_document = false;
+            let entered = navigating_since.unwrap_or_else(Instant::now);
+            let dwell_ms = entered.duration_since(open.opened).as_secs_f64() * 1000.0;
+            (open.opened, open.painted) = (entered, false);
+            (open.app.id().to_owned(), from, dwell_ms)
+        };
+        let (app_id, from, dwell_ms) = left;
+        self.inner.analytics.record(
+            &app_id,
+            Kind::PageLeave,
+            &from,
+            attributes([("dwell_ms", dwell_ms.into())]),
+        );
+        self.page_entered(&app_id, url, Some(&from));
     }
 
     /// Render hosts call this when the web process behind `page` ended. The page is loaded
@@ -847,7 +903,10 @@ impl Container {
             FromPage::UiResult { ui_id, result } => {
                 self.inner.device.finish_ui(page, ui_id, result);
             }
-            FromPage::Loaded => {
+            FromPage::Loaded { url } => {
+                if let Some(url) = url {
+                    self.document_loaded(page, &url);
+                }
                 self.record_first_paint(page);
                 self.emit(&ContainerEvent::PageLoaded(page));
             }
@@ -940,16 +999,18 @@ impl Container {
         Reply::new(move |result| {
             let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
             let code = result.as_ref().map_or_else(|error| error.code, |_| 0);
-            analytics.record(
+            let request = request.map(|request| request.answered(&result));
+            // The caller may be waiting for the answer: it goes first.
+            reply.send(result);
+            analytics.measure(
                 &app_id,
                 Kind::ApiCall,
                 &api,
-                attributes([("code", code.into()), ("duration_ms", duration_ms.into())]),
+                [("code", code.into()), ("duration_ms", figure(duration_ms))],
             );
             if let Some(request) = request {
-                request.record(&analytics, &app_id, &result, duration_ms);
+                request.record(&analytics, &app_id, duration_ms);
             }
-            reply.send(result);
         })
     }
 

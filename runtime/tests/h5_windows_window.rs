@@ -4,6 +4,9 @@
 //! page into the same window and `popWindow` / the back button taking it out again, with the
 //! events the pages hear (`optionMenu`, `resume` with the popped page's data).
 //!
+//! Last, the list page follows a link inside its window (after a frame in it loaded another
+//! page): the analytics journal holds one page view for the link and none for the frame.
+//!
 //! The checks read the widgets' state (`WryHandle::drawn_title_bar`), not pixels; one
 //! screenshot of the window with both pages' bars is written for a person to look at.
 //!
@@ -17,6 +20,7 @@ use std::time::{Duration, Instant};
 
 mod window_support;
 
+use capsule_analytics::{Filter, Journal, Kind, Limits};
 use capsule_runtime::{
     App, Container, ContainerEvent, DrawnTitleBar, Error, PageId, TitleBarPress, WryHandle,
 };
@@ -32,15 +36,23 @@ fn main() -> ExitCode {
     let dir = tempfile::tempdir().expect("tempdir");
     write_app(dir.path());
     window_support::run("h5_windows_window", (600, 900), |handle| {
+        let journal = Journal::open(
+            &dir.path().join("data").join("analytics.sqlite"),
+            Limits::default(),
+        )
+        .expect("analytics journal");
         let container = Container::builder()
             .data_dir(dir.path().join("data"))
+            .analytics(journal.recorder())
             .build(Arc::new(handle.clone()));
         let events = container.subscribe();
         let app = App::open_dir(&dir.path().join("app")).expect("fixture app");
         let page = container.open(app).expect("opens");
         let (handle, driving) = (handle.clone(), container.clone());
-        let driver: window_support::Driver =
-            Box::new(move || drive(&handle, &driving, &events, page));
+        let driver: window_support::Driver = Box::new(move || {
+            drive(&handle, &driving, &events, page)?;
+            follow_link(&handle, &events, &journal, page)
+        });
         (container, driver)
     })
 }
@@ -99,6 +111,12 @@ document.getElementById("pick").addEventListener("click", () => {
 });
 "#
             .to_owned(),
+        ),
+        (
+            "other.html",
+            r#"<!doctype html><html><head><meta charset="utf-8"><title>Other</title></head>
+<body><p>Another page of the app.</p></body></html>"#
+                .to_owned(),
         ),
         (
             "page.css",
@@ -300,6 +318,60 @@ fn drive(
         Err(Error::NotDrawn(_)) => Ok(()),
         other => Err(format!("pressing the hidden menu: {other:?}")),
     }
+}
+
+/// A frame in the list page loads another page, then the page follows a link to it: the
+/// journal's page views end with leaving the list for that page, and the frame made none.
+fn follow_link(
+    handle: &WryHandle,
+    events: &Receiver<ContainerEvent>,
+    journal: &Journal,
+    list: PageId,
+) -> Result<(), String> {
+    handle
+        .run_script(
+            list,
+            r#"const frame = document.createElement("iframe");
+frame.src = "other.html?in=frame";
+await new Promise((loaded) => { frame.onload = loaded; document.body.appendChild(frame); });
+setTimeout(() => { location.href = "other.html?in=window"; }, 0);
+return true;"#,
+            SCRIPT_TIMEOUT,
+        )
+        .map_err(|e| format!("the frame and the link: {e}"))?;
+    wait_loaded(events, list)?;
+    let views = poll("the page views of the link", || {
+        journal.recorder().flush().map_err(|e| e.to_string())?;
+        let recorded = journal
+            .events(&Filter::default())
+            .map_err(|e| e.to_string())?;
+        let views: Vec<(Kind, String, Value)> = recorded
+            .into_iter()
+            .filter(|event| matches!(event.kind, Kind::PageEnter | Kind::PageLeave))
+            .map(|event| {
+                let from = event.attributes.get("from").cloned().unwrap_or(Value::Null);
+                (event.kind, event.name, from)
+            })
+            .collect();
+        Ok(views
+            .iter()
+            .any(|(kind, name, _)| *kind == Kind::PageEnter && name == "other.html")
+            .then_some(views))
+    })?;
+    let expected = [
+        (Kind::PageEnter, "index.html", Value::Null),
+        (Kind::PageEnter, "detail.html", json!("index.html")),
+        (Kind::PageLeave, "detail.html", Value::Null),
+        (Kind::PageEnter, "detail.html", json!("index.html")),
+        (Kind::PageLeave, "detail.html", Value::Null),
+        (Kind::PageLeave, "index.html", Value::Null),
+        (Kind::PageEnter, "other.html", json!("index.html")),
+    ]
+    .map(|(kind, name, from)| (kind, name.to_owned(), from));
+    if views != expected {
+        return Err(format!("the page views were {views:?}"));
+    }
+    Ok(())
 }
 
 /// The first push: the list page's button, which calls pushWindow.

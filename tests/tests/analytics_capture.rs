@@ -48,10 +48,11 @@ fn an_h5_app_is_recorded_from_launch_to_exit() {
     harness.container.set_user_id(Some("alice@example.com"));
     let page = harness.open(APP, &["window", "system", "storage"], &[]);
     // The page paints (twice: its web process was replaced): one first render.
+    let url = Some(format!("{}/index.html", page.origin));
     for _ in 0..2 {
         harness
             .container
-            .receive(page.id, &page.origin, FromPage::Loaded);
+            .receive(page.id, &page.origin, FromPage::Loaded { url: url.clone() });
     }
     harness
         .call(
@@ -114,6 +115,54 @@ fn an_h5_app_is_recorded_from_launch_to_exit() {
     harness.container.close(again.id);
     let later = self::events(&journal);
     assert_ne!(&later.last().expect("exit").context.session_id, session);
+}
+
+#[test]
+fn navigations_inside_an_h5_window_are_page_views() {
+    let (mut harness, journal) = recording();
+    let page = harness.open(APP, &["window"], &[]);
+    let harness = harness;
+    let loaded = |path: &str| {
+        let url = format!("{}/{path}", page.origin);
+        harness
+            .container
+            .receive(page.id, &page.origin, FromPage::Loaded { url: Some(url) });
+    };
+    let navigate = |path: &str| {
+        let url = format!("{}/{path}", page.origin);
+        assert!(harness.container.allows_navigation(page.id, &url));
+    };
+    loaded("index.html");
+    // A frame in the page loads another page: the window still shows its own.
+    navigate("frame.html");
+    // The page follows a link, then changes only its query and fragment: one new page.
+    navigate("list.html?sort=new");
+    loaded("list.html?sort=new");
+    navigate("list.html?sort=old#end");
+    loaded("list.html?sort=old#end");
+    harness.container.close(page.id);
+
+    let events = events(&journal);
+    assert_eq!(
+        kinds(&events),
+        [
+            (Kind::AppLaunch, APP.to_owned()),
+            (Kind::PageEnter, "index.html".to_owned()),
+            (Kind::FirstRender, "index.html".to_owned()),
+            (Kind::ColdStart, "cold_start".to_owned()),
+            (Kind::PageLeave, "index.html".to_owned()),
+            (Kind::PageEnter, "list.html".to_owned()),
+            // The new document's first render; the app's cold start was the first one.
+            (Kind::FirstRender, "list.html".to_owned()),
+            (Kind::PageLeave, "list.html".to_owned()),
+            (Kind::AppExit, APP.to_owned()),
+        ]
+    );
+    assert_eq!(events[5].attributes["from"], "index.html");
+    for left in [&events[4], &events[7]] {
+        let dwell = left.attributes["dwell_ms"].as_f64().expect("a dwell time");
+        assert!(dwell >= 0.0, "{left:?}");
+    }
 }
 
 #[test]

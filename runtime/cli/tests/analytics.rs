@@ -99,6 +99,17 @@ fn check_walk(events: &[Event]) {
             .map(|(_, code)| code.clone())
     };
     assert_eq!(code_of("reportAnalytics"), Some(json!(0)), "{calls:?}");
+    // Routing APIs, which the logic layer answers itself, are API calls too: the tap's
+    // navigateTo, the detail page's to a page the app does not have, and the way back.
+    let codes_of = |api: &str| -> Vec<Value> {
+        calls
+            .iter()
+            .filter(|(name, _)| name == api)
+            .map(|(_, code)| code.clone())
+            .collect()
+    };
+    assert_eq!(codes_of("navigateTo"), [json!(0), json!(3)], "{calls:?}");
+    assert_eq!(codes_of("navigateBack"), [json!(0)], "{calls:?}");
     let failed = code_of("getStorage").expect("getStorage was recorded");
     assert!(failed.as_i64().is_some_and(|code| code != 0), "{calls:?}");
     let cold_starts = named(events, Kind::ColdStart, "duration_ms");

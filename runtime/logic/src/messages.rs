@@ -317,6 +317,16 @@ pub enum LogicToView {
         /// Why.
         message: String,
     },
+    /// An API the logic layer answers itself (the routing APIs) was called and answered.
+    #[serde(rename_all = "camelCase")]
+    ApiAnswered {
+        /// The API's name, e.g. `navigateTo`.
+        api: String,
+        /// 0, or the error code its `fail` got.
+        code: i64,
+        /// How long it took, in milliseconds (the logic layer's clock counts whole ones).
+        duration_ms: f64,
+    },
     /// A component instance exists; `data` is its initial data.
     #[serde(rename_all = "camelCase")]
     ComponentCreated {

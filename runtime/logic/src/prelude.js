@@ -1781,7 +1781,10 @@
     var events = params.events && typeof params.events === 'object' ? params.events : {};
     Object.keys(events).forEach(function (name) { if (channel) channel.opener.on(name, events[name]); });
     return callAsync(action, params, function () {
-      return tryRoute({ action: action, url: params.url, delta: params.delta, channel: channel });
+      var started = Date.now();
+      var error = tryRoute({ action: action, url: params.url, delta: params.delta, channel: channel });
+      native.send({ kind: 'apiAnswered', api: action, code: error === null ? 0 : 3, durationMs: Date.now() - started });
+      return error;
     }, channel ? { eventChannel: channel.opener } : {});
   }
 

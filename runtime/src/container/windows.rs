@@ -12,7 +12,7 @@ use capsule_jsapi::{
 use serde_json::{Map, Value, json};
 
 use super::launcher::{Launched, StartAppError};
-use super::{Container, H5Window, OpenPage};
+use super::{Container, H5Window, OpenPage, page_path};
 use crate::protocol::origin_of;
 use crate::{PageId, PageSpec, TitleBar, TitleBarPress};
 
@@ -302,7 +302,7 @@ impl Container {
             title_bar: Some(title_bar),
             startup_params: Value::Object(startup),
         });
-        self.page_entered(app.id(), &target, Some(&base));
+        self.page_entered(app.id(), &target, Some(&page_path(&base)));
         self.send_event(below, "pause", json!({}));
         Ok(json!({}))
     }

@@ -20,7 +20,7 @@ use super::model::{
 };
 use super::updates::{PendingUpdate, UpdateStatus};
 use super::worker_scripts::{AppSource, RemoteScripts};
-use crate::analytics::{attributes, json_len, ms_since};
+use crate::analytics::{attributes, figure, json_len, ms_since};
 use crate::bridge::{FromPage, ToPage};
 use crate::view::style::{
     CompiledStyle, StyleOptions, compile as compile_style, component_scope, page_styles,
@@ -579,6 +579,16 @@ impl Session {
                     self.errors.push(Diagnostic::of_script(message, &read));
                 }
             }
+            LogicToView::ApiAnswered {
+                api,
+                code,
+                duration_ms,
+            } => self.container.analytics().measure(
+                self.app.id(),
+                Kind::ApiCall,
+                &api,
+                [("code", code.into()), ("duration_ms", figure(duration_ms))],
+            ),
             LogicToView::Evaluated { id, result } => self.evaluated(id, result),
             LogicToView::Stopped { reason } => self.stopped(reason),
             LogicToView::MemoryWarning {
@@ -1029,11 +1039,11 @@ impl Session {
             .iter()
             .map(|(path, value)| path.len() + json_len(value))
             .sum();
-        analytics.record(
+        analytics.measure(
             self.app.id(),
             Kind::SetData,
             &state.path,
-            attributes([("bytes", bytes.into()), ("render_ms", render_ms.into())]),
+            [("bytes", bytes.into()), ("render_ms", figure(render_ms))],
         );
     }
 

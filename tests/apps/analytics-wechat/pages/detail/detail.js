@@ -8,6 +8,8 @@ Page({
     // Over the realtime limit of 5 KB: refused with a console warning, not cut short.
     realtime.warn('x'.repeat(6 * 1024));
     wx.getLogManager({ level: 1 }).log('detail', { id: query.id });
+    // A page the app does not have: the route fails.
+    wx.navigateTo({ url: '/pages/nowhere/nowhere', fail: () => {} });
     // A key never stored: getStorage fails (getStorageSync would answer '').
     wx.getStorage({
       key: 'never-stored',
