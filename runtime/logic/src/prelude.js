@@ -282,7 +282,10 @@
   }
 
   function pathText(keys) {
-    return keys.map(function (k) { return typeof k === 'number' ? '[' + k + ']' : '.' + k; }).join('').replace(/^\./, '');
+    // Built without a regular expression: this runs for every setData path, and the engine
+    // compiles a literal each time it is evaluated.
+    var text = keys.map(function (k) { return typeof k === 'number' ? '[' + k + ']' : '.' + k; }).join('');
+    return text.charAt(0) === '.' ? text.slice(1) : text;
   }
 
   // ---- setData -----------------------------------------------------------------------
@@ -1389,9 +1392,10 @@
   // On a phone, windowHeight is the page area: the screen without the status and navigation
   // bars and, on tab pages, the tab bar (with the bottom safe-area inset under it). The host
   // gives their heights when it draws them.
+  var PAGE_AREA_APIS = ['getSystemInfo', 'getSystemInfoSync', 'getWindowInfo'];
   function withPageArea(name, value) {
     var bars = native.bars;
-    if (!bars || !/^(getSystemInfo(Sync)?|getWindowInfo)$/.test(name) || !value || typeof value.screenHeight !== 'number') return value;
+    if (!bars || PAGE_AREA_APIS.indexOf(name) < 0 || !value || typeof value.screenHeight !== 'number') return value;
     var path = stack.length ? pages.get(top()).path : '';
     var navigationBar = underTitleBar(path) ? 0 : bars.navigationBar;
     value.windowHeight = Math.max(0, value.screenHeight - navigationBar - (isTab(path) ? bars.tabBar : 0));
@@ -1544,7 +1548,7 @@
 
   // `xSync(...)` runs API `xSync`, or else `x`, and blocks the logic thread for the answer.
   function callSync(name, args) {
-    var api = name.replace(/Sync$/, '');
+    var api = name.slice(-4) === 'Sync' ? name.slice(0, -4) : name;
     var params = syncArguments[name] ? syncArguments[name].apply(null, args) : args[0];
     // The native side may answer the sync form itself (WeChat getStorageSync gives '' for a
     // missing key where getStorage fails); otherwise the API without the suffix answers.
