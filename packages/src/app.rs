@@ -5,7 +5,7 @@ use std::fmt;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::digest::sha256;
 use crate::{Error, FileDigest, Inference, Manifest, RelativePath, Result, infer_manifest};
@@ -68,7 +68,7 @@ impl PackageFiles {
         if sha256(&bytes) != *expected {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
-                format!("{path} does not match its signed SHA-256"),
+                "the file does not match its signed SHA-256",
             ));
         }
         Ok(bytes)
@@ -112,6 +112,32 @@ impl AppFiles for PackageFiles {
 pub struct App {
     manifest: Arc<Manifest>,
     files: Arc<dyn AppFiles>,
+    /// Shared by the clones of the app: whoever hears of its refused files.
+    refusals: Arc<Refusals>,
+}
+
+/// A file of an app that exists but could not be read: changed on disk since it was signed,
+/// or unreadable. An app with such a file cannot run as its author made it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileRefusal {
+    /// The file, as a path inside the app.
+    pub path: String,
+    /// Why it was refused.
+    pub reason: String,
+}
+
+impl fmt::Display for FileRefusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.reason)
+    }
+}
+
+/// A listener of [`App::on_refusal`]; it returns whether it still listens.
+type RefusalListener = Box<dyn Fn(&FileRefusal) -> bool + Send + Sync>;
+
+#[derive(Default)]
+struct Refusals {
+    listeners: Mutex<Vec<RefusalListener>>,
 }
 
 impl App {
@@ -120,6 +146,7 @@ impl App {
         Self {
             manifest: Arc::new(manifest),
             files,
+            refusals: Arc::default(),
         }
     }
 
@@ -164,9 +191,36 @@ impl App {
         &self.manifest
     }
 
-    /// The app's file source.
-    pub fn files(&self) -> &dyn AppFiles {
-        self.files.as_ref()
+    /// The bytes of the app's file `path`: `ErrorKind::NotFound` when it has no such file.
+    /// Any other error (a signed file changed on disk, a file that cannot be read) is also
+    /// told to the [`App::on_refusal`] listeners: the file exists, and the app cannot run
+    /// without it as its author made it.
+    pub fn read(&self, path: &RelativePath) -> io::Result<Vec<u8>> {
+        let result = self.files.read(path);
+        if let Err(error) = &result
+            && error.kind() != io::ErrorKind::NotFound
+        {
+            let refusal = FileRefusal {
+                path: path.to_string(),
+                reason: error.to_string(),
+            };
+            self.refusals
+                .listeners
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .retain(|listener| listener(&refusal));
+        }
+        result
+    }
+
+    /// Calls `listener` with each file of this app (or a clone of it) refused from now on
+    /// (see [`App::read`]), until it returns `false`.
+    pub fn on_refusal(&self, listener: impl Fn(&FileRefusal) -> bool + Send + Sync + 'static) {
+        self.refusals
+            .listeners
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(Box::new(listener));
     }
 
     /// The app's id.

@@ -33,7 +33,7 @@ mod path;
 mod project;
 mod store;
 
-pub use app::{App, AppFiles, DirFiles, InstalledApp, PackageFiles, SCHEME};
+pub use app::{App, AppFiles, DirFiles, FileRefusal, InstalledApp, PackageFiles, SCHEME};
 pub use archive::{Limits, PackSummary, PackageInfo, VerifiedPackage, Verifier, inspect, pack};
 pub use csp::ContentSecurityPolicy;
 pub use digest::FileDigest;

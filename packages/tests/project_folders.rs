@@ -70,7 +70,7 @@ fn a_wechat_devtools_project_opens_from_its_miniprogram_root() {
     );
     // The app's files are those under miniprogramRoot.
     let app_json = capsule_packages::RelativePath::new("app.json").expect("path");
-    assert!(app.files().read(&app_json).is_ok());
+    assert!(app.read(&app_json).is_ok());
 }
 
 #[test]

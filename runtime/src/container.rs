@@ -12,7 +12,7 @@ use capsule_jsapi::{
     WindowParams,
 };
 use capsule_logic::{ApiDispatch, StopReason};
-use capsule_packages::AppKind;
+use capsule_packages::{AppKind, FileRefusal};
 use serde_json::Value;
 
 use crate::analytics::{Analytics, attributes, figure, ms_since};
@@ -40,11 +40,11 @@ pub enum ContainerEvent {
     PageLoaded(PageId),
     /// A page was closed.
     PageClosed(PageId),
-    /// A mini-program's logic stopped for good: over its memory or time budget, or crashed.
-    /// Its window shows why; the rest of the container keeps running, and the app can be
-    /// launched again.
+    /// An app stopped for good: a mini-program's logic over its memory or time budget or
+    /// crashed, or a file of a mini-program or H5 app refused (see `App::read`). Its window
+    /// shows why; the rest of the container keeps running, and the app can be launched again.
     AppStopped {
-        /// The app's window.
+        /// The app's window (an H5 app's first window).
         page: PageId,
         /// The app's id.
         app: String,
@@ -301,6 +301,9 @@ struct OpenPage {
     /// When an H5 page began navigating to another page in its window, until that page
     /// loads.
     navigating_since: Option<Instant>,
+    /// Whether its app was stopped (a file refused): the page shows why, and what its
+    /// documents do is no longer the app's.
+    stopped: bool,
 }
 
 impl OpenPage {
@@ -315,6 +318,7 @@ impl OpenPage {
             opened: Instant::now(),
             painted: false,
             navigating_since: None,
+            stopped: false,
         }
     }
 }
@@ -386,6 +390,9 @@ fn page_url(app: &App, url: &str) -> std::result::Result<String, String> {
     }
     Ok(joined.to_string())
 }
+
+/// Where a host's notice in place of a page ([`RenderHost::show_notice`]) is loaded from.
+const NOTICE_URL: &str = "about:blank";
 
 /// An H5 page's name in analytics: the path of its URL within its app, without the query
 /// or fragment; a page of another origin keeps its origin.
@@ -489,6 +496,7 @@ impl Container {
         page.window = Some(window);
         self.pages().insert(id, page);
         tracing::info!(app = app.id(), page = id.0, %url, "opening page");
+        self.stop_on_refusal(&app);
         self.inner
             .analytics
             .launch(&app, self.device_profile().name);
@@ -502,6 +510,59 @@ impl Container {
             startup_params: Value::Object(startup),
         });
         Ok(id)
+    }
+
+    /// Has the H5 app `app` stopped when one of its files is refused (see `App::read`): a
+    /// page that runs without its script or styles as the author made them only hides the
+    /// cause behind what fails next.
+    fn stop_on_refusal(&self, app: &App) {
+        let inner = Arc::downgrade(&self.inner);
+        let app_id = app.id().to_owned();
+        app.on_refusal(move |refusal| {
+            let Some(inner) = inner.upgrade() else {
+                return false;
+            };
+            Container { inner }.stop_h5_app(&app_id, refusal);
+            true
+        });
+    }
+
+    /// Stops the H5 app `app_id` for `refusal`: each of its windows shows why, the log says
+    /// it, and the host hears [`ContainerEvent::AppStopped`] (once).
+    fn stop_h5_app(&self, app_id: &str, refusal: &FileRefusal) {
+        let (windows, root) = {
+            let mut pages = self.pages();
+            let mut windows = Vec::new();
+            let mut root = None;
+            for (id, open) in pages.iter_mut() {
+                if open.app.id() == app_id
+                    && !open.stopped
+                    && let Some(window) = &open.window
+                {
+                    open.stopped = true;
+                    windows.push(*id);
+                    root = Some(window.root);
+                }
+            }
+            (windows, root)
+        };
+        let Some(root) = root else {
+            return;
+        };
+        let reason = StopReason::FileRefused {
+            path: refusal.path.clone(),
+            reason: refusal.reason.clone(),
+        };
+        tracing::error!(app = app_id, "the app was stopped: {reason}");
+        let notice = format!("This app was stopped: {reason}.");
+        for page in windows {
+            self.inner.host.show_notice(page, &notice);
+        }
+        self.emit(&ContainerEvent::AppStopped {
+            page: root,
+            app: app_id.to_owned(),
+            reason,
+        });
     }
 
     /// Records that a page of `app_id` at `url` was entered, coming from the page at path
@@ -521,7 +582,10 @@ impl Container {
     fn record_first_paint(&self, page: PageId) {
         let painted = {
             let mut pages = self.pages();
-            let Some(open) = pages.get_mut(&page).filter(|open| !open.painted) else {
+            let Some(open) = pages
+                .get_mut(&page)
+                .filter(|open| !open.painted && !open.stopped)
+            else {
                 return;
             };
             open.painted = true;
@@ -767,6 +831,10 @@ impl Container {
     /// Whether `page` may navigate to `url`: its app's own origin, or an origin the host
     /// allows. Blocked attempts are reported as [`ContainerEvent::NavigationBlocked`].
     pub fn allows_navigation(&self, page: PageId, url: &str) -> bool {
+        // A stopped app's window shows the host's notice, a document of no origin.
+        if url == NOTICE_URL && self.pages().get(&page).is_some_and(|open| open.stopped) {
+            return true;
+        }
         let own_origin = self.app_of(page).and_then(|app| origin_of(&app.origin()));
         let allowed = match (origin_of(url), own_origin) {
             (Some(origin), Some(own)) => {
@@ -804,7 +872,7 @@ impl Container {
     fn document_loaded(&self, page: PageId, url: &str) {
         let left = {
             let mut pages = self.pages();
-            let Some(open) = pages.get_mut(&page) else {
+            let Some(open) = pages.get_mut(&page).filter(|open| !open.stopped) else {
                 return;
             };
             let navigating_since = open.navigating_since.take();

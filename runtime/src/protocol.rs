@@ -50,7 +50,7 @@ pub fn serve(app: &App, method: &str, uri: &str) -> Response<Cow<'static, [u8]>>
         // (`view`'s unresolved form), and must never name a file.
         Err(io::ErrorKind::NotFound.into())
     } else {
-        app.files().read(&path)
+        app.read(&path)
     };
     match file {
         Ok(body) => {

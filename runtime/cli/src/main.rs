@@ -355,7 +355,7 @@ fn run(args: &RunArgs, data_dir: Option<&Path>) -> Result<i32> {
         display: _display,
     } = window;
     let events = container.subscribe();
-    let closed_by_crash = watch_web_process(&container);
+    let stopped = watch_stops(&container);
     // An H5 app has no update manager: updates are logged and start at the next launch.
     let app_id = app.manifest().app_id.clone();
     let _updates = updater(args, data_dir)?.map(|u| u.spawn(app_id, UPDATE_INTERVAL, |_| {}));
@@ -371,7 +371,7 @@ fn run(args: &RunArgs, data_dir: Option<&Path>) -> Result<i32> {
         std::thread::spawn(move || driver.drive());
     }
     let mut code = host.run(&container);
-    if code == 0 && closed_by_crash.load(Ordering::Relaxed) {
+    if code == 0 && stopped.load(Ordering::Relaxed) {
         code = 1;
     }
     drop(unpacked);
@@ -382,30 +382,33 @@ fn run(args: &RunArgs, data_dir: Option<&Path>) -> Result<i32> {
     std::process::exit(code);
 }
 
-/// Follows the ends of the pages' web processes (the container logs each, and reloads or
-/// closes the page); the flag tells whether a page was closed for it, so that `run` then
-/// exits with 1.
-fn watch_web_process(container: &Container) -> Arc<AtomicBool> {
-    let closed = Arc::new(AtomicBool::new(false));
-    let flag = Arc::clone(&closed);
+/// Follows what ends an H5 app's pages: their web processes ending (the container logs
+/// each, and reloads or closes the page) and the app being stopped (a file refused). The
+/// flag tells whether a page was closed or the app stopped, so that `run` then exits with 1.
+fn watch_stops(container: &Container) -> Arc<AtomicBool> {
+    let stopped = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&stopped);
     let events = container.subscribe();
     std::thread::spawn(move || {
         for event in events {
-            if let ContainerEvent::WebProcessGone {
-                page,
-                reason,
-                reloaded: false,
-            } = event
-            {
-                eprintln!(
+            match event {
+                ContainerEvent::WebProcessGone {
+                    page,
+                    reason,
+                    reloaded: false,
+                } => eprintln!(
                     "error: page {} closed: its web process {reason} again soon after a reload",
                     page.0
-                );
-                flag.store(true, Ordering::Relaxed);
+                ),
+                ContainerEvent::AppStopped { app, reason, .. } => {
+                    eprintln!("error: H5 app {app} was stopped: {reason}");
+                }
+                _ => continue,
             }
+            flag.store(true, Ordering::Relaxed);
         }
     });
-    closed
+    stopped
 }
 
 /// Runs the scripted part of `run` off the UI thread: wait for the page, run the script,

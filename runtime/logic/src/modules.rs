@@ -16,7 +16,7 @@ use capsule_packages::{App, RelativePath};
 /// Reads a file of the app as text.
 pub(crate) fn read_text(app: &App, path: &str) -> Option<String> {
     let relative = RelativePath::new(path).ok()?;
-    let bytes = app.files().read(&relative).ok()?;
+    let bytes = app.read(&relative).ok()?;
     String::from_utf8(bytes).ok()
 }
 
@@ -27,7 +27,7 @@ impl PackageTree for AppTree<'_> {
     fn is_file(&self, path: &str) -> bool {
         RelativePath::new(path)
             .ok()
-            .is_some_and(|relative| self.0.files().read(&relative).is_ok())
+            .is_some_and(|relative| self.0.read(&relative).is_ok())
     }
 
     fn read_text(&self, path: &str) -> Option<String> {

@@ -60,6 +60,14 @@ pub enum StopReason {
         /// What happened.
         message: String,
     },
+    /// A file of the app exists but was refused: changed since the package was signed, or
+    /// unreadable (see `capsule_packages::App::read`).
+    FileRefused {
+        /// The file, as a path inside the app.
+        path: String,
+        /// Why it was refused.
+        reason: String,
+    },
 }
 
 impl std::fmt::Display for StopReason {
@@ -82,6 +90,9 @@ impl std::fmt::Display for StopReason {
                 *budget_ms as f64 / 1000.0
             ),
             Self::Crashed { message } => write!(f, "it crashed: {message}"),
+            Self::FileRefused { path, reason } => {
+                write!(f, "its file {path} was refused: {reason}")
+            }
         }
     }
 }

@@ -228,7 +228,6 @@ fn read_text(app: &App, path: &str) -> Result<String, FileError> {
     let other = |message: String| FileError::Other { message };
     let path = RelativePath::new(path).map_err(|error| other(error.to_string()))?;
     let bytes = app
-        .files()
         .read(&path)
         .map_err(|error| match error.kind() {
             io::ErrorKind::NotFound => FileError::NotFound,

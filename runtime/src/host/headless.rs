@@ -44,6 +44,13 @@ pub enum HostRecord {
         /// The bar.
         bar: TitleBar,
     },
+    /// An H5 page shows this notice in its place.
+    Notice {
+        /// The page.
+        page: PageId,
+        /// The notice.
+        notice: String,
+    },
 }
 
 /// A render host with no window: it records every request, and tests play the page's part
@@ -136,6 +143,13 @@ impl RenderHost for HeadlessHost {
 
     fn reload_page(&self, page: PageId) {
         self.record(HostRecord::Reloaded { page });
+    }
+
+    fn show_notice(&self, page: PageId, notice: &str) {
+        self.record(HostRecord::Notice {
+            page,
+            notice: notice.to_owned(),
+        });
     }
 
     fn close_page(&self, page: PageId) {

@@ -139,6 +139,9 @@ pub trait RenderHost: Send + Sync {
     /// Loads `page` again (its web process died and was replaced). Hosts whose pages have no
     /// web process need not do anything.
     fn reload_page(&self, _page: PageId) {}
+    /// Replaces what H5 page `page` shows with `notice`, a message for the user (its app was
+    /// stopped). Hosts that draw nothing need not do anything.
+    fn show_notice(&self, _page: PageId, _notice: &str) {}
     /// Draws `bar` as the title bar of H5 page `page` from now on.
     fn set_title_bar(&self, _page: PageId, _bar: &TitleBar) {}
 }

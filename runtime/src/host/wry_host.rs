@@ -42,6 +42,8 @@ enum HostEvent {
     Post(PageId, ToPage),
     Close(PageId),
     Reload(PageId),
+    /// Show this notice instead of the page.
+    Notice(PageId, String),
     SetApp(PageId, App),
     /// WebKit reported that the page's web process ended.
     WebProcessGone(PageId, WebProcessGoneReason),
@@ -263,6 +265,10 @@ impl RenderHost for WryHandle {
         self.send(HostEvent::Reload(page));
     }
 
+    fn show_notice(&self, page: PageId, notice: &str) {
+        self.send(HostEvent::Notice(page, notice.to_owned()));
+    }
+
     fn set_app(&self, page: PageId, app: App) {
         self.send(HostEvent::SetApp(page, app));
     }
@@ -333,6 +339,14 @@ impl Ui {
                     && let Err(error) = view.webview.reload()
                 {
                     tracing::error!(page = page.0, %error, "cannot reload the page; closing it");
+                    self.container.close(page);
+                }
+            }
+            HostEvent::Notice(page, notice) => {
+                if let Some(view) = self.pages.get(&page)
+                    && let Err(error) = view.webview.load_html(&notice_document(&notice))
+                {
+                    tracing::error!(page = page.0, %error, "cannot show the notice; closing the page");
                     self.container.close(page);
                 }
             }
@@ -645,4 +659,18 @@ fn capture_window(_window: &Window, _path: &Path) -> Result<()> {
     Err(Error::Screenshot(
         "screenshots are only implemented on Linux".into(),
     ))
+}
+
+/// A document that shows `notice` in place of a page, as the mini-program page host shows
+/// why an app was stopped.
+fn notice_document(notice: &str) -> String {
+    let escaped = capsule_view::to_html(&[capsule_view::VNode::text(notice)]);
+    format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width\"><style>\
+         body {{ margin: 0; padding: 8px; font: 16px/1.5 sans-serif; background: #fff; }}\
+         p {{ margin: 0; padding: 12px; color: #b0002b; background: #fff2f2; \
+         border: 1px solid #f3b4bd; border-radius: 6px; }}</style></head>\
+         <body><p>{escaped}</p></body></html>"
+    )
 }

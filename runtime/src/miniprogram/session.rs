@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use capsule_analytics::Kind;
 use capsule_jsapi::UiRequest;
-use capsule_packages::AppKind;
+use capsule_packages::{AppKind, FileRefusal, RelativePath};
 use serde_json::{Map, Value, json};
 
 use super::config::{
@@ -42,6 +42,8 @@ pub(crate) enum Input {
     Container(ContainerEvent),
     Ui(u64, UiRequest),
     Control(Control),
+    /// A file of the app was refused (`App::on_refusal`): the app stops.
+    Refused(FileRefusal),
 }
 
 /// Calls from [`super::MiniProgram`], each with the channel its answer goes to.
@@ -91,12 +93,13 @@ pub(crate) fn start(
             file: "manifest.json".into(),
             message: error.to_string(),
         })?;
+    let (inbox, received) = mpsc::channel();
+    watch_refusals(&app, &inbox);
     let config = read_app_json(&app)?;
     let dialect = dialect_of(&app);
     if options.fresh_storage {
         clear_storage(container, &app)?;
     }
-    let (inbox, received) = mpsc::channel();
     let events = container.subscribe();
     let page = container.open_page_host(app.clone());
     // Straight into the inbox from the thread that asks (the logic's, mostly): a dialog is
@@ -198,6 +201,13 @@ pub(crate) fn start(
     Ok((inbox, page))
 }
 
+/// Has the refusals of `app`'s files (see `App::read`) reach `inbox`, from the thread that
+/// read the file, before the reader hears the error.
+fn watch_refusals(app: &App, inbox: &Sender<Input>) {
+    let inbox = inbox.clone();
+    app.on_refusal(move |refusal| inbox.send(Input::Refused(refusal.clone())).is_ok());
+}
+
 /// The template dialect of `app` (WeChat unless its manifest says Alipay).
 fn dialect_of(app: &App) -> Dialect {
     match app.manifest().dialect {
@@ -208,12 +218,20 @@ fn dialect_of(app: &App) -> Dialect {
 
 /// Reads and checks the app's `app.json`.
 fn read_app_json(app: &App) -> Result<AppConfig, MiniProgramError> {
-    let text = AppSource(app)
-        .read_text("app.json")
-        .ok_or_else(|| MiniProgramError::Config {
-            file: "app.json".into(),
-            message: "missing: a mini-program needs app.json".into(),
-        })?;
+    let config_error = |message: String| MiniProgramError::Config {
+        file: "app.json".into(),
+        message,
+    };
+    let path = RelativePath::new("app.json").map_err(|error| config_error(error.to_string()))?;
+    let bytes = app.read(&path).map_err(|error| {
+        config_error(if error.kind() == std::io::ErrorKind::NotFound {
+            "missing: a mini-program needs app.json".to_owned()
+        } else {
+            format!("refused: {error}")
+        })
+    })?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| config_error("not UTF-8 text".to_owned()))?;
     AppConfig::parse(&text, &|path| AppSource(app).read_text(path))
 }
 
@@ -470,6 +488,10 @@ impl Session {
                     true
                 }
                 Input::Control(control) => self.on_control(control),
+                Input::Refused(refusal) => {
+                    self.refused(refusal);
+                    true
+                }
             };
             if !keep_going {
                 break;
@@ -661,6 +683,22 @@ impl Session {
     /// The logic layer stopped for good: every page of the app shows why, callers waiting on
     /// the logic hear it, and the host gets [`ContainerEvent::AppStopped`]. The window stays
     /// open; the app can be reloaded or launched again.
+    /// Stops the app because its file was refused: no page of it runs without that file as
+    /// its author made it, and what its logic would report next (a module not found, a
+    /// `TypeError`) would only hide the cause.
+    fn refused(&mut self, refusal: FileRefusal) {
+        if self.crashed {
+            return;
+        }
+        self.logic(LogicCommand::Shutdown);
+        // What the stopped logic layer still sends is not heard.
+        self.generation += 1;
+        self.stopped(StopReason::FileRefused {
+            path: refusal.path,
+            reason: refusal.reason,
+        });
+    }
+
     fn stopped(&mut self, reason: StopReason) {
         tracing::error!(app = self.app.id(), "the app was stopped: {reason}");
         let message = format!("This mini-program was stopped: {reason}.");

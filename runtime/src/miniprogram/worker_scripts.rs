@@ -33,7 +33,7 @@ pub(super) struct AppSource<'a>(pub(super) &'a App);
 impl SourceFiles for AppSource<'_> {
     fn read_text(&self, path: &str) -> Option<String> {
         let path = RelativePath::new(path).ok()?;
-        String::from_utf8(self.0.files().read(&path).ok()?).ok()
+        String::from_utf8(self.0.read(&path).ok()?).ok()
     }
 }
 

@@ -4,7 +4,7 @@
 use capsule_packages::AppKind;
 use serde_json::json;
 
-use super::Session;
+use super::{Session, watch_refusals};
 use crate::miniprogram::UpdateStatus;
 use crate::miniprogram::diagnostic::Diagnostic;
 use capsule_logic::LogicCommand;
@@ -56,7 +56,10 @@ impl Session {
             }
         });
         let restarted = match opened {
-            Ok(app) => self.restart(app, None).map_err(|error| error.to_string()),
+            Ok(app) => {
+                watch_refusals(&app, &self.inbox);
+                self.restart(app, None).map_err(|error| error.to_string())
+            }
             Err(error) => Err(error),
         };
         match restarted {
