@@ -12,7 +12,6 @@ use std::io;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::mpsc::Receiver;
-use std::time::Duration;
 
 use capsule_packages::{Manifest, RelativePath};
 use capsule_runtime::{
@@ -176,10 +175,13 @@ fn a_mini_program_stops_naming_a_refused_module_before_anything_else_is_reported
     assert!(snapshot.crashed, "{snapshot:#?}");
     let stopped = format!("stopped: its file utils/greeting.js was refused: {MISMATCH}");
     assert_eq!(snapshot.errors, [stopped], "{snapshot:#?}");
-    std::thread::sleep(Duration::from_millis(100));
+    // The session said so before it answered the settle.
     assert_eq!(
         stops(&events),
-        [("refusing.mini".to_owned(), file_refused("utils/greeting.js"))]
+        [(
+            "refusing.mini".to_owned(),
+            file_refused("utils/greeting.js")
+        )]
     );
 }
 

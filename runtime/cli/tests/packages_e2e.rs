@@ -131,7 +131,11 @@ fn an_installed_package_runs_in_the_window_and_tampering_is_refused() {
             .any(|l| l.contains(" ERROR ") && l.contains(refusal)),
         "{stderr}"
     );
-    assert!(notice_pixels(&shot) > 5000, "no notice in {}", shot.display());
+    assert!(
+        notice_pixels(&shot) > 5000,
+        "no notice in {}",
+        shot.display()
+    );
 }
 
 /// The pixels of a screenshot in the notice's pink, which the demo never shows.
@@ -186,7 +190,14 @@ fn an_installed_mini_program_with_a_tampered_file_stops_naming_it() {
     ok(capsule(&data_dir, &["keygen", "-o", &path(&key)]));
     ok(capsule(
         &data_dir,
-        &["pack", &path(&source), "--key", &path(&key), "-o", &path(&package)],
+        &[
+            "pack",
+            &path(&source),
+            "--key",
+            &path(&key),
+            "-o",
+            &path(&package),
+        ],
     ));
     ok(capsule(
         &data_dir,
@@ -224,7 +235,9 @@ fn an_installed_mini_program_with_a_tampered_file_stops_naming_it() {
         let stops: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
         assert_eq!(
             stops,
-            [format!("error: mini-program signed.mini was stopped: {refusal}")],
+            [format!(
+                "error: mini-program signed.mini was stopped: {refusal}"
+            )],
             "window {window}: {all}"
         );
         let logged = stderr

@@ -227,12 +227,10 @@ impl Relay {
 fn read_text(app: &App, path: &str) -> Result<String, FileError> {
     let other = |message: String| FileError::Other { message };
     let path = RelativePath::new(path).map_err(|error| other(error.to_string()))?;
-    let bytes = app
-        .read(&path)
-        .map_err(|error| match error.kind() {
-            io::ErrorKind::NotFound => FileError::NotFound,
-            _ => other(format!("{path}: {error}")),
-        })?;
+    let bytes = app.read(&path).map_err(|error| match error.kind() {
+        io::ErrorKind::NotFound => FileError::NotFound,
+        _ => other(format!("{path}: {error}")),
+    })?;
     String::from_utf8(bytes).map_err(|_| other(format!("{path} is not UTF-8 text")))
 }
 

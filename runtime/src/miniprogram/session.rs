@@ -230,8 +230,7 @@ fn read_app_json(app: &App) -> Result<AppConfig, MiniProgramError> {
             format!("refused: {error}")
         })
     })?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| config_error("not UTF-8 text".to_owned()))?;
+    let text = String::from_utf8(bytes).map_err(|_| config_error("not UTF-8 text".to_owned()))?;
     AppConfig::parse(&text, &|path| AppSource(app).read_text(path))
 }
 
