@@ -22,20 +22,9 @@ pub enum Error {
         /// The operating system's error.
         source: std::io::Error,
     },
-    /// The file exists but is not an SQLite database; it is left as it is.
-    #[error("analytics journal {} is not an SQLite database", .path.display())]
-    NotADatabase {
-        /// The file.
-        path: PathBuf,
-    },
-    /// The database fails `PRAGMA quick_check`; it is left as it is.
-    #[error("analytics journal {} is damaged: {detail}", .path.display())]
-    Damaged {
-        /// The file.
-        path: PathBuf,
-        /// What the check reported.
-        detail: String,
-    },
+    /// The journal file could not be checked for damage, or a damaged one set aside.
+    #[error("analytics journal: {0}")]
+    Check(#[from] capsule_sqlite::Error),
     /// The database has a schema this build does not know (newer, or another program's).
     #[error("analytics journal {} has an unknown schema: {detail}", .path.display())]
     Schema {

@@ -1,7 +1,6 @@
 //! The journal: events kept in an SQLite file, written by a background thread.
 
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
@@ -9,6 +8,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use capsule_sqlite::{SetAside, set_aside_if_damaged};
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, ErrorCode, OptionalExtension, Row, TransactionBehavior, params};
 
@@ -28,8 +28,6 @@ const BATCH_WINDOW: Duration = Duration::from_millis(100);
 const EVENT_OVERHEAD: i64 = 64;
 /// How many of the oldest rows are read at a time when trimming to the size limit.
 const TRIM_CHUNK: i64 = 1_000;
-/// The first bytes of every SQLite database file.
-const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 
 /// The start of every query that reads whole events (see `decode`).
 const SELECT_EVENTS: &str = "SELECT seq, id, time_ms, kind, name, app_id, app_version, \
@@ -97,6 +95,7 @@ pub struct Filter {
 pub struct Journal {
     reader: Mutex<Connection>,
     recorder: Recorder,
+    set_aside: Option<SetAside>,
 }
 
 /// A cheap handle to record events into a [`Journal`].
@@ -124,8 +123,9 @@ enum Message {
 
 impl Journal {
     /// Opens (creating) the journal at `path` (e.g. `<data dir>/analytics.sqlite`), creating
-    /// its folder if needed. A file that is not an SQLite database, fails `PRAGMA quick_check`
-    /// or has another schema is an error and is left untouched.
+    /// its folder if needed. A file that is not an SQLite database or fails `PRAGMA
+    /// quick_check` is set aside and a new journal started ([`Journal::set_aside`] says so);
+    /// a database of another schema is an error and is left untouched.
     pub fn open(path: &Path, limits: Limits) -> Result<Journal, Error> {
         let io = |source| Error::Io {
             path: path.to_owned(),
@@ -137,9 +137,8 @@ impl Journal {
         {
             fs::create_dir_all(parent).map_err(io)?;
         }
-        check_header(path)?;
+        let set_aside = set_aside_if_damaged(path)?;
         let mut reader = connect(path)?;
-        check_integrity(&reader, path)?;
         prepare_schema(&mut reader, path)?;
         let writer = connect(path)?;
 
@@ -162,7 +161,13 @@ impl Journal {
         Ok(Journal {
             reader: Mutex::new(reader),
             recorder: Recorder { queue, shared },
+            set_aside,
         })
+    }
+
+    /// The damaged journal this one replaced when it was opened, if any.
+    pub fn set_aside(&self) -> Option<&SetAside> {
+        self.set_aside.as_ref()
     }
 
     /// A cheap handle the runtime records through; `Clone + Send + Sync`.
@@ -430,36 +435,6 @@ fn sum_sizes(connection: &Connection) -> rusqlite::Result<i64> {
     })
 }
 
-/// Refuses a non-empty file that does not start like an SQLite database, before SQLite
-/// opens it.
-fn check_header(path: &Path) -> Result<(), Error> {
-    let mut file = match fs::File::open(path) {
-        Ok(file) => file,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(source) => {
-            return Err(Error::Io {
-                path: path.to_owned(),
-                source,
-            });
-        }
-    };
-    let mut header = Vec::with_capacity(SQLITE_HEADER.len());
-    file.by_ref()
-        .take(SQLITE_HEADER.len() as u64)
-        .read_to_end(&mut header)
-        .map_err(|source| Error::Io {
-            path: path.to_owned(),
-            source,
-        })?;
-    if header.is_empty() || header == SQLITE_HEADER {
-        Ok(())
-    } else {
-        Err(Error::NotADatabase {
-            path: path.to_owned(),
-        })
-    }
-}
-
 /// A connection with the journal's settings.
 fn connect(path: &Path) -> Result<Connection, Error> {
     let sqlite = |source| Error::Sqlite {
@@ -471,28 +446,6 @@ fn connect(path: &Path) -> Result<Connection, Error> {
         .pragma_update(None, "synchronous", "NORMAL")
         .map_err(sqlite)?;
     Ok(connection)
-}
-
-fn check_integrity(connection: &Connection, path: &Path) -> Result<(), Error> {
-    let result = connection.query_row("PRAGMA quick_check", [], |row| row.get::<_, String>(0));
-    match result {
-        Ok(status) if status == "ok" => Ok(()),
-        Ok(detail) => Err(Error::Damaged {
-            path: path.to_owned(),
-            detail,
-        }),
-        Err(rusqlite::Error::SqliteFailure(failure, _))
-            if failure.code == rusqlite::ErrorCode::NotADatabase =>
-        {
-            Err(Error::NotADatabase {
-                path: path.to_owned(),
-            })
-        }
-        Err(source) => Err(Error::Sqlite {
-            path: path.to_owned(),
-            source,
-        }),
-    }
 }
 
 /// How long opening a journal waits for other connections creating or switching the same

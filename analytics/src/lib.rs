@@ -10,6 +10,8 @@ mod journal;
 pub mod otlp;
 mod report;
 
+/// A damaged journal moved out of the way ([`Journal::set_aside`]).
+pub use capsule_sqlite::SetAside;
 pub use capture::Capture;
 pub use error::Error;
 pub use event::{Context, Event, Kind, Measurement};

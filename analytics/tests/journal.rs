@@ -280,33 +280,42 @@ fn over_the_size_limit_the_oldest_events_go_first() {
     assert_eq!(journal.events(&Filter::default()).expect("read"), []);
 }
 
+/// The journal at `path` set aside `damaged`'s bytes under a new name and records into a new
+/// file.
+fn check_set_aside(journal: &Journal, path: &Path, damaged: &[u8]) {
+    let set_aside = journal.set_aside().expect("set aside");
+    assert_eq!(set_aside.path, path);
+    assert_eq!(std::fs::read(&set_aside.moved_to).expect("kept"), damaged);
+    let recorder = journal.recorder();
+    let event = Event::new(Kind::Custom, "after", &context("app", "s"));
+    recorder.record(event.clone());
+    recorder.flush().expect("flush");
+    assert_eq!(journal.events(&Filter::default()).expect("read"), [event]);
+}
+
 #[test]
-fn a_file_that_is_not_sqlite_is_an_error_and_left_alone() {
+fn a_file_that_is_not_sqlite_is_set_aside_with_its_bytes() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("analytics.sqlite");
     let garbage: Vec<u8> = (0..5000u32).map(|i| (i * 7 + 3) as u8).collect();
     std::fs::write(&path, &garbage).expect("write garbage");
 
-    let error = Journal::open(&path, Limits::default()).expect_err("garbage opens");
-    assert!(matches!(error, Error::NotADatabase { .. }), "{error:?}");
-    assert!(
-        error.to_string().contains(&path.display().to_string()),
-        "{error}"
-    );
-    assert_eq!(std::fs::read(&path).expect("read back"), garbage);
-    let names: Vec<_> = std::fs::read_dir(dir.path())
-        .expect("list")
-        .map(|entry| entry.expect("entry").file_name())
-        .collect();
-    assert_eq!(names, ["analytics.sqlite"]);
+    let journal = open(&path);
+    check_set_aside(&journal, &path, &garbage);
+    let problem = &journal.set_aside().expect("set aside").problem;
+    assert_eq!(problem, "not an SQLite database");
+    // Opened again, the new journal is healthy: nothing more is set aside.
+    drop(journal);
+    assert!(open(&path).set_aside().is_none());
 }
 
 #[test]
-fn a_damaged_database_is_an_error_and_left_alone() {
+fn a_damaged_database_is_set_aside_with_its_bytes() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = journal_path(&dir);
     {
         let journal = open(&path);
+        assert!(journal.set_aside().is_none());
         let recorder = journal.recorder();
         for i in 0..2000 {
             recorder.record(
@@ -329,12 +338,7 @@ fn a_damaged_database_is_an_error_and_left_alone() {
     }
     std::fs::write(&path, &bytes).expect("damage");
 
-    let error = Journal::open(&path, Limits::default()).expect_err("damaged opens");
-    assert!(
-        error.to_string().contains(&path.display().to_string()),
-        "{error}"
-    );
-    assert_eq!(std::fs::read(&path).expect("read back"), bytes);
+    check_set_aside(&open(&path), &path, &bytes);
 }
 
 #[test]

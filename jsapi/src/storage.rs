@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
+use capsule_sqlite::set_aside_if_damaged;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde_json::{Value, json};
 
@@ -71,12 +72,9 @@ impl Store {
     ) -> Result<T, ApiError> {
         let opened = self.connection.get_or_init(|| match &self.dir {
             None => Err("storage is unavailable: the host set no data directory".to_owned()),
-            Some(dir) => open(dir).map(Mutex::new).map_err(|error| {
-                format!(
-                    "storage is unavailable: cannot open {}: {error}",
-                    dir.join(DATABASE_FILE).display()
-                )
-            }),
+            Some(dir) => open(&dir.join(DATABASE_FILE))
+                .map(Mutex::new)
+                .map_err(|error| format!("storage is unavailable: {error}")),
         });
         let connection = opened.as_ref().map_err(ApiError::unknown)?;
         let mut connection = connection.lock().unwrap_or_else(PoisonError::into_inner);
@@ -196,14 +194,20 @@ impl Store {
     }
 }
 
-fn open(dir: &Path) -> rusqlite::Result<Connection> {
-    std::fs::create_dir_all(dir).map_err(|error| {
-        rusqlite::Error::SqliteFailure(
-            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CANTOPEN),
-            Some(error.to_string()),
-        )
-    })?;
-    let connection = Connection::open(dir.join(DATABASE_FILE))?;
+/// Opens the database at `path`, creating it; a damaged one is set aside first (and the log
+/// says so), never written over.
+fn open(path: &Path) -> Result<Connection, String> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|error| format!("{}: {error}", dir.display()))?;
+    }
+    if let Some(set_aside) = set_aside_if_damaged(path).map_err(|error| error.to_string())? {
+        tracing::error!("app storage: {set_aside}");
+    }
+    create(path).map_err(|error| format!("cannot open {}: {error}", path.display()))
+}
+
+fn create(path: &Path) -> rusqlite::Result<Connection> {
+    let connection = Connection::open(path)?;
     // WAL with synchronous=NORMAL: a committed write is in the log before the call answers,
     // so it survives the process being killed; only a power loss may drop the last commits.
     connection.pragma_update(None, "journal_mode", "WAL")?;

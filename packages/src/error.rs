@@ -274,6 +274,9 @@ pub enum Error {
     /// The store's SQLite index failed.
     #[error("package store index: {0}")]
     Database(#[from] rusqlite::Error),
+    /// The store's index could not be checked for damage, or a damaged one set aside.
+    #[error("package store index: {0}")]
+    IndexCheck(#[from] capsule_sqlite::Error),
 }
 
 impl Error {

@@ -35,6 +35,8 @@ mod store;
 
 pub use app::{App, AppFiles, DirFiles, FileRefusal, InstalledApp, PackageFiles, SCHEME};
 pub use archive::{Limits, PackSummary, PackageInfo, VerifiedPackage, Verifier, inspect, pack};
+/// A damaged index moved out of the way ([`Store::set_aside`]).
+pub use capsule_sqlite::SetAside;
 pub use csp::ContentSecurityPolicy;
 pub use digest::FileDigest;
 pub use error::{Error, Result};

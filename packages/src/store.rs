@@ -17,6 +17,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use capsule_sqlite::{SetAside, set_aside_if_damaged};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use crate::archive::{SignedDigest, sync_dir};
@@ -65,6 +66,7 @@ pub struct Store {
     root: PathBuf,
     db: Connection,
     keep: usize,
+    set_aside: Option<SetAside>,
     _lock: File,
 }
 
@@ -118,7 +120,9 @@ pub struct ChannelState {
 
 impl Store {
     /// Opens (creating if needed) the store in `root`, waiting for other users of the same
-    /// folder, and deletes what an interrupted install left behind.
+    /// folder, and deletes what an interrupted install left behind. A damaged index is set
+    /// aside with the versions it named (`<index>.damaged-<time>` and the same name with
+    /// `.apps`), and the store starts empty ([`Store::set_aside`] says so).
     pub fn open(root: &Path) -> Result<Self> {
         for dir in [root.to_path_buf(), root.join("staging"), root.join("apps")] {
             fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
@@ -126,6 +130,16 @@ impl Store {
         let lock_path = root.join("lock");
         let lock = File::create(&lock_path).map_err(|e| Error::io(&lock_path, e))?;
         lock.lock().map_err(|e| Error::io(&lock_path, e))?;
+        let set_aside = set_aside_if_damaged(&root.join("index.sqlite"))?;
+        if let Some(set_aside) = &set_aside {
+            // A new index names no version: the versions' folders would be deleted as
+            // leftovers. They go with the damaged index instead.
+            let apps = root.join("apps");
+            let mut kept = set_aside.moved_to.clone().into_os_string();
+            kept.push(".apps");
+            fs::rename(&apps, &kept).map_err(|e| Error::io(&apps, e))?;
+            fs::create_dir_all(&apps).map_err(|e| Error::io(&apps, e))?;
+        }
         let db = Connection::open(root.join("index.sqlite"))?;
         db.pragma_update(None, "journal_mode", "WAL")?;
         db.pragma_update(None, "synchronous", "FULL")?;
@@ -135,10 +149,17 @@ impl Store {
             root: root.to_path_buf(),
             db,
             keep: DEFAULT_KEEP_VERSIONS,
+            set_aside,
             _lock: lock,
         };
         store.remove_leftovers()?;
         Ok(store)
+    }
+
+    /// The damaged index this store's index replaced when it was opened, if any: its apps
+    /// must be installed again.
+    pub fn set_aside(&self) -> Option<&SetAside> {
+        self.set_aside.as_ref()
     }
 
     /// Keeps the last `keep` versions of each app (at least 1) from now on.

@@ -351,7 +351,7 @@ impl Updater {
                     let (store_dir, verifier, app_id) =
                         (store_dir.clone(), verifier.clone(), app_id.clone());
                     UpdateStatus::Ready(PendingUpdate::new(version.to_string(), move || {
-                        let launched = Store::open(&store_dir)
+                        let launched = open_store(&store_dir)
                             .and_then(|mut store| store.launch(&verifier, app_id.as_str()))
                             .map_err(|e| e.to_string())?;
                         Ok(App::from_package(launched))
@@ -489,8 +489,18 @@ impl Updater {
     }
 
     fn store(&self) -> Result<Store, UpdateError> {
-        Ok(Store::open(&self.store_dir)?)
+        Ok(open_store(&self.store_dir)?)
     }
+}
+
+/// Opens the package store in `dir`; a damaged index set aside is logged (its apps must be
+/// installed again).
+fn open_store(dir: &Path) -> Result<Store, capsule_packages::Error> {
+    let store = Store::open(dir)?;
+    if let Some(set_aside) = store.set_aside() {
+        tracing::error!("package index: {set_aside}; its apps must be installed again");
+    }
+    Ok(store)
 }
 
 impl std::fmt::Debug for Updater {

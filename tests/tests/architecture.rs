@@ -97,6 +97,18 @@ fn each_layer_builds_only_on_the_layers_below_it() {
             "capsule-analytics",
             &["boa_engine", "wry", "tokio", "capsule-runtime"],
         ),
+        (
+            "capsule-sqlite",
+            &[
+                "boa_engine",
+                "wry",
+                "tokio",
+                "capsule-packages",
+                "capsule-jsapi",
+                "capsule-analytics",
+                "capsule-runtime",
+            ],
+        ),
     ];
     for (layer, below) in forbidden {
         let dependencies = dependencies_of(layer);

@@ -176,6 +176,37 @@ fn items_persist_across_containers() {
     );
 }
 
+#[test]
+fn a_damaged_storage_file_is_set_aside_and_a_new_one_used() {
+    let data_dir = tempfile::tempdir().expect("data dir");
+    let damaged = b"not a database: what was stored before the damage";
+    std::fs::write(data_dir.path().join("storage.sqlite3"), damaged).expect("damaged file");
+    let mut harness = Harness::in_dir(data_dir, |builder| builder);
+    let page = harness.open("store-damaged", &["storage"], &[]);
+    assert_eq!(
+        harness.call(&page, "getStorageSync", json!({"key": "k"})),
+        Ok(json!({"data": null}))
+    );
+    harness
+        .call(&page, "setStorageSync", json!({"key": "k", "data": 7}))
+        .expect("set");
+    assert_eq!(
+        harness.call(&page, "getStorageSync", json!({"key": "k"})),
+        Ok(json!({"data": 7}))
+    );
+    let set_aside: Vec<_> = std::fs::read_dir(harness.data_dir.path())
+        .expect("data dir")
+        .map(|entry| entry.expect("entry").path())
+        .filter(|path| {
+            path.file_name()
+                .and_then(|name| name.to_str())
+                .is_some_and(|name| name.starts_with("storage.sqlite3.damaged-"))
+        })
+        .collect();
+    assert_eq!(set_aside.len(), 1, "{set_aside:?}");
+    assert_eq!(std::fs::read(&set_aside[0]).expect("kept"), damaged);
+}
+
 /// A writer process reports each write the bridge acknowledged, then dies by SIGKILL in the
 /// middle of writing: every acknowledged write must be in the database afterwards.
 #[test]

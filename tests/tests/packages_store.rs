@@ -287,6 +287,32 @@ fn leftovers_of_an_interrupted_install_are_removed_on_open() {
     assert_eq!(versions(&store), [("1.0.0".into(), true)]);
 }
 
+#[test]
+fn a_damaged_index_is_set_aside_with_the_versions_it_named() {
+    let fx = Fixture::new();
+    let root = fx.store_with("1.0.0").root().to_path_buf();
+    let index = root.join("index.sqlite");
+    let damaged = b"no longer a database".to_vec();
+    std::fs::write(&index, &damaged).expect("damage the index");
+
+    let store = fx.store();
+    let set_aside = store.set_aside().expect("set aside").clone();
+    assert_eq!(set_aside.path, index);
+    assert_eq!(std::fs::read(&set_aside.moved_to).expect("kept"), damaged);
+    // The installed files went with it, not deleted as leftovers of the new, empty index.
+    let mut kept = set_aside.moved_to.clone().into_os_string();
+    kept.push(".apps");
+    find_file(Path::new(&kept), "about.html");
+    assert_eq!(versions(&store), []);
+    store.check().expect("a consistent, empty store");
+    drop(store);
+
+    // Installed again, the app runs; the store opens without setting anything aside.
+    let store = fx.store_with("1.0.0");
+    assert!(store.set_aside().is_none());
+    assert_eq!(versions(&store), [("1.0.0".into(), true)]);
+}
+
 fn find_file(root: &Path, name: &str) -> PathBuf {
     let mut pending = vec![root.to_path_buf()];
     while let Some(dir) = pending.pop() {

@@ -46,11 +46,16 @@ pub(crate) enum AnalyticsCommand {
     },
 }
 
-/// Opens the analytics journal of the data folder `data_dir`.
+/// Opens the analytics journal of the data folder `data_dir`, saying so when a damaged one
+/// was set aside.
 pub(crate) fn open_journal(data_dir: &Path) -> Result<Journal> {
     let path = data_dir.join(JOURNAL_FILE);
-    Journal::open(&path, Limits::default())
-        .with_context(|| format!("cannot open the analytics journal {}", path.display()))
+    let journal = Journal::open(&path, Limits::default())
+        .with_context(|| format!("cannot open the analytics journal {}", path.display()))?;
+    if let Some(set_aside) = journal.set_aside() {
+        eprintln!("warning: the analytics journal {set_aside}");
+    }
+    Ok(journal)
 }
 
 /// Runs `capsule analytics COMMAND` on the journal of `data_dir`.

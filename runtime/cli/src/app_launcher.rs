@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use capsule_packages::{AppKind, Store};
+use capsule_packages::AppKind;
 use capsule_runtime::{App, AppLauncher, Launched, StartAppError};
 use serde_json::{Map, Value};
 
@@ -27,12 +27,8 @@ impl AppLauncher for InstalledApps {
         let failed = |what: &str, error: &dyn std::fmt::Display| {
             StartAppError::Failed(format!("{what}: {error:#}"))
         };
-        let mut store = Store::open(&self.data_dir).map_err(|e| {
-            failed(
-                &format!("cannot open the package store {}", self.data_dir.display()),
-                &e,
-            )
-        })?;
+        let mut store = package_commands::open_store(&self.data_dir)
+            .map_err(|e| failed("cannot start the app", &e))?;
         let installed = store
             .active_version(app_id)
             .map_err(|e| failed("cannot read the package store", &e))?;

@@ -214,11 +214,7 @@ fn main() {
 fn execute(command: Command, data_dir: Option<&Path>) -> Result<i32> {
     use package_commands as cmd;
     let data = || cmd::data_dir(data_dir);
-    let open_store = || -> Result<Store> {
-        let dir = data()?;
-        Store::open(&dir)
-            .with_context(|| format!("cannot open the package store {}", dir.display()))
-    };
+    let open_store = || -> Result<Store> { cmd::open_store(&data()?) };
     let done = match command {
         Command::Run(args) => return run(&args, data_dir),
         Command::Test(args) => return mini_commands::test(&args, data_dir),
@@ -299,7 +295,7 @@ fn install_if_missing(args: &RunArgs, channel: &str, data_dir: Option<&Path>) ->
                 args.app.display()
             )
         })?;
-    let installed = Store::open(&package_commands::data_dir(data_dir)?)?
+    let installed = package_commands::open_store(&package_commands::data_dir(data_dir)?)?
         .active_version(app_id.as_str())?
         .is_some();
     if !installed {

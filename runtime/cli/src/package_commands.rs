@@ -23,6 +23,20 @@ pub(crate) fn data_dir(flag: Option<&Path>) -> Result<PathBuf> {
     }
 }
 
+/// Opens the package store of the data folder `dir`, saying so when a damaged index was set
+/// aside (its apps must be installed again).
+pub(crate) fn open_store(dir: &Path) -> Result<Store> {
+    let store = Store::open(dir)
+        .with_context(|| format!("cannot open the package store {}", dir.display()))?;
+    if let Some(set_aside) = store.set_aside() {
+        eprintln!(
+            "warning: the package index {set_aside}; the versions it named are kept beside it \
+             (the same name with .apps): install the apps again"
+        );
+    }
+    Ok(store)
+}
+
 /// A verifier trusting the keys in `<data dir>/trusted-keys/` and the `--trust` files.
 pub(crate) fn verifier(data_dir: &Path, trust: &[PathBuf]) -> Result<Verifier> {
     let mut trusted = TrustedKeys::new();

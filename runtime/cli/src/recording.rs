@@ -20,9 +20,10 @@ pub(crate) struct Recording {
 }
 
 impl Recording {
-    /// The recording of a run with the data folder `data_dir`. A journal that cannot be
-    /// opened (it is damaged, or no database) or an unusable collector setting does not stop
-    /// the run: it is reported, and the run goes on without that part.
+    /// The recording of a run with the data folder `data_dir`. A damaged journal is set
+    /// aside and a new one started (see [`open_journal`]). A journal that cannot be opened
+    /// even so (another program's database, an unreadable folder) or an unusable collector
+    /// setting does not stop the run: it is reported, and the run goes on without that part.
     pub(crate) fn open(data_dir: &Path) -> Option<Self> {
         let journal = match open_journal(data_dir) {
             Ok(journal) => Arc::new(journal),

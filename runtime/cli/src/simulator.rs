@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use capsule_jsapi::ImageFileSource;
+use capsule_packages::AppId;
 use capsule_packages::channel::Audience;
-use capsule_packages::{AppId, Store};
 use capsule_runtime::{
     App, Container, DeviceProfile, HostPolicy, Updater, WryHandle, WryHost, WryHostOptions,
 };
@@ -70,8 +70,7 @@ pub(crate) fn open_app_at(
         .to_str()
         .and_then(|id| AppId::new(id).ok())
         .with_context(|| format!("{name} is not an app folder, a package or an app id"))?;
-    let mut store = Store::open(&data_dir)
-        .with_context(|| format!("cannot open the package store {}", data_dir.display()))?;
+    let mut store = package_commands::open_store(&data_dir)?;
     // A launch: an update installed for the next launch becomes active now.
     let app = store
         .launch(&verifier, app_id.as_str())

@@ -193,25 +193,38 @@ fn the_window_records_the_same_walk() {
 }
 
 #[test]
-fn a_journal_that_is_no_database_is_refused_by_the_report_and_left_as_it_is() {
+fn a_journal_that_is_no_database_is_set_aside_and_a_run_records_into_a_new_one() {
     let data = tempfile::tempdir().expect("temp dir");
     let journal = data.path().join("analytics.sqlite");
     std::fs::write(&journal, "not a database").expect("write");
+    // The run says so, keeps the damaged file under another name and records its walk.
+    let printed = play_analytics_walk(data.path(), false);
+    assert!(
+        printed.contains("warning: the analytics journal")
+            && printed.contains("was damaged (not an SQLite database)"),
+        "{printed}"
+    );
+    let set_aside: Vec<_> = std::fs::read_dir(data.path())
+        .expect("data dir")
+        .map(|entry| entry.expect("entry").path())
+        .filter(|path| {
+            path.file_name()
+                .and_then(|name| name.to_str())
+                .is_some_and(|name| name.starts_with("analytics.sqlite.damaged-"))
+        })
+        .collect();
+    assert_eq!(set_aside.len(), 1, "{set_aside:?}");
+    assert_eq!(
+        std::fs::read_to_string(&set_aside[0]).expect("kept"),
+        "not a database"
+    );
+    check_walk(&journal_events(data.path()));
+    // The report reads the new journal, and has nothing to set aside.
     let data_dir = data.path().to_str().expect("utf-8 path");
     let output = capsule(&["--data-dir", data_dir, "analytics", "report"], "warn");
-    assert!(!output.status.success());
     let printed = text(&output);
-    assert!(printed.contains("analytics.sqlite"), "{printed}");
-    assert_eq!(
-        std::fs::read_to_string(&journal).expect("read"),
-        "not a database"
-    );
-    // A run still runs, says that it records nothing, and leaves the file alone.
-    play_analytics_walk(data.path(), false);
-    assert_eq!(
-        std::fs::read_to_string(&journal).expect("read"),
-        "not a database"
-    );
+    assert!(output.status.success(), "{printed}");
+    assert!(!printed.contains("warning"), "{printed}");
 }
 
 #[test]

@@ -86,8 +86,8 @@ pub const ANALYTICS_APP: &str = concat!(
 
 /// Plays the walk from the analytics test app's home page to its detail page and back with
 /// the data folder `data` (`capsule test`, headless or in the window), so that the folder's
-/// analytics journal records it.
-pub fn play_analytics_walk(data: &Path, webview: bool) {
+/// analytics journal records it. Returns what the command printed.
+pub fn play_analytics_walk(data: &Path, webview: bool) -> String {
     let scenario = data.join("walk.json");
     let steps = serde_json::json!({
         "name": "home, detail and back",
@@ -108,5 +108,7 @@ pub fn play_analytics_walk(data: &Path, webview: bool) {
     }
     args.push(scenario.to_str().expect("utf-8 path"));
     let output = capsule(&args, "warn");
-    assert!(output.status.success(), "{}", text(&output));
+    let printed = text(&output);
+    assert!(output.status.success(), "{printed}");
+    printed
 }
