@@ -198,7 +198,8 @@ impl Store {
 /// says so), never written over.
 fn open(path: &Path) -> Result<Connection, String> {
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|error| format!("{}: {error}", dir.display()))?;
+        std::fs::create_dir_all(dir)
+            .map_err(|error| format!("cannot create the folder {}: {error}", dir.display()))?;
     }
     if let Some(set_aside) = set_aside_if_damaged(path).map_err(|error| error.to_string())? {
         tracing::error!("app storage: {set_aside}");
@@ -394,6 +395,11 @@ mod tests {
         let error = store
             .set("a", "k", "1", Dialect::Alipay)
             .expect_err("bad dir");
-        assert!(error.message.contains("cannot open"), "{error}");
+        assert!(
+            error
+                .message
+                .contains(&format!("cannot create the folder {}", file.display())),
+            "{error}"
+        );
     }
 }
