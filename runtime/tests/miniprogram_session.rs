@@ -481,3 +481,61 @@ fn selector_queries_find_elements_on_the_virtual_dom() {
         ])
     );
 }
+
+/// A long session keeps its last console lines and closed dialogs, and says how many lines
+/// it dropped; a dialog still open is never dropped.
+#[test]
+fn a_long_session_keeps_its_last_console_lines_and_dialogs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    mp_support::write_files(
+        dir.path(),
+        &[
+            (
+                "manifest.json",
+                r#"{"appId":"long.session","name":"Long","version":"1.0.0","kind":"miniprogram",
+                   "dialect":"wechat","entry":"app.json","permissions":{"apis":["ui"]}}"#,
+            ),
+            ("app.json", r#"{"pages":["pages/index/index"]}"#),
+            ("app.js", "App({});"),
+            ("pages/index/index.wxml", "<text>long</text>"),
+            (
+                "pages/index/index.js",
+                r"Page({
+                  onReady() {
+                    wx.showModal({ title: 'first', content: 'still open' });
+                    for (let i = 0; i < 1500; i++) console.log('line ' + i);
+                    for (let i = 0; i < 300; i++) wx.showToast({ title: 'toast ' + i });
+                  },
+                });",
+            ),
+        ],
+    );
+    let Launched { program, .. } = mp_support::launch(dir.path());
+    let snapshot = wait(&program, |s| {
+        s.ui.iter()
+            .any(|shown| shown.request["content"] == "toast 299")
+    });
+    assert_eq!(snapshot.console.len(), 1001, "{:?}", &snapshot.console[..3]);
+    assert_eq!(
+        snapshot.console[0],
+        "(500 earlier console lines were dropped)"
+    );
+    assert_eq!(snapshot.console[1], "log: line 500");
+    assert_eq!(snapshot.console[1000], "log: line 1499");
+    let toasts: Vec<&str> = snapshot
+        .ui
+        .iter()
+        .filter(|shown| shown.request["type"] == "toast")
+        .filter_map(|shown| shown.request["content"].as_str())
+        .collect();
+    assert_eq!(toasts.len(), 200, "{toasts:?}");
+    assert_eq!(toasts[0], "toast 100");
+    let open: Vec<&Value> = snapshot
+        .ui
+        .iter()
+        .filter(|shown| shown.open)
+        .map(|shown| &shown.request)
+        .collect();
+    assert_eq!(open.len(), 1, "{open:?}");
+    assert_eq!(open[0]["content"], "still open");
+}

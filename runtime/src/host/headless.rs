@@ -1,3 +1,4 @@
+use std::collections::VecDeque;
 use std::sync::{Mutex, PoisonError};
 
 use crate::bridge::{FromPage, ToPage};
@@ -53,25 +54,31 @@ pub enum HostRecord {
     },
 }
 
-/// A render host with no window: it records every request, and tests play the page's part
-/// by injecting the messages a page's bridge would send.
+/// A render host with no window: it records the last [`HeadlessHost::KEPT_RECORDS`] requests,
+/// and tests play the page's part by injecting the messages a page's bridge would send.
 #[derive(Debug, Default)]
 pub struct HeadlessHost {
-    records: Mutex<Vec<HostRecord>>,
+    records: Mutex<VecDeque<HostRecord>>,
 }
 
 impl HeadlessHost {
+    /// How many records a host keeps: a long headless run (`capsule test`) keeps its last
+    /// requests, not every one.
+    pub const KEPT_RECORDS: usize = 1000;
+
     /// A host with nothing recorded.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Everything recorded so far.
+    /// What was recorded so far (the last [`HeadlessHost::KEPT_RECORDS`]), oldest first.
     pub fn records(&self) -> Vec<HostRecord> {
         self.records
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+            .iter()
+            .cloned()
+            .collect()
     }
 
     /// The messages delivered to `page` so far, oldest first.
@@ -106,10 +113,11 @@ impl HeadlessHost {
     }
 
     fn record(&self, record: HostRecord) {
-        self.records
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(record);
+        let mut records = self.records.lock().unwrap_or_else(PoisonError::into_inner);
+        if records.len() == Self::KEPT_RECORDS {
+            records.pop_front();
+        }
+        records.push_back(record);
     }
 }
 
@@ -154,5 +162,28 @@ impl RenderHost for HeadlessHost {
 
     fn close_page(&self, page: PageId) {
         self.record(HostRecord::Closed { page });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{HeadlessHost, HostRecord};
+    use crate::{PageId, RenderHost};
+
+    #[test]
+    fn keeps_its_last_records() {
+        let host = HeadlessHost::new();
+        let extra = 500;
+        for n in 0..HeadlessHost::KEPT_RECORDS + extra {
+            host.reload_page(PageId(n as u64));
+        }
+        let records = host.records();
+        assert_eq!(records.len(), HeadlessHost::KEPT_RECORDS);
+        assert_eq!(
+            records[0],
+            HostRecord::Reloaded {
+                page: PageId(extra as u64)
+            }
+        );
     }
 }

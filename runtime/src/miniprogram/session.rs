@@ -74,8 +74,11 @@ mod controls;
 mod fields;
 mod pending;
 mod queries;
+mod recent;
 mod updates;
 mod window;
+
+use recent::Recent;
 
 /// Starts the app's window, logic layer and session thread.
 pub(crate) fn start(
@@ -179,8 +182,8 @@ pub(crate) fn start(
                 tapped_tab: None,
                 instances: HashMap::new(),
                 next_component: 1,
-                console: Vec::new(),
-                errors: Vec::new(),
+                console: Recent::new(MAX_CONSOLE_LINES),
+                errors: Recent::new(MAX_ERRORS),
                 ui: Vec::new(),
                 timing: Timing {
                     launched,
@@ -460,8 +463,11 @@ struct Session {
     /// Every mounted component instance: logic number → (page, identity).
     instances: HashMap<u64, (LogicPageId, String)>,
     next_component: u64,
-    console: Vec<String>,
-    errors: Vec<Diagnostic>,
+    /// The app's last console lines.
+    console: Recent<String>,
+    /// The last errors of the app.
+    errors: Recent<Diagnostic>,
+    /// The dialogs open now, and the last ones closed (see `remember_ui`).
     ui: Vec<UiShown>,
     timing: Timing,
     crashed: bool,
@@ -1373,14 +1379,29 @@ impl Session {
             tree,
             field_values: self.fields.values(),
             chrome: self.chrome(),
-            console: self.console.clone(),
-            errors: self.errors.iter().map(Diagnostic::to_string).collect(),
-            diagnostics: self.errors.clone(),
+            console: with_dropped(&self.console, "console lines"),
+            errors: with_dropped(&self.errors, "errors"),
+            diagnostics: self.errors.iter().cloned().collect(),
             ui: self.ui.clone(),
             cold_start: self.timing.cold_start,
             crashed: self.crashed,
         }
     }
+}
+
+/// The most console lines a session keeps; older ones are dropped and counted.
+const MAX_CONSOLE_LINES: usize = 1000;
+/// The most errors a session keeps; older ones are dropped and counted.
+const MAX_ERRORS: usize = 200;
+
+/// The lines of `recent` as text, after a line saying how many older `what` were dropped.
+fn with_dropped<T: ToString>(recent: &Recent<T>, what: &str) -> Vec<String> {
+    let dropped = recent.dropped();
+    (dropped > 0)
+        .then(|| format!("({dropped} earlier {what} were dropped)"))
+        .into_iter()
+        .chain(recent.iter().map(ToString::to_string))
+        .collect()
 }
 
 /// The route a `<navigator>` with `open-type` (default `navigate`) takes.

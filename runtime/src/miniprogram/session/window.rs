@@ -408,10 +408,28 @@ impl Session {
             }
             _ => {}
         }
-        self.ui.push(UiShown {
+        self.remember_ui(UiShown {
             id,
             request: value,
             open,
+        });
+    }
+}
+
+/// The most closed dialogs a session keeps (those open are all kept).
+const MAX_CLOSED_UI: usize = 200;
+
+impl Session {
+    /// Remembers a dialog, toast or sheet the app showed, forgetting the oldest closed ones
+    /// past [`MAX_CLOSED_UI`] (scenarios look at the ones shown since their last step).
+    fn remember_ui(&mut self, shown: UiShown) {
+        self.ui.push(shown);
+        let closed = self.ui.iter().filter(|shown| !shown.open).count();
+        let mut excess = closed.saturating_sub(MAX_CLOSED_UI);
+        self.ui.retain(|shown| {
+            let forget = excess > 0 && !shown.open;
+            excess -= usize::from(forget);
+            !forget
         });
     }
 }
