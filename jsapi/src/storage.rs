@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
-use capsule_sqlite::set_aside_if_damaged;
+use capsule_sqlite::{set_aside_if_damaged, use_wal};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde_json::{Value, json};
 
@@ -211,7 +211,7 @@ fn create(path: &Path) -> rusqlite::Result<Connection> {
     let connection = Connection::open(path)?;
     // WAL with synchronous=NORMAL: a committed write is in the log before the call answers,
     // so it survives the process being killed; only a power loss may drop the last commits.
-    connection.pragma_update(None, "journal_mode", "WAL")?;
+    use_wal(&connection)?;
     connection.pragma_update(None, "synchronous", "NORMAL")?;
     connection.busy_timeout(std::time::Duration::from_secs(5))?;
     connection.execute_batch(
@@ -342,6 +342,33 @@ mod tests {
         assert_eq!(store.info("a"), Ok((vec![], 0)));
         store.clear("b").expect("clear");
         assert_eq!(store.get("b", "k"), Ok(None));
+    }
+
+    #[test]
+    fn processes_opening_the_same_new_storage_at_once_all_get_it() {
+        // Each store has its own connection, as two processes on one data folder do.
+        for _ in 0..20 {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let writers: Vec<_> = (0..4)
+                .map(|n| {
+                    let dir = dir.path().to_owned();
+                    std::thread::spawn(move || {
+                        let store = store(&dir, StorageLimits::default());
+                        store.set(&format!("app{n}"), "k", "1", Dialect::Wechat)
+                    })
+                })
+                .collect();
+            for writer in writers {
+                writer
+                    .join()
+                    .expect("no panic")
+                    .expect("every write succeeds");
+            }
+            let store = store(dir.path(), StorageLimits::default());
+            for n in 0..4 {
+                assert_eq!(store.get(&format!("app{n}"), "k"), Ok(Some(json!(1))));
+            }
+        }
     }
 
     #[test]

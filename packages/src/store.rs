@@ -17,7 +17,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use capsule_sqlite::{SetAside, set_aside_if_damaged};
+use capsule_sqlite::{SetAside, set_aside_if_damaged, use_wal};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use crate::archive::{SignedDigest, sync_dir};
@@ -141,7 +141,7 @@ impl Store {
             fs::create_dir_all(&apps).map_err(|e| Error::io(&apps, e))?;
         }
         let db = Connection::open(root.join("index.sqlite"))?;
-        db.pragma_update(None, "journal_mode", "WAL")?;
+        use_wal(&db)?;
         db.pragma_update(None, "synchronous", "FULL")?;
         db.pragma_update(None, "foreign_keys", "ON")?;
         db.execute_batch(SCHEMA)?;

@@ -1,7 +1,9 @@
 //! The SQLite files Capsule keeps (app storage, the analytics journal, the package index) are
 //! checked before they are opened: one that is not an SQLite database, or that fails
 //! `PRAGMA quick_check`, is set aside under a new name, never written over, so that a fresh
-//! one takes its place and the damaged one is still there to look at or recover.
+//! one takes its place and the damaged one is still there to look at or recover. Several
+//! processes may open one new file at once: [`use_wal`] switches it to write-ahead logging
+//! whoever comes first.
 //!
 //! ```no_run
 //! # fn main() -> Result<(), capsule_sqlite::Error> {
@@ -18,7 +20,7 @@ use std::fmt;
 use std::fs;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
@@ -145,6 +147,28 @@ fn damage(path: &Path) -> Result<Option<String>, Error> {
             Ok(Some(message.unwrap_or_else(|| failure.to_string())))
         }
         Err(source) => Err(sqlite(source)),
+    }
+}
+
+/// How long [`use_wal`] waits for other connections switching the same database.
+const WAL_PATIENCE: Duration = Duration::from_secs(10);
+
+/// Switches the database of `connection` to write-ahead logging. While another connection
+/// (another process opening the same new file) switches it or creates its first table,
+/// SQLite answers "busy" at once, without waiting as it does for other statements: this
+/// tries again for up to 10 s.
+pub fn use_wal(connection: &Connection) -> rusqlite::Result<()> {
+    let deadline = Instant::now() + WAL_PATIENCE;
+    loop {
+        match connection.pragma_update(None, "journal_mode", "WAL") {
+            Err(error)
+                if error.sqlite_error_code() == Some(ErrorCode::DatabaseBusy)
+                    && Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            result => return result,
+        }
     }
 }
 
