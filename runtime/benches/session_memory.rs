@@ -30,12 +30,12 @@ fn write_app(dir: &Path) -> Result<()> {
         ("app.js", "App({});"),
         (
             "pages/index/index.wxml",
-            r#"<view wx:for="{{rows}}" wx:key="*this">{{item}}</view><text>{{count}}</text>"#,
+            r#"<text class="count">{{count}}</text>"#,
         ),
         (
             "pages/index/index.js",
             r#"Page({
-  data: { rows: ['a', 'b', 'c'], count: 0 },
+  data: { count: 0 },
   churn(n) {
     for (let i = 0; i < n; i++) {
       this.setData({ count: this.data.count + 1 });
