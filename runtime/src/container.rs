@@ -972,7 +972,10 @@ impl Container {
                 self.inner.device.finish_ui(page, ui_id, result);
             }
             FromPage::Loaded { url } => {
-                if let Some(url) = url {
+                // The page says where it is; only a URL of the origin its message came from
+                // (the host's word) is taken.
+                let sender = crate::protocol::parse_origin(origin);
+                if let Some(url) = url.filter(|url| sender.is_some() && origin_of(url) == sender) {
                     self.document_loaded(page, &url);
                 }
                 self.record_first_paint(page);

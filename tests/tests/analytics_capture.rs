@@ -133,6 +133,14 @@ fn navigations_inside_an_h5_window_are_page_views() {
         assert!(harness.container.allows_navigation(page.id, &url));
     };
     loaded("index.html");
+    // A document claiming a URL of another origin than its own is not believed.
+    harness.container.receive(
+        page.id,
+        &page.origin,
+        FromPage::Loaded {
+            url: Some("https://elsewhere.example/list.html".to_owned()),
+        },
+    );
     // A frame in the page loads another page: the window still shows its own.
     navigate("frame.html");
     // The page follows a link, then changes only its query and fragment: one new page.
