@@ -17,7 +17,8 @@ enum Segment<'p> {
     Index(usize),
 }
 
-/// Largest array index a path may name; larger ones would allocate without bound.
+/// Largest array index a path may name, and largest sum of its indexes (each `[n]` may
+/// make an array of `n + 1` items, so `a[1000000][1000000]...` would allocate without bound).
 const MAX_INDEX: usize = 1 << 20;
 
 fn segments(path: &str) -> Result<Vec<Segment<'_>>, DataPathError> {
@@ -27,6 +28,7 @@ fn segments(path: &str) -> Result<Vec<Segment<'_>>, DataPathError> {
     };
     let mut out = Vec::new();
     let mut rest = path;
+    let mut indexes: usize = 0;
     while !rest.is_empty() {
         if let Some(after) = rest.strip_prefix('[') {
             let end = after.find(']').ok_or_else(|| err("'[' without ']'"))?;
@@ -36,6 +38,10 @@ fn segments(path: &str) -> Result<Vec<Segment<'_>>, DataPathError> {
                 .map_err(|_| err("index is not a number"))?;
             if index > MAX_INDEX {
                 return Err(err("index too large"));
+            }
+            indexes += index;
+            if indexes > MAX_INDEX {
+                return Err(err("indexes add up to too much"));
             }
             out.push(Segment::Index(index));
             rest = &after[end + 1..];
@@ -133,9 +139,19 @@ mod tests {
     #[test]
     fn bad_paths_are_errors() {
         let mut d = json!({});
-        for bad in ["", "a[", "a[x]", "a.", ".a", "a[99999999999]"] {
+        for bad in [
+            "",
+            "a[",
+            "a[x]",
+            "a.",
+            ".a",
+            "a[99999999999]",
+            "a[1048576][1]",
+            "a[700000].b[700000]",
+        ] {
             assert!(set_path(&mut d, bad, json!(1)).is_err(), "{bad}");
         }
         assert_eq!(d, json!({}));
+        set_path(&mut d, "a[1048575][1]", json!(1)).expect("indexes up to the limit in all");
     }
 }

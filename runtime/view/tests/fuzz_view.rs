@@ -1,41 +1,29 @@
-//! A stable-toolchain fuzz harness (the cargo-fuzz targets in `fuzz/` need nightly): random
-//! and mutated inputs, seeded from the golden corpus, go to the template parser and
-//! renderer, the expression parser and the style compiler (`fuzz_support`); any panic is a
-//! failure and its input is printed.
+//! The stable-toolchain fuzz harness of the view layer (`fuzz/stable`; the cargo-fuzz
+//! targets in `fuzz/` need nightly): random and mutated inputs, seeded from the golden
+//! corpus, go to the template parser and renderer, the expression parser and the style
+//! compiler, and lines of `setData` paths to the path parser and `View::set_data`
+//! (`fuzz_support`); any panic is a failure and its input is printed.
 //!
-//! `cargo test -p capsule-runtime --test fuzz_view` runs a short round (a few seconds);
-//! `FUZZ_SECONDS=300 cargo test --release -p capsule-runtime --test fuzz_view` runs longer.
+//! `cargo test -p capsule-view --test fuzz_view` runs a short round (a few seconds);
+//! `FUZZ_SECONDS=300 cargo test --release -p capsule-view --test fuzz_view` runs longer.
 //! `FUZZ_SEED` picks the random seed (default: fixed, so a plain run is reproducible).
 //! Inputs also serve as view scripts (required, imported, declared); every input must finish
 //! within [`SLOW_INPUT`], so a runaway script or render fails the run too. `FUZZ_LAST=path`
-//! writes each input to `path` before running it, to find one that aborts the process.
+//! writes each input to `path.<kind>` before running it, to find one that aborts the process;
+//! `FUZZ_REPLAY=path` runs one input.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use fuzz_support::exercise;
+use fuzz_support::{exercise, exercise_data_path};
+use stable::{Kind, play};
 
 mod fuzz_support;
+#[path = "../../../fuzz/stable/mod.rs"]
+mod stable;
 
 /// An input taking longer than this fails the run.
 const SLOW_INPUT: Duration = Duration::from_secs(10);
-
-/// xorshift64*: enough randomness for mutation, no dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        usize::try_from(self.next() % (n.max(1) as u64)).unwrap_or(0)
-    }
-}
 
 const TOKENS: &[&str] = &[
     "{{",
@@ -180,110 +168,73 @@ fn corpus() -> Vec<String> {
     seeds
 }
 
-fn mutate(rng: &mut Rng, seeds: &[String], input: &str) -> String {
-    let mut s: Vec<u8> = input.as_bytes().to_vec();
-    for _ in 0..=rng.below(6) {
-        let at = rng.below(s.len() + 1);
-        match rng.below(6) {
-            0 => {
-                let t = TOKENS[rng.below(TOKENS.len())].as_bytes();
-                s.splice(at..at, t.iter().copied());
-            }
-            1 if !s.is_empty() => {
-                let end = (at + rng.below(16)).min(s.len());
-                s.drain(at.min(end)..end);
-            }
-            2 if !s.is_empty() => {
-                let end = (at + rng.below(32)).min(s.len());
-                let chunk: Vec<u8> = s[at.min(end)..end].to_vec();
-                let to = rng.below(s.len() + 1);
-                s.splice(to..to, chunk);
-            }
-            3 => {
-                let other = seeds[rng.below(seeds.len())].as_bytes();
-                let from = rng.below(other.len() + 1);
-                let end = (from + rng.below(64)).min(other.len());
-                s.splice(at..at, other[from..end].iter().copied());
-            }
-            4 if !s.is_empty() => {
-                let i = rng.below(s.len());
-                s[i] = u8::try_from(rng.below(128)).unwrap_or(b'x');
-            }
-            _ => {
-                let t = TOKENS[rng.below(TOKENS.len())];
-                for _ in 0..rng.below(50) {
-                    s.splice(at..at, t.bytes());
-                }
-            }
-        }
-    }
-    String::from_utf8_lossy(&s).into_owned()
-}
-
 #[test]
 fn fuzz_parsers_and_compiler() {
-    let seconds: u64 = std::env::var("FUZZ_SECONDS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(3);
-    let seed: u64 = std::env::var("FUZZ_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0x5EED);
-    let last_input = std::env::var("FUZZ_LAST").ok();
     let mut seeds = corpus();
     seeds.extend(CSS_SEEDS.iter().chain(EXPR_SEEDS).map(|s| (*s).to_owned()));
-    // Deep-stack inputs must be refused by the parsers, not crash: run with an ordinary stack.
-    let handle = std::thread::Builder::new()
-        .stack_size(8 << 20)
-        .spawn(move || {
-            std::panic::set_hook(Box::new(|_| {}));
-            let mut rng = Rng(seed | 1);
-            let deadline = Instant::now() + Duration::from_secs(seconds);
-            let mut tried = 0u64;
-            let mut crashes = Vec::new();
-            let mut slowest = (Duration::ZERO, String::new());
-            while Instant::now() < deadline {
-                let base = seeds[rng.below(seeds.len())].clone();
-                let input = if rng.below(10) == 0 {
-                    (0..rng.below(200))
-                        .map(|_| TOKENS[rng.below(TOKENS.len())])
-                        .collect()
-                } else {
-                    mutate(&mut rng, &seeds, &base)
-                };
-                tried += 1;
-                if let Some(path) = &last_input {
-                    std::fs::write(path, &input).expect("writes FUZZ_LAST");
-                }
-                let started = Instant::now();
-                if catch_unwind(AssertUnwindSafe(|| exercise(&input))).is_err() {
-                    crashes.push(input);
-                } else if started.elapsed() > slowest.0 {
-                    slowest = (started.elapsed(), input);
-                }
-            }
-            let _ = std::panic::take_hook();
-            (tried, crashes, slowest)
-        })
-        .expect("spawns");
-    let (tried, crashes, (slowest, slow_input)) = handle.join().expect("fuzz thread survives");
-    println!(
-        "fuzz: {tried} inputs in {seconds}s (seed {seed}), {} crashes, slowest input {slowest:?}",
-        crashes.len()
-    );
-    assert!(
-        slowest < SLOW_INPUT,
-        "an input took {slowest:?}:\n{slow_input:?}"
-    );
-    assert!(
-        crashes.is_empty(),
-        "panicking inputs:\n{}",
-        crashes
-            .iter()
-            .take(5)
-            .map(|c| format!("{c:?}"))
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
+    let kind = Kind {
+        name: "view",
+        seeds: seeds.into_iter().map(String::into_bytes).collect(),
+        tokens: TOKENS,
+        seconds: 3,
+        slow: SLOW_INPUT,
+    };
+    play(kind, |input| exercise(&String::from_utf8_lossy(input)));
+}
+
+/// Paths a page's `setData` may name, valid ones and near misses.
+const PATH_SEEDS: &[&str] = &[
+    "a",
+    "a.b[0].c",
+    "list[1].id",
+    "list[3]",
+    "o.k.n",
+    "s.t",
+    "m[2][1]",
+    "a.b.c.d.e.f",
+    "list[0]\nlist[1].id\na.b",
+];
+
+/// Fragments of paths, and what goes wrong in them.
+const PATH_TOKENS: &[&str] = &[
+    ".",
+    "[",
+    "]",
+    "[0]",
+    "[1]",
+    "[ 2 ]",
+    "[-1]",
+    "[1048576]",
+    "[1048577]",
+    "[18446744073709551616]",
+    "[]",
+    "][",
+    "..",
+    "\n",
+    "a",
+    "list",
+    "o",
+    "__proto__",
+    "constructor",
+    " ",
+    "中",
+    "\u{0}",
+    "🎉",
+    "\\",
+    "'",
+    "\"",
+];
+
+#[test]
+fn fuzz_data_paths() {
+    let kind = Kind {
+        name: "data-path",
+        seeds: PATH_SEEDS.iter().map(|s| s.as_bytes().to_vec()).collect(),
+        tokens: PATH_TOKENS,
+        seconds: 2,
+        slow: SLOW_INPUT,
+    };
+    play(kind, |input| {
+        exercise_data_path(&String::from_utf8_lossy(input));
+    });
 }

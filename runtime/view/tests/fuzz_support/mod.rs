@@ -1,13 +1,14 @@
 //! What the fuzzers run on one input: the template parser and renderer, the expression
-//! parser and the style compiler. Shared by the stable-toolchain harness (`fuzz_view.rs`) and
-//! the cargo-fuzz targets in `fuzz/`. Each returns normally unless something panics.
+//! parser, the style compiler and `setData` paths. Shared by the stable-toolchain harness
+//! (`fuzz_view.rs`) and the cargo-fuzz targets in `fuzz/`. Each returns normally unless
+//! something panics or a check fails.
 #![allow(dead_code, unreachable_pub)]
 
 use std::collections::HashMap;
 use std::time::Duration;
 
 use capsule_view::style::{StyleOptions, compile};
-use capsule_view::{PageView, View};
+use capsule_view::{PageView, View, set_path};
 use serde_json::json;
 
 /// The view-script budget of each render (three renders per input).
@@ -76,6 +77,57 @@ pub fn exercise_expression(input: &str) {
         if let Ok(view) = View::with_script_budget(page, data, SCRIPT_BUDGET) {
             let _ = view.html();
         }
+    }
+}
+
+/// Each line of `input` as a `setData` path: set alone on a data object (a refused path leaves
+/// the data as it was; an accepted one stores the value exactly once), then all together on a
+/// rendered page that reads those paths.
+pub fn exercise_data_path(input: &str) {
+    const MARK: &str = "mark";
+    let data = json!({"a": {"b": [{"c": 1}]}, "list": [{"id": 1}, {"id": 2}], "o": null, "s": "t"});
+    for path in input.lines() {
+        let mut changed = data.clone();
+        match set_path(&mut changed, path, json!(MARK)) {
+            Ok(()) => {
+                let stored = count_values(&changed, MARK);
+                assert_eq!(
+                    stored, 1,
+                    "{path:?} stored the value {stored} times: {changed}"
+                );
+            }
+            Err(error) => {
+                assert_eq!(
+                    changed, data,
+                    "{path:?} was refused ({error}) but changed the data"
+                );
+            }
+        }
+    }
+    let files = HashMap::from([(
+        "p/d.wxml".to_owned(),
+        "<view wx:for=\"{{list}}\" wx:key=\"id\">{{item.id}}</view><text>{{a.b[0].c}} {{o.k}} {{s}}</text>"
+            .to_owned(),
+    )]);
+    let page =
+        PageView::compile(&files, "p/d.wxml", &Default::default()).expect("the page compiles");
+    let mut view = View::new(page, data).expect("the page renders");
+    let changes: Vec<(String, serde_json::Value)> = input
+        .lines()
+        .enumerate()
+        .map(|(i, path)| (path.to_owned(), json!(i)))
+        .collect();
+    let _ = view.set_data(&changes);
+    let _ = view.html();
+}
+
+/// How many values in `data` (not keys) are the string `wanted`.
+fn count_values(data: &serde_json::Value, wanted: &str) -> usize {
+    match data {
+        serde_json::Value::String(text) => usize::from(text == wanted),
+        serde_json::Value::Array(items) => items.iter().map(|v| count_values(v, wanted)).sum(),
+        serde_json::Value::Object(map) => map.values().map(|v| count_values(v, wanted)).sum(),
+        _ => 0,
     }
 }
 
