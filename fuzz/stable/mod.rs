@@ -119,7 +119,7 @@ fn env_number(name: &str) -> Option<u64> {
 /// Plays `kind` for its time: mutated seeds (and now and then a string of tokens) go to
 /// `exercise`, which must return normally; panics and slow inputs fail the test with the
 /// input printed.
-pub fn play(kind: Kind, exercise: impl Fn(&[u8]) + Send + 'static) {
+pub fn play(kind: Kind, mut exercise: impl FnMut(&[u8]) + Send + 'static) {
     record_panics();
     let name = kind.name;
     if let Ok(path) = std::env::var("FUZZ_REPLAY") {
