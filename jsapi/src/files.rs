@@ -10,8 +10,9 @@
 //! | `tmp/`      | `wxfile://tmp/…`   | `https://resource/…` | unlink only         |
 //! | `store/`    | `wxfile://store/…` | `https://store/…`    | through `saveFile`  |
 //!
-//! Paths with `..`, `.`, empty segments, backslashes or control characters are refused, and
-//! a path whose real location (after symbolic links) leaves the area is refused too. What an
+//! Paths with `..`, `.`, empty segments, backslashes or control characters (also
+//! percent-encoded, once or twice) are refused, and a path whose real location (after
+//! symbolic links, including one to nothing yet) leaves the area is refused too. What an
 //! app keeps (`usr` and `store`) is limited by [`ApiConfig::file_limit_bytes`]
 //! (`crate::ApiConfig`); a write over it fails with code 12 and changes nothing.
 
@@ -144,23 +145,21 @@ impl FileAreas {
         let mut real = self.app_root(app)?.join(folder.dir_name());
         if !rest.is_empty() {
             for segment in rest.split('/') {
-                let bad = segment.is_empty()
-                    || segment == "."
-                    || segment == ".."
-                    || segment.contains('\\')
-                    || segment.chars().any(char::is_control);
-                if bad {
+                if !plain_segment(segment) {
                     return Err(refuse("has a '..', '.', empty or invalid segment"));
                 }
                 real.push(segment);
             }
         }
-        // Symbolic links cannot lead out: the deepest existing ancestor must stay inside.
+        // Symbolic links cannot lead out: the deepest existing ancestor (a link counts, even
+        // one to nothing, which a write would follow) must stay inside.
         let area = self.app_root(app)?;
-        if let Some(existing) = real.ancestors().find(|p| p.exists()) {
-            let canonical = existing.canonicalize().map_err(|e| io_error(path, &e))?;
+        if let Some(existing) = real.ancestors().find(|p| p.symlink_metadata().is_ok()) {
             let area = area.canonicalize().map_err(|e| io_error(path, &e))?;
-            if !canonical.starts_with(&area) {
+            let inside = existing
+                .canonicalize()
+                .is_ok_and(|canonical| canonical.starts_with(&area));
+            if !inside {
                 return Err(refuse("leads outside the app's file area"));
             }
         }
@@ -196,6 +195,54 @@ impl FileAreas {
         }
         Ok(())
     }
+}
+
+/// Whether `segment` names one entry of a folder: not empty, `.` or `..`, without a
+/// backslash or control character, also once percent-decoded (once or twice), so that no
+/// layer that decodes it later finds a way out.
+fn plain_segment(segment: &str) -> bool {
+    let mut text = segment.to_owned();
+    for _ in 0..3 {
+        let bad = text.is_empty()
+            || text == "."
+            || text == ".."
+            || text.contains(['/', '\\'])
+            || text.chars().any(char::is_control);
+        if bad {
+            return false;
+        }
+        let decoded = percent_decoded(&text);
+        if decoded == text {
+            return true;
+        }
+        text = decoded;
+    }
+    // Encoded three times over: no real file name looks like that.
+    false
+}
+
+/// `text` with its `%XX` escapes decoded (invalid UTF-8 replaced).
+fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = (bytes[i] == b'%')
+            .then(|| text.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match escaped {
+            Some(byte) => {
+                out.push(byte);
+                i += 3;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Bytes of the regular files below `dir` (symbolic links are not followed).
@@ -504,6 +551,12 @@ mod tests {
             "wxfile://usr//a",
             "wxfile://usr/a\\..\\b",
             "wxfile://usr/a\u{0}b",
+            "wxfile://usr/%2e%2e/x",
+            "wxfile://usr/%2E./x",
+            "wxfile://usr/%252e%252e/x",
+            "wxfile://usr/a%2fb",
+            "wxfile://usr/a%5cb",
+            "wxfile://usr/a%00b",
             "wxfile://usrx/a",
             "/etc/passwd",
             "file:///etc/passwd",
@@ -530,6 +583,16 @@ mod tests {
             .expect("symlink");
         let error = areas
             .resolve("app", "wxfile://usr/link/secret")
+            .expect_err("escape");
+        assert!(error.message.contains("outside"), "{error}");
+        // A link to nothing yet counts too: writing through it would create its target.
+        std::os::unix::fs::symlink(
+            outside.path().join("new.txt"),
+            dir.path().join("files/app/usr/dangling"),
+        )
+        .expect("symlink");
+        let error = areas
+            .resolve("app", "wxfile://usr/dangling")
             .expect_err("escape");
         assert!(error.message.contains("outside"), "{error}");
     }

@@ -1,5 +1,6 @@
 //! `request`, `downloadFile`, `uploadFile` and `abortTask` on a shared tokio runtime, each
-//! checked against the app's declared domains.
+//! checked against the app's declared domains, every redirect too; outside developer mode no
+//! request reaches a loopback, private or link-local address, named or resolved.
 //!
 //! A call may name itself with `taskId` (a string the caller picks); `abortTask({taskId})`
 //! then cancels it and the call fails with code 9. Transfers report progress as native
@@ -7,6 +8,7 @@
 //! totalBytesExpectedToWrite}` for downloads, `…Sent` / `…ExpectedToSend` for uploads.
 
 use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr, ToSocketAddrs as _};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
@@ -123,19 +125,26 @@ impl Network {
             |existing| Arc::clone(&existing.jar),
         );
         let (allowed, developer_mode) = (Arc::clone(domains), self.developer_mode);
+        let app_name = app.to_owned();
+        // Every hop is checked as the first request was; its address is checked when it is
+        // resolved (`PublicResolver`).
         let redirects = reqwest::redirect::Policy::custom(move |attempt| {
             if attempt.previous().len() >= 10 {
-                attempt.error("too many redirects")
-            } else if check_domain(attempt.url(), &allowed, developer_mode).is_ok() {
-                attempt.follow()
-            } else {
-                attempt.error("redirect to a domain the app did not declare")
+                return attempt.error("too many redirects");
+            }
+            match check_domain(attempt.url(), &allowed, developer_mode) {
+                Ok(()) => attempt.follow(),
+                Err(refused) => {
+                    tracing::warn!(app = %app_name, url = %attempt.url(), "redirect refused");
+                    attempt.error(format!("redirect refused: {}", refused.message))
+                }
             }
         });
         let client = reqwest::Client::builder()
             .tls_backend_preconfigured(self.tls()?)
             .cookie_provider(Arc::clone(&jar))
             .redirect(redirects)
+            .dns_resolver(PublicResolver { developer_mode })
             .build()
             .map_err(|e| ApiError::unknown(format!("network client setup failed: {e}")))?;
         clients.insert(
@@ -184,13 +193,29 @@ pub fn tls_config(extra: &[Vec<u8>]) -> Result<rustls::ClientConfig, String> {
 /// Whether `url` may be reached by an app declaring `domains`: HTTPS to a declared origin
 /// (scheme, host and port), or in developer mode plain HTTP to a declared loopback origin.
 /// `*` among the domains leaves them unchecked (HTTP and HTTPS anywhere), as the platforms'
-/// tools do for a project under development.
+/// tools do for a project under development. Outside developer mode an address that is not
+/// public ([`is_public`]: this machine, its network, a link) is refused whatever the domains
+/// say, as the platforms refuse IP addresses and `localhost` as request domains.
 pub(crate) fn check_domain(
     url: &Url,
     domains: &[String],
     developer_mode: bool,
 ) -> Result<(), ApiError> {
     let refuse = |why: String| ApiError::new(DOMAIN_NOT_ALLOWED, why);
+    // An address in the URL is checked here (the URL parser has put it in its canonical
+    // form, `[...]` for IPv6); a name, when it is resolved (`PublicResolver`).
+    if !developer_mode
+        && let Some(host) = url.host_str()
+        && let Ok(ip) = host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<IpAddr>()
+        && !is_public(ip)
+    {
+        return Err(refuse(format!(
+            "url not in domain list: {host} is a loopback, private or link-local address, reachable only in developer mode"
+        )));
+    }
     if domains.iter().any(|domain| domain == "*") {
         return match url.scheme() {
             "http" | "https" => Ok(()),
@@ -234,6 +259,86 @@ pub(crate) fn check_domain(
             "url not in domain list: {} is not among the app's declared domains",
             url.origin().ascii_serialization()
         )))
+    }
+}
+
+/// Whether `ip` is an address on the internet rather than this machine, its local network
+/// or a link: loopback, unspecified (`0.0.0.0`, `::`), private (RFC 1918), shared (RFC 6598),
+/// link-local, unique local (`fc00::/7`), broadcast and multicast addresses are not, nor an
+/// IPv4 address mapped into IPv6 that is not.
+fn is_public(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(ip) => {
+            let [a, b, ..] = ip.octets();
+            !(ip.is_loopback()
+                || ip.is_private()
+                || ip.is_link_local()
+                || ip.is_broadcast()
+                || ip.is_multicast()
+                || a == 0
+                || (a == 100 && (64..128).contains(&b)))
+        }
+        IpAddr::V6(ip) => match ip.to_ipv4_mapped() {
+            Some(v4) => is_public(IpAddr::V4(v4)),
+            None => {
+                let first = ip.segments()[0];
+                !(ip.is_loopback()
+                    || ip.is_unspecified()
+                    || ip.is_multicast()
+                    || (first & 0xfe00) == 0xfc00
+                    || (first & 0xffc0) == 0xfe80)
+            }
+        },
+    }
+}
+
+/// A name that resolved to an address apps may not reach outside developer mode.
+#[derive(Debug)]
+struct AddressRefused {
+    host: String,
+    address: IpAddr,
+}
+
+impl std::fmt::Display for AddressRefused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "url not in domain list: {} resolves to {}, a loopback, private or link-local address, reachable only in developer mode",
+            self.host, self.address
+        )
+    }
+}
+
+impl std::error::Error for AddressRefused {}
+
+/// The system's resolver, refusing (outside developer mode) names that resolve to any
+/// address that is not public ([`is_public`]): a declared domain cannot lead to this
+/// machine or its network through DNS, on the first request or a redirect.
+struct PublicResolver {
+    developer_mode: bool,
+}
+
+impl reqwest::dns::Resolve for PublicResolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let host = name.as_str().to_owned();
+        let developer_mode = self.developer_mode;
+        Box::pin(async move {
+            let lookup = host.clone();
+            let addresses: Vec<SocketAddr> =
+                tokio::task::spawn_blocking(move || (lookup.as_str(), 0).to_socket_addrs())
+                    .await??
+                    .collect();
+            if !developer_mode && let Some(refused) = addresses.iter().find(|a| !is_public(a.ip()))
+            {
+                let refused = AddressRefused {
+                    host,
+                    address: refused.ip(),
+                };
+                tracing::warn!(%refused, "address refused");
+                return Err(refused.into());
+            }
+            Ok(Box::new(addresses.into_iter()) as reqwest::dns::Addrs)
+        })
     }
 }
 
@@ -655,21 +760,25 @@ struct Work {
 }
 
 fn transfer_error(error: &reqwest::Error) -> ApiError {
+    // The chain holds the useful part (connection refused, certificate unknown, the
+    // redirect or address refused, ...).
+    let mut message = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        if let Some(refused) = cause.downcast_ref::<AddressRefused>() {
+            return ApiError::new(DOMAIN_NOT_ALLOWED, refused.to_string());
+        }
+        message = format!("{message}: {cause}");
+        source = cause.source();
+    }
     if error.is_timeout() {
         ApiError::new(TIMEOUT, "timeout")
     } else if error.is_redirect() {
         ApiError::new(
             DOMAIN_NOT_ALLOWED,
-            format!("url not in domain list: {error}"),
+            format!("url not in domain list: {message}"),
         )
     } else {
-        // The chain holds the useful part (connection refused, certificate unknown, ...).
-        let mut message = error.to_string();
-        let mut source = std::error::Error::source(error);
-        while let Some(cause) = source {
-            message = format!("{message}: {cause}");
-            source = cause.source();
-        }
         ApiError::new(NETWORK_ERROR, format!("network error: {message}"))
     }
 }
@@ -936,6 +1045,38 @@ mod tests {
                 Err(DOMAIN_NOT_ALLOWED),
                 "{url}"
             );
+        }
+    }
+
+    #[test]
+    fn addresses_of_this_machine_and_its_network_need_developer_mode() {
+        let domains = ["*".to_owned()];
+        let allowed = |url: &str, developer_mode| {
+            check_domain(&Url::parse(url).expect("url"), &domains, developer_mode)
+                .map_err(|e| e.code)
+        };
+        for url in [
+            "https://127.0.0.1/",
+            "https://127.1.2.3/",
+            "https://0x7f.0.0.1/",
+            "https://2130706433/",
+            "https://0.0.0.0/",
+            "https://10.1.2.3/",
+            "https://172.16.0.1/",
+            "https://192.168.1.1/",
+            "https://169.254.169.254/",
+            "https://100.64.0.1/",
+            "https://[::1]/",
+            "https://[::]/",
+            "https://[::ffff:127.0.0.1]/",
+            "https://[fd00::1]/",
+            "https://[fe80::1]/",
+        ] {
+            assert_eq!(allowed(url, false), Err(DOMAIN_NOT_ALLOWED), "{url}");
+            assert_eq!(allowed(url, true), Ok(()), "{url} in developer mode");
+        }
+        for url in ["https://93.184.215.14/", "https://[2606:4700::1]/"] {
+            assert_eq!(allowed(url, false), Ok(()), "{url}");
         }
     }
 

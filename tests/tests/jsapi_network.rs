@@ -115,9 +115,11 @@ fn request_answers_in_the_data_type_asked_for() {
 fn https_works_with_a_trusted_test_ca_and_fails_without() {
     let ca = TestCa::new();
     let server = TestServer::https(&ca);
+    // The server is on this machine: reachable in developer mode only.
     let mut trusted = Harness::with(|builder| {
         builder.api_config(ApiConfig {
             trusted_certificates: vec![ca.root_der.clone()],
+            developer_mode: true,
             ..ApiConfig::default()
         })
     });
@@ -127,7 +129,7 @@ fn https_works_with_a_trusted_test_ca_and_fails_without() {
         .expect("HTTPS with the CA trusted");
     assert_eq!(answer["data"]["method"], "GET");
 
-    let mut untrusted = Harness::new();
+    let mut untrusted = Harness::with(|builder| builder.developer_mode(true));
     let page = untrusted.open("tls-app", &["network"], &[&server.origin]);
     let refused = untrusted
         .call(&page, "request", json!({"url": server.url("/echo")}))

@@ -163,6 +163,7 @@ impl Harness {
 }
 
 pub mod http;
+pub mod logs;
 
 /// An H5 app `app_id` declaring `apis` and network `domains`, in a temporary folder (kept
 /// while the `TempDir` lives).
