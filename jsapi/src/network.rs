@@ -35,10 +35,14 @@ pub const HTTP_ERROR: i64 = 19;
 /// Alipay's code for a call cancelled with `abortTask`.
 pub const ABORTED: i64 = 9;
 
+/// Most redirects one call follows.
+const MAX_REDIRECTS: usize = 10;
 /// Longest URL accepted, in bytes.
 const MAX_URL_BYTES: usize = 8 << 10;
 /// Largest response body `request` keeps in memory, in bytes.
 const MAX_RESPONSE_BYTES: usize = 50 << 20;
+/// Largest file `downloadFile` writes, in bytes (WeChat's documented limit: 200 MB).
+const MAX_DOWNLOAD_BYTES: u64 = 200 << 20;
 /// Largest file `uploadFile` sends, in bytes.
 const MAX_UPLOAD_BYTES: u64 = 200 << 20;
 /// Longest timeout a call may ask for, in milliseconds.
@@ -114,11 +118,15 @@ impl Network {
             .map_err(|e| ApiError::unknown(format!("TLS setup failed: {e}")))
     }
 
-    /// The app's client: its cookies, and redirects limited to its domains.
-    fn client(&self, app: &str, domains: &Arc<[String]>) -> Result<reqwest::Client, ApiError> {
+    /// The app's client (its cookies, and redirects limited to its domains) and its jar.
+    fn client(
+        &self,
+        app: &str,
+        domains: &Arc<[String]>,
+    ) -> Result<(reqwest::Client, Arc<AppCookies>), ApiError> {
         let mut clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(existing) = clients.get(app).filter(|c| c.domains == *domains) {
-            return Ok(existing.client.clone());
+            return Ok((existing.client.clone(), Arc::clone(&existing.jar)));
         }
         let jar = clients.get(app).map_or_else(
             || Arc::new(AppCookies::open(self.cookies_dir.as_deref(), app)),
@@ -129,14 +137,14 @@ impl Network {
         // Every hop is checked as the first request was; its address is checked when it is
         // resolved (`PublicResolver`).
         let redirects = reqwest::redirect::Policy::custom(move |attempt| {
-            if attempt.previous().len() >= 10 {
-                return attempt.error("too many redirects");
+            if attempt.previous().len() >= MAX_REDIRECTS {
+                return attempt.error(format!("too many redirects (more than {MAX_REDIRECTS})"));
             }
             match check_domain(attempt.url(), &allowed, developer_mode) {
                 Ok(()) => attempt.follow(),
                 Err(refused) => {
                     tracing::warn!(app = %app_name, url = %attempt.url(), "redirect refused");
-                    attempt.error(format!("redirect refused: {}", refused.message))
+                    attempt.error(UndeclaredRedirect(refused.message))
                 }
             }
         });
@@ -152,10 +160,10 @@ impl Network {
             AppClient {
                 domains: Arc::clone(domains),
                 client: client.clone(),
-                jar,
+                jar: Arc::clone(&jar),
             },
         );
-        Ok(client)
+        Ok((client, jar))
     }
 
     fn abort(&self, app: &str, task: &str) -> bool {
@@ -381,8 +389,11 @@ impl JsApi for NetworkApi {
                         .unwrap_or_else(PoisonError::into_inner)
                         .insert(key.clone(), (serial, handle));
                 }
+                let cookies = Arc::clone(&work.cookies);
                 runtime.spawn(async move {
                     let result = Abortable::new(work.run(), registration).await;
+                    // The cookies it set are on disk when it answers (see `cookies.rs`).
+                    cookies.persisted().await;
                     if let Some(key) = key {
                         let mut running = tasks.lock().unwrap_or_else(PoisonError::into_inner);
                         if running.get(&key).is_some_and(|(s, _)| *s == serial) {
@@ -432,12 +443,13 @@ impl NetworkApi {
             Kind::Download => Some(download_target(&self.network.files, call, &args, &url)?),
             Kind::Request | Kind::Upload => None,
         };
-        let client = self
+        let (client, cookies) = self
             .network
             .client(&call.caller.app_id, &call.caller.domains)?;
         let response_format = response_format(&args, dialect)?;
         Ok(Work {
             client,
+            cookies,
             kind: self.kind,
             method,
             url,
@@ -745,6 +757,8 @@ impl Progress {
 /// A checked transfer, ready to run on the runtime.
 struct Work {
     client: reqwest::Client,
+    /// The client's jar, whose changes the call waits to see on disk.
+    cookies: Arc<AppCookies>,
     kind: Kind,
     method: Method,
     url: Url,
@@ -759,6 +773,19 @@ struct Work {
     progress: Progress,
 }
 
+/// A redirect not followed because the domain check refused where it leads (the check's
+/// message). Only these are code 11: a redirect loop is a network error like any other.
+#[derive(Debug)]
+struct UndeclaredRedirect(String);
+
+impl std::fmt::Display for UndeclaredRedirect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "redirect refused: {}", self.0)
+    }
+}
+
+impl std::error::Error for UndeclaredRedirect {}
+
 fn transfer_error(error: &reqwest::Error) -> ApiError {
     // The chain holds the useful part (connection refused, certificate unknown, the
     // redirect or address refused, ...).
@@ -768,16 +795,14 @@ fn transfer_error(error: &reqwest::Error) -> ApiError {
         if let Some(refused) = cause.downcast_ref::<AddressRefused>() {
             return ApiError::new(DOMAIN_NOT_ALLOWED, refused.to_string());
         }
+        if let Some(refused) = cause.downcast_ref::<UndeclaredRedirect>() {
+            return ApiError::new(DOMAIN_NOT_ALLOWED, refused.0.clone());
+        }
         message = format!("{message}: {cause}");
         source = cause.source();
     }
     if error.is_timeout() {
         ApiError::new(TIMEOUT, "timeout")
-    } else if error.is_redirect() {
-        ApiError::new(
-            DOMAIN_NOT_ALLOWED,
-            format!("url not in domain list: {message}"),
-        )
     } else {
         ApiError::new(NETWORK_ERROR, format!("network error: {message}"))
     }
@@ -851,6 +876,9 @@ impl Work {
                 .target
                 .ok_or_else(|| ApiError::unknown("download without a target"))?;
             let total = response.content_length();
+            if let Some(total) = total.filter(|total| *total > MAX_DOWNLOAD_BYTES) {
+                return Err(too_large_download(total));
+            }
             let mut partial = PartialFile {
                 path: real.clone(),
                 complete: false,
@@ -864,6 +892,9 @@ impl Work {
                     .await
                     .map_err(|e| ApiError::unknown(format!("cannot write '{reported}': {e}")))?;
                 written += chunk.len() as u64;
+                if written > MAX_DOWNLOAD_BYTES {
+                    return Err(too_large_download(written));
+                }
                 self.progress.report(task, written, total, false);
             }
             file.flush()
@@ -908,6 +939,16 @@ impl Work {
         };
         Ok(shaped(self.dialect, status, header, cookies, data))
     }
+}
+
+/// The error of a download over [`MAX_DOWNLOAD_BYTES`] (WeChat's text for it).
+fn too_large_download(bytes: u64) -> ApiError {
+    ApiError::new(
+        NETWORK_ERROR,
+        format!(
+            "exceed max file size: the file has {bytes} bytes or more, the limit is {MAX_DOWNLOAD_BYTES}"
+        ),
+    )
 }
 
 /// A download being written, removed again unless it completes — also when the task is

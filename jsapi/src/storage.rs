@@ -2,7 +2,7 @@
 //! `getStorageInfo` and their `Sync` forms, kept in one SQLite database per data directory.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use capsule_sqlite::{set_aside_if_damaged, use_wal};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
@@ -53,7 +53,9 @@ impl StorageLimits {
 pub(crate) struct Store {
     dir: Option<PathBuf>,
     limits: StorageLimits,
-    connection: OnceLock<Result<Mutex<Connection>, String>>,
+    /// The open database; `None` until it opens (a failed open is tried again on the next
+    /// call, so storage comes back once, say, the disk has room again).
+    connection: Mutex<Option<Connection>>,
 }
 
 impl Store {
@@ -61,24 +63,32 @@ impl Store {
         Self {
             dir,
             limits,
-            connection: OnceLock::new(),
+            connection: Mutex::new(None),
         }
     }
 
-    /// Runs `work` on the open database.
+    /// Runs `work` on the open database, opening it first if need be.
     fn with<T>(
         &self,
         work: impl FnOnce(&mut Connection) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
-        let opened = self.connection.get_or_init(|| match &self.dir {
-            None => Err("storage is unavailable: the host set no data directory".to_owned()),
-            Some(dir) => open(&dir.join(DATABASE_FILE))
-                .map(Mutex::new)
-                .map_err(|error| format!("storage is unavailable: {error}")),
-        });
-        let connection = opened.as_ref().map_err(ApiError::unknown)?;
-        let mut connection = connection.lock().unwrap_or_else(PoisonError::into_inner);
-        work(&mut connection)
+        let mut opened = self
+            .connection
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let connection = match &mut *opened {
+            Some(connection) => connection,
+            empty => {
+                let dir = self.dir.as_ref().ok_or_else(|| {
+                    ApiError::unknown("storage is unavailable: the host set no data directory")
+                })?;
+                let connection = open(&dir.join(DATABASE_FILE)).map_err(|error| {
+                    ApiError::unknown(format!("storage is unavailable: {error}"))
+                })?;
+                empty.insert(connection)
+            }
+        };
+        work(connection)
     }
 
     fn set(&self, app: &str, key: &str, value: &str, dialect: Dialect) -> Result<(), ApiError> {
@@ -240,8 +250,18 @@ fn set_used_bytes(connection: &Connection, app: &str, bytes: i64) -> Result<(), 
         .map_err(database_error)
 }
 
+/// A database failure as an API error: a full disk is the total-size code (the write did
+/// not fit; nothing was changed), anything else code 3.
 #[allow(clippy::needless_pass_by_value)] // used as `map_err(database_error)`
 fn database_error(error: rusqlite::Error) -> ApiError {
+    if error.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull) {
+        return ApiError::new(
+            TOTAL_OVER_LIMIT,
+            format!(
+                "storage full: the disk holding the app's data has no room left ({error}); nothing was changed"
+            ),
+        );
+    }
     ApiError::unknown(format!("storage failed: {error}"))
 }
 
