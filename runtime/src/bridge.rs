@@ -8,12 +8,14 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
 use capsule_jsapi::{
-    ApiCall, ApiError, ApiResult, Caller, Device, PermissionSet, Registry, Reply, UiRequest,
+    ApiCall, ApiError, ApiResult, Caller, Device, Permission, PermissionSet, Registry, Reply,
+    UiRequest,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::HostPolicy;
+use crate::lanes::Lanes;
 
 /// The script every page of an app gets before its own scripts: the JSBridge
 /// (`CapsuleJSBridge`, `AlipayJSBridge`, whose `startupParams` are `startup_params`), the
@@ -207,6 +209,20 @@ pub(crate) struct Dispatcher {
     pub(crate) registry: Registry,
     pub(crate) policy: HostPolicy,
     pub(crate) device: Arc<dyn Device>,
+    /// Where handlers that can wait run: a thread of the calling app's own.
+    pub(crate) lanes: Lanes,
+}
+
+/// Whether handlers of APIs needing `permission` can wait (on disk, the network, decoding),
+/// and so run on the app's lane rather than on the thread the call arrived on.
+fn can_wait(permission: &Permission) -> bool {
+    [
+        Permission::STORAGE,
+        Permission::FILES,
+        Permission::NETWORK,
+        Permission::SCAN,
+    ]
+    .contains(permission)
 }
 
 /// The app a call is made on behalf of.
@@ -220,6 +236,8 @@ pub(crate) struct CallingApp<'a> {
 impl Dispatcher {
     /// Runs API `api` for `caller` and answers `reply` with its result or with error 1 (no
     /// such API), 2 (bad parameters), 3 (the handler failed or panicked) or 4 (not permitted).
+    /// A handler that can wait runs on the app's lane ([`Lanes`]), after the app's earlier
+    /// calls; the others run here.
     pub(crate) fn invoke(
         &self,
         app: &CallingApp<'_>,
@@ -243,15 +261,23 @@ impl Dispatcher {
                 "{api}: parameters must be an object"
             ))));
         }
+        let lane = can_wait(&permission).then(|| caller.app_id.clone());
         let call = ApiCall {
             api: api.to_owned(),
             caller,
             args: params,
             device: Arc::clone(&self.device),
         };
-        // A panicking handler drops its reply while unwinding, which answers error 3.
-        if catch_unwind(AssertUnwindSafe(|| handler.call(call, reply))).is_err() {
-            tracing::error!(api, "JSAPI handler panicked");
+        let run = move || {
+            let api = call.api.clone();
+            // A panicking handler drops its reply while unwinding, which answers error 3.
+            if catch_unwind(AssertUnwindSafe(|| handler.call(call, reply))).is_err() {
+                tracing::error!(api, "JSAPI handler panicked");
+            }
+        };
+        match lane {
+            Some(app_id) => self.lanes.run(&app_id, Box::new(run)),
+            None => run(),
         }
     }
 }

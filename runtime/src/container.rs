@@ -234,6 +234,7 @@ impl ContainerBuilder {
             registry,
             policy: self.policy,
             device: device.clone(),
+            lanes: crate::lanes::Lanes::default(),
         };
         let data_dir = api_config.data_dir.clone();
         let container = Container {

@@ -25,6 +25,7 @@ mod csp;
 mod device;
 mod error;
 mod host;
+mod lanes;
 mod miniprogram;
 mod otlp_export;
 mod policy;
@@ -48,7 +49,7 @@ pub use device::DeviceProfile;
 pub use error::{Error, Result};
 pub use host::{
     DrawnMenuButton, DrawnTitleBar, HeadlessHost, HostRecord, PageId, PageSpec, RenderHost,
-    TitleBar, TitleBarPress, WebProcessGoneReason, WryHandle, WryHost, WryHostOptions,
+    TitleBar, TitleBarPress, WebProcessGoneReason, WryHandle, WryHost,
 };
 #[cfg(target_os = "linux")]
 pub use host::{VirtualDisplay, WEB_PROCESS_MEMORY_LIMIT};

@@ -16,6 +16,10 @@ pub(crate) struct TrustArgs {
 pub(crate) struct RunArgs {
     /// An app folder, a .capsule package, or an installed app's id.
     pub(crate) app: PathBuf,
+    /// More apps to open beside the first, each in a window of its own with its own logic,
+    /// storage, files and web data.
+    #[arg(value_name = "MORE_APPS")]
+    pub(crate) more: Vec<PathBuf>,
     #[command(flatten)]
     pub(crate) trust: TrustArgs,
     /// Refuse unsigned app folders (developer mode), as a production host would.
@@ -59,6 +63,13 @@ pub(crate) struct RunArgs {
     pub(crate) internal: bool,
     #[command(flatten)]
     pub(crate) limits: LimitArgs,
+}
+
+impl RunArgs {
+    /// Every app given, the first first.
+    pub(crate) fn apps(&self) -> impl Iterator<Item = &PathBuf> {
+        std::iter::once(&self.app).chain(&self.more)
+    }
 }
 
 /// `--memory-budget` and `--time-budget`: a mini-program's limits, tighter or looser than

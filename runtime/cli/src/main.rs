@@ -11,26 +11,27 @@ mod npm_command;
 mod package_commands;
 mod recording;
 mod scenario;
+mod several_apps;
 mod simulator;
 mod visual;
 mod watch;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use capsule_packages::channel::Audience;
 use capsule_packages::{AppId, AppKind, Store};
-use capsule_runtime::{App, Container, ContainerEvent, DeviceProfile, PageId, WryHandle};
+use capsule_runtime::{App, ContainerEvent, DeviceProfile, PageId, WryHandle};
 use clap::{Parser, Subcommand};
 
 use crate::args::{RunArgs, TrustArgs};
 use crate::simulator::{
     UPDATE_INTERVAL, Unpacked, Window, absolute, audience, container_builder, host_policy,
-    open_app_at, updater,
+    open_app_at, updater, watch_stops,
 };
 
 /// How long a page may take to load before `run` gives up.
@@ -311,6 +312,9 @@ fn install_if_missing(args: &RunArgs, channel: &str, data_dir: Option<&Path>) ->
 }
 
 fn run(args: &RunArgs, data_dir: Option<&Path>) -> Result<i32> {
+    if !args.more.is_empty() {
+        return several_apps::run(args, data_dir);
+    }
     let opening = Instant::now();
     let (app, unpacked) = open_app(args, data_dir)?;
     if app.manifest().kind == AppKind::MiniProgram {
@@ -338,10 +342,6 @@ fn run(args: &RunArgs, data_dir: Option<&Path>) -> Result<i32> {
     // folder), fail before a window opens (`Container::open` would refuse the app too).
     host_policy().check_csp(&app)?;
     let (builder, recording) = container_builder(args, profile, data_dir)?;
-    let builder = builder.app_launcher(Arc::new(app_launcher::InstalledApps {
-        data_dir: package_commands::data_dir(data_dir)?,
-        trust: args.trust.keys.clone(),
-    }));
     let window = Window::open(args, &app, profile)?;
     let container = builder.build(Arc::new(window.handle.clone()));
     let Window {
@@ -351,7 +351,7 @@ fn run(args: &RunArgs, data_dir: Option<&Path>) -> Result<i32> {
         display: _display,
     } = window;
     let events = container.subscribe();
-    let stopped = watch_stops(&container);
+    let stopped = watch_stops(&container, [(app.id().to_owned(), "H5 app")].into());
     // An H5 app has no update manager: updates are logged and start at the next launch.
     let app_id = app.manifest().app_id.clone();
     let _updates = updater(args, data_dir)?.map(|u| u.spawn(app_id, UPDATE_INTERVAL, |_| {}));
@@ -378,35 +378,6 @@ fn run(args: &RunArgs, data_dir: Option<&Path>) -> Result<i32> {
     std::process::exit(code);
 }
 
-/// Follows what ends an H5 app's pages: their web processes ending (the container logs
-/// each, and reloads or closes the page) and the app being stopped (a file refused). The
-/// flag tells whether a page was closed or the app stopped, so that `run` then exits with 1.
-fn watch_stops(container: &Container) -> Arc<AtomicBool> {
-    let stopped = Arc::new(AtomicBool::new(false));
-    let flag = Arc::clone(&stopped);
-    let events = container.subscribe();
-    std::thread::spawn(move || {
-        for event in events {
-            match event {
-                ContainerEvent::WebProcessGone {
-                    page,
-                    reason,
-                    reloaded: false,
-                } => eprintln!(
-                    "error: page {} closed: its web process {reason} again soon after a reload",
-                    page.0
-                ),
-                ContainerEvent::AppStopped { app, reason, .. } => {
-                    eprintln!("error: H5 app {app} was stopped: {reason}");
-                }
-                _ => continue,
-            }
-            flag.store(true, Ordering::Relaxed);
-        }
-    });
-    stopped
-}
-
 /// Runs the scripted part of `run` off the UI thread: wait for the page, run the script,
 /// take the screenshot, exit.
 struct Driver {
@@ -430,7 +401,7 @@ impl Driver {
     }
 
     fn steps(&self) -> Result<()> {
-        self.wait_until_loaded()?;
+        wait_loaded(&self.events, self.page)?;
         if let Some(script) = &self.script {
             let value = self.handle.run_script(self.page, script, SCRIPT_TIMEOUT)?;
             println!("{}", serde_json::to_string_pretty(&value)?);
@@ -443,19 +414,20 @@ impl Driver {
         }
         Ok(())
     }
+}
 
-    fn wait_until_loaded(&self) -> Result<()> {
-        let deadline = Instant::now() + LOAD_TIMEOUT;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.events.recv_timeout(left) {
-                Ok(ContainerEvent::PageLoaded(page)) if page == self.page => return Ok(()),
-                Ok(ContainerEvent::PageClosed(page)) if page == self.page => {
-                    bail!("the page closed before it loaded")
-                }
-                Ok(_) => {}
-                Err(_) => bail!("the page did not load within {} s", LOAD_TIMEOUT.as_secs()),
+/// Waits until `page` has loaded, as `events` (subscribed before it opened) tell.
+pub(crate) fn wait_loaded(events: &Receiver<ContainerEvent>, page: PageId) -> Result<()> {
+    let deadline = Instant::now() + LOAD_TIMEOUT;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match events.recv_timeout(left) {
+            Ok(ContainerEvent::PageLoaded(loaded)) if loaded == page => return Ok(()),
+            Ok(ContainerEvent::PageClosed(closed)) if closed == page => {
+                bail!("the page closed before it loaded")
             }
+            Ok(_) => {}
+            Err(_) => bail!("the page did not load within {} s", LOAD_TIMEOUT.as_secs()),
         }
     }
 }

@@ -10,7 +10,7 @@ use anyhow::{Context, Result, bail};
 use capsule_packages::{AppKind, Dialect};
 use capsule_runtime::{
     App, AppLimits, Container, ContainerEvent, DeviceProfile, HeadlessHost, MiniProgram,
-    MiniProgramError, MiniProgramOptions, Snapshot, WryHandle, WryHost, WryHostOptions,
+    MiniProgramError, MiniProgramOptions, Snapshot, WryHandle, WryHost,
 };
 
 use crate::args::{LimitArgs, RunArgs, TrustArgs, device_names};
@@ -219,7 +219,11 @@ fn reload_on_change(folder: &Path, program: &MiniProgram) {
 }
 
 /// Launches `app`; an error in one of its files (app.json) is printed with its line first.
-fn launch(container: &Container, app: App, options: &MiniProgramOptions) -> Result<MiniProgram> {
+pub(crate) fn launch(
+    container: &Container,
+    app: App,
+    options: &MiniProgramOptions,
+) -> Result<MiniProgram> {
     MiniProgram::launch(container, app, options).map_err(|error| {
         if let MiniProgramError::Source(diagnostic) = &error {
             eprint(diagnostic);
@@ -231,7 +235,7 @@ fn launch(container: &Container, app: App, options: &MiniProgramOptions) -> Resu
 /// Waits until the first page is ready (or the app failed, or was stopped: its window then
 /// shows why) and everything has settled. When the app is not going to start, its errors
 /// are printed (with their lines) before the error that says so.
-fn wait_ready(program: &MiniProgram) -> Result<Snapshot> {
+pub(crate) fn wait_ready(program: &MiniProgram) -> Result<Snapshot> {
     let deadline = Instant::now() + READY_TIMEOUT;
     let mut failing_since: Option<Instant> = None;
     loop {
@@ -269,7 +273,7 @@ fn wait_ready(program: &MiniProgram) -> Result<Snapshot> {
 
 /// Prints cold start phases (after `package_open`) and errors (with their lines) to stderr;
 /// a stop is left to [`event_line`].
-fn report(snapshot: &Snapshot, package_open: Duration) {
+pub(crate) fn report(snapshot: &Snapshot, package_open: Duration) {
     if let Some(cold) = snapshot.cold_start {
         eprintln!(
             "cold start: package open {:.1} ms, window {:.1} ms, logic {:.1} ms, \
@@ -544,9 +548,7 @@ impl TestRun {
             .max_by_key(|device| device.width * device.height)
             .unwrap_or(device);
         let _display = ensure_display(largest)?;
-        let host = WryHost::new(WryHostOptions {
-            title: self.apps[0].app.manifest().name.clone(),
-        });
+        let host = WryHost::new();
         let handle = host.handle();
         let developer_mode = self.apps.iter().any(|app| app.developer_mode);
         let container = self.container(device, developer_mode, Arc::new(handle.clone()));

@@ -2,8 +2,10 @@
 //! package or the store, the window on a real or virtual display, the container, and the
 //! update channel's client.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
@@ -11,11 +13,13 @@ use capsule_jsapi::ImageFileSource;
 use capsule_packages::AppId;
 use capsule_packages::channel::Audience;
 use capsule_runtime::{
-    App, Container, DeviceProfile, HostPolicy, Updater, WryHandle, WryHost, WryHostOptions,
+    App, Container, ContainerEvent, DeviceProfile, HostPolicy, Updater, WryHandle, WryHost,
 };
 
+use crate::app_launcher::InstalledApps;
 use crate::args::{RunArgs, TrustArgs};
 use crate::recording::{self, Recording};
+use crate::scenario::event_line;
 use crate::{channel_commands, package_commands};
 
 /// How often `run --channel` checks for updates (give or take a fifth).
@@ -127,9 +131,7 @@ impl Window {
             (None, true) => Some(PathBuf::from(format!("capsule-{}.png", app.id()))),
             (None, false) => None,
         };
-        let host = WryHost::new(WryHostOptions {
-            title: app.manifest().name.clone(),
-        });
+        let host = WryHost::new();
         Ok(Self {
             handle: host.handle(),
             host,
@@ -146,8 +148,9 @@ pub(crate) fn host_policy() -> HostPolicy {
 }
 
 /// The container `run` uses: the device, the data folder and its analytics journal (the
-/// recording is returned to be finished before exiting), developer mode for app folders (they
-/// may also reach http://localhost), the scan image and the camera.
+/// recording is returned to be finished before exiting), developer mode when an app is a
+/// folder (they may also reach http://localhost), the scan image and the camera, and
+/// `startApp` opening the apps installed in the data folder.
 pub(crate) fn container_builder(
     args: &RunArgs,
     profile: DeviceProfile,
@@ -155,10 +158,16 @@ pub(crate) fn container_builder(
 ) -> Result<(capsule_runtime::ContainerBuilder, Option<Recording>)> {
     let data = package_commands::data_dir(data_dir)?;
     let recording = Recording::open(&data);
-    let builder = Container::builder().policy(host_policy()).device(profile);
+    let builder = Container::builder()
+        .policy(host_policy())
+        .device(profile)
+        .app_launcher(Arc::new(InstalledApps {
+            data_dir: data.clone(),
+            trust: args.trust.keys.clone(),
+        }));
     let builder = recording::recording(builder, recording.as_ref())
         .data_dir(data)
-        .developer_mode(args.app.is_dir());
+        .developer_mode(args.apps().any(|app| app.is_dir()));
     let builder = match &args.scan_image {
         Some(image) => builder.scan_source(Arc::new(ImageFileSource(image.clone()))),
         None => builder,
@@ -225,4 +234,43 @@ fn set_display_variable(name: &str) {
             std::env::set_var("DBUS_SESSION_BUS_ADDRESS", "disabled:");
         }
     }
+}
+
+/// Follows what ends apps' pages: their web processes ending (the container logs each, and
+/// reloads or closes the page), apps being stopped (a file refused, a budget exceeded; each
+/// named with its kind from `kinds`, by app id) and memory warnings. The flag tells whether a
+/// page was closed or an app stopped, so that `run` then exits with 1.
+pub(crate) fn watch_stops(
+    container: &Container,
+    kinds: HashMap<String, &'static str>,
+) -> Arc<AtomicBool> {
+    let stopped = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&stopped);
+    let events = container.subscribe();
+    std::thread::spawn(move || {
+        for event in events {
+            match &event {
+                ContainerEvent::WebProcessGone {
+                    page,
+                    reason,
+                    reloaded: false,
+                } => eprintln!(
+                    "error: page {} closed: its web process {reason} again soon after a reload",
+                    page.0
+                ),
+                ContainerEvent::AppStopped { app, reason, .. } => {
+                    let kind = kinds.get(app).copied().unwrap_or("app");
+                    eprintln!("error: {kind} {app} was stopped: {reason}");
+                }
+                other => {
+                    if let Some(line) = event_line(other) {
+                        eprintln!("{line}");
+                    }
+                    continue;
+                }
+            }
+            flag.store(true, Ordering::Relaxed);
+        }
+    });
+    stopped
 }

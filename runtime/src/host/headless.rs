@@ -1,5 +1,9 @@
 use std::collections::VecDeque;
-use std::sync::{Mutex, PoisonError};
+use std::sync::mpsc::{Receiver, Sender};
+use std::sync::{Condvar, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
 
 use crate::bridge::{FromPage, ToPage};
 use crate::{Container, PageId, PageSpec, RenderHost, TitleBar};
@@ -59,6 +63,10 @@ pub enum HostRecord {
 #[derive(Debug, Default)]
 pub struct HeadlessHost {
     records: Mutex<VecDeque<HostRecord>>,
+    /// Signalled on every new record.
+    recorded: Condvar,
+    /// Who hears of every record as it is made.
+    listeners: Mutex<Vec<Sender<HostRecord>>>,
 }
 
 impl HeadlessHost {
@@ -92,6 +100,54 @@ impl HeadlessHost {
             .collect()
     }
 
+    /// Waits up to `timeout` for the reply to bridge call `call_id` of `page` (replies to
+    /// calls that can wait come from another thread) and returns whether it succeeded and
+    /// its result. A reply older than the kept records is not found: use
+    /// [`HeadlessHost::subscribe`] to hear of every one.
+    pub fn wait_reply(
+        &self,
+        page: PageId,
+        call_id: u64,
+        timeout: Duration,
+    ) -> Option<(bool, Value)> {
+        let deadline = Instant::now() + timeout;
+        let mut records = self.records.lock().unwrap_or_else(PoisonError::into_inner);
+        loop {
+            let found = records.iter().rev().find_map(|record| match record {
+                HostRecord::Posted {
+                    page: to,
+                    message:
+                        ToPage::Reply {
+                            call_id: answered,
+                            ok,
+                            result,
+                        },
+                } if *to == page && *answered == call_id => Some((*ok, result.clone())),
+                _ => None,
+            });
+            let left = deadline.saturating_duration_since(Instant::now());
+            if found.is_some() || left.is_zero() {
+                return found;
+            }
+            records = self
+                .recorded
+                .wait_timeout(records, left)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+    }
+
+    /// Every record from now on, as it is made (the host itself keeps only its last
+    /// [`HeadlessHost::KEPT_RECORDS`]).
+    pub fn subscribe(&self) -> Receiver<HostRecord> {
+        let (sender, receiver) = std::sync::mpsc::channel();
+        self.listeners
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(sender);
+        receiver
+    }
+
     /// The title bar drawn last on `page`, if it has one.
     pub fn title_bar(&self, page: PageId) -> Option<TitleBar> {
         self.records()
@@ -113,11 +169,16 @@ impl HeadlessHost {
     }
 
     fn record(&self, record: HostRecord) {
+        self.listeners
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .retain(|listener| listener.send(record.clone()).is_ok());
         let mut records = self.records.lock().unwrap_or_else(PoisonError::into_inner);
         if records.len() == Self::KEPT_RECORDS {
             records.pop_front();
         }
         records.push_back(record);
+        self.recorded.notify_all();
     }
 }
 

@@ -19,7 +19,7 @@ pub use headless::{HeadlessHost, HostRecord};
 pub use virtual_display::VirtualDisplay;
 #[cfg(target_os = "linux")]
 pub use web_process::WEB_PROCESS_MEMORY_LIMIT;
-pub use wry_host::{WryHandle, WryHost, WryHostOptions};
+pub use wry_host::{WryHandle, WryHost};
 
 use capsule_jsapi::{OptionMenuItem, Transparency};
 

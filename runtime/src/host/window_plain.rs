@@ -2,7 +2,7 @@
 //! the webview filling it. Pages pushed over others get a window of their own and no title
 //! bar is drawn (the window's title is the bar's title).
 
-use tao::dpi::LogicalSize;
+use tao::dpi::{LogicalPosition, LogicalSize};
 use tao::event_loop::EventLoopWindowTarget;
 use tao::window::{Window, WindowBuilder, WindowId};
 use wry::{WebView, WebViewBuilder};
@@ -19,15 +19,19 @@ pub(super) struct HostWindow {
 }
 
 impl HostWindow {
-    /// Opens an empty window of `size` titled `title`.
+    /// Opens an empty window of `size` titled `title`, at `position` (else where the window
+    /// system puts it).
     pub(super) fn new<T: 'static>(
         target: &EventLoopWindowTarget<T>,
         title: &str,
         size: LogicalSize<u32>,
+        position: Option<LogicalPosition<u32>>,
     ) -> Result<Self> {
-        let window = WindowBuilder::new()
-            .with_title(title)
-            .with_inner_size(size)
+        let mut builder = WindowBuilder::new().with_title(title).with_inner_size(size);
+        if let Some(position) = position {
+            builder = builder.with_position(position);
+        }
+        let window = builder
             .build(target)
             .map_err(|e| Error::Webview(e.to_string()))?;
         Ok(Self {

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use gtk::glib;
 use gtk::prelude::*;
-use tao::dpi::LogicalSize;
+use tao::dpi::{LogicalPosition, LogicalSize};
 use tao::event_loop::EventLoopWindowTarget;
 use tao::platform::unix::WindowExtUnix;
 use tao::window::{Window, WindowBuilder, WindowId};
@@ -49,15 +49,19 @@ struct StackedPage {
 }
 
 impl HostWindow {
-    /// Opens an empty window of `size` titled `title`.
+    /// Opens an empty window of `size` titled `title`, at `position` (else where the window
+    /// system puts it).
     pub(super) fn new<T: 'static>(
         target: &EventLoopWindowTarget<T>,
         title: &str,
         size: LogicalSize<u32>,
+        position: Option<LogicalPosition<u32>>,
     ) -> Result<Self> {
-        let window = WindowBuilder::new()
-            .with_title(title)
-            .with_inner_size(size)
+        let mut builder = WindowBuilder::new().with_title(title).with_inner_size(size);
+        if let Some(position) = position {
+            builder = builder.with_position(position);
+        }
+        let window = builder
             .build(target)
             .map_err(|e| Error::Webview(e.to_string()))?;
         let vbox = window

@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use tao::dpi::LogicalSize;
+use tao::dpi::{LogicalPosition, LogicalSize};
 use tao::event::{Event, WindowEvent};
 use tao::event_loop::{
     ControlFlow, EventLoop, EventLoopBuilder, EventLoopProxy, EventLoopWindowTarget,
@@ -27,14 +27,6 @@ use crate::{
 
 /// A crash reported this soon after the memory watchdog killed a web process is that kill.
 const MEMORY_KILL_REPORT_DELAY: Duration = Duration::from_secs(5);
-
-/// How [`WryHost`] windows look. Each window opens at the size of the container's device
-/// profile ([`Container::device_profile`]) at that moment.
-#[derive(Debug, Clone)]
-pub struct WryHostOptions {
-    /// Window title until the page sets one.
-    pub title: String,
-}
 
 /// Requests to the UI thread.
 enum HostEvent {
@@ -99,7 +91,6 @@ enum HostEvent {
 /// [`Container`] on a handle, then give the main thread to [`WryHost::run`].
 pub struct WryHost {
     event_loop: EventLoop<HostEvent>,
-    options: WryHostOptions,
 }
 
 /// A thread-safe handle to a [`WryHost`]: the [`RenderHost`] the container talks to, plus
@@ -111,10 +102,14 @@ pub struct WryHandle {
 
 impl WryHost {
     /// Creates the event loop. Must be called on the main thread, with a display available.
-    pub fn new(options: WryHostOptions) -> Self {
+    ///
+    /// Each app's window opens at the size of the container's device profile
+    /// ([`Container::device_profile`]) at that moment, titled with the app's name, beside the
+    /// windows already open.
+    #[allow(clippy::new_without_default)] // Only on the main thread: not a default value.
+    pub fn new() -> Self {
         Self {
             event_loop: EventLoopBuilder::with_user_event().build(),
-            options,
         }
     }
 
@@ -132,7 +127,6 @@ impl WryHost {
         let mut ui = Ui {
             container: container.clone(),
             proxy,
-            options: self.options,
             windows: HashMap::new(),
             pages: HashMap::new(),
             contexts: HashMap::new(),
@@ -299,7 +293,6 @@ struct AppContext {
 struct Ui {
     container: Container,
     proxy: EventLoopProxy<HostEvent>,
-    options: WryHostOptions,
     windows: HashMap<WindowId, HostWindow>,
     pages: HashMap<PageId, PageView>,
     /// By app id.
@@ -479,8 +472,16 @@ impl Ui {
         self.windows.get_mut(&window)
     }
 
+    /// Where a new window of `width` goes: in a row with the windows open, after them, at
+    /// the top of the screen (`None` for the first: where the window system puts it).
+    fn beside_open_windows(&self, width: u32) -> Option<LogicalPosition<u32>> {
+        const GAP: u32 = 16;
+        let open = u32::try_from(self.windows.len()).ok()?;
+        (open > 0).then(|| LogicalPosition::new(open.saturating_mul(width + GAP), 0))
+    }
+
     /// Opens the page of `spec`: over the page it is stacked on, in that page's window, else in
-    /// a new window the size of the device.
+    /// a new window the size of the device, titled with its app's name.
     fn open(&mut self, spec: &PageSpec, target: &EventLoopWindowTarget<HostEvent>) -> Result<()> {
         let page = spec.id;
         let stacked = spec
@@ -501,8 +502,9 @@ impl Ui {
                 let device = self.container.device_profile();
                 let window = HostWindow::new(
                     target,
-                    &self.options.title,
+                    &spec.app.manifest().name,
                     LogicalSize::new(device.width, device.height),
+                    self.beside_open_windows(device.width),
                 )?;
                 let id = window.id();
                 self.windows.insert(id, window);

@@ -10,7 +10,6 @@ use std::time::{Duration, Instant};
 
 use capsule_runtime::{
     App, Container, MiniProgram, MiniProgramOptions, Snapshot, VirtualDisplay, WryHandle, WryHost,
-    WryHostOptions,
 };
 
 /// How long a window test waits for anything.
@@ -31,9 +30,7 @@ pub fn run(
     if !has_display {
         return rerun_under_xvfb(display);
     }
-    let host = WryHost::new(WryHostOptions {
-        title: format!("{name} test"),
-    });
+    let host = WryHost::new();
     let handle = host.handle();
     let (container, drive) = set_up(&handle);
     let driver = std::thread::spawn(move || {

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use capsule_runtime::{App, Container, HeadlessHost, ToPage};
+use capsule_runtime::{App, Container, HeadlessHost};
 use serde_json::json;
 
 fn main() -> Result<()> {
@@ -38,11 +38,8 @@ fn main() -> Result<()> {
             "capsule://crash-test",
             &message.to_string(),
         );
-        // Storage answers synchronously: the reply is the last message posted.
-        match host.posted(page).pop() {
-            Some(ToPage::Reply {
-                call_id, ok: true, ..
-            }) if call_id == n => {}
+        match host.wait_reply(page, n, Duration::from_secs(10)) {
+            Some((true, _)) => {}
             other => bail!("write {n} failed: {other:?}"),
         }
         writeln!(stdout, "ok {n}")?;

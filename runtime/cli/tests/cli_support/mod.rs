@@ -10,7 +10,13 @@ use rxing::Writer as _;
 /// Runs `capsule` with `args`, with no display (a window gets a virtual one) and its log at
 /// `log` (`off`, `warn`, ...).
 pub fn capsule(args: &[&str], log: &str) -> Output {
+    capsule_in(Path::new("."), args, log)
+}
+
+/// Runs `capsule` as [`capsule`] does, in folder `dir` (where files it names relative go).
+pub fn capsule_in(dir: &Path, args: &[&str], log: &str) -> Output {
     Command::new(env!("CARGO_BIN_EXE_capsule"))
+        .current_dir(dir)
         .args(args)
         .env_remove("DISPLAY")
         .env_remove("WAYLAND_DISPLAY")
