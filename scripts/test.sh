@@ -13,6 +13,10 @@ echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+echo "== cargo-fuzz targets compile"
+# fuzz/ is a workspace of its own (cargo-fuzz builds it with nightly); checking it here on
+# stable keeps its targets from rotting as the crates they fuzz change.
+cargo check --manifest-path fuzz/Cargo.toml --bins --locked
 echo "== example apps: build npm"
 cargo build --locked -q -p capsule-cli
 capsule_build_example_npm

@@ -206,6 +206,9 @@ fn shown(input: &[u8]) -> String {
     }
 }
 
+/// Largest JSON text a tree mutation may give; past it the bytes are mutated instead.
+const MAX_JSON_BYTES: usize = 4 << 20;
+
 /// `input` changed a few times: tokens inserted or repeated, bytes dropped, copied, changed or
 /// taken from another seed; a JSON input is half the time changed as a tree instead.
 pub fn mutate(rng: &mut Rng, seeds: &[Vec<u8>], tokens: &[&str], input: &[u8]) -> Vec<u8> {
@@ -216,6 +219,9 @@ pub fn mutate(rng: &mut Rng, seeds: &[Vec<u8>], tokens: &[&str], input: &[u8]) -
             mutate_json(rng, seeds, tokens, &mut value, 0);
         }
         let text = value.to_string().into_bytes();
+        if text.len() > MAX_JSON_BYTES {
+            return mutate_bytes(rng, seeds, tokens, input);
+        }
         return if rng.one_in(4) {
             mutate_bytes(rng, seeds, tokens, &text)
         } else {
@@ -310,7 +316,17 @@ fn mutate_json(rng: &mut Rng, seeds: &[Vec<u8>], tokens: &[&str], value: &mut Va
             }
         }
         3 => {
-            let copies = if rng.one_in(8) { 10_000 } else { rng.below(20) };
+            // Many copies of a small value only: a long string or a tree is copied a few times.
+            let small = match &*value {
+                Value::String(text) => text.len() <= 64,
+                Value::Array(_) | Value::Object(_) => false,
+                _ => true,
+            };
+            let copies = if small && rng.one_in(8) {
+                10_000
+            } else {
+                rng.below(20)
+            };
             *value = Value::Array(vec![value.clone(); copies]);
         }
         4 if value.is_object() => {

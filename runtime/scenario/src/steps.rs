@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use capsule_runtime::view::Selector;
+use capsule_view::Selector;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -13,42 +13,61 @@ use serde_json::{Map, Value};
 /// The element a step acts on or checks: the `index`-th match (from 0) of `selector`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct Element {
-    pub(crate) selector: String,
+pub struct Element {
+    /// The selector, as `capsule_view::Selector` reads it.
+    pub selector: String,
+    /// Which match, from 0.
     #[serde(default)]
-    pub(crate) index: usize,
+    pub index: usize,
 }
 
 /// One step of a scenario.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Step {
+pub enum Step {
+    /// Taps the element.
     Tap(Element),
+    /// Presses the element long.
     LongPress(Element),
+    /// Types the text into the element (an input or textarea).
     Input(Element, String),
+    /// Confirms the element (the keyboard's done key on an input).
     Confirm(Element),
+    /// Sets the value of a form control (switch, slider, picker, ...).
     Change(Element, Value),
     /// Scrolls a scroll-view, or the page when there is no element.
     Scroll(Option<Element>, f64),
+    /// Swipes a swiper to this item.
     Swipe(Element, u32),
+    /// Taps this tab of the tab bar, from 0.
     TapTab(usize),
     /// Presses the back button this many times.
     Back(usize),
     /// Leaves the app; with a time, comes back after it.
     Background(Option<Duration>),
+    /// Comes back to the app.
     Foreground,
+    /// Opens a page of the app over the current one (`navigateTo`).
     Navigate(String),
+    /// Restarts the app at a page (`reLaunch`).
     Open(String),
+    /// Answers the next dialog or scan.
     Answer(Answer),
+    /// Waits for conditions or a time.
     Wait(Wait),
+    /// Checks conditions.
     Expect(Expect),
+    /// Takes a screenshot.
     Screenshot(Screenshot),
 }
 
 /// What an `answer` step answers with.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Answer {
+pub enum Answer {
     /// A modal's (or alert's) confirm or cancel button.
-    Modal { confirm: bool },
+    Modal {
+        /// Whether it presses confirm.
+        confirm: bool,
+    },
     /// An action sheet's item; -1 is its cancel button.
     ActionSheet(i64),
     /// The picture the next scan reads (resolved against the scenario's folder).
@@ -59,12 +78,12 @@ pub(crate) enum Answer {
 
 impl Answer {
     /// Whether it answers a dialog (else a scan).
-    pub(crate) fn is_dialog(&self) -> bool {
+    pub fn is_dialog(&self) -> bool {
         matches!(self, Self::Modal { .. } | Self::ActionSheet(_))
     }
 
     /// Whether it answers an open dialog of `kind` (`modal`, `alert`, `actionSheet`).
-    pub(crate) fn fits(&self, kind: &str) -> bool {
+    pub fn fits(&self, kind: &str) -> bool {
         match self {
             Self::Modal { .. } => matches!(kind, "modal" | "alert"),
             Self::ActionSheet(_) => kind == "actionSheet",
@@ -73,7 +92,7 @@ impl Answer {
     }
 
     /// The dialog's result, as the user's press gives it.
-    pub(crate) fn result(&self) -> Value {
+    pub fn result(&self) -> Value {
         match self {
             Self::Modal { confirm } => serde_json::json!({ "confirm": confirm }),
             Self::ActionSheet(index) => serde_json::json!({ "index": index }),
@@ -82,7 +101,7 @@ impl Answer {
     }
 
     /// What it answers, for messages: `modal`, `action sheet`, `scan`.
-    pub(crate) fn target(&self) -> &'static str {
+    pub fn target(&self) -> &'static str {
         match self {
             Self::Modal { .. } => "modal",
             Self::ActionSheet(_) => "action sheet",
@@ -94,49 +113,73 @@ impl Answer {
 /// A `wait` step: until every condition holds, or a fixed time.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub(crate) struct Wait {
-    pub(crate) selector: Option<String>,
-    pub(crate) index: Option<usize>,
-    pub(crate) text: Option<String>,
-    pub(crate) contains: Option<String>,
-    pub(crate) page: Option<String>,
-    pub(crate) ms: Option<u64>,
-    pub(crate) timeout_ms: Option<u64>,
+pub struct Wait {
+    /// Until an element matches this selector.
+    pub selector: Option<String>,
+    /// Which match of `selector`, from 0.
+    pub index: Option<usize>,
+    /// Until the element's text is this (without a selector: until the page shows it).
+    pub text: Option<String>,
+    /// Until the element's text contains this (without a selector: the page's).
+    pub contains: Option<String>,
+    /// Until this page is shown.
+    pub page: Option<String>,
+    /// A fixed pause instead, in milliseconds.
+    pub ms: Option<u64>,
+    /// How long the conditions may take to hold, in milliseconds.
+    pub timeout_ms: Option<u64>,
 }
 
 /// An `expect` step: every condition it names must hold.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub(crate) struct Expect {
-    pub(crate) page: Option<String>,
-    pub(crate) selector: Option<String>,
-    pub(crate) index: Option<usize>,
-    pub(crate) text: Option<String>,
-    pub(crate) contains: Option<String>,
-    pub(crate) count: Option<usize>,
-    pub(crate) visible: Option<bool>,
-    pub(crate) attr: Option<Map<String, Value>>,
-    pub(crate) data: Option<String>,
+pub struct Expect {
+    /// The page shown.
+    pub page: Option<String>,
+    /// The element checked.
+    pub selector: Option<String>,
+    /// Which match of `selector`, from 0.
+    pub index: Option<usize>,
+    /// The element's text.
+    pub text: Option<String>,
+    /// Text the element contains.
+    pub contains: Option<String>,
+    /// How many elements `selector` matches.
+    pub count: Option<usize>,
+    /// Whether the element is shown.
+    pub visible: Option<bool>,
+    /// The element's attributes.
+    pub attr: Option<Map<String, Value>>,
+    /// A path into the page's data, compared with `equals`.
+    pub data: Option<String>,
     /// `equals` as written: `null` is a value to compare with, not an absent key.
     #[serde(default, deserialize_with = "present")]
-    pub(crate) equals: Option<Value>,
-    pub(crate) storage: Option<String>,
-    pub(crate) exists: Option<bool>,
-    pub(crate) toast: Option<String>,
-    pub(crate) modal: Option<String>,
-    pub(crate) console: Option<String>,
-    pub(crate) no_errors: Option<bool>,
+    pub equals: Option<Value>,
+    /// A storage key, compared with `equals` or checked with `exists`.
+    pub storage: Option<String>,
+    /// Whether the storage key is set.
+    pub exists: Option<bool>,
+    /// A toast shown since the previous step.
+    pub toast: Option<String>,
+    /// A modal or alert shown since the previous step.
+    pub modal: Option<String>,
+    /// Text of a console line or an error the app logged.
+    pub console: Option<String>,
+    /// That the app has reported no error.
+    pub no_errors: Option<bool>,
 }
 
 /// A `screenshot` step (its options sit beside its key).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct Screenshot {
+pub struct Screenshot {
     /// The file, relative to the output folder.
-    pub(crate) screenshot: String,
+    pub screenshot: String,
+    /// Whether it is compared with the approved image.
     #[serde(default)]
-    pub(crate) compare: bool,
-    pub(crate) tolerance: Option<f64>,
+    pub compare: bool,
+    /// The percentage of pixels that may differ.
+    pub tolerance: Option<f64>,
 }
 
 /// `Some(value)` for a key that is there, even when its value is `null`.
@@ -167,7 +210,7 @@ const STEPS: [&str; 17] = [
 
 impl Step {
     /// Reads one step; `folder` is the scenario file's folder, which paths are relative to.
-    pub(crate) fn parse(step: &Value, folder: &Path) -> Result<Self, String> {
+    pub fn parse(step: &Value, folder: &Path) -> Result<Self, String> {
         let Some(object) = step.as_object() else {
             return Err(format!(
                 "a step is an object with one key, like {{\"tap\": {{\"selector\": \".x\"}}}}, \
@@ -305,7 +348,7 @@ impl Step {
 
     /// Whether the step is something the user does (rather than a check or a pause): what the
     /// app shows from its start on counts as shown "since the previous step".
-    pub(crate) fn is_action(&self) -> bool {
+    pub fn is_action(&self) -> bool {
         !matches!(
             self,
             Self::Wait(_) | Self::Expect(_) | Self::Screenshot(_) | Self::Answer(_)
@@ -314,7 +357,7 @@ impl Step {
 
     /// Whether the step touches the app's window, which a user cannot do while the app is in
     /// the background.
-    pub(crate) fn touches_window(&self) -> bool {
+    pub fn touches_window(&self) -> bool {
         matches!(
             self,
             Self::Tap(_)
@@ -359,7 +402,7 @@ fn closest_name(name: &str) -> Option<&'static str> {
 }
 
 /// Levenshtein distance between two short names.
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
+fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

@@ -5,10 +5,11 @@
 //! needs to know (the answers waiting for their dialog, where "since the previous step"
 //! starts, whether the app is in the background) in a [`Player`].
 
+#[cfg(test)]
+mod fuzz;
 mod junit;
 mod scans;
 mod screenshots;
-mod steps;
 mod target;
 
 use std::collections::VecDeque;
@@ -21,9 +22,9 @@ use capsule_runtime::view::{Selector, VNode, closest, element_at, text_of};
 use capsule_runtime::{ContainerEvent, DeviceProfile, Route, Snapshot, UserAction};
 use serde_json::{Map, Value};
 
+use capsule_scenario::{Answer, Element, Expect, Step, Wait};
 pub(crate) use junit::{Outcome, write_junit};
 pub(crate) use scans::ScriptedScans;
-use steps::{Answer, Element, Expect, Step, Wait};
 pub(crate) use target::{Screenshot, Target};
 
 /// How long an `expect` step retries before it fails: updates that an action starts

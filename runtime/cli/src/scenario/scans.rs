@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use capsule_jsapi::{ApiError, SCAN_FAILED, ScanImage, ScanRequest, ScanSource};
 
-use super::steps::Answer;
+use capsule_scenario::Answer;
 
 /// The longest a scan waits for its answer; the scenario's end stops it sooner.
 const SCAN_WAIT: Duration = Duration::from_secs(120);

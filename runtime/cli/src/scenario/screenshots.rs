@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-use super::steps::Screenshot;
 use super::target::Target;
 use crate::visual;
+use capsule_scenario::Screenshot;
 
 /// Share of pixels (percent) a `compare` screenshot may differ in unless its step says.
 const DEFAULT_TOLERANCE: f64 = 0.5;
