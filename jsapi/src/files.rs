@@ -280,9 +280,10 @@ fn io_error(path: &str, error: &io::Error) -> ApiError {
 type Handler = fn(&FileAreas, &ApiCall, &Args<'_>) -> ApiResult;
 
 pub(crate) fn register(registry: &mut Registry, areas: &Arc<FileAreas>) {
-    let handlers: [(&str, Handler); 8] = [
+    let handlers: [(&str, Handler); 9] = [
         ("readFile", read_file),
         ("writeFile", write_file),
+        ("copyFile", copy_file),
         ("access", access),
         ("mkdir", mkdir),
         ("readdir", readdir),
@@ -393,6 +394,32 @@ fn write_file(areas: &FileAreas, call: &ApiCall, args: &Args<'_>) -> ApiResult {
     areas.check_quota(&call.caller.app_id, bytes.len() as u64, &resolved.real)?;
     fs::write(&resolved.real, bytes).map_err(|e| io_error(path, &e))?;
     Ok(json!({}))
+}
+
+/// `copyFile({srcPath, destPath})`: copies any file of the app's into its own files. The
+/// copy is written beside the target and renamed over it, so a failed copy (a full disk)
+/// leaves the target as it was.
+fn copy_file(areas: &FileAreas, call: &ApiCall, args: &Args<'_>) -> ApiResult {
+    let (source, target) = (path_arg(args, "srcPath")?, path_arg(args, "destPath")?);
+    let from = areas.resolve(&call.caller.app_id, source)?;
+    let to = areas.resolve(&call.caller.app_id, target)?;
+    writable(&to, target)?;
+    let size = fs::metadata(&from.real)
+        .map_err(|e| io_error(source, &e))?
+        .len();
+    areas.check_quota(&call.caller.app_id, size, &to.real)?;
+    let partial = to.real.with_file_name(format!(
+        ".copy-{}",
+        areas.next_name.fetch_add(1, Ordering::Relaxed)
+    ));
+    let copied = fs::copy(&from.real, &partial)
+        .map_err(|e| io_error(source, &e))
+        .and_then(|_| fs::rename(&partial, &to.real).map_err(|e| io_error(target, &e)));
+    if copied.is_err() {
+        // Best effort: the partial copy is not the app's file.
+        let _ = fs::remove_file(&partial);
+    }
+    copied.map(|()| json!({}))
 }
 
 fn access(areas: &FileAreas, call: &ApiCall, args: &Args<'_>) -> ApiResult {

@@ -102,6 +102,23 @@ fn table() -> Vec<(&'static str, Value, i64)> {
         ("abortTask", json!({}), 2),
         ("abortTask", json!({"taskId": 1}), 2),
         ("abortTask", json!({"taskId": "t".repeat(65)}), 2),
+        ("copyFile", json!({}), 2),
+        ("copyFile", json!({"srcPath": "https://usr/a.txt"}), 2),
+        (
+            "copyFile",
+            json!({"srcPath": "/etc/passwd", "destPath": "https://usr/p"}),
+            2,
+        ),
+        (
+            "copyFile",
+            json!({"srcPath": "https://usr/a.txt", "destPath": "wxfile://tmp/a"}),
+            2,
+        ),
+        (
+            "copyFile",
+            json!({"srcPath": "https://usr/missing", "destPath": "https://usr/b"}),
+            3,
+        ),
         ("readFile", json!({}), 2),
         ("readFile", json!({"filePath": 1}), 2),
         ("readFile", json!({"filePath": "/etc/passwd"}), 2),

@@ -213,3 +213,71 @@ fn kept_files_are_limited_per_app() {
         "the temporary file stays"
     );
 }
+
+#[test]
+fn copy_file_copies_within_the_quota_and_keeps_the_target_when_it_cannot() {
+    let mut harness = Harness::with(|builder| {
+        builder.api_config(ApiConfig {
+            file_limit_bytes: 1000,
+            ..ApiConfig::default()
+        })
+    });
+    let page = harness.open("files-copy", &["files"], &[]);
+    let temp_dir = harness.data_dir.path().join("files/files-copy/tmp");
+    std::fs::create_dir_all(&temp_dir).expect("tmp");
+    std::fs::write(temp_dir.join("photo.bin"), vec![7; 400]).expect("temp file");
+    // WeChat's FileSystemManager.copyFile({srcPath, destPath}); a temporary file can be the
+    // source, and the copy is the app's own.
+    harness
+        .call(
+            &page,
+            "copyFile",
+            json!({"srcPath": "wxfile://tmp/photo.bin", "destPath": "wxfile://usr/a.bin"}),
+        )
+        .expect("copied");
+    let stat = harness
+        .call(&page, "stat", json!({"path": "https://usr/a.bin"}))
+        .expect("the copy is there");
+    assert_eq!(stat["stats"]["size"], 400);
+    assert!(temp_dir.join("photo.bin").exists(), "the source stays");
+    harness
+        .call(
+            &page,
+            "writeFile",
+            json!({"filePath": "https://usr/b.bin", "data": "old", "encoding": "utf8"}),
+        )
+        .expect("written");
+    harness
+        .call(
+            &page,
+            "copyFile",
+            json!({"srcPath": "https://usr/a.bin", "destPath": "https://usr/c.bin"}),
+        )
+        .expect("fits");
+    // 400 + 3 + 400 kept: replacing b.bin with 400 bytes is over the 1000-byte limit (code
+    // 12), and b.bin is as it was.
+    let over = harness
+        .call(
+            &page,
+            "copyFile",
+            json!({"srcPath": "https://usr/a.bin", "destPath": "https://usr/b.bin"}),
+        )
+        .expect_err("over the limit");
+    assert_eq!(over["error"], 12, "{over}");
+    let old = harness
+        .call(
+            &page,
+            "readFile",
+            json!({"filePath": "https://usr/b.bin", "encoding": "utf8"}),
+        )
+        .expect("still there");
+    assert_eq!(old["data"], "old");
+    let listed = harness
+        .call(&page, "readdir", json!({"dirPath": "https://usr"}))
+        .expect("listed");
+    assert_eq!(
+        listed["files"],
+        json!(["a.bin", "b.bin", "c.bin"]),
+        "no partial copy is left behind"
+    );
+}

@@ -1642,6 +1642,7 @@
   var FS_SYNC_ARGUMENTS = {
     readFile: ['filePath', 'encoding', 'position', 'length'],
     writeFile: ['filePath', 'data', 'encoding'],
+    copyFile: ['srcPath', 'destPath'],
     access: ['path'],
     mkdir: ['dirPath', 'recursive'],
     readdir: ['dirPath'],
