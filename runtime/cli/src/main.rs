@@ -31,11 +31,9 @@ use clap::{Parser, Subcommand};
 use crate::args::{RunArgs, TrustArgs};
 use crate::simulator::{
     UPDATE_INTERVAL, Unpacked, Window, absolute, audience, container_builder, host_policy,
-    open_app_at, updater, watch_stops,
+    open_app_at, updater, wait_loaded, watch_stops,
 };
 
-/// How long a page may take to load before `run` gives up.
-const LOAD_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long an `--exec` script may run.
 const SCRIPT_TIMEOUT: Duration = Duration::from_secs(60);
 #[derive(Parser)]
@@ -413,21 +411,5 @@ impl Driver {
             println!("screenshot: {}", absolute(path).display());
         }
         Ok(())
-    }
-}
-
-/// Waits until `page` has loaded, as `events` (subscribed before it opened) tell.
-pub(crate) fn wait_loaded(events: &Receiver<ContainerEvent>, page: PageId) -> Result<()> {
-    let deadline = Instant::now() + LOAD_TIMEOUT;
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match events.recv_timeout(left) {
-            Ok(ContainerEvent::PageLoaded(loaded)) if loaded == page => return Ok(()),
-            Ok(ContainerEvent::PageClosed(closed)) if closed == page => {
-                bail!("the page closed before it loaded")
-            }
-            Ok(_) => {}
-            Err(_) => bail!("the page did not load within {} s", LOAD_TIMEOUT.as_secs()),
-        }
     }
 }

@@ -17,7 +17,8 @@ use crate::args::RunArgs;
 use crate::mini_commands::{launch, report, wait_ready};
 use crate::recording;
 use crate::simulator::{
-    Unpacked, absolute, container_builder, ensure_display, host_policy, open_app_at, watch_stops,
+    Unpacked, absolute, container_builder, ensure_display, host_policy, open_app_at, wait_loaded,
+    watch_stops,
 };
 
 /// An app `run` opened, and what shows it.
@@ -51,7 +52,7 @@ impl Running {
     /// Waits until the app's first page is ready to be seen.
     fn wait_ready(&self, package_open: Duration) -> Result<()> {
         match self {
-            Self::H5 { page, events, .. } => crate::wait_loaded(events, *page),
+            Self::H5 { page, events, .. } => wait_loaded(events, *page),
             Self::MiniProgram { program, .. } => {
                 let snapshot = wait_ready(program)?;
                 report(&snapshot, package_open);

@@ -6,14 +6,15 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::sync::mpsc::Receiver;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use capsule_jsapi::ImageFileSource;
 use capsule_packages::AppId;
 use capsule_packages::channel::Audience;
 use capsule_runtime::{
-    App, Container, ContainerEvent, DeviceProfile, HostPolicy, Updater, WryHandle, WryHost,
+    App, Container, ContainerEvent, DeviceProfile, HostPolicy, PageId, Updater, WryHandle, WryHost,
 };
 
 use crate::app_launcher::InstalledApps;
@@ -21,6 +22,9 @@ use crate::args::{RunArgs, TrustArgs};
 use crate::recording::{self, Recording};
 use crate::scenario::event_line;
 use crate::{channel_commands, package_commands};
+
+/// How long a page may take to load before `run` gives up.
+pub(crate) const PAGE_LOAD_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// How often `run --channel` checks for updates (give or take a fifth).
 pub(crate) const UPDATE_INTERVAL: Duration = Duration::from_secs(30 * 60);
@@ -273,4 +277,23 @@ pub(crate) fn watch_stops(
         }
     });
     stopped
+}
+
+/// Waits until `page` has loaded, as `events` (subscribed before it opened) tell.
+pub(crate) fn wait_loaded(events: &Receiver<ContainerEvent>, page: PageId) -> Result<()> {
+    let deadline = Instant::now() + PAGE_LOAD_TIMEOUT;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match events.recv_timeout(left) {
+            Ok(ContainerEvent::PageLoaded(loaded)) if loaded == page => return Ok(()),
+            Ok(ContainerEvent::PageClosed(closed)) if closed == page => {
+                bail!("the page closed before it loaded")
+            }
+            Ok(_) => {}
+            Err(_) => bail!(
+                "the page did not load within {} s",
+                PAGE_LOAD_TIMEOUT.as_secs()
+            ),
+        }
+    }
 }
