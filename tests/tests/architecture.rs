@@ -109,6 +109,17 @@ fn each_layer_builds_only_on_the_layers_below_it() {
                 "capsule-runtime",
             ],
         ),
+        // Scenario steps are data checked as they load: no webview, engine or runtime.
+        (
+            "capsule-scenario",
+            &[
+                "wry",
+                "tokio",
+                "capsule-logic",
+                "capsule-jsapi",
+                "capsule-runtime",
+            ],
+        ),
     ];
     for (layer, below) in forbidden {
         let dependencies = dependencies_of(layer);
