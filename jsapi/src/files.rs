@@ -117,6 +117,28 @@ impl FileAreas {
         Ok(())
     }
 
+    /// Replaces file `real` (the app's `path`) with what `write` puts in a file beside it,
+    /// renamed over it once complete: a write that fails (a full disk) leaves the old file
+    /// as it was and no partial one.
+    fn replace(
+        &self,
+        real: &Path,
+        path: &str,
+        write: impl FnOnce(&Path) -> Result<(), ApiError>,
+    ) -> Result<(), ApiError> {
+        let partial = real.with_file_name(format!(
+            ".partial-{}",
+            self.next_name.fetch_add(1, Ordering::Relaxed)
+        ));
+        let written = write(&partial)
+            .and_then(|()| fs::rename(&partial, real).map_err(|e| io_error(path, &e)));
+        if written.is_err() {
+            // Best effort: the partial file is not the app's.
+            let _ = fs::remove_file(&partial);
+        }
+        written
+    }
+
     fn app_root(&self, app: &str) -> Result<PathBuf, ApiError> {
         let root = self.root.as_ref().ok_or_else(|| {
             ApiError::unknown("files are unavailable: the host set no data directory")
@@ -392,13 +414,13 @@ fn write_file(areas: &FileAreas, call: &ApiCall, args: &Args<'_>) -> ApiResult {
     let resolved = areas.resolve(&call.caller.app_id, path)?;
     writable(&resolved, path)?;
     areas.check_quota(&call.caller.app_id, bytes.len() as u64, &resolved.real)?;
-    fs::write(&resolved.real, bytes).map_err(|e| io_error(path, &e))?;
+    areas.replace(&resolved.real, path, |partial| {
+        fs::write(partial, &bytes).map_err(|e| io_error(path, &e))
+    })?;
     Ok(json!({}))
 }
 
-/// `copyFile({srcPath, destPath})`: copies any file of the app's into its own files. The
-/// copy is written beside the target and renamed over it, so a failed copy (a full disk)
-/// leaves the target as it was.
+/// `copyFile({srcPath, destPath})`: copies any file of the app's into its own files.
 fn copy_file(areas: &FileAreas, call: &ApiCall, args: &Args<'_>) -> ApiResult {
     let (source, target) = (path_arg(args, "srcPath")?, path_arg(args, "destPath")?);
     let from = areas.resolve(&call.caller.app_id, source)?;
@@ -408,18 +430,12 @@ fn copy_file(areas: &FileAreas, call: &ApiCall, args: &Args<'_>) -> ApiResult {
         .map_err(|e| io_error(source, &e))?
         .len();
     areas.check_quota(&call.caller.app_id, size, &to.real)?;
-    let partial = to.real.with_file_name(format!(
-        ".copy-{}",
-        areas.next_name.fetch_add(1, Ordering::Relaxed)
-    ));
-    let copied = fs::copy(&from.real, &partial)
-        .map_err(|e| io_error(source, &e))
-        .and_then(|_| fs::rename(&partial, &to.real).map_err(|e| io_error(target, &e)));
-    if copied.is_err() {
-        // Best effort: the partial copy is not the app's file.
-        let _ = fs::remove_file(&partial);
-    }
-    copied.map(|()| json!({}))
+    areas.replace(&to.real, target, |partial| {
+        fs::copy(&from.real, partial)
+            .map(drop)
+            .map_err(|e| io_error(source, &e))
+    })?;
+    Ok(json!({}))
 }
 
 fn access(areas: &FileAreas, call: &ApiCall, args: &Args<'_>) -> ApiResult {

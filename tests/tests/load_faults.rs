@@ -884,8 +884,6 @@ fn a_full_disk_fails_a_storage_write_clearly_and_keeps_every_value() {
 }
 
 #[test]
-#[ignore = "writeFile truncates the file before writing (jsapi/src/files.rs: fs::write), so a \
-            full disk loses the old content; it should write beside and rename over"]
 fn a_full_disk_fails_a_file_write_clearly_and_keeps_the_old_content() {
     let Some((dir, _)) =
         on_a_small_disk("a_full_disk_fails_a_file_write_clearly_and_keeps_the_old_content")
