@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 
 use capsule_analytics::{Capture, Kind, Recorder};
 use capsule_jsapi::{
-    ApiConfig, ApiError, BackBehavior, Caller, Dialect, Permission, PermissionSet, Registry, Reply,
-    WindowParams,
+    ApiConfig, ApiError, BackBehavior, Caller, Dialect, NetworkTimeout, Permission, PermissionSet,
+    Registry, Reply, WindowParams,
 };
 use capsule_logic::{ApiDispatch, StopReason};
 use capsule_packages::{AppKind, FileRefusal};
@@ -275,8 +275,9 @@ struct Inner {
     device: Arc<SimulatedDevice>,
     host: Arc<dyn RenderHost>,
     pages: Mutex<HashMap<PageId, OpenPage>>,
-    /// The window of each running mini-program, by app id: where its logic's UI goes.
-    ui_pages: Mutex<HashMap<String, PageId>>,
+    /// Each running mini-program, by app id: its window (where its logic's UI goes) and the
+    /// default timeouts of its network calls (app.json `networkTimeout`).
+    ui_pages: Mutex<HashMap<String, (PageId, NetworkTimeout)>>,
     next_page: AtomicU64,
     listeners: Mutex<Vec<Sender<ContainerEvent>>>,
     /// When each page was last reloaded because its web process ended.
@@ -635,7 +636,7 @@ impl Container {
 
     /// Opens the window of mini-program `app`: the page host document its pages render
     /// into. UI that the app's logic asks for (toasts, dialogs) is drawn there.
-    pub(crate) fn open_page_host(&self, app: App) -> PageId {
+    pub(crate) fn open_page_host(&self, app: App, network_timeout: NetworkTimeout) -> PageId {
         let id = self.register_page(&app);
         self.inner
             .analytics
@@ -646,7 +647,7 @@ impl Container {
             .ui_pages
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .insert(app.id().to_owned(), id);
+            .insert(app.id().to_owned(), (id, network_timeout));
         self.inner.host.open_page(PageSpec {
             id,
             app,
@@ -740,7 +741,7 @@ impl Container {
                 .ui_pages
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
-                .retain(|_, ui_page| *ui_page != page);
+                .retain(|_, (ui_page, _)| *ui_page != page);
             // A mini-program's session records its own pages and exit.
             if let Some(window) = &open.window {
                 let analytics = &self.inner.analytics;
@@ -1086,13 +1087,31 @@ impl Container {
         })
     }
 
-    fn ui_page_of(&self, app_id: &str) -> u64 {
+    /// Mini-program `app_id`'s window (0 before it has one) and its network calls' default
+    /// timeouts.
+    fn ui_page_of(&self, app_id: &str) -> (u64, NetworkTimeout) {
         self.inner
             .ui_pages
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .get(app_id)
-            .map_or(0, |page| page.0)
+            .map_or((0, NetworkTimeout::default()), |(page, timeout)| {
+                (page.0, *timeout)
+            })
+    }
+
+    /// Mini-program `app_id`'s network calls default to `timeout` from now on (its app.json
+    /// was read again).
+    pub(crate) fn set_network_timeout(&self, app_id: &str, timeout: NetworkTimeout) {
+        if let Some((_, current)) = self
+            .inner
+            .ui_pages
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get_mut(app_id)
+        {
+            *current = timeout;
+        }
     }
 
     fn pages(&self) -> std::sync::MutexGuard<'_, HashMap<PageId, OpenPage>> {
@@ -1132,10 +1151,12 @@ impl ApiDispatch for Container {
             Some(capsule_packages::Dialect::Wechat) => Dialect::Wechat,
             Some(capsule_packages::Dialect::Alipay) | None => Dialect::Alipay,
         };
+        let (page, network_timeout) = self.ui_page_of(app.id());
         let caller = Caller {
             dialect,
             domains: app.manifest().permissions.domains.iter().cloned().collect(),
-            ..Caller::new(app.id(), self.ui_page_of(app.id()), origin.clone())
+            network_timeout,
+            ..Caller::new(app.id(), page, origin.clone())
         };
         let calling = CallingApp {
             declared: &declared,

@@ -698,8 +698,6 @@ fn http_faults_fail_with_wechats_errmsg_and_the_app_keeps_running() {
 }
 
 #[test]
-#[ignore = "app.json networkTimeout never reaches the calls: Container's ApiDispatch::invoke \
-            (runtime/src/container.rs) builds the Caller with NetworkTimeout::default()"]
 fn app_json_network_timeout_is_the_default_of_logic_requests() {
     let server = TestServer::http();
     let data = tempfile::tempdir().expect("data dir");

@@ -2,7 +2,7 @@
 //! they describe: the phone's status bar, the navigation bar, the menu button (capsule), the
 //! tab bar and the home indicator, placed by [`Frame`].
 
-use capsule_jsapi::{Dialect as ApiDialect, MenuButton};
+use capsule_jsapi::{Dialect as ApiDialect, MenuButton, NetworkTimeout};
 use serde_json::{Map, Value, json};
 
 use super::diagnostic::Diagnostic;
@@ -112,6 +112,9 @@ pub(crate) struct AppConfig {
     /// The light theme's variables of the `themeLocation` file (WeChat's DarkMode), which
     /// `@name` values in app.json and page json windows stand for.
     pub(crate) theme: Map<String, Value>,
+    /// WeChat `networkTimeout`: the default timeouts of `request`, `uploadFile` and
+    /// `downloadFile`, in milliseconds (the platform's where it names none).
+    pub(crate) network_timeout: NetworkTimeout,
 }
 
 /// Navigation bar and page background settings; `None` leaves the value to whatever is
@@ -262,11 +265,18 @@ impl AppConfig {
             .and_then(Value::as_object)
             .cloned()
             .unwrap_or_default();
+        let network_timeout = match root.get("networkTimeout") {
+            Some(value) => {
+                network_timeout(value).map_err(|e| bad(format!("networkTimeout: {e}")))?
+            }
+            None => NetworkTimeout::default(),
+        };
         Ok(Self {
             window,
             tab_bar,
             components,
             theme,
+            network_timeout,
         })
     }
 
@@ -295,6 +305,27 @@ impl AppConfig {
             .iter()
             .position(|item| item.page == path)
     }
+}
+
+/// app.json `networkTimeout`: `{request, uploadFile, downloadFile, connectSocket}` in
+/// milliseconds, each optional (sockets are not supported, their timeout is taken and unused).
+fn network_timeout(value: &Value) -> Result<NetworkTimeout, String> {
+    let settings = value.as_object().ok_or("must be an object")?;
+    let mut timeout = NetworkTimeout::default();
+    for (key, value) in settings {
+        let ms = value
+            .as_u64()
+            .filter(|ms| *ms > 0)
+            .ok_or_else(|| format!("'{key}' must be a number of milliseconds above 0"))?;
+        match key.as_str() {
+            "request" => timeout.request_ms = ms,
+            "uploadFile" => timeout.upload_ms = ms,
+            "downloadFile" => timeout.download_ms = ms,
+            "connectSocket" => {}
+            other => return Err(format!("unknown key '{other}'")),
+        }
+    }
+    Ok(timeout)
 }
 
 impl WindowConfig {
@@ -667,6 +698,25 @@ mod tests {
     }
 
     #[test]
+    fn network_timeouts_default_to_the_platforms() {
+        let config = AppConfig::parse(
+            r#"{"pages":["a"],"networkTimeout":{"request":1500,"downloadFile":9000,"connectSocket":100}}"#,
+            &|_| None,
+        )
+        .expect("valid");
+        assert_eq!(
+            config.network_timeout,
+            NetworkTimeout {
+                request_ms: 1500,
+                download_ms: 9000,
+                ..NetworkTimeout::default()
+            }
+        );
+        let plain = AppConfig::parse(r#"{"pages":["a"]}"#, &|_| None).expect("valid");
+        assert_eq!(plain.network_timeout, NetworkTimeout::default());
+    }
+
+    #[test]
     fn bad_app_json_is_a_clear_error() {
         for (text, expected) in [
             ("{", "app.json:1:1: EOF while parsing"),
@@ -679,6 +729,18 @@ mod tests {
             (
                 r#"{"pages":["a"],"tabBar":{"list":[{}]}}"#,
                 "needs a 'pagePath'",
+            ),
+            (
+                r#"{"pages":["a"],"networkTimeout":5}"#,
+                "networkTimeout: must be an object",
+            ),
+            (
+                r#"{"pages":["a"],"networkTimeout":{"request":"5s"}}"#,
+                "'request' must be a number of milliseconds",
+            ),
+            (
+                r#"{"pages":["a"],"networkTimeout":{"requset":1000}}"#,
+                "unknown key 'requset'",
             ),
         ] {
             let error = AppConfig::parse(text, &|_| None)

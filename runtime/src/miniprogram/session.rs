@@ -104,7 +104,7 @@ pub(crate) fn start(
         clear_storage(container, &app)?;
     }
     let events = container.subscribe();
-    let page = container.open_page_host(app.clone());
+    let page = container.open_page_host(app.clone(), config.network_timeout);
     // Straight into the inbox from the thread that asks (the logic's, mostly): a dialog is
     // in the session before the logic's next answer, so a settle sees it.
     let ui_inbox = inbox.clone();
@@ -1315,6 +1315,8 @@ impl Session {
     /// app.json read again, every page view rebuilt, the window serving `app`'s files.
     fn restart(&mut self, app: App, route: Option<String>) -> Result<(), MiniProgramError> {
         let config = read_app_json(&app)?;
+        self.container
+            .set_network_timeout(app.id(), config.network_timeout);
         self.logic(LogicCommand::Shutdown);
         self.generation += 1;
         self.crashed = false;
