@@ -380,16 +380,23 @@ fn storage_from_logic_is_real_sqlite_in_both_dialects() {
         .eval(
             "const files = wx.getFileSystemManager();
              files.stat({ path: 'wxfile://usr/d', success: (r) => console.log('async stat ' + r.stats.isDirectory()) });
-             files.copyFile({ srcPath: 'wxfile://usr/a.bin', destPath: 'wxfile://usr/b.bin', fail: (e) => console.log('copy ' + e.errMsg) });",
+             files.copyFile({ srcPath: 'wxfile://usr/a.bin', destPath: 'wxfile://usr/b.bin',
+               success: () => console.log('copied ' + files.statSync('wxfile://usr/b.bin').size) });
+             files.rename({ oldPath: 'wxfile://usr/a.bin', newPath: 'wxfile://usr/c.bin', fail: (e) => console.log('rename ' + e.errMsg) });",
         )
         .expect("runs");
-    wechat.wait_for(
-        |m| matches!(m, LogicToView::Console { message, .. } if message.starts_with("copy")),
-    );
+    for started in ["rename", "copied"] {
+        if !wechat.logs().iter().any(|line| line.starts_with(started)) {
+            wechat.wait_for(
+                |m| matches!(m, LogicToView::Console { message, .. } if message.starts_with(started)),
+            );
+        }
+    }
     let logs = wechat.logs();
     assert!(logs.contains(&"async stat true".to_owned()), "{logs:?}");
+    assert!(logs.contains(&"copied 3".to_owned()), "{logs:?}");
     assert!(
-        logs.contains(&"copy copyFile:fail wx.copyFile is not supported".to_owned()),
+        logs.contains(&"rename rename:fail wx.rename is not supported".to_owned()),
         "{logs:?}"
     );
     // A key that is not there: '' from the sync form, a failure from the async one.
