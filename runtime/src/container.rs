@@ -1013,6 +1013,33 @@ impl Container {
         }
     }
 
+    /// Handles a message from the bridge of `page` as [`Container::receive`] does, except that
+    /// a bridge call is dispatched on the calling app's lane, after the app's calls before
+    /// it, rather than on this thread: for a render host calling from its UI thread, which a
+    /// page flooding the bridge must not hold up.
+    pub fn receive_queued(&self, page: PageId, origin: &str, message: FromPage) {
+        let app_id = self.app_of(page).map(|app| app.id().to_owned());
+        match (message, app_id) {
+            (
+                FromPage::Invoke {
+                    call_id,
+                    api,
+                    params,
+                },
+                Some(app_id),
+            ) => {
+                let (container, origin) = (self.clone(), origin.to_owned());
+                self.inner.dispatcher.lanes.run(
+                    &app_id,
+                    Box::new(move || {
+                        container.invoke_for_page(page, &origin, call_id, &api, params);
+                    }),
+                );
+            }
+            (message, _) => self.receive(page, origin, message),
+        }
+    }
+
     fn invoke_for_page(&self, page: PageId, origin: &str, call_id: u64, api: &str, params: Value) {
         let host = Arc::clone(&self.inner.host);
         let api_name = api.to_owned();

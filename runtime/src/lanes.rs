@@ -7,6 +7,7 @@
 //! (a `setStorage` is seen by the `getStorageSync` after it), and a lane with nothing to do
 //! for [`Lanes::IDLE`] ends its thread, so an app that closed holds none.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -34,9 +35,13 @@ impl Lanes {
     pub(crate) const IDLE: Duration = Duration::from_secs(2);
 
     /// Runs `job` on `app_id`'s lane, after the jobs queued there before it; starts the lane
-    /// when the app has none. When no thread can be started, the job runs here instead (it
-    /// still runs, only not off this thread).
+    /// when the app has none. On the lane itself (a job of the app's asking for another) the
+    /// job runs at once, in its place in the order. When no thread can be started, the job
+    /// runs here instead (it still runs, only not off this thread).
     pub(crate) fn run(&self, app_id: &str, job: Job) {
+        if LANE_OF_THIS_THREAD.with_borrow(|lane| lane.as_deref() == Some(app_id)) {
+            return job();
+        }
         let mut open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
         // Sent under the lock: a lane ending for want of work checks its queue under it too,
         // so a job is never sent to a lane that has stopped listening.
@@ -92,8 +97,14 @@ struct Worker {
     queue: Receiver<Job>,
 }
 
+thread_local! {
+    /// The app whose lane this thread is, if it is one.
+    static LANE_OF_THIS_THREAD: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
 impl Worker {
     fn work(self) {
+        LANE_OF_THIS_THREAD.set(Some(self.app_id.clone()));
         loop {
             match self.queue.recv_timeout(Lanes::IDLE) {
                 Ok(job) => job(),
@@ -150,6 +161,25 @@ mod tests {
             (0..100).collect::<Vec<_>>()
         );
         assert!(ran.iter().all(|(_, thread)| *thread != caller));
+    }
+
+    #[test]
+    fn a_job_asking_for_its_own_lane_runs_in_its_place() {
+        let lanes = Lanes::default();
+        let (done, finished) = mpsc::channel();
+        let inner = lanes.clone();
+        let first = done.clone();
+        lanes.run(
+            "a",
+            Box::new(move || {
+                let nested = first.clone();
+                inner.run("a", Box::new(move || nested.send(1).expect("listening")));
+                first.send(2).expect("listening");
+            }),
+        );
+        lanes.run("a", Box::new(move || done.send(3).expect("listening")));
+        let order: Vec<_> = finished.iter().take(3).collect();
+        assert_eq!(order, [1, 2, 3]);
     }
 
     #[test]

@@ -381,7 +381,7 @@ impl Ui {
                         answer.send(result).ok();
                     }
                 }
-                Some(message) => self.container.receive(page, &origin, message),
+                Some(message) => self.container.receive_queued(page, &origin, message),
                 None => {}
             },
             HostEvent::Title(page, title) => {
