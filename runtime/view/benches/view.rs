@@ -1,9 +1,11 @@
-//! View layer benchmark: a 1000-row list (rows with 3 bindings and an event).
+//! View layer benchmark: a list of rows (3 bindings and an event each).
 //!
-//! `cargo bench -p capsule-runtime --bench view` prints time per operation for a full render,
-//! a single-row update (re-render + diff), and, as a baseline measured in the same run,
-//! serialising the page data to JSON — what sending the whole data on every change would cost
-//! before any rendering at all.
+//! `cargo bench -p capsule-view --bench view` prints time per operation for a full render of
+//! 1000 rows, a single-row update (`setData` of one row's title: re-render + patch ops) of a
+//! 1000-row and of a 10,000-row list, and, as a baseline measured in the same run, serialising
+//! the 1000-row page data to JSON — what sending the whole data on every change would cost
+//! before any rendering at all. An update should cost what changed: the 10,000-row update
+//! about what the 1000-row one costs.
 
 use std::collections::HashMap;
 use std::hint::black_box;
@@ -18,8 +20,8 @@ const TEMPLATE: &str = r#"<view class="list">
   </view>
 </view>"#;
 
-fn data() -> Value {
-    let rows: Vec<Value> = (0..1000)
+fn data(rows: usize) -> Value {
+    let rows: Vec<Value> = (0..rows)
         .map(|i| json!({"id": i, "title": format!("Row number {i}"), "done": i % 3 == 0}))
         .collect();
     json!({ "rows": rows })
@@ -39,11 +41,26 @@ fn time_per_op(budget: Duration, mut f: impl FnMut()) -> (Duration, u32) {
     (start.elapsed() / n.max(1), n)
 }
 
+/// Mean time of a one-row title update of a `rows`-row list, and the most patch ops one gave.
+fn one_row_update(page: &PageView, rows: usize, budget: Duration) -> (Duration, u32, usize) {
+    let mut view = View::new(page.clone(), data(rows)).expect("renders");
+    let mut i = 0u64;
+    let mut max_ops = 0;
+    let (update, n) = time_per_op(budget, || {
+        i += 1;
+        // Rows spread over the list (a prime step), the same sequence for every size.
+        let row = (i * 7919) % 1000;
+        let ops = view.set_data(&[(format!("rows[{row}].title"), json!(format!("changed {i}")))]);
+        max_ops = max_ops.max(ops.len());
+    });
+    (update, n, max_ops)
+}
+
 fn main() {
     let files = HashMap::from([("pages/list/list.wxml".to_owned(), TEMPLATE.to_owned())]);
     let page =
         PageView::compile(&files, "pages/list/list.wxml", &Default::default()).expect("compiles");
-    let data = data();
+    let data = data(1000);
     let budget = Duration::from_secs(2);
 
     let (baseline, n0) = time_per_op(budget, || {
@@ -52,34 +69,34 @@ fn main() {
     let (full, n1) = time_per_op(budget, || {
         black_box(View::new(page.clone(), data.clone()).expect("renders"));
     });
-    let mut view = View::new(page.clone(), data.clone()).expect("renders");
-    let mut i = 0u64;
-    let mut op_counts = Vec::new();
-    let (update, n2) = time_per_op(budget, || {
-        i += 1;
-        let row = i % 1000;
-        let ops = view.set_data(&[(format!("rows[{row}].title"), json!(format!("changed {i}")))]);
-        op_counts.push(ops.len());
-    });
-    let max_ops = op_counts.iter().max().copied().unwrap_or(0);
-    let html_len = view.html().len();
+    let (update, n2, ops) = one_row_update(&page, 1000, budget);
+    let (update_10k, n3, ops_10k) = one_row_update(&page, 10_000, budget);
+    let html_len = View::new(page.clone(), data.clone())
+        .expect("renders")
+        .html()
+        .len();
 
     println!("1000-row list, 3 bindings + 1 event per row ({html_len} bytes of HTML)");
     println!(
-        "baseline: JSON-serialise page data   {:>10.1?} per op ({n0} runs)",
+        "baseline: JSON-serialise page data      {:>10.1?} per op ({n0} runs)",
         baseline
     );
     println!(
-        "full render (compile excluded)       {:>10.1?} per op ({n1} runs)",
+        "full render, 1000 rows (compile excluded) {:>8.1?} per op ({n1} runs)",
         full
     );
     println!(
-        "single-row update (render + diff)    {:>10.1?} per op ({n2} runs), at most {max_ops} patch op(s)",
+        "one-row update, 1000 rows               {:>10.1?} per op ({n2} runs), at most {ops} patch op(s)",
         update
     );
     println!(
-        "update / full render = {:.2}, update / baseline = {:.2}",
+        "one-row update, 10,000 rows             {:>10.1?} per op ({n3} runs), at most {ops_10k} patch op(s)",
+        update_10k
+    );
+    println!(
+        "update / full render = {:.3}, update / baseline = {:.3}, 10,000-row update / 1000-row update = {:.2}",
         update.as_secs_f64() / full.as_secs_f64(),
-        update.as_secs_f64() / baseline.as_secs_f64()
+        update.as_secs_f64() / baseline.as_secs_f64(),
+        update_10k.as_secs_f64() / update.as_secs_f64()
     );
 }

@@ -69,9 +69,23 @@ fn segments(path: &str) -> Result<Vec<Segment<'_>>, DataPathError> {
 
 /// Sets `value` at `path` in `data`, creating missing objects (and arrays for `[n]`).
 pub fn set_path(data: &mut Value, path: &str, value: Value) -> Result<(), DataPathError> {
+    set_path_changed(data, path, value).map(|_| ())
+}
+
+/// [`set_path`], returning the path of the outermost value it replaced, created or resized,
+/// its segments joined by `.` (`list.2.done`; `list` when `list[7]` grew the array, or when
+/// `list` was no array; empty when the data itself was no object).
+pub(crate) fn set_path_changed(
+    data: &mut Value,
+    path: &str,
+    value: Value,
+) -> Result<String, DataPathError> {
     let segs = segments(path)?;
+    // How many segments the changed path has, once known.
+    let mut changed: Option<usize> = None;
     if !data.is_object() {
         *data = Value::Object(Map::new());
+        changed = Some(0);
     }
     let mut cur = data;
     for (i, seg) in segs.iter().enumerate() {
@@ -84,38 +98,57 @@ pub fn set_path(data: &mut Value, path: &str, value: Value) -> Result<(), DataPa
             Segment::Key(k) => {
                 if !cur.is_object() {
                     *cur = Value::Object(Map::new());
+                    changed.get_or_insert(i);
                 }
                 let map = cur.as_object_mut().expect("made an object above");
                 if last {
                     map.insert((*k).to_owned(), value);
-                    return Ok(());
+                    break;
                 }
-                let slot = map.entry((*k).to_owned()).or_insert_with(fresh);
+                let slot = map.entry((*k).to_owned()).or_insert_with(|| {
+                    changed.get_or_insert(i + 1);
+                    Value::Null
+                });
                 if slot.is_null() {
                     *slot = fresh();
+                    changed.get_or_insert(i + 1);
                 }
                 slot
             }
             Segment::Index(n) => {
                 if !cur.is_array() {
                     *cur = Value::Array(Vec::new());
+                    changed.get_or_insert(i);
                 }
                 let list = cur.as_array_mut().expect("made an array above");
                 if list.len() <= *n {
                     list.resize(*n + 1, Value::Null);
+                    changed.get_or_insert(i);
                 }
                 if last {
                     list[*n] = value;
-                    return Ok(());
+                    break;
                 }
                 if list[*n].is_null() {
                     list[*n] = fresh();
+                    changed.get_or_insert(i + 1);
                 }
                 &mut list[*n]
             }
         };
     }
-    Ok(())
+    let depth = changed.unwrap_or(segs.len());
+    let mut joined = String::new();
+    for seg in &segs[..depth] {
+        if !joined.is_empty() {
+            joined.push('.');
+        }
+        match seg {
+            Segment::Key(k) => joined.push_str(k),
+            Segment::Index(n) => joined.push_str(&n.to_string()),
+        }
+    }
+    Ok(joined)
 }
 
 #[cfg(test)]
@@ -153,5 +186,24 @@ mod tests {
         }
         assert_eq!(d, json!({}));
         set_path(&mut d, "a[1048575][1]", json!(1)).expect("indexes up to the limit in all");
+    }
+
+    #[test]
+    fn the_changed_path_is_the_outermost_value_replaced() {
+        let mut d = json!({"list": [{"t": 1}, null], "s": "text", "o": {"a": 1}});
+        let mut changed = |path: &str| set_path_changed(&mut d, path, json!(2)).expect("sets");
+        assert_eq!(changed("list[0].t"), "list.0.t");
+        assert_eq!(changed("list[1].t"), "list.1");
+        assert_eq!(changed("list[5].t"), "list");
+        assert_eq!(changed("list.x"), "list");
+        assert_eq!(changed("s.length"), "s");
+        assert_eq!(changed("o.b.c"), "o.b");
+        assert_eq!(changed("o.a"), "o.a");
+        assert_eq!(changed("new[0]"), "new");
+        let mut not_object = json!(3);
+        assert_eq!(
+            set_path_changed(&mut not_object, "a", json!(1)).expect("sets"),
+            ""
+        );
     }
 }

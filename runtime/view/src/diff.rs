@@ -95,8 +95,20 @@ pub struct PatchError(String);
 pub fn diff(old: &[VNode], new: &[VNode]) -> Vec<PatchOp> {
     let mut ops = Vec::new();
     let mut path = Vec::new();
-    diff_children(old, new, &mut path, &mut ops);
+    diff_children(old, new, &mut path, 0, &mut ops);
     ops
+}
+
+/// Adds to `ops` what turns the children `old` of `parent`, which start at child `base`,
+/// into `new` (the children around them stay as they are).
+pub(crate) fn diff_range(
+    old: &[VNode],
+    new: &[VNode],
+    parent: &mut NodePath,
+    base: usize,
+    ops: &mut Vec<PatchOp>,
+) {
+    diff_children(old, new, parent, base, ops);
 }
 
 fn index(i: usize) -> u32 {
@@ -136,27 +148,34 @@ fn identities(nodes: &[VNode]) -> Option<Vec<Identity<'_>>> {
     any_key.then_some(out)
 }
 
-fn diff_children(old: &[VNode], new: &[VNode], path: &mut NodePath, ops: &mut Vec<PatchOp>) {
+/// The ops that turn children `old` of `path` (from child `base` on) into `new`.
+fn diff_children(
+    old: &[VNode],
+    new: &[VNode],
+    path: &mut NodePath,
+    base: usize,
+    ops: &mut Vec<PatchOp>,
+) {
     if let (Some(old_ids), Some(new_ids)) = (identities(old), identities(new)) {
-        diff_keyed(old, new, &old_ids, &new_ids, path, ops);
+        diff_keyed(old, new, &old_ids, &new_ids, path, base, ops);
         return;
     }
     let common = old.len().min(new.len());
     for i in 0..common {
-        path.push(index(i));
+        path.push(index(base + i));
         diff_node(&old[i], &new[i], path, ops);
         path.pop();
     }
     for i in (common..old.len()).rev() {
         ops.push(PatchOp::Remove {
             parent: path.clone(),
-            index: index(i),
+            index: index(base + i),
         });
     }
     for (i, node) in new.iter().enumerate().skip(common) {
         ops.push(PatchOp::Insert {
             parent: path.clone(),
-            index: index(i),
+            index: index(base + i),
             node: node.clone(),
         });
     }
@@ -168,6 +187,7 @@ fn diff_keyed(
     old_ids: &[Identity<'_>],
     new_ids: &[Identity<'_>],
     path: &mut NodePath,
+    base: usize,
     ops: &mut Vec<PatchOp>,
 ) {
     let wanted: HashSet<&Identity<'_>> = new_ids.iter().collect();
@@ -179,7 +199,7 @@ fn diff_keyed(
         } else {
             ops.push(PatchOp::Remove {
                 parent: path.clone(),
-                index: index(i),
+                index: index(base + i),
             });
         }
     }
@@ -201,8 +221,8 @@ fn diff_keyed(
                     current.insert(i, o);
                     ops.push(PatchOp::Move {
                         parent: path.clone(),
-                        from: index(from),
-                        to: index(i),
+                        from: index(base + from),
+                        to: index(base + i),
                     });
                 }
                 matched.push(Some(o));
@@ -211,7 +231,7 @@ fn diff_keyed(
                 current.insert(i, usize::MAX);
                 ops.push(PatchOp::Insert {
                     parent: path.clone(),
-                    index: index(i),
+                    index: index(base + i),
                     node: new[i].clone(),
                 });
                 matched.push(None);
@@ -220,7 +240,7 @@ fn diff_keyed(
     }
     for (i, m) in matched.into_iter().enumerate() {
         if let Some(o) = m {
-            path.push(index(i));
+            path.push(index(base + i));
             diff_node(&old[o], &new[i], path, ops);
             path.pop();
         }
@@ -258,7 +278,7 @@ fn diff_node(old: &VNode, new: &VNode, path: &mut NodePath, ops: &mut Vec<PatchO
                     events: b.events.clone(),
                 });
             }
-            diff_children(&a.children, &b.children, path, ops);
+            diff_children(&a.children, &b.children, path, 0, ops);
         }
         _ => ops.push(PatchOp::Replace {
             path: path.clone(),

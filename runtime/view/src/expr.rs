@@ -5,6 +5,8 @@ use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
+use crate::deps::DataPath;
+
 /// A parsed template expression.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Expr {
@@ -654,11 +656,16 @@ pub(crate) enum Scope<'a> {
     Root {
         data: &'a Value,
         modules: Option<Modules<'a>>,
+        /// Whether `data` is the page's data, whose reads [`Expr::reads`] reports (a
+        /// template's or a component's data is not).
+        page: bool,
     },
     Bind {
         parent: &'a Scope<'a>,
         item_name: &'a str,
         item: &'a Value,
+        /// Where `item` is in the page's data, when it is there.
+        item_path: Option<&'a DataPath>,
         index_name: &'a str,
         index: &'a Value,
     },
@@ -679,6 +686,7 @@ impl<'a> Scope<'a> {
                 item,
                 index_name,
                 index,
+                ..
             } => {
                 if *item_name == name {
                     Some(item)
@@ -689,6 +697,29 @@ impl<'a> Scope<'a> {
                 }
             }
             Scope::File { parent, .. } => parent.lookup(name),
+        }
+    }
+
+    /// Where the value `name` stands for is in the page's data, when it is there.
+    fn path_of(&self, name: &str) -> Option<DataPath> {
+        match self {
+            Scope::Root { page, .. } => page.then(|| DataPath::root(name)).flatten(),
+            Scope::Bind {
+                parent,
+                item_name,
+                item_path,
+                index_name,
+                ..
+            } => {
+                if *item_name == name {
+                    item_path.cloned()
+                } else if *index_name == name {
+                    None
+                } else {
+                    parent.path_of(name)
+                }
+            }
+            Scope::File { parent, .. } => parent.path_of(name),
         }
     }
 
@@ -801,6 +832,81 @@ impl Expr {
                 Cow::Owned(Value::Object(out))
             }
         })
+    }
+}
+
+impl Expr {
+    /// Adds the page data paths the value depends on to `out`: a value read at a path
+    /// depends on everything under it (`item.title` inside `wx:for="{{list}}"` is
+    /// `list.5.title`; `list[i]` is `list` and `i`); both branches of `?:`, `&&` and `||`
+    /// count.
+    pub(crate) fn reads(&self, scope: &Scope<'_>, out: &mut Vec<DataPath>) {
+        if let Some(path) = self.path(scope, out) {
+            out.push(path);
+        }
+    }
+
+    /// When the value is the page data at one path: that path; else adds what it reads to
+    /// `out`.
+    pub(crate) fn path(&self, scope: &Scope<'_>, out: &mut Vec<DataPath>) -> Option<DataPath> {
+        match self {
+            Expr::Literal(_) => None,
+            Expr::Ident(name) => scope.path_of(name),
+            Expr::Member(object, key) => {
+                let base = object.path(scope, out);
+                let segment = match &**key {
+                    Expr::Literal(Value::String(k)) => Some(k.clone()),
+                    Expr::Literal(k @ Value::Number(_)) => Some(to_js_string(k)),
+                    other => {
+                        other.reads(scope, out);
+                        None
+                    }
+                };
+                let base = base?;
+                match segment.and_then(|s| base.child(&s)) {
+                    Some(path) => Some(path),
+                    None => {
+                        out.push(base);
+                        None
+                    }
+                }
+            }
+            Expr::Call(_, args) => {
+                for a in args {
+                    a.reads(scope, out);
+                }
+                None
+            }
+            Expr::Unary(_, e) => {
+                e.reads(scope, out);
+                None
+            }
+            Expr::Binary(_, l, r) | Expr::And(l, r) | Expr::Or(l, r) => {
+                l.reads(scope, out);
+                r.reads(scope, out);
+                None
+            }
+            Expr::Conditional(t, y, n) => {
+                t.reads(scope, out);
+                y.reads(scope, out);
+                n.reads(scope, out);
+                None
+            }
+            Expr::Array(items) => {
+                for item in items {
+                    let (Element::Item(e) | Element::Spread(e)) = item;
+                    e.reads(scope, out);
+                }
+                None
+            }
+            Expr::Object(props) => {
+                for prop in props {
+                    let (Property::KeyValue(_, e) | Property::Spread(e)) = prop;
+                    e.reads(scope, out);
+                }
+                None
+            }
+        }
     }
 }
 
@@ -1001,6 +1107,7 @@ mod tests {
         e.eval(&Scope::Root {
             data,
             modules: None,
+            page: false,
         })
         .unwrap_or_else(|e| panic!("{src}: {e:?}"))
         .into_owned()
@@ -1063,6 +1170,7 @@ mod tests {
                 .eval(&Scope::Root {
                     data: &d,
                     modules: None,
+                    page: false,
                 })
                 .expect("evaluates");
             assert_eq!(*v, json!({"a": 1, "b": 2, "c": 3, "d": 4}), "{body}");
@@ -1141,8 +1249,52 @@ mod tests {
         let scope = Scope::Root {
             data: &Value::Null,
             modules: None,
+            page: false,
         };
         assert!(e.eval(&scope).is_err());
         assert!(parse("f(1)").expect("parses").eval(&scope).is_err());
+    }
+
+    /// The paths `src` reads, as strings, inside `wx:for="{{list}}"` at item 5 (`item`,
+    /// `index`) over the page data.
+    fn reads(src: &str) -> Vec<String> {
+        let data = json!({});
+        let root = Scope::Root {
+            data: &data,
+            modules: None,
+            page: true,
+        };
+        let item_path = DataPath::from_joined("list.5".to_owned());
+        let scope = Scope::Bind {
+            parent: &root,
+            item_name: "item",
+            item: &Value::Null,
+            item_path: Some(&item_path),
+            index_name: "index",
+            index: &Value::Null,
+        };
+        let mut out = Vec::new();
+        parse(src)
+            .unwrap_or_else(|e| panic!("{src}: {e:?}"))
+            .reads(&scope, &mut out);
+        out.iter().map(|p| format!("{p:?}")).collect()
+    }
+
+    #[test]
+    fn reads_are_data_paths() {
+        let p = |s: &str| format!("{:?}", DataPath::from_joined(s.to_owned()));
+        assert_eq!(reads("item.title"), [p("list.5.title")]);
+        assert_eq!(reads("item['title'].x"), [p("list.5.title.x")]);
+        assert_eq!(reads("a.b[2]"), [p("a.b.2")]);
+        assert_eq!(reads("index + 1"), Vec::<String>::new());
+        assert_eq!(reads("list[index]"), [p("list")]);
+        assert_eq!(reads("a[b.c]"), [p("b.c"), p("a")]);
+        assert_eq!(reads("a['x.y']"), [p("a")]);
+        assert_eq!(reads("a['01']"), [p("a")]);
+        assert_eq!(reads("f ? a : b.c"), [p("f"), p("a"), p("b.c")]);
+        assert_eq!(reads("{...o, k: item}"), [p("o"), p("list.5")]);
+        assert_eq!(reads("[1, ...l]"), [p("l")]);
+        assert_eq!(reads("'x' + 2"), Vec::<String>::new());
+        assert_eq!(reads("m.f(a)"), [p("a")]);
     }
 }

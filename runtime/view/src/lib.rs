@@ -23,6 +23,7 @@
 
 mod assets;
 mod data;
+mod deps;
 mod diff;
 mod error;
 mod expr;

@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::assets;
+use crate::deps::{Cost, DataPath, Deps, ForRec, ItemRec, Reach, Rec, RecKind};
+use crate::diff::{NodePath, PatchOp, diff_range};
 use crate::expr::{Expr, Modules, Scope, ScriptCalls, to_js_string, truthy};
 use crate::page::PageView;
 use crate::source::{Dialect, Location, Warning};
@@ -23,11 +25,11 @@ const MAX_DEPTH: usize = 200;
 /// One render creates at most this many nodes (loop items and template calls count too);
 /// the rest of the page is left out with a warning (nested loops and recursive templates
 /// could otherwise exhaust memory and time).
-const MAX_NODES: usize = 200_000;
+pub(crate) const MAX_NODES: usize = 200_000;
 
 /// One render creates at most this many bytes of text and attribute values (scripts can
 /// return long strings, and loops and slots repeat them).
-const MAX_BYTES: usize = 64 << 20;
+pub(crate) const MAX_BYTES: usize = 64 << 20;
 
 /// A `for` over a number renders at most this many items.
 const MAX_RANGE: f64 = 100_000.0;
@@ -71,7 +73,15 @@ pub(crate) struct Renderer<'p> {
     /// Problems met while rendering (the script budget running out), each once.
     warnings: RefCell<Vec<Warning>>,
     budget_reported: Cell<bool>,
+    /// When the render records what it reads: the page data paths read and not yet taken
+    /// into a [`Rec`].
+    reads: Option<RefCell<Vec<DataPath>>>,
 }
+
+/// An update that only a full render can make: the render's budget ran out, or component
+/// instances (numbered in render order) are among the nodes rendered again.
+#[derive(Debug)]
+pub(crate) struct FullRender;
 
 /// Where the nodes being rendered come from.
 #[derive(Clone, Copy)]
@@ -109,7 +119,15 @@ impl<'p> Renderer<'p> {
             seen_instances: RefCell::default(),
             warnings: RefCell::default(),
             budget_reported: Cell::new(false),
+            reads: None,
         }
+    }
+
+    /// This renderer, recording what each part of the page reads ([`Renderer::record_page`],
+    /// [`Renderer::update_page`]).
+    pub(crate) fn recording(mut self) -> Self {
+        self.reads = Some(RefCell::default());
+        self
     }
 
     /// The view-script modules that template `file` declares.
@@ -130,22 +148,77 @@ impl<'p> Renderer<'p> {
         let scope = Scope::Root {
             data,
             modules: self.modules(entry),
-        };
-        let ctx = Ctx {
-            file: entry,
-            src: entry,
-            owner: entry,
-            slots: None,
-            class_scope: None,
-            externals: None,
-            instance: None,
-            depth: 0,
+            page: true,
         };
         let mut out = Vec::new();
         if let Some(file) = self.page.file(entry) {
-            self.nodes(ctx, &file.root, &scope, &mut out);
+            self.nodes(page_ctx(entry), &file.root, &scope, &mut out);
         }
         out
+    }
+
+    /// Renders the page as [`Renderer::render_page`] does (on a [recording](Self::recording)
+    /// renderer), with the record of each of its root template nodes; no records when the
+    /// render's budget ran out (the page was cut short).
+    pub(crate) fn record_page(&self, data: &Value) -> (Vec<VNode>, Option<Vec<Rec>>) {
+        let entry = self.page.entry();
+        let scope = Scope::Root {
+            data,
+            modules: self.modules(entry),
+            page: true,
+        };
+        let mut out = Vec::new();
+        let mut recs = Vec::new();
+        if let Some(file) = self.page.file(entry) {
+            for node in &file.root {
+                recs.push(self.node_rec(page_ctx(entry), node, &scope, &mut out));
+            }
+        }
+        let recs = (!self.spent()).then_some(recs);
+        (out, recs)
+    }
+
+    /// Brings `tree`, rendered with records `recs`, up to date with `data` after `changes`
+    /// (the paths `set_path` changed): renders again only the parts whose reads a change
+    /// reaches, applies them to `tree` and `recs` and adds the ops to `ops`, which take the
+    /// tree as it was to the tree as it is, whether or not this succeeds. `Err` when only a
+    /// full render can finish the update.
+    pub(crate) fn update_page(
+        &self,
+        data: &Value,
+        recs: &mut [Rec],
+        changes: &[DataPath],
+        tree: &mut Vec<VNode>,
+        ops: &mut Vec<PatchOp>,
+    ) -> Result<(), FullRender> {
+        let entry = self.page.entry();
+        let scope = Scope::Root {
+            data,
+            modules: self.modules(entry),
+            page: true,
+        };
+        let Some(file) = self.page.file(entry) else {
+            return Ok(());
+        };
+        let mut path = NodePath::new();
+        let mut at = Place {
+            list: tree,
+            offset: 0,
+        };
+        self.update_nodes(
+            page_ctx(entry),
+            &file.root,
+            recs,
+            &scope,
+            changes,
+            &mut at,
+            &mut path,
+            ops,
+        )?;
+        if self.spent() {
+            return Err(FullRender);
+        }
+        Ok(())
     }
 
     fn nodes(&self, ctx: Ctx<'_>, nodes: &[Node], scope: &Scope<'_>, out: &mut Vec<VNode>) {
@@ -177,6 +250,337 @@ impl<'p> Renderer<'p> {
         true
     }
 
+    /// Where the reads recorded so far end (none recorded: 0).
+    fn mark(&self) -> usize {
+        self.reads.as_ref().map_or(0, |r| r.borrow().len())
+    }
+
+    /// The reads recorded since `mark`, taken out of the record.
+    fn take_reads(&self, mark: usize) -> Deps {
+        let mut deps = Deps::default();
+        if let Some(reads) = &self.reads {
+            deps.extend(reads.borrow_mut().drain(mark..));
+        }
+        deps
+    }
+
+    /// The reads an item of a loop recorded since `mark`: those within its own item
+    /// (`item_path`) returned, the others added to `shared`.
+    fn take_item_reads(
+        &self,
+        mark: usize,
+        item_path: Option<&DataPath>,
+        shared: &mut Deps,
+    ) -> Deps {
+        let mut own = Deps::default();
+        for read in self.take_reads(mark).into_iter() {
+            if item_path.is_some_and(|item| read.within(item)) {
+                own.insert(read);
+            } else {
+                shared.insert(read);
+            }
+        }
+        own
+    }
+
+    /// What this render has charged so far.
+    fn cost(&self) -> Cost {
+        Cost {
+            nodes: self.created.get(),
+            bytes: self.bytes.get(),
+        }
+    }
+
+    /// What this render has charged since it had charged `before`.
+    fn cost_since(&self, before: Cost) -> Cost {
+        Cost::default().replace(before, self.cost())
+    }
+
+    /// Renders `node` as [`Renderer::node`] does, recording what it reads.
+    fn node_rec(&self, ctx: Ctx<'_>, node: &Node, scope: &Scope<'_>, out: &mut Vec<VNode>) -> Rec {
+        let (mark, start, before) = (self.mark(), out.len(), self.cost());
+        let kind = match node {
+            Node::Element(el) if self.page.component(ctx.owner, &el.tag).is_none() => {
+                let mut children = Vec::new();
+                self.element(ctx, el, None, scope, out, Some(&mut children));
+                if out.len() == start + 1 {
+                    RecKind::Element {
+                        own: self.take_reads(mark),
+                        children,
+                    }
+                } else {
+                    RecKind::Whole
+                }
+            }
+            Node::If(branches) => {
+                let taken = branches.iter().position(|(test, _)| {
+                    test.as_ref()
+                        .is_none_or(|t| truthy(&self.value(ctx, t, scope)))
+                });
+                let conds = self.take_reads(mark);
+                let branch =
+                    taken.map(|i| (i, Box::new(self.node_rec(ctx, &branches[i].1, scope, out))));
+                RecKind::If { conds, branch }
+            }
+            Node::For(f) => match self.for_loop(ctx, f, scope, out, true) {
+                Some(rec) => RecKind::For(Box::new(rec)),
+                None => RecKind::Whole,
+            },
+            Node::Block(children) => RecKind::Seq(
+                children
+                    .iter()
+                    .map(|child| self.node_rec(ctx, child, scope, out))
+                    .collect(),
+            ),
+            Node::Include { src, .. } => match self.page.file_entry(src) {
+                Some((src, file)) => {
+                    let inner = Scope::File {
+                        parent: scope,
+                        modules: self.modules(src),
+                    };
+                    let ctx = Ctx { src, ..ctx };
+                    RecKind::Seq(
+                        file.root
+                            .iter()
+                            .map(|child| self.node_rec(ctx, child, &inner, out))
+                            .collect(),
+                    )
+                }
+                None => RecKind::Seq(Vec::new()),
+            },
+            _ => {
+                self.node(ctx, node, scope, out);
+                RecKind::Whole
+            }
+        };
+        let summary = match &kind {
+            RecKind::Whole => self.take_reads(mark),
+            kind => summary(kind),
+        };
+        Rec {
+            len: out.len() - start,
+            cost: self.cost_since(before),
+            summary,
+            kind,
+        }
+    }
+
+    /// Brings the nodes rendered from `nodes` (records `recs`), which start at `at`, up to
+    /// date with `changes`.
+    #[allow(clippy::too_many_arguments)]
+    fn update_nodes(
+        &self,
+        ctx: Ctx<'_>,
+        nodes: &[Node],
+        recs: &mut [Rec],
+        scope: &Scope<'_>,
+        changes: &[DataPath],
+        at: &mut Place<'_>,
+        path: &mut NodePath,
+        ops: &mut Vec<PatchOp>,
+    ) -> Result<(), FullRender> {
+        let start = at.offset;
+        for (node, rec) in nodes.iter().zip(recs.iter_mut()) {
+            if rec.summary.affected_by_any(changes) {
+                self.update_node(ctx, node, rec, scope, changes, at, path, ops)?;
+            }
+            at.offset += rec.len;
+        }
+        at.offset = start;
+        Ok(())
+    }
+
+    /// Brings the nodes rendered from `node` (record `rec`), which start at `at`, up to date
+    /// with `changes`.
+    #[allow(clippy::too_many_arguments)]
+    fn update_node(
+        &self,
+        ctx: Ctx<'_>,
+        node: &Node,
+        rec: &mut Rec,
+        scope: &Scope<'_>,
+        changes: &[DataPath],
+        at: &mut Place<'_>,
+        path: &mut NodePath,
+        ops: &mut Vec<PatchOp>,
+    ) -> Result<(), FullRender> {
+        match (node, &mut rec.kind) {
+            (Node::Element(el), RecKind::Element { own, children })
+                if !own.affected_by_any(changes) =>
+            {
+                let Some(VNode::Element(element)) = at.list.get_mut(at.offset) else {
+                    return Err(FullRender);
+                };
+                let before = totals(children);
+                path.push(index(at.offset));
+                let mut inner = Place {
+                    list: &mut element.children,
+                    offset: 0,
+                };
+                let ctx = Ctx {
+                    depth: ctx.depth + 1,
+                    ..ctx
+                };
+                let done = self.update_nodes(
+                    ctx,
+                    &el.children,
+                    children,
+                    scope,
+                    changes,
+                    &mut inner,
+                    path,
+                    ops,
+                );
+                path.pop();
+                done?;
+                rec.cost = rec.cost.replace(before.1, totals(children).1);
+            }
+            (
+                Node::If(branches),
+                RecKind::If {
+                    conds,
+                    branch: Some((i, body)),
+                },
+            ) if !conds.affected_by_any(changes) => {
+                let before = body.cost;
+                let (_, taken) = branches.get(*i).ok_or(FullRender)?;
+                self.update_node(ctx, taken, body, scope, changes, at, path, ops)?;
+                rec.len = body.len;
+                rec.cost = rec.cost.replace(before, body.cost);
+            }
+            (Node::Block(children), RecKind::Seq(recs)) => {
+                self.update_nodes(ctx, children, recs, scope, changes, at, path, ops)?;
+                (rec.len, rec.cost) = totals(recs);
+            }
+            (Node::Include { src, .. }, RecKind::Seq(recs)) => {
+                let (src, file) = self.page.file_entry(src).ok_or(FullRender)?;
+                let inner = Scope::File {
+                    parent: scope,
+                    modules: self.modules(src),
+                };
+                let ctx = Ctx { src, ..ctx };
+                self.update_nodes(ctx, &file.root, recs, &inner, changes, at, path, ops)?;
+                (rec.len, rec.cost) = totals(recs);
+            }
+            (Node::For(f), RecKind::For(fr)) => match fr.reach(changes) {
+                Reach::Nothing => {}
+                Reach::Items(items) => {
+                    self.update_items(ctx, f, fr, &mut rec.cost, scope, &items, at, path, ops)?;
+                    rec.len = fr.len();
+                }
+                Reach::Whole => return self.rerender(ctx, node, rec, scope, at, path, ops),
+            },
+            _ => return self.rerender(ctx, node, rec, scope, at, path, ops),
+        }
+        rec.summary = summary(&rec.kind);
+        Ok(())
+    }
+
+    /// Renders `node` (record `rec`, its nodes at `at`) again whole.
+    #[allow(clippy::too_many_arguments)]
+    fn rerender(
+        &self,
+        ctx: Ctx<'_>,
+        node: &Node,
+        rec: &mut Rec,
+        scope: &Scope<'_>,
+        at: &mut Place<'_>,
+        path: &mut NodePath,
+        ops: &mut Vec<PatchOp>,
+    ) -> Result<(), FullRender> {
+        let mut new = Vec::new();
+        let new_rec = self.node_rec(ctx, node, scope, &mut new);
+        self.replace(at, rec.len, new, path, ops)?;
+        *rec = new_rec;
+        Ok(())
+    }
+
+    /// Renders items `items` of loop `f` (record `fr`, its nodes at `at`, its cost `cost`)
+    /// again.
+    #[allow(clippy::too_many_arguments)]
+    fn update_items(
+        &self,
+        ctx: Ctx<'_>,
+        f: &ForLoop,
+        fr: &mut ForRec,
+        cost: &mut Cost,
+        scope: &Scope<'_>,
+        items: &[usize],
+        at: &mut Place<'_>,
+        path: &mut NodePath,
+        ops: &mut Vec<PatchOp>,
+    ) -> Result<(), FullRender> {
+        let mark = self.mark();
+        let list = self.value(ctx, &f.list, scope);
+        self.take_reads(mark);
+        let Value::Array(values) = &*list else {
+            return Err(FullRender);
+        };
+        if values.len() != fr.items.len() {
+            return Err(FullRender);
+        }
+        let start = at.offset;
+        for &i in items {
+            let item_path = fr.path.as_ref().and_then(|p| p.child(&i.to_string()));
+            let (mark, before) = (self.mark(), self.cost());
+            let mut new = Vec::new();
+            if !self.item(
+                ctx,
+                f,
+                &Value::from(i),
+                &values[i],
+                item_path.as_ref(),
+                scope,
+                &mut new,
+            ) {
+                return Err(FullRender);
+            }
+            let own = self.take_item_reads(mark, item_path.as_ref(), &mut fr.shared);
+            let item = ItemRec {
+                len: new.len(),
+                cost: self.cost_since(before),
+                own,
+            };
+            at.offset = start + fr.starts[i];
+            self.replace(at, fr.items[i].len, new, path, ops)?;
+            *cost = cost.replace(fr.items[i].cost, item.cost);
+            let resized = item.len != fr.items[i].len;
+            fr.items[i] = item;
+            if resized {
+                fr.restart();
+            }
+        }
+        at.offset = start;
+        Ok(())
+    }
+
+    /// Replaces the `len` nodes at `at` by `new`, adding the ops that do it.
+    fn replace(
+        &self,
+        at: &mut Place<'_>,
+        len: usize,
+        new: Vec<VNode>,
+        path: &mut NodePath,
+        ops: &mut Vec<PatchOp>,
+    ) -> Result<(), FullRender> {
+        let range = at.offset..at.offset + len;
+        let old = at.list.get(range.clone()).ok_or(FullRender)?;
+        // Instances are numbered in render order: only a full render numbers them right.
+        if self.spent() || !self.seen_instances.borrow().is_empty() || old.iter().any(has_instance)
+        {
+            return Err(FullRender);
+        }
+        diff_range(old, &new, path, at.offset, ops);
+        if new.len() == len {
+            for (slot, node) in at.list[range].iter_mut().zip(new) {
+                *slot = node;
+            }
+        } else {
+            at.list.splice(range, new);
+        }
+        Ok(())
+    }
+
     fn node(&self, ctx: Ctx<'_>, node: &Node, scope: &Scope<'_>, out: &mut Vec<VNode>) {
         if self.spent() {
             return;
@@ -188,7 +592,7 @@ impl<'p> Renderer<'p> {
                     out.push(VNode::Text { text });
                 }
             }
-            Node::Element(el) => self.element(ctx, el, None, scope, out),
+            Node::Element(el) => self.element(ctx, el, None, scope, out, None),
             Node::If(branches) => {
                 let taken = branches.iter().find(|(test, _)| {
                     test.as_ref()
@@ -198,7 +602,9 @@ impl<'p> Renderer<'p> {
                     self.node(ctx, body, scope, out);
                 }
             }
-            Node::For(f) => self.for_loop(ctx, f, scope, out),
+            Node::For(f) => {
+                self.for_loop(ctx, f, scope, out, false);
+            }
             Node::Block(children) => self.nodes(ctx, children, scope, out),
             Node::TemplateCall { is, data } => {
                 // A template call counts as a node: calls refused for depth would otherwise
@@ -224,6 +630,7 @@ impl<'p> Renderer<'p> {
                 let inner = Scope::Root {
                     data: &data,
                     modules: self.modules(file),
+                    page: false,
                 };
                 let inner_ctx = Ctx {
                     file,
@@ -261,8 +668,27 @@ impl<'p> Renderer<'p> {
         }
     }
 
-    fn for_loop(&self, ctx: Ctx<'_>, f: &ForLoop, scope: &Scope<'_>, out: &mut Vec<VNode>) {
+    /// Renders a `for` loop; with `record`, also what it and each of its items read.
+    fn for_loop(
+        &self,
+        ctx: Ctx<'_>,
+        f: &ForLoop,
+        scope: &Scope<'_>,
+        out: &mut Vec<VNode>,
+        record: bool,
+    ) -> Option<ForRec> {
+        let record = record && self.reads.is_some();
+        let mark = self.mark();
         let list = self.value(ctx, &f.list, scope);
+        let path = match (&f.list.parts[..], &*list) {
+            ([Part::Expr(e, _)], Value::Array(_)) if record => e.path(scope, &mut Vec::new()),
+            _ => None,
+        };
+        let list_reads = if record {
+            self.take_reads(mark)
+        } else {
+            Deps::default()
+        };
         let items: Vec<(Value, Cow<'_, Value>)> = match &*list {
             Value::Array(a) => a
                 .iter()
@@ -289,36 +715,89 @@ impl<'p> Renderer<'p> {
             }
             _ => Vec::new(),
         };
-        for (index, item) in &items {
-            // Each item counts, even one that renders nothing: nested loops multiply.
-            if !self.charge(1, 0) {
-                return;
+        let mut shared = Deps::default();
+        let mut recs = Vec::new();
+        for (i, (index, item)) in items.iter().enumerate() {
+            let item_path = path.as_ref().and_then(|p| p.child(&i.to_string()));
+            let (mark, start, before) = (self.mark(), out.len(), self.cost());
+            if !self.item(ctx, f, index, item, item_path.as_ref(), scope, out) {
+                break;
             }
-            let inner = Scope::Bind {
-                parent: scope,
-                item_name: &f.item,
-                item,
-                index_name: &f.index,
-                index,
-            };
-            let key = f.key.as_ref().map(|k| self.key(ctx, k, item, &inner));
-            if let (Node::Element(el), Some(_)) = (&f.body, &key) {
-                self.element(ctx, el, key, &inner, out);
-                continue;
+            if record {
+                let own = self.take_item_reads(mark, item_path.as_ref(), &mut shared);
+                recs.push(ItemRec {
+                    len: out.len() - start,
+                    cost: self.cost_since(before),
+                    own,
+                });
             }
-            let start = out.len();
-            self.node(ctx, &f.body, &inner, out);
-            if let Some(key) = key {
-                for node in &mut out[start..] {
-                    if let VNode::Element(el) = node {
-                        el.key.get_or_insert_with(|| key.clone());
-                    }
+        }
+        record.then(|| ForRec::new(list_reads, path, shared, recs))
+    }
+
+    /// Renders one item of loop `f` (`item_path`: where the item is in the page data);
+    /// false when the render's budget is spent.
+    #[allow(clippy::too_many_arguments)]
+    fn item(
+        &self,
+        ctx: Ctx<'_>,
+        f: &ForLoop,
+        index: &Value,
+        item: &Value,
+        item_path: Option<&DataPath>,
+        scope: &Scope<'_>,
+        out: &mut Vec<VNode>,
+    ) -> bool {
+        // Each item counts, even one that renders nothing: nested loops multiply.
+        if !self.charge(1, 0) {
+            return false;
+        }
+        let inner = Scope::Bind {
+            parent: scope,
+            item_name: &f.item,
+            item,
+            item_path,
+            index_name: &f.index,
+            index,
+        };
+        let key = f
+            .key
+            .as_ref()
+            .map(|k| self.key(ctx, k, item, item_path, &inner));
+        if let (Node::Element(el), Some(_)) = (&f.body, &key) {
+            self.element(ctx, el, key, &inner, out, None);
+            return true;
+        }
+        let start = out.len();
+        self.node(ctx, &f.body, &inner, out);
+        if let Some(key) = key {
+            for node in &mut out[start..] {
+                if let VNode::Element(el) = node {
+                    el.key.get_or_insert_with(|| key.clone());
                 }
             }
         }
+        true
     }
 
-    fn key(&self, ctx: Ctx<'_>, spec: &KeySpec, item: &Value, scope: &Scope<'_>) -> String {
+    /// The key of `item` (at `item_path` in the page data) by `spec`.
+    fn key(
+        &self,
+        ctx: Ctx<'_>,
+        spec: &KeySpec,
+        item: &Value,
+        item_path: Option<&DataPath>,
+        scope: &Scope<'_>,
+    ) -> String {
+        if let (Some(reads), Some(path)) = (&self.reads, item_path) {
+            let read = match spec {
+                KeySpec::This => Some(path.clone()),
+                KeySpec::Field(field) => Some(path.child(field).unwrap_or_else(|| path.clone())),
+                // Its expression's reads are recorded as it is evaluated.
+                KeySpec::Expr(_) => None,
+            };
+            reads.borrow_mut().extend(read);
+        }
         match spec {
             KeySpec::This => to_js_string(item),
             KeySpec::Field(field) => to_js_string(item.get(field).unwrap_or(&Value::Null)),
@@ -326,6 +805,8 @@ impl<'p> Renderer<'p> {
         }
     }
 
+    /// Renders element `el`; with `children`, its children's records go there (for an
+    /// element that is no component instance).
     fn element(
         &self,
         ctx: Ctx<'_>,
@@ -333,6 +814,7 @@ impl<'p> Renderer<'p> {
         key: Option<String>,
         scope: &Scope<'_>,
         out: &mut Vec<VNode>,
+        children: Option<&mut Vec<Rec>>,
     ) {
         if !self.charge(1, 0) {
             return;
@@ -451,7 +933,7 @@ impl<'p> Renderer<'p> {
         let key = key.or_else(|| {
             el.key
                 .as_ref()
-                .map(|k| self.key(ctx, k, &Value::Null, scope))
+                .map(|k| self.key(ctx, k, &Value::Null, None, scope))
         });
         let bytes = attrs
             .values()
@@ -485,7 +967,14 @@ impl<'p> Renderer<'p> {
                 };
                 self.component(inner, &instance, el, scope, &mut node);
             }
-            _ => self.nodes(inner, &el.children, scope, &mut node.children),
+            _ => match children {
+                Some(recs) => {
+                    for child in &el.children {
+                        recs.push(self.node_rec(inner, child, scope, &mut node.children));
+                    }
+                }
+                None => self.nodes(inner, &el.children, scope, &mut node.children),
+            },
         }
         out.push(VNode::Element(node));
     }
@@ -549,6 +1038,7 @@ impl<'p> Renderer<'p> {
         let inner = Scope::Root {
             data: &data,
             modules: self.modules(path),
+            page: false,
         };
         let inner_ctx = Ctx {
             file: path,
@@ -619,6 +1109,9 @@ impl<'p> Renderer<'p> {
         scope: &Scope<'s>,
     ) -> Option<Cow<'s, Value>> {
         let result = e.eval(scope);
+        if let Some(reads) = &self.reads {
+            e.reads(scope, &mut reads.borrow_mut());
+        }
         if !self.budget_reported.get() && self.scripts.is_some_and(ScriptCalls::budget_spent) {
             self.budget_reported.set(true);
             let location = self.page.file(ctx.src).map_or_else(
@@ -644,6 +1137,75 @@ impl<'p> Renderer<'p> {
                 tracing::warn!(target: "capsule::view", "{}: {}", ctx.src, e.0);
             })
             .ok()
+    }
+}
+
+/// Where the nodes of a page's part are: among `list`, from `offset` on.
+struct Place<'t> {
+    list: &'t mut Vec<VNode>,
+    offset: usize,
+}
+
+/// The context of the page's own template nodes.
+fn page_ctx(entry: &str) -> Ctx<'_> {
+    Ctx {
+        file: entry,
+        src: entry,
+        owner: entry,
+        slots: None,
+        class_scope: None,
+        externals: None,
+        instance: None,
+        depth: 0,
+    }
+}
+
+fn index(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
+}
+
+/// The nodes and cost of records `recs` together.
+fn totals(recs: &[Rec]) -> (usize, Cost) {
+    recs.iter().fold((0, Cost::default()), |(len, cost), rec| {
+        (len + rec.len, cost.replace(Cost::default(), rec.cost))
+    })
+}
+
+/// Every path a record's part reads, but its loops' items' own (under their list's path).
+fn summary(kind: &RecKind) -> Deps {
+    let mut deps = Deps::default();
+    match kind {
+        RecKind::Whole => {}
+        RecKind::Element { own, children } => {
+            deps.extend(own.iter().cloned());
+            for child in children {
+                deps.extend(child.summary.iter().cloned());
+            }
+        }
+        RecKind::If { conds, branch } => {
+            deps.extend(conds.iter().cloned());
+            if let Some((_, body)) = branch {
+                deps.extend(body.summary.iter().cloned());
+            }
+        }
+        RecKind::Seq(children) => {
+            for child in children {
+                deps.extend(child.summary.iter().cloned());
+            }
+        }
+        RecKind::For(rec) => {
+            deps.extend(rec.list.iter().cloned());
+            deps.extend(rec.shared.iter().cloned());
+        }
+    }
+    deps
+}
+
+/// Whether a component instance is among `node` and its descendants.
+fn has_instance(node: &VNode) -> bool {
+    match node {
+        VNode::Element(el) => el.instance.is_some() || el.children.iter().any(has_instance),
+        VNode::Text { .. } => false,
     }
 }
 

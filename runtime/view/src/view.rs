@@ -5,11 +5,12 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::data::set_path;
+use crate::data::{set_path, set_path_changed};
+use crate::deps::{DataPath, Rec};
 use crate::diff::{PatchOp, diff};
 use crate::error::ViewError;
 use crate::page::PageView;
-use crate::render::{InstanceData, Instances, Renderer};
+use crate::render::{InstanceData, Instances, MAX_BYTES, MAX_NODES, Renderer};
 use crate::script::{RenderJob, ScriptHost, ScriptRunner};
 use crate::selector::{element_at, path_of_instance};
 use crate::source::{SourceFiles, Warning};
@@ -40,6 +41,10 @@ pub struct View {
     instances: Arc<Instances>,
     tree: Vec<VNode>,
     warnings: Vec<Warning>,
+    /// What each root template node of the page rendered and read (the dependency map),
+    /// when `set_data` can render again only what a change reaches: a page without view
+    /// scripts whose last render was not cut short.
+    recs: Option<Vec<Rec>>,
 }
 
 impl View {
@@ -87,12 +92,15 @@ impl View {
             instances: Arc::default(),
             tree: Vec::new(),
             warnings: Vec::new(),
+            recs: None,
         };
         (view.tree, view.warnings) = view.render();
         view
     }
 
+    /// Renders the whole page (recording its dependency map when it can).
     fn render(&mut self) -> (Vec<VNode>, Vec<Warning>) {
+        self.recs = None;
         if let Some(scripts) = &mut self.scripts {
             let rendered = scripts.render(RenderJob {
                 page: Arc::clone(&self.page),
@@ -103,8 +111,10 @@ impl View {
             self.data = rendered.data;
             return (rendered.tree, rendered.warnings);
         }
-        let renderer = Renderer::new(&self.page, &self.instances, None, self.script_budget);
-        let tree = renderer.render_page(&self.data);
+        let renderer =
+            Renderer::new(&self.page, &self.instances, None, self.script_budget).recording();
+        let (tree, recs) = renderer.record_page(&self.data);
+        self.recs = recs;
         (tree, renderer.into_warnings())
     }
 
@@ -132,13 +142,40 @@ impl View {
     /// Applies changed paths from the logic layer (`("list[2].done", true)`), re-renders and
     /// returns the patch ops that bring the previous tree up to date. A path that cannot be
     /// set is skipped with a warning.
+    ///
+    /// Only the parts of the page whose bindings read a changed path render again (one
+    /// item of a `wx:for` when the change is inside it), and only they are diffed; a page
+    /// with view scripts renders whole.
     pub fn set_data(&mut self, changes: &[(String, Value)]) -> Vec<PatchOp> {
+        let mut changed = Vec::with_capacity(changes.len());
         for (path, value) in changes {
-            if let Err(e) = set_path(&mut self.data, path, value.clone()) {
-                tracing::warn!(target: "capsule::view", "setData: {e}");
+            match set_path_changed(&mut self.data, path, value.clone()) {
+                Ok(path) => changed.push(DataPath::from_joined(path)),
+                Err(e) => tracing::warn!(target: "capsule::view", "setData: {e}"),
             }
         }
-        self.rerender()
+        if changed.is_empty() && self.recs.is_some() {
+            return Vec::new();
+        }
+        let Some(mut recs) = self.recs.take() else {
+            return self.rerender();
+        };
+        let renderer =
+            Renderer::new(&self.page, &self.instances, None, self.script_budget).recording();
+        let mut ops = Vec::new();
+        let updated =
+            renderer.update_page(&self.data, &mut recs, &changed, &mut self.tree, &mut ops);
+        let (nodes, bytes) = recs.iter().fold((0, 0), |(n, b), rec| {
+            (n + rec.cost.nodes, b + rec.cost.bytes)
+        });
+        if updated.is_ok() && nodes <= MAX_NODES && bytes <= MAX_BYTES {
+            self.recs = Some(recs);
+            self.warnings.clear();
+            return ops;
+        }
+        // `ops` took the tree to where the update stopped: a full render goes on from there.
+        ops.extend(self.rerender());
+        ops
     }
 
     /// Re-renders and returns the ops from the previous tree to the new one.
@@ -226,4 +263,142 @@ pub(crate) fn test_tree(template: &str) -> Vec<VNode> {
         .expect("test value")
         .tree()
         .to_vec()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deps::{Deps, RecKind};
+    use serde_json::json;
+
+    fn view(template: &str, data: Value) -> View {
+        let files = std::collections::HashMap::from([("p.wxml".to_owned(), template.to_owned())]);
+        let page = PageView::compile(&files, "p.wxml", &Default::default()).expect("compiles");
+        View::new(page, data).expect("renders")
+    }
+
+    fn paths(deps: &Deps) -> Vec<String> {
+        let mut out: Vec<String> = deps.iter().map(|p| format!("{p:?}")).collect();
+        out.sort();
+        out
+    }
+
+    fn p(s: &str) -> String {
+        format!("{:?}", DataPath::from_joined(s.to_owned()))
+    }
+
+    const LIST: &str = r#"<view class="list {{mode}}"><view wx:for="{{list}}" wx:key="id">{{item.title}} {{title}}</view></view><text>{{n}}</text>"#;
+
+    fn rows(n: usize) -> Value {
+        (0..n)
+            .map(|i| json!({"id": i, "title": format!("row {i}")}))
+            .collect()
+    }
+
+    #[test]
+    fn the_map_records_what_each_part_reads() {
+        let v = view(LIST, json!({"list": rows(3), "title": "t", "n": 1}));
+        let recs = v
+            .recs
+            .as_ref()
+            .expect("a page without scripts keeps its map");
+        assert_eq!(recs.len(), 2);
+        let RecKind::Element { own, children } = &recs[0].kind else {
+            panic!("the list element keeps its structure: {:?}", recs[0]);
+        };
+        assert_eq!(paths(own), [p("mode")]);
+        let RecKind::For(list) = &children[0].kind else {
+            panic!("a loop keeps its items: {:?}", children[0]);
+        };
+        assert_eq!(paths(&list.list), [p("list")]);
+        assert_eq!(paths(&list.shared), [p("title")]);
+        assert_eq!(
+            paths(&list.items[1].own),
+            [p("list.1.id"), p("list.1.title")]
+        );
+        assert_eq!(list.starts, [0, 1, 2, 3]);
+        assert_eq!(paths(&recs[0].summary), [p("list"), p("mode"), p("title")]);
+        let RecKind::Element { own, children } = &recs[1].kind else {
+            panic!("an element: {:?}", recs[1]);
+        };
+        assert!(paths(own).is_empty());
+        assert!(matches!(children[0].kind, RecKind::Whole));
+        assert_eq!(paths(&children[0].summary), [p("n")]);
+        assert_eq!(paths(&recs[1].summary), [p("n")]);
+    }
+
+    /// The text of row `i` of [`LIST`] as the view holds it.
+    fn row_text(v: &View, i: usize) -> String {
+        let VNode::Element(list) = &v.tree[0] else {
+            panic!("an element");
+        };
+        let VNode::Element(row) = &list.children[i] else {
+            panic!("an element");
+        };
+        match &row.children[0] {
+            VNode::Text { text } => text.clone(),
+            VNode::Element(_) => panic!("text"),
+        }
+    }
+
+    #[test]
+    fn a_change_in_one_item_renders_that_item_alone() {
+        let mut v = view(LIST, json!({"list": rows(100), "title": "t", "n": 1}));
+        // Mark row 7 in the view's tree: rendering it again would undo the mark.
+        let VNode::Element(list) = &mut v.tree[0] else {
+            panic!("an element");
+        };
+        let VNode::Element(row) = &mut list.children[7] else {
+            panic!("an element");
+        };
+        row.children[0] = VNode::text("marked");
+        let ops = v.set_data(&[("list[50].title".to_owned(), json!("new"))]);
+        assert_eq!(
+            ops,
+            [PatchOp::SetText {
+                path: vec![0, 50, 0],
+                text: "new t".to_owned()
+            }]
+        );
+        assert_eq!(row_text(&v, 7), "marked");
+        assert_eq!(row_text(&v, 50), "new t");
+        // Read by no binding: nothing renders.
+        assert!(
+            v.set_data(&[("list[3].other".to_owned(), json!(1))])
+                .is_empty()
+        );
+        assert_eq!(row_text(&v, 7), "marked");
+        // Read by every item: the loop renders again.
+        v.set_data(&[("title".to_owned(), json!("u"))]);
+        assert_eq!(row_text(&v, 7), "row 7 u");
+        assert!(v.recs.is_some());
+    }
+
+    #[test]
+    fn an_item_that_grows_moves_the_items_after_it() {
+        let template = r#"<view><block wx:for="{{list}}"><text>{{item.t}}</text><text wx:if="{{item.on}}">!</text></block><text>end</text></view>"#;
+        let mut v = view(
+            template,
+            json!({"list": [{"t": "a"}, {"t": "b"}, {"t": "c"}]}),
+        );
+        let mut patched = v.tree().to_vec();
+        let ops = v.set_data(&[("list[0].on".to_owned(), json!(true))]);
+        let ops2 = v.set_data(&[("list[2].t".to_owned(), json!("z"))]);
+        crate::diff::apply(&mut patched, &ops).expect("applies");
+        crate::diff::apply(&mut patched, &ops2).expect("applies");
+        assert_eq!(patched, v.tree());
+        assert_eq!(
+            v.html(),
+            "<view><text>a</text><text>!</text><text>b</text><text>z</text><text>end</text></view>"
+        );
+    }
+
+    #[test]
+    fn pages_with_view_scripts_keep_no_map() {
+        let v = view(
+            r#"<wxs module="m">module.exports = {f: function (x) { return x; }};</wxs><text>{{m.f(a)}}</text>"#,
+            json!({"a": 1}),
+        );
+        assert!(v.recs.is_none());
+    }
 }
