@@ -3,7 +3,8 @@
 //!
 //! A render records a [`Rec`] per template node of the page (elements, `if` chains, blocks,
 //! includes and `for` loops keep their structure; text, template calls, slots and component
-//! instances are units). A `for` over a data path keeps, per item, the paths under its own
+//! instances are units; an element whose own bindings changed renders again without its
+//! children). A `for` over a data path keeps, per item, the paths under its own
 //! item (`list.500.title`) apart from the paths any item reads elsewhere, so that a change
 //! under one item re-renders that item alone.
 
@@ -44,6 +45,14 @@ impl DataPath {
             return Some(Self(key.to_owned()));
         }
         Some(Self(format!("{}.{key}", self.0)))
+    }
+
+    /// Item `i` of the array at this path.
+    pub(crate) fn index(&self, i: usize) -> Self {
+        if self.0.is_empty() {
+            return Self(i.to_string());
+        }
+        Self(format!("{}.{i}", self.0))
     }
 
     /// A path from segments already checked (`set_path`'s, which never hold a `.`).
@@ -182,8 +191,8 @@ pub(crate) enum RecKind {
 pub(crate) struct ForRec {
     /// The paths its list expression read.
     pub(crate) list: Deps,
-    /// When the list is the data at one path holding an array: that path.
-    pub(crate) path: Option<DataPath>,
+    /// The page data path of the list (an array).
+    pub(crate) path: DataPath,
     /// Paths items read outside their own item (`{{title}}`, `{{list[0].x}}`).
     pub(crate) shared: Deps,
     pub(crate) items: Vec<ItemRec>,
@@ -213,12 +222,7 @@ pub(crate) enum Reach {
 
 impl ForRec {
     /// Builds the record of a loop from its items' (`starts` follows from their lengths).
-    pub(crate) fn new(
-        list: Deps,
-        path: Option<DataPath>,
-        shared: Deps,
-        items: Vec<ItemRec>,
-    ) -> Self {
+    pub(crate) fn new(list: Deps, path: DataPath, shared: Deps, items: Vec<ItemRec>) -> Self {
         let mut rec = Self {
             list,
             path,
@@ -256,13 +260,10 @@ impl ForRec {
             if self.shared.affected_by(change) {
                 return Reach::Whole;
             }
-            let item = self.path.as_ref().and_then(|path| {
-                let segment = change.segment_under(path)?;
-                segment
-                    .parse::<usize>()
-                    .ok()
-                    .filter(|&i| i < self.items.len())
-            });
+            let item = change
+                .segment_under(&self.path)
+                .and_then(|segment| segment.parse::<usize>().ok())
+                .filter(|&i| i < self.items.len());
             match item {
                 Some(i) if self.items[i].own.affected_by(change) => items.push(i),
                 None if self.list.affected_by(change) => return Reach::Whole,
@@ -309,6 +310,7 @@ mod tests {
     fn segments_are_written_one_way() {
         let list = DataPath::root("list").expect("a segment");
         assert_eq!(list.child("7"), Some(p("list.7")));
+        assert_eq!(list.index(7), p("list.7"));
         for bad in ["", "a.b", "07", "+7"] {
             assert_eq!(list.child(bad), None, "{bad}");
         }
@@ -333,7 +335,7 @@ mod tests {
     fn list_loop(shared: &[&str]) -> ForRec {
         ForRec::new(
             deps(&["list"]),
-            Some(p("list")),
+            p("list"),
             deps(shared),
             (0..4)
                 .map(|i| item(&[&format!("list.{i}.title"), &format!("list.{i}.id")]))
@@ -364,13 +366,6 @@ mod tests {
         let rec = list_loop(&["list.1.title"]);
         assert_eq!(rec.reach(&[p("list.1.title")]), Reach::Whole);
         assert_eq!(rec.reach(&[p("list.2.title")]), Reach::Items(vec![2]));
-    }
-
-    #[test]
-    fn a_list_without_a_path_renders_whole() {
-        let rec = ForRec::new(deps(&["a", "b"]), None, Deps::default(), vec![item(&[])]);
-        assert_eq!(rec.reach(&[p("a.0")]), Reach::Whole);
-        assert_eq!(rec.reach(&[p("c")]), Reach::Nothing);
     }
 
     #[test]

@@ -265,25 +265,31 @@ fn diff_node(old: &VNode, new: &VNode, path: &mut NodePath, ops: &mut Vec<PatchO
                 && a.instance == b.instance
                 && a.virtual_host == b.virtual_host =>
         {
-            diff_attrs(&a.attrs, &b.attrs, path, ops);
-            if a.dataset != b.dataset {
-                ops.push(PatchOp::SetDataset {
-                    path: path.clone(),
-                    dataset: b.dataset.clone(),
-                });
-            }
-            if a.events != b.events {
-                ops.push(PatchOp::SetEvents {
-                    path: path.clone(),
-                    events: b.events.clone(),
-                });
-            }
+            diff_shell(a, b, path, ops);
             diff_children(&a.children, &b.children, path, 0, ops);
         }
         _ => ops.push(PatchOp::Replace {
             path: path.clone(),
             node: new.clone(),
         }),
+    }
+}
+
+/// Adds to `ops` what turns element `a` at `path` into `b`, children aside: attributes,
+/// dataset and handlers.
+pub(crate) fn diff_shell(a: &VElement, b: &VElement, path: &NodePath, ops: &mut Vec<PatchOp>) {
+    diff_attrs(&a.attrs, &b.attrs, path, ops);
+    if a.dataset != b.dataset {
+        ops.push(PatchOp::SetDataset {
+            path: path.clone(),
+            dataset: b.dataset.clone(),
+        });
+    }
+    if a.events != b.events {
+        ops.push(PatchOp::SetEvents {
+            path: path.clone(),
+            events: b.events.clone(),
+        });
     }
 }
 

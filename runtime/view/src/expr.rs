@@ -701,9 +701,11 @@ impl<'a> Scope<'a> {
     }
 
     /// Where the value `name` stands for is in the page's data, when it is there.
-    fn path_of(&self, name: &str) -> Option<DataPath> {
+    fn path_of(&self, name: &str) -> Option<Cow<'a, DataPath>> {
         match self {
-            Scope::Root { page, .. } => page.then(|| DataPath::root(name)).flatten(),
+            Scope::Root { page, .. } => {
+                page.then(|| DataPath::root(name)).flatten().map(Cow::Owned)
+            }
             Scope::Bind {
                 parent,
                 item_name,
@@ -712,7 +714,7 @@ impl<'a> Scope<'a> {
                 ..
             } => {
                 if *item_name == name {
-                    item_path.cloned()
+                    item_path.map(Cow::Borrowed)
                 } else if *index_name == name {
                     None
                 } else {
@@ -842,21 +844,25 @@ impl Expr {
     /// count.
     pub(crate) fn reads(&self, scope: &Scope<'_>, out: &mut Vec<DataPath>) {
         if let Some(path) = self.path(scope, out) {
-            out.push(path);
+            out.push(path.into_owned());
         }
     }
 
     /// When the value is the page data at one path: that path; else adds what it reads to
     /// `out`.
-    pub(crate) fn path(&self, scope: &Scope<'_>, out: &mut Vec<DataPath>) -> Option<DataPath> {
+    pub(crate) fn path<'s>(
+        &self,
+        scope: &Scope<'s>,
+        out: &mut Vec<DataPath>,
+    ) -> Option<Cow<'s, DataPath>> {
         match self {
             Expr::Literal(_) => None,
             Expr::Ident(name) => scope.path_of(name),
             Expr::Member(object, key) => {
                 let base = object.path(scope, out);
                 let segment = match &**key {
-                    Expr::Literal(Value::String(k)) => Some(k.clone()),
-                    Expr::Literal(k @ Value::Number(_)) => Some(to_js_string(k)),
+                    Expr::Literal(Value::String(k)) => Some(Cow::Borrowed(k.as_str())),
+                    Expr::Literal(k @ Value::Number(_)) => Some(Cow::Owned(to_js_string(k))),
                     other => {
                         other.reads(scope, out);
                         None
@@ -864,9 +870,9 @@ impl Expr {
                 };
                 let base = base?;
                 match segment.and_then(|s| base.child(&s)) {
-                    Some(path) => Some(path),
+                    Some(path) => Some(Cow::Owned(path)),
                     None => {
-                        out.push(base);
+                        out.push(base.into_owned());
                         None
                     }
                 }

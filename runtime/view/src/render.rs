@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 
 use crate::assets;
 use crate::deps::{Cost, DataPath, Deps, ForRec, ItemRec, Reach, Rec, RecKind};
-use crate::diff::{NodePath, PatchOp, diff_range};
+use crate::diff::{NodePath, PatchOp, diff_range, diff_shell};
 use crate::expr::{Expr, Modules, Scope, ScriptCalls, to_js_string, truthy};
 use crate::page::PageView;
 use crate::source::{Dialect, Location, Warning};
@@ -405,9 +405,29 @@ impl<'p> Renderer<'p> {
         ops: &mut Vec<PatchOp>,
     ) -> Result<(), FullRender> {
         match (node, &mut rec.kind) {
-            (Node::Element(el), RecKind::Element { own, children })
-                if !own.affected_by_any(changes) =>
-            {
+            (Node::Element(el), RecKind::Element { own, children }) => {
+                if own.affected_by_any(changes) {
+                    // Its attributes, dataset or handlers changed: render the element
+                    // alone again; its key changed: the whole element.
+                    let (mark, before) = (self.mark(), self.cost());
+                    let shell = self.shell(ctx, el, None, scope).ok_or(FullRender)?;
+                    let new_own = self.take_reads(mark);
+                    let Some(VNode::Element(element)) = at.list.get_mut(at.offset) else {
+                        return Err(FullRender);
+                    };
+                    if shell.component.is_some() || shell.node.key != element.key {
+                        return self.rerender(ctx, node, rec, scope, at, path, ops);
+                    }
+                    let mut new = shell.node;
+                    path.push(index(at.offset));
+                    diff_shell(element, &new, path, ops);
+                    path.pop();
+                    new.children = std::mem::take(&mut element.children);
+                    *element = new;
+                    let old_own = rec.cost.replace(totals(children).1, Cost::default());
+                    rec.cost = rec.cost.replace(old_own, self.cost_since(before));
+                    *own = new_own;
+                }
                 let Some(VNode::Element(element)) = at.list.get_mut(at.offset) else {
                     return Err(FullRender);
                 };
@@ -521,7 +541,7 @@ impl<'p> Renderer<'p> {
         }
         let start = at.offset;
         for &i in items {
-            let item_path = fr.path.as_ref().and_then(|p| p.child(&i.to_string()));
+            let item_path = Some(fr.path.index(i));
             let (mark, before) = (self.mark(), self.cost());
             let mut new = Vec::new();
             if !self.item(
@@ -668,7 +688,9 @@ impl<'p> Renderer<'p> {
         }
     }
 
-    /// Renders a `for` loop; with `record`, also what it and each of its items read.
+    /// Renders a `for` loop; with `record`, also what it and each of its items read when its
+    /// list is an array at a page data path (`None` else: what it read stays among the
+    /// reads since it began).
     fn for_loop(
         &self,
         ctx: Ctx<'_>,
@@ -677,17 +699,17 @@ impl<'p> Renderer<'p> {
         out: &mut Vec<VNode>,
         record: bool,
     ) -> Option<ForRec> {
-        let record = record && self.reads.is_some();
         let mark = self.mark();
         let list = self.value(ctx, &f.list, scope);
         let path = match (&f.list.parts[..], &*list) {
-            ([Part::Expr(e, _)], Value::Array(_)) if record => e.path(scope, &mut Vec::new()),
+            ([Part::Expr(e, _)], Value::Array(_)) if record && self.reads.is_some() => {
+                e.path(scope, &mut Vec::new()).map(Cow::into_owned)
+            }
             _ => None,
         };
-        let list_reads = if record {
-            self.take_reads(mark)
-        } else {
-            Deps::default()
+        let list_reads = match &path {
+            Some(_) => self.take_reads(mark),
+            None => Deps::default(),
         };
         let items: Vec<(Value, Cow<'_, Value>)> = match &*list {
             Value::Array(a) => a
@@ -718,12 +740,12 @@ impl<'p> Renderer<'p> {
         let mut shared = Deps::default();
         let mut recs = Vec::new();
         for (i, (index, item)) in items.iter().enumerate() {
-            let item_path = path.as_ref().and_then(|p| p.child(&i.to_string()));
+            let item_path = path.as_ref().map(|p| p.index(i));
             let (mark, start, before) = (self.mark(), out.len(), self.cost());
             if !self.item(ctx, f, index, item, item_path.as_ref(), scope, out) {
                 break;
             }
-            if record {
+            if path.is_some() {
                 let own = self.take_item_reads(mark, item_path.as_ref(), &mut shared);
                 recs.push(ItemRec {
                     len: out.len() - start,
@@ -732,7 +754,7 @@ impl<'p> Renderer<'p> {
                 });
             }
         }
-        record.then(|| ForRec::new(list_reads, path, shared, recs))
+        path.map(|path| ForRec::new(list_reads, path, shared, recs))
     }
 
     /// Renders one item of loop `f` (`item_path`: where the item is in the page data);
@@ -816,12 +838,55 @@ impl<'p> Renderer<'p> {
         out: &mut Vec<VNode>,
         children: Option<&mut Vec<Rec>>,
     ) {
-        if !self.charge(1, 0) {
+        let Some(Shell {
+            mut node,
+            component,
+            host_scope,
+            externals,
+        }) = self.shell(ctx, el, key, scope)
+        else {
             return;
+        };
+        let inner = Ctx {
+            depth: ctx.depth + 1,
+            ..ctx
+        };
+        match (component, &host_scope) {
+            (Some(path), Some(host)) => {
+                let instance = Instance {
+                    path,
+                    class_scope: host,
+                    externals: &externals,
+                };
+                self.component(inner, &instance, el, scope, &mut node);
+            }
+            _ => match children {
+                Some(recs) => {
+                    for child in &el.children {
+                        recs.push(self.node_rec(inner, child, scope, &mut node.children));
+                    }
+                }
+                None => self.nodes(inner, &el.children, scope, &mut node.children),
+            },
+        }
+        out.push(VNode::Element(node));
+    }
+
+    /// Element `el` without its children (`None` when it is not rendered: too deep, or past
+    /// the render's budget).
+    fn shell(
+        &self,
+        ctx: Ctx<'_>,
+        el: &Element,
+        key: Option<String>,
+        scope: &Scope<'_>,
+    ) -> Option<Shell<'p>> {
+        if !self.charge(1, 0) {
+            return None;
         }
         if ctx.depth >= MAX_DEPTH {
             tracing::warn!(target: "capsule::view", "<{}> nested too deeply; not rendered", el.tag);
-            return;
+            return None;
         }
         let component = self.page.component(ctx.owner, &el.tag);
         let declared = component.and_then(|path| self.page.external_classes(path));
@@ -941,9 +1006,9 @@ impl<'p> Renderer<'p> {
             .map(value_bytes)
             .sum();
         if !self.charge(0, bytes) {
-            return;
+            return None;
         }
-        let mut node = VElement {
+        let node = VElement {
             tag: el.tag.clone(),
             key,
             attrs,
@@ -954,29 +1019,12 @@ impl<'p> Renderer<'p> {
             virtual_host,
             children: Vec::new(),
         };
-        let inner = Ctx {
-            depth: ctx.depth + 1,
-            ..ctx
-        };
-        match (component, &host_scope) {
-            (Some(path), Some(host)) => {
-                let instance = Instance {
-                    path,
-                    class_scope: host,
-                    externals: &externals,
-                };
-                self.component(inner, &instance, el, scope, &mut node);
-            }
-            _ => match children {
-                Some(recs) => {
-                    for child in &el.children {
-                        recs.push(self.node_rec(inner, child, scope, &mut node.children));
-                    }
-                }
-                None => self.nodes(inner, &el.children, scope, &mut node.children),
-            },
-        }
-        out.push(VNode::Element(node));
+        Some(Shell {
+            node,
+            component,
+            host_scope,
+            externals,
+        })
     }
 
     /// Renders a component instance: its template over its data and properties, with the
@@ -1344,6 +1392,16 @@ fn size(node: &VNode) -> (usize, usize) {
                 })
         }
     }
+}
+
+/// An element without its children, and for a component instance what its template needs.
+struct Shell<'p> {
+    node: VElement,
+    /// The component's template path.
+    component: Option<&'p str>,
+    /// The component's scope class.
+    host_scope: Option<String>,
+    externals: Externals,
 }
 
 /// The component instance being rendered.

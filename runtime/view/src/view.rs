@@ -368,6 +368,17 @@ mod tests {
                 .is_empty()
         );
         assert_eq!(row_text(&v, 7), "marked");
+        // Read by the list's element alone: the element renders again, not its rows.
+        let ops = v.set_data(&[("mode".to_owned(), json!("wide"))]);
+        assert_eq!(
+            ops,
+            [PatchOp::SetAttr {
+                path: vec![0],
+                name: "class".to_owned(),
+                value: json!("list wide")
+            }]
+        );
+        assert_eq!(row_text(&v, 7), "marked");
         // Read by every item: the loop renders again.
         v.set_data(&[("title".to_owned(), json!("u"))]);
         assert_eq!(row_text(&v, 7), "row 7 u");

@@ -85,14 +85,14 @@ const RICH: &str = r#"
 <view wx:if="{{n > 2}}"><text>big {{n}}</text></view>
 <text wx:elif="{{n > 0}}">small</text>
 <block wx:else><text>zero</text><text>!</text></block>
-<view class="rows">
+<view class="rows {{mode}}" data-n="{{n}}" id="{{sel.value}}">
   <view wx:for="{{list}}" wx:key="id" data-id="{{item.id}}" bindtap="open" class="row {{item.on ? 'sel' : ''}}">
     <text>{{item.title}}</text><text wx:if="{{item.on}}">*{{flag}}</text>
     <text wx:for="{{item.tags}}" wx:for-item="t" wx:key="*this">{{t}}</text>
   </view>
 </view>
 <view class="first"><text wx:for="{{list}}">{{list[0].title}}/{{item.title}}</text></view>
-<view class="groups">
+<view class="groups" wx:key="{{mode}}">
   <block wx:for="{{groups}}" wx:for-item="g" wx:for-index="gi" wx:key="name">
     <text>{{gi}} {{g.name}} of {{groups.length}}</text>
     <view wx:for="{{g.rows}}" wx:for-item="r" wx:key="{{r}}-{{gi}}" class="{{r === sel.value ? 'sel' : ''}}">{{r}}</view>
@@ -178,6 +178,7 @@ fn rich_path() -> impl Strategy<Value = String> {
         prop::sample::select(vec![
             "flag",
             "n",
+            "mode",
             "title",
             "sel",
             "sel.value",
