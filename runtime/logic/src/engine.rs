@@ -283,6 +283,9 @@ fn run(
         context,
         capsule,
         activity,
+        work_since_collection: Duration::ZERO,
+        last_collection_took: Duration::ZERO,
+        last_message: Instant::now(),
     };
     event_loop.run(receiver);
     HOST.with(|host| host.borrow_mut().take());
@@ -339,15 +342,33 @@ fn install(context: &mut Context, dialect: &str, bars: Option<PageBars>) -> JsRe
     Ok(capsule)
 }
 
+/// What ended the logic thread's wait.
+enum Wake {
+    Message(Inbox),
+    /// A timer is due.
+    Timer,
+    /// No message came in for [`EventLoop::QUIET`] after enough work.
+    Quiet,
+    /// Every sender is gone.
+    Closed,
+}
+
 struct EventLoop {
     context: Context,
     capsule: JsObject,
     activity: Arc<Activity>,
+    /// The time spent working since the garbage was last collected on going quiet.
+    work_since_collection: Duration,
+    /// How long the last collection on going quiet took.
+    last_collection_took: Duration,
+    /// When the last message came in.
+    last_message: Instant,
 }
 
 impl EventLoop {
     fn run(&mut self, receiver: &Receiver<Inbox>) {
         self.activity.start("app.js");
+        let mut working_since = Instant::now();
         loop {
             self.run_jobs();
             self.fire_due_timers();
@@ -355,19 +376,19 @@ impl EventLoop {
                 .ok()
                 .flatten();
             self.activity.idle();
-            let message = match next {
-                Some(at) => {
-                    match receiver.recv_timeout(at.saturating_duration_since(Instant::now())) {
-                        Ok(message) => message,
-                        Err(RecvTimeoutError::Timeout) => continue,
-                        Err(RecvTimeoutError::Disconnected) => return,
-                    }
+            self.work_since_collection += working_since.elapsed();
+            let wake = self.wait(receiver, next);
+            working_since = Instant::now();
+            let message = match wake {
+                Wake::Message(message) => message,
+                Wake::Timer => continue,
+                Wake::Quiet => {
+                    self.collect_garbage();
+                    continue;
                 }
-                None => match receiver.recv() {
-                    Ok(message) => message,
-                    Err(_) => return,
-                },
+                Wake::Closed => return,
             };
+            self.last_message = working_since;
             self.activity.start(task_of(&message));
             match message {
                 Inbox::Command(LogicCommand::Shutdown) => return,
@@ -390,6 +411,45 @@ impl EventLoop {
                 Inbox::MemoryWarning { level } => self.call("memoryWarning", &[json!(level)]),
             }
         }
+    }
+
+    /// The least work after which the logic thread collects its garbage once quiet: a
+    /// handler that built and dropped large data, or made thousands of calls whose promises
+    /// and answers it left behind. It is also at least ten times what the last collection
+    /// took, so that collecting costs a busy app at most a tenth of its time.
+    const WORK_BEFORE_COLLECTION: Duration = Duration::from_millis(100);
+
+    /// How long no message must come in, after that much work, before the garbage is
+    /// collected.
+    const QUIET: Duration = Duration::from_millis(200);
+
+    /// Waits for the next message, until the next timer is due or, after enough work, until
+    /// the thread has had no message for [`EventLoop::QUIET`].
+    fn wait(&self, receiver: &Receiver<Inbox>, next_timer: Option<Instant>) -> Wake {
+        let enough_work = Self::WORK_BEFORE_COLLECTION.max(self.last_collection_took * 10);
+        let quiet =
+            (self.work_since_collection >= enough_work).then(|| self.last_message + Self::QUIET);
+        let Some(until) = next_timer.into_iter().chain(quiet).min() else {
+            return receiver.recv().map_or(Wake::Closed, Wake::Message);
+        };
+        match receiver.recv_timeout(until.saturating_duration_since(Instant::now())) {
+            Ok(message) => Wake::Message(message),
+            Err(RecvTimeoutError::Disconnected) => Wake::Closed,
+            Err(RecvTimeoutError::Timeout) if Some(until) == quiet => Wake::Quiet,
+            Err(RecvTimeoutError::Timeout) => Wake::Timer,
+        }
+    }
+
+    /// Collects the garbage and gives the freed memory back to the system. boa collects
+    /// only past a threshold that a large heap raises, and the allocator keeps what was
+    /// freed, so without this a session would hold the high-water mark of its largest
+    /// burst of work for good.
+    fn collect_garbage(&mut self) {
+        let started = Instant::now();
+        boa_engine::gc::force_collect();
+        crate::memory::return_free_memory();
+        self.last_collection_took = started.elapsed();
+        self.work_since_collection = Duration::ZERO;
     }
 
     fn fire_due_timers(&mut self) {

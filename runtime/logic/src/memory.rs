@@ -56,6 +56,13 @@ impl BudgetAllocator {
     fn give_back(size: usize) {
         USED.fetch_sub(size as u64, Ordering::Relaxed);
     }
+
+    /// The bytes this process holds through the allocator now, where it is the process's
+    /// global allocator (0 where it is not): the live heap, without what the system
+    /// allocator keeps of freed memory.
+    pub fn held_bytes() -> u64 {
+        used()
+    }
 }
 
 // SAFETY: every method forwards to `System` with the caller's arguments unchanged, so the
@@ -142,6 +149,18 @@ pub(crate) fn exceeded_request(stderr: &str) -> Option<u64> {
         .find_map(|line| line.strip_prefix(BUDGET_EXCEEDED))
         .and_then(|rest| rest.strip_suffix(" bytes"))
         .and_then(|size| size.parse().ok())
+}
+
+/// Gives the memory glibc's allocator holds free back to the system: freed blocks between
+/// live ones otherwise stay in the process (its resident set keeps the high-water mark of
+/// every burst). A no-op with another C library.
+pub(crate) fn return_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim takes no pointers; it only walks glibc's own free lists, under
+    // their locks, and is safe to call from any thread.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 #[cfg(test)]
