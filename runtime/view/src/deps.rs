@@ -41,18 +41,24 @@ impl DataPath {
         if !is_segment(key) {
             return None;
         }
-        if self.0.is_empty() {
-            return Some(Self(key.to_owned()));
-        }
-        Some(Self(format!("{}.{key}", self.0)))
+        Some(self.joined(key))
     }
 
     /// Item `i` of the array at this path.
     pub(crate) fn index(&self, i: usize) -> Self {
+        self.joined(&i.to_string())
+    }
+
+    /// This path and one more segment.
+    fn joined(&self, segment: &str) -> Self {
         if self.0.is_empty() {
-            return Self(i.to_string());
+            return Self(segment.to_owned());
         }
-        Self(format!("{}.{i}", self.0))
+        let mut path = String::with_capacity(self.0.len() + 1 + segment.len());
+        path.push_str(&self.0);
+        path.push('.');
+        path.push_str(segment);
+        Self(path)
     }
 
     /// A path from segments already checked (`set_path`'s, which never hold a `.`).
@@ -128,20 +134,13 @@ impl Deps {
     }
 }
 
-impl IntoIterator for Deps {
-    type Item = DataPath;
-    type IntoIter = std::vec::IntoIter<DataPath>;
-
-    fn into_iter(self) -> Self::IntoIter {
-        self.0.into_iter()
-    }
-}
-
-/// Nodes and bytes of text a part of a page charged against a render's budget.
+/// Nodes and bytes of text a part of a page charged against a render's budget, and the
+/// component instances it numbered.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Cost {
     pub(crate) nodes: usize,
     pub(crate) bytes: usize,
+    pub(crate) instances: usize,
 }
 
 impl Cost {
@@ -150,6 +149,7 @@ impl Cost {
         Cost {
             nodes: (self.nodes + new.nodes).saturating_sub(old.nodes),
             bytes: (self.bytes + new.bytes).saturating_sub(old.bytes),
+            instances: (self.instances + new.instances).saturating_sub(old.instances),
         }
     }
 }

@@ -70,6 +70,8 @@ pub(crate) struct Renderer<'p> {
     instances: &'p Instances,
     /// Instances numbered so far in this render, by owner, component and key.
     seen_instances: RefCell<HashMap<String, usize>>,
+    /// Instances numbered so far in this render.
+    numbered: Cell<usize>,
     /// Problems met while rendering (the script budget running out), each once.
     warnings: RefCell<Vec<Warning>>,
     budget_reported: Cell<bool>,
@@ -78,8 +80,8 @@ pub(crate) struct Renderer<'p> {
     reads: Option<RefCell<Vec<DataPath>>>,
 }
 
-/// An update that only a full render can make: the render's budget ran out, or component
-/// instances (numbered in render order) are among the nodes rendered again.
+/// An update that only a full render can make: the render's budget ran out, or a part
+/// rendered again changed which component instances (numbered in render order) it holds.
 #[derive(Debug)]
 pub(crate) struct FullRender;
 
@@ -117,6 +119,7 @@ impl<'p> Renderer<'p> {
             bytes: Cell::new(0),
             instances,
             seen_instances: RefCell::default(),
+            numbered: Cell::new(0),
             warnings: RefCell::default(),
             budget_reported: Cell::new(false),
             reads: None,
@@ -273,11 +276,13 @@ impl<'p> Renderer<'p> {
         shared: &mut Deps,
     ) -> Deps {
         let mut own = Deps::default();
-        for read in self.take_reads(mark).into_iter() {
-            if item_path.is_some_and(|item| read.within(item)) {
-                own.insert(read);
-            } else {
-                shared.insert(read);
+        if let Some(reads) = &self.reads {
+            for read in reads.borrow_mut().drain(mark..) {
+                if item_path.is_some_and(|item| read.within(item)) {
+                    own.insert(read);
+                } else {
+                    shared.insert(read);
+                }
             }
         }
         own
@@ -288,6 +293,7 @@ impl<'p> Renderer<'p> {
         Cost {
             nodes: self.created.get(),
             bytes: self.bytes.get(),
+            instances: self.numbered.get(),
         }
     }
 
@@ -509,8 +515,9 @@ impl<'p> Renderer<'p> {
         ops: &mut Vec<PatchOp>,
     ) -> Result<(), FullRender> {
         let mut new = Vec::new();
+        self.seen_instances.borrow_mut().clear();
         let new_rec = self.node_rec(ctx, node, scope, &mut new);
-        self.replace(at, rec.len, new, path, ops)?;
+        self.replace(at, (rec.len, rec.cost), new, new_rec.cost, path, ops)?;
         *rec = new_rec;
         Ok(())
     }
@@ -544,6 +551,7 @@ impl<'p> Renderer<'p> {
             let item_path = Some(fr.path.index(i));
             let (mark, before) = (self.mark(), self.cost());
             let mut new = Vec::new();
+            self.seen_instances.borrow_mut().clear();
             if !self.item(
                 ctx,
                 f,
@@ -562,7 +570,8 @@ impl<'p> Renderer<'p> {
                 own,
             };
             at.offset = start + fr.starts[i];
-            self.replace(at, fr.items[i].len, new, path, ops)?;
+            let old = &fr.items[i];
+            self.replace(at, (old.len, old.cost), new, item.cost, path, ops)?;
             *cost = cost.replace(fr.items[i].cost, item.cost);
             let resized = item.len != fr.items[i].len;
             fr.items[i] = item;
@@ -574,19 +583,32 @@ impl<'p> Renderer<'p> {
         Ok(())
     }
 
-    /// Replaces the `len` nodes at `at` by `new`, adding the ops that do it.
+    /// Replaces the `len` nodes at `at` (which cost `old_cost`) by `new` (rendered afresh
+    /// with instances numbered from 0, at `new_cost`), adding the ops that do it.
+    ///
+    /// Component instances are numbered in render order (among those of the same owner,
+    /// component and key): the new nodes may only take the place of the old when they hold
+    /// the same instances, numbered alike, and neither numbered one it left out of the tree
+    /// (slot content no slot took), so that none before them had the same owner, component
+    /// and key and those after keep their numbers. Else `Err`: a full render numbers them.
     fn replace(
         &self,
         at: &mut Place<'_>,
-        len: usize,
+        (len, old_cost): (usize, Cost),
         new: Vec<VNode>,
+        new_cost: Cost,
         path: &mut NodePath,
         ops: &mut Vec<PatchOp>,
     ) -> Result<(), FullRender> {
         let range = at.offset..at.offset + len;
         let old = at.list.get(range.clone()).ok_or(FullRender)?;
-        // Instances are numbered in render order: only a full render numbers them right.
-        if self.spent() || !self.seen_instances.borrow().is_empty() || old.iter().any(has_instance)
+        let (mut old_instances, mut new_instances) = (Vec::new(), Vec::new());
+        instances(old, &mut old_instances);
+        instances(&new, &mut new_instances);
+        if self.spent()
+            || old_instances != new_instances
+            || old_cost.instances != old_instances.len()
+            || new_cost.instances != new_instances.len()
         {
             return Err(FullRender);
         }
@@ -1116,6 +1138,7 @@ impl<'p> Renderer<'p> {
             Some(key) => format!("{}>{path}@{key}", owner.unwrap_or_default()),
             None => format!("{}>{path}", owner.unwrap_or_default()),
         };
+        self.numbered.set(self.numbered.get() + 1);
         let mut seen = self.seen_instances.borrow_mut();
         let n = seen.entry(base.clone()).or_default();
         *n += 1;
@@ -1249,11 +1272,13 @@ fn summary(kind: &RecKind) -> Deps {
     deps
 }
 
-/// Whether a component instance is among `node` and its descendants.
-fn has_instance(node: &VNode) -> bool {
-    match node {
-        VNode::Element(el) => el.instance.is_some() || el.children.iter().any(has_instance),
-        VNode::Text { .. } => false,
+/// The component instances among `nodes` and their descendants, in document order.
+fn instances<'n>(nodes: &'n [VNode], out: &mut Vec<&'n ComponentInstance>) {
+    for node in nodes {
+        if let VNode::Element(el) = node {
+            out.extend(&el.instance);
+            instances(&el.children, out);
+        }
     }
 }
 

@@ -404,6 +404,75 @@ mod tests {
         );
     }
 
+    fn card_view(template: &str, data: Value) -> View {
+        let files = std::collections::HashMap::from([
+            ("p.wxml".to_owned(), template.to_owned()),
+            (
+                "p.json".to_owned(),
+                r#"{"usingComponents": {"my-card": "/c"}}"#.to_owned(),
+            ),
+            (
+                "c.wxml".to_owned(),
+                "<view>{{label}}<slot/></view>".to_owned(),
+            ),
+        ]);
+        let page = PageView::compile(&files, "p.wxml", &Default::default()).expect("compiles");
+        View::new(page, data).expect("renders")
+    }
+
+    /// `set_data` ends where a fresh render of the new data is, and its ops take the old tree
+    /// there.
+    fn check_update(v: &mut View, changes: &[(String, Value)]) {
+        let mut patched = v.tree().to_vec();
+        let ops = v.set_data(changes);
+        crate::diff::apply(&mut patched, &ops).expect("applies");
+        assert_eq!(patched, v.tree());
+        let fresh = View::new((*v.page).clone(), v.data().clone()).expect("renders");
+        assert_eq!(fresh.tree(), v.tree());
+    }
+
+    #[test]
+    fn keyed_component_items_render_alone() {
+        let template =
+            r#"<view><my-card wx:for="{{list}}" wx:key="id" label="{{item.title}}"/></view>"#;
+        let mut v = card_view(template, json!({"list": rows(20)}));
+        let VNode::Element(list) = &mut v.tree[0] else {
+            panic!("an element");
+        };
+        let VNode::Element(card) = &mut list.children[3] else {
+            panic!("an element");
+        };
+        card.attrs.insert("marked".to_owned(), json!(true));
+        let ops = v.set_data(&[("list[9].title".to_owned(), json!("new"))]);
+        assert_eq!(ops.len(), 2, "{ops:?}");
+        let VNode::Element(list) = &v.tree[0] else {
+            panic!("an element");
+        };
+        let VNode::Element(card) = &list.children[3] else {
+            panic!("an element");
+        };
+        assert!(
+            card.attrs.contains_key("marked"),
+            "row 3 is not rendered again"
+        );
+    }
+
+    #[test]
+    fn instances_keep_their_numbers() {
+        // Unkeyed instances are numbered in order; one left out of the tree (its slot is
+        // nowhere) still takes a number.
+        let template = r#"<my-card wx:for="{{groups}}" wx:key="name" label="{{item.name}}"><my-card wx:if="{{item.open}}" slot="{{item.name == 'p' ? '' : 'nowhere'}}" label="x"/></my-card><my-card wx:for="{{cards}}" label="{{item}}"/>"#;
+        let mut v = card_view(
+            template,
+            json!({"groups": [{"name": "q", "open": true}, {"name": "p", "open": true}], "cards": [1, 2]}),
+        );
+        check_update(&mut v, &[("groups[0].open".to_owned(), json!(false))]);
+        check_update(&mut v, &[("groups[0].open".to_owned(), json!(true))]);
+        check_update(&mut v, &[("cards[0]".to_owned(), json!(5))]);
+        check_update(&mut v, &[("groups[1].open".to_owned(), json!(false))]);
+        check_update(&mut v, &[("cards[1]".to_owned(), json!(7))]);
+    }
+
     #[test]
     fn pages_with_view_scripts_keep_no_map() {
         let v = view(

@@ -108,6 +108,8 @@ const RICH: &str = r#"
 <view wx:for="{{title}}">{{item}}</view>
 <my-card wx:if="{{flag}}" label="{{obj.a.b}}"><text>{{n}}</text></my-card>
 <my-card wx:for="{{cards}}" label="{{item}}"><text>{{title}}</text></my-card>
+<my-card wx:for="{{list}}" wx:key="id" label="{{item.title}}"><text wx:if="{{item.on}}">on {{n}}</text></my-card>
+<my-card wx:for="{{groups}}" wx:key="name" label="{{item.name}}"><my-card wx:if="{{item.open}}" slot="{{item.name == 'p' ? '' : 'nowhere'}}" label="{{item.rows.length}}"/></my-card>
 <include src="inc.wxml"/>
 "#;
 
