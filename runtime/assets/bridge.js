@@ -170,6 +170,12 @@
   window.addEventListener("unhandledrejection", (event) => {
     post({ kind: "console", level: "error", message: "Unhandled rejection: " + format([event.reason]) });
   });
+  // So does what the page's Content-Security-Policy refused: a script, a fetch, a frame, a
+  // redirect of one to an origin the app does not declare.
+  document.addEventListener("securitypolicyviolation", (event) => {
+    const what = event.blockedURI || "an inline " + event.effectiveDirective;
+    post({ kind: "console", level: "warn", message: "Refused by the Content-Security-Policy (" + event.effectiveDirective + "): " + what });
+  });
 
   const announce = () => {
     for (const name of ["CapsuleJSBridgeReady", "AlipayJSBridgeReady"]) document.dispatchEvent(new Event(name));
