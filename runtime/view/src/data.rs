@@ -74,15 +74,17 @@ pub fn set_path(data: &mut Value, path: &str, value: Value) -> Result<(), DataPa
 
 /// [`set_path`], returning the path of the outermost value it replaced, created or resized,
 /// its segments joined by `.` (`list.2.done`; `list` when `list[7]` grew the array, or when
-/// `list` was no array; empty when the data itself was no object).
+/// `list` was no array; empty when the data itself was no object), and when that value is
+/// an array that grew (and kept its items): its length before.
 pub(crate) fn set_path_changed(
     data: &mut Value,
     path: &str,
     value: Value,
-) -> Result<String, DataPathError> {
+) -> Result<(String, Option<usize>), DataPathError> {
     let segs = segments(path)?;
     // How many segments the changed path has, once known.
     let mut changed: Option<usize> = None;
+    let mut grown_from = None;
     if !data.is_object() {
         *data = Value::Object(Map::new());
         changed = Some(0);
@@ -122,8 +124,11 @@ pub(crate) fn set_path_changed(
                 }
                 let list = cur.as_array_mut().expect("made an array above");
                 if list.len() <= *n {
+                    if changed.is_none() {
+                        changed = Some(i);
+                        grown_from = Some(list.len());
+                    }
                     list.resize(*n + 1, Value::Null);
-                    changed.get_or_insert(i);
                 }
                 if last {
                     list[*n] = value;
@@ -148,7 +153,7 @@ pub(crate) fn set_path_changed(
             Segment::Index(n) => joined.push_str(&n.to_string()),
         }
     }
-    Ok(joined)
+    Ok((joined, grown_from))
 }
 
 #[cfg(test)]
@@ -191,19 +196,27 @@ mod tests {
     #[test]
     fn the_changed_path_is_the_outermost_value_replaced() {
         let mut d = json!({"list": [{"t": 1}, null], "s": "text", "o": {"a": 1}});
-        let mut changed = |path: &str| set_path_changed(&mut d, path, json!(2)).expect("sets");
+        let mut changed = |path: &str| {
+            let (path, grown) = set_path_changed(&mut d, path, json!(2)).expect("sets");
+            assert_eq!(grown, None, "{path}");
+            path
+        };
         assert_eq!(changed("list[0].t"), "list.0.t");
         assert_eq!(changed("list[1].t"), "list.1");
-        assert_eq!(changed("list[5].t"), "list");
         assert_eq!(changed("list.x"), "list");
         assert_eq!(changed("s.length"), "s");
         assert_eq!(changed("o.b.c"), "o.b");
         assert_eq!(changed("o.a"), "o.a");
         assert_eq!(changed("new[0]"), "new");
+        let mut d = json!({"list": [1, 2], "m": {"a": [1]}});
+        let mut grown = |path: &str| set_path_changed(&mut d, path, json!(2)).expect("sets");
+        assert_eq!(grown("list[4].t"), ("list".to_owned(), Some(2)));
+        assert_eq!(grown("m.a[1]"), ("m.a".to_owned(), Some(1)));
+        assert_eq!(grown("m.b[3]"), ("m.b".to_owned(), None));
         let mut not_object = json!(3);
         assert_eq!(
             set_path_changed(&mut not_object, "a", json!(1)).expect("sets"),
-            ""
+            (String::new(), None)
         );
     }
 }

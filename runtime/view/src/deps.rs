@@ -99,6 +99,15 @@ impl DataPath {
     }
 }
 
+/// One path a `setData` changed, as `set_path` reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Change {
+    /// The outermost value it replaced, created or resized.
+    pub(crate) path: DataPath,
+    /// When that value is an array that only grew: its length before.
+    pub(crate) grown_from: Option<usize>,
+}
+
 /// The paths one part of a page read, each once.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Deps(Vec<DataPath>);
@@ -124,8 +133,8 @@ impl Deps {
     }
 
     /// Whether any of `changes` can.
-    pub(crate) fn affected_by_any(&self, changes: &[DataPath]) -> bool {
-        changes.iter().any(|c| self.affected_by(c))
+    pub(crate) fn affected_by_any(&self, changes: &[Change]) -> bool {
+        changes.iter().any(|c| self.affected_by(&c.path))
     }
 
     /// The paths.
@@ -214,8 +223,9 @@ pub(crate) struct ItemRec {
 pub(crate) enum Reach {
     /// None: the loop stays as it is.
     Nothing,
-    /// These items (ascending, each once), and nothing else.
-    Items(Vec<usize>),
+    /// These items (ascending, each once), and the items past the last rendered one when
+    /// `append` (the array grew), and nothing else.
+    Items { items: Vec<usize>, append: bool },
     /// The list itself or what all items read: the whole loop renders again.
     Whole,
 }
@@ -252,30 +262,43 @@ impl ForRec {
 
     /// Which parts of the loop `changes` reach. A change under item `i` of the list path
     /// (which leaves the array's length as it was: `set_path` reports a change that resizes
-    /// it at the list itself) reaches that item when it read there; any other change that
+    /// it at the list itself) reaches that item when it read there; the list growing (and
+    /// keeping its items) reaches the items past the last rendered; any other change that
     /// the list or the shared reads saw reaches the whole loop.
-    pub(crate) fn reach(&self, changes: &[DataPath]) -> Reach {
+    pub(crate) fn reach(&self, changes: &[Change]) -> Reach {
         let mut items = Vec::new();
+        let (mut append, mut past_end) = (false, false);
         for change in changes {
-            if self.shared.affected_by(change) {
+            let path = &change.path;
+            if self.shared.affected_by(path) {
                 return Reach::Whole;
             }
-            let item = change
+            if *path == self.path {
+                match change.grown_from {
+                    Some(from) if from >= self.items.len() => append = true,
+                    _ => return Reach::Whole,
+                }
+                continue;
+            }
+            let item = path
                 .segment_under(&self.path)
-                .and_then(|segment| segment.parse::<usize>().ok())
-                .filter(|&i| i < self.items.len());
+                .and_then(|segment| segment.parse::<usize>().ok());
             match item {
-                Some(i) if self.items[i].own.affected_by(change) => items.push(i),
-                None if self.list.affected_by(change) => return Reach::Whole,
+                Some(i) if i >= self.items.len() => past_end = true,
+                Some(i) if self.items[i].own.affected_by(path) => items.push(i),
+                None if self.list.affected_by(path) => return Reach::Whole,
                 _ => {}
             }
         }
-        if items.is_empty() {
+        if past_end && !append {
+            return Reach::Whole;
+        }
+        if items.is_empty() && !append {
             return Reach::Nothing;
         }
         items.sort_unstable();
         items.dedup();
-        Reach::Items(items)
+        Reach::Items { items, append }
     }
 }
 
@@ -285,6 +308,24 @@ mod tests {
 
     fn p(s: &str) -> DataPath {
         DataPath::from_joined(s.to_owned())
+    }
+
+    /// Changes at `paths`, none of them a list that grew.
+    fn c(paths: &[&str]) -> Vec<Change> {
+        paths
+            .iter()
+            .map(|s| Change {
+                path: p(s),
+                grown_from: None,
+            })
+            .collect()
+    }
+
+    fn items(items: &[usize]) -> Reach {
+        Reach::Items {
+            items: items.to_vec(),
+            append: false,
+        }
     }
 
     #[test]
@@ -346,26 +387,49 @@ mod tests {
     #[test]
     fn a_change_under_one_item_reaches_that_item() {
         let rec = list_loop(&["title"]);
-        assert_eq!(rec.reach(&[p("list.2.title")]), Reach::Items(vec![2]));
+        assert_eq!(rec.reach(&c(&["list.2.title"])), items(&[2]));
         assert_eq!(
-            rec.reach(&[p("list.3"), p("list.0.id"), p("list.3.title")]),
-            Reach::Items(vec![0, 3])
+            rec.reach(&c(&["list.3", "list.0.id", "list.3.title"])),
+            items(&[0, 3])
         );
         // Read by no item.
-        assert_eq!(rec.reach(&[p("list.2.other")]), Reach::Nothing);
-        assert_eq!(rec.reach(&[p("other")]), Reach::Nothing);
+        assert_eq!(rec.reach(&c(&["list.2.other"])), Reach::Nothing);
+        assert_eq!(rec.reach(&c(&["other"])), Reach::Nothing);
         // Past the items (set_path reports a resize at the list), the list, what all read.
-        assert_eq!(rec.reach(&[p("list.9.title")]), Reach::Whole);
-        assert_eq!(rec.reach(&[p("list")]), Reach::Whole);
-        assert_eq!(rec.reach(&[p("title")]), Reach::Whole);
-        assert_eq!(rec.reach(&[DataPath::whole()]), Reach::Whole);
+        assert_eq!(rec.reach(&c(&["list.9.title"])), Reach::Whole);
+        assert_eq!(rec.reach(&c(&["list"])), Reach::Whole);
+        assert_eq!(rec.reach(&c(&["title"])), Reach::Whole);
+        assert_eq!(rec.reach(&c(&[""])), Reach::Whole);
     }
 
     #[test]
     fn an_item_read_by_another_reaches_the_whole_loop() {
         let rec = list_loop(&["list.1.title"]);
-        assert_eq!(rec.reach(&[p("list.1.title")]), Reach::Whole);
-        assert_eq!(rec.reach(&[p("list.2.title")]), Reach::Items(vec![2]));
+        assert_eq!(rec.reach(&c(&["list.1.title"])), Reach::Whole);
+        assert_eq!(rec.reach(&c(&["list.2.title"])), items(&[2]));
+    }
+
+    #[test]
+    fn a_list_that_grew_reaches_the_items_past_its_end() {
+        let rec = list_loop(&[]);
+        let mut changes = vec![Change {
+            path: p("list"),
+            grown_from: Some(4),
+        }];
+        changes.extend(c(&["list.5.title", "list.1.id"]));
+        assert_eq!(
+            rec.reach(&changes),
+            Reach::Items {
+                items: vec![1],
+                append: true
+            }
+        );
+        // Then replaced whole.
+        changes.extend(c(&["list"]));
+        assert_eq!(rec.reach(&changes), Reach::Whole);
+        // Something read its length.
+        let rec = list_loop(&["list.length"]);
+        assert_eq!(rec.reach(&changes[..1]), Reach::Whole);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::assets;
-use crate::deps::{Cost, DataPath, Deps, ForRec, ItemRec, Reach, Rec, RecKind};
+use crate::deps::{Change, Cost, DataPath, Deps, ForRec, ItemRec, Reach, Rec, RecKind};
 use crate::diff::{NodePath, PatchOp, diff_range, diff_shell};
 use crate::expr::{Expr, Modules, Scope, ScriptCalls, to_js_string, truthy};
 use crate::page::PageView;
@@ -190,7 +190,7 @@ impl<'p> Renderer<'p> {
         &self,
         data: &Value,
         recs: &mut [Rec],
-        changes: &[DataPath],
+        changes: &[Change],
         tree: &mut Vec<VNode>,
         ops: &mut Vec<PatchOp>,
     ) -> Result<(), FullRender> {
@@ -380,7 +380,7 @@ impl<'p> Renderer<'p> {
         nodes: &[Node],
         recs: &mut [Rec],
         scope: &Scope<'_>,
-        changes: &[DataPath],
+        changes: &[Change],
         at: &mut Place<'_>,
         path: &mut NodePath,
         ops: &mut Vec<PatchOp>,
@@ -405,7 +405,7 @@ impl<'p> Renderer<'p> {
         node: &Node,
         rec: &mut Rec,
         scope: &Scope<'_>,
-        changes: &[DataPath],
+        changes: &[Change],
         at: &mut Place<'_>,
         path: &mut NodePath,
         ops: &mut Vec<PatchOp>,
@@ -490,8 +490,9 @@ impl<'p> Renderer<'p> {
             }
             (Node::For(f), RecKind::For(fr)) => match fr.reach(changes) {
                 Reach::Nothing => {}
-                Reach::Items(items) => {
-                    self.update_items(ctx, f, fr, &mut rec.cost, scope, &items, at, path, ops)?;
+                Reach::Items { items, append } => {
+                    let reach = (items.as_slice(), append);
+                    self.update_items(ctx, f, fr, &mut rec.cost, scope, reach, at, path, ops)?;
                     rec.len = fr.len();
                 }
                 Reach::Whole => return self.rerender(ctx, node, rec, scope, at, path, ops),
@@ -523,7 +524,7 @@ impl<'p> Renderer<'p> {
     }
 
     /// Renders items `items` of loop `f` (record `fr`, its nodes at `at`, its cost `cost`)
-    /// again.
+    /// again, and with `append` the items past the last rendered.
     #[allow(clippy::too_many_arguments)]
     fn update_items(
         &self,
@@ -532,7 +533,7 @@ impl<'p> Renderer<'p> {
         fr: &mut ForRec,
         cost: &mut Cost,
         scope: &Scope<'_>,
-        items: &[usize],
+        (items, append): (&[usize], bool),
         at: &mut Place<'_>,
         path: &mut NodePath,
         ops: &mut Vec<PatchOp>,
@@ -543,7 +544,7 @@ impl<'p> Renderer<'p> {
         let Value::Array(values) = &*list else {
             return Err(FullRender);
         };
-        if values.len() != fr.items.len() {
+        if values.len() < fr.items.len() || (values.len() > fr.items.len() && !append) {
             return Err(FullRender);
         }
         let start = at.offset;
@@ -578,6 +579,37 @@ impl<'p> Renderer<'p> {
             if resized {
                 fr.restart();
             }
+        }
+        if values.len() > fr.items.len() {
+            let (mut new, mut recs, before) = (Vec::new(), Vec::new(), self.cost());
+            self.seen_instances.borrow_mut().clear();
+            for (i, value) in values.iter().enumerate().skip(fr.items.len()) {
+                let item_path = Some(fr.path.index(i));
+                let (mark, start, before) = (self.mark(), new.len(), self.cost());
+                if !self.item(
+                    ctx,
+                    f,
+                    &Value::from(i),
+                    value,
+                    item_path.as_ref(),
+                    scope,
+                    &mut new,
+                ) {
+                    return Err(FullRender);
+                }
+                let own = self.take_item_reads(mark, item_path.as_ref(), &mut fr.shared);
+                recs.push(ItemRec {
+                    len: new.len() - start,
+                    cost: self.cost_since(before),
+                    own,
+                });
+            }
+            let added = self.cost_since(before);
+            at.offset = start + fr.len();
+            self.replace(at, (0, Cost::default()), new, added, path, ops)?;
+            *cost = cost.replace(Cost::default(), added);
+            fr.items.extend(recs);
+            fr.restart();
         }
         at.offset = start;
         Ok(())

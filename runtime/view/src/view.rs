@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::data::{set_path, set_path_changed};
-use crate::deps::{DataPath, Rec};
+use crate::deps::{Change, DataPath, Rec};
 use crate::diff::{PatchOp, diff};
 use crate::error::ViewError;
 use crate::page::PageView;
@@ -150,7 +150,10 @@ impl View {
         let mut changed = Vec::with_capacity(changes.len());
         for (path, value) in changes {
             match set_path_changed(&mut self.data, path, value.clone()) {
-                Ok(path) => changed.push(DataPath::from_joined(path)),
+                Ok((path, grown_from)) => changed.push(Change {
+                    path: DataPath::from_joined(path),
+                    grown_from,
+                }),
                 Err(e) => tracing::warn!(target: "capsule::view", "setData: {e}"),
             }
         }
@@ -383,6 +386,31 @@ mod tests {
         v.set_data(&[("title".to_owned(), json!("u"))]);
         assert_eq!(row_text(&v, 7), "row 7 u");
         assert!(v.recs.is_some());
+    }
+
+    #[test]
+    fn items_set_past_the_end_render_alone() {
+        let mut v = view(LIST, json!({"list": rows(100), "title": "t", "n": 1}));
+        let VNode::Element(list) = &mut v.tree[0] else {
+            panic!("an element");
+        };
+        let VNode::Element(row) = &mut list.children[7] else {
+            panic!("an element");
+        };
+        row.children[0] = VNode::text("marked");
+        // Two items: 100 (null, rendered empty) and 101.
+        let ops = v.set_data(&[("list[101]".to_owned(), json!({"id": 101, "title": "x"}))]);
+        assert_eq!(ops.len(), 2, "{ops:?}");
+        assert!(
+            ops.iter()
+                .all(|op| matches!(op, PatchOp::Insert { parent, .. } if *parent == [0]))
+        );
+        assert_eq!(row_text(&v, 7), "marked");
+        assert_eq!(row_text(&v, 101), "x t");
+        let ops = v.set_data(&[("list[100].title".to_owned(), json!("y"))]);
+        assert_eq!(ops.len(), 1, "{ops:?}");
+        assert_eq!(row_text(&v, 100), "y t");
+        assert_eq!(row_text(&v, 7), "marked");
     }
 
     #[test]
