@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 
 use capsule_analytics::{Capture, Kind, Recorder};
 use capsule_jsapi::{
-    ApiConfig, ApiError, BackBehavior, Caller, Dialect, NetworkTimeout, Permission, PermissionSet,
-    Registry, Reply, WindowParams,
+    ApiConfig, ApiError, ApiResult, BackBehavior, Caller, Dialect, NetworkTimeout, Permission,
+    PermissionSet, Registry, Reply, WindowParams,
 };
 use capsule_logic::{ApiDispatch, StopReason};
 use capsule_packages::{AppKind, FileRefusal};
@@ -1042,25 +1042,13 @@ impl Container {
 
     fn invoke_for_page(&self, page: PageId, origin: &str, call_id: u64, api: &str, params: Value) {
         let host = Arc::clone(&self.inner.host);
-        let api_name = api.to_owned();
-        let reply = Reply::new(move |result| {
-            match &result {
-                Ok(_) => {
-                    tracing::info!(target: "capsule::api", page = page.0, api = api_name, "ok");
-                }
-                Err(error) => tracing::info!(
-                    target: "capsule::api", page = page.0, api = api_name, code = error.code, "{}", error.message
-                ),
-            }
-            host.post(page, ToPage::reply(call_id, result));
-        });
+        let reply = Reply::new(move |result| host.post(page, ToPage::reply(call_id, result)));
         let pages = self.pages();
         let Some(open) = pages.get(&page) else {
             drop(pages);
-            return reply.send(Err(ApiError::unknown(format!(
-                "page {} is not open",
-                page.0
-            ))));
+            let refusal = Err(ApiError::unknown(format!("page {} is not open", page.0)));
+            log_answer("", page.0, api, &refusal);
+            return reply.send(refusal);
         };
         let (declared, app, domains) = (
             open.declared.clone(),
@@ -1079,27 +1067,31 @@ impl Container {
             declared: &declared,
             origin: &app_origin,
         };
-        let reply = self.recorded(app.id(), api, &params, reply);
+        let reply = self.recorded(app.id(), page.0, api, &params, reply);
         self.inner
             .dispatcher
             .invoke(&calling, caller, api, params, reply);
     }
 
-    /// `reply`, recording the call of `api` by `app_id` when it answers: its code and
+    /// `reply`, logging the answer to `app_id`'s call of `api` from `page` and recording the call of `api` by `app_id` when it answers: its code and
     /// duration, and for a network request its domain, method, status and size (never its
     /// query, headers or bodies).
-    fn recorded(&self, app_id: &str, api: &str, params: &Value, reply: Reply) -> Reply {
+    fn recorded(&self, app_id: &str, page: u64, api: &str, params: &Value, reply: Reply) -> Reply {
+        let (app_id, api) = (app_id.to_owned(), api.to_owned());
         if !self.inner.analytics.is_on() {
-            return reply;
+            return Reply::new(move |result| {
+                log_answer(&app_id, page, &api, &result);
+                reply.send(result);
+            });
         }
         let analytics = Arc::clone(&self.inner.analytics);
-        let (app_id, api) = (app_id.to_owned(), api.to_owned());
         let request = crate::analytics::NetworkRequest::of(&api, params);
         let started = Instant::now();
         Reply::new(move |result| {
             let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
             let code = result.as_ref().map_or_else(|error| error.code, |_| 0);
             let request = request.map(|request| request.answered(&result));
+            log_answer(&app_id, page, &api, &result);
             // The caller may be waiting for the answer: it goes first.
             reply.send(result);
             analytics.measure(
@@ -1159,6 +1151,17 @@ impl Container {
     }
 }
 
+/// Logs the answer to `app_id`'s call of `api` from page `page` (for a mini-program's logic:
+/// its window, 0 before it has one).
+fn log_answer(app_id: &str, page: u64, api: &str, result: &ApiResult) {
+    match result {
+        Ok(_) => tracing::info!(target: "capsule::api", app = app_id, page, api, "ok"),
+        Err(error) => tracing::info!(
+            target: "capsule::api", app = app_id, page, api, code = error.code, "{}", error.message
+        ),
+    }
+}
+
 impl std::fmt::Debug for Container {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Container")
@@ -1189,7 +1192,7 @@ impl ApiDispatch for Container {
             declared: &declared,
             origin: &origin,
         };
-        let reply = self.recorded(app.id(), api, &params, reply);
+        let reply = self.recorded(app.id(), page, api, &params, reply);
         self.inner
             .dispatcher
             .invoke(&calling, caller, api, params, reply);

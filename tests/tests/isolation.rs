@@ -50,8 +50,15 @@ fn refused(harness: &Harness, page: &Page, api: &str, params: Value, code: i64) 
         .as_str()
         .expect("an errorMessage")
         .to_owned();
+    // The log names the app whose page made the call.
+    let app = harness
+        .container
+        .app_of(page.id)
+        .map(|app| app.id().to_owned())
+        .unwrap_or_default();
     logs::wait_for(&[
         "capsule::api",
+        &format!("app=\"{app}\""),
         &format!("api=\"{api}\""),
         &format!("code={code}"),
         &message,
