@@ -6,11 +6,12 @@
 //! instances are units; an element whose own bindings changed renders again without its
 //! children). A `for` over a data path keeps, per item, the paths under its own
 //! item (`list.500.title`) apart from the paths any item reads elsewhere, so that a change
-//! under one item re-renders that item alone.
+//! under one item re-renders that item alone, and items set past the end of the list render
+//! alone too.
 
 /// A page data path as reads and changes are compared: its segments joined by `.`, an index
 /// as its decimal digits (`list.500.title`); the empty path is the whole data.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct DataPath(String);
 
 /// Whether `key` can be one segment of a [`DataPath`] standing for the same member however
@@ -180,8 +181,9 @@ pub(crate) struct Rec {
 pub(crate) enum RecKind {
     /// Rendered again whole when a path of its summary changes.
     Whole,
-    /// A plain element (one node): rendered again whole when `own` (its attributes, dataset,
-    /// handlers and key) changes, else its children are brought up to date.
+    /// A plain element (one node): when `own` (what its attributes, dataset, handlers and key
+    /// read) changes, it renders again without its children (whole when its key changed);
+    /// then its children are brought up to date.
     Element { own: Deps, children: Vec<Rec> },
     /// An `if` chain: `conds` are the paths its evaluated conditions read; `branch` the
     /// index and record of the branch taken.

@@ -516,7 +516,7 @@ impl<'p> Renderer<'p> {
         ops: &mut Vec<PatchOp>,
     ) -> Result<(), FullRender> {
         let mut new = Vec::new();
-        self.seen_instances.borrow_mut().clear();
+        self.number_from(at, rec.len);
         let new_rec = self.node_rec(ctx, node, scope, &mut new);
         self.replace(at, (rec.len, rec.cost), new, new_rec.cost, path, ops)?;
         *rec = new_rec;
@@ -552,7 +552,8 @@ impl<'p> Renderer<'p> {
             let item_path = Some(fr.path.index(i));
             let (mark, before) = (self.mark(), self.cost());
             let mut new = Vec::new();
-            self.seen_instances.borrow_mut().clear();
+            at.offset = start + fr.starts[i];
+            self.number_from(at, fr.items[i].len);
             if !self.item(
                 ctx,
                 f,
@@ -570,7 +571,6 @@ impl<'p> Renderer<'p> {
                 cost: self.cost_since(before),
                 own,
             };
-            at.offset = start + fr.starts[i];
             let old = &fr.items[i];
             self.replace(at, (old.len, old.cost), new, item.cost, path, ops)?;
             *cost = cost.replace(fr.items[i].cost, item.cost);
@@ -582,7 +582,8 @@ impl<'p> Renderer<'p> {
         }
         if values.len() > fr.items.len() {
             let (mut new, mut recs, before) = (Vec::new(), Vec::new(), self.cost());
-            self.seen_instances.borrow_mut().clear();
+            at.offset = start + fr.len();
+            self.number_from(at, 0);
             for (i, value) in values.iter().enumerate().skip(fr.items.len()) {
                 let item_path = Some(fr.path.index(i));
                 let (mark, start, before) = (self.mark(), new.len(), self.cost());
@@ -605,7 +606,6 @@ impl<'p> Renderer<'p> {
                 });
             }
             let added = self.cost_since(before);
-            at.offset = start + fr.len();
             self.replace(at, (0, Cost::default()), new, added, path, ops)?;
             *cost = cost.replace(Cost::default(), added);
             fr.items.extend(recs);
@@ -615,14 +615,34 @@ impl<'p> Renderer<'p> {
         Ok(())
     }
 
-    /// Replaces the `len` nodes at `at` (which cost `old_cost`) by `new` (rendered afresh
-    /// with instances numbered from 0, at `new_cost`), adding the ops that do it.
+    /// Makes the instances of the part about to render again in place of the `len` nodes at
+    /// `at` take their numbers from where those nodes' start (see [`Renderer::replace`]).
+    fn number_from(&self, at: &Place<'_>, len: usize) {
+        let mut old = Vec::new();
+        if let Some(nodes) = at.list.get(at.offset..at.offset + len) {
+            instances(nodes, &mut old);
+        }
+        let mut seen = self.seen_instances.borrow_mut();
+        seen.clear();
+        for instance in old {
+            if let Some((base, n)) = instance.id.rsplit_once('#')
+                && let Ok(n) = n.parse::<usize>()
+            {
+                let first = seen.entry(base.to_owned()).or_insert(n);
+                *first = (*first).min(n);
+            }
+        }
+    }
+
+    /// Replaces the `len` nodes at `at` (which cost `old_cost`) by `new` (rendered at
+    /// `new_cost` with instances numbered [from the old nodes' first
+    /// numbers](Renderer::number_from)), adding the ops that do it.
     ///
-    /// Component instances are numbered in render order (among those of the same owner,
-    /// component and key): the new nodes may only take the place of the old when they hold
+    /// Component instances are numbered in render order among those of the same owner,
+    /// component and key: the new nodes may only take the place of the old when they hold
     /// the same instances, numbered alike, and neither numbered one it left out of the tree
-    /// (slot content no slot took), so that none before them had the same owner, component
-    /// and key and those after keep their numbers. Else `Err`: a full render numbers them.
+    /// (slot content no slot took), so that those after keep their numbers. Else `Err`: a
+    /// full render numbers them.
     fn replace(
         &self,
         at: &mut Place<'_>,

@@ -460,29 +460,43 @@ mod tests {
     }
 
     #[test]
-    fn keyed_component_items_render_alone() {
-        let template =
-            r#"<view><my-card wx:for="{{list}}" wx:key="id" label="{{item.title}}"/></view>"#;
-        let mut v = card_view(template, json!({"list": rows(20)}));
-        let VNode::Element(list) = &mut v.tree[0] else {
-            panic!("an element");
-        };
-        let VNode::Element(card) = &mut list.children[3] else {
-            panic!("an element");
-        };
-        card.attrs.insert("marked".to_owned(), json!(true));
-        let ops = v.set_data(&[("list[9].title".to_owned(), json!("new"))]);
-        assert_eq!(ops.len(), 2, "{ops:?}");
-        let VNode::Element(list) = &v.tree[0] else {
-            panic!("an element");
-        };
-        let VNode::Element(card) = &list.children[3] else {
-            panic!("an element");
-        };
-        assert!(
-            card.attrs.contains_key("marked"),
-            "row 3 is not rendered again"
-        );
+    fn component_items_render_alone() {
+        for template in [
+            r#"<view><my-card wx:for="{{list}}" wx:key="id" label="{{item.title}}"/></view>"#,
+            // Unkeyed: numbered after the first instance.
+            r#"<my-card label="first"/><view><my-card wx:for="{{list}}" label="{{item.title}}"/></view>"#,
+        ] {
+            let mut v = card_view(template, json!({"list": rows(20)}));
+            let at = v.tree.len() - 1;
+            let VNode::Element(list) = &mut v.tree[at] else {
+                panic!("an element");
+            };
+            let VNode::Element(card) = &mut list.children[3] else {
+                panic!("an element");
+            };
+            card.attrs.insert("marked".to_owned(), json!(true));
+            let mut patched = v.tree.clone();
+            let ops = v.set_data(&[("list[9].title".to_owned(), json!("new"))]);
+            assert_eq!(ops.len(), 2, "{template}: {ops:?}");
+            crate::diff::apply(&mut patched, &ops).expect("applies");
+            assert_eq!(patched, v.tree);
+            let VNode::Element(list) = &v.tree[at] else {
+                panic!("an element");
+            };
+            let VNode::Element(card) = &list.children[3] else {
+                panic!("an element");
+            };
+            assert!(card.attrs.contains_key("marked"), "{template}: row 3 stays");
+            let VNode::Element(card) = &list.children[9] else {
+                panic!("an element");
+            };
+            let fresh = View::new((*v.page).clone(), v.data().clone()).expect("renders");
+            let VNode::Element(fresh_list) = &fresh.tree[at] else {
+                panic!("an element");
+            };
+            assert_eq!(Some(&list.children[9]), fresh_list.children.get(9));
+            assert!(card.instance.is_some());
+        }
     }
 
     #[test]
