@@ -29,3 +29,6 @@ echo "== cargo test"
   ulimit -d $((8 << 20))
   cargo test --workspace --locked
 )
+echo "== benchmarks, once each in their short mode"
+# Not timed or judged here: only so that they keep building and running.
+bash scripts/bench.sh --quick

@@ -13,8 +13,12 @@ use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::{Context as _, Result};
+#[path = "support/figure.rs"]
+mod figure;
+
 use capsule_logic::BudgetAllocator;
 use capsule_runtime::{App, Container, HeadlessHost, MiniProgram, MiniProgramOptions};
+use figure::{Figure, Goal};
 
 #[global_allocator]
 static ALLOCATOR: BudgetAllocator = BudgetAllocator;
@@ -116,6 +120,10 @@ fn main() -> Result<()> {
     )?;
     program.settle()?;
     let launched = memory()?;
+    exercise(&program, 1, 0, 0)?;
+    let first_page = memory()?;
+    exercise(&program, 49, 0, 0)?;
+    let fifty_pages = memory()?;
     exercise(&program, pages, updates, toasts)?;
     let start = memory()?;
     let mut after = Vec::new();
@@ -126,6 +134,24 @@ fn main() -> Result<()> {
     let snapshot = program.snapshot()?;
     program.close();
     let mib = |bytes: u64| bytes as f64 / f64::from(1 << 20);
+    let figures = [
+        Figure {
+            name: "resident set after opening and closing 50 pages".into(),
+            value: mib(fifty_pages.0),
+            baseline: "after the first".into(),
+            baseline_value: mib(first_page.0),
+            unit: "MiB".into(),
+            goal: Goal::AtMost(1.1),
+        },
+        Figure {
+            name: "resident set after five rounds of pages, setData and toasts".into(),
+            value: mib(after.last().context("rounds")?.0),
+            baseline: "after the first round".into(),
+            baseline_value: mib(start.0),
+            unit: "MiB".into(),
+            goal: Goal::AtMost(1.1),
+        },
+    ];
     let growth = |from: u64, to: u64| (to as f64 / from as f64 - 1.0) * 100.0;
     println!(
         "rounds of {pages} pages opened and closed, {updates} setData, {toasts} toasts in one \
@@ -152,5 +178,8 @@ fn main() -> Result<()> {
         snapshot.ui.len(),
         snapshot.errors.len()
     );
+    for figure in figures {
+        figure.print();
+    }
     Ok(())
 }

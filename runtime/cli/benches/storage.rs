@@ -5,30 +5,46 @@
 //! - the same calls from JavaScript in a real WebKitGTK page (`capsule run --exec`, under a
 //!   virtual display), next to a no-op bridge call (`getNetworkType`) as the IPC floor.
 //!
-//! `cargo bench -p capsule-runtime --bench storage`
+//! `cargo bench -p capsule-cli --bench storage` (`-- --quick`: a tenth of the items and
+//! calls, one round)
+
+#[path = "../../benches/support/figure.rs"]
+mod figure;
 
 use std::hint::black_box;
+use std::sync::mpsc::{self, Sender};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail, ensure};
 use capsule_runtime::{App, Container, FromPage, PageId, PageSpec, RenderHost, ToPage};
+use figure::{Figure, Goal};
 use serde_json::json;
 
+fn quick() -> bool {
+    std::env::args().any(|arg| arg == "--quick")
+}
+
 /// Items written and read per round.
-const ITEMS: u64 = 2_000;
+fn items() -> u64 {
+    if quick() { 200 } else { 2_000 }
+}
+
 /// Rounds per measurement; the best round is reported.
-const ROUNDS: usize = 5;
+fn rounds() -> usize {
+    if quick() { 1 } else { 5 }
+}
 
-/// A render host that keeps only the last reply, encoded as a webview host would send it.
-#[derive(Default)]
-struct LastReply(Mutex<Option<(bool, String)>>);
+/// A render host that hands each reply over, encoded as a webview host would send it.
+/// (Storage handlers answer from the app's lane, not from the caller's thread.)
+struct Replies(Mutex<Sender<(bool, String)>>);
 
-impl RenderHost for LastReply {
+impl RenderHost for Replies {
     fn open_page(&self, _page: PageSpec) {}
     fn post(&self, _page: PageId, message: ToPage) {
         let ok = matches!(message, ToPage::Reply { ok: true, .. });
-        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Some((ok, message.to_script()));
+        let sender = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        sender.send((ok, message.to_script())).ok();
     }
     fn close_page(&self, _page: PageId) {}
 }
@@ -39,12 +55,12 @@ fn value(n: u64) -> serde_json::Value {
 
 fn best_ops_per_second(mut round: impl FnMut(u64) -> Result<()>) -> Result<f64> {
     let mut best = Duration::MAX;
-    for r in 0..ROUNDS {
+    for r in 0..rounds() {
         let start = Instant::now();
         round(r as u64)?;
         best = best.min(start.elapsed());
     }
-    Ok(ITEMS as f64 / best.as_secs_f64())
+    Ok(items() as f64 / best.as_secs_f64())
 }
 
 fn bridge(data_dir: &std::path::Path) -> Result<(f64, f64)> {
@@ -55,24 +71,22 @@ fn bridge(data_dir: &std::path::Path) -> Result<(f64, f64)> {
     });
     std::fs::write(app_dir.path().join("manifest.json"), manifest.to_string())?;
     std::fs::write(app_dir.path().join("index.html"), "")?;
-    let host = Arc::new(LastReply::default());
+    let (replies, answered) = mpsc::channel();
+    let host = Arc::new(Replies(Mutex::new(replies)));
     let container = Container::builder().data_dir(data_dir).build(host.clone());
     let page = container.open(App::open_dir(app_dir.path())?)?;
     let call = |api: &str, params: serde_json::Value| -> Result<String> {
         let message = json!({"kind": "invoke", "callId": 1, "api": api, "params": params});
         let parsed = FromPage::parse(&message.to_string()).context("valid message")?;
         container.receive(page, "capsule://bench", parsed);
-        let (ok, script) = host
-            .0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take()
+        let (ok, script) = answered
+            .recv_timeout(Duration::from_secs(10))
             .context("answered")?;
         ensure!(ok, "{api} failed: {script}");
         Ok(script)
     };
     let set = best_ops_per_second(|round| {
-        for n in 0..ITEMS {
+        for n in 0..items() {
             let data = value(n + round);
             call(
                 "setStorageSync",
@@ -82,7 +96,7 @@ fn bridge(data_dir: &std::path::Path) -> Result<(f64, f64)> {
         Ok(())
     })?;
     let get = best_ops_per_second(|_| {
-        for n in 0..ITEMS {
+        for n in 0..items() {
             black_box(call("getStorageSync", json!({"key": format!("k{n}")}))?);
         }
         Ok(())
@@ -101,7 +115,7 @@ fn raw(data_dir: &std::path::Path) -> Result<(f64, f64)> {
     let set = best_ops_per_second(|round| {
         let mut insert = connection
             .prepare_cached("INSERT OR REPLACE INTO items (app, key, value) VALUES (?1, ?2, ?3)")?;
-        for n in 0..ITEMS {
+        for n in 0..items() {
             let text = value(n + round).to_string();
             insert.execute(rusqlite::params!["bench", format!("k{n}"), text])?;
         }
@@ -110,7 +124,7 @@ fn raw(data_dir: &std::path::Path) -> Result<(f64, f64)> {
     let get = best_ops_per_second(|_| {
         let mut select =
             connection.prepare_cached("SELECT value FROM items WHERE app = ?1 AND key = ?2")?;
-        for n in 0..ITEMS {
+        for n in 0..items() {
             let text: String = select
                 .query_row(rusqlite::params!["bench", format!("k{n}")], |row| {
                     row.get(0)
@@ -123,7 +137,9 @@ fn raw(data_dir: &std::path::Path) -> Result<(f64, f64)> {
 }
 
 /// Calls per measurement in the page.
-const PAGE_CALLS: u32 = 1_000;
+fn page_calls() -> u32 {
+    if quick() { 100 } else { 1_000 }
+}
 
 /// Ops/s of set, get and a no-op call from JavaScript in a real page.
 fn page(data_home: &std::path::Path) -> Result<(f64, f64, f64)> {
@@ -137,9 +153,10 @@ fn page(data_home: &std::path::Path) -> Result<(f64, f64, f64)> {
         app_dir.path().join("index.html"),
         "<!doctype html><p>bench</p>",
     )?;
+    let calls = page_calls();
     let script = format!(
         r#"
-        const n = {PAGE_CALLS};
+        const n = {calls};
         const call = (api, params) => CapsuleJSBridge.call(api, params);
         const rate = async (work) => {{
             const start = performance.now();
@@ -183,12 +200,15 @@ fn page(data_home: &std::path::Path) -> Result<(f64, f64, f64)> {
 }
 
 fn main() -> Result<()> {
-    // `cargo bench` passes `--bench`; nothing to parse.
     let data_dir = tempfile::tempdir()?;
     let (raw_set, raw_get) = raw(data_dir.path())?;
     let (bridge_set, bridge_get) = bridge(data_dir.path())?;
     let (page_set, page_get, page_noop) = page(data_dir.path())?;
-    println!("storage, {ITEMS} items of ~60 bytes, best of {ROUNDS} rounds (ops/s):");
+    println!(
+        "storage, {} items of ~60 bytes, best of {} rounds (ops/s):",
+        items(),
+        rounds()
+    );
     println!("  {:<34} {:>10} {:>10}", "", "set", "get");
     println!(
         "  {:<34} {raw_set:>10.0} {raw_get:>10.0}",
@@ -207,11 +227,24 @@ fn main() -> Result<()> {
         "no-op bridge call from JS (floor)"
     );
     println!(
-        "  bridge / raw: set {:.2}, get {:.2}; page / raw: set {:.3}, get {:.3} ({PAGE_CALLS} calls each)",
-        bridge_set / raw_set,
-        bridge_get / raw_get,
+        "  page / raw: set {:.3}, get {:.3} ({} calls each)",
         page_set / raw_set,
-        page_get / raw_get
+        page_get / raw_get,
+        page_calls()
     );
+    for (name, bridge, raw) in [
+        ("setStorageSync", bridge_set, raw_set),
+        ("getStorageSync", bridge_get, raw_get),
+    ] {
+        Figure {
+            name: format!("{name} through the dispatcher"),
+            value: bridge,
+            baseline: "raw rusqlite, same durability".into(),
+            baseline_value: raw,
+            unit: "ops/s".into(),
+            goal: Goal::AtLeast(0.5),
+        }
+        .print();
+    }
     Ok(())
 }

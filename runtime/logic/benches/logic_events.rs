@@ -11,7 +11,11 @@
 //!
 //! The handlers call no JSAPI, so no container is needed: API calls would be refused.
 //!
-//! Run with `cargo bench -p capsule-logic --bench logic_events`.
+//! Run with `cargo bench -p capsule-logic --bench logic_events` (`-- --quick`: 100 events
+//! per figure).
+
+#[path = "../../benches/support/figure.rs"]
+mod figure;
 
 use std::sync::Arc;
 use std::sync::mpsc::Receiver;
@@ -24,6 +28,7 @@ use capsule_logic::{
     LogicOptions, LogicToView, ViewEvent,
 };
 use capsule_packages::App;
+use figure::{Figure, Goal};
 use serde_json::{Map, Value, json};
 
 /// Refuses every JSAPI call: dropping the reply answers it with an error.
@@ -33,7 +38,14 @@ impl ApiDispatch for NoApis {
     fn invoke(&self, _: &App, _: &str, _: Value, _: Reply) {}
 }
 
-const EVENTS: u64 = 2_000;
+/// Events per figure: 2,000, or 100 with `--quick`.
+fn events() -> u64 {
+    if std::env::args().any(|arg| arg == "--quick") {
+        100
+    } else {
+        2_000
+    }
+}
 
 const PAGE: &str = "
 const list = [];
@@ -76,7 +88,7 @@ fn main() -> anyhow::Result<()> {
     std::fs::write(dir.path().join("pages/index/index.js"), PAGE)?;
     let app = App::open_dir(dir.path())?;
 
-    println!("events/s over {EVENTS} events (higher is better)");
+    println!("events/s over {} events (higher is better)", events());
     let floor = engine_floor()?;
     println!("  baseline: same handler body in a plain boa Context   {floor:>9.0}");
     for isolation in [Isolation::Thread, Isolation::best_available()] {
@@ -89,19 +101,30 @@ fn main() -> anyhow::Result<()> {
             isolation,
             ..LogicOptions::default()
         };
-        measure(LogicHandle::spawn(Arc::new(NoApis), app.clone(), options)?)?;
+        let acked = measure(LogicHandle::spawn(Arc::new(NoApis), app.clone(), options)?)?;
+        Figure {
+            name: format!("logic event → handler → setData acked ({name})"),
+            value: acked,
+            baseline: "the handler body in a bare boa Context".into(),
+            baseline_value: floor,
+            unit: "events/s".into(),
+            goal: Goal::AtLeast(0.5),
+        }
+        .print();
     }
     Ok(())
 }
 
-/// The figures of one logic layer, launched here and shut down at the end.
-fn measure((logic, out): (LogicHandle, Receiver<LogicToView>)) -> anyhow::Result<()> {
+/// The figures of one logic layer, launched here and shut down at the end; returns the rate
+/// of events whose `setData` of the list was acknowledged before the next was sent.
+fn measure((logic, out): (LogicHandle, Receiver<LogicToView>)) -> anyhow::Result<f64> {
     logic.send(LogicCommand::Launch {
         path: None,
         query: Map::new(),
         scene: 0,
     })?;
     wait(&out, |m| matches!(m, LogicToView::Stack { .. }))?;
+    let mut acked = 0.0;
     for (handler, label) in [
         ("noop", "baseline: no-op handler, full round trip"),
         ("togglePath", "setData({'list[i].done': ...}), acked"),
@@ -109,6 +132,9 @@ fn measure((logic, out): (LogicHandle, Receiver<LogicToView>)) -> anyhow::Result
     ] {
         let rate = round_trips(&logic, &out, handler)?;
         println!("  {label:<52} {rate:>9.0}");
+        if handler == "replaceList" {
+            acked = rate;
+        }
     }
     let rate = pipelined(&logic, &out, "replaceList")?;
     println!(
@@ -116,7 +142,7 @@ fn measure((logic, out): (LogicHandle, Receiver<LogicToView>)) -> anyhow::Result
         "setData({list}), events sent without waiting"
     );
     logic.send(LogicCommand::Shutdown)?;
-    Ok(())
+    Ok(acked)
 }
 
 fn tap(handler: &str, index: u64, reply_id: Option<u64>) -> LogicCommand {
@@ -163,7 +189,7 @@ fn round_trips(
     handler: &str,
 ) -> anyhow::Result<f64> {
     let start = Instant::now();
-    for i in 0..EVENTS {
+    for i in 0..events() {
         if handler == "noop" {
             logic.send(tap(handler, i, Some(i)))?;
             wait(out, |m| matches!(m, LogicToView::EventReturn { .. }))?;
@@ -176,7 +202,7 @@ fn round_trips(
             }
         }
     }
-    Ok(EVENTS as f64 / start.elapsed().as_secs_f64())
+    Ok(events() as f64 / start.elapsed().as_secs_f64())
 }
 
 /// All events queued at once, updates acknowledged as they arrive.
@@ -186,17 +212,17 @@ fn pipelined(
     handler: &str,
 ) -> anyhow::Result<f64> {
     let start = Instant::now();
-    for i in 0..EVENTS {
+    for i in 0..events() {
         logic.send(tap(handler, i, None))?;
     }
-    for _ in 0..EVENTS {
+    for _ in 0..events() {
         if let LogicToView::SetData { ack_id, .. } =
             wait(out, |m| matches!(m, LogicToView::SetData { .. }))?
         {
             logic.send(LogicCommand::SetDataAck { ack_id })?;
         }
     }
-    Ok(EVENTS as f64 / start.elapsed().as_secs_f64())
+    Ok(events() as f64 / start.elapsed().as_secs_f64())
 }
 
 /// The handler body (flip one item, hand the list over as JSON) in a bare Context.
@@ -218,7 +244,7 @@ fn engine_floor() -> anyhow::Result<f64> {
         .as_callable()
         .ok_or_else(|| anyhow::anyhow!("handler is not a function"))?;
     let start = Instant::now();
-    for i in 0..EVENTS {
+    for i in 0..events() {
         let value = handler
             .call(
                 &boa_engine::JsValue::undefined(),
@@ -231,5 +257,5 @@ fn engine_floor() -> anyhow::Result<f64> {
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         std::hint::black_box(json);
     }
-    Ok(EVENTS as f64 / start.elapsed().as_secs_f64())
+    Ok(events() as f64 / start.elapsed().as_secs_f64())
 }

@@ -6,12 +6,20 @@
 //! the 1000-row page data to JSON — what sending the whole data on every change would cost
 //! before any rendering at all. An update should cost what changed: the 10,000-row update
 //! about what the 1000-row one costs.
+//!
+//! The render and the update are also set against j-component 1.4.10's published figures for
+//! the same list (render 260–380 ms, one-row `setData` 15–17 ms; the faster end is taken),
+//! the one baseline not measured here. `-- --quick` measures each for 0.1 s instead of 2 s.
+
+#[path = "../../benches/support/figure.rs"]
+mod figure;
 
 use std::collections::HashMap;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use capsule_view::{PageView, View};
+use figure::{Figure, Goal};
 use serde_json::{Value, json};
 
 const TEMPLATE: &str = r#"<view class="list">
@@ -61,7 +69,8 @@ fn main() {
     let page =
         PageView::compile(&files, "pages/list/list.wxml", &Default::default()).expect("compiles");
     let data = data(1000);
-    let budget = Duration::from_secs(2);
+    let quick = std::env::args().any(|arg| arg == "--quick");
+    let budget = Duration::from_millis(if quick { 100 } else { 2_000 });
 
     let (baseline, n0) = time_per_op(budget, || {
         black_box(serde_json::to_string(black_box(&data)).expect("serialises"));
@@ -99,4 +108,34 @@ fn main() {
         update.as_secs_f64() / baseline.as_secs_f64(),
         update_10k.as_secs_f64() / update.as_secs_f64()
     );
+    let per_second = |time: Duration| 1.0 / time.as_secs_f64();
+    let figures = [
+        Figure {
+            name: "full render of a 1000-row list".into(),
+            value: per_second(full),
+            baseline: "j-component 1.4.10 (published, 260 ms)".into(),
+            baseline_value: per_second(Duration::from_millis(260)),
+            unit: "renders/s".into(),
+            goal: Goal::AtLeast(10.0),
+        },
+        Figure {
+            name: "one-row update of a 1000-row list (logic excluded)".into(),
+            value: per_second(update),
+            baseline: "j-component 1.4.10 (published, 15 ms)".into(),
+            baseline_value: per_second(Duration::from_millis(15)),
+            unit: "updates/s".into(),
+            goal: Goal::AtLeast(50.0),
+        },
+        Figure {
+            name: "one-row update of a 10,000-row list".into(),
+            value: update_10k.as_secs_f64() * 1e3,
+            baseline: "the same update of a 1000-row list".into(),
+            baseline_value: update.as_secs_f64() * 1e3,
+            unit: "ms".into(),
+            goal: Goal::AtMost(1.5),
+        },
+    ];
+    for figure in figures {
+        figure.print();
+    }
 }
