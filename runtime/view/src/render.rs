@@ -141,6 +141,18 @@ impl<'p> Renderer<'p> {
         self.scripts.map(|scripts| Modules { scripts, file })
     }
 
+    /// The scope the page's own template renders in: page data at its root.
+    fn page_scope<'a>(&self, data: &'a Value) -> Scope<'a>
+    where
+        'p: 'a,
+    {
+        Scope::Root {
+            data,
+            modules: self.modules(self.page.entry()),
+            page: true,
+        }
+    }
+
     /// The warnings of this render.
     pub(crate) fn into_warnings(self) -> Vec<Warning> {
         self.warnings.into_inner()
@@ -148,11 +160,7 @@ impl<'p> Renderer<'p> {
 
     pub(crate) fn render_page(&self, data: &Value) -> Vec<VNode> {
         let entry = self.page.entry();
-        let scope = Scope::Root {
-            data,
-            modules: self.modules(entry),
-            page: true,
-        };
+        let scope = self.page_scope(data);
         let mut out = Vec::new();
         if let Some(file) = self.page.file(entry) {
             self.nodes(page_ctx(entry), &file.root, &scope, &mut out);
@@ -165,11 +173,7 @@ impl<'p> Renderer<'p> {
     /// render's budget ran out (the page was cut short).
     pub(crate) fn record_page(&self, data: &Value) -> (Vec<VNode>, Option<Vec<Rec>>) {
         let entry = self.page.entry();
-        let scope = Scope::Root {
-            data,
-            modules: self.modules(entry),
-            page: true,
-        };
+        let scope = self.page_scope(data);
         let mut out = Vec::new();
         let mut recs = Vec::new();
         if let Some(file) = self.page.file(entry) {
@@ -195,11 +199,7 @@ impl<'p> Renderer<'p> {
         ops: &mut Vec<PatchOp>,
     ) -> Result<(), FullRender> {
         let entry = self.page.entry();
-        let scope = Scope::Root {
-            data,
-            modules: self.modules(entry),
-            page: true,
-        };
+        let scope = self.page_scope(data);
         let Some(file) = self.page.file(entry) else {
             return Ok(());
         };

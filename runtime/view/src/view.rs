@@ -330,6 +330,17 @@ mod tests {
         assert_eq!(paths(&recs[1].summary), [p("n")]);
     }
 
+    /// Marks row `i` of [`LIST`] in the view's tree: rendering the row again undoes it.
+    fn mark_row(v: &mut View, i: usize) {
+        let VNode::Element(list) = &mut v.tree[0] else {
+            panic!("an element");
+        };
+        let VNode::Element(row) = &mut list.children[i] else {
+            panic!("an element");
+        };
+        row.children[0] = VNode::text("marked");
+    }
+
     /// The text of row `i` of [`LIST`] as the view holds it.
     fn row_text(v: &View, i: usize) -> String {
         let VNode::Element(list) = &v.tree[0] else {
@@ -347,14 +358,7 @@ mod tests {
     #[test]
     fn a_change_in_one_item_renders_that_item_alone() {
         let mut v = view(LIST, json!({"list": rows(100), "title": "t", "n": 1}));
-        // Mark row 7 in the view's tree: rendering it again would undo the mark.
-        let VNode::Element(list) = &mut v.tree[0] else {
-            panic!("an element");
-        };
-        let VNode::Element(row) = &mut list.children[7] else {
-            panic!("an element");
-        };
-        row.children[0] = VNode::text("marked");
+        mark_row(&mut v, 7);
         let ops = v.set_data(&[("list[50].title".to_owned(), json!("new"))]);
         assert_eq!(
             ops,
@@ -391,13 +395,7 @@ mod tests {
     #[test]
     fn items_set_past_the_end_render_alone() {
         let mut v = view(LIST, json!({"list": rows(100), "title": "t", "n": 1}));
-        let VNode::Element(list) = &mut v.tree[0] else {
-            panic!("an element");
-        };
-        let VNode::Element(row) = &mut list.children[7] else {
-            panic!("an element");
-        };
-        row.children[0] = VNode::text("marked");
+        mark_row(&mut v, 7);
         // Two items: 100 (null, rendered empty) and 101.
         let ops = v.set_data(&[("list[101]".to_owned(), json!({"id": 101, "title": "x"}))]);
         assert_eq!(ops.len(), 2, "{ops:?}");
