@@ -31,7 +31,7 @@ use clap::{Parser, Subcommand};
 use crate::args::{RunArgs, TrustArgs};
 use crate::simulator::{
     UPDATE_INTERVAL, Unpacked, Window, absolute, audience, container_builder, host_policy,
-    open_app_at, updater, wait_loaded, watch_stops,
+    open_app_at, screenshot_when_painted, updater, wait_loaded, watch_stops,
 };
 
 /// How long an `--exec` script may run.
@@ -405,9 +405,7 @@ impl Driver {
             println!("{}", serde_json::to_string_pretty(&value)?);
         }
         if let Some(path) = &self.screenshot {
-            // Let the last DOM changes and CSS transitions reach the screen.
-            std::thread::sleep(Duration::from_millis(300));
-            self.handle.screenshot(self.page, path)?;
+            screenshot_when_painted(&self.handle, self.page, path)?;
             println!("screenshot: {}", absolute(path).display());
         }
         Ok(())

@@ -22,7 +22,7 @@ use crate::scenario::{
 };
 use crate::simulator::{
     UPDATE_INTERVAL, Unpacked, Window, absolute, container_builder, ensure_display, open_app_at,
-    updater,
+    screenshot_when_painted, updater,
 };
 use crate::watch::FolderWatch;
 
@@ -127,9 +127,7 @@ pub(crate) fn run(
         let outcome = wait_ready(&program).and_then(|snapshot| {
             report(&snapshot, package_open);
             if let Some(path) = &screenshot {
-                // Let images and CSS transitions reach the screen.
-                std::thread::sleep(Duration::from_millis(300));
-                handle.screenshot(program.page(), path)?;
+                screenshot_when_painted(&handle, program.page(), path)?;
                 println!("screenshot: {}", absolute(path).display());
                 // The window shows why the app was stopped; the run still failed.
                 handle.exit(i32::from(snapshot.crashed));
@@ -597,11 +595,8 @@ impl TestRun {
                 previous.close();
             }
             let page = program.page();
-            let screenshot = |path: &Path| -> Result<()> {
-                // Let images and CSS transitions reach the screen.
-                std::thread::sleep(Duration::from_millis(250));
-                Ok(handle.screenshot(page, path)?)
-            };
+            let screenshot =
+                |path: &Path| -> Result<()> { screenshot_when_painted(handle, page, path) };
             outcomes.push(self.play(planned, &program, events, Some(&screenshot)));
             previous = Some(program);
         }

@@ -17,8 +17,8 @@ use crate::args::RunArgs;
 use crate::mini_commands::{launch, report, wait_ready};
 use crate::recording;
 use crate::simulator::{
-    Unpacked, absolute, container_builder, ensure_display, host_policy, open_app_at, wait_loaded,
-    watch_stops,
+    Unpacked, absolute, container_builder, ensure_display, host_policy, open_app_at,
+    screenshot_when_painted, wait_loaded, watch_stops,
 };
 
 /// An app `run` opened, and what shows it.
@@ -168,10 +168,8 @@ fn screenshot_each(handle: &WryHandle, running: &[Running], package_open: Durati
         let app_id = app.app_id();
         app.wait_ready(package_open)
             .with_context(|| format!("{app_id} did not start"))?;
-        // Let images and CSS transitions reach the screen.
-        std::thread::sleep(Duration::from_millis(300));
         let path = PathBuf::from(format!("capsule-{app_id}.png"));
-        handle.screenshot(app.page(), &path)?;
+        screenshot_when_painted(handle, app.page(), &path)?;
         println!("screenshot: {}", absolute(&path).display());
     }
     Ok(())

@@ -297,3 +297,18 @@ pub(crate) fn wait_loaded(events: &Receiver<ContainerEvent>, page: PageId) -> Re
         }
     }
 }
+
+/// Writes `page`'s window to `path` once what the page last changed is on the screen: images
+/// and CSS transitions get a moment, then the page is asked to paint two frames (a busy
+/// machine can take longer than any fixed wait). A page that cannot run the script (a notice
+/// shown in place of a stopped H5 app's page) is captured as it is.
+pub(crate) fn screenshot_when_painted(handle: &WryHandle, page: PageId, path: &Path) -> Result<()> {
+    std::thread::sleep(Duration::from_millis(300));
+    let two_frames = "await new Promise((painted) => \
+                      requestAnimationFrame(() => requestAnimationFrame(painted))); return null;";
+    if let Err(error) = handle.run_script(page, two_frames, Duration::from_secs(2)) {
+        tracing::debug!(page = page.0, %error, "screenshot taken without waiting for a frame");
+    }
+    handle.screenshot(page, path)?;
+    Ok(())
+}
