@@ -5,4 +5,4 @@
 
 mod steps;
 
-pub use steps::{Answer, Element, Expect, Screenshot, Step, Wait};
+pub use steps::{Answer, Element, Expect, STEP_NAMES, Screenshot, Step, Wait};

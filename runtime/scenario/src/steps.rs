@@ -188,7 +188,7 @@ fn present<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<V
 }
 
 /// The step names, as a scenario writes them.
-const STEPS: [&str; 17] = [
+pub const STEP_NAMES: [&str; 17] = [
     "tap",
     "longpress",
     "input",
@@ -319,7 +319,7 @@ impl Step {
                     .unwrap_or_default();
                 return Err(format!(
                     "unknown step '{other}'{hint}; the steps are {}",
-                    STEPS.join(", ")
+                    STEP_NAMES.join(", ")
                 ));
             }
         };
@@ -396,7 +396,7 @@ fn typed<T: DeserializeOwned>(value: &Value) -> Result<T, String> {
 /// (one edit, two in names of five letters or more).
 fn closest_name(name: &str) -> Option<&'static str> {
     let typos = if name.chars().count() >= 5 { 2 } else { 1 };
-    STEPS
+    STEP_NAMES
         .into_iter()
         .find(|step| step.eq_ignore_ascii_case(name) || edit_distance(step, name) <= typos)
 }

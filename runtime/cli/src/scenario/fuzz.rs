@@ -16,7 +16,8 @@ use super::Scenario;
 #[path = "../../../../fuzz/stable/mod.rs"]
 mod stable;
 
-/// Step names, keys and values scenario files use, and what goes wrong in them.
+/// Step names, keys and values scenario files use, and what goes wrong in them (every name
+/// of [`capsule_scenario::STEP_NAMES`]: see the test).
 const TOKENS: &[&str] = &[
     "steps",
     "name",
@@ -112,6 +113,18 @@ fn corpus() -> Vec<Vec<u8>> {
     }
     assert!(seeds.len() > 10, "found {} scenario files", seeds.len());
     seeds
+}
+
+#[test]
+fn every_step_name_is_a_token() {
+    let missing: Vec<_> = capsule_scenario::STEP_NAMES
+        .iter()
+        .filter(|name| !TOKENS.contains(name))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "steps the fuzzer never writes: {missing:?}"
+    );
 }
 
 #[test]
