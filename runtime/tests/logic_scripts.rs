@@ -208,6 +208,41 @@ fn splice_data_and_batched_updates() {
     assert_eq!(app.new_logs(), ["one", "two"]);
 }
 
+/// The view gets what JSON carries: functions and undefined leave objects and become null in
+/// arrays, `toJSON` applies (a Date becomes its ISO text), NaN becomes null; a change whose
+/// whole value is a function is not sent, while the logic keeps it in `this.data`.
+#[test]
+fn set_data_sends_the_view_what_json_carries() {
+    let mut app = one_page("wechat", "Page({})");
+    app.eval(
+        "getCurrentPages()[0].setData({
+           o: { f() {}, u: undefined, n: NaN, keep: 'k\u{e9}\\\"' },
+           list: [1, undefined, function () {}, { d: new Date(Date.UTC(2024, 0, 31)) }],
+           fn() {},
+         })",
+    )
+    .expect("setData");
+    let (changes, _) = last_set_data(&app);
+    let sent: Vec<(Vec<PathKey>, Value)> = changes
+        .into_iter()
+        .map(|change| (change.path, change.value))
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            (vec![key("o")], json!({"n": null, "keep": "k\u{e9}\""})),
+            (
+                vec![key("list")],
+                json!([1, null, null, {"d": "2024-01-31T00:00:00.000Z"}])
+            ),
+        ]
+    );
+    assert_eq!(
+        app.eval("typeof getCurrentPages()[0].data.fn"),
+        Ok(json!("function"))
+    );
+}
+
 #[test]
 fn set_data_size_limits() {
     let mut app = one_page("wechat", "Page({ data: { keep: 1 } })");

@@ -244,41 +244,40 @@
     return value;
   }
 
-  // What of `value` reaches the view, as JSON carries it: functions and undefined are left
-  // out of objects and become null in arrays, and `toJSON` (Date) applies; undefined when
+  // The JSON text of what of `value` reaches the view: functions and undefined are left out
+  // of objects and become null in arrays, and `toJSON` (Date) applies; undefined when
   // nothing is left. A value that contains itself throws a TypeError naming `what`.
-  function viewValue(value, what) {
-    var holders = [];
-    function copy(v) {
-      if (v !== null && typeof v === 'object' && typeof v.toJSON === 'function') v = v.toJSON();
-      if (typeof v === 'function') return undefined;
-      if (v === null || typeof v !== 'object') return v;
-      if (holders.indexOf(v) >= 0) throw new TypeError(what + ' contains itself, which the view cannot be sent');
-      holders.push(v);
-      var out = Array.isArray(v) ? v.map(function (item) {
-        var c = copy(item);
-        return c === undefined ? null : c;
-      }) : {};
-      if (!Array.isArray(v)) {
-        Object.keys(v).forEach(function (key) {
-          var c = copy(v[key]);
-          if (c !== undefined) out[key] = c;
-        });
+  // The engine's own JSON.stringify does the walk: a copy made in script costs many times
+  // more, and so would JSON.parse (the engine parses JSON as script).
+  function viewJson(value, what) {
+    try {
+      return JSON.stringify(value);
+    } catch (error) {
+      if (error instanceof TypeError && /cyclic|circular/i.test(String(error.message))) {
+        throw new TypeError(what + ' contains itself, which the view cannot be sent');
       }
-      holders.pop();
-      return out;
+      throw error;
     }
-    return copy(value);
   }
 
-  // The changes ({path, value}) as the view gets them: changes to a function are left out.
-  function viewChanges(changes) {
+  // Sends `message` with the fields of `texts` added as they are: JSON texts from viewJson
+  // (undefined becomes null).
+  function sendWith(message, texts) {
+    var fields = [];
+    for (var key in texts) fields.push(JSON.stringify(key) + ':' + (texts[key] === undefined ? 'null' : texts[key]));
+    var text = JSON.stringify(message);
+    native.sendJson(text.slice(0, -1) + (text.length > 2 ? ',' : '') + fields.join(',') + '}');
+  }
+
+  // The changes ({path, value}) as the view gets them, as JSON text: changes to a function
+  // are left out.
+  function changesJson(changes) {
     var sent = [];
     changes.forEach(function (change) {
-      var value = viewValue(change.value, 'setData: the value of "' + pathText(change.path) + '"');
-      if (value !== undefined) sent.push({ path: change.path, value: value });
+      var value = viewJson(change.value, 'setData: the value of "' + pathText(change.path) + '"');
+      if (value !== undefined) sent.push('{"path":' + JSON.stringify(change.path) + ',"value":' + value + '}');
     });
-    return sent;
+    return '[' + sent.join(',') + ']';
   }
 
   function pathText(keys) {
@@ -331,7 +330,7 @@
         } else {
           var ack = nextAck++;
           // Refused (too large, not serialisable) before anything changes.
-          native.send({ kind: 'setData', page: page, component: component, changes: viewChanges(changes), ackId: ack });
+          sendWith({ kind: 'setData', page: page, component: component, ackId: ack }, { changes: changesJson(changes) });
           onAck(ack, target, callback);
         }
         for (var i = 0; i < changes.length; i++) setPath(target.data, changes[i].path, changes[i].value);
@@ -360,16 +359,11 @@
       }
       var apply = function () {
         var ack = nextAck++;
-        native.send({
-          kind: 'spliceData',
-          page: page,
-          component: component,
-          splices: splices.map(function (s) {
-            var items = viewValue(s.items, '$spliceData: the items for "' + pathText(s.path) + '"');
-            return { path: s.path, start: s.start, deleteCount: s.deleteCount, items: items };
-          }),
-          ackId: ack,
+        var sent = splices.map(function (s) {
+          var items = viewJson(s.items, '$spliceData: the items for "' + pathText(s.path) + '"');
+          return JSON.stringify({ path: s.path, start: s.start, deleteCount: s.deleteCount }).slice(0, -1) + ',"items":' + items + '}';
         });
+        sendWith({ kind: 'spliceData', page: page, component: component, ackId: ack }, { splices: '[' + sent.join(',') + ']' });
         splices.forEach(function (s) {
           Array.prototype.splice.apply(s.list, [s.start, s.deleteCount].concat(s.items));
         });
@@ -389,7 +383,7 @@
       }
       if (!collected.changes.length && !collected.callbacks.length) return;
       var ack = nextAck++;
-      native.send({ kind: 'setData', page: page, component: component, changes: viewChanges(collected.changes), ackId: ack });
+      sendWith({ kind: 'setData', page: page, component: component, ackId: ack }, { changes: changesJson(collected.changes) });
       onAck(ack, target, function () {
         collected.callbacks.forEach(function (callback) { guard(callback, target); });
       });
@@ -588,7 +582,7 @@
     var record = { inst: inst, path: path, tab: tabPaths().indexOf(path) >= 0, ready: false };
     pages.set(id, record);
     if (record.tab) aliveTabs.set(path, id);
-    native.send({ kind: 'pageCreated', page: id, path: path, query: query, data: viewValue(inst.data, 'the data of ' + path) });
+    sendWith({ kind: 'pageCreated', page: id, path: path, query: query }, { data: viewJson(inst.data, 'the data of ' + path) });
     // The page is already current in its onLoad (getCurrentPages() includes it).
     stack.push(id);
     withRoute(path, function () {
@@ -883,11 +877,10 @@
       inst.properties = data;
       inst.triggerEvent = function (name, detail, options) {
         options = options || {};
-        native.send({
+        sendWith({
           kind: 'componentEvent', component: id, name: String(name),
-          detail: detail === undefined ? null : viewValue(detail, 'triggerEvent: the detail of "' + name + '"'),
           bubbles: options.bubbles === true, composed: options.composed === true,
-        });
+        }, { detail: viewJson(detail, 'triggerEvent: the detail of "' + name + '"') });
       };
       inst.createSelectorQuery = function () { return new SelectorQuery(command.page, id); };
       inst.createIntersectionObserver = function (options) { return new IntersectionObserver(command.page, id, options); };
@@ -918,11 +911,11 @@
         lifecycle(parts, 'deriveDataFromProps').forEach(function (fn) { guard(fn, inst, [inst.props]); });
       }
       var options = definition.options || {};
-      native.send({
-        kind: 'componentCreated', component: id, data: viewValue(templateData(record), 'the data of ' + command.path),
+      sendWith({
+        kind: 'componentCreated', component: id,
         sharesPageStyles: options.addGlobalClass === true || options.styleIsolation === 'apply-shared' || options.styleIsolation === 'shared',
         virtualHost: wechat && options.virtualHost === true,
-      });
+      }, { data: viewJson(templateData(record), 'the data of ' + command.path) });
       record.mounted = true;
       lifecycle(parts, wechat ? 'ready' : 'didMount').forEach(function (fn) { guard(fn, inst); });
       // Alipay `ref="saveRef"`: the owner's method receives the instance once it is mounted.
@@ -1249,7 +1242,7 @@
       changes.forEach(function (change) { record.inst.data[change.path[0]] = change.value; });
     });
     if (record.mounted) {
-      native.send({ kind: 'setData', page: record.page, component: record.id, changes: viewChanges(changes), ackId: nextAck++ });
+      sendWith({ kind: 'setData', page: record.page, component: record.id, ackId: nextAck++ }, { changes: changesJson(changes) });
     }
   }
 
@@ -1308,8 +1301,7 @@
 
   function answer(replyId, value) {
     if (replyId === null || replyId === undefined) return;
-    var sent = viewValue(value, 'the value a handler returned');
-    native.send({ kind: 'eventReturn', replyId: replyId, value: sent === undefined ? null : sent });
+    sendWith({ kind: 'eventReturn', replyId: replyId }, { value: viewJson(value, 'the value a handler returned') });
   }
 
   function pageHook(command) {
