@@ -25,6 +25,7 @@ benches=(
   "capsule-cli storage"
   "capsule-packages install_throughput"
   "capsule-runtime session_memory"
+  "capsule-runtime window_figures"
 )
 
 json_lines=()

@@ -103,13 +103,13 @@ fn bridge(data_dir: &std::path::Path) -> Result<Throughput> {
         Ok(())
     };
     let set = best_ops_per_second(|round| {
-        pipelined("setStorageSync", &|n| {
-            json!({"key": format!("k{n}"), "data": value(n + round)})
-        })
+        pipelined(
+            "setStorageSync",
+            &|n| json!({"key": format!("k{n}"), "data": value(n + round)}),
+        )
     })?;
-    let get = best_ops_per_second(|_| {
-        pipelined("getStorageSync", &|n| json!({"key": format!("k{n}")}))
-    })?;
+    let get =
+        best_ops_per_second(|_| pipelined("getStorageSync", &|n| json!({"key": format!("k{n}")})))?;
     // One call at a time, each answer awaited: bound by the hop to the lane and back.
     let one_by_one = best_ops_per_second(|_| {
         for n in 0..items() {
@@ -117,7 +117,11 @@ fn bridge(data_dir: &std::path::Path) -> Result<Throughput> {
         }
         Ok(())
     })?;
-    Ok(Throughput { set, get, one_by_one })
+    Ok(Throughput {
+        set,
+        get,
+        one_by_one,
+    })
 }
 
 /// Calls per second through the container's dispatcher.
