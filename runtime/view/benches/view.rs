@@ -49,19 +49,53 @@ fn time_per_op(budget: Duration, mut f: impl FnMut()) -> (Duration, u32) {
     (start.elapsed() / n.max(1), n)
 }
 
-/// Mean time of a one-row title update of a `rows`-row list, and the most patch ops one gave.
-fn one_row_update(page: &PageView, rows: usize, budget: Duration) -> (Duration, u32, usize) {
-    let mut view = View::new(page.clone(), data(rows)).expect("renders");
-    let mut i = 0u64;
-    let mut max_ops = 0;
-    let (update, n) = time_per_op(budget, || {
-        i += 1;
-        // Rows spread over the list (a prime step), the same sequence for every size.
-        let row = (i * 7919) % 1000;
-        let ops = view.set_data(&[(format!("rows[{row}].title"), json!(format!("changed {i}")))]);
-        max_ops = max_ops.max(ops.len());
-    });
-    (update, n, max_ops)
+/// A `rows`-row list's view and how many one-row updates it has had.
+struct Updating {
+    view: View,
+    done: u64,
+    max_ops: usize,
+}
+
+impl Updating {
+    fn new(page: &PageView, rows: usize) -> Self {
+        let view = View::new(page.clone(), data(rows)).expect("renders");
+        Self {
+            view,
+            done: 0,
+            max_ops: 0,
+        }
+    }
+
+    /// Mean time of one-row title updates over about `budget`.
+    fn slice(&mut self, budget: Duration) -> (Duration, u32) {
+        time_per_op(budget, || {
+            self.done += 1;
+            // Rows spread over the list (a prime step), the same sequence for every size.
+            let row = (self.done * 7919) % 1000;
+            let change = (
+                format!("rows[{row}].title"),
+                json!(format!("changed {}", self.done)),
+            );
+            let ops = self.view.set_data(&[change]);
+            self.max_ops = self.max_ops.max(ops.len());
+        })
+    }
+}
+
+/// The best mean time of one-row updates of a 1000-row and a 10,000-row list, over ten
+/// slices of `budget` / 10 each, taken in turn so that a slow moment of the machine does not
+/// fall on one size only; with the runs and the most patch ops one update gave.
+fn one_row_updates(page: &PageView, budget: Duration) -> [(Duration, u32, usize); 2] {
+    let mut lists = [Updating::new(page, 1000), Updating::new(page, 10_000)];
+    let mut best = [(Duration::MAX, 0); 2];
+    for _ in 0..10 {
+        for (list, best) in lists.iter_mut().zip(best.iter_mut()) {
+            let (time, runs) = list.slice(budget / 10);
+            best.0 = best.0.min(time);
+            best.1 += runs;
+        }
+    }
+    [0, 1].map(|i| (best[i].0, best[i].1, lists[i].max_ops))
 }
 
 fn main() {
@@ -78,8 +112,7 @@ fn main() {
     let (full, n1) = time_per_op(budget, || {
         black_box(View::new(page.clone(), data.clone()).expect("renders"));
     });
-    let (update, n2, ops) = one_row_update(&page, 1000, budget);
-    let (update_10k, n3, ops_10k) = one_row_update(&page, 10_000, budget);
+    let [(update, n2, ops), (update_10k, n3, ops_10k)] = one_row_updates(&page, budget * 2);
     let html_len = View::new(page.clone(), data.clone())
         .expect("renders")
         .html()
