@@ -121,6 +121,27 @@ view.capsule-error-source { display: block; margin: 8px 0 0; padding: 8px; borde
 :where(switch[disabled], checkbox[disabled], radio[disabled]) { opacity: 0.6; cursor: default; }
 :where(checkbox[disabled], radio[disabled])::before { background-color: #e1e1e1; }
 
+/* slider: a rail with its filled part and a round handle, the value beside it (show-value).
+   The WeUI look by default, AntUI's under the Alipay dialect; the app's colours and sizes
+   arrive as the custom properties below. */
+:where(slider) { --capsule-slider-fill: #1aad19; --capsule-slider-rail: #e9e9e9; --capsule-slider-knob: #fff;
+  --capsule-slider-knob-size: 28px; --capsule-slider-track: 2px;
+  margin: 10px 18px; padding: 0; touch-action: none; -webkit-user-select: none; user-select: none; }
+:where([capsule-dialect=alipay] slider) { --capsule-slider-fill: #108ee9; --capsule-slider-rail: #ddd;
+  --capsule-slider-knob-size: 22px; --capsule-slider-track: 4px; }
+capsule-slider-row { display: flex; align-items: center; min-height: max(28px, var(--capsule-slider-knob-size)); }
+capsule-slider-rail { position: relative; display: block; flex: 1; height: var(--capsule-slider-track);
+  margin: 0 calc(var(--capsule-slider-knob-size) / 2); border-radius: 5px; background: var(--capsule-slider-rail); cursor: pointer; }
+capsule-slider-fill { position: absolute; top: 0; bottom: 0; left: 0; display: block; border-radius: inherit;
+  background: var(--capsule-slider-fill); }
+capsule-slider-handle { position: absolute; top: 50%; display: block; box-sizing: border-box;
+  width: var(--capsule-slider-knob-size); height: var(--capsule-slider-knob-size);
+  margin: calc(var(--capsule-slider-knob-size) / -2) 0 0 calc(var(--capsule-slider-knob-size) / -2);
+  border-radius: 50%; background: var(--capsule-slider-knob); box-shadow: 0 0 4px rgba(0, 0, 0, 0.2); cursor: grab; }
+capsule-slider-value { flex: none; display: block; min-width: 3ch; margin-left: 14px; color: #888; font-size: 14px; text-align: left; }
+:where(slider[disabled]) { --capsule-slider-fill: #ccc; }
+:where(slider[disabled]) capsule-slider-rail, :where(slider[disabled]) capsule-slider-handle { cursor: default; }
+
 :where(image) { display: inline-block; width: 320px; height: 240px; overflow: hidden;
   background-repeat: no-repeat; background-size: 100% 100%; }
 
@@ -477,6 +498,104 @@ view.capsule-error-source { display: block; margin: 8px 0 0; padding: 8px; borde
     el.value = percent;
   }
 
+  // --- slider: min, max, step, value, show-value, disabled and the colours and sizes of
+  // both dialects. Dragging (or pressing the rail) reports `changing` ({value}) whenever
+  // the value moves and `change` when the finger lifts; the value a user chose stays until
+  // the app sets `value` again (and is what a form submits).
+  const sliders = new WeakMap(); // el -> { value, parts }
+  // The slider being dragged, and by which pointer: the window follows the pointer, so a
+  // finger that leaves the slider still moves it (no pointer capture: WebKit stopped
+  // painting after capturing a pointer it did not know).
+  let sliding = null; // { el, pointer }
+  function sliderRange(el) {
+    const attrs = attrsOf(el);
+    const number = (value, fallback) => (value === undefined || value === null || value === "" || !isFinite(Number(value)) ? fallback : Number(value));
+    const min = number(attrs.min, 0);
+    const max = Math.max(min, number(attrs.max, 100));
+    const step = number(attrs.step, 1) > 0 ? number(attrs.step, 1) : 1;
+    return { min, max, step };
+  }
+  // `value` brought into the range and onto a step (counted from min).
+  function sliderSnap(el, value) {
+    const { min, max, step } = sliderRange(el);
+    const steps = Math.round((Math.min(max, Math.max(min, Number(value) || 0)) - min) / step);
+    const snapped = Math.min(max, min + steps * step);
+    return Number(snapped.toFixed(10)); // 0.1 + 0.2 steps stay 0.3
+  }
+  function sliderOf(el) {
+    let slider = sliders.get(el);
+    if (slider) return slider;
+    const part = (name, parent) => parent.appendChild(document.createElement("capsule-slider-" + name));
+    const row = document.createElement("capsule-slider-row");
+    const rail = part("rail", row);
+    const parts = { row, rail, fill: part("fill", rail), handle: part("handle", rail), label: part("value", row) };
+    slider = { value: 0, parts };
+    sliders.set(el, slider);
+    el.appendChild(row);
+    el.addEventListener("pointerdown", (event) => slideStart(el, event));
+    if (!sliding) {
+      window.addEventListener("pointermove", slideMove);
+      window.addEventListener("pointerup", slideEnd);
+      window.addEventListener("pointercancel", slideEnd);
+      sliding = { el: null, pointer: null };
+    }
+    return slider;
+  }
+  function syncSlider(el) {
+    const slider = sliderOf(el);
+    const attrs = attrsOf(el);
+    const first = (...names) => names.map((name) => attrs[name]).find((value) => value !== undefined && value !== null && value !== "");
+    const colour = (property, value) => setDerived(el, property, value === undefined ? null : String(value));
+    const length = (property, value) => setDerived(el, property, value === undefined ? null : cssLength(value));
+    colour("--capsule-slider-fill", first("active-color", "activeColor", "selected-color", "selectedColor"));
+    colour("--capsule-slider-rail", first("background-color", "backgroundColor", "color"));
+    colour("--capsule-slider-knob", first("block-color", "blockColor", "handle-color", "handleColor"));
+    length("--capsule-slider-knob-size", first("block-size", "blockSize", "handle-size", "handleSize"));
+    length("--capsule-slider-track", first("track-size", "trackSize"));
+    if (sliding.el !== el) slider.value = sliderSnap(el, attrs.value);
+    drawSlider(el);
+  }
+  function drawSlider(el) {
+    const slider = sliderOf(el);
+    const { min, max } = sliderRange(el);
+    const percent = max > min ? ((slider.value - min) / (max - min)) * 100 : 0;
+    slider.parts.fill.style.width = percent + "%";
+    slider.parts.handle.style.left = percent + "%";
+    const attrs = attrsOf(el);
+    slider.parts.label.hidden = !truthy(attrs["show-value"] ?? attrs.showValue);
+    slider.parts.label.textContent = String(slider.value);
+  }
+  // The value under the pointer's x on the rail.
+  function sliderValueAt(el, clientX) {
+    const box = sliderOf(el).parts.rail.getBoundingClientRect();
+    const { min, max } = sliderRange(el);
+    const ratio = box.width > 0 ? (clientX - box.left) / box.width : 0;
+    return sliderSnap(el, min + Math.min(1, Math.max(0, ratio)) * (max - min));
+  }
+  function slideTo(el, value, type) {
+    const slider = sliderOf(el);
+    const moved = value !== slider.value;
+    slider.value = value;
+    drawSlider(el);
+    if (type === "change" || moved) emit(el, type, { value });
+  }
+  function slideStart(el, event) {
+    if (event.button !== 0 || truthy(attrsOf(el).disabled)) return;
+    sliding.el = el;
+    sliding.pointer = event.pointerId;
+    slideTo(el, sliderValueAt(el, event.clientX), "changing");
+  }
+  function slideMove(event) {
+    const el = sliding.el;
+    if (el && event.pointerId === sliding.pointer && el.isConnected) slideTo(el, sliderValueAt(el, event.clientX), "changing");
+  }
+  function slideEnd(event) {
+    const el = sliding.el;
+    if (!el || event.pointerId !== sliding.pointer) return;
+    sliding.el = null;
+    if (event.type === "pointerup" && el.isConnected) slideTo(el, sliderValueAt(el, event.clientX), "change");
+  }
+
   // --- scroll-view: scroll-top, scroll-left, scroll-into-view
   function syncScrollView(el) {
     const attrs = attrsOf(el);
@@ -632,6 +751,14 @@ view.capsule-error-source { display: block; margin: 8px 0 0; padding: 8px; borde
     checkbox: { attrs: { color: syncColor }, created: syncColor },
     radio: { attrs: { color: syncColor }, created: syncColor },
     progress: { own: ["percent"], attrs: { percent: syncProgress }, created: syncProgress },
+    slider: {
+      own: ["value"],
+      attrs: Object.fromEntries(["value", "min", "max", "step", "show-value", "showValue", "active-color", "activeColor",
+        "selected-color", "selectedColor", "background-color", "backgroundColor", "color", "block-color", "blockColor",
+        "handle-color", "handleColor", "block-size", "blockSize", "handle-size", "handleSize", "track-size", "trackSize",
+      ].map((name) => [name, syncSlider])),
+      created: syncSlider,
+    },
     "scroll-view": {
       attrs: { "scroll-top": syncScrollView, "scroll-left": syncScrollView, "scroll-into-view": syncScrollView },
       created: syncScrollView,
@@ -981,7 +1108,8 @@ view.capsule-error-source { display: block; margin: 8px 0 0; padding: 8px; borde
           value[name] = chosen ? valueOf(chosen) : "";
           break;
         }
-        case "slider": case "picker": case "picker-view": value[name] = attrsOf(el).value; break;
+        case "slider": value[name] = sliderOf(el).value; break;
+        case "picker": case "picker-view": value[name] = attrsOf(el).value; break;
       }
     }
     return value;
@@ -991,6 +1119,11 @@ view.capsule-error-source { display: block; margin: 8px 0 0; padding: 8px; borde
       if (!isMpElement(el)) continue;
       if (isTextField(el)) el.value = valueOf(el);
       else reflect(el, "checked", truthy(attrsOf(el).checked));
+    }
+    for (const el of form.querySelectorAll("slider")) {
+      if (!isMpElement(el)) continue;
+      sliderOf(el).value = sliderSnap(el, attrsOf(el).value);
+      drawSlider(el);
     }
     emit(form, "reset", {});
   }
@@ -1270,6 +1403,7 @@ view.capsule-error-source { display: block; margin: 8px 0 0; padding: 8px; borde
 
   function drawChrome(next) {
     chrome = objectOr(next) || {};
+    if (chrome.dialect) document.documentElement.setAttribute("capsule-dialect", String(chrome.dialect));
     const shadow = chromeRoot();
     while (shadow.firstChild) shadow.firstChild.remove();
     shadow.appendChild(make("style", "", CHROME_CSS));
@@ -1487,6 +1621,7 @@ view.capsule-error-source { display: block; margin: 8px 0 0; padding: 8px; borde
       if (!radio) throw new Error("no radio with value " + JSON.stringify(value));
       return toggle(radio);
     }
+    if (tag === "slider") return slideTo(el, sliderSnap(el, value), "change");
     if (isTextField(el)) el.value = value == null ? "" : String(value);
     else reflect(el, "value", value);
     emit(el, "change", { value });

@@ -243,6 +243,31 @@ fn set_data_sends_the_view_what_json_carries() {
     );
 }
 
+/// Half a surrogate pair is a valid JavaScript string but no JSON text: the view gets U+FFFD
+/// in its place, and whole pairs and escaped backslashes arrive as they were.
+#[test]
+fn set_data_replaces_half_surrogate_pairs() {
+    let mut app = one_page("wechat", "Page({})");
+    app.eval(
+        r#"getCurrentPages()[0].setData({
+           s: 'a\uD800b\uDC00c',
+           pair: 'x\uD83D\uDE00y',
+           slash: '\\uD800',
+         })"#,
+    )
+    .expect("setData");
+    let (changes, _) = last_set_data(&app);
+    let sent: Vec<Value> = changes.into_iter().map(|change| change.value).collect();
+    assert_eq!(
+        sent,
+        [
+            json!("a\u{fffd}b\u{fffd}c"),
+            json!("x\u{1F600}y"),
+            json!("\\uD800")
+        ]
+    );
+}
+
 #[test]
 fn set_data_size_limits() {
     let mut app = one_page("wechat", "Page({ data: { keep: 1 } })");

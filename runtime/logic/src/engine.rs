@@ -576,7 +576,43 @@ fn native_send(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult
 /// `sendJson(text)`: a message as JSON text, as the prelude builds those that carry app data
 /// (the engine's `JSON.stringify` walks a value much faster than `to_json` does).
 fn native_send_json(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
-    deliver(serde_json::from_str(&string_arg(args, 0, context)?))
+    let text = string_arg(args, 0, context)?;
+    match serde_json::from_str(&text) {
+        // Half a surrogate pair is a valid JavaScript string, and JSON.stringify writes it as
+        // an escape that JSON parsers refuse: it becomes U+FFFD.
+        Err(_) => deliver(serde_json::from_str(&replace_lone_surrogates(&text))),
+        parsed => deliver(parsed),
+    }
+}
+
+/// JSON text with each `\uXXXX` escape of a lone surrogate replaced by `\ufffd`.
+fn replace_lone_surrogates(text: &str) -> String {
+    let escape_at = |at: usize| -> Option<u32> {
+        let hex = text.get(at..at + 6)?.strip_prefix("\\u")?;
+        u32::from_str_radix(hex, 16).ok()
+    };
+    let mut out = String::with_capacity(text.len());
+    let (mut copied, mut at) = (0, 0);
+    while let Some(offset) = text.get(at..).and_then(|rest| rest.find('\\')) {
+        at += offset;
+        match escape_at(at) {
+            Some(0xD800..=0xDBFF)
+                if escape_at(at + 6).is_some_and(|low| (0xDC00..=0xDFFF).contains(&low)) =>
+            {
+                at += 12;
+            }
+            Some(0xD800..=0xDFFF) => {
+                out.push_str(&text[copied..at]);
+                out.push_str("\\ufffd");
+                at += 6;
+                copied = at;
+            }
+            // Any other escape is two characters: an escaped backslash is not read again.
+            _ => at += 2,
+        }
+    }
+    out.push_str(&text[copied..]);
+    out
 }
 
 /// Sends a message from the prelude, refusing one it could not build and a `setData` over
