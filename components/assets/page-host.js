@@ -499,9 +499,10 @@ capsule-slider-value { flex: none; display: block; min-width: 3ch; margin-left: 
   }
 
   // --- slider: min, max, step, value, show-value, disabled and the colours and sizes of
-  // both dialects. Dragging (or pressing the rail) reports `changing` ({value}) whenever
-  // the value moves and `change` when the finger lifts; the value a user chose stays until
-  // the app sets `value` again (and is what a form submits).
+  // both dialects. The handle goes where the finger presses; moving it reports `changing`
+  // ({value}) each time the value changes, and lifting the finger `change` (so a tap on
+  // the rail, no drag, reports `change` only). The value a user chose stays
+  // until the app sets `value` again (and is what a form submits).
   const sliders = new WeakMap(); // el -> { value, parts }
   // The slider being dragged, and by which pointer: the window follows the pointer, so a
   // finger that leaves the slider still moves it (no pointer capture: WebKit stopped
@@ -550,7 +551,10 @@ capsule-slider-value { flex: none; display: block; min-width: 3ch; margin-left: 
     colour("--capsule-slider-fill", first("active-color", "activeColor", "selected-color", "selectedColor"));
     colour("--capsule-slider-rail", first("background-color", "backgroundColor", "color"));
     colour("--capsule-slider-knob", first("block-color", "blockColor", "handle-color", "handleColor"));
-    length("--capsule-slider-knob-size", first("block-size", "blockSize", "handle-size", "handleSize"));
+    // WeChat's block-size is 12 to 28; Alipay's handleSize has no documented range.
+    const block = first("block-size", "blockSize");
+    const knob = block === undefined ? first("handle-size", "handleSize") : Math.min(28, Math.max(12, Number(block) || 28));
+    length("--capsule-slider-knob-size", knob);
     length("--capsule-slider-track", first("track-size", "trackSize"));
     if (sliding.el !== el) slider.value = sliderSnap(el, attrs.value);
     drawSlider(el);
@@ -572,18 +576,19 @@ capsule-slider-value { flex: none; display: block; min-width: 3ch; margin-left: 
     const ratio = box.width > 0 ? (clientX - box.left) / box.width : 0;
     return sliderSnap(el, min + Math.min(1, Math.max(0, ratio)) * (max - min));
   }
+  // Moves the handle to `value`; reports `type` (when given), `changing` only if it moved.
   function slideTo(el, value, type) {
     const slider = sliderOf(el);
     const moved = value !== slider.value;
     slider.value = value;
     drawSlider(el);
-    if (type === "change" || moved) emit(el, type, { value });
+    if (type === "change" || (type === "changing" && moved)) emit(el, type, { value });
   }
   function slideStart(el, event) {
     if (event.button !== 0 || truthy(attrsOf(el).disabled)) return;
     sliding.el = el;
     sliding.pointer = event.pointerId;
-    slideTo(el, sliderValueAt(el, event.clientX), "changing");
+    slideTo(el, sliderValueAt(el, event.clientX));
   }
   function slideMove(event) {
     const el = sliding.el;
