@@ -260,13 +260,18 @@
     }
   }
 
-  // Sends `message` with the fields of `texts` added as they are: JSON texts from viewJson
-  // (undefined becomes null).
-  function sendWith(message, texts) {
+  // The JSON text of `object` with the fields of `texts` added as they are: JSON texts from
+  // viewJson (undefined becomes null).
+  function jsonWith(object, texts) {
     var fields = [];
     for (var key in texts) fields.push(JSON.stringify(key) + ':' + (texts[key] === undefined ? 'null' : texts[key]));
-    var text = JSON.stringify(message);
-    native.sendJson(text.slice(0, -1) + (text.length > 2 ? ',' : '') + fields.join(',') + '}');
+    var text = JSON.stringify(object);
+    return text.slice(0, -1) + (text.length > 2 ? ',' : '') + fields.join(',') + '}';
+  }
+
+  // Sends `message` with the fields of `texts` (see jsonWith).
+  function sendWith(message, texts) {
+    native.sendJson(jsonWith(message, texts));
   }
 
   // The changes ({path, value}) as the view gets them, as JSON text: changes to a function
@@ -275,7 +280,7 @@
     var sent = [];
     changes.forEach(function (change) {
       var value = viewJson(change.value, 'setData: the value of "' + pathText(change.path) + '"');
-      if (value !== undefined) sent.push('{"path":' + JSON.stringify(change.path) + ',"value":' + value + '}');
+      if (value !== undefined) sent.push(jsonWith({ path: change.path }, { value: value }));
     });
     return '[' + sent.join(',') + ']';
   }
@@ -361,7 +366,7 @@
         var ack = nextAck++;
         var sent = splices.map(function (s) {
           var items = viewJson(s.items, '$spliceData: the items for "' + pathText(s.path) + '"');
-          return JSON.stringify({ path: s.path, start: s.start, deleteCount: s.deleteCount }).slice(0, -1) + ',"items":' + items + '}';
+          return jsonWith({ path: s.path, start: s.start, deleteCount: s.deleteCount }, { items: items });
         });
         sendWith({ kind: 'spliceData', page: page, component: component, ackId: ack }, { splices: '[' + sent.join(',') + ']' });
         splices.forEach(function (s) {
