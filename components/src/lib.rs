@@ -3,6 +3,17 @@
 //! The container UI that native APIs draw over the page (toast, loading, alert, modal,
 //! action sheet), and the page host that renders mini-program pages with their built-in
 //! components (view, text, button, ...).
+//!
+//! Each built-in component is one folder of `library/`: its script and default styles,
+//! which the build joins into [`PAGE_HOST_SCRIPT`], and its [`Component`] descriptor
+//! (properties, defaults, events), which the template layer and the component reference
+//! (`docs/COMPONENTS.md`, [`reference`]) read.
+
+mod descriptor;
+mod regions;
+
+pub use descriptor::{Component, Event, Property, PropertyKind, component, components, reference};
+pub use regions::region_codes;
 
 /// Script defining `window.__capsuleUi.show(request, uiId)`, which draws a
 /// `capsule_jsapi::UiRequest` (in its JSON form) over the page and resolves with the page's
@@ -26,8 +37,8 @@ pub const CONTAINER_UI_SCRIPT: &str = include_str!("../assets/container-ui.js");
 ///   element; the runtime does bubbling and catch), `mpTab`, `mpBack`, `mpNavigate`,
 ///   `mpScroll`, `mpReachBottom` and `mpPullDownRefresh`.
 ///
-/// Built-in component styles are part of the script; they go first in `<head>` with no
-/// specificity, so app CSS wins. The phone's chrome (status bar, navigation bar, menu
+/// Built-in component styles (`library/<tag>/<tag>.css`) are part of the script; they go
+/// first in `<head>` with no specificity, so app CSS wins. The phone's chrome (status bar, navigation bar, menu
 /// button, tab bar, home indicator, pull-down refresh) lives in a shadow root on a
 /// `<capsule-chrome>` element outside `<page>`, drawn where the chrome JSON says. The page
 /// shows no scrollbars, as on a phone. Until the first `mp*` message the script does
@@ -35,7 +46,7 @@ pub const CONTAINER_UI_SCRIPT: &str = include_str!("../assets/container-ui.js");
 ///
 /// Both scripts use one `FONT_STACK`: the platforms' system fonts, PingFang SC / Noto Sans
 /// CJK SC for Chinese, and Noto Color Emoji.
-pub const PAGE_HOST_SCRIPT: &str = include_str!("../assets/page-host.js");
+pub const PAGE_HOST_SCRIPT: &str = include_str!(concat!(env!("OUT_DIR"), "/page-host.js"));
 
 #[cfg(test)]
 mod tests {
@@ -69,5 +80,74 @@ mod tests {
             };
             assert!(at(earlier) < at(later), "{earlier} before {later}: {stack}");
         }
+    }
+
+    /// The tags the page host's library scripts `define`.
+    fn defined_tags() -> Vec<&'static str> {
+        PAGE_HOST_SCRIPT
+            .split("\ndefine(\"")
+            .skip(1)
+            .map(|rest| &rest[..rest.find('"').expect("closed")])
+            .collect()
+    }
+
+    #[test]
+    fn every_component_the_page_host_defines_is_described_once() {
+        let defined = defined_tags();
+        assert!(
+            defined.contains(&"slider") && defined.contains(&"radio-group"),
+            "{defined:?}"
+        );
+        for tag in &defined {
+            let described = components().filter(|c| c.tag == *tag).count();
+            assert_eq!(
+                described, 1,
+                "<{tag}> is defined and described {described} times"
+            );
+        }
+        let mut tags: Vec<&str> = components().map(|c| c.tag).collect();
+        let count = tags.len();
+        tags.sort_unstable();
+        tags.dedup();
+        assert_eq!(tags.len(), count, "a tag is described twice: {tags:?}");
+    }
+
+    #[test]
+    fn every_property_has_a_name_and_every_event_a_detail() {
+        for component in components() {
+            for property in component.properties {
+                assert!(
+                    !property.names.is_empty(),
+                    "<{}> has a nameless property",
+                    component.tag
+                );
+            }
+            for event in component.events {
+                assert!(
+                    !event.name.is_empty() && !event.detail.is_empty(),
+                    "<{}>: {event:?}",
+                    component.tag
+                );
+            }
+        }
+        let slider = component("slider").expect("described");
+        assert_eq!(slider.property("showValue"), slider.property("show-value"));
+        assert_eq!(slider.property("max").map(|p| p.default), Some("100"));
+        assert!(component("no-such-tag").is_none());
+    }
+
+    /// `docs/COMPONENTS.md` is what [`reference`] writes; `CAPSULE_WRITE_REFERENCE=1` rewrites it.
+    #[test]
+    fn the_component_reference_in_docs_is_current() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/COMPONENTS.md");
+        let expected = reference();
+        if std::env::var_os("CAPSULE_WRITE_REFERENCE").is_some() {
+            std::fs::write(&path, &expected).expect("docs/COMPONENTS.md written");
+        }
+        let written = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            written == expected,
+            "docs/COMPONENTS.md is out of date: run CAPSULE_WRITE_REFERENCE=1 cargo test -p capsule-components"
+        );
     }
 }

@@ -1,12 +1,20 @@
 //! Built-in components driven as a user drives them, in the real WebKitGTK window, in both
-//! dialects: a `<slider>` is drawn (rail, filled part up to the handle, the value beside it
-//! with show-value, the app's colour), dragging it reports `changing` while it moves and
-//! `change` when the finger lifts, each with the value on the slider's step; a tap on the
-//! rail jumps there and reports `change`; a disabled slider does not move; a form submits
-//! the value the user chose.
+//! dialects:
+//! - a `<slider>` is drawn (rail, filled part up to the handle, the value beside it with
+//!   show-value, the app's colour), dragging it reports `changing` while it moves and
+//!   `change` when the finger lifts, each with the value on the slider's step; a tap on the
+//!   rail jumps there and reports `change`; a disabled slider does not move;
+//! - a `<picker>` opens its sheet on a tap; turning a wheel and pressing Confirm reports
+//!   `change` with what each mode documents (an index, an index per column with
+//!   `columnchange` on the way and the app's new column shown at once, "hh:mm",
+//!   "YYYY-MM-DD" and "YYYY-MM", region names and codes), Cancel reports `cancel`;
+//! - a `<picker-view>` scrolls its columns to `value`, and a column turned by the user
+//!   reports `pickstart`, `pickend` and `change` with every column's row;
+//! - a form submits the values the user chose on its slider, picker and picker-view.
 //!
-//! A window test (see `window_support`). Screenshots of both pages are kept as
-//! `components_window_<dialect>.png` in Cargo's test scratch folder.
+//! A window test (see `window_support`). Screenshots of both pages, and of the region picker
+//! open (WeChat) or the selector open (Alipay), are kept as `components_window_<dialect>.png`
+//! and `components_window_<dialect>_picker.png` in Cargo's test scratch folder.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -24,8 +32,25 @@ use window_support::{TIMEOUT, launch};
 const WECHAT_PAGE: &str = r##"<slider id="level" min="10" max="50" step="5" value="{{20}}" show-value
   active-color="#ff0000" bindchanging="changing" bindchange="changed"/>
 <slider id="off" value="{{30}}" disabled bindchanging="changing" bindchange="changed"/>
+<picker id="route" data-name="route" mode="multiSelector" range="{{route}}" value="{{[0, 0]}}"
+  bindchange="picked" bindcolumnchange="turned"><view>route</view></picker>
+<picker id="clock" data-name="clock" mode="time" value="12:30" start="08:00" end="20:45"
+  bindchange="picked"><view>time</view></picker>
+<picker id="day" data-name="day" mode="date" value="2024-02-10" start="2020-01-01" end="2025-12-31"
+  bindchange="picked"><view>date</view></picker>
+<picker id="month" data-name="month" mode="date" fields="month" value="2024-02"
+  bindchange="picked"><view>month</view></picker>
+<picker id="place" data-name="place" mode="region" value="{{['广东省', '广州市', '海珠区']}}"
+  header-text="地区" bindchange="picked"><view>region</view></picker>
 <form bindsubmit="submitted">
   <slider id="volume" name="volume" value="{{30}}"/>
+  <picker id="fruit" name="fruit" data-name="fruit" range="{{fruits}}" range-key="name" value="{{0}}"
+    bindchange="picked" bindcancel="cancelled"><view>fruit</view></picker>
+  <picker-view id="wheels" name="wheels" data-name="wheels" value="{{[1, 0]}}" style="height: 200px;"
+    indicator-style="height: 40px;" bindchange="picked" bindpickstart="picking" bindpickend="picking">
+    <picker-view-column><view wx:for="{{fruits}}" wx:key="name">{{item.name}}</view></picker-view-column>
+    <picker-view-column><view>S</view><view>M</view><view>L</view></picker-view-column>
+  </picker-view>
   <button id="submit" form-type="submit">submit</button>
 </form>"##;
 
@@ -34,15 +59,34 @@ const ALIPAY_PAGE: &str = r##"<slider id="level" min="{{10}}" max="{{50}}" step=
 <slider id="off" value="{{30}}" disabled onChanging="changing" onChange="changed"/>
 <form onSubmit="submitted">
   <slider id="volume" name="volume" value="{{30}}"/>
+  <picker id="fruit" name="fruit" data-name="fruit" range="{{fruits}}" range-key="name" value="{{0}}"
+    title="水果" onChange="picked" onCancel="cancelled"><view>fruit</view></picker>
+  <picker-view id="wheels" name="wheels" data-name="wheels" value="{{[1, 0]}}" style="height: 200px;"
+    indicatorStyle="height: 40px;" onChange="picked" onPickStart="picking" onPickEnd="picking">
+    <picker-view-column><view a:for="{{fruits}}" a:key="name">{{item.name}}</view></picker-view-column>
+    <picker-view-column><view>S</view><view>M</view><view>L</view></picker-view-column>
+  </picker-view>
   <button id="submit" form-type="submit">submit</button>
 </form>"##;
 
-/// Each event's type and value, in the order they came.
+/// Each event's type and value, in the order they came. A turn of the multiSelector's first
+/// column gives its second column other items, as the platforms' own example does.
 const PAGE_JS: &str = r#"Page({
-  data: { events: [] },
+  data: {
+    events: [],
+    fruits: [{ name: 'apple' }, { name: 'banana' }, { name: 'cherry' }, { name: 'durian' }],
+    route: [['a', 'b'], ['p', 'q']],
+  },
   changing(e) { this.data.events.push('changing ' + e.detail.value); },
   changed(e) { this.data.events.push('change ' + e.detail.value); },
   submitted(e) { this.data.events.push('submit ' + JSON.stringify(e.detail.value)); },
+  picked(e) { this.data.events.push('change ' + e.currentTarget.dataset.name + ' ' + JSON.stringify(e.detail)); },
+  cancelled(e) { this.data.events.push('cancel ' + e.currentTarget.dataset.name); },
+  picking(e) { this.data.events.push(e.type + ' ' + e.currentTarget.dataset.name); },
+  turned(e) {
+    this.data.events.push('columnchange ' + JSON.stringify(e.detail));
+    if (e.detail.column === 0) this.setData({ 'route[1]': e.detail.value === 1 ? ['x', 'y', 'z'] : ['p', 'q'] });
+  },
 });"#;
 
 /// Names the one dialect a run of this executable checks; without it, the executable runs
@@ -95,6 +139,7 @@ fn main() -> ExitCode {
         let drive = move || {
             let program = launch(&driving, &root.join("app"));
             slider(&handle, &program).map_err(|error| format!("{dialect}: {error}"))?;
+            pickers(&handle, &program, &dialect).map_err(|error| format!("{dialect}: {error}"))?;
             // For a person to look at, once the last change is painted.
             in_page(
                 &handle,
@@ -235,19 +280,240 @@ fn slider(handle: &WryHandle, program: &MiniProgram) -> Result<(), String> {
         ));
     }
 
-    // The form submits the value the user chose on its slider (a number).
+    // The value the user chose on the form's slider, kept for its submit (see `pickers`).
     in_page(handle, program, &drag(&[0.8], "volume"))?;
+    Ok(())
+}
+
+/// Script helpers for the picker sheet: `open(id)` taps the picker and waits for its sheet,
+/// `turn(column, row)` scrolls a wheel of the open sheet to a row and waits for it to settle,
+/// `press(button)` presses "confirm" or "cancel", `labels()` is each wheel's chosen label.
+const SHEET: &str = r#"
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const sheet = () => document.querySelector("capsule-picker-sheet");
+const wheels = () => Array.from(sheet().shadowRoot.querySelectorAll(".column"));
+const open = async (id) => {
+  document.getElementById(id).click();
+  for (let waited = 0; !sheet(); waited += 20) {
+    if (waited > 5000) throw new Error("no sheet opened for #" + id);
+    await sleep(20);
+  }
+};
+const turn = async (column, row) => {
+  const wheel = wheels()[column];
+  wheel.scrollTop = row * wheel.querySelector(".row").offsetHeight;
+  await sleep(400);
+};
+const press = (button) => sheet().shadowRoot.querySelector("." + button).click();
+const labels = () => wheels().map((wheel) => {
+  const rows = wheel.querySelectorAll(".row");
+  return rows[Math.round(wheel.scrollTop / rows[0].offsetHeight)].textContent;
+});
+"#;
+
+/// Runs `body` in the page after the sheet helpers.
+fn with_sheet(handle: &WryHandle, program: &MiniProgram, body: &str) -> Result<Value, String> {
+    in_page(handle, program, &format!("{SHEET}\n{body}"))
+}
+
+/// The page's events after the first `from`, once there are `want.len()` of them.
+fn expect_events(program: &MiniProgram, from: usize, want: &[&str]) -> Result<(), String> {
+    let got = events(program, from + want.len())?;
+    let tail: Vec<&str> = got.iter().skip(from).map(String::as_str).collect();
+    if tail != want {
+        return Err(format!("got events {tail:?}, want {want:?} (all: {got:?})"));
+    }
+    Ok(())
+}
+
+fn pickers(handle: &WryHandle, program: &MiniProgram, dialect: &str) -> Result<(), String> {
+    let mut seen = events(program, 4)?.len();
+
+    // A selector opens on its value (index 0, shown by range-key); Cancel reports cancel, and
+    // a wheel turned to the third row and confirmed reports change with index 2.
+    let shown = with_sheet(
+        handle,
+        program,
+        r#"await open("fruit"); const shown = labels(); press("cancel"); return shown;"#,
+    )?;
+    if shown != json!(["apple"]) {
+        return Err(format!("the selector opened on {shown}, want apple"));
+    }
+    with_sheet(
+        handle,
+        program,
+        r#"await open("fruit"); await turn(0, 2); press("confirm"); return true;"#,
+    )?;
+    expect_events(
+        program,
+        seen,
+        &["cancel fruit", r#"change fruit {"value":2}"#],
+    )?;
+    seen += 2;
+    let gone = in_page(
+        handle,
+        program,
+        r#"return document.querySelector("capsule-picker-sheet") === null;"#,
+    )?;
+    if gone != json!(true) {
+        return Err("the sheet stayed open after Confirm".into());
+    }
+
+    // picker-view: the columns stand on `value`'s rows, each row as tall as the indicator;
+    // the user turning the first column reports pickstart, pickend and change.
+    let drawn = in_page(
+        handle,
+        program,
+        r#"
+        const view = document.getElementById("wheels");
+        for (let waited = 0; view.querySelector("picker-view-column").scrollTop === 0; waited += 20) {
+          if (waited > 5000) break;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        const [first, second] = view.querySelectorAll("picker-view-column");
+        const band = view.querySelector("capsule-picker-indicator").getBoundingClientRect();
+        const row = first.children[1].getBoundingClientRect();
+        return { first: first.scrollTop, second: second.scrollTop, rowHeight: row.height,
+          rowInBand: Math.abs(row.top - band.top) < 1.5 };
+        "#,
+    )?;
+    let want = json!({ "first": 40, "second": 0, "rowHeight": 40, "rowInBand": true });
+    if drawn != want {
+        return Err(format!("the picker-view is drawn as {drawn}, want {want}"));
+    }
+    in_page(
+        handle,
+        program,
+        r##"
+        const column = document.querySelector("#wheels picker-view-column");
+        column.scrollTop = 20;
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        column.scrollTop = 80;
+        return true;
+        "##,
+    )?;
+    expect_events(
+        program,
+        seen,
+        &[
+            "pickstart wheels",
+            "pickend wheels",
+            r#"change wheels {"value":[2,0]}"#,
+        ],
+    )?;
+    seen += 3;
+
+    if dialect == "wechat" {
+        // multiSelector: each column turned reports columnchange; the app's new second column
+        // shows at once, and the confirmed value has an index per column.
+        let labels = with_sheet(
+            handle,
+            program,
+            r#"
+            await open("route");
+            await turn(0, 1);
+            for (let waited = 0; wheels()[1].querySelectorAll(".row").length !== 3; waited += 20) {
+              if (waited > 5000) throw new Error("the second column never changed");
+              await sleep(20);
+            }
+            await turn(1, 2);
+            const shown = labels();
+            press("confirm");
+            return shown;
+            "#,
+        )?;
+        if labels != json!(["b", "z"]) {
+            return Err(format!("the multiSelector showed {labels}, want b and z"));
+        }
+        expect_events(
+            program,
+            seen,
+            &[
+                r#"columnchange {"column":0,"value":1}"#,
+                r#"columnchange {"column":1,"value":2}"#,
+                r#"change route {"value":[1,2]}"#,
+            ],
+        )?;
+        seen += 3;
+
+        // time, between start and end: 12:30 with the hour turned to 09; a date turned to
+        // the 29th of a leap February; a month picker (fields="month") turned to December.
+        let shown = with_sheet(
+            handle,
+            program,
+            r#"
+            await open("clock"); const clock = labels(); await turn(0, 1); press("confirm");
+            await open("day"); const day = labels(); await turn(2, 28); press("confirm");
+            await open("month"); const month = labels(); await turn(1, 11); press("confirm");
+            return [clock, day, month];
+            "#,
+        )?;
+        let want = json!([["12", "30"], ["2024年", "02月", "10日"], ["2024年", "02月"]]);
+        if shown != want {
+            return Err(format!(
+                "the time and date pickers opened on {shown}, want {want}"
+            ));
+        }
+        expect_events(
+            program,
+            seen,
+            &[
+                r#"change clock {"value":"09:30"}"#,
+                r#"change day {"value":"2024-02-29"}"#,
+                r#"change month {"value":"2024-12"}"#,
+            ],
+        )?;
+        seen += 3;
+
+        // region: opens on the value's names; Confirm reports the names and their codes.
+        let shown = with_sheet(handle, program, r#"await open("place"); return labels();"#)?;
+        if shown != json!(["广东省", "广州市", "海珠区"]) {
+            return Err(format!("the region picker opened on {shown}"));
+        }
+    } else {
+        let shown = with_sheet(handle, program, r#"await open("fruit"); return labels();"#)?;
+        if shown != json!(["cherry"]) {
+            return Err(format!(
+                "the selector reopened on {shown}, want the chosen cherry"
+            ));
+        }
+    }
+    // For a person to look at: the sheet open over the page.
+    in_page(
+        handle,
+        program,
+        "await new Promise((painted) => requestAnimationFrame(() => requestAnimationFrame(painted))); \
+         await new Promise((later) => setTimeout(later, 300)); return true;",
+    )?;
+    let shot = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("components_window_{dialect}_picker.png"));
+    handle
+        .screenshot(program.page(), &shot)
+        .map_err(|error| error.to_string())?;
+    with_sheet(handle, program, r#"press("confirm"); return true;"#)?;
+    if dialect == "wechat" {
+        expect_events(
+            program,
+            seen,
+            &[
+                r#"change place {"code":["440000","440100","440105"],"value":["广东省","广州市","海珠区"]}"#,
+            ],
+        )?;
+    } else {
+        expect_events(program, seen, &[r#"change fruit {"value":2}"#])?;
+    }
+    seen += 1;
+
+    // The form submits what the user chose: the slider's 80, the selector's index and the
+    // picker-view's rows.
     in_page(
         handle,
         program,
         r#"document.getElementById("submit").click(); return true;"#,
     )?;
-    let got = events(program, 5)?;
-    let last = got.last().cloned().unwrap_or_default();
-    if last != r#"submit {"volume":80}"# {
-        return Err(format!(
-            "the form submitted {last}, want volume 80: {got:?}"
-        ));
-    }
-    Ok(())
+    expect_events(
+        program,
+        seen,
+        &[r#"submit {"fruit":2,"volume":80,"wheels":[2,0]}"#],
+    )
 }

@@ -73,6 +73,7 @@ mod components;
 mod controls;
 mod fields;
 mod pending;
+mod pickers;
 mod queries;
 mod recent;
 mod updates;

@@ -15,6 +15,8 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
+use capsule_components::PropertyKind;
+
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use serde_json::Value;
 
@@ -42,12 +44,11 @@ const SEGMENT: &AsciiSet = &CONTROLS
     .add(b'{')
     .add(b'}');
 
-/// Attributes of built-in components that take a package path, by tag (WeChat and Alipay
-/// component references): `image` `src` (Alipay also `default-source`), `cover-image` `src`,
-/// `video` `src` / `poster` / `poster-for-crawler`, `audio` `src` / `poster`, `web-view`
-/// `src`, `live-pusher` `waiting-image`, Alipay `lottie` `path` / `placeholder`.
-const ASSET_ATTRS: &[(&str, &[&str])] = &[
-    ("image", &["src", "default-source", "defaultSource"]),
+/// Attributes that take a package path of built-in components the library does not describe
+/// (yet), by tag: `cover-image` `src`, `video` `src` / `poster` / `poster-for-crawler`,
+/// `audio` `src` / `poster`, `web-view` `src`, `live-pusher` `waiting-image`, Alipay `lottie`
+/// `path` / `placeholder`. The library's own say so in their descriptors.
+const UNDESCRIBED_PATH_ATTRS: &[(&str, &[&str])] = &[
     ("cover-image", &["src"]),
     ("video", &["src", "poster", "poster-for-crawler"]),
     ("audio", &["src", "poster"]),
@@ -58,9 +59,14 @@ const ASSET_ATTRS: &[(&str, &[&str])] = &[
 
 /// Whether attribute `attr` of built-in component `tag` takes a package path.
 pub(crate) fn is_asset_attr(tag: &str, attr: &str) -> bool {
-    ASSET_ATTRS
-        .iter()
-        .any(|(t, attrs)| t.eq_ignore_ascii_case(tag) && attrs.contains(&attr))
+    match capsule_components::component(tag) {
+        Some(component) => component
+            .property(attr)
+            .is_some_and(|property| property.kind == PropertyKind::Path),
+        None => UNDESCRIBED_PATH_ATTRS
+            .iter()
+            .any(|(t, attrs)| t.eq_ignore_ascii_case(tag) && attrs.contains(&attr)),
+    }
 }
 
 /// Resolves the package paths among the attributes of an element written in template `file`:

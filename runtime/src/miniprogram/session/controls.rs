@@ -7,7 +7,7 @@
 
 use serde_json::{Value, json};
 
-use super::{Session, ms_since};
+use super::{Session, ms_since, pickers};
 use crate::miniprogram::events::ancestry;
 use crate::view::{NodePath, VElement, VNode, element_at, truthy};
 use capsule_logic::EventObject;
@@ -84,7 +84,7 @@ impl Session {
     /// The form at `form` of `tree` as `submit` reports it, as the page host's `formValues`:
     /// each element with a `name` under it by that name: a text field's text, a switch's
     /// checked state, a checkbox group's checked values, a radio group's chosen value ('' for
-    /// none), a slider's or picker's `value`.
+    /// none), a slider's, picker's or picker-view's chosen value, else its `value`.
     fn form_values(&self, tree: &[VNode], form: &[u32]) -> Value {
         let mut named = Vec::new();
         if let Some(el) = element_at(tree, form) {
@@ -108,10 +108,12 @@ impl Session {
                         .map(|(_, radio)| value_of(radio))
                         .unwrap_or_default()
                 ),
-                "slider" | "picker" | "picker-view" => match element.attrs.get("value") {
-                    Some(value) => value.clone(),
-                    None => continue,
-                },
+                "slider" | "picker" | "picker-view" => {
+                    match self.fields.chosen(&path).or(element.attrs.get("value")) {
+                        Some(value) => value.clone(),
+                        None => continue,
+                    }
+                }
                 _ => continue,
             };
             values.insert(name, value);
@@ -158,6 +160,14 @@ impl Session {
                 }
                 let checked = self.checked_values(&boxes);
                 self.change(path, &checked);
+            }
+            "picker" => {
+                self.fields.set_chosen(path, value.clone());
+                self.emit(path, "change", pickers::picker_detail(element, value));
+            }
+            "slider" | "picker-view" => {
+                self.fields.set_chosen(path, value.clone());
+                self.change(path, value);
             }
             _ => {
                 if is_text_field(element) {
@@ -282,6 +292,8 @@ pub(super) fn check_change(
             "a <checkbox-group> change takes the list of values to check, not {value}"
         )),
         ("radio-group", value) => known("radio", value),
+        ("picker", value) => pickers::check_picker(element, value),
+        ("picker-view", value) => pickers::check_picker_view(element, value),
         _ => Ok(()),
     }
 }

@@ -1,12 +1,14 @@
 //! What the user changed in the shown page's elements that their attributes do not say, kept
 //! for headless sessions as a window's elements keep it: the text typed into an input or
-//! textarea, the checked state a tap gave a switch, checkbox or radio, the item a swiper was
-//! moved to, and which text field has the focus. A patch that sets the attribute (`value`,
-//! `checked`, `current`) wins, as the page host then writes it into the element; an entry
+//! textarea, the checked state a tap gave a switch, checkbox or radio, the value chosen on a
+//! slider, picker or picker-view, the item a swiper was moved to, and which text field has
+//! the focus. A patch that sets the attribute (`value`, `checked`, `current`) wins, as the page host then writes it into the element; an entry
 //! moves with its element as patches insert, remove and move nodes, and goes with it; a page
 //! drawn anew starts from its attributes.
 
 use std::collections::{BTreeMap, HashMap};
+
+use serde_json::Value;
 
 use crate::view::{NodePath, PatchOp};
 
@@ -15,12 +17,16 @@ use crate::view::{NodePath, PatchOp};
 struct Entry {
     value: Option<String>,
     checked: Option<bool>,
+    chosen: Option<Value>,
     current: Option<u32>,
 }
 
 impl Entry {
     fn is_empty(&self) -> bool {
-        self.value.is_none() && self.checked.is_none() && self.current.is_none()
+        self.value.is_none()
+            && self.checked.is_none()
+            && self.chosen.is_none()
+            && self.current.is_none()
     }
 }
 
@@ -60,6 +66,17 @@ impl Fields {
         self.entry(path).checked = Some(checked);
     }
 
+    /// The value chosen on the slider, picker or picker-view at `path`, when it is not its
+    /// `value` attribute.
+    pub(super) fn chosen(&self, path: &[u32]) -> Option<&Value> {
+        self.entries.get(path)?.chosen.as_ref()
+    }
+
+    /// The user chose `value` on the slider, picker or picker-view at `path`.
+    pub(super) fn set_chosen(&mut self, path: &[u32], value: Value) {
+        self.entry(path).chosen = Some(value);
+    }
+
     /// The item the swiper at `path` shows, when it is not its `current` attribute.
     pub(super) fn current(&self, path: &[u32]) -> Option<u32> {
         self.entries.get(path)?.current
@@ -86,6 +103,7 @@ impl Fields {
             if at.starts_with(path) {
                 entry.value = None;
                 entry.checked = None;
+                entry.chosen = None;
             }
         }
     }
@@ -107,7 +125,10 @@ impl Fields {
                 PatchOp::SetAttr { path, name, .. } | PatchOp::RemoveAttr { path, name } => {
                     if let Some(entry) = self.entries.get_mut(path) {
                         match name.as_str() {
-                            "value" => entry.value = None,
+                            "value" => {
+                                entry.value = None;
+                                entry.chosen = None;
+                            }
                             "checked" => entry.checked = None,
                             "current" => entry.current = None,
                             _ => {}

@@ -25,7 +25,6 @@
   const PULL_DRAG_PX = 64;
   const PULL_WHEEL_PX = 120;
   const TOUCH_MOUSE_GAP_MS = 1000;
-  const NAVIGATE_TYPES = ["navigate", "redirect", "switchTab", "reLaunch", "navigateBack"];
   // The platforms' default fonts: the system UI font (iOS, macOS), PingFang / Hiragino for
   // Chinese on Apple systems, Noto Sans CJK as on Android (and on Linux), then colour emoji.
   // The page, the chrome and the container UI (container-ui.js) all use this stack.
@@ -34,9 +33,11 @@
   const INERT_TAGS = new Set(["script", "iframe", "frame", "frameset", "object", "embed", "link", "meta", "base", "style", "template", "noscript"]);
 
   // ---------------------------------------------------------------------------------------
-  // Built-in component styles. Every rule but the notices sits in :where() (no specificity), and the sheet
-  // goes first in <head>, so any app rule wins, as on the platforms.
-  const COMPONENTS_CSS = `
+  // The page's base styles; each component's own default styles come from its folder
+  // (components/library/<tag>/<tag>.css, joined after these in LIBRARY_CSS). Every rule
+  // but the notices sits in :where() (no specificity), and the sheet goes first in <head>,
+  // so any app rule wins, as on the platforms.
+  const BASE_CSS = `
 [hidden] { display: none !important; }
 /* A virtual component host (WeChat options.virtualHost) draws no box: its children lay out in its parent. */
 [virtual-host] { display: contents !important; }
@@ -52,7 +53,6 @@ view.capsule-error-message { display: block; margin: 4px 0 0; color: #b00020; fo
 view.capsule-error-source { display: block; margin: 8px 0 0; padding: 8px; border-radius: 4px; background: #fff; color: #1f1f1f;
   font-family: ui-monospace, "DejaVu Sans Mono", "Noto Sans Mono", Menlo, monospace; font-size: 13px; line-height: 1.4;
   white-space: pre; overflow-x: auto; overflow-wrap: normal; }
-@keyframes capsule-spin { to { transform: rotate(360deg); } }
 :where(html) { -webkit-text-size-adjust: 100%; -webkit-tap-highlight-color: transparent; }
 :where(body) { margin: 0; padding: calc(var(--capsule-top, 0px) + var(--capsule-pull, 0px)) 0 var(--capsule-bottom, 0px);
   font-family: ${FONT_STACK}; }
@@ -63,120 +63,6 @@ view.capsule-error-source { display: block; margin: 8px 0 0; padding: 8px; borde
   font-size: 16px; -webkit-user-select: none; user-select: none; }
 :where(view, cover-view, scroll-view, swiper, movable-area, form, navigator, picker, picker-view,
   rich-text, radio-group, checkbox-group, editor, slider) { display: block; }
-:where(text) { display: inline; white-space: pre-line; }
-:where(text[space]) { white-space: pre-wrap; }
-:where(text[selectable], text[user-select]) { -webkit-user-select: text; user-select: text; }
-
-:where(button) { position: relative; display: block; box-sizing: border-box; width: 100%; margin: 0 auto;
-  padding: 0 14px; border: 0; border-radius: 5px; outline: 0; overflow: hidden; -webkit-appearance: none; appearance: none;
-  font-family: inherit; font-size: 18px; line-height: 2.55555556; text-align: center; text-decoration: none;
-  color: #000; background-color: #f8f8f8; cursor: pointer; }
-:where(button)::after { content: " "; position: absolute; top: 0; left: 0; width: 200%; height: 200%; box-sizing: border-box;
-  border: 1px solid rgba(0, 0, 0, 0.2); border-radius: 10px; transform: scale(0.5); transform-origin: 0 0; pointer-events: none; }
-:where(button[type=primary]) { color: #fff; background-color: #1aad19; }
-:where(button[type=warn]) { color: #fff; background-color: #e64340; }
-:where(button[size=mini]) { display: inline-block; width: auto; padding: 0 1.34em; font-size: 13px; line-height: 2.3; }
-:where(button[plain]) { color: #353535; border: 1px solid #353535; background-color: transparent; }
-:where(button[plain])::after { border-width: 0; }
-:where(button[type=primary][plain]) { color: #1aad19; border-color: #1aad19; }
-:where(button[type=warn][plain]) { color: #e64340; border-color: #e64340; }
-:where(button[disabled]) { color: rgba(0, 0, 0, 0.3); background-color: #f7f7f7; cursor: default; }
-:where(button[type=primary][disabled]) { color: rgba(255, 255, 255, 0.6); background-color: #9ed99d; }
-:where(button[type=warn][disabled]) { color: rgba(255, 255, 255, 0.6); background-color: #ec8b89; }
-:where(button[plain][disabled]) { color: rgba(0, 0, 0, 0.2); border-color: rgba(0, 0, 0, 0.2); background-color: transparent; }
-:where(button[loading])::before { content: ""; display: inline-block; box-sizing: border-box; width: 1em; height: 1em;
-  margin: -0.2em 0.34em 0 0; vertical-align: middle; border: 2px solid currentColor; border-right-color: transparent;
-  border-radius: 50%; animation: capsule-spin 1s linear infinite; }
-:where(.button-hover) { background-color: #dedede; }
-:where(button[type=primary].button-hover) { background-color: #179b16; }
-:where(button[type=warn].button-hover) { background-color: #ce3c39; }
-:where(.navigator-hover) { background-color: rgba(0, 0, 0, 0.1); opacity: 0.7; }
-
-:where(input, textarea) { box-sizing: border-box; margin: 0; padding: 0; border: 0; outline: 0; background: transparent;
-  color: inherit; font: inherit; -webkit-user-select: text; user-select: text; }
-:where(input) { display: block; width: 100%; height: 1.4rem; min-height: 1.4rem; overflow: hidden; white-space: nowrap; text-overflow: clip; }
-:where(textarea) { display: block; width: 300px; height: 150px; resize: none; }
-:where(input, textarea)::placeholder { color: #999; }
-
-:where(switch) { position: relative; display: inline-block; box-sizing: border-box; width: 52px; height: 32px;
-  vertical-align: middle; border: 1px solid #dfdfdf; border-radius: 16px; background-color: #fff;
-  transition: background-color 0.1s, border-color 0.1s; cursor: pointer; }
-:where(switch)::after { content: ""; position: absolute; top: 0; left: 0; width: 30px; height: 30px; border-radius: 15px;
-  background: #fff; box-shadow: 0 1px 3px rgba(0, 0, 0, 0.4); transition: transform 0.3s; }
-:where(switch[checked]) { border-color: var(--capsule-color, #04be02); background-color: var(--capsule-color, #04be02); }
-:where(switch[checked])::after { transform: translateX(20px); }
-:where(switch[type=checkbox]) { width: 22px; height: 22px; border-color: #d1d1d1; border-radius: 3px; background: #fff; }
-:where(switch[type=checkbox])::after { content: none; }
-:where(switch[type=checkbox][checked])::before { content: "\\2713"; position: absolute; inset: 0; text-align: center;
-  font-size: 17px; line-height: 20px; color: var(--capsule-color, #09bb07); }
-
-:where(checkbox, radio) { display: inline-flex; align-items: center; vertical-align: middle; cursor: pointer; }
-:where(checkbox, radio)::before { content: ""; flex: none; display: inline-flex; align-items: center; justify-content: center;
-  box-sizing: border-box; width: 22px; height: 22px; margin-right: 5px; border: 1px solid #d1d1d1; background: #fff;
-  font-size: 17px; line-height: 1; }
-:where(checkbox)::before { border-radius: 3px; color: var(--capsule-color, #09bb07); }
-:where(checkbox[checked])::before { content: "\\2713"; }
-:where(radio)::before { border-radius: 50%; color: #fff; }
-:where(radio[checked])::before { content: "\\2713"; border-color: var(--capsule-color, #09bb07); background: var(--capsule-color, #09bb07); }
-:where(switch[disabled], checkbox[disabled], radio[disabled]) { opacity: 0.6; cursor: default; }
-:where(checkbox[disabled], radio[disabled])::before { background-color: #e1e1e1; }
-
-/* slider: a rail with its filled part and a round handle, the value beside it (show-value).
-   The WeUI look by default, AntUI's under the Alipay dialect; the app's colours and sizes
-   arrive as the custom properties below. */
-:where(slider) { --capsule-slider-fill: #1aad19; --capsule-slider-rail: #e9e9e9; --capsule-slider-knob: #fff;
-  --capsule-slider-knob-size: 28px; --capsule-slider-track: 2px;
-  margin: 10px 18px; padding: 0; touch-action: none; -webkit-user-select: none; user-select: none; }
-:where([capsule-dialect=alipay] slider) { --capsule-slider-fill: #108ee9; --capsule-slider-rail: #ddd;
-  --capsule-slider-knob-size: 22px; --capsule-slider-track: 4px; }
-capsule-slider-row { display: flex; align-items: center; min-height: max(28px, var(--capsule-slider-knob-size)); }
-capsule-slider-rail { position: relative; display: block; flex: 1; height: var(--capsule-slider-track);
-  margin: 0 calc(var(--capsule-slider-knob-size) / 2); border-radius: 5px; background: var(--capsule-slider-rail); cursor: pointer; }
-capsule-slider-fill { position: absolute; top: 0; bottom: 0; left: 0; display: block; border-radius: inherit;
-  background: var(--capsule-slider-fill); }
-capsule-slider-handle { position: absolute; top: 50%; display: block; box-sizing: border-box;
-  width: var(--capsule-slider-knob-size); height: var(--capsule-slider-knob-size);
-  margin: calc(var(--capsule-slider-knob-size) / -2) 0 0 calc(var(--capsule-slider-knob-size) / -2);
-  border-radius: 50%; background: var(--capsule-slider-knob); box-shadow: 0 0 4px rgba(0, 0, 0, 0.2); cursor: grab; }
-capsule-slider-value { flex: none; display: block; min-width: 3ch; margin-left: 14px; color: #888; font-size: 14px; text-align: left; }
-:where(slider[disabled]) { --capsule-slider-fill: #ccc; }
-:where(slider[disabled]) capsule-slider-rail, :where(slider[disabled]) capsule-slider-handle { cursor: default; }
-
-:where(image) { display: inline-block; width: 320px; height: 240px; overflow: hidden;
-  background-repeat: no-repeat; background-size: 100% 100%; }
-
-:where(icon) { --capsule-tone: #09bb07; position: relative; display: inline-block; box-sizing: border-box; vertical-align: middle;
-  width: var(--capsule-size, 23px); height: var(--capsule-size, 23px); border-radius: 50%; overflow: hidden;
-  background: var(--capsule-color, var(--capsule-tone)); color: #fff; text-align: center;
-  font: bold calc(var(--capsule-size, 23px) * 0.62) / var(--capsule-size, 23px) sans-serif; }
-:where(icon)::before { content: "\\2713"; }
-:where(icon[type=success_no_circle], icon[type=search]) { background: none; color: var(--capsule-color, var(--capsule-tone));
-  font-size: calc(var(--capsule-size, 23px) * 0.9); }
-:where(icon[type=info]) { --capsule-tone: #10aeff; }
-:where(icon[type=info])::before { content: "i"; font-family: serif; }
-:where(icon[type=warn]) { --capsule-tone: #f76260; }
-:where(icon[type=warn])::before { content: "!"; }
-:where(icon[type=waiting]) { --capsule-tone: #10aeff; }
-:where(icon[type=waiting])::before { content: "\\25F7"; }
-:where(icon[type=cancel]) { --capsule-tone: #f43530; }
-:where(icon[type=cancel])::before, :where(icon[type=clear])::before { content: "\\2715"; }
-:where(icon[type=clear]) { --capsule-tone: #b2b2b2; }
-:where(icon[type=download])::before { content: "\\2193"; }
-:where(icon[type=search]) { --capsule-tone: #b2b2b2; }
-:where(icon[type=search])::before { content: ""; position: absolute; left: 14%; top: 14%; width: 56%; height: 56%;
-  box-sizing: border-box; border: calc(var(--capsule-size, 23px) * 0.09) solid currentColor; border-radius: 50%; }
-:where(icon[type=search])::after { content: ""; position: absolute; left: 66%; top: 58%; width: 10%; height: 32%;
-  background: currentColor; transform: rotate(-45deg); }
-
-:where(scroll-view) { position: relative; overflow: hidden; }
-:where(scroll-view[scroll-x]) { overflow-x: auto; }
-:where(scroll-view[scroll-y]) { overflow-y: auto; }
-:where(swiper) { position: relative; height: 150px; overflow: hidden; }
-:where(swiper-item) { position: absolute; top: 0; left: 0; display: block; width: 100%; height: 100%; overflow: hidden;
-  transition-property: transform; }
-:where(swiper[indicator-dots])::after { content: attr(capsule-dots); position: absolute; left: 0; right: 0; bottom: 8px;
-  text-align: center; font-size: 10px; letter-spacing: 4px; color: rgba(0, 0, 0, 0.5); pointer-events: none; }
-:where(progress) { display: block; width: 100%; height: 6px; }
 `;
 
   // ---------------------------------------------------------------------------------------
@@ -214,6 +100,25 @@ capsule-slider-value { flex: none; display: block; min-width: 3ch; margin-left: 
   };
 
   // ---------------------------------------------------------------------------------------
+  // Built-in components. Each one's script (components/library/<tag>/<tag>.js, placed at the
+  // end of this function by the build) calls define(tag, kind) with what the host needs:
+  //   own: attributes not copied to the DOM as they are;
+  //   attrs: {name: sync(el)}, run when that attribute changes once the element is complete;
+  //   created(el): runs once the element and its children are built;
+  //   childrenChanged(el): a patch inserted, removed or moved one of its children;
+  //   tap(el, handled): a tap at or inside el; returns true when it acted on a control
+  //     (`handled` says an inner component already did, so a label leaves it be);
+  //   change(el, value): a test sets the value as a user would (mpAct "change");
+  //   formValue(el) / formReset(el): what a form submits for it under its `name`, and
+  //     putting it back to its `value` attributes on reset;
+  //   listeners: [[type, handler, capture]] on <page>, for the input its elements get.
+  const KINDS = Object.create(null);
+  const define = (tag, kind) => {
+    KINDS[tag] = kind;
+  };
+  const kindOf = (el) => KINDS[el.localName] || {};
+
+  // ---------------------------------------------------------------------------------------
   // Document set-up, on the first mini-program message.
   function ensureDocument() {
     if (root && root.isConnected) return;
@@ -222,7 +127,7 @@ capsule-slider-value { flex: none; display: block; min-width: 3ch; margin-left: 
     if (!document.body) html.appendChild(document.createElement("body"));
     const builtin = document.createElement("style");
     builtin.id = "capsule-components";
-    builtin.textContent = COMPONENTS_CSS;
+    builtin.textContent = BASE_CSS + LIBRARY_CSS;
     head.insertBefore(builtin, head.firstChild);
     pageStyle = document.createElement("style");
     pageStyle.id = "capsule-page-style";
@@ -270,7 +175,7 @@ capsule-slider-value { flex: none; display: block; min-width: 3ch; margin-left: 
 
   // ---------------------------------------------------------------------------------------
   // Attributes. The typed values are kept per element; the DOM gets a string form, and
-  // built-in components derive their look from them (KINDS below).
+  // built-in components derive their look from them (their kinds, see define).
   function setAttr(el, name, value) {
     const attrs = attrsMap.get(el);
     if (value === undefined || value === null) delete attrs[name];
@@ -385,241 +290,20 @@ capsule-slider-value { flex: none; display: block; min-width: 3ch; margin-left: 
   }
   const cssUrl = (url) => 'url("' + String(url).replace(/["\\\n\r]/g, (c) => "\\" + c.charCodeAt(0).toString(16) + " ") + '")';
 
-  // --- input / textarea
-  function setFieldValue(el) {
+  // The `value` attribute as text ("" when there is none).
+  const valueOf = (el) => {
     const value = attrsOf(el).value;
-    const text = value === undefined || value === null ? "" : String(value);
-    // Unchanged text is left alone, so a focused field keeps its cursor.
-    if (el.value !== text) el.value = text;
-    fitTextarea(el);
-  }
-  function syncInputType(el) {
-    const attrs = attrsOf(el);
-    const secret = truthy(attrs.password) || attrs.type === "password" || attrs.type === "safe-password";
-    el.setAttribute("type", secret ? "password" : "text");
-    const mode = { number: "numeric", digit: "decimal", idcard: "text" }[attrs.type];
-    if (mode) el.setAttribute("inputmode", mode);
-    else el.removeAttribute("inputmode");
-  }
-  function syncMaxLength(el) {
-    const raw = attrsOf(el).maxlength;
-    const max = raw === undefined ? 140 : Number(raw); // the platforms' default
-    if (Number.isInteger(max) && max >= 0) el.setAttribute("maxlength", String(max));
-    else el.removeAttribute("maxlength");
-  }
-  function syncFocus(el) {
-    const attrs = attrsOf(el);
-    const wanted = truthy(attrs.focus) || truthy(attrs["auto-focus"]);
-    later(() => {
-      if (!el.isConnected) return;
-      if (wanted && document.activeElement !== el) el.focus();
-      else if (!wanted && "focus" in attrs && document.activeElement === el) el.blur();
-    });
-  }
-  function syncConfirmType(el) {
-    const type = attrsOf(el)["confirm-type"];
-    if (["send", "search", "next", "go", "done"].includes(type)) el.setAttribute("enterkeyhint", type);
-    else el.removeAttribute("enterkeyhint");
-  }
-  function fitTextarea(el) {
-    if (el.localName !== "textarea" || !truthy(attrsOf(el)["auto-height"])) return;
-    el.style.height = "auto";
-    setDerived(el, "height", el.scrollHeight + "px");
-  }
-
-  // --- image: the picture is a background, so the element has no children of its own.
-  const IMAGE_MODES = {
-    scaleToFill: ["100% 100%", "0 0"], widthFix: ["100% 100%", "0 0"], heightFix: ["100% 100%", "0 0"],
-    aspectFit: ["contain", "center"], aspectFill: ["cover", "center"],
-    top: ["auto", "top center"], bottom: ["auto", "bottom center"], center: ["auto", "center"],
-    left: ["auto", "center left"], right: ["auto", "center right"],
-    "top left": ["auto", "top left"], "top right": ["auto", "top right"],
-    "bottom left": ["auto", "bottom left"], "bottom right": ["auto", "bottom right"],
+    return value === undefined || value === null ? "" : typeof value === "string" ? value : String(value);
   };
-  function syncImage(el) {
-    const { src, mode } = attrsOf(el);
-    const [size, position] = IMAGE_MODES[mode] || IMAGE_MODES.scaleToFill;
-    setDerived(el, "background-image", src ? cssUrl(src) : null);
-    setDerived(el, "background-size", size);
-    setDerived(el, "background-position", position);
-    const state = stateOf(el, () => ({ src: undefined, natural: null, observer: null }));
-    if (state.src !== src) loadImage(el, state, src);
-    fitImage(el);
-  }
-  function loadImage(el, state, src) {
-    state.src = src;
-    state.natural = null;
-    if (!src) return;
-    const probe = new Image();
-    probe.onload = () => {
-      if (state.src !== src) return;
-      state.natural = { width: probe.naturalWidth, height: probe.naturalHeight };
-      fitImage(el);
-      emit(el, "load", { width: probe.naturalWidth, height: probe.naturalHeight });
-    };
-    probe.onerror = () => {
-      if (state.src === src) emit(el, "error", { errMsg: "GET " + src + " failed" });
-    };
-    probe.src = String(src);
-  }
-  // widthFix keeps the width and takes the height from the picture (heightFix the reverse).
-  function fitImage(el) {
-    const state = stateMap.get(el);
-    const mode = attrsOf(el).mode;
-    const fixed = mode === "widthFix" || mode === "heightFix";
-    if (fixed && !state.observer && typeof ResizeObserver === "function") {
-      state.observer = new ResizeObserver(() => fitImage(el));
-      state.observer.observe(el);
-    }
-    const natural = state.natural;
-    if (!fixed || !natural || !natural.width || !natural.height) {
-      setDerived(el, "height", null);
-      setDerived(el, "width", null);
-      return;
-    }
-    if (mode === "widthFix" && el.clientWidth) setDerived(el, "height", (el.clientWidth * natural.height) / natural.width + "px");
-    if (mode === "heightFix" && el.clientHeight) setDerived(el, "width", (el.clientHeight * natural.width) / natural.height + "px");
-  }
-
-  // --- icon, switch, checkbox, radio, progress
-  function syncIcon(el) {
-    const { size, color } = attrsOf(el);
-    setDerived(el, "--capsule-size", size === undefined ? null : cssLength(size));
-    setDerived(el, "--capsule-color", color ? String(color) : null);
-  }
+  // The `tag` elements of a checkbox-group or radio-group (not those of a group inside it).
+  const groupMembers = (group, tag) =>
+    Array.from(group.querySelectorAll(tag)).filter((el) => isMpElement(el) && mpClosest(el.parentElement, group.localName) === group);
+  // A reset form puts a switch, checkbox or radio back to its `checked` attribute.
+  const resetChecked = (el) => reflect(el, "checked", truthy(attrsOf(el).checked));
+  // The `color` of a switch, checkbox or radio, as the custom property their styles use.
   function syncColor(el) {
     const color = attrsOf(el).color;
     setDerived(el, "--capsule-color", color ? String(color) : null);
-  }
-  function syncProgress(el) {
-    if (!("max" in el)) return;
-    const percent = Math.min(100, Math.max(0, Number(attrsOf(el).percent) || 0));
-    el.max = 100;
-    el.value = percent;
-  }
-
-  // --- slider: min, max, step, value, show-value, disabled and the colours and sizes of
-  // both dialects. The handle goes where the finger presses; moving it reports `changing`
-  // ({value}) each time the value changes, and lifting the finger `change` (so a tap on
-  // the rail, no drag, reports `change` only). The value a user chose stays
-  // until the app sets `value` again (and is what a form submits).
-  const sliders = new WeakMap(); // el -> { value, parts }
-  // The slider being dragged, and by which pointer: the window follows the pointer, so a
-  // finger that leaves the slider still moves it (no pointer capture: WebKit stopped
-  // painting after capturing a pointer it did not know).
-  let sliding = null; // { el, pointer }
-  function sliderRange(el) {
-    const attrs = attrsOf(el);
-    const number = (value, fallback) => (value === undefined || value === null || value === "" || !isFinite(Number(value)) ? fallback : Number(value));
-    const min = number(attrs.min, 0);
-    const max = Math.max(min, number(attrs.max, 100));
-    const step = number(attrs.step, 1) > 0 ? number(attrs.step, 1) : 1;
-    return { min, max, step };
-  }
-  // `value` brought into the range and onto a step (counted from min).
-  function sliderSnap(el, value) {
-    const { min, max, step } = sliderRange(el);
-    const steps = Math.round((Math.min(max, Math.max(min, Number(value) || 0)) - min) / step);
-    const snapped = Math.min(max, min + steps * step);
-    return Number(snapped.toFixed(10)); // 0.1 + 0.2 steps stay 0.3
-  }
-  function sliderOf(el) {
-    let slider = sliders.get(el);
-    if (slider) return slider;
-    const part = (name, parent) => parent.appendChild(document.createElement("capsule-slider-" + name));
-    const row = document.createElement("capsule-slider-row");
-    const rail = part("rail", row);
-    const parts = { row, rail, fill: part("fill", rail), handle: part("handle", rail), label: part("value", row) };
-    slider = { value: 0, parts };
-    sliders.set(el, slider);
-    el.appendChild(row);
-    el.addEventListener("pointerdown", (event) => slideStart(el, event));
-    if (!sliding) {
-      window.addEventListener("pointermove", slideMove);
-      window.addEventListener("pointerup", slideEnd);
-      window.addEventListener("pointercancel", slideEnd);
-      sliding = { el: null, pointer: null };
-    }
-    return slider;
-  }
-  function syncSlider(el) {
-    const slider = sliderOf(el);
-    const attrs = attrsOf(el);
-    const first = (...names) => names.map((name) => attrs[name]).find((value) => value !== undefined && value !== null && value !== "");
-    const colour = (property, value) => setDerived(el, property, value === undefined ? null : String(value));
-    const length = (property, value) => setDerived(el, property, value === undefined ? null : cssLength(value));
-    colour("--capsule-slider-fill", first("active-color", "activeColor", "selected-color", "selectedColor"));
-    colour("--capsule-slider-rail", first("background-color", "backgroundColor", "color"));
-    colour("--capsule-slider-knob", first("block-color", "blockColor", "handle-color", "handleColor"));
-    // WeChat's block-size is 12 to 28; Alipay's handleSize has no documented range.
-    const block = first("block-size", "blockSize");
-    const knob = block === undefined ? first("handle-size", "handleSize") : Math.min(28, Math.max(12, Number(block) || 28));
-    length("--capsule-slider-knob-size", knob);
-    length("--capsule-slider-track", first("track-size", "trackSize"));
-    if (sliding.el !== el) slider.value = sliderSnap(el, attrs.value);
-    drawSlider(el);
-  }
-  function drawSlider(el) {
-    const slider = sliderOf(el);
-    const { min, max } = sliderRange(el);
-    const percent = max > min ? ((slider.value - min) / (max - min)) * 100 : 0;
-    slider.parts.fill.style.width = percent + "%";
-    slider.parts.handle.style.left = percent + "%";
-    const attrs = attrsOf(el);
-    slider.parts.label.hidden = !truthy(attrs["show-value"] ?? attrs.showValue);
-    slider.parts.label.textContent = String(slider.value);
-  }
-  // The value under the pointer's x on the rail.
-  function sliderValueAt(el, clientX) {
-    const box = sliderOf(el).parts.rail.getBoundingClientRect();
-    const { min, max } = sliderRange(el);
-    const ratio = box.width > 0 ? (clientX - box.left) / box.width : 0;
-    return sliderSnap(el, min + Math.min(1, Math.max(0, ratio)) * (max - min));
-  }
-  // Moves the handle to `value`; reports `type` (when given), `changing` only if it moved.
-  function slideTo(el, value, type) {
-    const slider = sliderOf(el);
-    const moved = value !== slider.value;
-    slider.value = value;
-    drawSlider(el);
-    if (type === "change" || (type === "changing" && moved)) emit(el, type, { value });
-  }
-  function slideStart(el, event) {
-    if (event.button !== 0 || truthy(attrsOf(el).disabled)) return;
-    sliding.el = el;
-    sliding.pointer = event.pointerId;
-    slideTo(el, sliderValueAt(el, event.clientX));
-  }
-  function slideMove(event) {
-    const el = sliding.el;
-    if (el && event.pointerId === sliding.pointer && el.isConnected) slideTo(el, sliderValueAt(el, event.clientX), "changing");
-  }
-  function slideEnd(event) {
-    const el = sliding.el;
-    if (!el || event.pointerId !== sliding.pointer) return;
-    sliding.el = null;
-    if (event.type === "pointerup" && el.isConnected) slideTo(el, sliderValueAt(el, event.clientX), "change");
-  }
-
-  // --- scroll-view: scroll-top, scroll-left, scroll-into-view
-  function syncScrollView(el) {
-    const attrs = attrsOf(el);
-    const behavior = truthy(attrs["scroll-with-animation"]) ? "smooth" : "auto";
-    later(() => {
-      if (!el.isConnected) return;
-      const target = { behavior };
-      if (attrs["scroll-top"] !== undefined) target.top = Number(attrs["scroll-top"]) || 0;
-      if (attrs["scroll-left"] !== undefined) target.left = Number(attrs["scroll-left"]) || 0;
-      const id = attrs["scroll-into-view"];
-      const child = id ? findById(el, String(id)) : null;
-      if (child) {
-        const outer = el.getBoundingClientRect();
-        const inner = child.getBoundingClientRect();
-        target.top = el.scrollTop + inner.top - outer.top;
-        target.left = el.scrollLeft + inner.left - outer.left;
-      }
-      scrollElement(el, target);
-    });
   }
   function findById(container, id) {
     for (const candidate of container.querySelectorAll("[id]")) if (candidate.id === id && isMpElement(candidate)) return candidate;
@@ -632,149 +316,6 @@ capsule-slider-value { flex: none; display: block; min-width: 3ch; margin-left: 
     if (target.top !== undefined) el.scrollTop = target.top;
     if (target.left !== undefined) el.scrollLeft = target.left;
   }
-
-  // --- swiper: swiper-item children laid side by side, moved with transforms.
-  const swiperState = (el) => stateOf(el, () => ({ current: 0, timer: 0, interval: 0 }));
-  const swiperItems = (el) => Array.from(el.children).filter((child) => isMpElement(child) && child.localName === "swiper-item");
-  function syncSwiperCurrent(el) {
-    swiperState(el).current = Math.max(0, Math.trunc(Number(attrsOf(el).current) || 0));
-    syncSwiper(el);
-  }
-  function syncSwiper(el) {
-    const attrs = attrsOf(el);
-    const state = swiperState(el);
-    const items = swiperItems(el);
-    state.current = Math.min(state.current, Math.max(0, items.length - 1));
-    const axis = truthy(attrs.vertical) ? "Y" : "X";
-    const duration = attrs.duration === undefined ? 500 : Number(attrs.duration) || 0;
-    items.forEach((item, index) => {
-      setDerived(item, "transform", "translate" + axis + "(" + (index - state.current) * 100 + "%)");
-      setDerived(item, "transition-duration", duration + "ms");
-    });
-    if (truthy(attrs["indicator-dots"])) {
-      el.setAttribute("capsule-dots", items.map((_, index) => (index === state.current ? "\u25CF" : "\u25CB")).join(""));
-    } else el.removeAttribute("capsule-dots");
-    const interval = truthy(attrs.autoplay) && items.length > 1 ? Number(attrs.interval) || 5000 : 0;
-    if (interval !== state.interval) {
-      clearInterval(state.timer);
-      state.interval = interval;
-      state.timer = interval ? setInterval(() => autoplay(el), interval) : 0;
-    }
-  }
-  function autoplay(el) {
-    const state = swiperState(el);
-    if (!el.isConnected) {
-      clearInterval(state.timer);
-      state.interval = 0;
-      return;
-    }
-    const count = swiperItems(el).length;
-    if (count > 1 && !(press && el.contains(press.target))) swipeTo(el, (state.current + 1) % count, "autoplay");
-  }
-  function swipeTo(el, index, source) {
-    const state = swiperState(el);
-    const items = swiperItems(el);
-    const circular = truthy(attrsOf(el).circular);
-    if (circular) index = (index + items.length) % items.length;
-    if (index < 0 || index >= items.length || index === state.current) return;
-    state.current = index;
-    syncSwiper(el);
-    const detail = { current: index, currentItemId: String(attrsOf(items[index])["item-id"] || ""), source };
-    emit(el, "change", detail);
-    const duration = Number(attrsOf(el).duration);
-    setTimeout(() => emit(el, "animationfinish", detail), isFinite(duration) ? duration : 500);
-  }
-
-  // --- rich-text: sanitised content in a shadow root, so it never adds DOM children.
-  const RICH_TAGS = new Set(("a abbr address article aside b bdi bdo big blockquote br caption center cite code col colgroup " +
-    "dd del div dl dt em fieldset font footer h1 h2 h3 h4 h5 h6 header hr i img ins label legend li mark nav ol p pre q " +
-    "rt ruby s section small span strike strong sub sup table tbody td tfoot th thead tr tt u ul").split(" "));
-  const RICH_ATTRS = new Set(["class", "style", "id", "title", "alt", "width", "height", "colspan", "rowspan", "align", "valign", "span", "start", "type", "dir", "src"]);
-  const RICH_DROP = new Set(["script", "style", "iframe", "object", "embed", "link", "meta", "base", "template", "noscript", "frame", "frameset"]);
-  function syncRichText(el) {
-    const shadow = el.shadowRoot || el.attachShadow({ mode: "open" });
-    while (shadow.firstChild) shadow.firstChild.remove();
-    const style = document.createElement("style");
-    style.textContent = ":host { display: block; }\n" + (pageStyle ? pageStyle.textContent : "");
-    shadow.appendChild(style);
-    let nodes = attrsOf(el).nodes;
-    if (typeof nodes === "string") {
-      const parsed = new DOMParser().parseFromString(nodes, "text/html");
-      nodes = Array.from(parsed.body.childNodes, richFromDom);
-    }
-    for (const node of Array.isArray(nodes) ? nodes : []) {
-      const built = buildRich(node, 0);
-      if (built) shadow.appendChild(built);
-    }
-    shadow.appendChild(document.createElement("slot")); // children from the template still show
-  }
-  function richFromDom(node) {
-    if (node.nodeType === 3) return { type: "text", text: node.data };
-    if (node.nodeType !== 1) return null;
-    const attrs = {};
-    for (const attr of node.attributes) attrs[attr.name] = attr.value;
-    return { name: node.localName, attrs, children: Array.from(node.childNodes, richFromDom) };
-  }
-  function buildRich(node, depth) {
-    if (!node || typeof node !== "object" || depth > 64) return null;
-    if (node.type === "text") return document.createTextNode(node.text == null ? "" : String(node.text));
-    const name = String(node.name || "").toLowerCase();
-    if (RICH_DROP.has(name)) return null;
-    const el = document.createElement(RICH_TAGS.has(name) ? name : "span");
-    const attrs = node.attrs && typeof node.attrs === "object" ? node.attrs : {};
-    for (const key of Object.keys(attrs)) {
-      const attr = key.toLowerCase();
-      const value = String(attrs[key]);
-      if (!RICH_ATTRS.has(attr) || (attr === "src" && (name !== "img" || /^\s*javascript:/i.test(value)))) continue;
-      try { el.setAttribute(attr, value); } catch (_) { /* skip */ }
-    }
-    for (const child of Array.isArray(node.children) ? node.children : []) {
-      const built = buildRich(child, depth + 1);
-      if (built) el.appendChild(built);
-    }
-    return el;
-  }
-
-  // Per-tag behaviour: `own` attributes are not copied to the DOM as-is; `attrs` re-syncs
-  // the component when one changes; `created` runs once the element is complete.
-  const KINDS = {
-    input: {
-      own: ["value", "type", "maxlength"],
-      attrs: { value: setFieldValue, type: syncInputType, password: syncInputType, maxlength: syncMaxLength,
-        focus: syncFocus, "auto-focus": syncFocus, "confirm-type": syncConfirmType },
-      created(el) { syncInputType(el); syncMaxLength(el); setFieldValue(el); syncConfirmType(el); syncFocus(el); },
-    },
-    textarea: {
-      own: ["value", "maxlength"],
-      attrs: { value: setFieldValue, maxlength: syncMaxLength, focus: syncFocus, "auto-focus": syncFocus,
-        "auto-height": fitTextarea, "confirm-type": syncConfirmType },
-      created(el) { syncMaxLength(el); setFieldValue(el); syncConfirmType(el); syncFocus(el); },
-    },
-    image: { attrs: { src: syncImage, mode: syncImage }, created: syncImage },
-    icon: { attrs: { size: syncIcon, color: syncIcon }, created: syncIcon },
-    switch: { attrs: { color: syncColor }, created: syncColor },
-    checkbox: { attrs: { color: syncColor }, created: syncColor },
-    radio: { attrs: { color: syncColor }, created: syncColor },
-    progress: { own: ["percent"], attrs: { percent: syncProgress }, created: syncProgress },
-    slider: {
-      own: ["value"],
-      attrs: Object.fromEntries(["value", "min", "max", "step", "show-value", "showValue", "active-color", "activeColor",
-        "selected-color", "selectedColor", "background-color", "backgroundColor", "color", "block-color", "blockColor",
-        "handle-color", "handleColor", "block-size", "blockSize", "handle-size", "handleSize", "track-size", "trackSize",
-      ].map((name) => [name, syncSlider])),
-      created: syncSlider,
-    },
-    "scroll-view": {
-      attrs: { "scroll-top": syncScrollView, "scroll-left": syncScrollView, "scroll-into-view": syncScrollView },
-      created: syncScrollView,
-    },
-    swiper: {
-      attrs: { current: syncSwiperCurrent, autoplay: syncSwiper, interval: syncSwiper, duration: syncSwiper,
-        vertical: syncSwiper, "indicator-dots": syncSwiper },
-      created: syncSwiperCurrent,
-    },
-    "rich-text": { own: ["nodes"], attrs: { nodes: syncRichText }, created: syncRichText },
-  };
 
   // ---------------------------------------------------------------------------------------
   // Paths: child indices from <page>; text nodes count.
@@ -873,7 +414,8 @@ capsule-slider-value { flex: none; display: block; min-width: 3ch; margin-left: 
     }
   }
   function childrenChanged(parent) {
-    if (parent.localName === "swiper" && ready.has(parent)) syncSwiper(parent);
+    const changed = kindOf(parent).childrenChanged;
+    if (changed && ready.has(parent)) changed(parent);
   }
 
   // ---------------------------------------------------------------------------------------
@@ -1043,146 +585,15 @@ capsule-slider-value { flex: none; display: block; min-width: 3ch; margin-left: 
     emit(target, "tap", { x: point.pageX, y: point.pageY }, [point], [point], event.timeStamp);
     afterTap(target);
   }
+  // Each built-in component from the target up acts on the tap its own way (a switch flips,
+  // a form button submits, a navigator navigates); a label leaves a control that acted alone.
   function afterTap(target) {
-    const control = mpClosest(target, "switch, checkbox, radio") || labelledControl(target);
-    if (control) {
-      if (isTextField(control)) focusField(control);
-      else if (!truthy(attrsOf(control).disabled)) toggle(control);
-    }
-    const button = mpClosest(target, "button");
-    const formType = button && attrsOf(button)["form-type"];
-    const form = formType && mpClosest(button, "form");
-    if (form && formType === "submit") emit(form, "submit", { value: formValues(form) });
-    if (form && formType === "reset") resetForm(form);
-    const navigator = mpClosest(target, "navigator");
-    if (navigator) navigate(navigator);
-  }
-  // A tap in a <label> acts on its control: the one named by `for`, else the first inside.
-  function labelledControl(target) {
-    const label = mpClosest(target, "label");
-    if (!label) return null;
-    const id = attrsOf(label).for;
-    const control = id ? findById(root, String(id)) : label.querySelector("switch, checkbox, radio, input, textarea");
-    return control && isMpElement(control) && control.matches("switch, checkbox, radio, input, textarea") ? control : null;
-  }
-  function navigate(el) {
-    const attrs = attrsOf(el);
-    const openType = attrs["open-type"] === undefined ? "navigate" : String(attrs["open-type"]);
-    if (!NAVIGATE_TYPES.includes(openType)) return;
-    const delta = Math.trunc(Number(attrs.delta));
-    post({ kind: "mpNavigate", openType, url: attrs.url == null ? "" : String(attrs.url), delta: delta > 0 ? delta : 1 });
-  }
-
-  // A tap on a control: switch and checkbox flip; a radio can only become checked.
-  function toggle(el) {
-    const tag = el.localName;
-    if (tag === "radio" && el.hasAttribute("checked")) return;
-    const checked = !el.hasAttribute("checked");
-    reflect(el, "checked", checked);
-    emit(el, "change", { value: checked });
-    if (tag === "checkbox") {
-      const group = mpClosest(el.parentElement, "checkbox-group");
-      if (group) emit(group, "change", { value: checkedValues(group) });
-    }
-    if (tag === "radio") {
-      const group = mpClosest(el.parentElement, "radio-group");
-      if (!group) return;
-      for (const other of groupMembers(group, "radio")) if (other !== el) reflect(other, "checked", false);
-      emit(group, "change", { value: valueOf(el) });
+    let handled = false;
+    for (let el = target; el && el !== root; el = el.parentElement) {
+      const tap = isMpElement(el) && kindOf(el).tap;
+      if (tap && tap(el, handled)) handled = true;
     }
   }
-  const valueOf = (el) => {
-    const value = attrsOf(el).value;
-    return value === undefined || value === null ? "" : typeof value === "string" ? value : String(value);
-  };
-  const groupMembers = (group, tag) =>
-    Array.from(group.querySelectorAll(tag)).filter((el) => isMpElement(el) && mpClosest(el.parentElement, group.localName) === group);
-  const checkedValues = (group) => groupMembers(group, "checkbox").filter((el) => el.hasAttribute("checked")).map(valueOf);
-
-  function formValues(form) {
-    const value = {};
-    for (const el of form.querySelectorAll("[name]")) {
-      if (!isMpElement(el)) continue;
-      const name = String(attrsOf(el).name);
-      switch (el.localName) {
-        case "input": case "textarea": value[name] = el.value; break;
-        case "switch": value[name] = el.hasAttribute("checked"); break;
-        case "checkbox-group": value[name] = checkedValues(el); break;
-        case "radio-group": {
-          const chosen = groupMembers(el, "radio").find((radio) => radio.hasAttribute("checked"));
-          value[name] = chosen ? valueOf(chosen) : "";
-          break;
-        }
-        case "slider": value[name] = sliderOf(el).value; break;
-        case "picker": case "picker-view": value[name] = attrsOf(el).value; break;
-      }
-    }
-    return value;
-  }
-  function resetForm(form) {
-    for (const el of form.querySelectorAll("input, textarea, switch, checkbox, radio")) {
-      if (!isMpElement(el)) continue;
-      if (isTextField(el)) el.value = valueOf(el);
-      else reflect(el, "checked", truthy(attrsOf(el).checked));
-    }
-    for (const el of form.querySelectorAll("slider")) {
-      if (!isMpElement(el)) continue;
-      sliderOf(el).value = sliderSnap(el, attrsOf(el).value);
-      drawSlider(el);
-    }
-    emit(form, "reset", {});
-  }
-
-  // --- text fields
-  const cursorOf = (el) => (typeof el.selectionStart === "number" ? el.selectionStart : el.value.length);
-  function onInput(event) {
-    const el = mpElementOf(event.target);
-    if (!el || !isTextField(el)) return;
-    fitTextarea(el);
-    emit(el, "input", { value: el.value, cursor: cursorOf(el) }, [], [], event.timeStamp);
-    // An Alipay controlled field shows its `value` only: what was typed stays until the
-    // page sets it.
-    if (truthy(attrsOf(el).controlled)) setFieldValue(el);
-  }
-  function onKeyDown(event) {
-    const el = mpElementOf(event.target);
-    if (!el || el.localName !== "input" || event.key !== "Enter" || event.isComposing || event.keyCode === 229) return;
-    event.preventDefault(); // no implicit form submission
-    emit(el, "confirm", { value: el.value }, [], [], event.timeStamp);
-  }
-  function onFocus(event) {
-    const el = mpElementOf(event.target);
-    if (!el || !isTextField(el)) return;
-    const detail = event.type === "focusin" ? { value: el.value } : { value: el.value, cursor: cursorOf(el) };
-    emit(el, event.type === "focusin" ? "focus" : "blur", detail, [], [], event.timeStamp);
-  }
-
-  // --- scroll-view scroll, scrolltoupper, scrolltolower
-  function onElementScroll(event) {
-    const el = event.target;
-    if (!isMpElement(el) || el.localName !== "scroll-view" || !root.contains(el)) return;
-    const state = stateOf(el, () => ({ top: 0, left: 0, atUpper: true, atLower: false }));
-    const { scrollTop, scrollLeft, scrollHeight, scrollWidth, clientHeight, clientWidth } = el;
-    emit(el, "scroll", {
-      scrollTop, scrollLeft, scrollHeight, scrollWidth, deltaX: scrollLeft - state.left, deltaY: scrollTop - state.top,
-    }, [], [], event.timeStamp);
-    state.top = scrollTop;
-    state.left = scrollLeft;
-    const attrs = attrsOf(el);
-    const horizontal = truthy(attrs["scroll-x"]) && !truthy(attrs["scroll-y"]);
-    const upper = Number(attrs["upper-threshold"]);
-    const lower = Number(attrs["lower-threshold"]);
-    const position = horizontal ? scrollLeft : scrollTop;
-    const rest = horizontal ? scrollWidth - clientWidth - scrollLeft : scrollHeight - clientHeight - scrollTop;
-    const atUpper = position <= (isFinite(upper) ? upper : 50);
-    const atLower = rest <= (isFinite(lower) ? lower : 50);
-    const direction = horizontal ? "left" : "top";
-    if (atUpper && !state.atUpper) emit(el, "scrolltoupper", { direction });
-    if (atLower && !state.atLower) emit(el, "scrolltolower", { direction: horizontal ? "right" : "bottom" });
-    state.atUpper = atUpper;
-    state.atLower = atLower;
-  }
-
   // --- page scroll, reach bottom, pull-down refresh
   let scrollFrame = 0;
   let atBottom = false;
@@ -1251,12 +662,10 @@ capsule-slider-value { flex: none; display: block; min-width: 3ch; margin-left: 
     root.addEventListener("touchend", touch(pressEnd), { passive: true });
     root.addEventListener("touchcancel", touch((event, point, touches, changed) => pressEnd(event, point, touches, changed, true)), { passive: true });
     root.addEventListener("click", onClick);
-    root.addEventListener("input", onInput);
-    root.addEventListener("keydown", onKeyDown);
-    root.addEventListener("focusin", onFocus);
-    root.addEventListener("focusout", onFocus);
     root.addEventListener("submit", (event) => event.preventDefault());
-    root.addEventListener("scroll", onElementScroll, true);
+    for (const kind of Object.values(KINDS)) {
+      for (const [type, handler, capture] of kind.listeners || []) root.addEventListener(type, handler, capture === true);
+    }
     if (windowListening) return; // a replaced <page> gets new listeners, the window keeps its own
     windowListening = true;
     window.addEventListener("mousemove", (event) => {
@@ -1606,27 +1015,11 @@ capsule-slider-value { flex: none; display: block; min-width: 3ch; margin-left: 
     if (before && before !== el && isMpElement(before) && isTextField(before)) focusLikeUser(before, false);
     focusLikeUser(el, true);
   }
-  // The runtime has checked `value` (session/controls.rs check_change): a switch or checkbox
-  // takes true or false and is tapped unless it shows that already, a radio is tapped
-  // (nothing happens when it is chosen), a radio group's value names one of its radios.
+  // The runtime has checked `value` (session/controls.rs check_change); a component with a
+  // `change` hook takes it as its user would set it, any other gets it and reports change.
   function changeLikeUser(el, value) {
-    const tag = el.localName;
-    if (tag === "switch" || tag === "checkbox") {
-      if (el.hasAttribute("checked") !== (value === true)) toggle(el);
-      return;
-    }
-    if (tag === "radio") return toggle(el);
-    if (tag === "checkbox-group" && Array.isArray(value)) {
-      const wanted = value.map(String);
-      for (const box of groupMembers(el, "checkbox")) reflect(box, "checked", wanted.includes(valueOf(box)));
-      return emit(el, "change", { value: checkedValues(el) });
-    }
-    if (tag === "radio-group") {
-      const radio = groupMembers(el, "radio").find((candidate) => valueOf(candidate) === String(value));
-      if (!radio) throw new Error("no radio with value " + JSON.stringify(value));
-      return toggle(radio);
-    }
-    if (tag === "slider") return slideTo(el, sliderSnap(el, value), "change");
+    const change = kindOf(el).change;
+    if (change) return change(el, value);
     if (isTextField(el)) el.value = value == null ? "" : String(value);
     else reflect(el, "value", value);
     emit(el, "change", { value });
@@ -1707,6 +1100,7 @@ capsule-slider-value { flex: none; display: block; min-width: 3ch; margin-left: 
   }
 
   function render(message) {
+    window.dispatchEvent(new Event("capsule:render")); // components close what they opened over the page
     unobserveAll();
     pressCancel();
     hovering.clear();
@@ -1896,6 +1290,11 @@ capsule-slider-value { flex: none; display: block; min-width: 3ch; margin-left: 
       reportError("page host: " + (error && error.message ? error.message : error));
     }
   }
+
+  // ---------------------------------------------------------------------------------------
+  // The component library: every components/library/<tag>/<tag>.js, placed here by the build
+  // (components/build.rs), with LIBRARY_CSS, their styles.
+  //@library
 
   Object.defineProperty(window, "__capsulePageHost", { value: Object.freeze({ receive }) });
 })();

@@ -1,0 +1,13 @@
+// <button>: the look of every type, size, plain, loading and disabled; a
+// tap on a form-type button submits or resets its form.
+// Runs inside the page host (components/host/page-host.js), whose helpers it uses.
+
+define("button", {
+  tap(el) {
+    const formType = attrsOf(el)["form-type"];
+    const form = (formType === "submit" || formType === "reset") && mpClosest(el, "form");
+    if (form && formType === "submit") emit(form, "submit", { value: formValues(form) });
+    if (form && formType === "reset") resetForm(form);
+    return false;
+  },
+});

@@ -1,0 +1,31 @@
+//! `<swiper>` and `<swiper-item>`: slides.
+
+use crate::PropertyKind::{Boolean, Number, String};
+use crate::{Component, Event, Property};
+
+/// What the reference and the template layer know of it.
+pub(crate) const COMPONENTS: &[Component] = &[
+    Component {
+        tag: "swiper",
+        summary: "Slides shown one at a time, swiped or played in turn.",
+        properties: &[
+            Property::new(&["indicator-dots", "indicatorDots"], Boolean, "false"),
+            Property::new(&["autoplay"], Boolean, "false"),
+            Property::new(&["current"], Number, "0"),
+            Property::new(&["interval"], Number, "5000"),
+            Property::new(&["duration"], Number, "500"),
+            Property::new(&["circular"], Boolean, "false"),
+            Property::new(&["vertical"], Boolean, "false"),
+        ],
+        events: &[
+            Event::new("change", "{ current, currentItemId, source }"),
+            Event::new("animationfinish", "{ current, currentItemId, source }"),
+        ],
+    },
+    Component {
+        tag: "swiper-item",
+        summary: "One slide.",
+        properties: &[Property::new(&["item-id", "itemId"], String, "")],
+        events: &[],
+    },
+];
