@@ -32,6 +32,8 @@ const LIBRARY: &[&str] = &[
     "image",
     "scroll-view",
     "swiper",
+    "video",
+    "audio",
 ];
 
 /// The line of the core script the library goes in place of.

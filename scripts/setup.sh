@@ -13,6 +13,10 @@ CAPSULE_APT_PACKAGES=(
   # Screenshots under the virtual display show Chinese text and emoji as phones do.
   fonts-noto-cjk
   fonts-noto-color-emoji
+  # <video>, <audio> and audio players: WebKit plays through GStreamer (WebM/VP8, Ogg,
+  # WAV, MP3 decoders and the audio sinks).
+  gstreamer1.0-plugins-base
+  gstreamer1.0-plugins-good
 )
 
 capsule_install_system_packages() {

@@ -6,10 +6,13 @@
 //   mpScrollTo, mpSetValue, mpStartRefresh / mpStopRefresh, mpAct and mpPress (a test acting
 //   as the user on the page or on the chrome, answered mpActed), mpQuery (layout for a
 //   selector query, answered mpQueryResult), mpObserve / mpUnobserve (intersection
-//   observers, reporting mpIntersection).
+//   observers, reporting mpIntersection), mpCall (a method of an element's component,
+//   answered mpCallResult), and the kinds library components take (mpAudio: the app's audio
+//   players, reporting mpAudioEvent).
 // The DOM mirrors the virtual DOM one node per VNode inside a <page> element, so the child
 // indices Rust uses as paths are plain DOM child indices. Built-in components draw themselves
-// with CSS only (no extra children). User input goes back as mpEvent (one message per DOM
+// with CSS and with parts after their template children (never before or between them), or
+// outside <page>. User input goes back as mpEvent (one message per DOM
 // event, at the innermost mini-program element; Rust does bubbling and catch), plus mpTab,
 // mpBack, mpTitleClick, mpNavigate, mpScroll, mpReachBottom and mpPullDownRefresh.
 //
@@ -111,10 +114,17 @@ view.capsule-error-source { display: block; margin: 8px 0 0; padding: 8px; borde
   //   change(el, value): a test sets the value as a user would (mpAct "change");
   //   formValue(el) / formReset(el): what a form submits for it under its `name`, and
   //     putting it back to its `value` attributes on reset;
-  //   listeners: [[type, handler, capture]] on <page>, for the input its elements get.
+  //   listeners: [[type, handler, capture]] on <page>, for the input its elements get;
+  //   call(el, method, args): the logic's call on the element (a video context's play, a
+  //     canvas context's drawing), answering a value or a promise of one (mpCall).
+  // A library script may also take a message kind of its own with onMessage(kind, handler).
   const KINDS = Object.create(null);
   const define = (tag, kind) => {
     KINDS[tag] = kind;
+  };
+  const MESSAGES = Object.create(null);
+  const onMessage = (kind, handler) => {
+    MESSAGES[kind] = handler;
   };
   const kindOf = (el) => KINDS[el.localName] || {};
 
@@ -289,6 +299,16 @@ view.capsule-error-source { display: block; margin: 8px 0 0; padding: 8px; borde
     return /^-?\d+(\.\d+)?(px|em|rem|vw|vh|%)$/.test(text) ? text : null;
   }
   const cssUrl = (url) => 'url("' + String(url).replace(/["\\\n\r]/g, (c) => "\\" + c.charCodeAt(0).toString(16) + " ") + '")';
+
+  // WebKit's media player (GStreamer) reads http(s) and blob: URLs, not the scheme the app's
+  // own files come from: a package file plays from a blob of it. Fails when it cannot be read.
+  async function playableUrl(src) {
+    const url = new URL(String(src), document.baseURI);
+    if (url.protocol !== location.protocol) return url.href;
+    const response = await fetch(url.href);
+    if (!response.ok) throw new Error("GET " + url.pathname + ": " + response.status);
+    return URL.createObjectURL(await response.blob());
+  }
 
   // The `value` attribute as text ("" when there is none).
   const valueOf = (el) => {
@@ -1068,6 +1088,21 @@ view.capsule-error-source { display: block; margin: 8px 0 0; padding: 8px; borde
     }
   }
 
+  // mpCall: the logic calls a method of an element (its component's `call` hook); the
+  // answer goes back as mpCallResult.
+  async function callElement(message) {
+    const { callId, method, args } = message;
+    try {
+      const el = elementAt(message.path);
+      const call = kindOf(el).call;
+      if (!call) throw new Error("<" + el.localName + "> has no method " + method);
+      const value = await call(el, String(method), args);
+      post({ kind: "mpCallResult", callId, ok: true, value: value === undefined ? null : value });
+    } catch (error) {
+      post({ kind: "mpCallResult", callId, ok: false, error: String(error && error.message ? error.message : error) });
+    }
+  }
+
   // mpPress: a test presses a control of the chrome drawn (`back`: the navigation bar's back
   // button, `tab`: tab bar item `index`) with the mouse events of a user's click, so the
   // chrome's own listeners report it.
@@ -1163,6 +1198,14 @@ view.capsule-error-source { display: block; margin: 8px 0 0; padding: 8px; borde
       case "mpQuery": ensureDocument(); return answerQuery(message);
       case "mpObserve": ensureDocument(); return observe(message);
       case "mpUnobserve": return unobserve(message.observerId);
+      case "mpCall": ensureDocument(); return callElement(message);
+      default: {
+        const handler = MESSAGES[message.kind];
+        if (handler) {
+          ensureDocument();
+          handler(message);
+        }
+      }
     }
   }
 

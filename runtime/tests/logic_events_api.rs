@@ -514,24 +514,24 @@ fn factory_apis_that_are_not_built_fail_through_callbacks() {
     wechat.new_logs();
     wechat
         .eval(
-            "const audio = wx.createInnerAudioContext();
+            "const audio = wx.createCameraContext();
              audio.onError((e) => console.log('onError ' + e.errMsg + ' ' + e.errno));
-             audio.onCanplay(() => console.log('never'));
+             audio.onCameraFrame(() => console.log('never'));
              audio.src = 'song.mp3';
-             audio.play();
-             wx.createVideoContext('player').play();
+             audio.takePhoto();
+             wx.createLivePusherContext('player').start();
              wx.createCanvasContext('c').draw(false, () => console.log('never drawn'));
              wx.getRecorderManager().start({ fail: (e) => console.log('fail ' + e.errMsg), complete: () => console.log('complete') });
              console.log('went on');",
         )
         .expect("no throw");
     let logs = wechat.new_logs();
-    let unsupported = "wx.createInnerAudioContext is not supported";
+    let unsupported = "wx.createCameraContext is not supported";
     assert_eq!(
         logs[logs.len() - 4..],
         [
             "went on".to_owned(),
-            format!("onError createInnerAudioContext:fail {unsupported} 1"),
+            format!("onError createCameraContext:fail {unsupported} 1"),
             "fail getRecorderManager:fail wx.getRecorderManager is not supported".to_owned(),
             "complete".to_owned(),
         ],
@@ -539,12 +539,12 @@ fn factory_apis_that_are_not_built_fail_through_callbacks() {
     );
     assert!(
         wechat.seen.iter().any(|m| matches!(m, LogicToView::Console { level, message, .. }
-            if level == "warn" && message.starts_with("wx.createVideoContext is not supported here"))),
+            if level == "warn" && message.starts_with("wx.createLivePusherContext is not supported here"))),
         "a warning names each factory"
     );
     assert!(!logs.iter().any(|l| l.contains("never")), "{logs:?}");
     assert_eq!(
-        wechat.eval("wx.canIUse('createInnerAudioContext')"),
+        wechat.eval("wx.canIUse('createCameraContext')"),
         Ok(json!(false))
     );
 
@@ -576,4 +576,111 @@ fn layout_questions_need_an_open_page() {
             "{error}"
         );
     }
+}
+
+/// A video context calls its `<video>` (by id, on the page or in the component given) where
+/// the view draws it, and its answer settles the call; an audio player sends its settings
+/// and calls, and what the view reports about it reaches its listeners and its state.
+#[test]
+fn media_contexts_call_the_view_and_hear_back() {
+    let mut wechat = api_app("wechat", ALL);
+    wechat.new_logs();
+    wechat
+        .eval("wx.createVideoContext('player').seek(12.5);")
+        .expect("no throw");
+    let call = wechat
+        .seen
+        .iter()
+        .find(|m| matches!(m, LogicToView::ElementCall { .. }))
+        .cloned()
+        .expect("the video context called its element");
+    let LogicToView::ElementCall {
+        call_id,
+        selector,
+        method,
+        args,
+        component,
+        ..
+    } = call
+    else {
+        unreachable!("matched above")
+    };
+    assert_eq!(
+        (selector.as_str(), method.as_str(), &args, component),
+        (r#"video[id="player"]"#, "seek", &json!(12.5), None)
+    );
+    // A failed call is a console warning, not an exception in the app.
+    wechat.send(LogicCommand::ElementCallResult {
+        call_id,
+        ok: false,
+        value: Value::Null,
+        error: "no element matches".into(),
+    });
+    wechat.eval("1").expect("settled");
+    assert!(
+        wechat
+            .console()
+            .iter()
+            .any(|l| l.contains("VideoContext.seek: no element matches")),
+        "{:?}",
+        wechat.console()
+    );
+
+    wechat
+        .eval(
+            "globalThis.player = wx.createInnerAudioContext();
+             player.onPlay(() => console.log('play at ' + player.currentTime + ' paused ' + player.paused));
+             player.onError((e) => console.log('error ' + e.errCode + ' ' + e.errMsg));
+             player.src = 'media/tone.wav';
+             player.loop = true;
+             player.play();",
+        )
+        .expect("no throw");
+    let calls: Vec<(u64, String, Value)> = wechat
+        .seen
+        .iter()
+        .filter_map(|m| match m {
+            LogicToView::AudioCall {
+                audio_id,
+                method,
+                args,
+            } => Some((*audio_id, method.clone(), args.clone())),
+            _ => None,
+        })
+        .collect();
+    let id = calls[0].0;
+    assert_eq!(
+        calls,
+        [
+            (id, "set".to_owned(), json!({"src": "/media/tone.wav"})),
+            (id, "set".to_owned(), json!({"loop": true})),
+            (id, "play".to_owned(), Value::Null),
+        ]
+    );
+    for (kind, detail) in [
+        (
+            "play",
+            json!({"currentTime": 0.25, "paused": false, "duration": 1.0}),
+        ),
+        ("error", json!({"errCode": 10003, "errMsg": "MEDIA_ERR 4"})),
+    ] {
+        wechat.send(LogicCommand::NativeEvent {
+            name: "audio".into(),
+            data: json!({"audioId": id, "type": kind, "detail": detail}),
+        });
+    }
+    assert_eq!(
+        wechat.eval("[player.src, player.loop, player.duration]"),
+        Ok(json!(["media/tone.wav", true, 1]))
+    );
+    let logs = wechat.new_logs();
+    assert_eq!(
+        logs[logs.len() - 2..],
+        ["play at 0.25 paused false", "error 10003 MEDIA_ERR 4"],
+        "{logs:?}"
+    );
+    assert_eq!(
+        wechat.eval("wx.canIUse('createInnerAudioContext') && wx.canIUse('createVideoContext')"),
+        Ok(json!(true))
+    );
 }

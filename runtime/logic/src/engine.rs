@@ -7,7 +7,7 @@ use std::path::Path;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 use std::task::{Context as TaskContext, Poll, Waker};
 use std::time::{Duration, Instant};
 
@@ -35,7 +35,12 @@ pub(crate) const SET_DATA_WARN_BYTES: usize = 256 * 1024;
 /// `setData` payloads above this size are refused.
 pub(crate) const SET_DATA_MAX_BYTES: usize = 1024 * 1024;
 
-const PRELUDE: &str = include_str!("prelude.js");
+/// The prelude with its element contexts (`contexts/*.js`: the objects `create…Context`
+/// returns) in place of its `//@contexts` line, so that they share its closure.
+static PRELUDE: LazyLock<String> = LazyLock::new(|| {
+    const CONTEXTS: &str = concat!(include_str!("contexts/media.js"));
+    include_str!("prelude.js").replacen("  //@contexts\n", CONTEXTS, 1)
+});
 
 /// What reaches the logic thread.
 pub(crate) enum Inbox {
@@ -334,7 +339,7 @@ fn install(context: &mut Context, dialect: &str, bars: Option<PageBars>) -> JsRe
     }
     let native = native.build();
     context.register_global_property(js_string!("__native"), native, Attribute::CONFIGURABLE)?;
-    context.eval(Source::from_bytes(PRELUDE).with_path(Path::new(PRELUDE_PATH)))?;
+    context.eval(Source::from_bytes(PRELUDE.as_str()).with_path(Path::new(PRELUDE_PATH)))?;
     let capsule = context
         .global_object()
         .get(js_string!("__capsule"), context)?

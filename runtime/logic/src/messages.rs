@@ -275,6 +275,20 @@ pub enum LogicCommand {
         /// The results.
         results: Vec<Value>,
     },
+    /// The answer to [`LogicToView::ElementCall`]: `value` when it succeeded, else `error`.
+    #[serde(rename_all = "camelCase")]
+    ElementCallResult {
+        /// The call's number.
+        call_id: u64,
+        /// Whether the element did what was asked.
+        ok: bool,
+        /// What it answered (`null` for nothing).
+        #[serde(default)]
+        value: Value,
+        /// Why it could not, when `ok` is false.
+        #[serde(default)]
+        error: String,
+    },
     /// Runs a script in the app's context (developer console, tests); answered with
     /// [`LogicToView::Evaluated`].
     Evaluate {
@@ -399,6 +413,38 @@ pub enum LogicToView {
         /// names what to report: `id`, `dataset`, `rect`, `size`, `scrollOffset`,
         /// `properties: [..]`, `computedStyle: [..]`.
         requests: Vec<Value>,
+    },
+    /// A call on an element of a page, made where the element is drawn (a video context's
+    /// `play`, a canvas context's drawing); answered with [`LogicCommand::ElementCallResult`].
+    #[serde(rename_all = "camelCase")]
+    ElementCall {
+        /// The page the element is on.
+        page: LogicPageId,
+        /// The component whose template the selector is scoped to; `None`: the page.
+        component: Option<u64>,
+        /// The call's number.
+        call_id: u64,
+        /// Which element: the first the selector matches.
+        selector: String,
+        /// What to do (the element's component defines its methods).
+        method: String,
+        /// Its arguments.
+        #[serde(default)]
+        args: Value,
+    },
+    /// A call on an app's audio player (`createInnerAudioContext`): `set` (its `src`,
+    /// `loop`, `volume`, ... as `args`), `play`, `pause`, `stop`, `seek` (`args`: seconds),
+    /// `destroy`. What the player does comes back as [`LogicCommand::NativeEvent`]s named
+    /// `audio`: `{audioId, type, detail}` with `type` one of the context's `on…` events.
+    #[serde(rename_all = "camelCase")]
+    AudioCall {
+        /// The player's number.
+        audio_id: u64,
+        /// What to do.
+        method: String,
+        /// Its arguments.
+        #[serde(default)]
+        args: Value,
     },
     /// `createIntersectionObserver().observe(selector, callback)`: report, with
     /// [`LogicCommand::Intersection`], when the elements cross the thresholds.

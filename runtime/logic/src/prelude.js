@@ -981,6 +981,65 @@
     return this.fields({ id: true, dataset: true, scrollOffset: true }, callback);
   };
 
+  // ---- element contexts: calls on an element of a page (a video's play, a canvas's
+  // drawing) made by the page host where it is drawn; each answers {ok, value | error}.
+  var pendingCalls = new Map();
+  var nextCall = 1;
+
+  // The page and component an owner (`this` of a page or component, as the platforms'
+  // create…Context(id, this) take it) stands for; without one, the page shown.
+  function ownerScope(owner, api) {
+    var id = owner && typeof owner === 'object' ? owner.$id : undefined;
+    if (id !== undefined && components.has(id)) return { page: components.get(id).page, component: id };
+    if (id !== undefined && pages.has(id)) return { page: id, component: null };
+    return { page: shownPage(api), component: null };
+  }
+
+  // A CSS selector for the element whose attribute `name` is `value`.
+  function attributeSelector(tag, name, value) {
+    return tag + '[' + name + '="' + String(value).replace(/["\\]/g, '\\$&') + '"]';
+  }
+
+  // Calls `method` on the element `selector` finds in `scope`; resolves with its answer.
+  function callElement(scope, selector, method, args) {
+    return new Promise(function (resolve, reject) {
+      var id = nextCall++;
+      pendingCalls.set(id, { resolve: resolve, reject: reject });
+      native.send({
+        kind: 'elementCall', page: scope.page, component: scope.component, callId: id,
+        selector: selector, method: method, args: args === undefined ? null : args,
+      });
+    });
+  }
+
+  function elementCallResult(command) {
+    var call = pendingCalls.get(command.callId);
+    if (!call) return;
+    pendingCalls.delete(command.callId);
+    if (command.ok) call.resolve(command.value);
+    else call.reject(new Error(command.error));
+  }
+
+  // The platforms' {success, fail, complete} around a call's promise; `result` makes the
+  // success answer from the call's value.
+  function settleCallbacks(api, params, promise, result) {
+    params = params && typeof params === 'object' ? params : {};
+    var route = currentRoute;
+    promise.then(function (value) {
+      withRoute(route, function () {
+        var answer = success(api, result ? result(value) : {});
+        if (typeof params.success === 'function') guard(params.success, null, [answer]);
+        if (typeof params.complete === 'function') guard(params.complete, null, [answer]);
+      });
+    }, function (error) {
+      withRoute(route, function () {
+        var answer = failure(api, { error: 3, errorMessage: String(error && error.message || error) });
+        if (typeof params.fail === 'function') guard(params.fail, null, [answer]);
+        if (typeof params.complete === 'function') guard(params.complete, null, [answer]);
+      });
+    });
+  }
+
   // ---- animations: steps built in logic, played by the page host from the `animation`
   // attribute (`{actions: [{animates: [{type, args}], option}]}`, as `export()` gives).
   var ANIMATION_METHODS = [
@@ -1523,6 +1582,7 @@
       case 'updateCheck': return updateEvent('check', { hasUpdate: data.hasUpdate === true });
       case 'updateReady': return updateEvent('ready');
       case 'updateFailed': return updateEvent('failed');
+      case 'audio': return audioEvent(data);
       default: return undefined;
     }
   }
@@ -1775,6 +1835,9 @@
   own.getLogManager = function () { return logManager('getLogManager', false); };
   own.getRealtimeLogManager = function () { return logManager('getRealtimeLogManager', true); };
 
+  // The objects create…Context hands back (contexts/*.js, joined in here by the engine).
+  //@contexts
+
   // Routes run after the calling handler returns, as on the real platforms.
   function routeApi(action, params) {
     params = params || {};
@@ -1901,6 +1964,7 @@
       case 'event': return dispatchEvent(cmd);
       case 'setDataAck': return setDataAck(cmd.ackId);
       case 'selectorResult': return selectorResult(cmd);
+      case 'elementCallResult': return elementCallResult(cmd);
       case 'nativeEvent': return nativeEvent(cmd);
       case 'intersection': return intersection(cmd);
       case 'mountComponent':

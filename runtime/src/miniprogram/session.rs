@@ -682,6 +682,19 @@ impl Session {
                 request,
             } => self.observe(page, component, observer_id, request),
             LogicToView::DisconnectIntersection { observer_id } => self.unobserve(observer_id),
+            LogicToView::ElementCall {
+                page,
+                component,
+                call_id,
+                selector,
+                method,
+                args,
+            } => self.element_call(page, component, call_id, &selector, &method, &args),
+            LogicToView::AudioCall {
+                audio_id,
+                method,
+                args,
+            } => self.audio_call(audio_id, &method, &args),
             LogicToView::ApplyUpdate => self.apply_update(),
         }
     }

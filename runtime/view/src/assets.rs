@@ -45,13 +45,10 @@ const SEGMENT: &AsciiSet = &CONTROLS
     .add(b'}');
 
 /// Attributes that take a package path of built-in components the library does not describe
-/// (yet), by tag: `cover-image` `src`, `video` `src` / `poster` / `poster-for-crawler`,
-/// `audio` `src` / `poster`, `web-view` `src`, `live-pusher` `waiting-image`, Alipay `lottie`
-/// `path` / `placeholder`. The library's own say so in their descriptors.
+/// (yet), by tag: `cover-image` `src`, `web-view` `src`, `live-pusher` `waiting-image`,
+/// Alipay `lottie` `path` / `placeholder`. The library's own say so in their descriptors.
 const UNDESCRIBED_PATH_ATTRS: &[(&str, &[&str])] = &[
     ("cover-image", &["src"]),
-    ("video", &["src", "poster", "poster-for-crawler"]),
-    ("audio", &["src", "poster"]),
     ("web-view", &["src"]),
     ("live-pusher", &["waiting-image"]),
     ("lottie", &["path", "placeholder"]),

@@ -4,6 +4,8 @@
 //! from the page host's layout. Headless there is no layout, and those numbers are 0.
 //! Intersection observers: the elements are found the same way and watched by the page host
 //! (`IntersectionObserver`) while their page is drawn; headless nothing ever intersects.
+//! Element calls (a video context's `play`, a canvas context's drawing): the element is
+//! found the same way and its component's `call` hook in the page host does the work.
 
 use serde_json::{Map, Value, json};
 
@@ -314,4 +316,62 @@ fn names(fields: &Value, key: &str) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+impl Session {
+    /// Calls `method` on the element `selector` finds on page `page` (inside instance
+    /// `component` when given), where the page host draws it. Headless, or while the page is
+    /// not drawn, nothing is drawn to call: the call succeeds with `null`, as a player's
+    /// `play` on a page the user left does nothing.
+    pub(super) fn element_call(
+        &mut self,
+        page: LogicPageId,
+        component: Option<u64>,
+        call_id: u64,
+        selector: &str,
+        method: &str,
+        args: &Value,
+    ) {
+        let (tree, scope) = self.tree_and_scope(page, component);
+        let answer = |ok: bool, error: String| LogicCommand::ElementCallResult {
+            call_id,
+            ok,
+            value: Value::Null,
+            error,
+        };
+        let Some(path) = self
+            .matching(selector, &tree, scope.as_deref())
+            .into_iter()
+            .next()
+        else {
+            self.logic(answer(false, format!("no element matches {selector}")));
+            return;
+        };
+        if !(self.webview && self.loaded && self.shown == Some(page)) {
+            self.logic(answer(true, String::new()));
+            return;
+        }
+        self.send_page(json!({
+            "kind": "mpCall", "callId": call_id, "path": path, "method": method, "args": args,
+        }));
+    }
+
+    /// Passes a call on audio player `audio_id` to the page host, which plays it. Headless
+    /// there is nothing to play on: the player reports an error (10001, the platforms'
+    /// system error) for `play`.
+    pub(super) fn audio_call(&mut self, audio_id: u64, method: &str, args: &Value) {
+        if self.webview {
+            self.send_page(json!({
+                "kind": "mpAudio", "audioId": audio_id, "method": method, "args": args,
+            }));
+        } else if method == "play" {
+            self.logic(LogicCommand::NativeEvent {
+                name: "audio".to_owned(),
+                data: json!({
+                    "audioId": audio_id, "type": "error",
+                    "detail": {"errCode": 10001, "errMsg": "a headless session plays no audio"},
+                }),
+            });
+        }
+    }
 }

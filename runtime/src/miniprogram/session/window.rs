@@ -142,6 +142,24 @@ impl Session {
                     self.measured(query, results);
                 }
             }
+            "mpCallResult" => {
+                if let Some(call_id) = message.get("callId").and_then(Value::as_u64) {
+                    self.logic(LogicCommand::ElementCallResult {
+                        call_id,
+                        ok: message.get("ok").and_then(Value::as_bool) == Some(true),
+                        value: message.get("value").cloned().unwrap_or(Value::Null),
+                        error: text("error").to_owned(),
+                    });
+                }
+            }
+            "mpAudioEvent" => self.logic(LogicCommand::NativeEvent {
+                name: "audio".to_owned(),
+                data: json!({
+                    "audioId": message.get("audioId").cloned().unwrap_or(Value::Null),
+                    "type": text("type"),
+                    "detail": message.get("detail").cloned().unwrap_or_else(|| json!({})),
+                }),
+            }),
             "mpScroll" => {
                 let top = number("scrollTop");
                 if let Some(state) = self.shown.and_then(|p| self.pages.get_mut(&p)) {
