@@ -30,8 +30,12 @@ const LIBRARY: &[&str] = &[
     "picker",
     "picker-view",
     "image",
+    "cover",
     "scroll-view",
     "swiper",
+    "movable",
+    "page-container",
+    "root-portal",
     "video",
     "audio",
 ];

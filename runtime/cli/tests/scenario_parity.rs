@@ -170,6 +170,14 @@ fn vant_wechat_scenarios_give_one_result_in_both_modes() {
     example("vant-wechat");
 }
 
+/// The component galleries: every page's scenario passes, and alike in both modes.
+#[test]
+fn component_gallery_scenarios_pass_alike_in_both_modes() {
+    for name in ["component-gallery-wechat", "component-gallery-alipay"] {
+        same_in_both_modes(&format!("{EXAMPLES}/{name}"), name, None, true);
+    }
+}
+
 #[test]
 fn project_scenarios_give_one_result_in_both_modes() {
     for file in scenario_files("projects") {
@@ -315,6 +323,8 @@ fn every_scenario_folder_is_covered() {
             "actions-alipay",
             "actions-wechat",
             "antd-alipay",
+            "component-gallery-alipay",
+            "component-gallery-wechat",
             "limits",
             "projects",
             "tdesign-wechat",

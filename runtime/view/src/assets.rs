@@ -45,10 +45,9 @@ const SEGMENT: &AsciiSet = &CONTROLS
     .add(b'}');
 
 /// Attributes that take a package path of built-in components the library does not describe
-/// (yet), by tag: `cover-image` `src`, `web-view` `src`, `live-pusher` `waiting-image`,
-/// Alipay `lottie` `path` / `placeholder`. The library's own say so in their descriptors.
+/// (yet), by tag: `web-view` `src`, `live-pusher` `waiting-image`, Alipay `lottie` `path` /
+/// `placeholder`. The library's own say so in their descriptors.
 const UNDESCRIBED_PATH_ATTRS: &[(&str, &[&str])] = &[
-    ("cover-image", &["src"]),
     ("web-view", &["src"]),
     ("live-pusher", &["waiting-image"]),
     ("lottie", &["path", "placeholder"]),

@@ -1,0 +1,13 @@
+Page({
+  data: {
+    components: [
+      'view', 'text', 'rich-text', 'icon', 'progress', 'button', 'checkbox', 'radio', 'switch', 'slider',
+      'input', 'textarea', 'label', 'picker', 'form', 'scroll-view', 'swiper', 'navigator', 'image',
+    ],
+    windowWidth: 0,
+  },
+
+  onLoad() {
+    this.setData({ windowWidth: wx.getSystemInfoSync().windowWidth });
+  },
+});
