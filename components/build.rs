@@ -38,6 +38,7 @@ const LIBRARY: &[&str] = &[
     "root-portal",
     "video",
     "audio",
+    "web-view",
 ];
 
 /// The line of the core script the library goes in place of.

@@ -83,7 +83,7 @@ view.capsule-error-source { display: block; margin: 8px 0 0; padding: 8px; borde
   let queued = null;
 
   const post = (message) => {
-    try { window.ipc.postMessage(JSON.stringify(message)); } catch (_) { /* no channel: nothing to tell */ }
+    try { window.__capsuleIpc.post(JSON.stringify(message)); } catch (_) { /* no channel: nothing to tell */ }
   };
   const reportError = (text) => post({ kind: "console", level: "error", message: text });
   const truthy = (value) => Boolean(value);

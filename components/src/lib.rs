@@ -24,6 +24,12 @@ pub use regions::region_codes;
 /// matching button of an open dialog, as testers' scripted answers do.
 pub const CONTAINER_UI_SCRIPT: &str = include_str!("../assets/container-ui.js");
 
+/// The web-view SDK, for every frame of a page: in a frame (never the page itself) it gives
+/// an H5 page inside a mini-program's `<web-view>` the platforms' calls to the mini-program
+/// (`wx.miniProgram.*`, Alipay `my.postMessage` / `my.onMessage` / routes / `getEnv`),
+/// carried to the page host by `window.parent.postMessage`.
+pub const WEB_VIEW_SDK_SCRIPT: &str = include_str!("../assets/web-view-sdk.js");
+
 /// Script defining `window.__capsulePageHost.receive(message)`, the webview side of a
 /// mini-program page. The bridge hands it every message whose `kind` starts with `mp`:
 ///

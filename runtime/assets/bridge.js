@@ -12,7 +12,7 @@
   const startupParams = Object.freeze(window.__capsuleStartupParams || {});
   delete window.__capsuleStartupParams;
 
-  const post = (message) => window.ipc.postMessage(JSON.stringify(message));
+  const post = (message) => window.__capsuleIpc.post(JSON.stringify(message));
   const pending = new Map();
   let nextCallId = 1;
 
@@ -78,7 +78,7 @@
         return resolve({ ok: false, result: failure(2, api + ": parameters are not serialisable: " + error.message) });
       }
       pending.set(callId, resolve);
-      window.ipc.postMessage(message);
+      window.__capsuleIpc.post(message);
     });
     if (typeof callback === "function") {
       settled.then(({ result }) => callback(result));

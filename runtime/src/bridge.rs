@@ -17,21 +17,39 @@ use serde_json::Value;
 use crate::HostPolicy;
 use crate::lanes::Lanes;
 
-/// The script every page of an app gets before its own scripts: the JSBridge
-/// (`CapsuleJSBridge`, `AlipayJSBridge`, whose `startupParams` are `startup_params`), the
-/// container UI drawn over the page and the mini-program page host (idle until the first
-/// `mp*` message).
-pub(crate) fn page_script(startup_params: &Value) -> String {
+/// The script every page of an app gets before its own scripts (its top frame only): the
+/// JSBridge (`CapsuleJSBridge`, `AlipayJSBridge`, whose `startupParams` are
+/// `startup_params`), the container UI drawn over the page and the mini-program page host
+/// (idle until the first `mp*` message). They post to the container through
+/// `window.__capsuleIpc.post(json)`, which puts `token` before each message: the host takes
+/// only messages that start with it, so a frame of another origin inside the page (a
+/// mini-program's `<web-view>`), which can reach the webview's message channel but not the
+/// page's objects, cannot speak for the page.
+pub(crate) fn page_script(startup_params: &Value, token: &str) -> String {
     let startup = match startup_params {
         Value::Object(_) => startup_params.clone(),
         _ => Value::Object(serde_json::Map::new()),
     };
+    let token = Value::from(token);
     format!(
-        "window.__capsuleStartupParams = {startup};\n{}\n{}\n{}",
+        "(() => {{ const token = {token}; const channel = window.ipc; \
+         Object.defineProperty(window, \"__capsuleIpc\", {{ value: Object.freeze({{ \
+         post: (json) => channel.postMessage(token + json) }}) }}); }})();\n\
+         window.__capsuleStartupParams = {startup};\n{}\n{}\n{}",
         include_str!("../assets/bridge.js"),
         capsule_components::CONTAINER_UI_SCRIPT,
         capsule_components::PAGE_HOST_SCRIPT
     )
+}
+
+/// A new page's IPC token (see [`page_script`]): 32 random hex digits.
+pub(crate) fn ipc_token() -> String {
+    let mut bytes = [0_u8; 16];
+    // Without the system's randomness the page still works, with a guessable token.
+    if let Err(error) = getrandom::fill(&mut bytes) {
+        tracing::warn!(%error, "no random IPC token");
+    }
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 /// A message from a page's bridge script.

@@ -830,17 +830,33 @@ impl Container {
         true
     }
 
-    /// Whether `page` may navigate to `url`: its app's own origin, or an origin the host
-    /// allows. Blocked attempts are reported as [`ContainerEvent::NavigationBlocked`].
+    /// Whether `page` may navigate to `url`: its app's own origin, an origin the host
+    /// allows, or (the H5 page of a mini-program's `<web-view>`, which its page's policy lets
+    /// only a frame load) a domain the mini-program declares. Blocked attempts are reported
+    /// as [`ContainerEvent::NavigationBlocked`].
     pub fn allows_navigation(&self, page: PageId, url: &str) -> bool {
         // A stopped app's window shows the host's notice, a document of no origin.
         if url == NOTICE_URL && self.pages().get(&page).is_some_and(|open| open.stopped) {
             return true;
         }
-        let own_origin = self.app_of(page).and_then(|app| origin_of(&app.origin()));
+        let app = self.app_of(page);
+        let own_origin = app.as_ref().and_then(|app| origin_of(&app.origin()));
+        let declared = |origin: &str| {
+            app.as_ref().is_some_and(|app| {
+                app.manifest().kind == AppKind::MiniProgram
+                    && app.manifest().permissions.domains.iter().any(|domain| {
+                        // A domain without a scheme is HTTPS, as the network APIs take it.
+                        let declared =
+                            origin_of(domain).or_else(|| origin_of(&format!("https://{domain}")));
+                        declared.as_deref() == Some(origin)
+                    })
+            })
+        };
         let allowed = match (origin_of(url), own_origin) {
             (Some(origin), Some(own)) => {
-                origin == own || self.inner.dispatcher.policy.allows_origin(&origin)
+                origin == own
+                    || self.inner.dispatcher.policy.allows_origin(&origin)
+                    || declared(&origin)
             }
             _ => false,
         };

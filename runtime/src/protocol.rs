@@ -125,7 +125,8 @@ fn content_type(path: &RelativePath) -> String {
 /// Any other app gets the default: scripts only from the package (no inline scripts, no
 /// `eval`), inline styles, images, fonts and media from the package and `data:`/`blob:`, no
 /// plugins, no framing, and network reads only to the app's own origin and the domains its
-/// manifest declares.
+/// manifest declares. A mini-program's pages may also frame (its `<web-view>`) the package
+/// and the domains it declares, and its package pages may be framed by its own page.
 pub fn content_security_policy(app: &App) -> String {
     let own = app.origin();
     let manifest = app.manifest();
@@ -145,11 +146,16 @@ pub fn content_security_policy(app: &App) -> String {
         connect.push(' ');
         connect.push_str(domain);
     }
+    let framing = if manifest.kind == AppKind::MiniProgram {
+        format!("frame-src {connect}; frame-ancestors 'self' {own}")
+    } else {
+        "frame-ancestors 'none'".to_owned()
+    };
     format!(
         "default-src 'self' {own}; script-src 'self' {own}; \
          style-src 'self' {own} 'unsafe-inline'; img-src 'self' {own} data: blob:; \
          font-src 'self' {own} data:; media-src 'self' {own} blob:; connect-src {connect}; \
-         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+         object-src 'none'; base-uri 'none'; form-action 'self'; {framing}"
     )
 }
 

@@ -38,7 +38,10 @@ pub(crate) const SET_DATA_MAX_BYTES: usize = 1024 * 1024;
 /// The prelude with its element contexts (`contexts/*.js`: the objects `create…Context`
 /// returns) in place of its `//@contexts` line, so that they share its closure.
 static PRELUDE: LazyLock<String> = LazyLock::new(|| {
-    const CONTEXTS: &str = concat!(include_str!("contexts/media.js"));
+    const CONTEXTS: &str = concat!(
+        include_str!("contexts/media.js"),
+        include_str!("contexts/web-view.js")
+    );
     include_str!("prelude.js").replacen("  //@contexts\n", CONTEXTS, 1)
 });
 

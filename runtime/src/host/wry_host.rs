@@ -4,6 +4,7 @@ use std::sync::mpsc::{self, Sender};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use capsule_packages::AppKind;
 use serde_json::Value;
 use tao::dpi::{LogicalPosition, LogicalSize};
 use tao::event::{Event, WindowEvent};
@@ -18,7 +19,7 @@ use wry::{NewWindowResponse, WebContext, WebView, WebViewBuilder};
 use super::window_plain::HostWindow;
 #[cfg(target_os = "linux")]
 use super::window_stack::HostWindow;
-use crate::bridge::{FromPage, ToPage, page_script};
+use crate::bridge::{FromPage, ToPage, ipc_token, page_script};
 use crate::protocol::{SCHEME, origin_of, serve};
 use crate::{
     App, Container, DrawnTitleBar, Error, PageId, PageSpec, RenderHost, Result, TitleBar,
@@ -554,8 +555,19 @@ impl Ui {
         let title_proxy = self.proxy.clone();
         let container = self.container.clone();
         // The URL is loaded once the webview's settings are made (below), not by the builder.
+        let token = ipc_token();
         let mut builder = WebViewBuilder::new_with_web_context(&mut context.context)
-            .with_initialization_script_for_main_only(page_script(&spec.startup_params), true);
+            .with_initialization_script_for_main_only(
+                page_script(&spec.startup_params, &token),
+                true,
+            );
+        if spec.app.manifest().kind == AppKind::MiniProgram {
+            // The H5 pages of its <web-view>s talk to it through the SDK (frames only).
+            builder = builder.with_initialization_script_for_main_only(
+                capsule_components::WEB_VIEW_SDK_SCRIPT,
+                false,
+            );
+        }
         if new_context {
             // A context registers the scheme once; its pages share the handler.
             let served = Arc::clone(&app);
@@ -575,7 +587,15 @@ impl Ui {
         let builder = builder
             .with_ipc_handler(move |request| {
                 let origin = origin_of(&request.uri().to_string()).unwrap_or_default();
-                let json = request.into_body();
+                let body = request.into_body();
+                let Some(json) = body.strip_prefix(token.as_str()) else {
+                    tracing::warn!(
+                        page = page.0,
+                        "a message without the page's token was dropped"
+                    );
+                    return;
+                };
+                let json = json.to_owned();
                 ipc_proxy
                     .send_event(HostEvent::FromPage { page, origin, json })
                     .ok();
@@ -686,7 +706,7 @@ fn script_wrapper(script_id: u64, body: &str) -> String {
     let json;
     try {{ json = JSON.stringify({{ kind: "scriptResult", scriptId: {script_id}, ok, value: value === undefined ? null : value }}); }}
     catch (error) {{ json = JSON.stringify({{ kind: "scriptResult", scriptId: {script_id}, ok: false, value: "result is not JSON-serialisable: " + error }}); }}
-    window.ipc.postMessage(json);
+    window.__capsuleIpc.post(json);
   }};
   (async () => {{
 {body}

@@ -377,6 +377,9 @@ struct PageState {
     scroll_top: f64,
     /// The component instances with logic: identity → (logic number, last properties).
     mounted: HashMap<String, (u64, Map<String, Value>)>,
+    /// What the H5 pages of its WeChat `<web-view>`s posted (the web-view's path, the data),
+    /// handed to the app when the page is left (`session/window.rs`).
+    web_view_messages: Vec<(NodePath, Value)>,
 }
 
 impl PageState {
@@ -749,6 +752,7 @@ impl Session {
                     window: self.base_window.clone(),
                     ready: false,
                     scroll_top: 0.0,
+                    web_view_messages: Vec::new(),
                     mounted: HashMap::new(),
                 },
             );
@@ -874,6 +878,7 @@ impl Session {
                 window,
                 ready: false,
                 scroll_top: 0.0,
+                web_view_messages: Vec::new(),
                 mounted: HashMap::new(),
             },
         );

@@ -45,10 +45,8 @@ const SEGMENT: &AsciiSet = &CONTROLS
     .add(b'}');
 
 /// Attributes that take a package path of built-in components the library does not describe
-/// (yet), by tag: `web-view` `src`, `live-pusher` `waiting-image`, Alipay `lottie` `path` /
-/// `placeholder`. The library's own say so in their descriptors.
+/// (yet), by tag: `live-pusher` `waiting-image`, Alipay `lottie` `path` / `placeholder`. The library's own say so in their descriptors.
 const UNDESCRIBED_PATH_ATTRS: &[(&str, &[&str])] = &[
-    ("web-view", &["src"]),
     ("live-pusher", &["waiting-image"]),
     ("lottie", &["path", "placeholder"]),
 ];

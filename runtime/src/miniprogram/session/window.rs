@@ -133,6 +133,14 @@ impl Session {
                 }
             }
             "mpBack" => self.back_pressed(),
+            "mpWebViewMessage" => {
+                if let (Some(path), Some(state)) =
+                    (path(), self.shown.and_then(|p| self.pages.get_mut(&p)))
+                {
+                    let data = message.get("data").cloned().unwrap_or(Value::Null);
+                    state.web_view_messages.push((path, data));
+                }
+            }
             "mpTitleClick" => self.page_hook("onTitleClick", json!({})),
             "mpIntersection" => self.intersected(message),
             "mpQueryResult" => {
@@ -181,6 +189,10 @@ impl Session {
             }
             "mpNavigate" => {
                 let delta = message.get("delta").and_then(Value::as_u64).unwrap_or(1);
+                // Any route but navigateTo leaves the page for good.
+                if !matches!(text("openType"), "" | "navigate" | "navigateTo") {
+                    self.hand_over_web_view_messages();
+                }
                 let from = self.shown_path().unwrap_or_default();
                 if let Some(route) =
                     navigator_route(from, text("openType"), text("url"), delta as usize)
@@ -351,8 +363,28 @@ impl Session {
     }
 
     /// What a press on the back button does: back by one page.
-    fn back_pressed(&self) {
+    fn back_pressed(&mut self) {
+        self.hand_over_web_view_messages();
         self.logic(LogicCommand::Route(Route::NavigateBack { delta: 1 }));
+    }
+
+    /// WeChat hands a page what the H5 pages of its `<web-view>`s posted when the page is
+    /// left (back, or a route that closes it): one `message` per web-view, `{data}` the list
+    /// of what it posted, in order.
+    fn hand_over_web_view_messages(&mut self) {
+        let Some(state) = self.shown.and_then(|p| self.pages.get_mut(&p)) else {
+            return;
+        };
+        let mut by_web_view: Vec<(NodePath, Vec<Value>)> = Vec::new();
+        for (path, data) in std::mem::take(&mut state.web_view_messages) {
+            match by_web_view.iter_mut().find(|(at, _)| *at == path) {
+                Some((_, list)) => list.push(data),
+                None => by_web_view.push((path, vec![data])),
+            }
+        }
+        for (path, data) in by_web_view {
+            self.emit(&path, "message", json!({ "data": data }));
+        }
     }
 
     /// What a press on tab `index` does: that tab's page, and `onTabItemTap` once it shows.
