@@ -52,7 +52,11 @@ const WECHAT_PAGE: &str = r##"<slider id="level" min="10" max="50" step="5" valu
     <picker-view-column><view>S</view><view>M</view><view>L</view></picker-view-column>
   </picker-view>
   <button id="submit" form-type="submit">submit</button>
-</form>"##;
+</form>
+<scroll-view id="feed" scroll-y refresher-enabled refresher-triggered="{{triggered}}" style="height: 120px;"
+  bindrefresherpulling="pulled" bindrefresherrefresh="refreshed" bindrefresherrestore="restored"
+  bindrefresherabort="aborted"><view style="height: 400px;">feed</view></scroll-view>
+<image id="lazy" lazy-load src="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='4' height='3'/%3E" style="display: block; margin-top: 6000px; width: 8px; height: 6px;" bindload="lazyLoaded"/>"##;
 
 const ALIPAY_PAGE: &str = r##"<slider id="level" min="{{10}}" max="{{50}}" step="{{5}}" value="{{20}}" showValue
   activeColor="#ff0000" onChanging="changing" onChange="changed"/>
@@ -67,13 +71,18 @@ const ALIPAY_PAGE: &str = r##"<slider id="level" min="{{10}}" max="{{50}}" step=
     <picker-view-column><view>S</view><view>M</view><view>L</view></picker-view-column>
   </picker-view>
   <button id="submit" form-type="submit">submit</button>
-</form>"##;
+</form>
+<scroll-view id="feed" scroll-y refresher-enabled refresher-triggered="{{triggered}}" style="height: 120px;"
+  onRefresherPulling="pulled" onRefresherRefresh="refreshed" onRefresherRestore="restored"
+  onRefresherAbort="aborted"><view style="height: 400px;">feed</view></scroll-view>
+<image id="lazy" lazy-load src="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='4' height='3'/%3E" style="display: block; margin-top: 6000px; width: 8px; height: 6px;" onLoad="lazyLoaded"/>"##;
 
 /// Each event's type and value, in the order they came. A turn of the multiSelector's first
 /// column gives its second column other items, as the platforms' own example does.
 const PAGE_JS: &str = r#"Page({
   data: {
     events: [],
+    triggered: false,
     fruits: [{ name: 'apple' }, { name: 'banana' }, { name: 'cherry' }, { name: 'durian' }],
     route: [['a', 'b'], ['p', 'q']],
   },
@@ -83,6 +92,18 @@ const PAGE_JS: &str = r#"Page({
   picked(e) { this.data.events.push('change ' + e.currentTarget.dataset.name + ' ' + JSON.stringify(e.detail)); },
   cancelled(e) { this.data.events.push('cancel ' + e.currentTarget.dataset.name); },
   picking(e) { this.data.events.push(e.type + ' ' + e.currentTarget.dataset.name); },
+  pulled(e) {
+    if (!this.pulledOnce) this.data.events.push('refresherpulling ' + (e.detail.dy > 0));
+    this.pulledOnce = true;
+  },
+  refreshed() {
+    this.data.events.push('refresherrefresh');
+    // As the platforms' demos do: the data held false all along.
+    setTimeout(() => this.setData({ triggered: false }), 50);
+  },
+  restored() { this.data.events.push('refresherrestore'); },
+  aborted() { this.data.events.push('refresherabort'); },
+  lazyLoaded(e) { this.data.events.push('lazy load ' + e.detail.width + 'x' + e.detail.height); },
   turned(e) {
     this.data.events.push('columnchange ' + JSON.stringify(e.detail));
     if (e.detail.column === 0) this.setData({ 'route[1]': e.detail.value === 1 ? ['x', 'y', 'z'] : ['p', 'q'] });
@@ -140,6 +161,8 @@ fn main() -> ExitCode {
             let program = launch(&driving, &root.join("app"));
             slider(&handle, &program).map_err(|error| format!("{dialect}: {error}"))?;
             pickers(&handle, &program, &dialect).map_err(|error| format!("{dialect}: {error}"))?;
+            refresher_and_lazy_image(&handle, &program)
+                .map_err(|error| format!("{dialect}: {error}"))?;
             // For a person to look at, once the last change is painted.
             in_page(
                 &handle,
@@ -516,4 +539,56 @@ fn pickers(handle: &WryHandle, program: &MiniProgram, dialect: &str) -> Result<(
         seen,
         &[r#"submit {"fruit":2,"volume":80,"wheels":[2,0]}"#],
     )
+}
+
+/// Pulls scroll-view `#feed` down from its top by `dy` px with a pointer, and lets go.
+fn pull(dy: f64) -> String {
+    format!(
+        r##"
+        const feed = document.querySelector("#feed > view");
+        const box = feed.getBoundingClientRect();
+        const x = box.left + 20;
+        const pointer = (type, y) => (type === "pointerdown" ? feed : window).dispatchEvent(new PointerEvent(type, {{
+          bubbles: true, cancelable: true, pointerId: 9, pointerType: "touch", isPrimary: true, button: 0,
+          buttons: type === "pointerup" ? 0 : 1, clientX: x, clientY: y }}));
+        pointer("pointerdown", box.top + 5);
+        for (let step = 1; step <= 5; step += 1) pointer("pointermove", box.top + 5 + ({dy} * step) / 5);
+        pointer("pointerup", box.top + 5 + {dy});
+        return true;
+        "##
+    )
+}
+
+/// The scroll-view's refresher: a short pull goes back (abort); a long one refreshes until
+/// the app sets `refresher-triggered` false, though its data held false already (restore).
+/// An image with lazy-load far below the screen loads only once the page nears it.
+fn refresher_and_lazy_image(handle: &WryHandle, program: &MiniProgram) -> Result<(), String> {
+    let seen = events(program, 0)?.len();
+    in_page(handle, program, &pull(30.0))?;
+    expect_events(program, seen, &["refresherpulling true", "refresherabort"])?;
+    in_page(handle, program, &pull(200.0))?;
+    expect_events(program, seen + 2, &["refresherrefresh", "refresherrestore"])?;
+    let shown = in_page(
+        handle,
+        program,
+        r##"
+        await new Promise((done) => setTimeout(done, 400));
+        return document.querySelector("#feed capsule-refresher").getBoundingClientRect().height;
+        "##,
+    )?;
+    if shown != json!(0) {
+        return Err(format!(
+            "the refresher is still {shown} px tall after restore"
+        ));
+    }
+    // Not loaded while six screens away; loaded once the page is scrolled near it.
+    let early = events(program, 0)?;
+    if early.iter().any(|e| e.starts_with("lazy load")) {
+        return Err(format!("the lazy image loaded while far away: {early:?}"));
+    }
+    // Three screens (the page area is 667 px tall here) below the screen's bottom edge.
+    in_page(handle, program, "window.scrollTo(0, 4500); return true;")?;
+    expect_events(program, early.len(), &["lazy load 4x3"])?;
+    in_page(handle, program, "window.scrollTo(0, 0); return true;")?;
+    Ok(())
 }

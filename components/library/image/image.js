@@ -1,6 +1,7 @@
 // <image>: src in every mode (widthFix and heightFix size the element from the picture);
 // the picture is a background, so the element has no children of its own. It reports
-// load with the picture's size, or error.
+// load with the picture's size, or error. With lazy-load it loads nothing until it comes
+// within three screens of the viewport (of its scroll-view, inside one), as WeChat documents.
 // Runs inside the page host (components/host/page-host.js), whose helpers it uses.
 const IMAGE_MODES = {
   scaleToFill: ["100% 100%", "0 0"], widthFix: ["100% 100%", "0 0"], heightFix: ["100% 100%", "0 0"],
@@ -11,14 +12,34 @@ const IMAGE_MODES = {
   "bottom left": ["auto", "bottom left"], "bottom right": ["auto", "bottom right"],
 };
 function syncImage(el) {
-  const { src, mode } = attrsOf(el);
+  const attrs = attrsOf(el);
+  const { mode } = attrs;
+  const state = stateOf(el, () => ({ src: undefined, natural: null, observer: null, near: false, watcher: null }));
+  const lazy = truthy(attrs["lazy-load"] ?? attrs.lazyLoad) && !state.near;
+  if (lazy) watchNearness(el, state);
+  const src = lazy ? undefined : attrs.src;
   const [size, position] = IMAGE_MODES[mode] || IMAGE_MODES.scaleToFill;
   setDerived(el, "background-image", src ? cssUrl(src) : null);
   setDerived(el, "background-size", size);
   setDerived(el, "background-position", position);
-  const state = stateOf(el, () => ({ src: undefined, natural: null, observer: null }));
   if (state.src !== src) loadImage(el, state, src);
   fitImage(el);
+}
+// A lazy image loads once it is within three screens of what is shown.
+function watchNearness(el, state) {
+  if (state.watcher || typeof IntersectionObserver !== "function") return;
+  state.watcher = true;
+  // Once the element is in the page, where its scroll-view (if any) is known.
+  later(() => {
+    const scroller = mpClosest(el.parentElement, "scroll-view");
+    state.watcher = new IntersectionObserver((entries) => {
+      if (!entries.some((entry) => entry.isIntersecting)) return;
+      state.watcher.disconnect();
+      state.near = true;
+      syncImage(el);
+    }, { root: scroller, rootMargin: "300% 300%" });
+    state.watcher.observe(el);
+  });
 }
 function loadImage(el, state, src) {
   state.src = src;
@@ -56,4 +77,7 @@ function fitImage(el) {
 }
 
 
-define("image", { attrs: { src: syncImage, mode: syncImage }, created: syncImage });
+define("image", {
+  attrs: { src: syncImage, mode: syncImage, "lazy-load": syncImage, lazyLoad: syncImage },
+  created: syncImage,
+});

@@ -1,5 +1,6 @@
 // <scroll-view>: scrolls along scroll-x / scroll-y to scroll-top, scroll-left or the child
-// named by scroll-into-view; reports scroll, scrolltoupper and scrolltolower.
+// named by scroll-into-view; reports scroll, scrolltoupper and scrolltolower. Its pull-down
+// refresher is in refresher.js.
 // Runs inside the page host (components/host/page-host.js), whose helpers it uses.
 function syncScrollView(el) {
   const attrs = attrsOf(el);
@@ -49,7 +50,15 @@ function onElementScroll(event) {
 
 
 define("scroll-view", {
-  attrs: { "scroll-top": syncScrollView, "scroll-left": syncScrollView, "scroll-into-view": syncScrollView },
-  created: syncScrollView,
-  listeners: [["scroll", onElementScroll, true]],
+  attrs: Object.assign(
+    { "scroll-top": syncScrollView, "scroll-left": syncScrollView, "scroll-into-view": syncScrollView },
+    Object.fromEntries(["refresher-enabled", "refresherEnabled", "refresher-triggered", "refresherTriggered",
+      "refresher-background", "refresherBackground", "refresher-default-style", "refresherDefaultStyle",
+    ].map((name) => [name, syncRefresher])),
+  ),
+  created(el) {
+    syncScrollView(el);
+    syncRefresher(el);
+  },
+  listeners: [["scroll", onElementScroll, true], ["pointerdown", onRefresherDown, true], ["wheel", onRefresherWheel, true]],
 });

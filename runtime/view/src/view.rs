@@ -123,6 +123,31 @@ impl View {
         &self.tree
     }
 
+    /// The user changed attribute `name` of the element at `path` to `value` where the page
+    /// is drawn (a scroll-view's refresher the user pulled is now triggered): the tree says
+    /// so, and the next render that sets it from data (`triggered: false`, even when the
+    /// data held false already) patches it back. Returns whether the element has that
+    /// attribute (only an attribute the template sets is noted).
+    pub fn note_user_attr(&mut self, path: &[u32], name: &str, value: Value) -> bool {
+        let mut nodes = &mut self.tree;
+        let Some((last, parents)) = path.split_last() else {
+            return false;
+        };
+        for index in parents {
+            match nodes.get_mut(*index as usize) {
+                Some(VNode::Element(element)) => nodes = &mut element.children,
+                _ => return false,
+            }
+        }
+        match nodes.get_mut(*last as usize) {
+            Some(VNode::Element(element)) if element.attrs.contains_key(name) => {
+                element.attrs.insert(name.to_owned(), value);
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// The view's copy of page data.
     pub fn data(&self) -> &Value {
         &self.data
@@ -278,6 +303,29 @@ mod tests {
         let files = std::collections::HashMap::from([("p.wxml".to_owned(), template.to_owned())]);
         let page = PageView::compile(&files, "p.wxml", &Default::default()).expect("compiles");
         View::new(page, data).expect("renders")
+    }
+
+    /// A refresher the user pulled is noted as triggered; the app's `triggered: false`, the
+    /// value its data held already, then patches it back.
+    #[test]
+    fn an_attribute_the_user_changed_is_set_back_by_the_same_data() {
+        let mut view = view(
+            r#"<view><scroll-view refresher-triggered="{{t}}"/></view>"#,
+            json!({"t": false}),
+        );
+        assert!(view.set_data(&[("t".into(), json!(false))]).is_empty());
+        assert!(view.note_user_attr(&[0, 0], "refresher-triggered", json!(true)));
+        assert!(!view.note_user_attr(&[0, 0], "refresher-enabled", json!(true)), "not set");
+        assert!(!view.note_user_attr(&[0, 7], "refresher-triggered", json!(true)), "no node");
+        let ops = view.set_data(&[("t".into(), json!(false))]);
+        assert_eq!(
+            ops,
+            [PatchOp::SetAttr {
+                path: vec![0, 0],
+                name: "refresher-triggered".into(),
+                value: json!(false),
+            }]
+        );
     }
 
     fn paths(deps: &Deps) -> Vec<String> {

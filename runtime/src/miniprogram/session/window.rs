@@ -79,6 +79,9 @@ impl Session {
                 if text("type") == "input" {
                     self.typed_in_window(&path, message.pointer("/detail/value"));
                 }
+                if text("type") == "refresherrefresh" {
+                    self.refresher_triggered(&path);
+                }
                 let event = EventObject {
                     kind: text("type").to_owned(),
                     time_stamp: number("timeStamp"),
@@ -366,6 +369,21 @@ impl Session {
     fn back_pressed(&mut self) {
         self.hand_over_web_view_messages();
         self.logic(LogicCommand::Route(Route::NavigateBack { delta: 1 }));
+    }
+
+    /// The user pulled the refresher of the scroll-view at `path` of the shown page: its
+    /// `refresher-triggered` is now true, so the app's `setData({triggered: false})` ends the
+    /// refresh even when its data held false already (as the platforms' demos do).
+    fn refresher_triggered(&mut self, path: &[u32]) {
+        if let Some(Ok(view)) = self
+            .shown
+            .and_then(|p| self.pages.get_mut(&p))
+            .map(|state| &mut state.view)
+        {
+            for name in ["refresher-triggered", "refresherTriggered"] {
+                view.note_user_attr(path, name, Value::Bool(true));
+            }
+        }
     }
 
     /// WeChat hands a page what the H5 pages of its `<web-view>`s posted when the page is
