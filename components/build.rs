@@ -39,6 +39,7 @@ const LIBRARY: &[&str] = &[
     "video",
     "audio",
     "web-view",
+    "canvas",
 ];
 
 /// The line of the core script the library goes in place of.

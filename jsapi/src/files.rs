@@ -1,5 +1,7 @@
 //! Each app's sandboxed file area and the `getFileSystemManager` basics over it: `readFile`,
-//! `writeFile`, `access`, `mkdir`, `readdir`, `unlink`, `stat`, `saveFile`.
+//! `writeFile`, `access`, `mkdir`, `readdir`, `unlink`, `stat`, `saveFile`; and
+//! `writeTempImage`, which keeps a picture the page drew (`canvasToTempFilePath`) as a new
+//! temporary file.
 //!
 //! An app sees virtual paths only. Its area under `<data dir>/files/<appId>/` has four
 //! folders, each reachable under either platform's spelling:
@@ -302,7 +304,7 @@ fn io_error(path: &str, error: &io::Error) -> ApiError {
 type Handler = fn(&FileAreas, &ApiCall, &Args<'_>) -> ApiResult;
 
 pub(crate) fn register(registry: &mut Registry, areas: &Arc<FileAreas>) {
-    let handlers: [(&str, Handler); 9] = [
+    let handlers: [(&str, Handler); 10] = [
         ("readFile", read_file),
         ("writeFile", write_file),
         ("copyFile", copy_file),
@@ -312,6 +314,7 @@ pub(crate) fn register(registry: &mut Registry, areas: &Arc<FileAreas>) {
         ("unlink", unlink),
         ("stat", stat),
         ("saveFile", save_file),
+        ("writeTempImage", write_temp_image),
     ];
     for (name, handler) in handlers {
         let areas = Arc::clone(areas);
@@ -514,6 +517,50 @@ fn stat(areas: &FileAreas, call: &ApiCall, args: &Args<'_>) -> ApiResult {
     }}))
 }
 
+/// `writeTempImage({data, fileType})`: a PNG or JPEG picture (`data`, an ArrayBuffer; the
+/// logic layer's `canvasToTempFilePath` passes what the page host encoded) written as a new
+/// temporary file; answers `{tempFilePath}`. Bytes that are not a picture of that type are
+/// refused, so only pictures land here.
+fn write_temp_image(areas: &FileAreas, call: &ApiCall, args: &Args<'_>) -> ApiResult {
+    temp_image(areas, &call.caller.app_id, call.caller.dialect, args)
+}
+
+fn temp_image(areas: &FileAreas, app: &str, dialect: Dialect, args: &Args<'_>) -> ApiResult {
+    const PNG: &[u8] = b"\x89PNG\r\n\x1a\n";
+    const JPEG: &[u8] = &[0xff, 0xd8, 0xff];
+    let (extension, magic, name) = match args.opt_str("fileType", 16)? {
+        None | Some("png") => (".png", PNG, "PNG"),
+        Some("jpg" | "jpeg") => (".jpg", JPEG, "JPEG"),
+        Some(other) => {
+            return Err(ApiError::invalid_param(format!(
+                "writeTempImage: fileType '{other}' is neither png nor jpg"
+            )));
+        }
+    };
+    let data = args
+        .value("data")
+        .ok_or_else(|| ApiError::invalid_param("writeTempImage: missing 'data'"))?;
+    let bytes = value::array_buffer_bytes(data).ok_or_else(|| {
+        ApiError::invalid_param("writeTempImage: 'data' must be an ArrayBuffer")
+    })??;
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(ApiError::invalid_param(format!(
+            "writeTempImage: 'data' is {} bytes, the limit is {MAX_FILE_BYTES}",
+            bytes.len()
+        )));
+    }
+    if !bytes.starts_with(magic) {
+        return Err(ApiError::invalid_param(format!(
+            "writeTempImage: 'data' is not a {name} picture"
+        )));
+    }
+    let (real, path) = areas.new_temp_file(app, dialect, extension)?;
+    areas.replace(&real, &path, |partial| {
+        fs::write(partial, &bytes).map_err(|e| io_error(&path, &e))
+    })?;
+    Ok(json!({ "tempFilePath": path }))
+}
+
 /// `saveFile({tempFilePath | apFilePath, filePath?})`: moves a temporary file into the saved
 /// files (or to `filePath` under `USER_DATA_PATH`) and answers its new path.
 fn save_file(areas: &FileAreas, call: &ApiCall, args: &Args<'_>) -> ApiResult {
@@ -563,6 +610,46 @@ fn save_file(areas: &FileAreas, call: &ApiCall, args: &Args<'_>) -> ApiResult {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_picture_becomes_a_new_temporary_file_and_anything_else_is_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let areas = FileAreas::new(Some(dir.path()), u64::MAX);
+        let png = b"\x89PNG\r\n\x1a\nrest".to_vec();
+        let call = |dialect: Dialect, params: Value| {
+            temp_image(
+                &areas,
+                "app",
+                dialect,
+                &Args::new("writeTempImage", &params)?,
+            )
+        };
+        let written =
+            call(Dialect::Wechat, json!({"data": value::array_buffer(&png)})).expect("written");
+        let path = written["tempFilePath"].as_str().expect("a path");
+        assert!(
+            path.starts_with("wxfile://tmp/") && path.ends_with(".png"),
+            "{path}"
+        );
+        let resolved = areas.resolve("app", path).expect("in the area");
+        assert_eq!(fs::read(&resolved.real).expect("the file"), png);
+        let alipay =
+            call(Dialect::Alipay, json!({"data": value::array_buffer(&png)})).expect("written");
+        assert!(
+            alipay["tempFilePath"]
+                .as_str()
+                .is_some_and(|p| p.starts_with("https://resource/"))
+        );
+        for bad in [
+            json!({"data": value::array_buffer(b"<html>")}),
+            json!({"data": value::array_buffer(&png), "fileType": "jpg"}),
+            json!({"data": "not a buffer"}),
+            json!({"data": value::array_buffer(&png), "fileType": "gif"}),
+        ] {
+            let error = call(Dialect::Wechat, bad.clone()).expect_err("refused");
+            assert_eq!(error.code, ApiError::invalid_param("x").code, "{bad}");
+        }
+    }
 
     #[test]
     fn virtual_paths_map_inside_the_area_or_are_refused() {

@@ -1,6 +1,7 @@
 //! Event dispatch and `my.*` / `wx.*` API calls of the logic layer.
 
 mod logic_support;
+mod mp_support;
 
 use std::time::Duration;
 
@@ -520,7 +521,7 @@ fn factory_apis_that_are_not_built_fail_through_callbacks() {
              audio.src = 'song.mp3';
              audio.takePhoto();
              wx.createLivePusherContext('player').start();
-             wx.createCanvasContext('c').draw(false, () => console.log('never drawn'));
+             wx.createMapContext('map').moveToLocation(() => console.log('never moved'));
              wx.getRecorderManager().start({ fail: (e) => console.log('fail ' + e.errMsg), complete: () => console.log('complete') });
              console.log('went on');",
         )
@@ -682,5 +683,378 @@ fn media_contexts_call_the_view_and_hear_back() {
     assert_eq!(
         wechat.eval("wx.canIUse('createInnerAudioContext') && wx.canIUse('createVideoContext')"),
         Ok(json!(true))
+    );
+}
+
+/// The element calls sent so far with `method`: (call id, selector, args).
+fn element_calls(app: &Harness, method: &str) -> Vec<(u64, String, Value)> {
+    app.seen
+        .iter()
+        .filter_map(|m| match m {
+            LogicToView::ElementCall {
+                call_id,
+                selector,
+                method: called,
+                args,
+                ..
+            } if called == method => Some((*call_id, selector.clone(), args.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn answer(app: &Harness, call_id: u64, result: Result<Value, &str>) {
+    let (ok, value, error) = match result {
+        Ok(value) => (true, value, String::new()),
+        Err(error) => (false, Value::Null, error.to_owned()),
+    };
+    app.send(LogicCommand::ElementCallResult {
+        call_id,
+        ok,
+        value,
+        error,
+    });
+}
+
+/// The old CanvasContext records its calls (the old setters as the standard properties,
+/// gradients with their stops, package paths from the page's folder, nothing for a
+/// non-finite number) and draw() sends them in one element call, calling back once the view
+/// drew them; canvasToTempFilePath asks the canvas for its pixels and fails clearly without
+/// them, for bad arguments, and for a canvas that is not there. A 2D node comes from a
+/// selector query, its context's calls of one task go in one `flush`, its Image loads
+/// through the canvas, getImageData answers a promise of the pixels, and frames follow the
+/// view's drawing. Alipay finds the canvas by id and exports through the context.
+#[test]
+fn canvas_contexts_record_draw_and_export_through_element_calls() {
+    let mut wechat = api_app("wechat", ALL);
+    wechat.new_logs();
+    wechat
+        .eval(
+            "const ctx = wx.createCanvasContext('pic');
+             ctx.setFillStyle('#ff0000');
+             ctx.fillRect(0, 0, 10, 10);
+             ctx.fillRect(NaN, 0, 1, 1);
+             const grad = ctx.createCircularGradient(5, 5, 5);
+             grad.addColorStop(0, 'red');
+             ctx.fillStyle = grad;
+             grad.addColorStop(1, 'blue');
+             ctx.beginPath();
+             ctx.arc(5, 5, 3, 0, Math.PI, true);
+             ctx.fill();
+             ctx.drawImage('img/a.png', 0, 0, 4, 4);
+             ctx.drawImage('https://example.com/a.png', 0, 0);
+             ctx.setFontSize(20);
+             ctx.setTextBaseline('normal');
+             ctx.setShadow(1, 2, 3);
+             ctx.save(); ctx.translate(10, 20); ctx.scale(2, 2);
+             console.log(JSON.stringify(ctx.getTransform()));
+             ctx.restore();
+             console.log([ctx.measureText('ab').width.toFixed(2), ctx.font, ctx.fillStyle === grad, JSON.stringify(ctx.getTransform())].join(' '));
+             ctx.draw(true, () => console.log('drawn'));",
+        )
+        .expect("no throw");
+    let draws = element_calls(&wechat, "draw");
+    let (call_id, selector, args) = draws.first().cloned().expect("draw() called the canvas");
+    assert_eq!(selector, r#"canvas[canvas-id="pic"]"#);
+    assert_eq!(args["reserve"], json!(true));
+    assert_eq!(
+        args["actions"],
+        json!([
+            ["s", "fillStyle", "#ff0000"],
+            ["m", "fillRect", [0, 0, 10, 10]],
+            ["s", "fillStyle", {"g": {"kind": "radial", "args": [5, 5, 0, 5, 5, 5], "stops": [[0, "red"], [1, "blue"]]}}],
+            ["m", "beginPath", []],
+            ["m", "arc", [5, 5, 3, 0, std::f64::consts::PI, true]],
+            ["m", "fill", []],
+            ["m", "drawImage", [{"i": "/pages/index/img/a.png"}, 0, 0, 4, 4]],
+            ["s", "font", "20px sans-serif"],
+            ["s", "textBaseline", "alphabetic"],
+            ["s", "shadowOffsetX", 1],
+            ["s", "shadowOffsetY", 2],
+            ["s", "shadowBlur", 3],
+            ["s", "shadowColor", "black"],
+            ["m", "save", []],
+            ["m", "translate", [10, 20]],
+            ["m", "scale", [2, 2]],
+            ["m", "restore", []],
+        ])
+    );
+    answer(&wechat, call_id, Ok(json!({"errors": []})));
+    let logs = wechat.new_logs();
+    assert_eq!(
+        logs,
+        [
+            r#"{"a":2,"b":0,"c":0,"d":2,"e":10,"f":20,"is2D":true,"isIdentity":false}"#,
+            r#"22.24 20px sans-serif true {"a":1,"b":0,"c":0,"d":1,"e":0,"f":0,"is2D":true,"isIdentity":true}"#,
+            "drawn",
+        ]
+    );
+    assert!(
+        wechat.console().iter().any(|l| l
+            .contains("CanvasContext.drawImage: https://example.com/a.png is not in the package")),
+        "{:?}",
+        wechat.console()
+    );
+
+    // canvasToTempFilePath: bad arguments fail at once; then the canvas is asked.
+    wechat
+        .eval(
+            "const said = (e) => console.log(e.errMsg + ' ' + e.errno);
+             wx.canvasToTempFilePath({ canvasId: 'pic', fileType: 'gif', fail: said });
+             wx.canvasToTempFilePath({ fail: said });
+             wx.canvasToTempFilePath({ canvasId: 'pic', width: -1, fail: said });
+             wx.canvasToTempFilePath({ canvasId: 'pic', x: 2, width: 20, destWidth: 40, fail: said, complete: () => console.log('complete') });
+             wx.canvasToTempFilePath({ canvasId: 'nope' }).catch(said);",
+        )
+        .expect("no throw");
+    let exports = element_calls(&wechat, "export");
+    assert_eq!(exports.len(), 2, "{exports:?}");
+    assert_eq!(
+        exports[0].2,
+        json!({"x": 2, "width": 20, "destWidth": 40, "fileType": "png", "quality": 1})
+    );
+    // Headless (or a page not drawn): no pixels.
+    answer(&wechat, exports[0].0, Ok(Value::Null));
+    answer(
+        &wechat,
+        exports[1].0,
+        Err(r#"no element matches canvas[canvas-id="nope"]"#),
+    );
+    let logs = wechat.new_logs();
+    assert_eq!(
+        logs,
+        [
+            "canvasToTempFilePath:fail 'fileType' must be png or jpg, got gif 2",
+            "canvasToTempFilePath:fail 'canvasId' must be the canvas-id of a <canvas> (or give a 2D canvas node as 'canvas') 2",
+            "canvasToTempFilePath:fail 'width' must be above 0 2",
+            "canvasToTempFilePath:fail there are no pixels to export: no webview draws this page (a headless session, or a page not shown) 3",
+            "complete",
+            r#"canvasToTempFilePath:fail no <canvas canvas-id="nope"> on the page 3"#,
+        ]
+    );
+    // The pixels that came back are written by the files module, which this app may not use.
+    wechat
+        .eval("wx.canvasToTempFilePath({ canvasId: 'pic', fail: (e) => console.log(e.errMsg) });")
+        .expect("no throw");
+    let exports = element_calls(&wechat, "export");
+    answer(
+        &wechat,
+        exports[2].0,
+        Ok(
+            json!({"fileType": "png", "data": {"__capsuleType": "ArrayBuffer", "base64": "iVBORw0KGgo="}}),
+        ),
+    );
+    wechat.wait_for(|m| {
+        matches!(m, LogicToView::Console { message, .. } if message.starts_with("canvasToTempFilePath:fail"))
+    });
+    assert_eq!(
+        wechat.new_logs(),
+        [
+            "canvasToTempFilePath:fail no permission to call writeTempImage: it needs the 'files' permission"
+        ]
+    );
+
+    // A 2D node from a selector query.
+    wechat
+        .eval(
+            "wx.createSelectorQuery().select('#c').fields({ node: true, size: true }).exec((res) => {
+               const canvas = globalThis.canvas = res[0].node;
+               const ctx = canvas.getContext('2d');
+               console.log('same ' + (ctx === canvas.getContext('2d')) + ' ' + canvas.width + 'x' + canvas.height + ' webgl ' + canvas.getContext('webgl'));
+               canvas.width = 200;
+               canvas.height = 100;
+               ctx.fillStyle = '#00ff00';
+               ctx.fillRect(0, 0, 50, 50);
+               ctx.lineWidth = -1;
+               const img = canvas.createImage();
+               img.onload = () => console.log('loaded ' + img.width + 'x' + img.height);
+               img.src = '/img/b.png';
+               ctx.drawImage(img, 1, 2);
+               canvas.requestAnimationFrame(() => console.log('frame ' + ctx.fillStyle));
+             });",
+        )
+        .expect("no throw");
+    let query_id = wechat
+        .seen
+        .iter()
+        .find_map(|m| match m {
+            LogicToView::SelectorQuery { query_id, .. } => Some(*query_id),
+            _ => None,
+        })
+        .expect("the query was sent");
+    wechat.send(LogicCommand::SelectorResult {
+        query_id,
+        results: vec![json!({
+            "width": 0, "height": 0,
+            "node": {"__capsuleNode": "canvas", "type": "2d", "id": "c", "canvasId": "", "width": null, "height": null},
+        })],
+    });
+    wechat.eval("0").expect("settled");
+    let images = element_calls(&wechat, "image");
+    let flushes = element_calls(&wechat, "flush");
+    assert_eq!(
+        (images.len(), flushes.len()),
+        (1, 1),
+        "{images:?} {flushes:?}"
+    );
+    assert_eq!(images[0].1, r#"canvas[id="c"]"#);
+    assert_eq!(
+        images[0].2,
+        json!({"key": "/img/b.png", "url": "/img/b.png"})
+    );
+    assert_eq!(
+        flushes[0].2,
+        json!({"width": 200, "height": 150, "actions": [
+            ["r", 200, 150],
+            ["r", 200, 100],
+            ["s", "fillStyle", "#00ff00"],
+            ["m", "fillRect", [0, 0, 50, 50]],
+            ["m", "drawImage", [{"i": "/img/b.png"}, 1, 2]],
+        ]})
+    );
+    answer(&wechat, images[0].0, Ok(json!({"width": 16, "height": 8})));
+    answer(
+        &wechat,
+        flushes[0].0,
+        Ok(json!({"errors": ["drawImage: the picture /img/b.png cannot be loaded"]})),
+    );
+    wechat.wait_for(
+        |m| matches!(m, LogicToView::Console { message, .. } if message.starts_with("frame")),
+    );
+    assert_eq!(
+        wechat.new_logs(),
+        [
+            "same true 300x150 webgl null",
+            "loaded 16x8",
+            "frame #00ff00"
+        ]
+    );
+    assert!(
+        wechat.console().iter().any(|l| l.contains(
+            "CanvasRenderingContext2D: drawImage: the picture /img/b.png cannot be loaded"
+        )),
+        "{:?}",
+        wechat.console()
+    );
+    // getImageData: a promise of the pixels the view read.
+    wechat
+        .eval(
+            "canvas.getContext('2d').getImageData(0, 0, 1, 1).then((image) =>
+               console.log(image.width + ' ' + Array.from(image.data).join(',')));",
+        )
+        .expect("no throw");
+    wechat.eval("0").expect("settled");
+    let reads = element_calls(&wechat, "getImageData");
+    assert_eq!(reads[0].2, json!({"x": 0, "y": 0, "width": 1, "height": 1}));
+    answer(
+        &wechat,
+        reads[0].0,
+        Ok(
+            json!({"width": 1, "height": 1, "data": {"__capsuleType": "ArrayBuffer", "base64": "/wAA/w=="}}),
+        ),
+    );
+    assert_eq!(wechat.new_logs(), ["1 255,0,0,255"]);
+    assert_eq!(
+        wechat.eval(
+            "wx.canIUse('createCanvasContext') && wx.canIUse('canvasToTempFilePath') && wx.canIUse('canvasGetImageData')"
+        ),
+        Ok(json!(true))
+    );
+
+    // Alipay: by id, exported through the context.
+    let mut alipay = api_app("alipay", ALL);
+    alipay.new_logs();
+    alipay
+        .eval(
+            "const ctx = my.createCanvasContext('board');
+             ctx.setStrokeStyle('blue');
+             ctx.strokeRect(1, 1, 8, 8);
+             ctx.draw();
+             ctx.toTempFilePath({ fail: (e) => console.log('alipay ' + e.error + ' ' + e.errorMessage) });",
+        )
+        .expect("no throw");
+    let draws = element_calls(&alipay, "draw");
+    assert_eq!(draws[0].1, r#"canvas[id="board"]"#);
+    assert_eq!(
+        draws[0].2,
+        json!({"reserve": false, "actions": [["s", "strokeStyle", "blue"], ["m", "strokeRect", [1, 1, 8, 8]]]})
+    );
+    let exports = element_calls(&alipay, "export");
+    answer(&alipay, draws[0].0, Ok(json!({"errors": []})));
+    answer(&alipay, exports[0].0, Ok(Value::Null));
+    assert_eq!(
+        alipay.new_logs(),
+        [
+            "alipay 3 there are no pixels to export: no webview draws this page (a headless session, or a page not shown)"
+        ]
+    );
+}
+
+/// A headless session: the canvases are found on the page (by canvas-id, and a 2D node by
+/// id through a selector query's node()), draw() succeeds with nothing drawn, and exports fail saying
+/// there are no pixels; a canvas-id that is not on the page fails saying so.
+#[test]
+fn headless_canvases_draw_nothing_and_have_no_pixels_to_export() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let manifest = json!({
+        "appId": "canvas.headless", "name": "Canvas", "version": "1.0.0",
+        "kind": "miniprogram", "dialect": "wechat", "entry": "app.json",
+    })
+    .to_string();
+    mp_support::write_files(
+        dir.path(),
+        &[
+            ("manifest.json", &manifest),
+            ("app.json", r#"{"pages":["pages/index/index"]}"#),
+            ("app.js", "App({})"),
+            (
+                "pages/index/index.wxml",
+                r#"<canvas canvas-id="pic"/><canvas type="2d" id="c"/>"#,
+            ),
+            (
+                "pages/index/index.js",
+                "Page({
+                   lines: [],
+                   run() {
+                     const said = (prefix) => (e) => this.lines.push(prefix + e.errMsg);
+                     const ctx = wx.createCanvasContext('pic', this);
+                     ctx.fillRect(0, 0, 1, 1);
+                     ctx.draw(false, () => this.lines.push('drawn'));
+                     wx.canvasToTempFilePath({ canvasId: 'pic', fail: said('') }, this);
+                     wx.canvasToTempFilePath({ canvasId: 'none', fail: said('') }, this);
+                     this.createSelectorQuery().select('#c').node().exec((res) => {
+                       const canvas = res[0].node;
+                       canvas.getContext('2d').fillRect(0, 0, 1, 1);
+                       wx.canvasToTempFilePath({ canvas, fail: said('2d ') });
+                     });
+                   },
+                 })",
+            ),
+        ],
+    );
+    let launched = mp_support::launch(dir.path());
+    let program = &launched.program;
+    program
+        .evaluate("getCurrentPages()[0].run(), true")
+        .expect("runs");
+    let lines = || {
+        program
+            .evaluate("getCurrentPages()[0].lines")
+            .expect("lines")
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while lines().as_array().map_or(0, Vec::len) < 4 && std::time::Instant::now() < deadline {
+        program.settle().expect("settles");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let none = "there are no pixels to export: no webview draws this page (a headless session, or a page not shown)";
+    assert_eq!(
+        lines(),
+        json!([
+            "drawn",
+            format!("canvasToTempFilePath:fail {none}"),
+            r#"canvasToTempFilePath:fail no <canvas canvas-id="none"> on the page"#,
+            format!("2d canvasToTempFilePath:fail {none}"),
+        ])
     );
 }

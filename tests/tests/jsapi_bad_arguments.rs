@@ -178,6 +178,23 @@ fn table() -> Vec<(&'static str, Value, i64)> {
         ("saveFile", json!({}), 2),
         ("saveFile", json!({"tempFilePath": 5}), 2),
         ("saveFile", json!({"tempFilePath": "https://usr/x"}), 2),
+        ("writeTempImage", json!({}), 2),
+        ("writeTempImage", json!({"data": "iVBORw0KGgo="}), 2),
+        (
+            "writeTempImage",
+            json!({"data": {"__capsuleType": "ArrayBuffer", "base64": "iVBORw0KGgo="}, "fileType": "gif"}),
+            2,
+        ),
+        (
+            "writeTempImage",
+            json!({"data": {"__capsuleType": "ArrayBuffer", "base64": "PGh0bWw+"}}),
+            2,
+        ),
+        (
+            "writeTempImage",
+            json!({"data": {"__capsuleType": "ArrayBuffer", "base64": "iVBORw0KGgo="}, "fileType": "jpg"}),
+            2,
+        ),
         ("scan", json!({"scanType": "qrCode"}), 2),
         ("scan", json!({"scanType": [1]}), 2),
         ("scan", json!({"scanType": vec!["qrCode"; 9]}), 2),

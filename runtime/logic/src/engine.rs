@@ -40,7 +40,8 @@ pub(crate) const SET_DATA_MAX_BYTES: usize = 1024 * 1024;
 static PRELUDE: LazyLock<String> = LazyLock::new(|| {
     const CONTEXTS: &str = concat!(
         include_str!("contexts/media.js"),
-        include_str!("contexts/web-view.js")
+        include_str!("contexts/web-view.js"),
+        include_str!("contexts/canvas.js")
     );
     include_str!("prelude.js").replacen("  //@contexts\n", CONTEXTS, 1)
 });

@@ -983,8 +983,8 @@
 
   // ---- element contexts: calls on an element of a page (a video's play, a canvas's
   // drawing) made by the page host where it is drawn; each answers {ok, value | error}.
-  var pendingCalls = new Map();
-  var nextCall = 1;
+  var pendingElementCalls = new Map();
+  var nextElementCall = 1;
 
   // The page and component an owner (`this` of a page or component, as the platforms'
   // create…Context(id, this) take it) stands for; without one, the page shown.
@@ -1003,8 +1003,8 @@
   // Calls `method` on the element `selector` finds in `scope`; resolves with its answer.
   function callElement(scope, selector, method, args) {
     return new Promise(function (resolve, reject) {
-      var id = nextCall++;
-      pendingCalls.set(id, { resolve: resolve, reject: reject });
+      var id = nextElementCall++;
+      pendingElementCalls.set(id, { resolve: resolve, reject: reject });
       native.send({
         kind: 'elementCall', page: scope.page, component: scope.component, callId: id,
         selector: selector, method: method, args: args === undefined ? null : args,
@@ -1013,9 +1013,9 @@
   }
 
   function elementCallResult(command) {
-    var call = pendingCalls.get(command.callId);
+    var call = pendingElementCalls.get(command.callId);
     if (!call) return;
-    pendingCalls.delete(command.callId);
+    pendingElementCalls.delete(command.callId);
     if (command.ok) call.resolve(command.value);
     else call.reject(new Error(command.error));
   }

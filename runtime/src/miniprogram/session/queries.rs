@@ -262,10 +262,15 @@ impl Session {
 }
 
 /// What the virtual DOM tells of `element`: the asked-for `id`, `dataset` and `properties`,
-/// and the layout fields at 0.
+/// what a `<canvas type="2d">`'s `node` is made from, and the layout fields at 0.
 fn describe(element: &VElement, fields: &Value) -> Value {
     let mut result = layout_placeholder(fields);
     let target = target_of(element);
+    if flag(fields, "node")
+        && let Some(node) = canvas_node(element, &target.id)
+    {
+        result["node"] = node;
+    }
     if flag(fields, "id") {
         result["id"] = json!(target.id);
     }
@@ -276,6 +281,38 @@ fn describe(element: &VElement, fields: &Value) -> Value {
         result[name.as_str()] = element.attrs.get(&name).cloned().unwrap_or(Value::Null);
     }
     result
+}
+
+/// The logic makes a Canvas 2D node (`contexts/canvas.js`) from this: the attributes that
+/// find the canvas again (`id`, else `canvas-id`), its type, and its first size (Alipay's
+/// `width` / `height`, else the 300 × 150 a canvas starts with). Other elements have none.
+fn canvas_node(element: &VElement, id: &str) -> Option<Value> {
+    let attr = |name: &str| element.attrs.get(name).filter(|value| !value.is_null());
+    let kind = attr("type").and_then(Value::as_str)?;
+    if element.tag != "canvas" || !matches!(kind, "2d" | "webgl") {
+        return None;
+    }
+    let text = |name: &str| match attr(name) {
+        Some(Value::String(text)) => text.clone(),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    };
+    let size = |name: &str| {
+        attr(name)
+            .and_then(|value| match value {
+                Value::String(text) => text.trim().parse::<f64>().ok(),
+                other => other.as_f64(),
+            })
+            .filter(|n| n.is_finite() && *n > 0.0)
+    };
+    Some(json!({
+        "__capsuleNode": "canvas",
+        "type": kind,
+        "id": id,
+        "canvasId": text("canvas-id"),
+        "width": size("width"),
+        "height": size("height"),
+    }))
 }
 
 /// An object with every asked-for layout number at 0.
