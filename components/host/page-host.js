@@ -74,6 +74,7 @@ view.capsule-error-source { display: block; margin: 8px 0 0; padding: 8px; borde
   const ready = new WeakSet(); // elements whose attributes and children are all applied
   const attrsMap = new WeakMap(); // element -> the typed attributes from the virtual DOM
   const eventsMap = new WeakMap(); // element -> its event bindings
+  const datasetMap = new WeakMap(); // element -> its dataset (data-* attributes, typed)
   const derivedMap = new WeakMap(); // element -> inline style properties the host owns
   const stateMap = new WeakMap(); // element -> component state (image, swiper, scroll-view)
   const virtualHosts = new WeakSet(); // component hosts drawn without a box (virtualHost)
@@ -88,6 +89,7 @@ view.capsule-error-source { display: block; margin: 8px 0 0; padding: 8px; borde
   const reportError = (text) => post({ kind: "console", level: "error", message: text });
   const truthy = (value) => Boolean(value);
   const attrsOf = (el) => attrsMap.get(el) || {};
+  const datasetOf = (el) => datasetMap.get(el) || {};
   const stateOf = (el, init) => {
     if (!stateMap.has(el)) stateMap.set(el, init());
     return stateMap.get(el);
@@ -127,6 +129,8 @@ view.capsule-error-source { display: block; margin: 8px 0 0; padding: 8px; borde
     MESSAGES[kind] = handler;
   };
   const kindOf = (el) => KINDS[el.localName] || {};
+  // The app's dialect, as the chrome says it (`capsule-dialect` on <html>).
+  const alipayDialect = () => document.documentElement.getAttribute("capsule-dialect") === "alipay";
 
   // ---------------------------------------------------------------------------------------
   // Document set-up, on the first mini-program message.
@@ -165,6 +169,7 @@ view.capsule-error-source { display: block; margin: 8px 0 0; padding: 8px; borde
     }
     attrsMap.set(el, {});
     eventsMap.set(el, Array.isArray(vnode.events) ? vnode.events : []);
+    datasetMap.set(el, vnode.dataset && typeof vnode.dataset === "object" ? vnode.dataset : {});
     for (const child of Array.isArray(vnode.children) ? vnode.children : []) el.appendChild(build(child));
     const attrs = vnode.attrs && typeof vnode.attrs === "object" ? vnode.attrs : {};
     for (const name of Object.keys(attrs)) setAttr(el, name, attrs[name]);
@@ -395,7 +400,7 @@ view.capsule-error-source { display: block; margin: 8px 0 0; padding: 8px; borde
         node.data = op.text == null ? "" : String(op.text);
         return;
       }
-      case "setDataset": elementAt(op.path); return; // Rust keeps datasets; only the path is checked
+      case "setDataset": datasetMap.set(elementAt(op.path), op.dataset && typeof op.dataset === "object" ? op.dataset : {}); return;
       case "setEvents": eventsMap.set(elementAt(op.path), Array.isArray(op.events) ? op.events : []); return;
       case "insert": {
         const parent = containerAt(op.parent);
@@ -1063,7 +1068,7 @@ view.capsule-error-source { display: block; margin: 8px 0 0; padding: 8px; borde
           break;
         case "input":
           requireTextField(el);
-          el.value = value == null ? "" : String(value);
+          el.value = typedText(el, value == null ? "" : String(value));
           el.dispatchEvent(new Event("input", { bubbles: true }));
           break;
         case "confirm":

@@ -6,7 +6,12 @@ define("button", {
   tap(el) {
     const formType = attrsOf(el)["form-type"];
     const form = (formType === "submit" || formType === "reset") && mpClosest(el, "form");
-    if (form && formType === "submit") emit(form, "submit", { value: formValues(form) });
+    // Alipay's onSubmit also says which button submitted: buttonTarget, with its dataset.
+    if (form && formType === "submit") {
+      const detail = { value: formValues(form) };
+      if (alipayDialect()) detail.buttonTarget = { dataset: datasetOf(el) };
+      emit(form, "submit", detail);
+    }
     if (form && formType === "reset") resetForm(form);
     return false;
   },

@@ -26,9 +26,15 @@ define("checkbox", {
 });
 define("checkbox-group", {
   formValue: checkedValues,
+  // Each box that changes reports its own change, as a tap on it does, then the group once.
   change(el, value) {
     const wanted = (Array.isArray(value) ? value : []).map(String);
-    for (const box of groupMembers(el, "checkbox")) reflect(box, "checked", wanted.includes(valueOf(box)));
+    for (const box of groupMembers(el, "checkbox")) {
+      const checked = wanted.includes(valueOf(box));
+      if (box.hasAttribute("checked") === checked) continue;
+      reflect(box, "checked", checked);
+      emit(box, "change", { value: checked });
+    }
     emit(el, "change", { value: checkedValues(el) });
   },
 });

@@ -14,7 +14,10 @@ pub(crate) const COMPONENTS: &[Component] = &[
             Property::new(&["disabled"], Boolean, "false"),
             Property::new(&["color"], Color, "#09BB07"),
         ],
-        events: &[Event::new("change", "{ value: boolean } (Alipay)")],
+        events: &[Event::new(
+            "change",
+            "{ value: boolean } (Alipay): a tap, or its group's change, checked or unchecked it",
+        )],
     },
     Component {
         tag: "checkbox-group",

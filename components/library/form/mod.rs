@@ -13,7 +13,10 @@ pub(crate) const COMPONENTS: &[Component] = &[Component {
         "false",
     )],
     events: &[
-        Event::new("submit", "{ value: { name: value, ... } }"),
+        Event::new(
+            "submit",
+            "{ value: { name: value, ... } }; Alipay adds buttonTarget: { dataset } (the submit button's)",
+        ),
         Event::new("reset", "{}"),
     ],
 }];

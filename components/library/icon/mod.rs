@@ -6,7 +6,7 @@ use crate::{Component, Property};
 /// What the reference and the template layer know of it.
 pub(crate) const COMPONENTS: &[Component] = &[Component {
     tag: "icon",
-    summary: "An icon of the platforms' set, in the size and colour asked for.",
+    summary: "An icon of the platforms' set, in the size and colour asked for; Alipay's loading is a spinner.",
     properties: &[
         Property::new(
             &["type"],
@@ -20,6 +20,7 @@ pub(crate) const COMPONENTS: &[Component] = &[Component {
                 "download",
                 "search",
                 "clear",
+                "loading",
             ]),
             "",
         ),

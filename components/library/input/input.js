@@ -1,5 +1,6 @@
-// <input> and <textarea>: text fields: value, type and password, maxlength, focus,
-// confirm-type, auto-height; they report input, confirm, focus and blur.
+// <input> and <textarea>: text fields: value, type and password, maxlength (what is typed
+// and what a test types), focus, confirm-type, auto-height; they report input, confirm, focus
+// and blur.
 // Runs inside the page host (components/host/page-host.js), whose helpers it uses.
 function setFieldValue(el) {
   const value = attrsOf(el).value;
@@ -36,6 +37,19 @@ function syncConfirmType(el) {
   if (["send", "search", "next", "go", "done"].includes(type)) el.setAttribute("enterkeyhint", type);
   else el.removeAttribute("enterkeyhint");
 }
+// What a field holds when `text` is typed into it: at most its maxlength (the DOM's
+// `maxLength`, kept by syncMaxLength; -1 for none) UTF-16 units, a character that would not
+// fit whole left out, as the keyboard does (session/actions.rs within_maxlength headless).
+function typedText(el, text) {
+  const max = el.maxLength;
+  if (!(max >= 0) || text.length <= max) return text;
+  let end = 0;
+  for (const char of text) {
+    if (end + char.length > max) break;
+    end += char.length;
+  }
+  return text.slice(0, end);
+}
 function fitTextarea(el) {
   if (el.localName !== "textarea" || !truthy(attrsOf(el)["auto-height"])) return;
   el.style.height = "auto";
@@ -59,11 +73,13 @@ function onKeyDown(event) {
   event.preventDefault(); // no implicit form submission
   emit(el, "confirm", { value: el.value }, [], [], event.timeStamp);
 }
+// focus: {value}, and WeChat's keyboard `height` (no keyboard here: 0); blur: {value, cursor}.
 function onFocus(event) {
   const el = mpElementOf(event.target);
   if (!el || !isTextField(el)) return;
-  const detail = event.type === "focusin" ? { value: el.value } : { value: el.value, cursor: cursorOf(el) };
-  emit(el, event.type === "focusin" ? "focus" : "blur", detail, [], [], event.timeStamp);
+  const focus = event.type === "focusin";
+  const detail = !focus ? { value: el.value, cursor: cursorOf(el) } : alipayDialect() ? { value: el.value } : { value: el.value, height: 0 };
+  emit(el, focus ? "focus" : "blur", detail, [], [], event.timeStamp);
 }
 
 

@@ -7,7 +7,7 @@ use crate::{Component, Event, Property};
 pub(crate) const COMPONENTS: &[Component] = &[
     Component {
         tag: "input",
-        summary: "A one-line text field.",
+        summary: "A one-line text field; it holds at most maxlength characters (UTF-16 units; -1: no limit).",
         properties: &[
             Property::new(&["value"], String, ""),
             Property::new(
@@ -51,14 +51,17 @@ pub(crate) const COMPONENTS: &[Component] = &[
         ],
         events: &[
             Event::new("input", "{ value, cursor }"),
-            Event::new("focus", "{ value }"),
+            Event::new(
+                "focus",
+                "{ value, height } (height: the keyboard's, 0; Alipay: { value })",
+            ),
             Event::new("blur", "{ value, cursor }"),
             Event::new("confirm", "{ value }"),
         ],
     },
     Component {
         tag: "textarea",
-        summary: "A text field of several lines.",
+        summary: "A text field of several lines; it holds at most maxlength characters (UTF-16 units; -1: no limit).",
         properties: &[
             Property::new(&["value"], String, ""),
             Property::new(&["placeholder"], String, ""),
@@ -79,7 +82,10 @@ pub(crate) const COMPONENTS: &[Component] = &[
         ],
         events: &[
             Event::new("input", "{ value, cursor }"),
-            Event::new("focus", "{ value }"),
+            Event::new(
+                "focus",
+                "{ value, height } (height: the keyboard's, 0; Alipay: { value })",
+            ),
             Event::new("blur", "{ value, cursor }"),
             Event::new("confirm", "{ value }"),
             Event::new("linechange", "{ height, lineCount }"),

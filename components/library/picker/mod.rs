@@ -31,7 +31,10 @@ pub(crate) const COMPONENTS: &[Component] = &[Component {
             "{ value }: selector an index, multiSelector an index per column, time \"hh:mm\", \
              date \"YYYY-MM-DD\" (or shorter by fields), region the names (and code)",
         ),
-        Event::new("columnchange", "{ column, value }: multiSelector, a column settled on a row"),
+        Event::new(
+            "columnchange",
+            "{ column, value }: multiSelector, a column settled on a row (each column a test's change turns, before change)",
+        ),
         Event::new("cancel", "{}"),
     ],
 }];

@@ -300,9 +300,16 @@ define("picker", {
     if (!truthy(attrsOf(el).disabled) && !openSheet) openPicker(el);
     return true;
   },
-  // A test's value (checked by the runtime for the mode) is confirmed as a user would.
+  // A test's value (checked by the runtime for the mode) is confirmed as a user would: a
+  // multiSelector's columns that turn report columnchange first, in column order.
   change(el, value) {
     closePicker();
+    if (pickerMode(el) === "multiSelector") {
+      const shown = pickerColumns(el, pickerValue(el));
+      (Array.isArray(value) ? value : []).forEach((index, column) => {
+        if (shown[column] && shown[column].index !== index) emit(el, "columnchange", { column, value: index });
+      });
+    }
     if (pickerMode(el) !== "region") return choose(el, value);
     const columns = regionColumns(el, value);
     choose(el, regionValue(columns));

@@ -6,7 +6,7 @@ use crate::{Component, Event, Property};
 /// What the reference and the template layer know of it.
 pub(crate) const COMPONENTS: &[Component] = &[Component {
     tag: "slider",
-    summary: "A value between min and max on steps, dragged or tapped.",
+    summary: "A value between min and max on steps, dragged or tapped (a test's change lands on the nearest step).",
     properties: &[
         Property::new(&["min"], Number, "0"),
         Property::new(&["max"], Number, "100"),

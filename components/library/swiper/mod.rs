@@ -1,15 +1,25 @@
 //! `<swiper>` and `<swiper-item>`: slides.
 
-use crate::PropertyKind::{Boolean, Number, String};
+use crate::PropertyKind::{Boolean, Color, Number, String};
 use crate::{Component, Event, Property};
 
 /// What the reference and the template layer know of it.
 pub(crate) const COMPONENTS: &[Component] = &[
     Component {
         tag: "swiper",
-        summary: "Slides shown one at a time, swiped or played in turn.",
+        summary: "Slides shown one at a time, swiped or played in turn, with a dot per slide (indicator-dots).",
         properties: &[
             Property::new(&["indicator-dots", "indicatorDots"], Boolean, "false"),
+            Property::new(
+                &["indicator-color", "indicatorColor"],
+                Color,
+                "rgba(0, 0, 0, .3)",
+            ),
+            Property::new(
+                &["indicator-active-color", "indicatorActiveColor"],
+                Color,
+                "#000000",
+            ),
             Property::new(&["autoplay"], Boolean, "false"),
             Property::new(&["current"], Number, "0"),
             Property::new(&["interval"], Number, "5000"),
@@ -19,7 +29,14 @@ pub(crate) const COMPONENTS: &[Component] = &[
         ],
         events: &[
             Event::new("change", "{ current, currentItemId, source }"),
-            Event::new("animationfinish", "{ current, currentItemId, source }"),
+            Event::new(
+                "animationfinish",
+                "{ current, currentItemId, source } (WeChat; Alipay's is animationEnd)",
+            ),
+            Event::new(
+                "animationEnd",
+                "{ current, currentItemId, source } (Alipay, onAnimationEnd)",
+            ),
         ],
     },
     Component {

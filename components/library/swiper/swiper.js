@@ -1,5 +1,8 @@
 // <swiper> and <swiper-item>: the items laid side by side and moved with transforms; a
-// swipe, autoplay or `current` changes the item shown, reported as change with its source.
+// swipe, autoplay or `current` changes the item shown, reported as change with its source,
+// and the end of the move as the dialect names it: animationfinish (WeChat), animationEnd
+// (Alipay, bound with onAnimationEnd). indicator-dots draws a dot per item after the items
+// (capsule-swiper-dots), in indicator-color / indicator-active-color.
 // Runs inside the page host (components/host/page-host.js), whose helpers it uses.
 const swiperState = (el) => stateOf(el, () => ({ current: 0, timer: 0, interval: 0 }));
 const swiperItems = (el) => Array.from(el.children).filter((child) => isMpElement(child) && child.localName === "swiper-item");
@@ -18,15 +21,33 @@ function syncSwiper(el) {
     setDerived(item, "transform", "translate" + axis + "(" + (index - state.current) * 100 + "%)");
     setDerived(item, "transition-duration", duration + "ms");
   });
-  if (truthy(attrs["indicator-dots"])) {
-    el.setAttribute("capsule-dots", items.map((_, index) => (index === state.current ? "\u25CF" : "\u25CB")).join(""));
-  } else el.removeAttribute("capsule-dots");
+  drawSwiperDots(el, items.length, state.current);
   const interval = truthy(attrs.autoplay) && items.length > 1 ? Number(attrs.interval) || 5000 : 0;
   if (interval !== state.interval) {
     clearInterval(state.timer);
     state.interval = interval;
     state.timer = interval ? setInterval(() => autoplay(el), interval) : 0;
   }
+}
+// The dots: one per item, the current one in the active colour; none without
+// indicator-dots. They stay after the items, so patch indices still name items.
+function drawSwiperDots(el, count, current) {
+  const attrs = attrsOf(el);
+  const first = (...names) => names.map((name) => attrs[name]).find((value) => value !== undefined && value !== null && value !== "");
+  const shown = truthy(first("indicator-dots", "indicatorDots"));
+  let dots = Array.from(el.children).find((child) => child.localName === "capsule-swiper-dots");
+  if (!shown) {
+    if (dots) dots.remove();
+    return;
+  }
+  if (!dots) dots = document.createElement("capsule-swiper-dots");
+  if (dots !== el.lastElementChild || dots.nextSibling) el.appendChild(dots);
+  const colour = (property, value) => setDerived(el, property, value === undefined ? null : String(value));
+  colour("--capsule-swiper-dot", first("indicator-color", "indicatorColor"));
+  colour("--capsule-swiper-dot-active", first("indicator-active-color", "indicatorActiveColor"));
+  while (dots.children.length > count) dots.lastElementChild.remove();
+  while (dots.children.length < count) dots.appendChild(document.createElement("capsule-swiper-dot"));
+  Array.from(dots.children).forEach((dot, index) => dot.toggleAttribute("active", index === current));
 }
 function autoplay(el) {
   const state = swiperState(el);
@@ -49,13 +70,15 @@ function swipeTo(el, index, source) {
   const detail = { current: index, currentItemId: String(attrsOf(items[index])["item-id"] || ""), source };
   emit(el, "change", detail);
   const duration = Number(attrsOf(el).duration);
-  setTimeout(() => emit(el, "animationfinish", detail), isFinite(duration) ? duration : 500);
+  const end = alipayDialect() ? "animationend" : "animationfinish";
+  setTimeout(() => emit(el, end, detail), isFinite(duration) ? duration : 500);
 }
 
 
 define("swiper", {
   attrs: { current: syncSwiperCurrent, autoplay: syncSwiper, interval: syncSwiper, duration: syncSwiper,
-    vertical: syncSwiper, "indicator-dots": syncSwiper },
+    vertical: syncSwiper, "indicator-dots": syncSwiper, indicatorDots: syncSwiper, "indicator-color": syncSwiper,
+    indicatorColor: syncSwiper, "indicator-active-color": syncSwiper, indicatorActiveColor: syncSwiper },
   created: syncSwiperCurrent,
   childrenChanged: syncSwiper,
 });

@@ -3,9 +3,6 @@
 //! showing what its controls reported to the logic. Every scenario of both dialects runs
 //! through `capsule test`, headless and in the real WebKitGTK window (under its own virtual
 //! display), and the window's screenshots are checked for what a user would see.
-//!
-//! The scenarios under `gaps/` state documented behaviour the runtime does not meet yet;
-//! they are not run here (see their README).
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -23,8 +20,7 @@ const IPHONE_8: (u32, u32) = (375, 667);
 /// An RGB colour.
 type Rgb = (u8, u8, u8);
 
-/// The scenario files of the gallery in `dialect`, in name order (the `gaps/` folder left
-/// out).
+/// The scenario files of the gallery in `dialect`, in name order.
 fn scenarios(dialect: &str) -> Vec<PathBuf> {
     let folder = Path::new(SCENARIOS).join(format!("component-gallery-{dialect}"));
     let mut files: Vec<PathBuf> = std::fs::read_dir(&folder)

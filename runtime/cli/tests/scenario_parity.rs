@@ -258,6 +258,11 @@ fn what_a_user_cannot_do_fails_alike_in_both_modes() {
             r#"<checkbox-group> has no <checkbox> with value "z""#,
         ),
         (
+            r#"[{"change": {"selector": "slider", "value": "40"}}]"#,
+            "FAIL   1 change",
+            r#"a <slider> change takes a number, not "40""#,
+        ),
+        (
             r#"[{"input": {"selector": ".locked", "value": "x"}}]"#,
             "FAIL   1 input",
             "<input> is disabled: a user cannot type into it",

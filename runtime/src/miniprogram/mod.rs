@@ -11,6 +11,7 @@
 mod config;
 mod diagnostic;
 mod events;
+mod images;
 mod model;
 mod session;
 mod updates;

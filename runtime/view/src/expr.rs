@@ -1049,7 +1049,8 @@ fn type_of(v: &Value) -> &'static str {
     }
 }
 
-fn to_number(v: &Value) -> f64 {
+/// JavaScript's `Number(v)` (`undefined` for null, as the view layer reads a missing value).
+pub fn to_number(v: &Value) -> f64 {
     match v {
         Value::Null => f64::NAN,
         Value::Bool(b) => f64::from(u8::from(*b)),
@@ -1069,7 +1070,7 @@ fn to_number(v: &Value) -> f64 {
 }
 
 /// A number as JSON; integral values become integers, NaN and infinities `null`.
-pub(crate) fn number(f: f64) -> Value {
+pub fn number(f: f64) -> Value {
     // Below 2^53 an integral f64 converts to i64 exactly.
     if f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0 {
         #[allow(clippy::cast_possible_truncation)]

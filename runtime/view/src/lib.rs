@@ -41,7 +41,7 @@ mod view;
 pub use data::{DataPathError, set_path};
 pub use diff::{NodePath, PatchError, PatchOp, apply, diff};
 pub use error::ViewError;
-pub use expr::truthy;
+pub use expr::{number as json_number, to_number, truthy};
 pub use page::PageView;
 pub use render::{InstanceData, Instances};
 pub use script::{RenderJob, Rendered, ScriptHost, ScriptRunner};

@@ -15,7 +15,9 @@ use crate::expr::{Expr, Modules, Scope, ScriptCalls, to_js_string, truthy};
 use crate::page::PageView;
 use crate::source::{Dialect, Location, Warning};
 use crate::style::component_scope;
-use crate::template::{Element, ForLoop, Interp, KeySpec, Node, Part, dash_to_camel, prop_name};
+use crate::template::{
+    Element, ForLoop, Interp, KeySpec, Node, Part, dash_to_camel, decode_text, prop_name,
+};
 use crate::vdom::{ComponentInstance, EventBinding, HOST_ATTRS, VElement, VNode};
 
 /// Elements, template calls and component instances nested deeper than this render nothing
@@ -1215,6 +1217,16 @@ impl<'p> Renderer<'p> {
                 Part::Expr(e, at) => {
                     if let Some(v) = self.eval(ctx, e, *at, scope) {
                         out.push_str(&to_js_string(&v));
+                    }
+                }
+                Part::Decoded { expr, at, when } => {
+                    if let Some(v) = self.eval(ctx, expr, *at, scope) {
+                        let text = to_js_string(&v);
+                        if truthy(&self.value(ctx, when, scope)) {
+                            out.push_str(&decode_text(&text));
+                        } else {
+                            out.push_str(&text);
+                        }
                     }
                 }
             }

@@ -22,6 +22,15 @@ pub(crate) enum Part {
     Literal(String),
     /// An expression with the byte offset of its source in the file.
     Expr(Expr, usize),
+    /// An expression bound in the content of a `<text decode>`: its text has the entities
+    /// `decode` documents decoded ([`decode_text`]) while `when` (the `decode` attribute) is
+    /// truthy. The text typed around it is decoded already, as all template text is.
+    Decoded {
+        expr: Expr,
+        /// The byte offset of its source in the file.
+        at: usize,
+        when: Interp,
+    },
 }
 
 impl Interp {
@@ -483,18 +492,26 @@ impl Lower<'_> {
                 },
             },
             "block" => Node::Block(self.children(&el.children)?),
-            _ => Node::Element(Box::new(Element {
-                tag: el.name.to_owned(),
-                attrs,
-                dataset,
-                events,
-                key: if dirs.for_list.is_some() {
-                    None
-                } else {
-                    dirs.key.take()
-                },
-                children: self.children(&el.children)?,
-            })),
+            _ => {
+                let mut children = self.children(&el.children)?;
+                if el.name == "text"
+                    && let Some((_, when)) = attrs.iter().find(|(name, _)| name == "decode")
+                {
+                    decode_bound(&mut children, when);
+                }
+                Node::Element(Box::new(Element {
+                    tag: el.name.to_owned(),
+                    attrs,
+                    dataset,
+                    events,
+                    key: if dirs.for_list.is_some() {
+                        None
+                    } else {
+                        dirs.key.take()
+                    },
+                    children,
+                }))
+            }
         };
         let Some(list) = dirs.for_list else {
             return Ok(Some((dirs.cond, node)));
@@ -664,6 +681,74 @@ pub(crate) fn decode_entities(s: &str) -> String {
     out
 }
 
+/// Makes the `{{ }}` text among `nodes` (the content of a `<text>` with a `decode`
+/// attribute, through conditions, loops and blocks but not into other elements) decode the
+/// entities `decode` documents while `when` holds.
+fn decode_bound(nodes: &mut [Node], when: &Interp) {
+    for node in nodes {
+        match node {
+            Node::Text(interp) => {
+                for part in &mut interp.parts {
+                    if let Part::Expr(expr, at) = part {
+                        *part = Part::Decoded {
+                            expr: std::mem::replace(expr, Expr::Literal(serde_json::Value::Null)),
+                            at: *at,
+                            when: when.clone(),
+                        };
+                    }
+                }
+            }
+            Node::If(branches) => {
+                for (_, body) in branches {
+                    decode_bound(std::slice::from_mut(body), when);
+                }
+            }
+            Node::For(for_loop) => decode_bound(std::slice::from_mut(&mut for_loop.body), when),
+            Node::Block(children) => decode_bound(children, when),
+            Node::Element(_)
+            | Node::TemplateCall { .. }
+            | Node::Slot { .. }
+            | Node::Include { .. } => {}
+        }
+    }
+}
+
+/// The entities `<text decode>` decodes, as both platforms list them: `&nbsp;` `&lt;` `&gt;`
+/// `&amp;` `&apos;` `&ensp;` `&emsp;` (in one pass: `&amp;lt;` gives `&lt;`). Anything else
+/// stays as written.
+pub(crate) fn decode_text(s: &str) -> Cow<'_, str> {
+    const DECODED: [(&str, &str); 7] = [
+        ("&nbsp;", "\u{a0}"),
+        ("&lt;", "<"),
+        ("&gt;", ">"),
+        ("&amp;", "&"),
+        ("&apos;", "'"),
+        ("&ensp;", "\u{2002}"),
+        ("&emsp;", "\u{2003}"),
+    ];
+    if !s.contains('&') {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        match DECODED.iter().find(|(entity, _)| rest.starts_with(entity)) {
+            Some((entity, text)) => {
+                out.push_str(text);
+                rest = &rest[entity.len()..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
 /// The dataset name of `data-<name>`: lowercased as HTML does, then `foo-bar` → `fooBar`.
 pub(crate) fn dash_to_camel(s: &str) -> String {
     prop_name(&s.to_lowercase())
@@ -801,6 +886,22 @@ mod tests {
         ];
         for (text, want) in cases {
             assert_eq!(decode_entities(text), want, "{text}");
+        }
+    }
+
+    /// `<text decode>` decodes the seven entities the platforms list, once; no others.
+    #[test]
+    fn text_decode_takes_the_documented_entities() {
+        let cases = [
+            ("&lt;b&gt; &amp; &apos;quoted&apos;", "<b> & 'quoted'"),
+            ("a&nbsp;b&ensp;c&emsp;d", "a\u{a0}b\u{2002}c\u{2003}d"),
+            ("&amp;lt; stays &lt;", "&lt; stays <"),
+            ("&quot;&hellip;&#65;&LT;", "&quot;&hellip;&#65;&LT;"),
+            ("& &amp &; plain", "& &amp &; plain"),
+            ("no entities", "no entities"),
+        ];
+        for (text, want) in cases {
+            assert_eq!(decode_text(text), want, "{text}");
         }
     }
 

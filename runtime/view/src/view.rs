@@ -315,8 +315,14 @@ mod tests {
         );
         assert!(view.set_data(&[("t".into(), json!(false))]).is_empty());
         assert!(view.note_user_attr(&[0, 0], "refresher-triggered", json!(true)));
-        assert!(!view.note_user_attr(&[0, 0], "refresher-enabled", json!(true)), "not set");
-        assert!(!view.note_user_attr(&[0, 7], "refresher-triggered", json!(true)), "no node");
+        assert!(
+            !view.note_user_attr(&[0, 0], "refresher-enabled", json!(true)),
+            "not set"
+        );
+        assert!(
+            !view.note_user_attr(&[0, 7], "refresher-triggered", json!(true)),
+            "no node"
+        );
         let ops = view.set_data(&[("t".into(), json!(false))]);
         assert_eq!(
             ops,

@@ -649,14 +649,18 @@ impl ElementCheck<'_> {
         }
         let field = matches!(element.tag.as_str(), "input" | "textarea");
         for (name, wanted) in self.attr.into_iter().flatten() {
-            // A text field's value is what it shows: what was typed, or what a handler set.
+            // A text field's value is what it shows: what was typed, or what a handler set,
+            // else its `value` attribute, else nothing ("").
             let shown = snapshot
                 .field_values
                 .get(&path)
                 .filter(|_| field && name == "value");
-            let actual = match shown {
-                Some(text) => Value::String(text.clone()),
-                None => element.attrs.get(name).cloned().unwrap_or(Value::Null),
+            let actual = match (shown, element.attrs.get(name)) {
+                (Some(text), _) => Value::String(text.clone()),
+                (None, None | Some(Value::Null)) if field && name == "value" => {
+                    Value::String(String::new())
+                }
+                (None, value) => value.cloned().unwrap_or(Value::Null),
             };
             if !loosely_equal(&actual, wanted) {
                 failures.push(anyhow::anyhow!(

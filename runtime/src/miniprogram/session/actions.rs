@@ -5,11 +5,11 @@ use std::sync::mpsc::Sender;
 
 use serde_json::{Value, json};
 
-use super::controls::{check_change, disabled, is_text_field, text_of_value};
+use super::controls::{check_change, disabled, is_text_field, reset_form_of, text_of_value};
 use super::{Session, ms_since, navigator_route};
 use crate::miniprogram::UserAction;
 use crate::miniprogram::events::ancestry;
-use crate::view::{VElement, VNode, truthy};
+use crate::view::{Dialect, VElement, VNode, to_number, truthy};
 use capsule_logic::{EventObject, LogicCommand, Touch};
 
 impl Session {
@@ -59,6 +59,13 @@ impl Session {
             return;
         }
         if self.webview && self.loaded {
+            // A tap on a reset button puts its form's fields back in the window (the page
+            // host's `resetForm`); what the session knows they hold follows.
+            if matches!(action, UserAction::Tap)
+                && let Some(form) = reset_form_of(&chain, path)
+            {
+                self.fields.reset_under(&form);
+            }
             let (name, value) = match &action {
                 UserAction::Tap => ("tap", Value::Null),
                 UserAction::LongPress => ("longpress", Value::Null),
@@ -111,6 +118,8 @@ impl Session {
                 }
             }
             UserAction::Input(text) => {
+                // The field takes what its maxlength lets in, as the page host's does.
+                let text = within_maxlength(element, text);
                 // The cursor at the end, counted as JavaScript counts (UTF-16 units).
                 let cursor = text.encode_utf16().count();
                 // An Alipay controlled field keeps showing its `value` attribute.
@@ -127,11 +136,16 @@ impl Session {
                 self.dispatch(path, event("confirm", json!({ "value": value })));
             }
             UserAction::Change(value) => self.change_control(path, &value),
+            // Headless there is no layout: the sizes are 0, and no edge is ever reached
+            // (`scrolltoupper` / `scrolltolower` need the window).
             UserAction::Scroll(top) => self.dispatch(
                 path,
                 event(
                     "scroll",
-                    json!({"scrollTop": top, "scrollLeft": 0, "deltaX": 0, "deltaY": top}),
+                    json!({
+                        "scrollTop": top, "scrollLeft": 0, "scrollHeight": 0, "scrollWidth": 0,
+                        "deltaX": 0, "deltaY": top,
+                    }),
                 ),
             ),
             UserAction::Swipe(to) => self.swipe(path, element, to),
@@ -160,8 +174,10 @@ impl Session {
     }
 
     /// Moves the swiper `element` at `path` to item `to` (checked by [`check_swipe`]), as the
-    /// page host's `swipeTo`: nothing when it shows that item, else `change` and
-    /// `animationfinish` with `{current, currentItemId, source: "touch"}`.
+    /// page host's `swipeTo`: nothing when it shows that item, else `change` and the end of
+    /// the move as the dialect names it, `animationfinish` (WeChat) or `animationend`
+    /// (Alipay's `animationEnd`, bound with `onAnimationEnd`), each with `{current,
+    /// currentItemId, source: "touch"}`.
     fn swipe(&mut self, path: &[u32], element: &VElement, to: u32) {
         let items = swiper_items(element);
         let last = u32::try_from(items.len().saturating_sub(1)).unwrap_or(u32::MAX);
@@ -184,8 +200,35 @@ impl Session {
             .unwrap_or_default();
         let detail = json!({"current": to, "currentItemId": item_id, "source": "touch"});
         self.emit(path, "change", detail.clone());
-        self.emit(path, "animationfinish", detail);
+        let end = match self.dialect {
+            Dialect::Alipay => "animationend",
+            Dialect::WeChat => "animationfinish",
+        };
+        self.emit(path, end, detail);
     }
+}
+
+/// What a text field `element` holds when `text` is typed into it: at most its `maxlength`
+/// (140 when it has none; a negative one or one that is not a whole number, none)
+/// characters, counted as JavaScript and the webview count them (UTF-16 units), a character
+/// that would not fit whole left out.
+fn within_maxlength(element: &VElement, text: String) -> String {
+    let max = match element.attrs.get("maxlength") {
+        None | Some(Value::Null) => 140.0,
+        Some(value) => to_number(value),
+    };
+    if !(max >= 0.0 && max.fract() == 0.0) {
+        return text;
+    }
+    let mut units = 0.0;
+    let end = text
+        .char_indices()
+        .find(|(_, c)| {
+            units += f64::from(u8::try_from(c.len_utf16()).unwrap_or(2));
+            units > max
+        })
+        .map_or(text.len(), |(at, _)| at);
+    text[..end].to_owned()
 }
 
 /// The `swiper-item` children of a swiper.
@@ -211,4 +254,48 @@ fn check_swipe(element: &VElement, to: u32) -> Result<(), String> {
         return Err(format!("the swiper has {count} items, no item {to}"));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field(maxlength: Option<Value>) -> VElement {
+        VElement {
+            tag: "input".into(),
+            attrs: maxlength
+                .map(|max| [("maxlength".to_owned(), max)].into_iter().collect())
+                .unwrap_or_default(),
+            ..VElement::default()
+        }
+    }
+
+    /// What a field keeps of the text typed, by its maxlength, counted in UTF-16 units.
+    #[test]
+    fn a_field_keeps_what_its_maxlength_lets_in() {
+        let long = "x".repeat(150);
+        let cases = [
+            (Some(json!(4)), "123456", "1234"),
+            (Some(json!("4")), "123456", "1234"),
+            (Some(json!(4)), "12", "12"),
+            (Some(json!(0)), "abc", ""),
+            (Some(json!(-1)), "123456", "123456"),
+            (Some(json!(2.5)), "123456", "123456"),
+            (Some(json!("many")), "123456", "123456"),
+            // An emoji is two UTF-16 units: one that would not fit whole is left out.
+            (Some(json!(3)), "A😀😀", "A😀"),
+            (Some(json!(2)), "A😀", "A"),
+            (Some(json!(3)), "añb c", "añb"),
+        ];
+        for (max, typed, kept) in cases {
+            assert_eq!(
+                within_maxlength(&field(max.clone()), typed.to_owned()),
+                kept,
+                "maxlength {max:?}"
+            );
+        }
+        // Without a maxlength the platforms' default is 140.
+        assert_eq!(within_maxlength(&field(None), long.clone()).len(), 140);
+        assert_eq!(within_maxlength(&field(Some(Value::Null)), long).len(), 140);
+    }
 }

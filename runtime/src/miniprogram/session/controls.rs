@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::{Session, ms_since, pickers};
 use crate::miniprogram::events::ancestry;
-use crate::view::{NodePath, VElement, VNode, element_at, truthy};
+use crate::view::{Dialect, NodePath, VElement, VNode, element_at, json_number, to_number, truthy};
 use capsule_logic::EventObject;
 
 const CONTROLS: &[&str] = &["switch", "checkbox", "radio"];
@@ -29,22 +29,25 @@ impl Session {
             }
         }
         let chain = ancestry(tree, path);
-        let Some(button) = chain.iter().rposition(|el| el.tag == "button") else {
+        let Some((button, form_type, form)) = form_button_of(&chain, path) else {
             return;
         };
-        let form_type = chain[button].attrs.get("form-type").map(text_of_value);
-        let Some(form) = chain[..button].iter().rposition(|el| el.tag == "form") else {
-            return;
-        };
-        let form = &path[..=form];
-        match form_type.as_deref() {
-            Some("submit") => {
-                let value = self.form_values(tree, form);
-                self.emit(form, "submit", json!({ "value": value }));
+        match form_type.as_str() {
+            "submit" => {
+                let value = self.form_values(tree, &form);
+                // Alipay's onSubmit also says which button submitted: its dataset.
+                let detail = match self.dialect {
+                    Dialect::Alipay => json!({
+                        "value": value,
+                        "buttonTarget": {"dataset": button.dataset},
+                    }),
+                    Dialect::WeChat => json!({ "value": value }),
+                };
+                self.emit(&form, "submit", detail);
             }
-            Some("reset") => {
-                self.fields.reset_under(form);
-                self.emit(form, "reset", json!({}));
+            "reset" => {
+                self.fields.reset_under(&form);
+                self.emit(&form, "reset", json!({}));
             }
             _ => {}
         }
@@ -70,7 +73,16 @@ impl Session {
         }
         self.fields.focus(path);
         let value = self.field_value(path, element);
-        self.emit(path, "focus", json!({ "value": value }));
+        self.emit(path, "focus", self.focus_detail(&value));
+    }
+
+    /// A text field's `focus` detail: `{value}`, with WeChat's `height` of the keyboard
+    /// (there is none here: 0), as the page host's `onFocus` gives it.
+    fn focus_detail(&self, value: &str) -> Value {
+        match self.dialect {
+            Dialect::WeChat => json!({"value": value, "height": 0}),
+            Dialect::Alipay => json!({ "value": value }),
+        }
     }
 
     /// What the text field `element` at `path` shows: what was typed, unless a patch set its
@@ -148,6 +160,8 @@ impl Session {
                     self.toggle(&tree, &radio);
                 }
             }
+            // Each box that changes reports its own change (`{value}`: checked or not, as a
+            // tap on it does), in page order; then the group, once.
             "checkbox-group" => {
                 let wanted: Vec<String> = value
                     .as_array()
@@ -155,17 +169,36 @@ impl Session {
                     .unwrap_or_default();
                 let boxes = members(&tree, path, "checkbox");
                 for (at, checkbox) in &boxes {
-                    self.fields
-                        .set_checked(at, wanted.contains(&value_of(checkbox)));
+                    let checked = wanted.contains(&value_of(checkbox));
+                    if self.is_checked(at, checkbox) != checked {
+                        self.fields.set_checked(at, checked);
+                        self.change(at, &json!(checked));
+                    }
                 }
                 let checked = self.checked_values(&boxes);
                 self.change(path, &checked);
             }
+            // A multiSelector reports each column that turns (`columnchange`, in column
+            // order) before `change`, as the page host's sheet does.
             "picker" => {
+                let shown = self.fields.chosen(path).or(element.attrs.get("value"));
+                for (column, index) in pickers::turned_columns(element, shown, value) {
+                    self.emit(
+                        path,
+                        "columnchange",
+                        json!({"column": column, "value": index}),
+                    );
+                }
                 self.fields.set_chosen(path, value.clone());
                 self.emit(path, "change", pickers::picker_detail(element, value));
             }
-            "slider" | "picker-view" => {
+            // A slider takes the value on its step a user's finger would reach.
+            "slider" => {
+                let value = slider_value(element, value);
+                self.fields.set_chosen(path, value.clone());
+                self.change(path, &value);
+            }
+            "picker-view" => {
                 self.fields.set_chosen(path, value.clone());
                 self.change(path, value);
             }
@@ -292,6 +325,11 @@ pub(super) fn check_change(
             "a <checkbox-group> change takes the list of values to check, not {value}"
         )),
         ("radio-group", value) => known("radio", value),
+        ("slider", _) if disabled(element) => {
+            Err("<slider> is disabled: a user cannot change it".into())
+        }
+        ("slider", Value::Number(_)) => Ok(()),
+        ("slider", _) => Err(format!("a <slider> change takes a number, not {value}")),
         ("picker", value) => pickers::check_picker(element, value),
         ("picker-view", value) => pickers::check_picker_view(element, value),
         _ => Ok(()),
@@ -318,6 +356,25 @@ fn control_of(tree: &[VNode], path: &[u32]) -> Option<NodePath> {
             &labelled,
         ),
     }
+}
+
+/// The `button` around the element at `path` (whose elements from the root are `chain`),
+/// its `form-type` and the path of the `form` around it, when it has a form-type and a form.
+fn form_button_of<'a>(
+    chain: &[&'a VElement],
+    path: &[u32],
+) -> Option<(&'a VElement, String, NodePath)> {
+    let button = chain.iter().rposition(|el| el.tag == "button")?;
+    let form_type = chain[button].attrs.get("form-type").map(text_of_value)?;
+    let form = chain[..button].iter().rposition(|el| el.tag == "form")?;
+    Some((chain[button], form_type, path[..=form].to_vec()))
+}
+
+/// The form a tap at `path` (whose elements from the root are `chain`) resets: the one
+/// around a `form-type="reset"` button the tap is on, unless that button is disabled.
+pub(super) fn reset_form_of(chain: &[&VElement], path: &[u32]) -> Option<NodePath> {
+    let (button, form_type, form) = form_button_of(chain, path)?;
+    (form_type == "reset" && !disabled(button)).then_some(form)
 }
 
 /// Whether `element` is an input or a textarea.
@@ -406,6 +463,32 @@ fn collect_members<'a>(
     }
 }
 
+/// The value slider `element` takes when set to `wanted` (a number): brought between its
+/// `min` (0) and `max` (100) and onto its `step` (1) counted from `min`, as the page host's
+/// `sliderSnap` does and a user's finger can only reach.
+fn slider_value(element: &VElement, wanted: &Value) -> Value {
+    let attr = |name: &str, fallback: f64| {
+        let number = match element.attrs.get(name) {
+            None | Some(Value::Null) => f64::NAN,
+            Some(Value::String(text)) if text.is_empty() => f64::NAN,
+            Some(value) => to_number(value),
+        };
+        if number.is_finite() { number } else { fallback }
+    };
+    let min = attr("min", 0.0);
+    let max = attr("max", 100.0).max(min);
+    let step = Some(attr("step", 1.0))
+        .filter(|step| *step > 0.0)
+        .unwrap_or(1.0);
+    let wanted = to_number(wanted);
+    let wanted = if wanted.is_nan() { 0.0 } else { wanted };
+    let steps = ((wanted.clamp(min, max) - min) / step).round();
+    let snapped = (min + steps * step).min(max);
+    // As `Number(snapped.toFixed(10))`: 0.1 + 0.2 steps stay 0.3.
+    let snapped = format!("{snapped:.10}").parse().unwrap_or(snapped);
+    json_number(snapped)
+}
+
 /// A control's `value` attribute as the group reports it: text ('' when absent).
 fn value_of(element: &VElement) -> String {
     element
@@ -421,5 +504,71 @@ pub(super) fn text_of_value(value: &Value) -> String {
         Value::Null => String::new(),
         Value::String(text) => text.clone(),
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slider(attrs: Value) -> VElement {
+        VElement {
+            tag: "slider".into(),
+            attrs: serde_json::from_value(attrs).unwrap_or_default(),
+            ..VElement::default()
+        }
+    }
+
+    /// A test's value lands where a finger could put the handle: within min and max, on a
+    /// step counted from min, as the page host's `sliderSnap` puts it.
+    #[test]
+    fn a_slider_takes_the_value_on_its_nearest_step() {
+        let cases = [
+            (json!({"step": 5}), json!(47), json!(45)),
+            (json!({"step": 5}), json!(48), json!(50)),
+            (json!({"step": "5"}), json!(47.5), json!(50)),
+            (json!({}), json!(33.4), json!(33)),
+            (
+                json!({"min": 10, "max": 20, "step": 3}),
+                json!(20),
+                json!(19),
+            ),
+            (
+                json!({"min": 10, "max": 20, "step": 3}),
+                json!(5),
+                json!(10),
+            ),
+            (json!({"min": 10, "max": 20}), json!(99), json!(20)),
+            (
+                json!({"min": 0, "max": 1, "step": 0.1}),
+                json!(0.3),
+                json!(0.3),
+            ),
+            (json!({"step": 0}), json!(7.6), json!(8)),
+            (json!({"step": -2}), json!(7.6), json!(8)),
+            (json!({"max": 5, "min": 9}), json!(1), json!(9)),
+        ];
+        for (attrs, wanted, want) in cases {
+            assert_eq!(
+                slider_value(&slider(attrs.clone()), &wanted),
+                want,
+                "{attrs} set to {wanted}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_slider_change_takes_a_number_and_a_disabled_slider_none() {
+        let tree = [VNode::Element(slider(json!({})))];
+        let check = |element: &VElement, value: Value| check_change(&tree, &[0], element, &value);
+        assert!(check(&slider(json!({})), json!(40)).is_ok());
+        assert_eq!(
+            check(&slider(json!({})), json!("40")),
+            Err("a <slider> change takes a number, not \"40\"".to_owned())
+        );
+        assert_eq!(
+            check(&slider(json!({"disabled": true})), json!(40)),
+            Err("<slider> is disabled: a user cannot change it".to_owned())
+        );
     }
 }

@@ -1,16 +1,18 @@
 //! What the user changed in the shown page's elements that their attributes do not say, kept
 //! for headless sessions as a window's elements keep it: the text typed into an input or
 //! textarea, the checked state a tap gave a switch, checkbox or radio, the value chosen on a
-//! slider, picker or picker-view, the item a swiper was moved to, and which text field has
-//! the focus. A patch that sets the attribute (`value`, `checked`, `current`) wins, as the page host then writes it into the element; an entry
-//! moves with its element as patches insert, remove and move nodes, and goes with it; a page
-//! drawn anew starts from its attributes.
+//! slider, picker or picker-view, the item a swiper was moved to, which text field has the
+//! focus, and the picture each image reported `load` (or `error`) for. A patch that sets the
+//! attribute (`value`, `checked`, `current`) wins, as the page host then writes it into the
+//! element; an entry moves with its element as patches insert, remove and move nodes, and goes
+//! with it; a page drawn anew starts from its attributes (and its images load again).
 
 use std::collections::{BTreeMap, HashMap};
 
 use serde_json::Value;
 
 use crate::view::{NodePath, PatchOp};
+use capsule_logic::LogicPageId;
 
 /// One element's state beyond its attributes.
 #[derive(Debug, Default)]
@@ -19,6 +21,8 @@ struct Entry {
     checked: Option<bool>,
     chosen: Option<Value>,
     current: Option<u32>,
+    /// The `src` of the picture an image reported `load` or `error` for.
+    loaded: Option<String>,
 }
 
 impl Entry {
@@ -27,6 +31,7 @@ impl Entry {
             && self.checked.is_none()
             && self.chosen.is_none()
             && self.current.is_none()
+            && self.loaded.is_none()
     }
 }
 
@@ -35,6 +40,10 @@ impl Entry {
 pub(super) struct Fields {
     entries: HashMap<NodePath, Entry>,
     focused: Option<NodePath>,
+    /// The pictures the images of a page reported before it was shown (a page reports them
+    /// as it is created, before the session shows it): by path, the `src` of each. They
+    /// become the shown page's once it is that page.
+    early_loads: Option<(LogicPageId, BTreeMap<NodePath, String>)>,
 }
 
 impl Fields {
@@ -108,7 +117,42 @@ impl Fields {
         }
     }
 
-    /// Forgets everything: the page is drawn anew from its attributes.
+    /// The `src` the image at `path` of the shown page reported `load` or `error` for.
+    pub(super) fn loaded(&self, path: &[u32]) -> Option<&str> {
+        self.entries.get(path)?.loaded.as_deref()
+    }
+
+    /// The image at `path` of the shown page reported `load` or `error` for `src`.
+    pub(super) fn set_loaded(&mut self, path: &[u32], src: String) {
+        self.entry(path).loaded = Some(src);
+    }
+
+    /// What the images of `page`, not shown yet, reported: by path, the `src` of each (empty
+    /// when it reported nothing yet).
+    pub(super) fn early_loads(&mut self, page: LogicPageId) -> &mut BTreeMap<NodePath, String> {
+        if self.early_loads.as_ref().is_some_and(|(of, _)| *of != page) {
+            self.early_loads = None;
+        }
+        &mut self
+            .early_loads
+            .get_or_insert_with(|| (page, BTreeMap::new()))
+            .1
+    }
+
+    /// `page` is the page shown now: what its images reported before it was shown is what
+    /// its images have loaded.
+    pub(super) fn take_early_loads(&mut self, page: LogicPageId) {
+        if self.early_loads.as_ref().is_some_and(|(of, _)| *of == page)
+            && let Some((_, loads)) = self.early_loads.take()
+        {
+            for (path, src) in loads {
+                self.set_loaded(&path, src);
+            }
+        }
+    }
+
+    /// Forgets everything: the page is drawn anew from its attributes (the pictures a page
+    /// not shown yet reported stay for it).
     pub(super) fn clear(&mut self) {
         self.entries.clear();
         self.focused = None;
@@ -263,5 +307,32 @@ mod tests {
         assert_eq!(fields.value(&[4, 0]), None);
         assert_eq!(fields.checked(&[4, 1]), None);
         assert_eq!(fields.current(&[3]), Some(2));
+    }
+
+    /// What the images of a page reported before it was shown becomes the shown page's once
+    /// it is shown; a page drawn anew forgets it (its images load again).
+    #[test]
+    fn image_loads_reported_before_a_page_shows_carry_over() {
+        let mut fields = Fields::default();
+        fields
+            .early_loads(7)
+            .insert(vec![0, 1], "/a.png".to_owned());
+        fields.clear();
+        // Another page's records go when a page starts reporting.
+        fields.early_loads(8).insert(vec![2], "/b.png".to_owned());
+        fields.take_early_loads(7);
+        assert_eq!(fields.loaded(&[0, 1]), None);
+        fields.take_early_loads(8);
+        assert_eq!(fields.loaded(&[2]), Some("/b.png"));
+        // Loads move with their images, and a reset leaves them be.
+        fields.follow(&[PatchOp::Insert {
+            parent: vec![],
+            index: 0,
+            node: text(),
+        }]);
+        fields.reset_under(&[]);
+        assert_eq!(fields.loaded(&[3]), Some("/b.png"));
+        fields.clear();
+        assert_eq!(fields.loaded(&[3]), None);
     }
 }

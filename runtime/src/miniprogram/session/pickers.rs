@@ -7,7 +7,7 @@
 
 use serde_json::{Value, json};
 
-use crate::view::{VElement, VNode};
+use crate::view::{VElement, VNode, to_number};
 
 /// The range a date picker offers without `start` or `end`.
 const DATE_START: (u32, u32, u32) = (1900, 1, 1);
@@ -137,6 +137,49 @@ pub(super) fn picker_detail(element: &VElement, value: &Value) -> Value {
     json!({ "value": value, "code": capsule_components::region_codes(&names) })
 }
 
+/// The columns a multiSelector picker `element` turns to go from what it shows (`shown`,
+/// the value chosen last or its `value`) to `value` (checked), each with its new index, in
+/// column order: what it reports as `columnchange`. None for the other modes.
+pub(super) fn turned_columns(
+    element: &VElement,
+    shown: Option<&Value>,
+    value: &Value,
+) -> Vec<(usize, u64)> {
+    let (Some(Value::Array(range)), Some(wanted)) = (element.attrs.get("range"), value.as_array())
+    else {
+        return Vec::new();
+    };
+    if mode(element) != "multiSelector" {
+        return Vec::new();
+    }
+    let shown = shown.and_then(Value::as_array);
+    range
+        .iter()
+        .zip(wanted)
+        .enumerate()
+        .filter_map(|(column, (items, wanted))| {
+            let count = items.as_array().map_or(0, Vec::len);
+            let at = shown.and_then(|shown| shown.get(column));
+            let wanted = wanted.as_u64()?;
+            (shown_index(at, count) != wanted).then_some((column, wanted))
+        })
+        .collect()
+}
+
+/// The row a column of `count` rows shows for index `index`, as the page host's
+/// `clampIndex` reads it: the whole number, brought into the column (0 for none).
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+fn shown_index(index: Option<&Value>, count: usize) -> u64 {
+    let number = index.map_or(f64::NAN, to_number).trunc();
+    let last = count.saturating_sub(1) as f64;
+    // A whole number between 0 and the column's last row.
+    if number.is_nan() {
+        0
+    } else {
+        number.clamp(0.0, last) as u64
+    }
+}
+
 fn mode(element: &VElement) -> &str {
     match attr_text(element, "mode") {
         Some(mode @ ("multiSelector" | "time" | "date" | "region")) => mode,
@@ -257,6 +300,27 @@ mod tests {
                 .expect_err("past")
                 .contains("column 0")
         );
+    }
+
+    #[test]
+    fn a_multi_selector_turns_the_columns_that_change() {
+        let route =
+            picker(json!({ "mode": "multiSelector", "range": [["a", "b"], ["p", "q", "r"]] }));
+        let shown = json!([0, 1]);
+        assert_eq!(
+            turned_columns(&route, Some(&shown), &json!([1, 2])),
+            [(0, 1), (1, 2)]
+        );
+        assert_eq!(
+            turned_columns(&route, Some(&shown), &json!([0, 2])),
+            [(1, 2)]
+        );
+        assert!(turned_columns(&route, Some(&shown), &json!([0, 1])).is_empty());
+        // Without a value the wheels stand on the first rows; past the end, on the last.
+        assert_eq!(turned_columns(&route, None, &json!([0, 1])), [(1, 1)]);
+        assert!(turned_columns(&route, Some(&json!([5, "2"])), &json!([1, 2])).is_empty());
+        let fruit = picker(json!({ "range": ["a", "b"] }));
+        assert!(turned_columns(&fruit, Some(&json!(0)), &json!(1)).is_empty());
     }
 
     #[test]
