@@ -1,6 +1,6 @@
 //! `<swiper>` and `<swiper-item>`: slides.
 
-use crate::PropertyKind::{Boolean, Color, Number, String};
+use crate::PropertyKind::{Boolean, Color, Length, Number, OneOf, String};
 use crate::{Component, Event, Property};
 
 /// What the reference and the template layer know of it.
@@ -26,6 +26,24 @@ pub(crate) const COMPONENTS: &[Component] = &[
             Property::new(&["duration"], Number, "500"),
             Property::new(&["circular"], Boolean, "false"),
             Property::new(&["vertical"], Boolean, "false"),
+            Property::new(&["previous-margin", "previousMargin"], Length, "0px"),
+            Property::new(&["next-margin", "nextMargin"], Length, "0px"),
+            Property::new(
+                &["display-multiple-items", "displayMultipleItems"],
+                Number,
+                "1",
+            ),
+            Property::new(
+                &["easing-function", "easingFunction"],
+                OneOf(&[
+                    "default",
+                    "linear",
+                    "easeInCubic",
+                    "easeOutCubic",
+                    "easeInOutCubic",
+                ]),
+                "default",
+            ),
         ],
         events: &[
             Event::new("change", "{ current, currentItemId, source }"),

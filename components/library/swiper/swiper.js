@@ -2,7 +2,15 @@
 // swipe, autoplay or `current` changes the item shown, reported as change with its source,
 // and the end of the move as the dialect names it: animationfinish (WeChat), animationEnd
 // (Alipay, bound with onAnimationEnd). indicator-dots draws a dot per item after the items
-// (capsule-swiper-dots), in indicator-color / indicator-active-color.
+// (capsule-swiper-dots), in indicator-color / indicator-active-color. previous-margin and
+// next-margin show a strip of the items before and after; display-multiple-items shows that
+// many items at once, each (width - margins) / n wide; circular wraps items round, so the
+// item before the first shows in the previous margin. easing-function sets the move's curve.
+const EASINGS = {
+  default: "ease", linear: "linear", easeInCubic: "cubic-bezier(0.32, 0, 0.67, 0)",
+  easeOutCubic: "cubic-bezier(0.33, 1, 0.68, 1)", easeInOutCubic: "cubic-bezier(0.65, 0, 0.35, 1)",
+};
+const swiperOffsets = new WeakMap(); // swiper-item -> its last offset in items from the current
 // Runs inside the page host (components/host/page-host.js), whose helpers it uses.
 const swiperState = (el) => stateOf(el, () => ({ current: 0, timer: 0, interval: 0 }));
 const swiperItems = (el) => Array.from(el.children).filter((child) => isMpElement(child) && child.localName === "swiper-item");
@@ -15,11 +23,33 @@ function syncSwiper(el) {
   const state = swiperState(el);
   const items = swiperItems(el);
   state.current = Math.min(state.current, Math.max(0, items.length - 1));
-  const axis = truthy(attrs.vertical) ? "Y" : "X";
+  const vertical = truthy(attrs.vertical);
+  const axis = vertical ? "Y" : "X";
   const duration = attrs.duration === undefined ? 500 : Number(attrs.duration) || 0;
+  const first = (...names) => names.map((name) => attrs[name]).find((value) => value !== undefined && value !== null && value !== "");
+  const margin = (...names) => cssLength(first(...names) ?? 0) || "0px";
+  const before = margin("previous-margin", "previousMargin");
+  const after = margin("next-margin", "nextMargin");
+  const shown = Math.max(1, Math.trunc(Number(first("display-multiple-items", "displayMultipleItems"))) || 1);
+  const circular = truthy(attrs.circular) && items.length > shown;
+  const easing = EASINGS[first("easing-function", "easingFunction")] || EASINGS.default;
   items.forEach((item, index) => {
-    setDerived(item, "transform", "translate" + axis + "(" + (index - state.current) * 100 + "%)");
-    setDerived(item, "transition-duration", duration + "ms");
+    // How many items from the current one this one is; wrapped round when circular, so as
+    // many items as fit show on each side.
+    let offset = index - state.current;
+    if (circular) {
+      offset = ((offset % items.length) + items.length) % items.length;
+      if (offset >= items.length - Math.max(1, Math.floor((items.length - shown) / 2))) offset -= items.length;
+    }
+    // An item wrapping to the other side jumps there instead of crossing the view.
+    const last = swiperOffsets.get(item);
+    const jumps = circular && last !== undefined && Math.abs(offset - last) > items.length / 2;
+    swiperOffsets.set(item, offset);
+    setDerived(item, vertical ? "height" : "width", `calc((100% - ${before} - ${after}) / ${shown})`);
+    setDerived(item, vertical ? "top" : "left", before);
+    setDerived(item, "transform", "translate" + axis + "(" + offset * 100 + "%)");
+    setDerived(item, "transition-duration", jumps ? "0ms" : duration + "ms");
+    setDerived(item, "transition-timing-function", easing);
   });
   drawSwiperDots(el, items.length, state.current);
   const interval = truthy(attrs.autoplay) && items.length > 1 ? Number(attrs.interval) || 5000 : 0;
@@ -76,9 +106,13 @@ function swipeTo(el, index, source) {
 
 
 define("swiper", {
-  attrs: { current: syncSwiperCurrent, autoplay: syncSwiper, interval: syncSwiper, duration: syncSwiper,
-    vertical: syncSwiper, "indicator-dots": syncSwiper, indicatorDots: syncSwiper, "indicator-color": syncSwiper,
-    indicatorColor: syncSwiper, "indicator-active-color": syncSwiper, indicatorActiveColor: syncSwiper },
+  attrs: Object.assign(
+    { current: syncSwiperCurrent },
+    Object.fromEntries(["autoplay", "interval", "duration", "vertical", "circular", "indicator-dots", "indicatorDots",
+      "indicator-color", "indicatorColor", "indicator-active-color", "indicatorActiveColor", "previous-margin",
+      "previousMargin", "next-margin", "nextMargin", "display-multiple-items", "displayMultipleItems",
+      "easing-function", "easingFunction"].map((name) => [name, syncSwiper])),
+  ),
   created: syncSwiperCurrent,
   childrenChanged: syncSwiper,
 });
