@@ -1059,6 +1059,41 @@ impl Container {
     fn invoke_for_page(&self, page: PageId, origin: &str, call_id: u64, api: &str, params: Value) {
         let host = Arc::clone(&self.inner.host);
         let reply = Reply::new(move |result| host.post(page, ToPage::reply(call_id, result)));
+        self.invoke_answering(page, origin, api, params, reply);
+    }
+
+    /// A JSBridge call from a frame inside `page` (the H5 page of a mini-program's
+    /// `<web-view>`), of the frame's `origin` as the browser gave it to the page host:
+    /// checked and answered as an H5 page's call of that origin, on the app's lane, the
+    /// answer going to `reply`.
+    pub(crate) fn invoke_from_frame(
+        &self,
+        page: PageId,
+        origin: &str,
+        api: &str,
+        params: Value,
+        reply: Reply,
+    ) {
+        let Some(origin) = crate::protocol::parse_origin(origin) else {
+            return reply.send(Err(ApiError::new(
+                ApiError::NO_PERMISSION,
+                format!("{api}: a frame of no origin may not call the container"),
+            )));
+        };
+        let Some(app_id) = self.app_of(page).map(|app| app.id().to_owned()) else {
+            return reply.send(Err(ApiError::unknown(format!(
+                "page {} is not open",
+                page.0
+            ))));
+        };
+        let (container, api) = (self.clone(), api.to_owned());
+        self.inner.dispatcher.lanes.run(
+            &app_id,
+            Box::new(move || container.invoke_answering(page, &origin, &api, params, reply)),
+        );
+    }
+
+    fn invoke_answering(&self, page: PageId, origin: &str, api: &str, params: Value, reply: Reply) {
         let pages = self.pages();
         let Some(open) = pages.get(&page) else {
             drop(pages);

@@ -4,7 +4,9 @@
 //! WeChat `bindmessage` with the list of messages when the user goes back, as WeChat
 //! documents); Alipay's `createWebViewContext(id).postMessage` reaches the H5 page's
 //! `my.onMessage`; the H5 page's `navigateTo` opens a mini-program page; a web-view pointing
-//! at a domain the app does not declare loads nothing and reports `error` with the url; what
+//! at a domain the app does not declare loads nothing and reports `error` with the url; the
+//! frames' JSBridge calls are checked as an H5 page's of the frame's origin (the package page
+//! gets the APIs the app declares, the declared domain none the host has not granted); what
 //! a frame of another origin posts on the webview's own message channel (which WebKit lets
 //! frames reach) is dropped, since it lacks the page's token.
 //!
@@ -31,7 +33,8 @@ use window_support::{TIMEOUT, launch};
 /// (Alipay), and shows what it heard.
 const H5_HTML: &str = r#"<!doctype html><html><head><meta charset="utf-8"><title>H5</title>
 <link rel="stylesheet" href="h5.css"></head>
-<body><h1>H5 in a web-view</h1><p id="heard">nothing heard</p><script src="h5.js"></script></body></html>"#;
+<body><h1>H5 in a web-view</h1><p id="heard">nothing heard</p><p id="bridge">no bridge</p>
+<script src="h5.js"></script></body></html>"#;
 const H5_CSS: &str = "body { margin: 0; padding: 16px; font-family: sans-serif; background: #e8f4ff; } h1 { font-size: 20px; color: #1677ff; }";
 const H5_JS: &str = r#"
 const dialect = location.search.includes("alipay") ? "alipay" : "wechat";
@@ -45,6 +48,14 @@ if (dialect === "alipay") {
   wx.miniProgram.postMessage({ data: { from: "package", n: 1 } });
   wx.miniProgram.postMessage({ data: { from: "package", n: 2 } });
 }
+// The container's JSBridge, checked as this page's origin (the app's own): a declared API
+// answers, an undeclared one is refused.
+Promise.all([
+  AlipayJSBridge.call("getSystemInfo", {}).then((info) => typeof info.platform, (error) => "refused " + error.error),
+  CapsuleJSBridge.call("setStorage", { key: "a", data: 1 }).then(() => "stored", (error) => "refused " + error.error),
+]).then(([system, storage]) => {
+  document.getElementById("bridge").textContent = "system " + system + ", storage " + storage;
+});
 window.openOther = () => (dialect === "alipay" ? my : wx.miniProgram).navigateTo({ url: "/pages/other/other" });
 "#;
 
@@ -54,7 +65,10 @@ const REMOTE_HTML: &str = r#"<!doctype html><html><body><p>remote</p><script>
 // is dropped (this would otherwise reopen the app on another page).
 const channel = window.webkit && window.webkit.messageHandlers && window.webkit.messageHandlers.ipc;
 if (channel) channel.postMessage(JSON.stringify({ kind: "mpNavigate", openType: "reLaunch", url: "/pages/other/other", delta: 1 }));
-my.getEnv((env) => my.postMessage({ from: "remote", miniprogram: env.miniprogram, origin: location.origin, reached: typeof channel }));
+// Its origin is not one the host trusts: the container refuses its JSBridge calls.
+AlipayJSBridge.call("getSystemInfo", {}, (answer) => my.getEnv((env) => my.postMessage({
+  from: "remote", miniprogram: env.miniprogram, origin: location.origin, reached: typeof channel, bridge: answer.error,
+})));
 </script></body></html>"#;
 
 fn app_files(dialect: &str, port: u16) -> Vec<(String, String)> {
@@ -69,7 +83,7 @@ fn app_files(dialect: &str, port: u16) -> Vec<(String, String)> {
     let manifest = json!({
         "appId": format!("webview.{dialect}"), "name": "Web view", "version": "1.0.0",
         "kind": "miniprogram", "dialect": dialect, "entry": "app.json",
-        "permissions": {"domains": [format!("http://127.0.0.1:{port}")]},
+        "permissions": {"domains": [format!("http://127.0.0.1:{port}")], "apis": ["system"]},
     });
     let api = if dialect == "alipay" { "my" } else { "wx" };
     vec![
@@ -263,6 +277,24 @@ fn web_view(
             }
         }
     }
+    // The package page's JSBridge calls, answered as the app's own origin's.
+    let bridge = handle
+        .run_script(
+            program.page(),
+            r#"
+            const heard = () => document.querySelector("web-view iframe").contentDocument.getElementById("bridge");
+            for (let waited = 0; heard().textContent === "no bridge"; waited += 20) {
+              if (waited > 10000) break;
+              await new Promise((resolve) => setTimeout(resolve, 20));
+            }
+            return heard().textContent;
+            "#,
+            TIMEOUT,
+        )
+        .map_err(|error| error.to_string())?;
+    if bridge != json!("system string, storage refused 4") {
+        return Err(format!("the package page's JSBridge calls gave {bridge}"));
+    }
     let shot =
         Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("web_view_window_{dialect}.png"));
     handle
@@ -304,7 +336,7 @@ fn web_view(
     open_web(program, &remote, api)?;
     let remote_load = format!("load {remote}");
     let remote_message = format!(
-        r#"message {{"from":"remote","miniprogram":true,"origin":"http://127.0.0.1:{port}","reached":"object"}}"#
+        r#"message {{"bridge":4,"from":"remote","miniprogram":true,"origin":"http://127.0.0.1:{port}","reached":"object"}}"#
     );
     let got = events_until(program, |e| {
         has(e, &remote_load) && (!alipay || has(e, &remote_message))

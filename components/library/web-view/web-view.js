@@ -7,7 +7,9 @@
 // postMessage data reaches the app as `message` ({data}): at once in Alipay; in WeChat the
 // runtime keeps them (mpWebViewMessage) and hands them over together when the page is left
 // (back, or a route that closes it), as WeChat documents. createWebViewContext(id).postMessage(data) reaches the H5 page's
-// my.onMessage. It reports load ({src}) for each page the frame loads.
+// my.onMessage. The frame's JSBridge calls go to the container as mpWebViewCall with the
+// frame's origin, and their answers come back (mpWebViewReply) to that frame only. It
+// reports load ({src}) for each page the frame loads.
 // Runs inside the page host (components/host/page-host.js), whose helpers it uses.
 
 const webViews = new WeakMap(); // el -> { frame, src }
@@ -57,6 +59,11 @@ function onWebViewMessage(event) {
     // WeChat: the runtime keeps it for when the page is left.
     if (isAlipay()) emit(el, "message", { data: message.data });
     else post({ kind: "mpWebViewMessage", path: pathOf(el), data: message.data });
+  } else if (message.type === "call") {
+    // The container checks it as a call of an H5 page of the frame's origin.
+    const frameCall = nextFrameCall++;
+    frameCalls.set(frameCall, { frame: event.source, origin: event.origin, callId: message.callId });
+    post({ kind: "mpWebViewCall", frameCall, origin: event.origin, api: String(message.api), params: message.params ?? null });
   } else if (message.type === "navigate") {
     const openType = String(message.openType || "");
     const delta = Math.max(1, Math.trunc(Number(message.delta)) || 1);
@@ -64,6 +71,18 @@ function onWebViewMessage(event) {
   }
 }
 window.addEventListener("message", onWebViewMessage);
+
+// JSBridge calls from web-view frames, by this page's number for them, until answered.
+const frameCalls = new Map(); // frameCall -> { frame, origin, callId }
+let nextFrameCall = 1;
+onMessage("mpWebViewReply", (message) => {
+  const call = frameCalls.get(message.frameCall);
+  if (!call) return;
+  frameCalls.delete(message.frameCall);
+  const reply = { type: "reply", callId: call.callId, ok: message.ok === true, result: message.result ?? null };
+  // Only to the frame that asked, while it still shows the origin that asked.
+  call.frame.postMessage({ __capsuleWebView: reply }, call.origin === "null" ? "*" : call.origin);
+});
 
 // A frame the page's policy refused: the platforms report error with the url.
 document.addEventListener("securitypolicyviolation", (event) => {

@@ -4,12 +4,12 @@
 use std::sync::mpsc::Sender;
 use std::time::Instant;
 
-use capsule_jsapi::UiRequest;
+use capsule_jsapi::{Reply, UiRequest};
 use serde_json::{Value, json};
 
 use super::{Session, UiShown, badge_of, navigator_route};
 use crate::ContainerEvent;
-use crate::bridge::FromPage;
+use crate::bridge::{FromPage, ToPage};
 use crate::miniprogram::diagnostic::Diagnostic;
 use crate::miniprogram::events::propagate;
 use crate::view::{Dialect, NodePath, element_at, truthy};
@@ -136,6 +136,7 @@ impl Session {
                 }
             }
             "mpBack" => self.back_pressed(),
+            "mpWebViewCall" => self.web_view_call(message),
             "mpWebViewMessage" => {
                 if let (Some(path), Some(state)) =
                     (path(), self.shown.and_then(|p| self.pages.get_mut(&p)))
@@ -384,6 +385,29 @@ impl Session {
                 view.note_user_attr(path, name, Value::Bool(true));
             }
         }
+    }
+
+    /// A JSBridge call from the H5 page of a `<web-view>` (`{frameCall, origin, api, params}`,
+    /// the origin as the browser gave it to the page host): the container checks and answers
+    /// it as an H5 page's call of that origin; the answer goes back to the page host as
+    /// `mpWebViewReply`, which hands it to that frame.
+    fn web_view_call(&mut self, message: &Value) {
+        let Some(frame_call) = message.get("frameCall").and_then(Value::as_u64) else {
+            return;
+        };
+        let text = |key: &str| message.get(key).and_then(Value::as_str).unwrap_or_default();
+        let (container, page) = (self.container.clone(), self.page);
+        let reply = Reply::new(move |result| {
+            let (ok, result) = match result {
+                Ok(value) => (true, value),
+                Err(error) => (false, error.to_json()),
+            };
+            let answer = json!({"kind": "mpWebViewReply", "frameCall": frame_call, "ok": ok, "result": result});
+            container.post(page, ToPage::MiniProgram(answer));
+        });
+        let params = message.get("params").cloned().unwrap_or(Value::Null);
+        self.container
+            .invoke_from_frame(self.page, text("origin"), text("api"), params, reply);
     }
 
     /// WeChat hands a page what the H5 pages of its `<web-view>`s posted when the page is
