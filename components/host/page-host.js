@@ -14,7 +14,8 @@
 // with CSS and with parts after their template children (never before or between them), or
 // outside <page>. User input goes back as mpEvent (one message per DOM
 // event, at the innermost mini-program element; Rust does bubbling and catch), plus mpTab,
-// mpBack, mpTitleClick, mpNavigate, mpScroll, mpReachBottom and mpPullDownRefresh.
+// mpBack, mpTitleClick, mpOpenType (a button with an open-type was tapped: the runtime does
+// what it does), mpNavigate, mpScroll, mpReachBottom and mpPullDownRefresh.
 //
 // Only window.__capsulePageHost.receive is public. Nothing happens until the first mp*
 // message, so H5 pages that also get this script are untouched.
@@ -1074,7 +1075,7 @@ view.capsule-error-source { display: block; margin: 8px 0 0; padding: 8px; borde
         case "confirm":
           requireTextField(el);
           // A textarea's Enter is a new line here; the phone's keyboard has a confirm key.
-          if (el.localName === "textarea") emit(el, "confirm", { value: el.value });
+          if (el.localName === "textarea") confirmField(el);
           else el.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", code: "Enter", keyCode: 13, which: 13, bubbles: true, cancelable: true }));
           break;
         case "change": changeLikeUser(el, value); break;

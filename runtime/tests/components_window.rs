@@ -10,11 +10,16 @@
 //!   "YYYY-MM-DD" and "YYYY-MM", region names and codes), Cancel reports `cancel`;
 //! - a `<picker-view>` scrolls its columns to `value`, and a column turned by the user
 //!   reports `pickstart`, `pickend` and `change` with every column's row;
-//! - a form submits the values the user chose on its slider, picker and picker-view.
+//! - a form submits the values the user chose on its slider, picker and picker-view;
+//! - a tap on a text field puts its cursor where `cursor` says, or selects from
+//!   `selection-start` to `selection-end`, and `blur` reports that cursor; placeholder-style
+//!   and the page's rule for placeholder-class draw the placeholder; a WeChat textarea
+//!   counts its lines as laid out (wrapped lines too) in `linechange`.
 //!
-//! A window test (see `window_support`). Screenshots of both pages, and of the region picker
-//! open (WeChat) or the selector open (Alipay), are kept as `components_window_<dialect>.png`
-//! and `components_window_<dialect>_picker.png` in Cargo's test scratch folder.
+//! A window test (see `window_support`). Screenshots of both pages, of the region picker
+//! open (WeChat) or the selector open (Alipay), and of the placeholders are kept as
+//! `components_window_<dialect>.png`, `components_window_<dialect>_picker.png` and
+//! `components_window_<dialect>_placeholders.png` in Cargo's test scratch folder.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -24,7 +29,8 @@ use std::time::{Duration, Instant};
 mod mp_support;
 mod window_support;
 
-use capsule_runtime::{Container, MiniProgram, WryHandle};
+use capsule_runtime::view::Selector;
+use capsule_runtime::{Container, MiniProgram, UserAction, WryHandle};
 use mp_support::write_files;
 use serde_json::{Value, json};
 use window_support::{TIMEOUT, launch};
@@ -53,6 +59,13 @@ const WECHAT_PAGE: &str = r##"<slider id="level" min="10" max="50" step="5" valu
   </picker-view>
   <button id="submit" form-type="submit">submit</button>
 </form>
+<input id="caret" value="abcdef" cursor="2" bindblur="blurred"/>
+<input id="picked" value="abcdef" selection-start="1" selection-end="4" bindblur="blurred"/>
+<input id="hint" placeholder="HINT HINT" style="height: 40px;"
+  placeholder-style="color: rgb(255, 0, 0); font-size: 28px; font-weight: bold;"/>
+<input id="hinted" placeholder="HINT HINT" placeholder-class="hint-class" style="height: 40px;"/>
+<textarea id="rows" style="width: 120px; height: 200px; font-size: 16px; line-height: 20px; padding: 0;"
+  bindlinechange="lines"/>
 <scroll-view id="feed" scroll-y refresher-enabled refresher-triggered="{{triggered}}" style="height: 120px;"
   bindrefresherpulling="pulled" bindrefresherrefresh="refreshed" bindrefresherrestore="restored"
   bindrefresherabort="aborted"><view style="height: 400px;">feed</view></scroll-view>
@@ -72,6 +85,11 @@ const ALIPAY_PAGE: &str = r##"<slider id="level" min="{{10}}" max="{{50}}" step=
   </picker-view>
   <button id="submit" form-type="submit">submit</button>
 </form>
+<input id="caret" value="abcdef" cursor="{{2}}" onBlur="blurred"/>
+<input id="picked" value="abcdef" selection-start="{{1}}" selection-end="{{4}}" onBlur="blurred"/>
+<input id="hint" placeholder="HINT HINT" style="height: 40px;"
+  placeholder-style="color: rgb(255, 0, 0); font-size: 28px; font-weight: bold;"/>
+<input id="hinted" placeholder="HINT HINT" placeholder-class="hint-class" style="height: 40px;"/>
 <scroll-view id="feed" scroll-y refresher-enabled refresher-triggered="{{triggered}}" style="height: 120px;"
   onRefresherPulling="pulled" onRefresherRefresh="refreshed" onRefresherRestore="restored"
   onRefresherAbort="aborted"><view style="height: 400px;">feed</view></scroll-view>
@@ -104,11 +122,19 @@ const PAGE_JS: &str = r#"Page({
   restored() { this.data.events.push('refresherrestore'); },
   aborted() { this.data.events.push('refresherabort'); },
   lazyLoaded(e) { this.data.events.push('lazy load ' + e.detail.width + 'x' + e.detail.height); },
+  blurred(e) { this.data.events.push('blur ' + e.currentTarget.id + ' ' + e.detail.cursor); },
+  lines(e) {
+    const { lineCount, height, heightRpx } = e.detail;
+    this.data.events.push('linechange ' + lineCount + ' ' + height + ' ' + heightRpx);
+  },
   turned(e) {
     this.data.events.push('columnchange ' + JSON.stringify(e.detail));
     if (e.detail.column === 0) this.setData({ 'route[1]': e.detail.value === 1 ? ['x', 'y', 'z'] : ['p', 'q'] });
   },
 });"#;
+
+/// The page's styles: the rule `placeholder-class` names.
+const PAGE_CSS: &str = ".hint-class { color: rgb(0, 0, 255); font-size: 28px; font-weight: bold; }";
 
 /// Names the one dialect a run of this executable checks; without it, the executable runs
 /// itself once per dialect. (One window per process: on a machine without a GPU, where
@@ -129,9 +155,9 @@ fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     };
     let dir = tempfile::tempdir().expect("tempdir");
-    let (page, template) = match dialect.as_str() {
-        "alipay" => (ALIPAY_PAGE, "index.axml"),
-        _ => (WECHAT_PAGE, "index.wxml"),
+    let (page, template, style) = match dialect.as_str() {
+        "alipay" => (ALIPAY_PAGE, "index.axml", "index.acss"),
+        _ => (WECHAT_PAGE, "index.wxml", "index.wxss"),
     };
     let manifest = json!({
         "appId": format!("components.{dialect}"), "name": "Components", "version": "1.0.0",
@@ -139,6 +165,7 @@ fn main() -> ExitCode {
     })
     .to_string();
     let template_path = format!("pages/index/{template}");
+    let style_path = format!("pages/index/{style}");
     write_files(
         &dir.path().join("app"),
         &[
@@ -147,6 +174,7 @@ fn main() -> ExitCode {
             ("app.js", "App({})"),
             ("pages/index/index.js", PAGE_JS),
             (&template_path, page),
+            (&style_path, PAGE_CSS),
         ],
     );
     let root = dir.path().to_owned();
@@ -162,6 +190,8 @@ fn main() -> ExitCode {
             slider(&handle, &program).map_err(|error| format!("{dialect}: {error}"))?;
             pickers(&handle, &program, &dialect).map_err(|error| format!("{dialect}: {error}"))?;
             refresher_and_lazy_image(&handle, &program)
+                .map_err(|error| format!("{dialect}: {error}"))?;
+            text_fields(&handle, &program, &dialect)
                 .map_err(|error| format!("{dialect}: {error}"))?;
             // For a person to look at, once the last change is painted.
             in_page(
@@ -590,5 +620,146 @@ fn refresher_and_lazy_image(handle: &WryHandle, program: &MiniProgram) -> Result
     in_page(handle, program, "window.scrollTo(0, 4500); return true;")?;
     expect_events(program, early.len(), &["lazy load 4x3"])?;
     in_page(handle, program, "window.scrollTo(0, 0); return true;")?;
+    Ok(())
+}
+
+/// Does `action` on the first element `selector` finds, as a scenario step does (in the
+/// window: the page host plays it on the element).
+fn act_on(program: &MiniProgram, selector: &str, action: UserAction) -> Result<(), String> {
+    program.settle().map_err(|error| error.to_string())?;
+    let snapshot = program.snapshot().map_err(|error| error.to_string())?;
+    let path = Selector::parse(selector)
+        .map_err(|error| error.to_string())?
+        .find(&snapshot.tree)
+        .into_iter()
+        .next()
+        .ok_or_else(|| format!("no {selector} on the page"))?;
+    program.act(path, action).map_err(|error| error.to_string())
+}
+
+/// The RGB pixels of the PNG at `path`, with its width.
+fn pixels(path: &Path) -> Result<(usize, Vec<[u8; 3]>), String> {
+    let file = std::fs::File::open(path).map_err(|error| error.to_string())?;
+    let mut reader = png::Decoder::new(std::io::BufReader::new(file))
+        .read_info()
+        .map_err(|error| error.to_string())?;
+    let mut buffer = vec![0; reader.output_buffer_size()];
+    let frame = reader
+        .next_frame(&mut buffer)
+        .map_err(|error| error.to_string())?;
+    let channels = frame.color_type.samples();
+    let rgb = buffer[..frame.buffer_size()]
+        .chunks(channels)
+        .map(|p| [p[0], p[1], p[2]])
+        .collect();
+    Ok((frame.width as usize, rgb))
+}
+
+/// Text fields, what only a window shows: a tap's focus puts the cursor where `cursor` says,
+/// or selects from `selection-start` to `selection-end` (and `blur` reports that cursor);
+/// placeholder-style and the page's rule for placeholder-class draw the placeholder (red and
+/// blue here, where it is grey without them); and, in WeChat, a textarea counts its lines as
+/// laid out: a text without a line break that wraps reports `linechange` with its lines,
+/// their height in px and in rpx.
+fn text_fields(handle: &WryHandle, program: &MiniProgram, dialect: &str) -> Result<(), String> {
+    let seen = events(program, 0)?.len();
+    let selection = |id: &str| {
+        format!(
+            r#"
+            const field = document.getElementById("{id}");
+            // After the moment a user's click would have put the cursor where it pressed.
+            await new Promise((later) => setTimeout(later, 50));
+            return [document.activeElement === field, field.selectionStart, field.selectionEnd];
+            "#
+        )
+    };
+    act_on(program, "#caret", UserAction::Tap)?;
+    let caret = in_page(handle, program, &selection("caret"))?;
+    if caret != json!([true, 2, 2]) {
+        return Err(format!(
+            "a tap on #caret (cursor 2) gave [focused, start, end] {caret}, want [true, 2, 2]"
+        ));
+    }
+    act_on(program, "#picked", UserAction::Tap)?;
+    let picked = in_page(handle, program, &selection("picked"))?;
+    if picked != json!([true, 1, 4]) {
+        return Err(format!(
+            "a tap on #picked (selection 1 to 4) gave [focused, start, end] {picked}, want [true, 1, 4]"
+        ));
+    }
+    act_on(program, "#hint", UserAction::Tap)?;
+    expect_events(program, seen, &["blur caret 2", "blur picked 1"])?;
+
+    // The placeholders, in view, as drawn.
+    let boxes = in_page(
+        handle,
+        program,
+        r#"
+        document.activeElement.blur();
+        document.getElementById("hint").scrollIntoView({ block: "center" });
+        await new Promise((painted) => requestAnimationFrame(() => requestAnimationFrame(painted)));
+        await new Promise((later) => setTimeout(later, 300));
+        const box = (id) => {
+          const r = document.getElementById(id).getBoundingClientRect();
+          return [r.left, r.top, r.right, r.bottom];
+        };
+        return { width: window.innerWidth, hint: box("hint"), hinted: box("hinted") };
+        "#,
+    )?;
+    let shot = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("components_window_{dialect}_placeholders.png"));
+    handle
+        .screenshot(program.page(), &shot)
+        .map_err(|error| error.to_string())?;
+    let (width, rgb) = pixels(&shot)?;
+    let scale = width as f64 / boxes["width"].as_f64().unwrap_or(width as f64);
+    let count = |id: &str, wanted: fn(&[u8; 3]) -> bool| -> usize {
+        let side = |i: usize| boxes[id][i].as_f64().unwrap_or(0.0) * scale;
+        let (left, top) = (side(0).max(0.0) as usize, side(1).max(0.0) as usize);
+        let (right, bottom) = (side(2).max(0.0) as usize, side(3).max(0.0) as usize);
+        let height = rgb.len() / width.max(1);
+        (top..bottom.min(height))
+            .flat_map(|y| (left..right.min(width)).map(move |x| y * width + x))
+            .filter(|at| wanted(&rgb[*at]))
+            .count()
+    };
+    let red = count("hint", |[r, g, b]| *r > 200 && *g < 90 && *b < 90);
+    let blue = count("hinted", |[r, g, b]| *b > 200 && *r < 90 && *g < 90);
+    if red < 40 || blue < 40 {
+        return Err(format!(
+            "placeholders: {red} red pixels in #hint (placeholder-style) and {blue} blue in \
+             #hinted (placeholder-class), want 40 or more each; see {}",
+            shot.display()
+        ));
+    }
+
+    if dialect != "wechat" {
+        return Ok(());
+    }
+    // Twelve words without a line break in a textarea 120 px wide: wrapped onto lines of
+    // 20 px each, as many as the layout makes them.
+    act_on(
+        program,
+        "#rows",
+        UserAction::Input("one two three four five six seven eight nine ten eleven twelve".into()),
+    )?;
+    let got = events(program, seen + 3)?;
+    let change = got.get(seen + 2).cloned().unwrap_or_default();
+    let numbers: Vec<f64> = change
+        .strip_prefix("linechange ")
+        .unwrap_or_default()
+        .split(' ')
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    let [lines, height, rpx] = numbers[..] else {
+        return Err(format!("after typing, events {got:?}: no linechange"));
+    };
+    let window = boxes["width"].as_f64().unwrap_or(0.0);
+    if lines < 3.0 || height != lines * 20.0 || rpx != (height * 750.0 / window).round() {
+        return Err(format!(
+            "a textarea wrapping twelve words reported {change:?}, want 3 or more lines of 20 px \
+             and their height in rpx for a window {window} px wide"
+        ));
+    }
     Ok(())
 }

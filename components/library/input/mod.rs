@@ -7,7 +7,10 @@ use crate::{Component, Event, Property};
 pub(crate) const COMPONENTS: &[Component] = &[
     Component {
         tag: "input",
-        summary: "A one-line text field; it holds at most maxlength characters (UTF-16 units; -1: no limit).",
+        summary: "A one-line text field; it holds at most maxlength characters (UTF-16 units; -1: no limit). \
+                  On focus the cursor goes to cursor, or selection-start to selection-end are selected; the confirm \
+                  key blurs it unless confirm-hold; placeholder-style and the page's rules for placeholder-class \
+                  style its placeholder; cursor-spacing and adjust-position are taken (there is no keyboard).",
         properties: &[
             Property::new(&["value"], String, ""),
             Property::new(
@@ -46,6 +49,8 @@ pub(crate) const COMPONENTS: &[Component] = &[
             Property::new(&["cursor"], Number, "-1"),
             Property::new(&["selection-start", "selectionStart"], Number, "-1"),
             Property::new(&["selection-end", "selectionEnd"], Number, "-1"),
+            Property::new(&["cursor-spacing", "cursorSpacing"], Number, "0"),
+            Property::new(&["adjust-position", "adjustPosition"], Boolean, "true"),
             Property::new(&["controlled"], Boolean, "false"),
             Property::new(&["name"], String, ""),
         ],
@@ -55,16 +60,30 @@ pub(crate) const COMPONENTS: &[Component] = &[
                 "focus",
                 "{ value, height } (height: the keyboard's, 0; Alipay: { value })",
             ),
-            Event::new("blur", "{ value, cursor }"),
+            Event::new(
+                "blur",
+                "{ value, cursor } (also after confirm, unless confirm-hold)",
+            ),
             Event::new("confirm", "{ value }"),
+            Event::new(
+                "keyboardheightchange",
+                "WeChat: { height: 0, duration: 0 } after each focus and blur (there is no keyboard)",
+            ),
         ],
     },
     Component {
         tag: "textarea",
-        summary: "A text field of several lines; it holds at most maxlength characters (UTF-16 units; -1: no limit).",
+        summary: "A text field of several lines; it holds at most maxlength characters (UTF-16 units; -1: no limit). \
+                  cursor, selection-start / selection-end, confirm-hold and the placeholder's style as <input>'s.",
         properties: &[
             Property::new(&["value"], String, ""),
             Property::new(&["placeholder"], String, ""),
+            Property::new(&["placeholder-style", "placeholderStyle"], String, ""),
+            Property::new(
+                &["placeholder-class", "placeholderClass"],
+                String,
+                "textarea-placeholder",
+            ),
             Property::new(&["disabled"], Boolean, "false"),
             Property::new(&["maxlength"], Number, "140"),
             Property::new(&["focus"], Boolean, "false"),
@@ -75,9 +94,13 @@ pub(crate) const COMPONENTS: &[Component] = &[
                 OneOf(&["send", "search", "next", "go", "done", "return"]),
                 "return",
             ),
+            Property::new(&["confirm-hold", "confirmHold"], Boolean, "false"),
             Property::new(&["cursor"], Number, "-1"),
             Property::new(&["selection-start", "selectionStart"], Number, "-1"),
             Property::new(&["selection-end", "selectionEnd"], Number, "-1"),
+            Property::new(&["cursor-spacing", "cursorSpacing"], Number, "0"),
+            Property::new(&["adjust-position", "adjustPosition"], Boolean, "true"),
+            Property::new(&["controlled"], Boolean, "false"),
             Property::new(&["name"], String, ""),
         ],
         events: &[
@@ -86,9 +109,20 @@ pub(crate) const COMPONENTS: &[Component] = &[
                 "focus",
                 "{ value, height } (height: the keyboard's, 0; Alipay: { value })",
             ),
-            Event::new("blur", "{ value, cursor }"),
+            Event::new(
+                "blur",
+                "{ value, cursor } (also after confirm, unless confirm-hold)",
+            ),
             Event::new("confirm", "{ value }"),
-            Event::new("linechange", "{ height, lineCount }"),
+            Event::new(
+                "keyboardheightchange",
+                "WeChat: { height: 0, duration: 0 } after each focus and blur (there is no keyboard)",
+            ),
+            Event::new(
+                "linechange",
+                "WeChat: { height, heightRpx, lineCount } when typing changes the line count (wrapped lines count \
+                 in a window; headless, without layout, lines are counted at line breaks and height is 0)",
+            ),
         ],
     },
 ];

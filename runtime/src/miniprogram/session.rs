@@ -72,6 +72,7 @@ mod actions;
 mod components;
 mod controls;
 mod fields;
+mod open_types;
 mod pending;
 mod pickers;
 mod queries;

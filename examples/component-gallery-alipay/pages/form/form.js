@@ -16,8 +16,11 @@ Page({
       picker: '',
       drink: '',
       form: '',
+      open: '',
     },
     focusLog: '',
+    detailLog: '',
+    shared: 0,
     fruits: [
       { value: 'apple', name: 'Apple' },
       { value: 'banana', name: 'Banana', checked: true },
@@ -156,5 +159,26 @@ Page({
   onReset(e) {
     this.seen(e, 'onReset');
     this.setData({ 'echo.form': e.type, submitted: '' });
+  },
+
+  // button open-type="share": the page's onShareAppMessage gets {from: 'button', target}
+  // (the button's id and dataset) and returns what is shared.
+  onShareAppMessage(options) {
+    this.setData({ 'echo.open': `onShareAppMessage ${json(options)}`, shared: this.data.shared + 1 });
+    return { title: 'Component gallery: form', desc: 'Every form control', path: 'pages/form/form' };
+  },
+
+  // getAuthorize, contactShare and launchApp report onError ({type, errorMessage}) when the
+  // container cannot do them; lifestyle reports onFollowLifestyle ({followStatus}).
+  onOpenType(e) {
+    this.seen(e, 'onOpenType');
+    this.setData({ 'echo.open': `${e.currentTarget.dataset.name} ${e.type} ${json(e.detail)}` });
+  },
+
+  // focus, blur and confirm of the fields with a cursor, a selection or confirm-hold; what
+  // a textarea holds.
+  onDetail(e) {
+    this.seen(e, 'onDetail');
+    this.setData({ detailLog: `${this.data.detailLog}${e.currentTarget.dataset.name}.${e.type} ${json(e.detail)};` });
   },
 });

@@ -15,8 +15,11 @@ Page({
       picker: '',
       form: '',
       focusKeys: '',
+      open: '',
     },
     focusLog: '',
+    detailLog: '',
+    shared: 0,
     columnLog: '',
     fruits: [
       { value: 'apple', name: 'Apple' },
@@ -151,5 +154,28 @@ Page({
   onReset(e) {
     this.seen(e, 'onReset');
     this.setData({ 'echo.form': e.type, submitted: '' });
+  },
+
+  // button open-type="share": the page's onShareAppMessage gets {from: 'button', target}
+  // (the button's id and dataset) and returns what is shared.
+  onShareAppMessage(options) {
+    this.setData({ 'echo.open': `onShareAppMessage ${json(options)}`, shared: this.data.shared + 1 });
+    return { title: 'Component gallery: form', path: '/pages/form/form' };
+  },
+
+  // The other open-types report their own event: what the container could not do says why
+  // in its detail.
+  onOpenType(e) {
+    this.seen(e, 'onOpenType');
+    this.setData({ 'echo.open': `${e.currentTarget.dataset.name} ${e.type} ${json(e.detail)}` });
+  },
+
+  // focus, blur, confirm and keyboardheightchange of the fields with a cursor, a selection
+  // or confirm-hold; a textarea's linechange (its height needs a layout: only the line
+  // count and the detail's keys are shown).
+  onDetail(e) {
+    this.seen(e, 'onDetail');
+    const detail = e.type === 'linechange' ? `lineCount=${e.detail.lineCount} keys=${keys(e.detail)}` : json(e.detail);
+    this.setData({ detailLog: `${this.data.detailLog}${e.currentTarget.dataset.name}.${e.type} ${detail};` });
   },
 });

@@ -5,7 +5,9 @@ use std::sync::mpsc::Sender;
 
 use serde_json::{Value, json};
 
-use super::controls::{check_change, disabled, is_text_field, reset_form_of, text_of_value};
+use super::controls::{
+    attr_of, check_change, disabled, is_text_field, reset_form_of, text_of_value,
+};
 use super::{Session, ms_since, navigator_route};
 use crate::miniprogram::UserAction;
 use crate::miniprogram::events::ancestry;
@@ -122,18 +124,37 @@ impl Session {
                 let text = within_maxlength(element, text);
                 // The cursor at the end, counted as JavaScript counts (UTF-16 units).
                 let cursor = text.encode_utf16().count();
+                let lines_before = line_count(&self.field_value(path, element));
                 // An Alipay controlled field keeps showing its `value` attribute.
                 if !element.attrs.get("controlled").is_some_and(truthy) {
                     self.fields.set_value(path, text.clone());
+                }
+                if self.fields.focused() == Some(path) {
+                    self.fields.set_caret(None);
                 }
                 self.dispatch(
                     path,
                     event("input", json!({"value": text, "cursor": cursor})),
                 );
+                // WeChat's textarea reports a change of its line count. Without a window
+                // there is no layout: lines are counted at line breaks, and their height is 0.
+                let lines = line_count(&self.field_value(path, element));
+                if element.tag == "textarea"
+                    && self.dialect == Dialect::WeChat
+                    && lines != lines_before
+                {
+                    let detail = json!({"height": 0, "heightRpx": 0, "lineCount": lines});
+                    self.emit(path, "linechange", detail);
+                }
             }
             UserAction::Confirm => {
                 let value = self.field_value(path, element);
                 self.dispatch(path, event("confirm", json!({ "value": value })));
+                // The confirm key closes the keyboard, and the field loses the focus, unless
+                // it has confirm-hold (both platforms), as the page host's `confirmField`.
+                if !attr_of(element, &["confirm-hold", "confirmHold"]).is_some_and(truthy) {
+                    self.blur_field(&tree, path);
+                }
             }
             UserAction::Change(value) => self.change_control(path, &value),
             // Headless there is no layout: the sizes are 0, and no edge is ever reached
@@ -229,6 +250,11 @@ fn within_maxlength(element: &VElement, text: String) -> String {
         })
         .map_or(text.len(), |(at, _)| at);
     text[..end].to_owned()
+}
+
+/// How many lines `text` has, counted at its line breaks (at least one).
+fn line_count(text: &str) -> usize {
+    text.split('\n').count()
 }
 
 /// The `swiper-item` children of a swiper.

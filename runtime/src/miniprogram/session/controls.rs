@@ -3,7 +3,8 @@
 //! a `radio`, also when the tap is in a `label` around one or naming one with `for`; the
 //! control's `change` (`{value}`: checked or not) and its group's follow (`checkbox-group`:
 //! the checked boxes' values, `radio-group`: the chosen radio's value). A tap on a text field
-//! (or its label) focuses it; a `button` with `form-type` submits or resets its `form`.
+//! (or its label) focuses it; a `button` with `form-type` submits or resets its `form`, and
+//! one with an `open-type` does what `open_types.rs` says.
 
 use serde_json::{Value, json};
 
@@ -29,12 +30,26 @@ impl Session {
             }
         }
         let chain = ancestry(tree, path);
-        let Some((button, form_type, form)) = form_button_of(&chain, path) else {
-            return;
-        };
-        match form_type.as_str() {
+        if let Some((button, form_type, form)) = form_button_of(&chain, path) {
+            self.press_form_button(tree, button, &form_type, &form);
+        }
+        // A button with an open-type acts after its form's submit or reset, as the page
+        // host's button does.
+        self.tapped_open_type(tree, path);
+    }
+
+    /// A tap on `button`, of `form_type`, in the form at `form` of `tree`: `submit` submits
+    /// it, `reset` puts its fields back.
+    fn press_form_button(
+        &mut self,
+        tree: &[VNode],
+        button: &VElement,
+        form_type: &str,
+        form: &[u32],
+    ) {
+        match form_type {
             "submit" => {
-                let value = self.form_values(tree, &form);
+                let value = self.form_values(tree, form);
                 // Alipay's onSubmit also says which button submitted: its dataset.
                 let detail = match self.dialect {
                     Dialect::Alipay => json!({
@@ -43,11 +58,11 @@ impl Session {
                     }),
                     Dialect::WeChat => json!({ "value": value }),
                 };
-                self.emit(&form, "submit", detail);
+                self.emit(form, "submit", detail);
             }
             "reset" => {
-                self.fields.reset_under(&form);
-                self.emit(&form, "reset", json!({}));
+                self.fields.reset_under(form);
+                self.emit(form, "reset", json!({}));
             }
             _ => {}
         }
@@ -55,8 +70,10 @@ impl Session {
 
     /// The text field at `path` of `tree` takes the focus as a tap gives it (the page host's
     /// `focusField`): the field focused before is blurred (`blur`, `{value, cursor}`), then
-    /// this one reports `focus` (`{value}`). Nothing happens to the field focused already or
-    /// a disabled one.
+    /// this one reports `focus` (`{value}`), and, in WeChat, `keyboardheightchange`. The
+    /// cursor goes where the field's `selection-start` / `selection-end` or `cursor` put it
+    /// (the page host's `placeCaret`), else after the text. Nothing happens to the field
+    /// focused already or a disabled one.
     pub(super) fn focus_field(&mut self, tree: &[VNode], path: &[u32]) {
         let Some(element) = element_at(tree, path) else {
             return;
@@ -64,16 +81,46 @@ impl Session {
         if self.fields.focused() == Some(path) || disabled(element) {
             return;
         }
-        if let Some(before) = self.fields.focused().map(<[u32]>::to_vec)
-            && let Some(field) = element_at(tree, &before).filter(|el| is_text_field(el))
-        {
-            let value = self.field_value(&before, field);
-            let cursor = value.encode_utf16().count();
-            self.emit(&before, "blur", json!({"value": value, "cursor": cursor}));
+        if let Some(before) = self.fields.focused().map(<[u32]>::to_vec) {
+            self.blur_field(tree, &before);
         }
         self.fields.focus(path);
         let value = self.field_value(path, element);
+        self.fields.set_caret(caret_on_focus(element, &value));
         self.emit(path, "focus", self.focus_detail(&value));
+        self.keyboard_moved(path);
+    }
+
+    /// The text field at `path` of `tree`, which has the focus, loses it (another field
+    /// takes it, or a confirm without `confirm-hold` closes the keyboard): `blur` with
+    /// `{value, cursor}`, then, in WeChat, `keyboardheightchange`, as the page host's
+    /// `onFocus` reports them.
+    pub(super) fn blur_field(&mut self, tree: &[VNode], path: &[u32]) {
+        if self.fields.focused() != Some(path) {
+            return;
+        }
+        let caret = self.fields.caret();
+        self.fields.blur();
+        let Some(field) = element_at(tree, path).filter(|el| is_text_field(el)) else {
+            return;
+        };
+        let value = self.field_value(path, field);
+        let length = u32::try_from(value.encode_utf16().count()).unwrap_or(u32::MAX);
+        let cursor = caret.map_or(length, |at| at.min(length));
+        self.emit(path, "blur", json!({"value": value, "cursor": cursor}));
+        self.keyboard_moved(path);
+    }
+
+    /// WeChat's `keyboardheightchange` of the field at `path` as the keyboard opens or
+    /// closes: `{height: 0, duration: 0}`, there is no keyboard here. Alipay documents none.
+    fn keyboard_moved(&mut self, path: &[u32]) {
+        if self.dialect == Dialect::WeChat {
+            self.emit(
+                path,
+                "keyboardheightchange",
+                json!({"height": 0, "duration": 0}),
+            );
+        }
     }
 
     /// A text field's `focus` detail: `{value}`, with WeChat's `height` of the keyboard
@@ -387,6 +434,38 @@ pub(super) fn disabled(element: &VElement) -> bool {
     element.attrs.get("disabled").is_some_and(truthy)
 }
 
+/// The first of `names` (a property's spellings) that `element` has.
+pub(super) fn attr_of<'a>(element: &'a VElement, names: &[&str]) -> Option<&'a Value> {
+    names.iter().find_map(|name| element.attrs.get(*name))
+}
+
+/// A position attribute (`cursor`, `selection-start`, `selection-end`) as the page host's
+/// `positionOf` reads it: a number from 0, its whole part; none when absent, empty, negative
+/// or not a number.
+fn position_of(value: Option<&Value>) -> Option<u32> {
+    let number = match value? {
+        Value::Null => return None,
+        Value::String(text) if text.trim().is_empty() => return None,
+        other => to_number(other),
+    };
+    (number.is_finite() && number >= 0.0).then(|| number.trunc().min(f64::from(u32::MAX)) as u32)
+}
+
+/// Where the cursor of text field `element`, holding `value`, is once it takes the focus,
+/// as the page host's `placeCaret` puts it (`setSelectionRange`): at `selection-start` when
+/// it and `selection-end` are both given (the text between selected), else at `cursor`, each
+/// no further than the end of the text (in UTF-16 units); `None` leaves it after the text.
+pub(super) fn caret_on_focus(element: &VElement, value: &str) -> Option<u32> {
+    let length = u32::try_from(value.encode_utf16().count()).unwrap_or(u32::MAX);
+    let start = position_of(attr_of(element, &["selection-start", "selectionStart"]));
+    let end = position_of(attr_of(element, &["selection-end", "selectionEnd"]));
+    match (start, end) {
+        // As the DOM's setSelectionRange: a start after the end goes to the end.
+        (Some(start), Some(end)) => Some(start.min(end).min(length)),
+        _ => position_of(element.attrs.get("cursor")).map(|cursor| cursor.min(length)),
+    }
+}
+
 /// The elements with a `name` under `nodes` (at `at`), in page order.
 fn collect_named<'a>(
     nodes: &'a [VNode],
@@ -555,6 +634,45 @@ mod tests {
                 "{attrs} set to {wanted}"
             );
         }
+    }
+
+    /// Where a field's cursor is once focused, as the page host's `placeCaret` puts it.
+    #[test]
+    fn the_cursor_goes_where_cursor_or_the_selection_says() {
+        let field = |attrs: Value| VElement {
+            tag: "input".into(),
+            attrs: serde_json::from_value(attrs).unwrap_or_default(),
+            ..VElement::default()
+        };
+        let cases = [
+            (json!({}), None),
+            (json!({"cursor": 2}), Some(2)),
+            (json!({"cursor": "3"}), Some(3)),
+            (json!({"cursor": 2.7}), Some(2)),
+            (json!({"cursor": 40}), Some(6)),
+            (json!({"cursor": -1}), None),
+            (json!({"cursor": ""}), None),
+            (json!({"cursor": "far"}), None),
+            (json!({"selection-start": 1, "selection-end": 4}), Some(1)),
+            (
+                json!({"selectionStart": 1, "selectionEnd": 4, "cursor": 5}),
+                Some(1),
+            ),
+            (json!({"selection-start": 5, "selection-end": 2}), Some(2)),
+            (json!({"selection-start": 9, "selection-end": 12}), Some(6)),
+            // Only both make a selection: one alone leaves it to `cursor`.
+            (json!({"selection-start": 1, "cursor": 3}), Some(3)),
+            (json!({"selection-start": 1, "selection-end": -1}), None),
+        ];
+        for (attrs, want) in cases {
+            assert_eq!(
+                caret_on_focus(&field(attrs.clone()), "abcdef"),
+                want,
+                "{attrs}"
+            );
+        }
+        // Counted in UTF-16 units, as the webview counts.
+        assert_eq!(caret_on_focus(&field(json!({"cursor": 9})), "a😀"), Some(3));
     }
 
     #[test]

@@ -40,6 +40,8 @@ impl Entry {
 pub(super) struct Fields {
     entries: HashMap<NodePath, Entry>,
     focused: Option<NodePath>,
+    /// Where the focused field's cursor is, when not after its text (UTF-16 units).
+    caret: Option<u32>,
     /// The pictures the images of a page reported before it was shown (a page reports them
     /// as it is created, before the session shows it): by path, the `src` of each. They
     /// become the shown page's once it is that page.
@@ -101,9 +103,27 @@ impl Fields {
         self.focused.as_deref()
     }
 
-    /// The text field at `path` now has the focus.
+    /// The text field at `path` now has the focus, its cursor after its text.
     pub(super) fn focus(&mut self, path: &[u32]) {
         self.focused = Some(path.to_vec());
+        self.caret = None;
+    }
+
+    /// No text field has the focus now.
+    pub(super) fn blur(&mut self) {
+        self.focused = None;
+        self.caret = None;
+    }
+
+    /// Where the focused field's cursor is, when not after its text.
+    pub(super) fn caret(&self) -> Option<u32> {
+        self.caret
+    }
+
+    /// The focused field's cursor is at `caret` (`None`: after its text, as typing or a
+    /// new value leaves it).
+    pub(super) fn set_caret(&mut self, caret: Option<u32>) {
+        self.caret = caret;
     }
 
     /// Everything under `path` is back to its attributes (a form reset).
@@ -155,7 +175,7 @@ impl Fields {
     /// not shown yet reported stay for it).
     pub(super) fn clear(&mut self) {
         self.entries.clear();
-        self.focused = None;
+        self.blur();
     }
 
     fn entry(&mut self, path: &[u32]) -> &mut Entry {
@@ -167,6 +187,11 @@ impl Fields {
         for op in ops {
             match op {
                 PatchOp::SetAttr { path, name, .. } | PatchOp::RemoveAttr { path, name } => {
+                    // The page host writes a new value into the field: its cursor goes after
+                    // the text.
+                    if name == "value" && self.focused.as_deref() == Some(path.as_slice()) {
+                        self.caret = None;
+                    }
                     if let Some(entry) = self.entries.get_mut(path) {
                         match name.as_str() {
                             "value" => {
@@ -201,7 +226,7 @@ impl Fields {
                 PatchOp::Replace { path, .. } => {
                     self.entries.retain(|at, _| !at.starts_with(path));
                     if self.focused.as_ref().is_some_and(|at| at.starts_with(path)) {
-                        self.focused = None;
+                        self.blur();
                     }
                 }
                 PatchOp::SetText { .. }
@@ -294,6 +319,25 @@ mod tests {
         assert_eq!(fields.value(&[0, 2]), None);
         assert_eq!(fields.checked(&[1]), None);
         assert_eq!(fields.current(&[3]), Some(2));
+        // The focused field keeps its cursor until the page host writes a new value into it.
+        fields.focus(&[0, 2]);
+        fields.set_caret(Some(2));
+        fields.follow(&[PatchOp::SetAttr {
+            path: vec![0, 3],
+            name: "value".into(),
+            value: serde_json::json!("other field"),
+        }]);
+        assert_eq!(fields.caret(), Some(2));
+        fields.follow(&[PatchOp::SetAttr {
+            path: vec![0, 2],
+            name: "value".into(),
+            value: serde_json::json!("new"),
+        }]);
+        assert_eq!(fields.caret(), None);
+        fields.set_caret(Some(1));
+        fields.blur();
+        assert_eq!((fields.focused(), fields.caret()), (None, None));
+        fields.focus(&[0, 2]);
         // A replaced node is drawn afresh, and loses the focus.
         fields.follow(&[PatchOp::Replace {
             path: vec![0],

@@ -146,6 +146,12 @@ impl Session {
                 }
             }
             "mpTitleClick" => self.page_hook("onTitleClick", json!({})),
+            // A button with an open-type was tapped (its `tap` hook, after its tap event).
+            "mpOpenType" => {
+                if let Some(path) = path() {
+                    self.open_type(&path);
+                }
+            }
             "mpIntersection" => self.intersected(message),
             "mpQueryResult" => {
                 let results = message.get("results").and_then(Value::as_array);
