@@ -684,6 +684,33 @@ fn media_contexts_call_the_view_and_hear_back() {
         wechat.eval("wx.canIUse('createInnerAudioContext') && wx.canIUse('createVideoContext')"),
         Ok(json!(true))
     );
+    // One background audio manager per app; setting its src plays it.
+    wechat
+        .eval("const m = wx.getBackgroundAudioManager(); m.title = 'T'; m.src = '/bg.wav';")
+        .expect("no throw");
+    let last: Vec<(String, Value)> = wechat
+        .seen
+        .iter()
+        .filter_map(|m| match m {
+            LogicToView::AudioCall { method, args, .. } => Some((method.clone(), args.clone())),
+            _ => None,
+        })
+        .rev()
+        .take(2)
+        .collect();
+    assert_eq!(
+        last,
+        [
+            ("play".to_owned(), Value::Null),
+            ("set".to_owned(), json!({"src": "/bg.wav"})),
+        ]
+    );
+    assert_eq!(
+        wechat.eval(
+            "wx.getBackgroundAudioManager() === wx.getBackgroundAudioManager() && wx.getBackgroundAudioManager().title"
+        ),
+        Ok(json!("T"))
+    );
 }
 
 /// The element calls sent so far with `method`: (call id, selector, args).

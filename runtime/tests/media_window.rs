@@ -6,7 +6,8 @@
 //! - a `createInnerAudioContext` player with a package `src` reports `onCanplay`, `onPlay`,
 //!   `onTimeUpdate` and `onEnded` with its state (`duration` about one second, `paused`);
 //!   `stop()` reports `onStop`; a file that is not in the package reports `onError` with
-//!   one of the platforms' codes.
+//!   one of the platforms' codes;
+//! - the background audio manager (one per app) plays as soon as its `src` is set.
 //!
 //! A window test (see `window_support`); a screenshot of the page, the video at its last
 //! frame, is kept as `media_window.png` in Cargo's test scratch folder.
@@ -56,6 +57,13 @@ const PAGE_JS: &str = r#"Page({
     player.src = src;
     player.play();
     return player;
+  },
+  playBackground(src) {
+    const manager = wx.getBackgroundAudioManager();
+    manager.title = 'Tone';
+    manager.onPlay(() => this.log('background play ' + (manager === wx.getBackgroundAudioManager())));
+    manager.onEnded(() => this.log('background ended ' + manager.title));
+    manager.src = src;
   },
 });"#;
 
@@ -208,6 +216,17 @@ fn play_media(program: &MiniProgram) -> Result<(), String> {
         if !has(&got[seen..], line) {
             return Err(format!(
                 "the audio players did not report {line:?}: {got:?}"
+            ));
+        }
+    }
+    // The background audio manager plays as soon as it has a src.
+    let seen = got.len();
+    page_call(program, "playBackground('/media/tone.wav')")?;
+    let got = events_until(program, |e| has(&e[seen..], "background ended Tone"))?;
+    for line in ["background play true", "background ended Tone"] {
+        if !has(&got[seen..], line) {
+            return Err(format!(
+                "the background audio did not report {line:?}: {got:?}"
             ));
         }
     }

@@ -65,10 +65,12 @@ const REMOTE_HTML: &str = r#"<!doctype html><html><body><p>remote</p><script>
 // is dropped (this would otherwise reopen the app on another page).
 const channel = window.webkit && window.webkit.messageHandlers && window.webkit.messageHandlers.ipc;
 if (channel) channel.postMessage(JSON.stringify({ kind: "mpNavigate", openType: "reLaunch", url: "/pages/other/other", delta: 1 }));
-// Its origin is not one the host trusts: the container refuses its JSBridge calls.
-AlipayJSBridge.call("getSystemInfo", {}, (answer) => my.getEnv((env) => my.postMessage({
-  from: "remote", miniprogram: env.miniprogram, origin: location.origin, reached: typeof channel, bridge: answer.error,
-})));
+my.getEnv((env) => my.postMessage({
+  from: "remote", miniprogram: env.miniprogram, origin: location.origin, reached: typeof channel,
+}));
+// Its origin is not one the host trusts: the container refuses its JSBridge calls. (The
+// answer takes a round trip: it goes in a message of its own.)
+AlipayJSBridge.call("getSystemInfo", {}, (answer) => my.postMessage({ bridge: answer.error }));
 </script></body></html>"#;
 
 fn app_files(dialect: &str, port: u16) -> Vec<(String, String)> {
@@ -336,12 +338,15 @@ fn web_view(
     open_web(program, &remote, api)?;
     let remote_load = format!("load {remote}");
     let remote_message = format!(
-        r#"message {{"bridge":4,"from":"remote","miniprogram":true,"origin":"http://127.0.0.1:{port}","reached":"object"}}"#
+        r#"message {{"from":"remote","miniprogram":true,"origin":"http://127.0.0.1:{port}","reached":"object"}}"#
     );
+    // Alipay hands over each message at once, so the bridge's refusal can be waited for;
+    // WeChat's wait for the page to be left, where only the first is sure to have come.
+    let refused = r#"message {"bridge":4}"#;
     let got = events_until(program, |e| {
-        has(e, &remote_load) && (!alipay || has(e, &remote_message))
+        has(e, &remote_load) && (!alipay || (has(e, &remote_message) && has(e, refused)))
     })?;
-    if !has(&got, &remote_load) || (alipay && !has(&got, &remote_message)) {
+    if !has(&got, &remote_load) || (alipay && !(has(&got, &remote_message) && has(&got, refused))) {
         return Err(format!(
             "the declared domain's page did not load and post: {got:?}"
         ));
@@ -357,9 +362,9 @@ fn web_view(
     program.press_back().map_err(|error| error.to_string())?;
     if !alipay {
         // WeChat: the list of what it posted, when the user goes back.
-        let line = format!("message [{}]", &remote_message["message ".len()..]);
-        let got = events_until(program, |e| has(e, &line))?;
-        if !has(&got, &line) {
+        let line = format!("message [{}", &remote_message["message ".len()..]);
+        let got = events_until(program, |e| e.iter().any(|l| l.starts_with(&line)))?;
+        if !got.iter().any(|l| l.starts_with(&line)) {
             return Err(format!(
                 "going back did not deliver the remote message: {got:?}"
             ));

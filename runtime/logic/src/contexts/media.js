@@ -81,6 +81,38 @@
     return player;
   };
 
+  // getBackgroundAudioManager: the app's one background player, an audio player of the page
+  // host as createInnerAudioContext makes them: setting src plays it at once. title, epname,
+  // singer, coverImgUrl, webUrl and protocol are kept for the system's player (this
+  // container draws none, so onNext / onPrev never fire).
+  var backgroundAudio = null;
+  own.getBackgroundAudioManager = function () {
+    if (backgroundAudio) return backgroundAudio;
+    var player = own.createInnerAudioContext();
+    var manager = Object.create(player);
+    Object.defineProperty(manager, 'src', {
+      enumerable: true,
+      get: function () { return player.src; },
+      set: function (value) {
+        player.src = value;
+        if (player.src) player.play();
+      },
+    });
+    manager.title = '';
+    manager.epname = '';
+    manager.singer = '';
+    manager.coverImgUrl = '';
+    manager.webUrl = '';
+    manager.protocol = 'http';
+    ['Next', 'Prev'].forEach(function (name) {
+      manager['on' + name] = function () {};
+      manager['off' + name] = function () {};
+    });
+    manager.destroy = undefined;
+    backgroundAudio = manager;
+    return manager;
+  };
+
   // What a player did ({audioId, type, detail}); detail carries its state, and for an
   // error {errCode, errMsg}.
   function audioEvent(data) {
