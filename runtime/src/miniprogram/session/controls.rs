@@ -15,6 +15,9 @@ use capsule_logic::EventObject;
 
 const CONTROLS: &[&str] = &["switch", "checkbox", "radio"];
 
+/// The components whose `disabled` keeps a user from changing their value.
+const DISABLEABLE: &[&str] = &["switch", "checkbox", "radio", "slider", "picker"];
+
 impl Session {
     /// After a headless tap at `path` of `tree`, as the page host's `afterTap`: the control
     /// the tap acts on changes and says so (a text field takes the focus), and a `button`
@@ -343,7 +346,7 @@ pub(super) fn check_change(
     value: &Value,
 ) -> Result<(), String> {
     let tag = element.tag.as_str();
-    if CONTROLS.contains(&tag) && disabled(element) {
+    if DISABLEABLE.contains(&tag) && disabled(element) {
         return Err(format!("<{tag}> is disabled: a user cannot change it"));
     }
     let known = |of: &str, wanted: &Value| {
@@ -372,9 +375,6 @@ pub(super) fn check_change(
             "a <checkbox-group> change takes the list of values to check, not {value}"
         )),
         ("radio-group", value) => known("radio", value),
-        ("slider", _) if disabled(element) => {
-            Err("<slider> is disabled: a user cannot change it".into())
-        }
         ("slider", Value::Number(_)) => Ok(()),
         ("slider", _) => Err(format!("a <slider> change takes a number, not {value}")),
         ("picker", value) => pickers::check_picker(element, value),
@@ -676,7 +676,7 @@ mod tests {
     }
 
     #[test]
-    fn a_slider_change_takes_a_number_and_a_disabled_slider_none() {
+    fn a_slider_change_takes_a_number_and_a_disabled_slider_or_picker_none() {
         let tree = [VNode::Element(slider(json!({})))];
         let check = |element: &VElement, value: Value| check_change(&tree, &[0], element, &value);
         assert!(check(&slider(json!({})), json!(40)).is_ok());
@@ -687,6 +687,16 @@ mod tests {
         assert_eq!(
             check(&slider(json!({"disabled": true})), json!(40)),
             Err("<slider> is disabled: a user cannot change it".to_owned())
+        );
+        let picker = VElement {
+            tag: "picker".into(),
+            attrs: serde_json::from_value(json!({"range": ["a"], "disabled": true}))
+                .unwrap_or_default(),
+            ..VElement::default()
+        };
+        assert_eq!(
+            check(&picker, json!(0)),
+            Err("<picker> is disabled: a user cannot change it".to_owned())
         );
     }
 }

@@ -13,11 +13,9 @@ use crate::view::{VElement, VNode, to_number};
 const DATE_START: (u32, u32, u32) = (1900, 1, 1);
 const DATE_END: (u32, u32, u32) = (2100, 12, 31);
 
-/// Whether a user could choose `value` on picker `element`.
+/// Whether a user could choose `value` on picker `element` (its `disabled` is checked by
+/// `controls::check_change`).
 pub(super) fn check_picker(element: &VElement, value: &Value) -> Result<(), String> {
-    if super::controls::disabled(element) {
-        return Err("<picker> is disabled: a user cannot change it".into());
-    }
     let mode = mode(element);
     let range = match element.attrs.get("range") {
         Some(Value::Array(items)) => items.as_slice(),
@@ -277,12 +275,6 @@ mod tests {
             "{refused}"
         );
         assert!(check_picker(&fruit, &json!("b")).is_err());
-        let off = picker(json!({ "range": ["a"], "disabled": true }));
-        assert!(
-            check_picker(&off, &json!(0))
-                .expect_err("disabled")
-                .contains("disabled")
-        );
     }
 
     #[test]
