@@ -36,6 +36,7 @@ const LIBRARY: &[&str] = &[
     "movable",
     "page-container",
     "root-portal",
+    "page-meta",
     "video",
     "audio",
     "web-view",

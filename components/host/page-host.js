@@ -79,6 +79,10 @@ view.capsule-error-source { display: block; margin: 8px 0 0; padding: 8px; borde
   const derivedMap = new WeakMap(); // element -> inline style properties the host owns
   const stateMap = new WeakMap(); // element -> component state (image, swiper, scroll-view)
   const virtualHosts = new WeakSet(); // component hosts drawn without a box (virtualHost)
+  // Custom-component hosts (marked `capsule-custom`): an app's component may take a
+  // built-in's name (WeChat's project template has its own <navigation-bar>), and then it is
+  // the app's, not the built-in.
+  const customHosts = new WeakSet();
   let root = null; // the <page> element
   let pageStyle = null;
   let chrome = {};
@@ -129,7 +133,7 @@ view.capsule-error-source { display: block; margin: 8px 0 0; padding: 8px; borde
   const onMessage = (kind, handler) => {
     MESSAGES[kind] = handler;
   };
-  const kindOf = (el) => KINDS[el.localName] || {};
+  const kindOf = (el) => (customHosts.has(el) ? null : KINDS[el.localName]) || {};
   // The app's dialect, as the chrome says it (`capsule-dialect` on <html>).
   const alipayDialect = () => document.documentElement.getAttribute("capsule-dialect") === "alipay";
 
@@ -168,6 +172,10 @@ view.capsule-error-source { display: block; margin: 8px 0 0; padding: 8px; borde
       virtualHosts.add(el);
       el.setAttribute("virtual-host", "");
     }
+    if (typeof vnode.component === "string") {
+      customHosts.add(el);
+      el.setAttribute("capsule-custom", "");
+    }
     attrsMap.set(el, {});
     eventsMap.set(el, Array.isArray(vnode.events) ? vnode.events : []);
     datasetMap.set(el, vnode.dataset && typeof vnode.dataset === "object" ? vnode.dataset : {});
@@ -175,7 +183,7 @@ view.capsule-error-source { display: block; margin: 8px 0 0; padding: 8px; borde
     const attrs = vnode.attrs && typeof vnode.attrs === "object" ? vnode.attrs : {};
     for (const name of Object.keys(attrs)) setAttr(el, name, attrs[name]);
     ready.add(el);
-    const kind = KINDS[el.localName];
+    const kind = kindOf(el);
     if (kind && kind.created) kind.created(el);
     return el;
   }
@@ -196,7 +204,7 @@ view.capsule-error-source { display: block; margin: 8px 0 0; padding: 8px; borde
     const attrs = attrsMap.get(el);
     if (value === undefined || value === null) delete attrs[name];
     else attrs[name] = value;
-    const kind = KINDS[el.localName];
+    const kind = kindOf(el);
     if (name === "hidden") reflect(el, "hidden", truthy(value));
     else if (name === "class") setClass(el, value);
     else if (!(kind && kind.own && kind.own.includes(name))) reflect(el, name, value);

@@ -4,7 +4,8 @@
 //! Pixel 5); the status bar is the device's height; the navigation bar takes its colour and
 //! text style from the page's `.json`; the tab bar stands on the safe-area inset `safeArea`
 //! reports; the page area is the `windowHeight` the logic sees; a long page scrolls without
-//! a scrollbar; the chrome and the dialogs use the platforms' fonts, with colour emoji.
+//! a scrollbar; the chrome and the dialogs use the platforms' fonts, with colour emoji; a
+//! page's `<page-meta>` and `<navigation-bar>` set the bar, the page's style, rem and scroll.
 //!
 //! A window test (see `window_support`).
 
@@ -43,6 +44,7 @@ const out = {
   navColor: nav && style(nav).color,
   navBackground: nav && style(nav.querySelector(".fill")).backgroundColor,
   titleFont: title && style(title).fontFamily,
+  titleText: title && title.textContent,
   tabs: box(tabs),
   tab: box(tab),
   tabFont: tab && style(tab).fontFamily,
@@ -258,6 +260,20 @@ fn drive(
     if !custom["nav"].is_null() {
         return Err(format!("a navigation bar on a custom page\n{custom:#}"));
     }
+    let own_bar = handle
+        .run_script(
+            page,
+            r#"const bar = document.getElementById("own-bar");
+            return bar ? [bar.textContent, bar.getBoundingClientRect().height] : null;"#,
+            TIMEOUT,
+        )
+        .map_err(|e| e.to_string())?;
+    check(
+        &custom,
+        "custom: the app's own <navigation-bar>",
+        &own_bar,
+        &json!(["Own bar", 44]),
+    )?;
     check(&custom, "custom: menu button", &custom["capsule"], &rect)?;
     check(
         &custom,
@@ -278,6 +294,8 @@ fn drive(
         &custom_info["windowHeight"],
         &json!(844),
     )?;
+
+    page_meta(handle, wechat)?;
 
     // Alipay on a Pixel 5: its capsule where my.getMenuButtonBoundingClientRect says.
     container.set_device_profile(DeviceProfile::named("pixel-5").expect("preset"));
@@ -322,6 +340,111 @@ fn drive(
     )?;
     alipay.close();
     Ok(())
+}
+
+/// A page whose `<page-meta>` and `<navigation-bar>` follow its data: the bar's title and
+/// colours are drawn from them, the page node takes page-style, rem counts from
+/// root-font-size, setting scroll-top scrolls the page (scroll events, then scrolldone), and
+/// the page shown next keeps none of it.
+fn page_meta(handle: &WryHandle, wechat: &MiniProgram) -> Result<(), String> {
+    let page = wechat.page();
+    wechat
+        .route(Route::NavigateTo {
+            url: "/pages/meta/meta".into(),
+        })
+        .map_err(|e| e.to_string())?;
+    wait(wechat, "the page-meta page", |s| {
+        s.route.as_deref() == Some("pages/meta/meta") && s.html.contains("meta page")
+    })?;
+    let seen = measure(handle, page)?;
+    check(&seen, "meta: title", &seen["titleText"], &json!("Meta 1"))?;
+    check(
+        &seen,
+        "meta: bar colour",
+        &seen["navBackground"],
+        &json!("rgb(7, 193, 96)"),
+    )?;
+    check(
+        &seen,
+        "meta: title colour",
+        &seen["navColor"],
+        &json!("rgb(255, 255, 255)"),
+    )?;
+    let styled = handle
+        .run_script(
+            page,
+            r#"return { page: getComputedStyle(document.querySelector("page")).backgroundColor,
+                        rem: document.getElementById("rem").getBoundingClientRect().width };"#,
+            TIMEOUT,
+        )
+        .map_err(|e| e.to_string())?;
+    check(
+        &styled,
+        "meta: page-style",
+        &styled["page"],
+        &json!("rgb(255, 240, 240)"),
+    )?;
+    check(&styled, "meta: 5rem at 20px", &styled["rem"], &json!(100))?;
+
+    logic(
+        wechat,
+        "getCurrentPages().pop().setData({ top: '300px', title: 'Meta 2' })",
+    )?;
+    wait(wechat, "the new title", |s| {
+        s.chrome["navigationBar"]["title"] == "Meta 2"
+    })?;
+    let deadline = std::time::Instant::now() + TIMEOUT;
+    let events = loop {
+        let events = logic(wechat, "getCurrentPages().pop().data.events")?;
+        let list = events.as_array().cloned().unwrap_or_default();
+        if list.iter().any(|event| event == "scrolldone") {
+            break list;
+        }
+        if std::time::Instant::now() > deadline {
+            return Err(format!("no scrolldone: {events}"));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    if !events.iter().any(|event| event == "scroll 300") {
+        return Err(format!("no scroll event at 300: {events:?}"));
+    }
+    let scrolled = handle
+        .run_script(
+            page,
+            r#"return { top: window.scrollY,
+                        title: document.querySelector("capsule-chrome").shadowRoot.querySelector(".title").textContent };"#,
+            TIMEOUT,
+        )
+        .map_err(|e| e.to_string())?;
+    check(&scrolled, "meta: scrolled", &scrolled["top"], &json!(300))?;
+    check(
+        &scrolled,
+        "meta: new title",
+        &scrolled["title"],
+        &json!("Meta 2"),
+    )?;
+
+    wechat
+        .route(Route::NavigateBack { delta: 1 })
+        .map_err(|e| e.to_string())?;
+    wait(wechat, "back on the custom page", |s| {
+        s.route.as_deref() == Some("pages/custom/custom") && s.html.contains("custom page")
+    })?;
+    let reset = handle
+        .run_script(
+            page,
+            r#"await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+            return { style: document.querySelector("page").style.cssText,
+                     rootFont: document.documentElement.style.fontSize };"#,
+            TIMEOUT,
+        )
+        .map_err(|e| e.to_string())?;
+    check(
+        &reset,
+        "the next page's style",
+        &reset,
+        &json!({"style": "", "rootFont": ""}),
+    )
 }
 
 /// `Ok` when the window has `want` for `what`; else an error with all that was measured.
@@ -404,6 +527,20 @@ impl Picture {
     }
 }
 
+/// A page set up by its `<page-meta>` (see [`page_meta`]).
+const META_PAGE: &str = r##"<page-meta page-style="{{pageStyle}}" root-font-size="20px" scroll-top="{{top}}"
+  scroll-duration="{{200}}" bindscroll="scrolled" bindscrolldone="done">
+  <navigation-bar title="{{title}}" front-color="#ffffff" background-color="#07c160"/>
+</page-meta>
+<view id="rem" style="width: 5rem; height: 3000px">meta page</view>"##;
+
+/// Its data, and its scroll and scrolldone events as lines in `events`.
+const META_JS: &str = r"Page({
+  data: { title: 'Meta 1', pageStyle: 'background-color: #fff0f0', top: '', events: [] },
+  scrolled(e) { this.data.events.push('scroll ' + e.detail.scrollTop); },
+  done(e) { this.data.events.push(e.type); },
+});";
+
 /// A WeChat app: a long tab page whose `.json` makes the bar white with black text and
 /// puts an emoji in the title, and a page with a custom navigation bar.
 fn write_wechat(root: &Path) {
@@ -419,7 +556,7 @@ fn write_wechat(root: &Path) {
             ("manifest.json", &manifest),
             (
                 "app.json",
-                r##"{"pages":["pages/index/index","pages/custom/custom"],
+                r##"{"pages":["pages/index/index","pages/custom/custom","pages/meta/meta"],
                   "window":{"navigationBarTitleText":"App","navigationBarBackgroundColor":"#1677ff","navigationBarTextStyle":"white"},
                   "tabBar":{"list":[{"pagePath":"pages/index/index","text":"Home 中文"}]}}"##,
             ),
@@ -434,10 +571,29 @@ fn write_wechat(root: &Path) {
                 r##"{"navigationBarTitleText":"Emoji 😀😀😀","navigationBarBackgroundColor":"#ffffff","navigationBarTextStyle":"black"}"##,
             ),
             ("pages/custom/custom.js", "Page({});"),
-            ("pages/custom/custom.wxml", "<view>custom page</view>"),
+            ("pages/meta/meta.js", META_JS),
+            ("pages/meta/meta.wxml", META_PAGE),
+            // As WeChat's project template has it: the page draws its own bar with a
+            // component that takes the built-in <navigation-bar>'s name.
+            (
+                "pages/custom/custom.wxml",
+                r#"<navigation-bar title="Own bar"/><view>custom page</view>"#,
+            ),
             (
                 "pages/custom/custom.json",
-                r#"{"navigationStyle":"custom"}"#,
+                r#"{"navigationStyle":"custom","usingComponents":{"navigation-bar":"/components/navigation-bar/navigation-bar"}}"#,
+            ),
+            (
+                "components/navigation-bar/navigation-bar.json",
+                r#"{"component":true}"#,
+            ),
+            (
+                "components/navigation-bar/navigation-bar.js",
+                "Component({ properties: { title: String } });",
+            ),
+            (
+                "components/navigation-bar/navigation-bar.wxml",
+                r#"<view id="own-bar" style="height: 44px">{{title}}</view>"#,
             ),
         ],
     );

@@ -1,5 +1,5 @@
 //! A mini-program session headless, through the library: lifecycle order with first renders,
-//! chrome from app.json and the UI APIs, page host messages (events with marks, scrolling,
+//! chrome from app.json, the UI APIs and `<page-meta>`, page host messages (events with marks, scrolling,
 //! pull-down, title, tab and back taps), input handler return values and dialogs.
 
 use std::sync::Arc;
@@ -538,4 +538,80 @@ fn a_long_session_keeps_its_last_console_lines_and_dialogs() {
         .collect();
     assert_eq!(open.len(), 1, "{open:?}");
     assert_eq!(open[0]["content"], "still open");
+}
+
+/// `<page-meta>` as a page's first node and its `<navigation-bar>` set the window as the
+/// APIs they stand for do, following the data they are bound to (WeChat); an Alipay page's
+/// `<page-meta>` background colour is its page's; one out of place sets nothing and says so.
+#[test]
+fn page_meta_and_navigation_bar_set_the_window_from_the_template() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = |dialect: &str, template: &str, page: &str| {
+        let root = dir.path().join(dialect);
+        let manifest = format!(
+            r#"{{"appId":"meta.{dialect}","name":"Meta","version":"1.0.0","kind":"miniprogram",
+                "dialect":"{dialect}","entry":"app.json","permissions":{{"apis":["ui"]}}}}"#
+        );
+        mp_support::write_files(
+            &root,
+            &[
+                ("manifest.json", &manifest),
+                (
+                    "app.json",
+                    r#"{"pages":["pages/index/index"],"window":{"navigationBarTitleText":"From app.json"}}"#,
+                ),
+                ("app.js", "App({});"),
+                (template, page),
+                (
+                    "pages/index/index.js",
+                    "Page({ data: { title: 'Orders', busy: true, shade: '#1677ff' } });",
+                ),
+            ],
+        );
+        root
+    };
+    let wechat = app(
+        "wechat",
+        "pages/index/index.wxml",
+        r##"<page-meta background-color="#eeeeee" background-text-style="light" page-style="color: #333">
+  <navigation-bar title="{{title}}" loading="{{busy}}" front-color="#FFFFFF" background-color="{{shade}}"/>
+</page-meta>
+<view>orders</view>
+<navigation-bar title="Ignored"/>"##,
+    );
+    let Launched { program, .. } = mp_support::launch(&wechat);
+    let snapshot = wait(&program, |s| s.chrome["navigationBar"]["title"] == "Orders");
+    let bar = &snapshot.chrome["navigationBar"];
+    assert_eq!(bar["loading"], true);
+    assert_eq!(bar["frontColor"], "#ffffff");
+    assert_eq!(bar["backgroundColor"], "#1677ff");
+    assert_eq!(snapshot.chrome["backgroundColor"], "#eeeeee");
+    assert_eq!(snapshot.chrome["backgroundTextStyle"], "light");
+    assert!(
+        snapshot.console.iter().any(|line| line.starts_with(
+            "warn: <navigation-bar> is taken only as the first node of the page's <page-meta>"
+        )),
+        "{:?}",
+        snapshot.console
+    );
+    program
+        .evaluate(
+            "getCurrentPages()[0].setData({ title: 'Paid', busy: false, shade: '#07c160' }); true",
+        )
+        .expect("setData");
+    let snapshot = wait(&program, |s| s.chrome["navigationBar"]["title"] == "Paid");
+    assert_eq!(snapshot.chrome["navigationBar"]["loading"], false);
+    assert_eq!(
+        snapshot.chrome["navigationBar"]["backgroundColor"],
+        "#07c160"
+    );
+
+    let alipay = app(
+        "alipay",
+        "pages/index/index.axml",
+        r##"<page-meta background-color="#fafafa"/><view>orders</view>"##,
+    );
+    let Launched { program, .. } = mp_support::launch(&alipay);
+    let snapshot = wait(&program, |s| s.chrome["pageBackgroundColor"] == "#fafafa");
+    assert_eq!(snapshot.chrome["navigationBar"]["title"], "From app.json");
 }

@@ -73,6 +73,7 @@ mod components;
 mod controls;
 mod fields;
 mod open_types;
+mod page_meta;
 mod pending;
 mod pickers;
 mod queries;
@@ -381,6 +382,8 @@ struct PageState {
     /// What the H5 pages of its WeChat `<web-view>`s posted (the web-view's path, the data),
     /// handed to the app when the page is left (`session/window.rs`).
     web_view_messages: Vec<(NodePath, Value)>,
+    /// What its `<page-meta>` set on `window` at its last render.
+    page_meta: page_meta::PageMeta,
 }
 
 impl PageState {
@@ -664,6 +667,7 @@ impl Session {
                     ops.extend(view.set_instance_data(&instance, data));
                     self.show_ops(page, &ops, None);
                     self.reconcile(page);
+                    self.follow_page_meta(page);
                 }
             }
             LogicToView::ComponentEvent {
@@ -754,6 +758,7 @@ impl Session {
                     ready: false,
                     scroll_top: 0.0,
                     web_view_messages: Vec::new(),
+                    page_meta: page_meta::PageMeta::default(),
                     mounted: HashMap::new(),
                 },
             );
@@ -880,10 +885,12 @@ impl Session {
                 ready: false,
                 scroll_top: 0.0,
                 web_view_messages: Vec::new(),
+                page_meta: page_meta::PageMeta::default(),
                 mounted: HashMap::new(),
             },
         );
         self.reconcile(page);
+        self.follow_page_meta(page);
     }
 
     /// The view of a compiled page: its view scripts, if it has any, run in the app's worker
@@ -919,6 +926,7 @@ impl Session {
         self.record_page_change(path);
         // The window draws the page anew, from its attributes.
         self.fields.clear();
+        self.show_page_meta_loading();
         if self.webview {
             self.render_shown();
         } else if let Some(page) = top {
@@ -1086,6 +1094,7 @@ impl Session {
         self.record_set_data(page, &changes, render_ms);
         self.show_ops(page, &ops, Some(ack_id));
         self.reconcile(page);
+        self.follow_page_meta(page);
     }
 
     /// Records a `setData` on `page`: the bytes of its changes and the time the view took
