@@ -24,6 +24,7 @@ const LIBRARY: &[&str] = &[
     "switch",
     "slider",
     "input",
+    "editor",
     "label",
     "form",
     "navigator",

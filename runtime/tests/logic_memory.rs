@@ -48,7 +48,7 @@ fn the_garbage_of_a_burst_of_work_is_collected_once_the_app_is_quiet() {
     let before = BudgetAllocator::held_bytes();
 
     program
-        .evaluate("getCurrentPages()[0].toasts(20000)")
+        .evaluate("getCurrentPages()[0].toasts(30000)")
         .expect("evaluates");
     program.settle().expect("settles");
     let after_work = BudgetAllocator::held_bytes();

@@ -41,7 +41,8 @@ static PRELUDE: LazyLock<String> = LazyLock::new(|| {
     const CONTEXTS: &str = concat!(
         include_str!("contexts/media.js"),
         include_str!("contexts/web-view.js"),
-        include_str!("contexts/canvas.js")
+        include_str!("contexts/canvas.js"),
+        include_str!("contexts/editor.js")
     );
     include_str!("prelude.js").replacen("  //@contexts\n", CONTEXTS, 1)
 });

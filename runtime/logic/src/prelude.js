@@ -957,7 +957,9 @@
     var id = nextQuery++;
     var requests = this._requests;
     this._requests = [];
-    pendingQueries.set(id, { requests: requests, callback: callback, route: currentRoute, page: this._page });
+    pendingQueries.set(id, {
+      requests: requests, callback: callback, route: currentRoute, page: this._page, component: this._component,
+    });
     native.send({
       kind: 'selectorQuery', page: this._page, component: this._component, queryId: id,
       requests: requests.map(function (r) { return { selector: r.selector, all: r.all, fields: r.fields }; }),
@@ -1135,11 +1137,21 @@
     withRoute(observer.route, function () { guard(observer.callback, null, [command.entry]); });
   }
 
+  // What turns the descriptions in a query's results into objects (a canvas node, an
+  // element's context): functions of (scope, result) that replace fields of one result.
+  var queryResultMakers = [];
+
   function selectorResult(command) {
     var query = pendingQueries.get(command.queryId);
     if (!query) return;
     pendingQueries.delete(command.queryId);
     var results = command.results || [];
+    var scope = { page: query.page, component: query.component };
+    results.forEach(function (result) {
+      (Array.isArray(result) ? result : [result]).forEach(function (one) {
+        if (one && typeof one === 'object') queryResultMakers.forEach(function (make) { make(scope, one); });
+      });
+    });
     withRoute(query.route, function () {
       query.requests.forEach(function (request, index) {
         if (typeof request.callback === 'function') guard(request.callback, null, [results[index]]);

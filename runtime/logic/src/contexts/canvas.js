@@ -803,38 +803,12 @@
     }
     return node;
   }
-  function withCanvasNodes(scope, result) {
-    if (Array.isArray(result)) return result.forEach(function (item) { withCanvasNodes(scope, item); });
-    if (result && typeof result === 'object' && result.node && result.node.__capsuleNode === 'canvas') {
-      result.node = canvasNodeOf(scope, result.node);
-    }
-    return undefined;
-  }
+  queryResultMakers.push(function (scope, result) {
+    if (result.node && result.node.__capsuleNode === 'canvas') result.node = canvasNodeOf(scope, result.node);
+  });
   // NodesRef.node(callback): the node alone, as both platforms have it.
-  if (typeof NodesRef.prototype.node !== 'function') {
-    NodesRef.prototype.node = function (callback) {
-      return this.fields({ node: true }, callback);
-    };
-  }
-  var plainExec = SelectorQuery.prototype.exec;
-  SelectorQuery.prototype.exec = function (callback) {
-    var scope = { page: this._page, component: this._component };
-    this._requests.forEach(function (request) {
-      var given = request.callback;
-      if (typeof given === 'function') {
-        request.callback = function (result) {
-          withCanvasNodes(scope, result);
-          return given.apply(this, arguments);
-        };
-      }
-    });
-    var whole = typeof callback === 'function'
-      ? function (results) {
-          withCanvasNodes(scope, results);
-          return callback.apply(this, arguments);
-        }
-      : callback;
-    return plainExec.call(this, whole);
+  NodesRef.prototype.node = function (callback) {
+    return this.fields({ node: true }, callback);
   };
 
   // ---- canvasToTempFilePath, canvasGetImageData, canvasPutImageData

@@ -4,8 +4,10 @@
   // wx.createVideoContext(id, this) / my.createVideoContext(id): the <video> with that id
   // on the page (or in the component `this` is), driven where the page host draws it.
   own.createVideoContext = function (id, owner) {
-    var scope = ownerScope(owner, 'createVideoContext');
-    var selector = attributeSelector('video', 'id', id);
+    return videoContext(ownerScope(owner, 'createVideoContext'), attributeSelector('video', 'id', id));
+  };
+  // The video context of the element `selector` finds in `scope` (also a query's `context`).
+  function videoContext(scope, selector) {
     function call(method, args) {
       callElement(scope, selector, method, args).catch(function (error) {
         log('warn', ['VideoContext.' + method + ': ' + error.message]);
@@ -20,7 +22,7 @@
     context.requestFullScreen = function (options) { call('requestFullScreen', options || {}); };
     context.sendDanmu = function (danmu) { call('sendDanmu', danmu || {}); };
     return context;
-  };
+  }
 
   // createInnerAudioContext: a player the page host keeps for the app (it plays on while
   // pages change). Its state comes back with each event it reports.

@@ -262,7 +262,8 @@ impl Session {
 }
 
 /// What the virtual DOM tells of `element`: the asked-for `id`, `dataset` and `properties`,
-/// what a `<canvas type="2d">`'s `node` is made from, and the layout fields at 0.
+/// what a `<canvas type="2d">`'s `node` and an element's `context` are made from, and the
+/// layout fields at 0.
 fn describe(element: &VElement, fields: &Value) -> Value {
     let mut result = layout_placeholder(fields);
     let target = target_of(element);
@@ -270,6 +271,9 @@ fn describe(element: &VElement, fields: &Value) -> Value {
         && let Some(node) = canvas_node(element, &target.id)
     {
         result["node"] = node;
+    }
+    if flag(fields, "context") {
+        result["context"] = element_context(element, &target.id);
     }
     if flag(fields, "id") {
         result["id"] = json!(target.id);
@@ -313,6 +317,17 @@ fn canvas_node(element: &VElement, id: &str) -> Option<Value> {
         "width": size("width"),
         "height": size("height"),
     }))
+}
+
+/// What the logic makes a `context` field's object from (`contexts/*.js`): the element's
+/// tag and the id that finds it again, for the elements that have a context (`<editor>`,
+/// `<video>`) and an id; null for others, as the platforms answer.
+fn element_context(element: &VElement, id: &str) -> Value {
+    if matches!(element.tag.as_str(), "editor" | "video") && !id.is_empty() {
+        json!({"__capsuleContext": element.tag, "id": id})
+    } else {
+        Value::Null
+    }
 }
 
 /// An object with every asked-for layout number at 0.
