@@ -4,7 +4,8 @@
 //! `format('bold')` makes what is typed next bold (statuschange says so) and
 //! `format('header', 1)` makes the line a heading, both in getContents' delta and html;
 //! setContents drops scripts and handlers; insertDivider and insertImage add their embeds; a
-//! read-only editor refuses changes through `fail`; blur reports the text.
+//! read-only editor (its context the second of a selectAll) refuses changes through `fail`;
+//! blur reports the text.
 //!
 //! A window test (see `window_support`). A screenshot is kept as `editor_window.png` in
 //! Cargo's test scratch folder.
@@ -38,7 +39,7 @@ const PAGE_JS: &str = r#"Page({
     wx.createSelectorQuery().select('#editor').context((res) => {
       this.editor = res.context;
       this.push('context ' + typeof res.context.insertText);
-    }).select('#fixed').context((res) => { this.fixed = res.context; }).exec();
+    }).selectAll('.box').context((res) => { this.fixed = res[1].context; }).exec();
   },
   focused() { this.push('focus'); },
   blurred(e) { this.push('blur ' + JSON.stringify(e.detail.text)); },

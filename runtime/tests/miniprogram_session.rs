@@ -615,3 +615,55 @@ fn page_meta_and_navigation_bar_set_the_window_from_the_template() {
     let snapshot = wait(&program, |s| s.chrome["pageBackgroundColor"] == "#fafafa");
     assert_eq!(snapshot.chrome["navigationBar"]["title"], "From app.json");
 }
+
+/// A selector query's `context()` gives an `<editor>`'s or a `<video>`'s context, found by
+/// id or not, and null for elements that have none, as the platforms answer.
+#[test]
+fn selector_query_contexts_are_made_for_the_elements_that_have_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    mp_support::write_files(
+        dir.path(),
+        &[
+            (
+                "manifest.json",
+                r#"{"appId":"contexts","name":"Contexts","version":"1.0.0","kind":"miniprogram",
+                   "dialect":"wechat","entry":"app.json"}"#,
+            ),
+            ("app.json", r#"{"pages":["pages/index/index"]}"#),
+            ("app.js", "App({});"),
+            (
+                "pages/index/index.wxml",
+                r#"<editor id="ed"/><video id="clip" src="a.webm"/><view id="plain"/><editor class="nameless"/>"#,
+            ),
+            (
+                "pages/index/index.js",
+                r"Page({
+                  ask() {
+                    wx.createSelectorQuery()
+                      .select('#ed').context().select('#clip').context()
+                      .select('#plain').context().select('.nameless').context()
+                      .exec((res) => {
+                        getApp().contexts = res.map((r) => r.context && Object.keys(r.context).sort().join(' '));
+                      });
+                  },
+                });",
+            ),
+        ],
+    );
+    let Launched { program, .. } = mp_support::launch(dir.path());
+    program
+        .evaluate("getCurrentPages()[0].ask()")
+        .expect("queries");
+    program.settle().expect("settles");
+    let contexts = program.evaluate("getApp().contexts").expect("answered");
+    let editor = "blur clear format getContents getSelectionText insertDivider insertImage \
+                  insertText redo removeFormat scrollIntoView setContents undo";
+    let video = contexts[1].as_str().unwrap_or_default();
+    assert_eq!(contexts[0], editor, "{contexts}");
+    assert!(
+        video.contains("play") && video.contains("seek"),
+        "{contexts}"
+    );
+    assert_eq!(contexts[2], Value::Null);
+    assert_eq!(contexts[3], editor, "an editor without an id has one too");
+}

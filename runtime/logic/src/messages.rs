@@ -424,8 +424,11 @@ pub enum LogicToView {
         component: Option<u64>,
         /// The call's number.
         call_id: u64,
-        /// Which element: the first the selector matches.
+        /// Which element: the one the selector matches at `index` (the first by default).
         selector: String,
+        /// Its place among the selector's matches.
+        #[serde(default)]
+        index: usize,
         /// What to do (the element's component defines its methods).
         method: String,
         /// Its arguments.

@@ -1002,14 +1002,15 @@
     return tag + '[' + name + '="' + String(value).replace(/["\\]/g, '\\$&') + '"]';
   }
 
-  // Calls `method` on the element `selector` finds in `scope`; resolves with its answer.
-  function callElement(scope, selector, method, args) {
+  // Calls `method` on the element `selector` finds in `scope` (its match number `index`, the
+  // first by default); resolves with its answer.
+  function callElement(scope, selector, method, args, index) {
     return new Promise(function (resolve, reject) {
       var id = nextElementCall++;
       pendingElementCalls.set(id, { resolve: resolve, reject: reject });
       native.send({
         kind: 'elementCall', page: scope.page, component: scope.component, callId: id,
-        selector: selector, method: method, args: args === undefined ? null : args,
+        selector: selector, index: index || 0, method: method, args: args === undefined ? null : args,
       });
     });
   }

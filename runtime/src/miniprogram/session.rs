@@ -695,9 +695,10 @@ impl Session {
                 component,
                 call_id,
                 selector,
+                index,
                 method,
                 args,
-            } => self.element_call(page, component, call_id, &selector, &method, &args),
+            } => self.element_call(page, component, call_id, (&selector, index), &method, &args),
             LogicToView::AudioCall {
                 audio_id,
                 method,

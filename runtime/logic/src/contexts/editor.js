@@ -1,14 +1,16 @@
   // ---- the editor context, and `context` in selector queries ------------------------
   // (Inserted into prelude.js at its //@contexts line: it uses the prelude's helpers.)
 
-  // The EditorContext of the <editor> `selector` finds in `scope`: each method is an element
+  // The EditorContext of the <editor> `selector` finds in `scope` (its match number
+  // `index`): each method is an element
   // call the page host's editor answers (components/library/editor/), with the platforms'
   // success / fail / complete and a promise when none is given.
-  function editorContext(scope, selector) {
+  function editorContext(scope, selector, index) {
     function method(name, result) {
       return function (params) {
         var api = 'EditorContext.' + name;
-        var promise = callElement(scope, selector, name, params && typeof params === 'object' ? plainParams(params) : null);
+        var args = params && typeof params === 'object' ? plainParams(params) : null;
+        var promise = callElement(scope, selector, name, args, index);
         if (hasCallbacks(params)) {
           settleCallbacks(api, params, promise, result);
           return undefined;
@@ -27,7 +29,7 @@
     context.getSelectionText = method('getSelectionText', fields);
     // format(name, value): no callbacks, as the platforms have it.
     context.format = function (name, value) {
-      callElement(scope, selector, 'format', { name: String(name), value: value === undefined ? null : value })
+      callElement(scope, selector, 'format', { name: String(name), value: value === undefined ? null : value }, index)
         .catch(function (error) { log('warn', ['EditorContext.format: ' + error.message]); });
     };
     return context;
@@ -42,7 +44,6 @@
   queryResultMakers.push(function (scope, result) {
     var description = result.context;
     if (!description || typeof description !== 'object' || !description.__capsuleContext) return;
-    var tag = String(description.__capsuleContext);
-    var make = CONTEXT_MAKERS[tag];
-    result.context = make ? make(scope, attributeSelector(tag, 'id', description.id)) : null;
+    var make = CONTEXT_MAKERS[String(description.__capsuleContext)];
+    result.context = make ? make(scope, String(description.selector), Number(description.index) || 0) : null;
   });

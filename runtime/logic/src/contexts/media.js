@@ -6,10 +6,11 @@
   own.createVideoContext = function (id, owner) {
     return videoContext(ownerScope(owner, 'createVideoContext'), attributeSelector('video', 'id', id));
   };
-  // The video context of the element `selector` finds in `scope` (also a query's `context`).
-  function videoContext(scope, selector) {
+  // The video context of the element `selector` finds in `scope` (its match number `index`;
+  // also a query's `context`).
+  function videoContext(scope, selector, index) {
     function call(method, args) {
-      callElement(scope, selector, method, args).catch(function (error) {
+      callElement(scope, selector, method, args, index).catch(function (error) {
         log('warn', ['VideoContext.' + method + ': ' + error.message]);
       });
     }

@@ -55,13 +55,27 @@ impl Session {
                     }
                 }
             };
-            let described = |path: &NodePath| {
-                element_at(&tree, path).map_or(Value::Null, |el| describe(el, &fields))
+            // A context finds its element again as this request's match number `index`.
+            let selector = request.get("selector").cloned().unwrap_or(Value::Null);
+            let described = |index: usize, path: &NodePath| {
+                let mut result =
+                    element_at(&tree, path).map_or(Value::Null, |el| describe(el, &fields));
+                if let Some(Value::Object(context)) = result.get_mut("context") {
+                    context.insert("selector".into(), selector.clone());
+                    context.insert("index".into(), index.into());
+                }
+                result
             };
             results.push(match &target {
                 Target::Viewport => layout_placeholder(&fields),
-                Target::One(found) => found.as_ref().map_or(Value::Null, described),
-                Target::All(found) => Value::Array(found.iter().map(described).collect()),
+                Target::One(found) => found.as_ref().map_or(Value::Null, |p| described(0, p)),
+                Target::All(found) => Value::Array(
+                    found
+                        .iter()
+                        .enumerate()
+                        .map(|(index, path)| described(index, path))
+                        .collect(),
+                ),
             });
             targets.push(target);
         }
@@ -273,7 +287,7 @@ fn describe(element: &VElement, fields: &Value) -> Value {
         result["node"] = node;
     }
     if flag(fields, "context") {
-        result["context"] = element_context(element, &target.id);
+        result["context"] = element_context(element);
     }
     if flag(fields, "id") {
         result["id"] = json!(target.id);
@@ -320,11 +334,11 @@ fn canvas_node(element: &VElement, id: &str) -> Option<Value> {
 }
 
 /// What the logic makes a `context` field's object from (`contexts/*.js`): the element's
-/// tag and the id that finds it again, for the elements that have a context (`<editor>`,
-/// `<video>`) and an id; null for others, as the platforms answer.
-fn element_context(element: &VElement, id: &str) -> Value {
-    if matches!(element.tag.as_str(), "editor" | "video") && !id.is_empty() {
-        json!({"__capsuleContext": element.tag, "id": id})
+/// tag, for the elements that have a context (`<editor>`, `<video>`); null for others, as
+/// the platforms answer. The query adds what finds the element again.
+fn element_context(element: &VElement) -> Value {
+    if matches!(element.tag.as_str(), "editor" | "video") {
+        json!({"__capsuleContext": element.tag})
     } else {
         Value::Null
     }
@@ -380,7 +394,7 @@ impl Session {
         page: LogicPageId,
         component: Option<u64>,
         call_id: u64,
-        selector: &str,
+        (selector, index): (&str, usize),
         method: &str,
         args: &Value,
     ) {
@@ -394,7 +408,7 @@ impl Session {
         let Some(path) = self
             .matching(selector, &tree, scope.as_deref())
             .into_iter()
-            .next()
+            .nth(index)
         else {
             self.logic(answer(false, format!("no element matches {selector}")));
             return;
