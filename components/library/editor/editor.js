@@ -28,9 +28,6 @@ function createEditor(el) {
     emit(el, "input", detail());
     editorStatus(el, body);
   });
-  document.addEventListener("selectionchange", () => {
-    if (el.isConnected && document.activeElement === body) editorStatus(el, body);
-  });
   later(() => emit(el, "ready", {}));
 }
 function syncEditor(el) {
@@ -258,6 +255,12 @@ function callEditor(el, method, args) {
   changed();
   return {};
 }
+
+// A caret moved in the focused editor: its formats there.
+document.addEventListener("selectionchange", () => {
+  const body = document.activeElement;
+  if (body && body.classList.contains("capsule-editor-body") && body.parentNode) editorStatus(body.parentNode, body);
+});
 
 define("editor", {
   own: ["placeholder"],

@@ -117,6 +117,22 @@ pub(crate) struct AppConfig {
     pub(crate) network_timeout: NetworkTimeout,
 }
 
+/// What a page's `<page-meta>` and `<navigation-bar>` set on its window (read by the
+/// session's `page_meta.rs`); `None` where the template leaves a setting out.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct PageMeta {
+    pub(crate) title: Option<String>,
+    pub(crate) loading: Option<bool>,
+    pub(crate) bar_front: Option<String>,
+    pub(crate) bar_background: Option<String>,
+    pub(crate) background: Option<String>,
+    pub(crate) background_top: Option<String>,
+    pub(crate) background_bottom: Option<String>,
+    pub(crate) background_text_style: Option<String>,
+    /// Why a setting was not taken, said once per change.
+    pub(crate) refusals: Vec<String>,
+}
+
 /// Navigation bar and page background settings; `None` leaves the value to whatever is
 /// below (app defaults under page settings under API calls).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -414,6 +430,22 @@ impl WindowConfig {
     /// pulled at all.
     pub(crate) fn pulls_to_refresh(&self) -> bool {
         self.pull_refresh == Some(true) && self.bounce != Some(false)
+    }
+
+    /// Applies the settings a page's `<page-meta>` gives (those it leaves out stay).
+    pub(crate) fn apply_page_meta(&mut self, meta: &PageMeta) {
+        let set = |slot: &mut Option<String>, value: &Option<String>| {
+            if value.is_some() {
+                slot.clone_from(value);
+            }
+        };
+        set(&mut self.title, &meta.title);
+        set(&mut self.bar_front, &meta.bar_front);
+        set(&mut self.bar_background, &meta.bar_background);
+        set(&mut self.background, &meta.background);
+        set(&mut self.background_top, &meta.background_top);
+        set(&mut self.background_bottom, &meta.background_bottom);
+        set(&mut self.background_text_style, &meta.background_text_style);
     }
 
     /// Applies a navigation bar API request (`{title, backgroundColor, frontColor}`).

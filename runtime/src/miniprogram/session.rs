@@ -12,7 +12,7 @@ use capsule_packages::{AppKind, FileRefusal, RelativePath};
 use serde_json::{Map, Value, json};
 
 use super::config::{
-    AppConfig, Badge, ChromeState, Frame, WindowConfig, api_dialect, default_window,
+    AppConfig, Badge, ChromeState, Frame, PageMeta, WindowConfig, api_dialect, default_window,
 };
 use super::diagnostic::Diagnostic;
 use super::model::{
@@ -383,7 +383,7 @@ struct PageState {
     /// handed to the app when the page is left (`session/window.rs`).
     web_view_messages: Vec<(NodePath, Value)>,
     /// What its `<page-meta>` set on `window` at its last render.
-    page_meta: page_meta::PageMeta,
+    page_meta: PageMeta,
 }
 
 impl PageState {
@@ -759,7 +759,7 @@ impl Session {
                     ready: false,
                     scroll_top: 0.0,
                     web_view_messages: Vec::new(),
-                    page_meta: page_meta::PageMeta::default(),
+                    page_meta: PageMeta::default(),
                     mounted: HashMap::new(),
                 },
             );
@@ -886,7 +886,7 @@ impl Session {
                 ready: false,
                 scroll_top: 0.0,
                 web_view_messages: Vec::new(),
-                page_meta: page_meta::PageMeta::default(),
+                page_meta: PageMeta::default(),
                 mounted: HashMap::new(),
             },
         );

@@ -10,24 +10,9 @@ use serde_json::json;
 
 use super::Session;
 use super::controls::{attr_of, text_of_value};
+use crate::miniprogram::config::PageMeta;
 use crate::view::{VElement, VNode, truthy};
 use capsule_logic::LogicPageId;
-
-/// What a page's `<page-meta>` and `<navigation-bar>` set on its window; `None` where the
-/// template leaves a setting out.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub(super) struct PageMeta {
-    title: Option<String>,
-    loading: Option<bool>,
-    bar_front: Option<String>,
-    bar_background: Option<String>,
-    background: Option<String>,
-    background_top: Option<String>,
-    background_bottom: Option<String>,
-    background_text_style: Option<String>,
-    /// Why a setting was not taken, said once per change.
-    refusals: Vec<String>,
-}
 
 impl Session {
     /// Applies what `page`'s `<page-meta>` says now to its window, when it changed since its
@@ -43,22 +28,7 @@ impl Session {
         if meta == state.page_meta {
             return;
         }
-        let window = &mut state.window;
-        let set = |slot: &mut Option<String>, value: &Option<String>| {
-            if value.is_some() {
-                slot.clone_from(value);
-            }
-        };
-        set(&mut window.title, &meta.title);
-        set(&mut window.bar_front, &meta.bar_front);
-        set(&mut window.bar_background, &meta.bar_background);
-        set(&mut window.background, &meta.background);
-        set(&mut window.background_top, &meta.background_top);
-        set(&mut window.background_bottom, &meta.background_bottom);
-        set(
-            &mut window.background_text_style,
-            &meta.background_text_style,
-        );
+        state.window.apply_page_meta(&meta);
         for refusal in &meta.refusals {
             if !state.page_meta.refusals.contains(refusal) {
                 tracing::warn!(app = self.app.id(), "{refusal}");
