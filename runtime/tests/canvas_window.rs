@@ -217,17 +217,9 @@ Page({
 const DIALECT_VARIABLE: &str = "CAPSULE_CANVAS_DIALECT";
 
 fn main() -> ExitCode {
-    let Some(dialect) = std::env::var(DIALECT_VARIABLE).ok() else {
-        for dialect in ["wechat", "alipay"] {
-            let status = std::process::Command::new(std::env::current_exe().expect("own path"))
-                .env(DIALECT_VARIABLE, dialect)
-                .status()
-                .expect("runs itself");
-            if !status.success() {
-                return ExitCode::FAILURE;
-            }
-        }
-        return ExitCode::SUCCESS;
+    let dialect = match window_support::dialect_of_this_run(DIALECT_VARIABLE) {
+        Ok(dialect) => dialect,
+        Err(each_run) => return each_run,
     };
     let dir = tempfile::tempdir().expect("tempdir");
     let app_id = format!("canvas.{dialect}");
