@@ -24,7 +24,6 @@
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 mod mp_support;
 mod window_support;
@@ -32,7 +31,7 @@ mod window_support;
 use capsule_runtime::{Container, MiniProgram, WryHandle};
 use mp_support::write_files;
 use serde_json::{Value, json};
-use window_support::{TIMEOUT, launch};
+use window_support::{TIMEOUT, launch, page_events, wait_events};
 
 /// The page in WeChat's spelling; [`alipay`] turns it into Alipay's.
 const WECHAT_PAGE: &str = r##"<view class="row">
@@ -255,34 +254,6 @@ fn in_page(handle: &WryHandle, program: &MiniProgram, body: &str) -> Result<Valu
     handle
         .run_script(program.page(), &format!("{HELPERS}\n{body}"), TIMEOUT)
         .map_err(|error| error.to_string())
-}
-
-/// The page's events so far.
-fn page_events(program: &MiniProgram) -> Result<Vec<String>, String> {
-    program.settle().map_err(|error| error.to_string())?;
-    let events = program
-        .evaluate("getCurrentPages()[0].data.events")
-        .map_err(|error| error.to_string())?;
-    serde_json::from_value(events).map_err(|error| error.to_string())
-}
-
-/// The page's events once `done` holds for them (at most [`TIMEOUT`]).
-fn wait_events(
-    program: &MiniProgram,
-    what: &str,
-    done: impl Fn(&[String]) -> bool,
-) -> Result<Vec<String>, String> {
-    let deadline = Instant::now() + TIMEOUT;
-    loop {
-        let events = page_events(program)?;
-        if done(&events) {
-            return Ok(events);
-        }
-        if Instant::now() > deadline {
-            return Err(format!("no {what}: the events were {events:?}"));
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
 }
 
 /// The events that start with `prefix`, in order.

@@ -13,7 +13,6 @@
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 mod mp_support;
 mod window_support;
@@ -21,7 +20,7 @@ mod window_support;
 use capsule_runtime::{Container, MiniProgram, WryHandle};
 use mp_support::write_files;
 use serde_json::{Value, json};
-use window_support::{TIMEOUT, launch};
+use window_support::{TIMEOUT, launch, page_events, wait_events};
 
 const PAGE: &str = r#"<editor id="editor" class="box" placeholder="Write here" bindready="ready"
   bindfocus="focused" bindblur="blurred" bindinput="typed" bindstatuschange="status"/>
@@ -203,15 +202,6 @@ fn logic(program: &MiniProgram, script: &str) -> Result<(), String> {
         .map_err(|error| error.to_string())
 }
 
-/// The page's events so far.
-fn page_events(program: &MiniProgram) -> Result<Vec<String>, String> {
-    program.settle().map_err(|error| error.to_string())?;
-    let events = program
-        .evaluate("getCurrentPages()[0].data.events")
-        .map_err(|error| error.to_string())?;
-    serde_json::from_value(events).map_err(|error| error.to_string())
-}
-
 /// Waits until an event is `line`.
 fn wait_for(program: &MiniProgram, what: &str, line: &str) -> Result<(), String> {
     wait_events(program, what, |events| events.iter().any(|e| e == line)).map(drop)
@@ -227,24 +217,6 @@ fn wait_prefix(program: &MiniProgram, prefix: &str) -> Result<Value, String> {
         .find_map(|e| e.strip_prefix(prefix))
         .unwrap_or_default();
     serde_json::from_str(line).map_err(|error| format!("{prefix}{line}: {error}"))
-}
-
-fn wait_events(
-    program: &MiniProgram,
-    what: &str,
-    done: impl Fn(&[String]) -> bool,
-) -> Result<Vec<String>, String> {
-    let deadline = Instant::now() + TIMEOUT;
-    loop {
-        let events = page_events(program)?;
-        if done(&events) {
-            return Ok(events);
-        }
-        if Instant::now() > deadline {
-            return Err(format!("no {what}: the events were {events:?}"));
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
 }
 
 fn same(what: &str, got: &Value, want: &Value) -> Result<(), String> {

@@ -139,3 +139,31 @@ pub fn write_picture(path: &Path, (width, height): (u32, u32), colour: [u8; 3]) 
         .and_then(|mut writer| writer.write_image_data(&pixels))
         .expect("picture written");
 }
+
+/// The page's events so far: the lines its script pushed into `data.events`.
+pub fn page_events(program: &MiniProgram) -> Result<Vec<String>, String> {
+    program.settle().map_err(|error| error.to_string())?;
+    let events = program
+        .evaluate("getCurrentPages()[0].data.events")
+        .map_err(|error| error.to_string())?;
+    serde_json::from_value(events).map_err(|error| error.to_string())
+}
+
+/// The page's events once `done` holds for them (at most [`TIMEOUT`]).
+pub fn wait_events(
+    program: &MiniProgram,
+    what: &str,
+    done: impl Fn(&[String]) -> bool,
+) -> Result<Vec<String>, String> {
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        let events = page_events(program)?;
+        if done(&events) {
+            return Ok(events);
+        }
+        if Instant::now() > deadline {
+            return Err(format!("no {what}: the events were {events:?}"));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
